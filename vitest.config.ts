@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// Node-side suite: unit, integration (real libSQL file engine, real redis-server), browser.
+// The workerd suite lives in vitest.workerd.config.ts.
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/workerd/**", "node_modules/**"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+  },
+});
