@@ -1,0 +1,71 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** Machine-readable error codes: clients branch on these, never on messages. */
+export type ErrorCode =
+  | "bad_request"
+  | "invalid_request"
+  | "invalid_cursor"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "method_not_allowed"
+  | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "internal_error"
+  | "service_unavailable";
+
+export interface ErrorBody {
+  error: { code: ErrorCode | string; message: string; requestId: string; details?: unknown };
+}
+
+/** The one error type of the API: an HTTPException carrying a machine code (and optional details). */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: ErrorCode | string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(status, { message });
+    this.name = "ApiError";
+  }
+}
+
+export const notFound = (what = "resource") => new ApiError(404, "not_found", `${what} not found`);
+
+export function errorBody(c: Context, code: string, message: string, details?: unknown): ErrorBody {
+  const requestId = (c.get("requestId") as string | undefined) ?? "unknown";
+  return { error: { code, message, requestId, ...(details === undefined ? {} : { details }) } };
+}
+
+const statusCodes: Partial<Record<number, ErrorCode>> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+  503: "service_unavailable",
+};
+
+/** Global onError: every failure leaves as the common body; unknown errors are 500s logged with the id. */
+export function handleError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) {
+    return c.json(errorBody(c, err.code, err.message, err.details), err.status);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = statusCodes[status] ?? (status >= 500 ? "internal_error" : "bad_request");
+    // Hono's own exceptions (e.g. malformed JSON from a validator) carry a safe message.
+    return c.json(errorBody(c, code, err.message || code), status);
+  }
+  console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), msg: err.message, stack: err.stack }));
+  return c.json(errorBody(c, "internal_error", "internal server error"), 500);
+}

@@ -1,0 +1,106 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter, errorResponses } from "../../http/openapi";
+import { notFound } from "../../http/errors";
+import { getProductDetail } from "../../services/catalog/product-detail";
+import { listProducts, productSorts } from "../../services/catalog/products";
+
+const price = z.coerce.number().min(0).max(1_000_000);
+
+const ListQuery = z
+  .object({
+    q: z.string().trim().min(1).max(200).optional().openapi({ description: "Full-text search over title, features and description" }),
+    category: z.string().min(1).max(300).optional().openapi({ description: 'Category path at any level, e.g. "Electronics > Cameras"' }),
+    brand: z.string().min(1).max(200).optional(),
+    min_price: price.optional(),
+    max_price: price.optional(),
+    min_rating: z.coerce.number().min(0).max(5).optional(),
+    sort: z.enum(productSorts).optional().openapi({ description: "Default: relevance with q, else popularity" }),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(500).optional(),
+  })
+  .refine((q) => q.min_price === undefined || q.max_price === undefined || q.min_price <= q.max_price, {
+    message: "min_price must not exceed max_price",
+    path: ["min_price"],
+  });
+
+export const ProductSummarySchema = z
+  .object({
+    id: z.string().openapi({ description: "Amazon parent_asin", example: "B07PNNCSP9" }),
+    title: z.string(),
+    brand: z.string().nullable(),
+    mainCategory: z.string().nullable(),
+    categoryPath: z.string().nullable(),
+    price: z.number().nullable(),
+    averageRating: z.number().nullable(),
+    ratingCount: z.number().int(),
+    image: z.string().nullable(),
+  })
+  .openapi("ProductSummary");
+
+const ProductPageSchema = z.object({ items: z.array(ProductSummarySchema), nextCursor: z.string().nullable() }).openapi("ProductPage");
+
+const ReviewSchema = z.object({
+  userId: z.string(),
+  rating: z.number(),
+  title: z.string().nullable(),
+  text: z.string().nullable(),
+  timestamp: z.number().int(),
+  helpfulVotes: z.number().int(),
+  verifiedPurchase: z.boolean().nullable(),
+});
+
+const ProductDetailSchema = ProductSummarySchema.extend({
+  categories: z.array(z.string()),
+  features: z.array(z.string()),
+  description: z.array(z.string()),
+  images: z.array(z.unknown()),
+  videos: z.array(z.unknown()),
+  details: z.record(z.string(), z.unknown()),
+  boughtTogether: z.array(z.string()),
+  ratingStats: z.object({
+    count: z.number().int(),
+    average: z.number().nullable(),
+    histogram: z.object({ "1": z.number(), "2": z.number(), "3": z.number(), "4": z.number(), "5": z.number() }),
+  }),
+  recentReviews: z.array(ReviewSchema),
+}).openapi("ProductDetail");
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["catalog"],
+  summary: "List and search products",
+  request: { query: ListQuery },
+  responses: { 200: { description: "A page of products", content: { "application/json": { schema: ProductPageSchema } } }, ...errorResponses },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags: ["catalog"],
+  summary: "One product with rating stats and recent reviews",
+  request: { params: z.object({ id: z.string().min(1).max(40).openapi({ param: { name: "id", in: "path" } }) }) },
+  responses: { 200: { description: "The product", content: { "application/json": { schema: ProductDetailSchema } } }, ...errorResponses },
+});
+
+export const productsRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const q = c.req.valid("query");
+    const page = await listProducts(c.var.deps.db, {
+      q: q.q,
+      category: q.category,
+      brand: q.brand,
+      minPrice: q.min_price,
+      maxPrice: q.max_price,
+      minRating: q.min_rating,
+      sort: q.sort,
+      limit: q.limit,
+      cursor: q.cursor,
+    });
+    return c.json(page, 200);
+  })
+  .openapi(getRoute, async (c) => {
+    const product = await getProductDetail(c.var.deps.db, c.req.valid("param").id);
+    if (!product) throw notFound("product");
+    return c.json(product, 200);
+  });

@@ -1,0 +1,47 @@
+import { serve } from "@hono/node-server";
+import { createApp } from "../app";
+import { loadConfig, ConfigError } from "../config";
+import { randomId, systemClock } from "../context";
+import { createNodeLibsqlClient } from "../db/client.node";
+import { createDatabase } from "../db/database";
+import { runMigrations } from "../db/migrate.node";
+
+/**
+ * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
+ * Validates config, migrates, loads the demo data into an empty database, then serves.
+ */
+async function main() {
+  const config = loadConfig(process.env);
+  const client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const db = createDatabase(client);
+  await runMigrations(db);
+
+  if (config.DEMO_DATA) {
+    const { ensureDemoData } = await import("../demo/ensure-demo.node");
+    await ensureDemoData(db, {});
+  }
+
+  const app = createApp({ config, db, clock: systemClock, newId: randomId });
+  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+    console.log(`Recircuit API listening on http://${info.address}:${info.port} (database ${config.DATABASE_URL})`);
+    console.log(`  API reference: http://${info.address}:${info.port}/docs`);
+  });
+
+  const shutdown = () => {
+    server.close(() => {
+      client.close();
+      process.exit(0);
+    });
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(78); // EX_CONFIG
+  }
+  console.error(err);
+  process.exit(1);
+});

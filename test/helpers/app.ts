@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApp } from "../../src/app";
+import { loadConfig } from "../../src/config";
+import type { AppDeps } from "../../src/context";
+import { createNodeLibsqlClient } from "../../src/db/client.node";
+import { createDatabase, type Database } from "../../src/db/database";
+import { runMigrations } from "../../src/db/migrate.node";
+
+export interface TestDb {
+  db: Database;
+  url: string;
+  cleanup: () => void;
+}
+
+/** A fresh, migrated libSQL file (the real embedded engine) in its own temp dir. */
+export async function createTestDb(): Promise<TestDb> {
+  const dir = mkdtempSync(join(tmpdir(), "recircuit-test-"));
+  const url = `file:${join(dir, "test.db")}`;
+  const client = await createNodeLibsqlClient(url);
+  const db = createDatabase(client);
+  await runMigrations(db);
+  return {
+    db,
+    url,
+    cleanup: () => {
+      client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestApp extends TestDb {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+}
+
+/** The real app over a fresh database, with a fixed clock and sequential ids unless overridden. */
+export async function createTestApp(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}): Promise<TestApp> {
+  const testDb = await createTestDb();
+  let n = 0;
+  const deps: AppDeps = {
+    config: loadConfig({ NODE_ENV: "test", DEMO_DATA: "false", DATABASE_URL: testDb.url, ...env }),
+    db: testDb.db,
+    clock: () => Date.UTC(2026, 0, 1),
+    newId: () => `id-${++n}`,
+    ...overrides,
+  };
+  return { ...testDb, deps, app: createApp(deps) };
+}
