@@ -15,8 +15,9 @@ export interface RedisServerHandle {
 
 const INSTALL_HINT = "redis-server is not installed: install it with `apt-get install -y redis-server` (Debian/Ubuntu)";
 
-export function assertRedisInstalled(): void {
-  const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
+/** Throws with the install command when `binary` cannot run. */
+export function assertRedisInstalled(binary = "redis-server"): void {
+  const probe = spawnSync(binary, ["--version"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
     throw new Error(`${INSTALL_HINT}${probe.error ? ` (${probe.error.message})` : ""}`);
   }
