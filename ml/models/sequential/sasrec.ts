@@ -1,0 +1,135 @@
+/**
+ * SASRec (Kang & McAuley, ICDM 2018) as a Recommender: self-attentive next-item model trained on CPU
+ * with hand-written Float32Array kernels. Scoring uses only typed arrays (workerd-safe); training with
+ * threads > 1 dynamically imports the Node-only worker backend.
+ */
+import type { FitOptions, ModelArtifact, Query, Recommender, TrainData } from "../../core/recommender.js";
+import type { GradBackend } from "./backend.js";
+import type { SeqStore } from "./engine.js";
+import { initParams, makeLayout, type Layout } from "./params.js";
+import { mixSeed } from "./prng.js";
+import { encodeLast, scoreItems } from "./scorer.js";
+import { localBackend, train, type TrainConfig, type TrainReport } from "./trainer.js";
+
+export interface SasrecOptions extends TrainConfig {
+  dim: number;
+  blocks: number;
+}
+
+export const SASREC_DEFAULTS: SasrecOptions = {
+  dim: 64,
+  blocks: 2,
+  maxLen: 50,
+  dropout: 0.3,
+  loss: "softmax",
+  negatives: 256,
+  lr: 2e-3,
+  batchSize: 128,
+  maxEpochs: 200,
+  maxSeconds: 840,
+  evalEvery: 1,
+  patience: 4,
+  valUsers: 3000,
+  threads: 2,
+};
+
+const VERSION = "1";
+
+export class SasrecRecommender implements Recommender {
+  readonly name = "sasrec";
+  readonly options: SasrecOptions;
+  private layout: Layout | null = null;
+  private theta: Float32Array | null = null;
+  private itemIds: string[] = [];
+  lastReport: TrainReport | null = null;
+
+  constructor(options: Partial<SasrecOptions> = {}) {
+    this.options = { ...SASREC_DEFAULTS, ...options };
+  }
+
+  async fit(data: TrainData, options: FitOptions): Promise<void> {
+    const o = this.options;
+    const layout = makeLayout({ numItems: data.numItems, dim: o.dim, blocks: o.blocks, maxLen: o.maxLen });
+    const threads = Math.max(1, o.threads);
+    // workers read the parameters in place, so they must live in shared memory
+    const theta = threads > 1 ? new Float32Array(new SharedArrayBuffer(layout.total * 4)) : new Float32Array(layout.total);
+    initParams(layout, theta, mixSeed(options.seed, 0));
+    const store = toStore(data, o.maxLen);
+    let backend: GradBackend;
+    if (threads > 1) {
+      const { workerBackend } = await import("./worker-backend.js");
+      backend = workerBackend(layout, theta, store, o, threads);
+    } else backend = localBackend(layout, theta, store, o);
+    const log = options.onProgress ?? ((): void => {});
+    log(`sasrec: ${store.offsets.length - 1} sequences, ${data.numItems} items, ${layout.total} params, ${threads} thread(s)`);
+    try {
+      this.lastReport = await train(layout, theta, store, o, backend, options.seed, options.validation, log);
+    } finally {
+      await backend.close();
+    }
+    this.layout = layout;
+    this.theta = theta;
+    this.itemIds = data.itemIds;
+  }
+
+  private model(): { layout: Layout; theta: Float32Array } {
+    if (this.layout === null || this.theta === null) throw new Error("sasrec: not fitted or loaded");
+    return { layout: this.layout, theta: this.theta };
+  }
+
+  /** Encoded history (last hidden state); exposed so batch evaluation can reuse one encoding. */
+  encode(query: Query): Float32Array {
+    const { layout, theta } = this.model();
+    return encodeLast(layout, theta, [query.history]);
+  }
+
+  scoreAll(query: Query): Float32Array {
+    const { layout, theta } = this.model();
+    return scoreItems(layout, theta, this.encode(query), null);
+  }
+
+  scoreCandidates(query: Query, candidates: Int32Array): Float32Array {
+    const { layout, theta } = this.model();
+    return scoreItems(layout, theta, this.encode(query), candidates);
+  }
+
+  save(): ModelArtifact {
+    const { layout, theta } = this.model();
+    return {
+      model: "sasrec",
+      version: VERSION,
+      params: { ...this.options, numItems: layout.shape.numItems },
+      blobs: { theta: theta.slice() },
+      itemIds: this.itemIds,
+    };
+  }
+
+  static load(artifact: ModelArtifact): SasrecRecommender {
+    if (artifact.model !== "sasrec") throw new Error(`not a sasrec artifact: ${artifact.model}`);
+    const p = artifact.params as Partial<SasrecOptions> & { numItems?: number };
+    const theta = artifact.blobs.theta;
+    if (!(theta instanceof Float32Array) || typeof p.numItems !== "number") throw new Error("sasrec: malformed artifact");
+    const m = new SasrecRecommender(p);
+    const o = m.options;
+    const layout = makeLayout({ numItems: p.numItems, dim: o.dim, blocks: o.blocks, maxLen: o.maxLen });
+    if (theta.length !== layout.total) throw new Error(`sasrec: theta has ${theta.length} floats, expected ${layout.total}`);
+    m.layout = layout;
+    m.theta = theta;
+    m.itemIds = artifact.itemIds;
+    return m;
+  }
+}
+
+export function loadSasrec(artifact: ModelArtifact): SasrecRecommender {
+  return SasrecRecommender.load(artifact);
+}
+
+/** Flattens the training sequences, keeping the last maxLen + 1 items (inputs + shifted targets). */
+function toStore(data: TrainData, maxLen: number): SeqStore {
+  const seqs = data.sequences.map((s) => s.items.subarray(Math.max(0, s.items.length - maxLen - 1)));
+  const offsets = new Int32Array(seqs.length + 1);
+  seqs.forEach((s, i) => (offsets[i + 1] = offsets[i] + s.length));
+  const flat = new Int32Array(offsets[seqs.length]);
+  seqs.forEach((s, i) => flat.set(s, offsets[i]));
+  return { data: flat, offsets };
+}

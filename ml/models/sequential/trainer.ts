@@ -1,0 +1,158 @@
+/**
+ * SASRec training loop: shuffled mini-batches of users, Adam, validation HR@10 on the sampled
+ * protocol for early stopping (best parameters are kept), and a wall-clock budget.
+ */
+import { Adam } from "./adam.js";
+import type { GradBackend } from "./backend.js";
+import { GradEngine, targetCount, type SeqStore, type StepSpec, type TrainHyper } from "./engine.js";
+import { RankAccumulator, rankFirst, sampleNegatives, type HitNdcg, type RankCase } from "./metrics.js";
+import type { Layout } from "./params.js";
+import { mixSeed, Rng } from "./prng.js";
+import { encodeLast, scoreItems } from "./scorer.js";
+
+export interface TrainConfig extends TrainHyper {
+  lr: number;
+  batchSize: number;
+  /** Shared negatives per step for the softmax loss. */
+  negatives: number;
+  maxEpochs: number;
+  /** Stop after this many seconds of training (checked after each epoch). */
+  maxSeconds: number;
+  evalEvery: number;
+  /** Stop after this many evaluations without a better validation HR@10. */
+  patience: number;
+  /** Validation users evaluated (a fixed seeded subset). */
+  valUsers: number;
+  threads: number;
+}
+
+export interface EpochLog {
+  epoch: number;
+  seconds: number;
+  loss: number;
+  val?: HitNdcg;
+}
+
+export interface TrainReport {
+  epochs: number;
+  seconds: number;
+  bestEpoch: number;
+  best?: HitNdcg;
+  curve: EpochLog[];
+}
+
+/** Single-thread backend: the engine writes straight into the shared gradient. */
+export function localBackend(layout: Layout, theta: Float32Array, store: SeqStore, hyper: TrainHyper): GradBackend {
+  const grad = new Float32Array(layout.total);
+  const engine = new GradEngine(layout, theta, grad, store, hyper);
+  return {
+    slices: 1,
+    grad,
+    touched: engine.touched,
+    run: (specs) => {
+      let loss = 0;
+      let tokens = 0;
+      for (const s of specs) {
+        const r = engine.run(s);
+        loss += r.loss;
+        tokens += r.tokens;
+      }
+      return Promise.resolve({ loss, tokens });
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Sampled HR@10/NDCG@10 of validation cases (target vs its 100 fixed negatives). */
+export function sampledMetrics(layout: Layout, theta: Float32Array, cases: readonly RankCase[], negs: readonly Int32Array[]): HitNdcg {
+  const u = encodeLast(layout, theta, cases.map((c) => c.history));
+  const d = layout.shape.dim;
+  const acc = new RankAccumulator(10);
+  const cand = new Int32Array(negs[0]?.length + 1 || 1);
+  cases.forEach((c, i) => {
+    cand[0] = c.target;
+    cand.set(negs[i], 1);
+    acc.add(rankFirst(scoreItems(layout, theta, u.subarray(i * d, i * d + d), cand)));
+  });
+  return acc.result();
+}
+
+/** Splits a batch into `parts` contiguous slices of about equal token count. */
+function split(batch: Int32Array, store: SeqStore, maxLen: number, parts: number): Int32Array[] {
+  if (parts === 1) return [batch];
+  const tok = Array.from(batch, (s) => targetCount(store.offsets[s + 1] - store.offsets[s], maxLen));
+  const total = tok.reduce((a, b) => a + b, 0);
+  const out: Int32Array[] = [];
+  let from = 0;
+  let acc = 0;
+  for (let p = 1; p < parts; p++) {
+    let to = from;
+    while (to < batch.length && acc + tok[to] <= (total * p) / parts) acc += tok[to++];
+    out.push(batch.subarray(from, to));
+    from = to;
+  }
+  out.push(batch.subarray(from));
+  return out;
+}
+
+export async function train(
+  layout: Layout, theta: Float32Array, store: SeqStore, cfg: TrainConfig, backend: GradBackend,
+  seed: number, validation: readonly RankCase[] | undefined, log: (m: string) => void,
+): Promise<TrainReport> {
+  const rng = new Rng(mixSeed(seed, 1));
+  const numItems = layout.shape.numItems;
+  const users = Int32Array.from({ length: store.offsets.length - 1 }, (_, i) => i)
+    .filter((s) => targetCount(store.offsets[s + 1] - store.offsets[s], cfg.maxLen) > 0);
+  // fixed validation subset and negatives (the user's whole known sequence is excluded)
+  let valCases: RankCase[] = [];
+  let valNegs: Int32Array[] = [];
+  if (validation !== undefined && validation.length > 0) {
+    const order = new Rng(mixSeed(seed, 2)).shuffle(Int32Array.from({ length: validation.length }, (_, i) => i));
+    valCases = Array.from(order.subarray(0, Math.min(cfg.valUsers, validation.length)), (i) => validation[i]);
+    valNegs = sampleNegatives(valCases, numItems, 100, mixSeed(seed, 3), (c) => c.history);
+  }
+  const adam = new Adam(layout.total);
+  const best = theta.slice();
+  const report: TrainReport = { epochs: 0, seconds: 0, bestEpoch: 0, curve: [] };
+  let sinceBest = 0;
+  const t0 = performance.now();
+  for (let epoch = 1; epoch <= cfg.maxEpochs; epoch++) {
+    rng.shuffle(users);
+    let lossSum = 0;
+    let tokSum = 0;
+    for (let b = 0; b < users.length; b += cfg.batchSize) {
+      const batch = users.subarray(b, Math.min(b + cfg.batchSize, users.length));
+      let norm = 0;
+      for (const s of batch) norm += targetCount(store.offsets[s + 1] - store.offsets[s], cfg.maxLen);
+      const negatives = new Int32Array(cfg.loss === "softmax" ? cfg.negatives : 0);
+      for (let k = 0; k < negatives.length; k++) negatives[k] = rng.int(numItems);
+      const stepSeed = mixSeed(seed, epoch, b);
+      const specs: StepSpec[] = split(batch, store, cfg.maxLen, backend.slices)
+        .map((seqs, p) => ({ seqs, negatives, norm, seed: mixSeed(stepSeed, p) }));
+      const r = await backend.run(specs);
+      lossSum += r.loss;
+      tokSum += r.tokens;
+      adam.step(layout, theta, backend.grad, backend.touched, cfg.lr);
+    }
+    const entry: EpochLog = { epoch, seconds: (performance.now() - t0) / 1000, loss: lossSum / Math.max(1, tokSum) };
+    const last = epoch === cfg.maxEpochs || entry.seconds >= cfg.maxSeconds;
+    if (valCases.length > 0 && (epoch % cfg.evalEvery === 0 || last)) {
+      entry.val = sampledMetrics(layout, theta, valCases, valNegs);
+      if (report.best === undefined || entry.val.hr > report.best.hr) {
+        report.best = entry.val;
+        report.bestEpoch = epoch;
+        best.set(theta);
+        sinceBest = 0;
+      } else sinceBest++;
+    }
+    entry.seconds = (performance.now() - t0) / 1000;
+    report.curve.push(entry);
+    report.epochs = epoch;
+    log(`epoch ${epoch} loss ${entry.loss.toFixed(4)} time ${entry.seconds.toFixed(1)}s` +
+      (entry.val ? ` val HR@10 ${entry.val.hr.toFixed(4)} NDCG@10 ${entry.val.ndcg.toFixed(4)}` : ""));
+    if (last || sinceBest >= cfg.patience) break;
+  }
+  if (report.best !== undefined) theta.set(best);
+  report.seconds = (performance.now() - t0) / 1000;
+  return report;
+}
