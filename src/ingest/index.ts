@@ -1,0 +1,4 @@
+export * from "./report";
+export * from "./batch-writer";
+export * from "./categories-materialiser";
+export * from "./progress";

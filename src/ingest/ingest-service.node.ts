@@ -1,0 +1,57 @@
+import type { Database } from "../db/database";
+import { materialiseCategories } from "./categories-materialiser";
+import { ingestFile } from "./ingest-file.node.js";
+import type { FileReport, IngestRunReport } from "./report";
+
+export interface IngestOptions {
+  /** Records per write transaction (default 20,000). */
+  batchSize?: number;
+  log?: (message: string) => void;
+  progressIntervalMs?: number;
+  /** Rebuild the categories table at the end (default true). */
+  materialiseCategories?: boolean;
+  /** SQLite page cache for the run, in MiB (default 64): enough for index inserts, small for RSS. */
+  cacheSizeMiB?: number;
+}
+
+/**
+ * Ingests Amazon Reviews 2023 files (any mix of raw reviews, raw meta, benchmark CSVs, items_meta CSV; plain or
+ * .gz) into the database. Idempotent: natural-key upserts, so a second run inserts nothing. Each file's report is
+ * recorded in `ingest_runs`; the category tree is re-materialised once at the end.
+ */
+export async function ingestFiles(db: Database, files: readonly string[], options: IngestOptions = {}): Promise<IngestRunReport> {
+  const client = db.$client;
+  const runId = crypto.randomUUID();
+  const startedAt = Date.now();
+  const batchSize = options.batchSize ?? 20_000;
+  await client.execute(`PRAGMA cache_size = -${(options.cacheSizeMiB ?? 64) * 1024}`);
+  const reports: FileReport[] = [];
+  for (const [i, file] of files.entries()) {
+    const id = `${runId}:${i}`;
+    const fileStarted = Date.now();
+    await client.execute({
+      sql: "INSERT INTO ingest_runs (id, source, format, started_at) VALUES (?, ?, ?, ?)",
+      args: [id, file, "pending", fileStarted],
+    });
+    const report = await ingestFile(client, file, { batchSize, log: options.log, progressIntervalMs: options.progressIntervalMs, now: fileStarted });
+    reports.push(report);
+    await client.execute({
+      sql: "UPDATE ingest_runs SET format = ?, finished_at = ?, report = ? WHERE id = ?",
+      args: [report.format, Date.now(), JSON.stringify({ runId, ...report }), id],
+    });
+  }
+  let paths = 0;
+  const materialise = options.materialiseCategories ?? true;
+  if (materialise) paths = await materialiseCategories(client);
+  const finishedAt = Date.now();
+  const sum = (k: "read" | "inserted" | "updated" | "unchanged" | "skipped") => reports.reduce((s, r) => s + r[k], 0);
+  return {
+    runId,
+    startedAt,
+    finishedAt,
+    durationMs: finishedAt - startedAt,
+    files: reports,
+    totals: { read: sum("read"), inserted: sum("inserted"), updated: sum("updated"), unchanged: sum("unchanged"), skipped: sum("skipped") },
+    categories: { paths, materialised: materialise },
+  };
+}

@@ -1,0 +1,64 @@
+import type { InArgs, InValue, Transaction } from "@libsql/client";
+
+/**
+ * Multi-row parameterised INSERTs over the raw libSQL client.
+ *
+ * Why not drizzle's `insert().values([...])` here: on millions of rows drizzle's per-row object mapping and SQL
+ * building cost more than SQLite's own insert work. One prepared `INSERT ... VALUES (?,?),(?,?),...` per chunk
+ * of rows, inside one transaction per batch, keeps the per-row cost to binding parameters, which is what lets the
+ * ingest reach >100k rows/s on the embedded engine (and, over HTTP to Turso, cuts round-trips by the chunk size).
+ */
+
+/** SQLite's default limit on bound parameters per statement is 32766; stay well below it. */
+const MAX_PARAMS_PER_STATEMENT = 16_000;
+const MAX_ROWS_PER_STATEMENT = 1_000;
+
+export interface InsertTemplate {
+  /** `INSERT INTO t(a,b) VALUES` */
+  head: string;
+  columnCount: number;
+  /** `ON CONFLICT ...` and optionally `RETURNING ...`, appended after the VALUES list. */
+  tail: string;
+}
+
+const sqlCache = new Map<string, string>();
+
+function sqlFor(t: InsertTemplate, rows: number): string {
+  const key = `${t.head}|${t.tail}|${rows}`;
+  let sql = sqlCache.get(key);
+  if (sql === undefined) {
+    const tuple = `(${new Array<string>(t.columnCount).fill("?").join(",")})`;
+    sql = `${t.head} ${new Array<string>(rows).fill(tuple).join(",")} ${t.tail}`;
+    if (sqlCache.size > 256) sqlCache.clear();
+    sqlCache.set(key, sql);
+  }
+  return sql;
+}
+
+/** Rows per statement for a template: as many as fit the parameter budget. */
+export function rowsPerStatement(t: InsertTemplate): number {
+  return Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / t.columnCount)));
+}
+
+/**
+ * Inserts `rowCount` rows whose values lie flat in `values` (row-major, `columnCount` per row), chunked into
+ * statements. Returns total rows affected (for statements without RETURNING) and any returned rows.
+ */
+export async function insertRows(
+  tx: Transaction,
+  t: InsertTemplate,
+  values: InValue[],
+  rowCount: number,
+): Promise<{ rowsAffected: number; returned: Record<string, unknown>[] }> {
+  const per = rowsPerStatement(t);
+  let rowsAffected = 0;
+  const returned: Record<string, unknown>[] = [];
+  for (let start = 0; start < rowCount; start += per) {
+    const n = Math.min(per, rowCount - start);
+    const args: InArgs = values.slice(start * t.columnCount, (start + n) * t.columnCount);
+    const rs = await tx.execute({ sql: sqlFor(t, n), args });
+    rowsAffected += rs.rowsAffected;
+    for (const row of rs.rows) returned.push(row as unknown as Record<string, unknown>);
+  }
+  return { rowsAffected, returned };
+}

@@ -1,0 +1,109 @@
+import type { InValue, Transaction } from "@libsql/client";
+import { CATEGORY_SEPARATOR, categoryPaths, type RawMeta } from "../data/amazon";
+import { insertRows, type InsertTemplate } from "./multi-row-insert";
+import type { TableCounts } from "./report";
+
+const DATA_COLUMNS = [
+  "title",
+  "store",
+  "main_category",
+  "category_path",
+  "categories",
+  "features",
+  "description",
+  "price",
+  "average_rating",
+  "rating_number",
+  "images",
+  "videos",
+  "details",
+  "bought_together",
+];
+
+// Meta rows update the product, but only when something differs: a re-run leaves rows (and updated_at,
+// and the FTS index, whose trigger fires on UPDATE) untouched. RETURNING gives the ids of rows written.
+const PRODUCTS: InsertTemplate = {
+  head: `INSERT INTO products (parent_asin, ${DATA_COLUMNS.join(", ")}, created_at, updated_at) VALUES`,
+  columnCount: DATA_COLUMNS.length + 3,
+  tail:
+    `ON CONFLICT (parent_asin) DO UPDATE SET ${DATA_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}, updated_at = excluded.updated_at ` +
+    `WHERE ${DATA_COLUMNS.map((c) => `products.${c} IS NOT excluded.${c}`).join(" OR ")} ` +
+    "RETURNING id, parent_asin",
+};
+
+const PRODUCT_CATEGORIES: InsertTemplate = {
+  head: "INSERT INTO product_categories (path, product_id, depth) VALUES",
+  columnCount: 3,
+  tail: "ON CONFLICT (path, product_id) DO NOTHING",
+};
+
+export interface ProductCounts {
+  products: TableCounts;
+  productCategories: TableCounts;
+  unchanged: number;
+}
+
+/**
+ * Upserts products from metadata records and rewrites the product_categories rows of every product that was
+ * inserted or changed, inside the caller's transaction. Duplicate parent_asins in one batch: the last wins.
+ */
+export async function writeProducts(tx: Transaction, metas: readonly RawMeta[], now: number): Promise<ProductCounts> {
+  const byAsin = new Map<string, RawMeta>();
+  for (const m of metas) byAsin.set(m.parentAsin, m);
+
+  const values: InValue[] = [];
+  for (const m of byAsin.values()) {
+    const paths = categoryPaths(m.categories, m.mainCategory);
+    values.push(
+      m.parentAsin,
+      m.title,
+      m.store,
+      m.mainCategory,
+      paths.length > 0 ? paths[paths.length - 1].path : null,
+      JSON.stringify(m.categories),
+      JSON.stringify(m.features),
+      JSON.stringify(m.description),
+      m.price,
+      m.averageRating,
+      m.ratingNumber,
+      JSON.stringify(m.images),
+      JSON.stringify(m.videos),
+      JSON.stringify(m.details),
+      m.boughtTogether === null ? null : JSON.stringify(m.boughtTogether),
+      now,
+      now,
+    );
+  }
+  const maxBefore = Number((await tx.execute("SELECT coalesce(max(id), 0) AS m FROM products")).rows[0].m);
+  const { returned } = await insertRows(tx, PRODUCTS, values, byAsin.size);
+
+  let inserted = 0;
+  const updatedIds: number[] = [];
+  const pcValues: InValue[] = [];
+  let pcRows = 0;
+  for (const row of returned) {
+    const id = Number(row.id);
+    if (id > maxBefore) inserted++;
+    else updatedIds.push(id);
+    const m = byAsin.get(String(row.parent_asin));
+    if (!m) continue;
+    for (const p of categoryPaths(m.categories, m.mainCategory)) {
+      pcValues.push(p.path, id, p.depth);
+      pcRows++;
+    }
+  }
+  let pcDeleted = 0;
+  for (let i = 0; i < updatedIds.length; i += 500) {
+    const ids = updatedIds.slice(i, i + 500);
+    const rs = await tx.execute({ sql: `DELETE FROM product_categories WHERE product_id IN (${ids.map(() => "?").join(",")})`, args: ids });
+    pcDeleted += rs.rowsAffected;
+  }
+  const { rowsAffected: pcInserted } = await insertRows(tx, PRODUCT_CATEGORIES, pcValues, pcRows);
+  return {
+    products: { inserted, updated: updatedIds.length },
+    productCategories: { inserted: pcInserted, updated: pcDeleted },
+    unchanged: byAsin.size - returned.length + (metas.length - byAsin.size),
+  };
+}
+
+export { CATEGORY_SEPARATOR };
