@@ -5,7 +5,8 @@
  *
  * Semantics every adapter honours (checked by test/ports/vector-index.contract.ts):
  * - Scores are "higher is better": cosine similarity for `cosine`, the raw dot product for `dot`.
- * - `cosine` rejects all-zero vectors (they have no direction).
+ * - `cosine` rejects all-zero stored vectors (they have no direction); an all-zero QUERY is rejected
+ *   under both distances (it cannot rank anything).
  * - Upserting an existing id replaces its vector and payload.
  * - A search filter is a conjunction: category in `categories` AND (available if `availableOnly`)
  *   AND id not in `excludeIds`. `categories: []` matches nothing; omit it to allow every category.

@@ -309,6 +309,9 @@ export function vectorIndexContract(name: string, factory: VectorIndexFactory): 
         for (const query of [f32(1), f32(0, 0), f32(Number.POSITIVE_INFINITY, 0)]) {
           await expect(index.search(query, { k: 1, version: "v" })).rejects.toMatchObject(err("invalid_argument"));
         }
+        await index.ensureCollection("d", { dimension: 2, distance: "dot" });
+        await index.upsert("d", [pt("zero-is-fine-stored-under-dot", [0, 0])]);
+        await expect(index.search(f32(0, 0), { k: 1, version: "d" })).rejects.toMatchObject(err("invalid_argument"));
         for (const k of [0, -1, 1.5, 1001]) {
           await expect(index.search(f32(1, 0), { k, version: "v" })).rejects.toMatchObject(err("invalid_argument"));
         }

@@ -224,7 +224,8 @@ export class MemoryVectorIndex implements VectorIndex {
     const version = options.version ?? this.live;
     if (version === null) throw new VectorIndexError("not_found", "no live version: call setLive first or pass a version");
     const c = this.get(version);
-    checkVector(query, c.spec, "query");
+    // Zero queries are rejected under both distances: they score every item 0.
+    checkVector(query, { dimension: c.spec.dimension, distance: "cosine" }, "query");
     return c.search(query, options.k, options.filter);
   }
 
