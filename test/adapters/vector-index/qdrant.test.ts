@@ -4,22 +4,25 @@
  * qdrant.openapi.test.ts checks the same adapter against the published OpenAPI document instead.
  */
 import { describe } from "vitest";
+import { QdrantClient } from "@qdrant/js-client-rest";
 import { QdrantVectorIndex } from "../../../src/adapters/vector-index/qdrant.js";
 import { vectorIndexContract } from "../../ports/vector-index.contract.js";
 
 const url = process.env.QDRANT_URL;
+const apiKey = process.env.QDRANT_API_KEY;
 const runId = `ci${Date.now().toString(36)}`;
 let seq = 0;
 
 describe.skipIf(!url)("real Qdrant at QDRANT_URL", () => {
   vectorIndexContract("qdrant (real server)", async () => {
-    const index = new QdrantVectorIndex({ url: url ?? "", apiKey: process.env.QDRANT_API_KEY, prefix: `${runId}_${++seq}_` });
+    const prefix = `${runId}_${++seq}_`;
     return {
-      index,
-      // Unique prefixes keep runs apart; drop what this test created (alias first, by dropping its target last).
+      index: new QdrantVectorIndex({ url: url ?? "", apiKey, prefix }),
+      // Unique prefixes keep runs apart; deleting a collection also deletes aliases pointing at it.
       cleanup: async () => {
-        const live = await index.liveVersion();
-        for (const v of await index.listVersions()) if (v !== live) await index.dropVersion(v);
+        const client = new QdrantClient({ url, apiKey, checkCompatibility: false });
+        const { collections } = await client.getCollections();
+        for (const c of collections) if (c.name.startsWith(prefix)) await client.deleteCollection(c.name);
       },
     };
   });
