@@ -1,7 +1,14 @@
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppDeps } from "./context";
+import type { AppDeps, AppDepsInput } from "./context";
+import { createAuth } from "./auth/auth";
+import { authHandler } from "./auth/handler";
+import { createDbEventLog } from "./services/events/event-log";
+import { anonSession } from "./http/middleware/anon-session";
+import { principal } from "./http/middleware/principal";
+import { requireScope } from "./http/middleware/require";
+import { marketplaceRoutes } from "./routes/v1/marketplace";
 import { ApiError, errorBody, handleError } from "./http/errors";
 import { createRouter } from "./http/openapi";
 import { docsRoutes } from "./routes/docs";
@@ -14,7 +21,13 @@ import { productsRoutes } from "./routes/v1/products";
  * `deps` (ports and adapters chosen from validated config) and pass them in; nothing here knows which
  * runtime or backend it is on.
  */
-export function createApp(deps: AppDeps) {
+export function createApp(input: AppDepsInput) {
+  // Auth and the event log derive from db/config unless the entry point built them (tests, demo seeding).
+  const deps: AppDeps = {
+    ...input,
+    auth: input.auth ?? createAuth(input),
+    events: input.events ?? createDbEventLog(input.db, input.clock, input.newId),
+  };
   const app = createRouter();
 
   app.use("*", requestId({ headerName: "x-request-id", limitLength: 128 }));
@@ -33,10 +46,21 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  // Auth: better-auth's own routes, then who is calling for every /v1 route (session, API key, anonymous).
+  app.on(["GET", "POST"], "/api/auth/*", authHandler);
+  app.use("/v1/*", anonSession());
+  app.use("/v1/*", principal());
+  // Catalog browsing is public; an API key presenting itself still needs catalog:read (docs/auth.md).
+  app.use("/v1/products", requireScope("catalog:read", { anonymous: true }));
+  app.use("/v1/products/*", requireScope("catalog:read", { anonymous: true }));
+  app.use("/v1/categories", requireScope("catalog:read", { anonymous: true }));
+  app.use("/v1/categories/*", requireScope("catalog:read", { anonymous: true }));
+
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
   app.route("/v1/products", productsRoutes);
   app.route("/v1/categories", categoriesRoutes);
+  app.route("/v1", marketplaceRoutes);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -33,8 +33,24 @@ export const configSchema = z
     HF_TOKEN: z.string().min(1).optional(),
     BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     BETTER_AUTH_URL: z.url().optional(),
+    /** Session lifetime (sliding: refreshed at most once per SESSION_UPDATE_AGE_SECONDS of use). */
+    SESSION_EXPIRES_IN_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+    SESSION_UPDATE_AGE_SECONDS: z.coerce.number().int().min(0).default(24 * 3600),
+    /** A session unused for longer than this is rejected and deleted (enforced by our middleware). */
+    SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).default(30),
+    /** Auth routes: sign-in/sign-up/change-password attempts per client IP per window. */
+    AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
+    /** Every other /api/auth route, per client IP per window. */
+    AUTH_RATE_LIMIT_GLOBAL_MAX: z.coerce.number().int().min(1).default(300),
+    /** Default per-API-key rate limit (a key may be created with a lower one). */
+    API_KEY_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+    API_KEY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   })
   .superRefine((c, ctx) => {
+    if (c.NODE_ENV === "production" && !c.BETTER_AUTH_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["BETTER_AUTH_SECRET"], message: "required in production (32+ random characters)" });
+    }
     if (c.UPSTASH_REDIS_REST_URL && !c.UPSTASH_REDIS_REST_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["UPSTASH_REDIS_REST_TOKEN"], message: "required when UPSTASH_REDIS_REST_URL is set" });
     }

@@ -1,5 +1,8 @@
 import type { Config } from "./config";
 import type { Database } from "./db/database";
+import type { Auth } from "./auth/auth";
+import type { Principal } from "./auth/principal";
+import type { EventLog } from "./services/events/event-log";
 
 /** Clock port: injectable so tests control time (TTL, expiry, recency). */
 export type Clock = () => number;
@@ -15,13 +18,24 @@ export interface AppDeps {
   db: Database;
   clock: Clock;
   newId: IdGenerator;
+  /** better-auth instance for this database (see src/auth/auth.ts: createAuth). */
+  auth: Auth;
+  /** Interaction event log (recommender input). */
+  events: EventLog;
 }
+
+/** What entry points must supply: auth and events are built from db/config when left out. */
+export type AppDepsInput = Omit<AppDeps, "auth" | "events"> & Partial<Pick<AppDeps, "auth" | "events">>;
 
 /** Hono environment shared by every route module. */
 export interface AppEnv {
   Variables: {
     deps: AppDeps;
     requestId: string;
+    /** Who is calling: a session user, an API key or anonymous (set on /v1/* by the principal middleware). */
+    principal: Principal;
+    /** Anonymous browser session id (rc_sid cookie or x-session-id header), also kept for signed-in users. */
+    anonId: string;
   };
 }
 

@@ -7,6 +7,8 @@ import type { AppDeps } from "../../src/context";
 import { createNodeLibsqlClient } from "../../src/db/client.node";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node";
+import { createAuth } from "../../src/auth/auth";
+import { createDbEventLog } from "../../src/services/events/event-log";
 
 export interface TestDb {
   db: Database;
@@ -40,12 +42,18 @@ export interface TestApp extends TestDb {
 export async function createTestApp(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}): Promise<TestApp> {
   const testDb = await createTestDb();
   let n = 0;
-  const deps: AppDeps = {
+  const base = {
     config: loadConfig({ NODE_ENV: "test", DEMO_DATA: "false", DATABASE_URL: testDb.url, ...env }),
     db: testDb.db,
     clock: () => Date.UTC(2026, 0, 1),
     newId: () => `id-${++n}`,
     ...overrides,
+  };
+  // Auth and the event log are built per test app, over its own database (real better-auth, real tables).
+  const deps: AppDeps = {
+    ...base,
+    auth: overrides.auth ?? createAuth(base),
+    events: overrides.events ?? createDbEventLog(base.db, base.clock, base.newId),
   };
   return { ...testDb, deps, app: createApp(deps) };
 }

@@ -1,2 +1,4 @@
 export * from "./catalog";
 export * from "./ops";
+export * from "./auth";
+export * from "./marketplace";

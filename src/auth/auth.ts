@@ -1,0 +1,133 @@
+import { apiKey } from "@better-auth/api-key";
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { admin, bearer } from "better-auth/plugins";
+import type { Config } from "../config";
+import type { Database } from "../db/database";
+import * as authSchema from "../db/schema/auth";
+import { passwordProblem, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
+import { ac, roles } from "./permissions";
+import { resolveAuthSecret, resolveAuthUrl } from "./secret";
+
+export const AUTH_BASE_PATH = "/api/auth";
+export const API_KEY_HEADER = "x-api-key";
+
+/** What createAuth needs: a subset of AppDeps, so it can be built before the rest of the deps. */
+export interface AuthDeps {
+  config: Config;
+  db: Database;
+}
+
+/** Reads a string field from an unknown request body without trusting its shape. */
+const field = (body: unknown, name: string): string | undefined => {
+  if (body && typeof body === "object" && name in body) {
+    const v = (body as Record<string, unknown>)[name];
+    return typeof v === "string" ? v : undefined;
+  }
+  return undefined;
+};
+
+const weak = (message: string) => new APIError("BAD_REQUEST", { message, code: "WEAK_PASSWORD" });
+
+/**
+ * The better-auth instance for one set of deps (one database, one config). Built per deps, never as a
+ * module singleton, so tests and Workers isolates each get their own. Web Crypto only: runs on Node and
+ * workerd alike.
+ */
+export function createAuth(deps: AuthDeps) {
+  const { config, db } = deps;
+  return betterAuth({
+    appName: "Recircuit",
+    baseURL: resolveAuthUrl(config),
+    basePath: AUTH_BASE_PATH,
+    secret: resolveAuthSecret(config),
+    database: drizzleAdapter(db, { provider: "sqlite", schema: { ...authSchema } }),
+    emailAndPassword: {
+      enabled: true,
+      autoSignIn: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: MAX_PASSWORD_LENGTH,
+      revokeSessionsOnPasswordReset: true,
+    },
+    session: {
+      expiresIn: config.SESSION_EXPIRES_IN_SECONDS,
+      updateAge: config.SESSION_UPDATE_AGE_SECONDS,
+      // No cookie cache: every request reads the session row, so a revoked session is refused at once.
+      cookieCache: { enabled: false },
+      additionalFields: {
+        // Last use, for the idle timeout (better-auth only tracks updatedAt, moved once per updateAge).
+        lastActiveAt: { type: "date", required: false, input: false },
+      },
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          before: async (session) => ({ data: { ...session, lastActiveAt: new Date() } }),
+        },
+      },
+    },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      modelName: "rateLimit",
+      window: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+      max: config.AUTH_RATE_LIMIT_GLOBAL_MAX,
+      customRules: {
+        "/sign-in/*": { window: config.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: config.AUTH_RATE_LIMIT_MAX },
+        "/sign-up/*": { window: config.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: config.AUTH_RATE_LIMIT_MAX },
+        "/change-password": { window: config.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: config.AUTH_RATE_LIMIT_MAX },
+        "/reset-password": { window: config.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: config.AUTH_RATE_LIMIT_MAX },
+        // getSession is on every page load of a browser client; the per-request work is one indexed read.
+        "/get-session": false,
+      },
+    },
+    advanced: {
+      useSecureCookies: config.NODE_ENV === "production",
+      cookiePrefix: "recircuit",
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        switch (ctx.path) {
+          case "/sign-up/email":
+          case "/admin/create-user": {
+            const problem = passwordProblem(field(ctx.body, "password") ?? "", field(ctx.body, "email"));
+            if (problem) throw weak(problem);
+            return;
+          }
+          case "/change-password": {
+            const session = await getSessionFromCtx(ctx);
+            const problem = passwordProblem(field(ctx.body, "newPassword") ?? "", session?.user.email);
+            if (problem) throw weak(problem);
+            // Changing a password always signs out every other session, whatever the client asked.
+            return { context: { body: { ...(ctx.body as Record<string, unknown>), revokeOtherSessions: true } } };
+          }
+          case "/reset-password":
+          case "/admin/set-user-password": {
+            const problem = passwordProblem(field(ctx.body, "newPassword") ?? "");
+            if (problem) throw weak(problem);
+            return;
+          }
+          default:
+            return;
+        }
+      }),
+    },
+    plugins: [
+      bearer(),
+      admin({ ac, roles, defaultRole: "buyer", adminRoles: ["admin"] }),
+      apiKey({
+        apiKeyHeaders: API_KEY_HEADER,
+        defaultPrefix: "rc_",
+        enableMetadata: true,
+        rateLimit: {
+          enabled: true,
+          timeWindow: config.API_KEY_RATE_LIMIT_WINDOW_SECONDS * 1000,
+          maxRequests: config.API_KEY_RATE_LIMIT_MAX,
+        },
+      }),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,60 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../context";
+import { errorBody } from "../http/errors";
+import { enforceIdleTimeout } from "./idle";
+
+/** better-auth routes we do not expose: API keys are managed through /v1/api-keys (scopes, rotation). */
+const hidden = [/^\/api\/auth\/api-key(\/|$)/];
+const noSessionNeeded = /^\/api\/auth\/(sign-in|sign-up|ok|error)(\/|$)/;
+
+/**
+ * Serves better-auth at /api/auth/*. Around it: the idle timeout (an idle session is deleted before
+ * better-auth sees it) and error responses that carry our common `error` object next to better-auth's
+ * own `code`/`message` (so both our clients and better-auth's client library understand them).
+ */
+export async function authHandler(c: Context<AppEnv>): Promise<Response> {
+  const { auth, db, config } = c.var.deps;
+  const path = c.req.path;
+  if (hidden.some((re) => re.test(path))) return c.json(errorBody(c, "not_found", `no route for ${c.req.method} ${path}`), 404);
+
+  const headers = c.req.raw.headers;
+  if (!noSessionNeeded.test(path) && (headers.get("cookie") || headers.get("authorization"))) {
+    const current = await auth.api.getSession({ headers, query: { disableRefresh: true } });
+    if (current) await enforceIdleTimeout(db, config, current.session as typeof current.session & { lastActiveAt?: Date | null });
+  }
+
+  const res = await auth.handler(c.req.raw);
+  if (res.status < 400) return res;
+  return withCommonErrorBody(c, res);
+}
+
+async function withCommonErrorBody(c: Context<AppEnv>, res: Response): Promise<Response> {
+  let native: Record<string, unknown> = {};
+  const text = await res.text();
+  try {
+    const parsed: unknown = text ? JSON.parse(text) : {};
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) native = parsed as Record<string, unknown>;
+  } catch {
+    native = { message: text };
+  }
+  const nativeCode = typeof native.code === "string" ? native.code : undefined;
+  const message = typeof native.message === "string" && native.message ? native.message : res.statusText || "request failed";
+  const code = nativeCode
+    ? nativeCode.toLowerCase()
+    : res.status === 429
+      ? "rate_limited"
+      : res.status === 401
+        ? "unauthorized"
+        : res.status === 403
+          ? "forbidden"
+          : res.status === 404
+            ? "not_found"
+            : "bad_request";
+  const headers = new Headers(res.headers);
+  headers.set("content-type", "application/json; charset=UTF-8");
+  headers.delete("content-length");
+  const retry = headers.get("x-retry-after");
+  if (res.status === 429 && retry) headers.set("Retry-After", retry);
+  const body = { ...native, ...errorBody(c, code, message) };
+  return new Response(JSON.stringify(body), { status: res.status, headers });
+}

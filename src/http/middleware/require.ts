@@ -1,0 +1,56 @@
+import { createMiddleware } from "hono/factory";
+import { roleCan, scopeToRolePermission, type ApiScope, type PermissionRequest } from "../../auth/permissions";
+import type { Principal, UserPrincipal } from "../../auth/principal";
+import type { AppEnv } from "../../context";
+import { ApiError } from "../errors";
+
+export function unauthenticated(p: Principal): ApiError {
+  if (p.type === "anonymous" && p.failure === "session_idle") {
+    return new ApiError(401, "session_idle", "session expired after inactivity; sign in again");
+  }
+  if (p.type === "anonymous" && p.failure === "invalid_session") {
+    return new ApiError(401, "invalid_session", "session is invalid, expired or revoked");
+  }
+  return new ApiError(401, "unauthorized", "authentication required");
+}
+
+/** The signed-in user, or the right error: 401 for no/invalid credentials, 403 for an API key. */
+export function assertUser(p: Principal): UserPrincipal {
+  if (p.type === "user") return p;
+  if (p.type === "api_key") throw new ApiError(403, "session_required", "this route needs a signed-in user, not an API key");
+  throw unauthenticated(p);
+}
+
+/** Route guard: a signed-in user (session cookie or bearer token). */
+export const requireUser = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    assertUser(c.var.principal);
+    await next();
+  });
+
+/** Route guard: a signed-in user whose role grants `permission` (403 `forbidden` otherwise). */
+export const requirePermission = (permission: PermissionRequest) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const u = assertUser(c.var.principal);
+    if (!roleCan(u.role, permission)) throw new ApiError(403, "forbidden", "your role does not allow this");
+    await next();
+  });
+
+/**
+ * Route guard for routes third parties may call: an API key must hold `scope` (403 `insufficient_scope`),
+ * a session user passes by role; anonymous callers pass only when `anonymous: true` (public browsing).
+ * A key that presents itself is always checked, even on public routes: it never falls back to anonymous.
+ */
+export const requireScope = (scope: ApiScope, opts: { anonymous?: boolean } = {}) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const p = c.var.principal;
+    if (p.type === "api_key") {
+      if (!p.scopes.includes(scope)) throw new ApiError(403, "insufficient_scope", `API key lacks the ${scope} scope`);
+    } else if (p.type === "user") {
+      if (!roleCan(p.role, scopeToRolePermission[scope])) throw new ApiError(403, "forbidden", "your role does not allow this");
+    } else if (!opts.anonymous) {
+      // On public routes a stale cookie just browses anonymously; elsewhere it is a 401 with the reason.
+      throw unauthenticated(p);
+    }
+    await next();
+  });

@@ -1,0 +1,57 @@
+import type { Database } from "../../db/database";
+import type { EventType } from "../../db/schema/marketplace";
+import type { Clock, IdGenerator } from "../../context";
+
+export interface NewEvent {
+  type: EventType;
+  userId?: string | null;
+  anonId?: string | null;
+  /** Catalog item (parent_asin). */
+  parentAsin?: string | null;
+  listingId?: string | null;
+  /** Unix ms; defaults to the clock. */
+  ts?: number;
+  context?: Record<string, unknown> | null;
+  /** Idempotency: the same client event id is stored once. */
+  clientEventId?: string | null;
+}
+
+/**
+ * Event log port: every interaction the recommender learns from goes through here, so the serving
+ * side (and a future queue-backed adapter) can reuse it without knowing the table.
+ */
+export interface EventLog {
+  /** Stores events; returns how many were new (duplicates by clientEventId are skipped). */
+  record(events: NewEvent[]): Promise<number>;
+}
+
+export function createDbEventLog(db: Database, clock: Clock, newId: IdGenerator): EventLog {
+  return {
+    async record(events) {
+      if (events.length === 0) return 0;
+      const results = await db.$client.batch(
+        events.map((e) => ({
+          sql: `INSERT INTO events (id, user_id, anon_id, parent_asin, listing_id, type, ts, context, client_event_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_event_id) DO NOTHING`,
+          args: [
+            newId(), e.userId ?? null, e.anonId ?? null, e.parentAsin ?? null, e.listingId ?? null, e.type,
+            e.ts ?? clock(), e.context ? JSON.stringify(e.context) : null, e.clientEventId ?? null,
+          ],
+        })),
+        "write",
+      );
+      return results.reduce((n, r) => n + r.rowsAffected, 0);
+    },
+  };
+}
+
+/**
+ * Logging an interaction must never fail the request that caused it: errors are reported and dropped.
+ */
+export async function recordQuietly(log: EventLog, events: NewEvent[]): Promise<void> {
+  try {
+    await log.record(events);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "event log write failed", error: (err as Error).message }));
+  }
+}
