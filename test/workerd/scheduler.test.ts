@@ -1,0 +1,84 @@
+import { createScheduledController, env } from "cloudflare:test";
+import { createClient } from "@libsql/client/web";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createDatabase } from "../../src/db/database";
+import { loadConfig } from "../../src/config";
+import scheduler, { runJobs, type Job } from "../../workers/scheduler";
+
+// Runs inside workerd: the scheduler Worker's handlers against the Node-side libSQL server.
+const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+afterAll(() => client.close());
+
+interface RunRow {
+  id: string;
+  cron: string;
+  scheduled_at: number;
+  started_at: number;
+  finished_at: number | null;
+  status: string;
+  detail: string | null;
+}
+
+async function runsFor(cron: string, scheduledAt: number): Promise<RunRow[]> {
+  const { rows } = await client.execute({ sql: "SELECT * FROM scheduler_runs WHERE cron = ? AND scheduled_at = ?", args: [cron, scheduledAt] });
+  return rows as unknown as RunRow[];
+}
+
+describe("scheduler Worker in workerd", () => {
+  it("scheduled() records an ok run with per-job timing in scheduler_runs", async () => {
+    const cron = "*/15 * * * *";
+    const scheduledTime = Date.UTC(2026, 3, 1, 12, 15) + Math.floor(Math.random() * 1e6);
+    await scheduler.scheduled(createScheduledController({ cron, scheduledTime }), env);
+
+    const rows = await runsFor(cron, scheduledTime);
+    expect(rows).toHaveLength(1);
+    const run = rows[0];
+    expect(run.status).toBe("ok");
+    expect(run.finished_at).not.toBeNull();
+    expect(Number(run.finished_at)).toBeGreaterThanOrEqual(Number(run.started_at));
+    const detail = JSON.parse(String(run.detail)) as { jobs: { name: string; status: string; ms: number; result: { products: number } }[] };
+    expect(detail.jobs).toHaveLength(1);
+    expect(detail.jobs[0]).toMatchObject({ name: "database-check", status: "ok", result: { products: inject("fixtureCount") } });
+    expect(typeof detail.jobs[0].ms).toBe("number");
+  });
+
+  it("a failing job marks the run error, records its message and skips the jobs after it", async () => {
+    let n = 0;
+    const deps = {
+      config: loadConfig({ ...env }),
+      db: createDatabase(client),
+      clock: () => Date.UTC(2026, 3, 2) + n * 1000,
+      newId: () => `sched-test-${crypto.randomUUID()}-${++n}`,
+    };
+    const jobs: Job[] = [
+      { name: "first", run: async () => ({ done: true }) },
+      { name: "boom", run: async () => { throw new Error("vector store unreachable"); } },
+      { name: "never", run: async () => ({ ran: true }) },
+    ];
+    const scheduledAt = Date.UTC(2026, 3, 2) + Math.floor(Math.random() * 1e6);
+    const report = await runJobs(deps, { cron: "0 * * * *", scheduledAt }, jobs);
+    expect(report.status).toBe("error");
+    expect(report.jobs.map((j) => j.status)).toEqual(["ok", "error", "skipped"]);
+
+    const [row] = await runsFor("0 * * * *", scheduledAt);
+    expect(row.id).toBe(report.id);
+    expect(row.status).toBe("error");
+    const detail = JSON.parse(String(row.detail)) as { jobs: { name: string; status: string; error?: string }[] };
+    expect(detail.jobs[1]).toMatchObject({ name: "boom", status: "error", error: "vector store unreachable" });
+  });
+
+  it("scheduled() with a bad DATABASE_URL rejects (the Cron Trigger shows a failure) and writes nothing", async () => {
+    const scheduledTime = Date.UTC(2026, 3, 3) + Math.floor(Math.random() * 1e6);
+    const run = scheduler.scheduled(createScheduledController({ cron: "*/15 * * * *", scheduledTime }), { ...env, DATABASE_URL: "file:x.db" });
+    await expect(run).rejects.toThrow(/DATABASE_URL/);
+    expect(await runsFor("*/15 * * * *", scheduledTime)).toHaveLength(0);
+  });
+
+  it("fetch() answers 404 so the scheduler is never mistaken for the API", async () => {
+    const res = await scheduler.fetch(new Request("https://scheduler.test/v1/products") as Request<unknown, IncomingRequestCfProperties>, env);
+    expect(res.status).toBe(404);
+    const body = await res.json<{ error: { code: string; requestId: string } }>();
+    expect(body.error.code).toBe("not_found");
+    expect(body.error.requestId).toMatch(/.+/);
+  });
+});
