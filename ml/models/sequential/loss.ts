@@ -6,6 +6,7 @@
  *   CPU budget. Uniform sampling needs no logQ correction (its log-probability is a constant).
  */
 import type { TouchedRows } from "./backward.js";
+import { matmulNT, transpose } from "./kernels.js";
 import type { Layout } from "./params.js";
 
 export type LossKind = "bce" | "softmax";
@@ -67,32 +68,50 @@ function bce(layout: Layout, theta: Float32Array, grad: Float32Array, inp: LossI
   return loss;
 }
 
+/** Shared negatives make the loss three small matrix products (logits, ∂z, ∂E_neg). */
 function sampledSoftmax(layout: Layout, theta: Float32Array, grad: Float32Array, inp: LossInput, dz: Float32Array, touched: TouchedRows): number {
   const d = layout.shape.dim;
   const negs = inp.negatives;
   const K = negs.length;
-  const logits = new Float64Array(K + 1);
+  const n = inp.numTok;
+  const z = inp.z;
+  const en = new Float32Array(K * d);
+  for (let k = 0; k < K; k++) {
+    touched.add(negs[k]);
+    en.set(theta.subarray(layout.itemEmb + negs[k] * d, layout.itemEmb + negs[k] * d + d), k * d);
+  }
+  const logits = new Float32Array(n * K);
+  matmulNT(z, en, n, K, d, logits);
   let loss = 0;
   const inv = 1 / inp.norm;
-  for (const n of negs) touched.add(n);
-  for (let t = 0; t < inp.numTok; t++) {
+  for (let t = 0; t < n; t++) {
     const pos = inp.targets[t];
     touched.add(pos);
-    let mx = (logits[0] = dot(inp.z, t * d, theta, layout.itemEmb + pos * d, d));
+    const lp = dot(z, t * d, theta, layout.itemEmb + pos * d, d);
+    const r = t * K;
+    let mx = lp;
     for (let k = 0; k < K; k++) {
       // an accidental hit (negative = target) is masked out
-      const l = negs[k] === pos ? -Infinity : dot(inp.z, t * d, theta, layout.itemEmb + negs[k] * d, d);
-      logits[k + 1] = l;
-      if (l > mx) mx = l;
+      if (negs[k] === pos) logits[r + k] = -Infinity;
+      else if (logits[r + k] > mx) mx = logits[r + k];
     }
-    let sum = 0;
-    for (let k = 0; k <= K; k++) sum += (logits[k] = Math.exp(logits[k] - mx));
-    loss -= Math.log(logits[0] / sum);
-    accumulate(layout, theta, grad, dz, inp.z, t, pos, (logits[0] / sum - 1) * inv);
-    for (let k = 0; k < K; k++) {
-      const p = logits[k + 1] / sum;
-      if (p > 0) accumulate(layout, theta, grad, dz, inp.z, t, negs[k], p * inv);
-    }
+    const ep = Math.exp(lp - mx);
+    let sum = ep;
+    for (let k = 0; k < K; k++) sum += (logits[r + k] = Math.exp(logits[r + k] - mx));
+    loss -= Math.log(ep / sum);
+    accumulate(layout, theta, grad, dz, z, t, pos, (ep / sum - 1) * inv);
+    const scale = inv / sum;
+    for (let k = 0; k < K; k++) logits[r + k] *= scale; // now ∂L/∂logit
+  }
+  // ∂z += G · E_neg ; ∂E_neg = Gᵀ · z
+  const dzn = new Float32Array(n * d);
+  matmulNT(logits, transpose(en, K, d, new Float32Array(d * K)), n, d, K, dzn);
+  for (let i = 0; i < n * d; i++) dz[i] += dzn[i];
+  const den = new Float32Array(K * d);
+  matmulNT(transpose(logits, n, K, new Float32Array(K * n)), transpose(z, n, d, new Float32Array(d * n)), K, d, n, den);
+  for (let k = 0; k < K; k++) {
+    const e = layout.itemEmb + negs[k] * d;
+    for (let i = 0; i < d; i++) grad[e + i] += den[k * d + i];
   }
   return loss;
 }
