@@ -68,12 +68,17 @@ export class QdrantVectorIndex implements VectorIndex {
     checkVersion(version);
     checkSpec(spec);
     const name = this.collectionName(version);
-    await this.call(`ensure ${version}`, async () => {
-      const { exists } = await this.client.collectionExists(name);
-      if (!exists) {
-        await this.client.createCollection(name, { vectors: { size: spec.dimension, distance: TO_QDRANT[spec.distance] } });
-      }
-    });
+    try {
+      await this.call(`ensure ${version}`, async () => {
+        const { exists } = await this.client.collectionExists(name);
+        if (!exists) {
+          await this.client.createCollection(name, { vectors: { size: spec.dimension, distance: TO_QDRANT[spec.distance] } });
+        }
+      });
+    } catch (e) {
+      // A concurrent creator won the race: fine if it used the same spec, checked just below.
+      if (!(e instanceof VectorIndexError && e.code === "conflict")) throw e;
+    }
     const actual = await this.spec(version);
     if (actual.dimension !== spec.dimension || actual.distance !== spec.distance) {
       throw new VectorIndexError("conflict", `version ${version} exists with ${actual.dimension}/${actual.distance}, asked for ${spec.dimension}/${spec.distance}`);

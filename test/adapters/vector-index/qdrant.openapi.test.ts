@@ -102,3 +102,11 @@ describe("fake Qdrant validation (so the checks above can fail)", () => {
     await fetch(`${fake.url}/collections/y`, { method: "DELETE" });
   });
 });
+
+describe("QdrantVectorIndex concurrency", () => {
+  it("lets concurrent ensureCollection calls for the same version all succeed", async () => {
+    const index = new QdrantVectorIndex({ url: fake.url, prefix: "race_" });
+    await Promise.all([1, 2, 3].map(() => index.ensureCollection("v", { dimension: 3, distance: "dot" })));
+    expect(await index.describe("v")).toEqual({ version: "v", dimension: 3, distance: "dot", count: 0 });
+  });
+});
