@@ -1,3 +1,8 @@
+// Changes since the scaffold (backwards compatible, optional fields only):
+// - FitOptions.validation entries may carry `candidates` (the sampled protocol's items to rank, target
+//   first) and `timestamps`/`now`, so a model that learns on validation (hybrid) sees the same ranking task
+//   as the test it will be judged on. Models that ignore them are unaffected.
+
 /**
  * The one interface every recommendation model implements (popularity, co-visitation, session kNN,
  * embeddings, sequential neural, content, hybrid). Items and users are dense integer indices
@@ -28,7 +33,17 @@ export interface FitOptions {
   /** Called with progress messages; long fits must report progress. */
   onProgress?: (message: string) => void;
   /** Held-out validation sequences (history + target) for early stopping or weight learning. */
-  validation?: { history: Int32Array; target: number }[];
+  validation?: ValidationCase[];
+}
+
+/** A held-out validation case (history + target). */
+export interface ValidationCase {
+  history: Int32Array;
+  target: number;
+  /** Sampled protocol: items to rank, target first. Absent: rank against all items. */
+  candidates?: Int32Array;
+  timestamps?: Float64Array;
+  now?: number;
 }
 
 /** A query: the recent history (oldest first) of a user or a live session. */

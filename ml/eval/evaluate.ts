@@ -1,0 +1,192 @@
+import { resourceUsage } from "node:process";
+import type { Query, Recommender } from "../core/recommender.js";
+import { Rng } from "../core/rng.js";
+import { topK } from "../core/topk.js";
+import { bootstrapInterval, hitAt, mean, mrrAt, ndcgAt, percentile, rankOfTarget } from "./metrics.js";
+import type { EvalCase, EvalTask } from "./protocols.js";
+
+export interface MetricValue {
+  value: number;
+  ci95: [number, number];
+}
+
+export interface ModelReport {
+  model: string;
+  split: "test" | "validation";
+  cases: number;
+  metrics: Record<string, MetricValue>;
+  /** Share of all items that appear in some top-K list (per K). */
+  coverage: Record<string, number>;
+  /** Mean training count of the items in the top-K lists (per K). */
+  avgPopularity: Record<string, number>;
+  fitSeconds: number;
+  /** Process peak RSS (resourceUsage().maxRSS) after fit, MB; cumulative across models run in one process. */
+  peakRssMb: number;
+  heapAfterFitMb: number;
+  /** Wall-clock and CPU-time (process.cpuUsage) per request: CPU time is robust to a shared, loaded machine. */
+  latencyMs: { p50: number; p99: number; cpuP50: number; cpuP99: number; requests: number; historyLength: number; topN: number };
+  /** Test targets excluded from ranking because they were in the query history (full ranking only). */
+  targetsInHistory: number;
+}
+
+export interface EvaluateOptions {
+  ks: number[];
+  seed: number;
+  split?: "test" | "validation";
+  bootstrapResamples?: number;
+  latencyRequests?: number;
+  onProgress?: (message: string) => void;
+}
+
+/** Item counts in the training sequences (the popularity used by the avg-popularity metric). */
+export function trainCounts(task: EvalTask): Float64Array {
+  const counts = new Float64Array(task.train.numItems);
+  for (const s of task.train.sequences) for (const i of s.items) counts[i]++;
+  return counts;
+}
+
+function scoresFor(model: Recommender, c: EvalCase, excludeHistory: boolean): { scores: Float32Array; targetIndex: number; ids?: Int32Array } {
+  if (c.candidates !== undefined) {
+    return { scores: model.scoreCandidates(c.query, c.candidates), targetIndex: 0, ids: c.candidates };
+  }
+  const scores = model.scoreAll(c.query);
+  if (excludeHistory) for (const i of c.query.history) scores[i] = Number.NEGATIVE_INFINITY;
+  return { scores, targetIndex: c.target };
+}
+
+export interface FitStats {
+  fitSeconds: number;
+  peakRssMb: number;
+  heapAfterFitMb: number;
+}
+
+/** Fits `model` on the task's training data, passing validation cases for early stopping / weight learning. */
+export async function fitOnTask(model: Recommender, task: EvalTask, seed: number, log: (m: string) => void): Promise<FitStats> {
+  const t0 = performance.now();
+  await model.fit(task.train, {
+    seed,
+    onProgress: (m) => log(`[${model.name}] ${m}`),
+    validation: task.validation.map((c) => ({
+      history: c.query.history,
+      target: c.target,
+      candidates: c.candidates,
+      timestamps: c.query.timestamps,
+      now: c.query.now,
+    })),
+  });
+  const fitSeconds = (performance.now() - t0) / 1000;
+  log(`[${model.name}] fitted in ${fitSeconds.toFixed(1)} s`);
+  return { fitSeconds, peakRssMb: resourceUsage().maxRSS / 1024, heapAfterFitMb: process.memoryUsage().heapUsed / 2 ** 20 };
+}
+
+/**
+ * Fits `model` (unless `fitted` stats are given for an already-fitted model), then ranks every held-out
+ * case and measures quality, coverage, popularity bias, fit cost and latency.
+ */
+export async function evaluateModel(model: Recommender, task: EvalTask, options: EvaluateOptions, fitted?: FitStats): Promise<ModelReport> {
+  const log = options.onProgress ?? (() => {});
+  const split = options.split ?? "test";
+  const { fitSeconds, peakRssMb, heapAfterFitMb } = fitted ?? (await fitOnTask(model, task, options.seed, log));
+
+  const cases = split === "test" ? task.test : task.validation;
+  const ks = [...options.ks].sort((a, b) => a - b);
+  const maxK = ks[ks.length - 1];
+  const tieRng = new Rng(options.seed ^ 0x5eed);
+  const ranks = new Float64Array(cases.length);
+  const seen = ks.map(() => new Uint8Array(task.train.numItems));
+  const popSum = new Float64Array(ks.length);
+  const popN = new Float64Array(ks.length);
+  const counts = trainCounts(task);
+  let targetsInHistory = 0;
+  const progressEvery = Math.max(1, Math.floor(cases.length / 10));
+  for (let n = 0; n < cases.length; n++) {
+    const c = cases[n];
+    if (task.excludeHistory && c.candidates === undefined && c.query.history.includes(c.target)) targetsInHistory++;
+    const { scores, targetIndex, ids } = scoresFor(model, c, task.excludeHistory);
+    ranks[n] = rankOfTarget(scores, targetIndex, tieRng);
+    const top = topK(scores, maxK);
+    for (let ki = 0; ki < ks.length; ki++) {
+      const lim = Math.min(ks[ki], top.length);
+      for (let j = 0; j < lim; j++) {
+        if (!(scores[top[j]] > Number.NEGATIVE_INFINITY)) break;
+        const item = ids === undefined ? top[j] : ids[top[j]];
+        seen[ki][item] = 1;
+        popSum[ki] += counts[item];
+        popN[ki]++;
+      }
+    }
+    if ((n + 1) % progressEvery === 0) log(`[${model.name}] ranked ${n + 1}/${cases.length}`);
+  }
+
+  const metrics: Record<string, MetricValue> = {};
+  const coverage: Record<string, number> = {};
+  const avgPopularity: Record<string, number> = {};
+  const bootRng = new Rng(options.seed ^ 0xb007);
+  for (let ki = 0; ki < ks.length; ki++) {
+    const k = ks[ki];
+    for (const [name, fn] of [["HR", hitAt], ["NDCG", ndcgAt], ["MRR", mrrAt]] as const) {
+      const values = Float64Array.from(ranks, (r) => fn(r, k));
+      metrics[`${name}@${k}`] = { value: mean(values), ci95: bootstrapInterval(values, bootRng, options.bootstrapResamples ?? 1000) };
+    }
+    let covered = 0;
+    for (const v of seen[ki]) covered += v;
+    coverage[`@${k}`] = covered / task.train.numItems;
+    avgPopularity[`@${k}`] = popN[ki] === 0 ? 0 : popSum[ki] / popN[ki];
+  }
+  const latencyMs = measureLatency(model, task.test, options.latencyRequests ?? 500, new Rng(options.seed ^ 0x1a7e));
+  log(`[${model.name}] latency wall p50 ${latencyMs.p50.toFixed(3)} p99 ${latencyMs.p99.toFixed(3)} ms, cpu p50 ${latencyMs.cpuP50.toFixed(3)} p99 ${latencyMs.cpuP99.toFixed(3)} ms`);
+  return { model: model.name, split, cases: cases.length, metrics, coverage, avgPopularity, fitSeconds, peakRssMb, heapAfterFitMb, latencyMs, targetsInHistory };
+}
+
+/**
+ * Serving latency: one request = a 50-item history (short ones extended with other users' items) -> top 100 over all items, history excluded
+ * (scoreAll + topK), timed per request after a short warm-up.
+ */
+export function measureLatency(model: Recommender, cases: EvalCase[], requests: number, rng: Rng) {
+  const historyLength = 50;
+  const topN = 100;
+  const pool = cases.filter((c) => c.query.history.length > 0);
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  if (pool.length === 0) return { p50: Number.NaN, p99: Number.NaN, cpuP50: Number.NaN, cpuP99: Number.NaN, requests: 0, historyLength, topN };
+  const queries: Query[] = [];
+  for (let r = 0; r < requests; r++) {
+    // Most histories are shorter than 50: prepend other users' histories so every request really carries 50.
+    const c = pool[rng.int(pool.length)];
+    const parts: EvalCase[] = [c];
+    let len = c.query.history.length;
+    while (len < historyLength && parts.length < 1000) {
+      const other = pool[rng.int(pool.length)];
+      parts.unshift(other);
+      len += other.query.history.length;
+    }
+    const items = new Int32Array(len);
+    const stamps = new Float64Array(len);
+    let at = 0;
+    for (const p of parts) {
+      items.set(p.query.history, at);
+      if (p.query.timestamps !== undefined) stamps.set(p.query.timestamps, at);
+      at += p.query.history.length;
+    }
+    const from = Math.max(0, len - historyLength);
+    queries.push({ history: items.slice(from), timestamps: stamps.slice(from), now: c.query.now });
+  }
+  for (let w = 0; w < Math.min(100, queries.length); w++) topK(model.scoreAll(queries[w]), topN, queries[w].history);
+  for (const q of queries) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    topK(model.scoreAll(q), topN, q.history);
+    times.push(performance.now() - t);
+    const dc = process.cpuUsage(c);
+    cpuTimes.push((dc.user + dc.system) / 1000);
+  }
+  return {
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    cpuP50: percentile(cpuTimes, 50),
+    cpuP99: percentile(cpuTimes, 99),
+    requests: times.length,
+    historyLength,
+    topN,
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import type { Sequence, TrainData } from "../../../../ml/core/recommender.js";
+import { Rng } from "../../../../ml/models/sequential/prng.js";
+import { SasrecRecommender, type SasrecOptions } from "../../../../ml/models/sequential/sasrec.js";
+
+const N = 30;
+
+/** Planted pattern: item i is always followed by i+1 (mod N). */
+function planted(users: number, seed: number): { data: TrainData; validation: { history: Int32Array; target: number }[] } {
+  const rng = new Rng(seed);
+  const sequences: Sequence[] = [];
+  const validation: { history: Int32Array; target: number }[] = [];
+  for (let u = 0; u < users; u++) {
+    const len = 5 + rng.int(8);
+    const start = rng.int(N);
+    const items = Int32Array.from({ length: len }, (_, t) => (start + t) % N);
+    sequences.push({ user: u, items, timestamps: new Float64Array(len) });
+    validation.push({ history: items, target: (start + len) % N });
+  }
+  const itemIds = Array.from({ length: N }, (_, i) => `item${i}`);
+  return { data: { numItems: N, numUsers: users, sequences, itemIds }, validation };
+}
+
+const SMALL: Partial<SasrecOptions> = {
+  dim: 16, blocks: 1, maxLen: 10, dropout: 0.1, negatives: 16, lr: 5e-3, batchSize: 32,
+  maxEpochs: 15, evalEvery: 5, patience: 10, valUsers: 100, threads: 1,
+};
+
+async function fitSmall(opts: Partial<SasrecOptions>, seed = 1): Promise<SasrecRecommender> {
+  const { data, validation } = planted(300, 11);
+  const m = new SasrecRecommender({ ...SMALL, ...opts });
+  await m.fit(data, { seed, validation });
+  return m;
+}
+
+function top1Accuracy(m: SasrecRecommender): number {
+  let hits = 0;
+  for (let last = 0; last < N; last++) {
+    const history = Int32Array.from({ length: 4 }, (_, t) => (last - 3 + t + N) % N);
+    const s = m.scoreAll({ history });
+    let best = 0;
+    for (let j = 1; j < N; j++) if (s[j] > s[best]) best = j;
+    if (best === (last + 1) % N) hits++;
+  }
+  return hits / N;
+}
+
+describe("sasrec", () => {
+  it("learns a planted next-item pattern (sampled softmax and bce)", async () => {
+    expect(top1Accuracy(await fitSmall({ loss: "softmax" }))).toBeGreaterThanOrEqual(0.9);
+    expect(top1Accuracy(await fitSmall({ loss: "bce", maxEpochs: 25 }))).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("is deterministic under a seed and round-trips through save/load", async () => {
+    const a = await fitSmall({ maxEpochs: 3 }, 5);
+    const b = await fitSmall({ maxEpochs: 3 }, 5);
+    const c = await fitSmall({ maxEpochs: 3 }, 6);
+    const ta = a.save().blobs.theta;
+    expect(Array.from(b.save().blobs.theta)).toEqual(Array.from(ta));
+    expect(Array.from(c.save().blobs.theta)).not.toEqual(Array.from(ta));
+    const loaded = SasrecRecommender.load(a.save());
+    const q = { history: Int32Array.from([3, 4, 5]) };
+    expect(Array.from(loaded.scoreAll(q))).toEqual(Array.from(a.scoreAll(q)));
+    const cand = Int32Array.from([6, 0, 29]);
+    expect(Array.from(loaded.scoreCandidates(q, cand))).toEqual(Array.from(a.scoreCandidates(q, cand)));
+    expect(Array.from(loaded.scoreCandidates(q, cand))).toEqual([6, 0, 29].map((i) => a.scoreAll(q)[i]));
+  });
+
+  it("trains on two worker threads, deterministically", async () => {
+    const a = await fitSmall({ threads: 2, maxEpochs: 8 }, 3);
+    const b = await fitSmall({ threads: 2, maxEpochs: 2 }, 3);
+    const b2 = await fitSmall({ threads: 2, maxEpochs: 2 }, 3);
+    expect(Array.from(b2.save().blobs.theta)).toEqual(Array.from(b.save().blobs.theta));
+    expect(top1Accuracy(a)).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("scores empty or unknown histories without throwing", async () => {
+    const m = await fitSmall({ maxEpochs: 1 });
+    expect(m.scoreAll({ history: new Int32Array(0) }).length).toBe(N);
+    expect(m.scoreAll({ history: Int32Array.from([-1, 999, 2]) }).length).toBe(N);
+  });
+});
