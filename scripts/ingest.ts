@@ -24,6 +24,7 @@ async function main(): Promise<number> {
       dest: { type: "string" },
       "raw-base-url": { type: "string" },
       "benchmark-base-url": { type: "string" },
+      "cache-mib": { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -64,7 +65,11 @@ async function main(): Promise<number> {
   try {
     const db = createDatabase(client);
     await runMigrations(db);
-    const report = await ingestFiles(db, files, { batchSize: batch, log });
+    const report = await ingestFiles(db, files, {
+      batchSize: batch,
+      log,
+      cacheSizeMiB: values["cache-mib"] === undefined ? undefined : Number(values["cache-mib"]),
+    });
     log(formatRunReport(report));
     for (const f of report.files) {
       for (const s of f.skippedSamples.slice(0, 10)) log(`  ${f.file}:${s.lineNumber}: ${s.reason}: ${s.detail}`);

@@ -1,6 +1,6 @@
 import type { Client, Transaction } from "@libsql/client";
 import type { AmazonRecord, BenchmarkRating, RawMeta, RawReview } from "../data/amazon";
-import { writeRatings, writeReviews } from "./interaction-writer";
+import { InteractionStage } from "./interaction-stage";
 import { writeProducts } from "./product-writer";
 import { addTableCounts, recordSkip, type FileReport } from "./report";
 
@@ -15,21 +15,57 @@ function emptyPending(): Pending {
   return { ratings: [], reviews: [], metas: [], lineNumbers: [] };
 }
 
+/** Merge the interaction stage into `reviews` whenever it holds this many rows (bounds its temp file). */
+const MERGE_EVERY_ROWS = 4_000_000;
+
 /**
  * Buffers parsed records and writes each full batch in one write transaction (Web-standard: usable from any
- * line source). A batch the database rejects is rolled back and retried one record per transaction, so a bad
- * row is reported with its line number and never aborts the run or leaves a partial write behind.
+ * line source). Metadata upserts products directly; ratings and reviews go through an InteractionStage that is
+ * merged at `finish()` (and every few million rows). A batch the database rejects is rolled back and retried one
+ * record per transaction, so a bad row is reported with its line number and never aborts the run or leaves a
+ * partial write behind.
  */
 export class IngestBatchWriter {
   private pending = emptyPending();
   private size = 0;
+  private stage: InteractionStage | null = null;
 
   constructor(
     private readonly client: Client,
     private readonly report: FileReport,
     private readonly batchSize: number,
     private readonly now: number,
+    private readonly log?: (message: string) => void,
   ) {}
+
+  /** Flushes the last batch, merges staged interactions and drops the stage. */
+  async finish(): Promise<void> {
+    await this.flush();
+    if (!this.stage) return;
+    try {
+      await this.mergeStage();
+    } finally {
+      await this.stage.close();
+      this.stage = null;
+    }
+  }
+
+  private async mergeStage(): Promise<void> {
+    if (!this.stage) return;
+    const staged = this.stage.stagedRows;
+    const c = await this.stage.merge(this.now, this.log);
+    this.report.inserted += c.reviews.inserted;
+    this.report.updated += c.reviews.updated;
+    this.report.unchanged += staged - c.reviews.inserted - c.reviews.updated;
+    addTableCounts(this.report, "reviews", c.reviews);
+    addTableCounts(this.report, "reviewers", c.reviewers);
+  }
+
+  private async stageFor(kind: "rating" | "review"): Promise<InteractionStage> {
+    if (this.stage && this.stage.kind !== kind) await this.finish();
+    this.stage ??= await InteractionStage.open(this.client, kind);
+    return this.stage;
+  }
 
   /** Queues one record; writes the batch when it is full. */
   async add(record: AmazonRecord, lineNumber: number): Promise<void> {
@@ -46,11 +82,14 @@ export class IngestBatchWriter {
     const batch = this.pending;
     this.pending = emptyPending();
     this.size = 0;
+    if (batch.ratings.length > 0) await this.stageFor("rating");
+    if (batch.reviews.length > 0) await this.stageFor("review");
     try {
       await this.inTransaction((tx) => this.write(tx, batch));
     } catch {
       await this.retryOneByOne(batch);
     }
+    if (this.stage && this.stage.stagedRows >= MERGE_EVERY_ROWS) await this.mergeStage();
   }
 
   /** Runs `fn` in a write transaction; its returned callback (report counts) runs only after the commit. */
@@ -67,14 +106,8 @@ export class IngestBatchWriter {
 
   private async write(tx: Transaction, b: Pending): Promise<() => void> {
     const apply: (() => void)[] = [];
-    if (b.ratings.length > 0) {
-      const c = await writeRatings(tx, b.ratings, this.now);
-      apply.push(() => this.countInteractions(c.reviews.inserted, c.reviews.updated, b.ratings.length, c.reviewers.inserted));
-    }
-    if (b.reviews.length > 0) {
-      const c = await writeReviews(tx, b.reviews, this.now);
-      apply.push(() => this.countInteractions(c.reviews.inserted, c.reviews.updated, b.reviews.length, c.reviewers.inserted));
-    }
+    if (b.ratings.length > 0) await this.stage?.addRatings(tx, b.ratings);
+    if (b.reviews.length > 0) await this.stage?.addReviews(tx, b.reviews);
     if (b.metas.length > 0) {
       const c = await writeProducts(tx, b.metas, this.now);
       apply.push(() => {
@@ -88,14 +121,6 @@ export class IngestBatchWriter {
     return () => {
       for (const f of apply) f();
     };
-  }
-
-  private countInteractions(inserted: number, updated: number, total: number, reviewersInserted: number): void {
-    this.report.inserted += inserted;
-    this.report.updated += updated;
-    this.report.unchanged += total - inserted - updated;
-    addTableCounts(this.report, "reviews", { inserted, updated });
-    addTableCounts(this.report, "reviewers", { inserted: reviewersInserted, updated: 0 });
   }
 
   private async retryOneByOne(b: Pending): Promise<void> {

@@ -44,7 +44,7 @@ export async function ingestFile(client: Client, path: string, options: IngestFi
   const parse = parser.value;
   const skipHeader = formatHasHeader(format.value);
   const multiline = formatHasMultilineRecords(format.value);
-  const writer = new IngestBatchWriter(client, report, options.batchSize, options.now);
+  const writer = new IngestBatchWriter(client, report, options.batchSize, options.now, options.log);
   const progress = createProgressReporter(path, options.log, {
     intervalMs: options.progressIntervalMs,
     totalBytes: statSync(path).size,
@@ -91,7 +91,7 @@ export async function ingestFile(client: Client, path: string, options: IngestFi
     report.read++;
     recordSkip(report, { lineNumber: pendingLine, reason: "unterminated_quote", detail: "quoted field runs to the end of the file" });
   }
-  await writer.flush();
+  await writer.finish();
   progress.done(report.read);
   report.durationMs = performance.now() - started;
   report.rowsPerSecond = report.read / Math.max(report.durationMs / 1000, 1e-3);
