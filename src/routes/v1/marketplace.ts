@@ -1,4 +1,6 @@
 import { createRouter } from "../../http/openapi";
+import { adminRoutes } from "./admin";
+import { apiKeysRoutes } from "./api-keys";
 import { listingsRoutes } from "./listings";
 
 /** Every marketplace resource under /v1 (mounted once by createApp). */
@@ -21,3 +23,5 @@ marketplaceRoutes.openAPIRegistry.registerComponent("securitySchemes", "apiKey",
   description: "Third-party API key with scopes (see docs/auth.md)",
 });
 marketplaceRoutes.route("/listings", listingsRoutes);
+marketplaceRoutes.route("/api-keys", apiKeysRoutes);
+marketplaceRoutes.route("/admin", adminRoutes);
