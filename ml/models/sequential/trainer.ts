@@ -95,6 +95,11 @@ function split(batch: Int32Array, store: SeqStore, maxLen: number, parts: number
   return out;
 }
 
+/** Validation HR@10, ties broken by NDCG@10 (HR saturates on easy data). */
+function better(a: HitNdcg, b: HitNdcg): boolean {
+  return a.hr > b.hr || (a.hr === b.hr && a.ndcg > b.ndcg);
+}
+
 export async function train(
   layout: Layout, theta: Float32Array, store: SeqStore, cfg: TrainConfig, backend: GradBackend,
   seed: number, validation: readonly RankCase[] | undefined, log: (m: string) => void,
@@ -138,7 +143,7 @@ export async function train(
     const last = epoch === cfg.maxEpochs || entry.seconds >= cfg.maxSeconds;
     if (valCases.length > 0 && (epoch % cfg.evalEvery === 0 || last)) {
       entry.val = sampledMetrics(layout, theta, valCases, valNegs);
-      if (report.best === undefined || entry.val.hr > report.best.hr) {
+      if (report.best === undefined || better(entry.val, report.best)) {
         report.best = entry.val;
         report.bestEpoch = epoch;
         best.set(theta);
