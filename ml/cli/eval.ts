@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const log = (m: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${m}`);
   const ks = (args.get("k") ?? "10,20").split(",").map((k) => Number(k));
   if (ks.some((k) => !Number.isInteger(k) || k <= 0)) throw new Error(`--k expects positive integers, got ${args.get("k")}`);
-  const modelNames = (args.get("models") ?? "popularity,covisitation,session-knn,fism-bpr,hybrid").split(",");
+  const modelNames = (args.get("models") ?? "popularity,covisitation,session-knn,fism-bpr,pure-svd,hybrid").split(",");
   const split = (args.get("split") ?? "test") as "test" | "validation";
   if (split !== "test" && split !== "validation") throw new Error("--split must be test or validation");
   const seed = intArg(args, "seed", 42);

@@ -11,10 +11,14 @@ import { intArg, type ParsedArgs } from "./args.js";
 export const TASK_OPTIONS = ["dataset", "protocol", "seed", "users", "gap-minutes", "item-text", "embedder"];
 
 /** Loads the data set named by --dataset and splits it by --protocol. */
-export async function buildTask(args: ParsedArgs, log: (m: string) => void): Promise<{ task: EvalTask; log?: InteractionLog }> {
+export async function buildTask(
+  args: ParsedArgs,
+  log: (m: string) => void,
+  defaultProtocol: ProtocolName = "sasrec",
+): Promise<{ task: EvalTask; log?: InteractionLog }> {
   const dataset = args.get("dataset");
   if (dataset === undefined) throw new Error("--dataset <path> is required");
-  const protocol = (args.get("protocol") ?? "sasrec") as ProtocolName;
+  const protocol = (args.get("protocol") ?? (isOfficialSplitPath(dataset) ? "official" : defaultProtocol)) as ProtocolName;
   if (!PROTOCOLS.includes(protocol)) throw new Error(`unknown --protocol ${protocol}; one of ${PROTOCOLS.join(", ")}`);
   const seed = intArg(args, "seed", 42);
   const users = args.has("users") ? intArg(args, "users", 0) : undefined;

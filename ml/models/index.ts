@@ -10,6 +10,7 @@ import { FismBprRecommender } from "./fism-bpr.js";
 import { HybridRecommender } from "./hybrid.js";
 import { PopularityRecommender } from "./popularity.js";
 import { PureSvdRecommender } from "./pure-svd.js";
+import { SasrecRecommender } from "./sequential/sasrec.js";
 import { SessionKnnRecommender } from "./session-knn.js";
 
 export interface ModelContext {
@@ -29,7 +30,7 @@ export interface ModelEntry {
   needsItemText?: boolean;
 }
 
-const DEFAULT_HYBRID_COMPONENTS = "popularity+covisitation+session-knn+fism-bpr";
+const DEFAULT_HYBRID_COMPONENTS = "popularity+covisitation+session-knn+fism-bpr+pure-svd";
 
 export const MODELS: Record<string, ModelEntry> = {
   popularity: {
@@ -57,6 +58,7 @@ export const MODELS: Record<string, ModelEntry> = {
     create: (ctx) => new PureSvdRecommender(ctx.params),
     load: (a) => PureSvdRecommender.load(a),
   },
+  sasrec: { description: "SASRec self-attentive sequential model (CPU kernels, sampled softmax)", create: (ctx) => new SasrecRecommender(ctx.params), load: (a) => SasrecRecommender.load(a) },
   content: {
     description: "content vectors from item text through the Embedder port",
     create: (ctx) => new ContentRecommender(ctx.embedder(), ctx.params),

@@ -43,8 +43,9 @@ export class SasrecRecommender implements Recommender {
   private itemIds: string[] = [];
   lastReport: TrainReport | null = null;
 
-  constructor(options: Partial<SasrecOptions> = {}) {
-    this.options = { ...SASREC_DEFAULTS, ...options };
+  /** Accepts typed options or CLI-style strings (`--param sasrec.dim=50`). */
+  constructor(options: Partial<SasrecOptions> | Record<string, unknown> = {}) {
+    this.options = { ...SASREC_DEFAULTS, ...coerce(options) };
   }
 
   async fit(data: TrainData, options: FitOptions): Promise<void> {
@@ -106,12 +107,12 @@ export class SasrecRecommender implements Recommender {
 
   static load(artifact: ModelArtifact): SasrecRecommender {
     if (artifact.model !== "sasrec") throw new Error(`not a sasrec artifact: ${artifact.model}`);
-    const p = artifact.params as Partial<SasrecOptions> & { numItems?: number };
+    const p = artifact.params;
     const theta = artifact.blobs.theta;
     if (!(theta instanceof Float32Array) || typeof p.numItems !== "number") throw new Error("sasrec: malformed artifact");
     const m = new SasrecRecommender(p);
     const o = m.options;
-    const layout = makeLayout({ numItems: p.numItems, dim: o.dim, blocks: o.blocks, maxLen: o.maxLen });
+    const layout = makeLayout({ numItems: Number(p.numItems), dim: o.dim, blocks: o.blocks, maxLen: o.maxLen });
     if (theta.length !== layout.total) throw new Error(`sasrec: theta has ${theta.length} floats, expected ${layout.total}`);
     m.layout = layout;
     m.theta = theta;
@@ -122,6 +123,19 @@ export class SasrecRecommender implements Recommender {
 
 export function loadSasrec(artifact: ModelArtifact): SasrecRecommender {
   return SasrecRecommender.load(artifact);
+}
+
+function coerce(raw: Record<string, unknown>): Partial<SasrecOptions> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(k in SASREC_DEFAULTS) || v === undefined) continue;
+    const isNum = typeof SASREC_DEFAULTS[k as keyof SasrecOptions] === "number";
+    const x = isNum ? Number(v) : String(v);
+    if (isNum && !Number.isFinite(x)) throw new Error(`sasrec: ${k} must be a number, got ${String(v)}`);
+    out[k] = x;
+  }
+  if (out.loss !== undefined && out.loss !== "bce" && out.loss !== "softmax") throw new Error(`sasrec: unknown loss ${String(out.loss)}`);
+  return out as Partial<SasrecOptions>;
 }
 
 /** Flattens the training sequences, keeping the last maxLen + 1 items (inputs + shifted targets). */
