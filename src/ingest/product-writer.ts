@@ -1,6 +1,6 @@
-import type { InValue, Transaction } from "@libsql/client";
+import type { Transaction } from "@libsql/client";
 import { CATEGORY_SEPARATOR, categoryPaths, type RawMeta } from "../data/amazon";
-import { insertRows, type InsertTemplate } from "./multi-row-insert";
+import { insertJsonRows } from "./multi-row-insert";
 import type { TableCounts } from "./report";
 
 const DATA_COLUMNS = [
@@ -22,20 +22,13 @@ const DATA_COLUMNS = [
 
 // Meta rows update the product, but only when something differs: a re-run leaves rows (and updated_at,
 // and the FTS index, whose trigger fires on UPDATE) untouched. RETURNING gives the ids of rows written.
-const PRODUCTS: InsertTemplate = {
-  head: `INSERT INTO products (parent_asin, ${DATA_COLUMNS.join(", ")}, created_at, updated_at) VALUES`,
-  columnCount: DATA_COLUMNS.length + 3,
-  tail:
-    `ON CONFLICT (parent_asin) DO UPDATE SET ${DATA_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}, updated_at = excluded.updated_at ` +
+// Rows travel as one JSON parameter (see insertJsonRows for why); `WHERE true` disambiguates ON CONFLICT after SELECT.
+const ALL_COLUMNS = ["parent_asin", ...DATA_COLUMNS, "created_at", "updated_at"];
+const PRODUCTS_SQL =
+  `INSERT INTO products (${ALL_COLUMNS.join(", ")}) SELECT ${ALL_COLUMNS.map((_, i) => `value->>${i}`).join(", ")} FROM json_each(?) WHERE true ` +
+  `ON CONFLICT (parent_asin) DO UPDATE SET ${DATA_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}, updated_at = excluded.updated_at ` +
     `WHERE ${DATA_COLUMNS.map((c) => `products.${c} IS NOT excluded.${c}`).join(" OR ")} ` +
-    "RETURNING id, parent_asin",
-};
-
-const PRODUCT_CATEGORIES: InsertTemplate = {
-  head: "INSERT INTO product_categories (path, product_id, depth) VALUES",
-  columnCount: 3,
-  tail: "ON CONFLICT (path, product_id) DO NOTHING",
-};
+  "RETURNING id, parent_asin";
 
 export interface ProductCounts {
   products: TableCounts;
@@ -51,10 +44,10 @@ export async function writeProducts(tx: Transaction, metas: readonly RawMeta[], 
   const byAsin = new Map<string, RawMeta>();
   for (const m of metas) byAsin.set(m.parentAsin, m);
 
-  const values: InValue[] = [];
+  const rows: unknown[][] = [];
   for (const m of byAsin.values()) {
     const paths = categoryPaths(m.categories, m.mainCategory);
-    values.push(
+    rows.push([
       m.parentAsin,
       m.title,
       m.store,
@@ -72,15 +65,14 @@ export async function writeProducts(tx: Transaction, metas: readonly RawMeta[], 
       m.boughtTogether === null ? null : JSON.stringify(m.boughtTogether),
       now,
       now,
-    );
+    ]);
   }
   const maxBefore = Number((await tx.execute("SELECT coalesce(max(id), 0) AS m FROM products")).rows[0].m);
-  const { returned } = await insertRows(tx, PRODUCTS, values, byAsin.size);
+  const returned = (await tx.execute({ sql: PRODUCTS_SQL, args: [JSON.stringify(rows)] })).rows;
 
   let inserted = 0;
   const updatedIds: number[] = [];
-  const pcValues: InValue[] = [];
-  let pcRows = 0;
+  const pcRows: unknown[][] = [];
   for (const row of returned) {
     const id = Number(row.id);
     if (id > maxBefore) inserted++;
@@ -88,8 +80,7 @@ export async function writeProducts(tx: Transaction, metas: readonly RawMeta[], 
     const m = byAsin.get(String(row.parent_asin));
     if (!m) continue;
     for (const p of categoryPaths(m.categories, m.mainCategory)) {
-      pcValues.push(p.path, id, p.depth);
-      pcRows++;
+      pcRows.push([p.path, id, p.depth]);
     }
   }
   let pcDeleted = 0;
@@ -98,7 +89,7 @@ export async function writeProducts(tx: Transaction, metas: readonly RawMeta[], 
     const rs = await tx.execute({ sql: `DELETE FROM product_categories WHERE product_id IN (${ids.map(() => "?").join(",")})`, args: ids });
     pcDeleted += rs.rowsAffected;
   }
-  const { rowsAffected: pcInserted } = await insertRows(tx, PRODUCT_CATEGORIES, pcValues, pcRows);
+  const pcInserted = await insertJsonRows(tx, "product_categories", ["path", "product_id", "depth"], pcRows);
   return {
     products: { inserted, updated: updatedIds.length },
     productCategories: { inserted: pcInserted, updated: pcDeleted },

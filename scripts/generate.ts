@@ -1,0 +1,44 @@
+/**
+ * Writes a deterministic demo Electronics data set in the official Amazon Reviews 2023 formats.
+ *   npm run generate -- --items N --users N --seed S --out dir [--ratings-per-user M] [--interactions reviews|csv|both]
+ * Then: npm run ingest -- <dir>/meta_Electronics.jsonl <dir>/Electronics.jsonl
+ */
+import { parseArgs } from "node:util";
+import { generateDemoFiles } from "../src/demo/write-demo.node.js";
+
+function positiveInt(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      items: { type: "string" },
+      users: { type: "string" },
+      seed: { type: "string" },
+      out: { type: "string" },
+      "ratings-per-user": { type: "string" },
+      interactions: { type: "string" },
+    },
+  });
+  const interactions = values.interactions ?? "both";
+  if (interactions !== "reviews" && interactions !== "csv" && interactions !== "both") throw new Error("--interactions must be reviews, csv or both");
+  const r = await generateDemoFiles({
+    items: Math.max(1, positiveInt("items", values.items, 5_000)),
+    users: positiveInt("users", values.users, 2_000),
+    seed: positiveInt("seed", values.seed, 42),
+    ratingsPerUser: Math.max(1, positiveInt("ratings-per-user", values["ratings-per-user"], 30)),
+    outDir: values.out ?? "data/demo",
+    interactions,
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
+  console.log(JSON.stringify(r));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
