@@ -19,6 +19,12 @@ export interface AuthDeps {
   db: Database;
 }
 
+/** Password hashing override (tests swap scrypt for a fast hash; production keeps better-auth's scrypt). */
+export interface PasswordHasher {
+  hash: (password: string) => Promise<string>;
+  verify: (data: { hash: string; password: string }) => Promise<boolean>;
+}
+
 /** Reads a string field from an unknown request body without trusting its shape. */
 const field = (body: unknown, name: string): string | undefined => {
   if (body && typeof body === "object" && name in body) {
@@ -35,7 +41,7 @@ const weak = (message: string) => new APIError("BAD_REQUEST", { message, code: "
  * module singleton, so tests and Workers isolates each get their own. Web Crypto only: runs on Node and
  * workerd alike.
  */
-export function createAuth(deps: AuthDeps) {
+export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHasher } = {}) {
   const { config, db } = deps;
   return betterAuth({
     appName: "Recircuit",
@@ -49,6 +55,7 @@ export function createAuth(deps: AuthDeps) {
       minPasswordLength: MIN_PASSWORD_LENGTH,
       maxPasswordLength: MAX_PASSWORD_LENGTH,
       revokeSessionsOnPasswordReset: true,
+      ...(opts.passwordHasher ? { password: opts.passwordHasher } : {}),
     },
     session: {
       expiresIn: config.SESSION_EXPIRES_IN_SECONDS,

@@ -10,7 +10,8 @@ const probe = (t: TestApp, headers: Record<string, string>) => t.app.request("/v
 describe("sessions", () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // better-auth's real scrypt hashing here; other suites use the fast test hasher.
+    t = await createTestApp({}, {}, { realPasswordHashing: true });
   });
   afterAll(() => t.cleanup());
 

@@ -7,7 +7,7 @@ import type { AppDeps } from "../../src/context";
 import { createNodeLibsqlClient } from "../../src/db/client.node";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node";
-import { createAuth } from "../../src/auth/auth";
+import { createAuth, type PasswordHasher } from "../../src/auth/auth";
 import { createDbEventLog } from "../../src/services/events/event-log";
 
 export interface TestDb {
@@ -38,8 +38,29 @@ export interface TestApp extends TestDb {
   deps: AppDeps;
 }
 
+/**
+ * Test-only password hashing: salted SHA-256 instead of scrypt (~300 ms a hash in pure JS), so suites can
+ * create dozens of users. Pass `realPasswordHashing` to exercise better-auth's own hasher.
+ */
+export const fastPasswordHasher: PasswordHasher = {
+  async hash(password) {
+    const salt = crypto.randomUUID();
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${salt}:${password}`));
+    return `test$${salt}$${btoa(String.fromCharCode(...new Uint8Array(digest)))}`;
+  },
+  async verify({ hash, password }) {
+    const [, salt, expected] = hash.split("$");
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${salt}:${password}`));
+    return btoa(String.fromCharCode(...new Uint8Array(digest))) === expected;
+  },
+};
+
 /** The real app over a fresh database, with a fixed clock and sequential ids unless overridden. */
-export async function createTestApp(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<AppDeps> = {},
+  env: Record<string, string> = {},
+  opts: { realPasswordHashing?: boolean } = {},
+): Promise<TestApp> {
   const testDb = await createTestDb();
   let n = 0;
   const base = {
@@ -52,7 +73,7 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}, env: Recor
   // Auth and the event log are built per test app, over its own database (real better-auth, real tables).
   const deps: AppDeps = {
     ...base,
-    auth: overrides.auth ?? createAuth(base),
+    auth: overrides.auth ?? createAuth(base, { passwordHasher: opts.realPasswordHashing ? undefined : fastPasswordHasher }),
     events: overrides.events ?? createDbEventLog(base.db, base.clock, base.newId),
   };
   return { ...testDb, deps, app: createApp(deps) };

@@ -1,7 +1,9 @@
 import { createRouter } from "../../http/openapi";
 import { adminRoutes } from "./admin";
 import { apiKeysRoutes } from "./api-keys";
+import { cartRoutes } from "./cart";
 import { listingsRoutes } from "./listings";
+import { ordersRoutes } from "./orders";
 
 /** Every marketplace resource under /v1 (mounted once by createApp). */
 export const marketplaceRoutes = createRouter();
@@ -25,3 +27,5 @@ marketplaceRoutes.openAPIRegistry.registerComponent("securitySchemes", "apiKey",
 marketplaceRoutes.route("/listings", listingsRoutes);
 marketplaceRoutes.route("/api-keys", apiKeysRoutes);
 marketplaceRoutes.route("/admin", adminRoutes);
+marketplaceRoutes.route("/cart", cartRoutes);
+marketplaceRoutes.route("/", ordersRoutes);
