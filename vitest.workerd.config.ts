@@ -34,5 +34,9 @@ export default defineConfig({
     globalSetup: ["test/workerd/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Both files share one runner and module graph: the app (better-auth, kysely, drizzle: ~1,300
+    // modules fetched into workerd through Vite) is then imported once, not once per file.
+    isolate: false,
+    fileParallelism: false,
   },
 });
