@@ -8,6 +8,7 @@ import { createDbEventLog } from "./services/events/event-log";
 import { anonSession } from "./http/middleware/anon-session";
 import { principal } from "./http/middleware/principal";
 import { requireScope } from "./http/middleware/require";
+import { trackProductViews } from "./http/middleware/track-views";
 import { marketplaceRoutes } from "./routes/v1/marketplace";
 import { ApiError, errorBody, handleError } from "./http/errors";
 import { createRouter } from "./http/openapi";
@@ -55,6 +56,7 @@ export function createApp(input: AppDepsInput) {
   app.use("/v1/products/*", requireScope("catalog:read", { anonymous: true }));
   app.use("/v1/categories", requireScope("catalog:read", { anonymous: true }));
   app.use("/v1/categories/*", requireScope("catalog:read", { anonymous: true }));
+  app.use("/v1/products/:id", trackProductViews());
 
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);

@@ -2,6 +2,7 @@ import { createRouter } from "../../http/openapi";
 import { adminRoutes } from "./admin";
 import { apiKeysRoutes } from "./api-keys";
 import { cartRoutes } from "./cart";
+import { favoritesRoutes } from "./favorites";
 import { listingsRoutes } from "./listings";
 import { ordersRoutes } from "./orders";
 
@@ -29,3 +30,4 @@ marketplaceRoutes.route("/api-keys", apiKeysRoutes);
 marketplaceRoutes.route("/admin", adminRoutes);
 marketplaceRoutes.route("/cart", cartRoutes);
 marketplaceRoutes.route("/", ordersRoutes);
+marketplaceRoutes.route("/favorites", favoritesRoutes);

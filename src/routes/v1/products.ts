@@ -63,6 +63,17 @@ const ProductDetailSchema = ProductSummarySchema.extend({
     histogram: z.object({ "1": z.number(), "2": z.number(), "3": z.number(), "4": z.number(), "5": z.number() }),
   }),
   recentReviews: z.array(ReviewSchema),
+  activeListings: z
+    .array(
+      z.object({
+        id: z.string(),
+        sellerId: z.string(),
+        condition: z.string(),
+        price: z.object({ amountMinor: z.number().int(), currency: z.string() }),
+        createdAt: z.string(),
+      }),
+    )
+    .openapi({ description: "Active marketplace listings of this product, cheapest first (details: GET /v1/listings/{id})" }),
 }).openapi("ProductDetail");
 
 const listRoute = createRoute({

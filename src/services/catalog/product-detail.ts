@@ -21,6 +21,16 @@ export interface ProductDetail extends ProductSummary {
   boughtTogether: string[];
   ratingStats: { count: number; average: number | null; histogram: Record<"1" | "2" | "3" | "4" | "5", number> };
   recentReviews: ReviewView[];
+  /** Active marketplace listings of this product, cheapest first (at most `listingLimit`). */
+  activeListings: ActiveListingView[];
+}
+
+export interface ActiveListingView {
+  id: string;
+  sellerId: string;
+  condition: string;
+  price: { amountMinor: number; currency: string };
+  createdAt: string;
 }
 
 const parseJson = <T>(value: unknown, fallback: T): T => {
@@ -36,8 +46,8 @@ const parseJson = <T>(value: unknown, fallback: T): T => {
  * A product with rating stats computed from the stored ratings (the metadata's average_rating is
  * Amazon's own; the histogram and our count come from the reviews we hold) and its latest reviews.
  */
-export async function getProductDetail(db: Database, parentAsin: string, reviewLimit = 5): Promise<ProductDetail | null> {
-  const [productRes, statsRes, reviewsRes] = await db.$client.batch(
+export async function getProductDetail(db: Database, parentAsin: string, reviewLimit = 5, listingLimit = 20): Promise<ProductDetail | null> {
+  const [productRes, statsRes, reviewsRes, listingsRes] = await db.$client.batch(
     [
       {
         sql: `SELECT p.*, json_extract(p.images, '$[0].large') AS image FROM products p WHERE p.parent_asin = ?`,
@@ -52,6 +62,11 @@ export async function getProductDetail(db: Database, parentAsin: string, reviewL
         sql: `SELECT user_id, rating, title, text, timestamp, helpful_vote, verified_purchase
               FROM reviews WHERE parent_asin = ? ORDER BY timestamp DESC LIMIT ?`,
         args: [parentAsin, reviewLimit],
+      },
+      {
+        sql: `SELECT id, seller_id, condition, price_minor, currency, created_at FROM listings
+              WHERE parent_asin = ? AND status = 'active' ORDER BY price_minor, id LIMIT ?`,
+        args: [parentAsin, listingLimit],
       },
     ],
     "read",
@@ -88,6 +103,13 @@ export async function getProductDetail(db: Database, parentAsin: string, reviewL
       timestamp: Number(r.timestamp),
       helpfulVotes: Number(r.helpful_vote ?? 0),
       verifiedPurchase: r.verified_purchase === null ? null : Boolean(Number(r.verified_purchase)),
+    })),
+    activeListings: listingsRes.rows.map((r) => ({
+      id: String(r.id),
+      sellerId: String(r.seller_id),
+      condition: String(r.condition),
+      price: { amountMinor: Number(r.price_minor), currency: String(r.currency) },
+      createdAt: new Date(Number(r.created_at)).toISOString(),
     })),
   };
 }
