@@ -15,14 +15,15 @@ export class Adam {
     this.v = new Float32Array(size);
   }
 
-  step(layout: Layout, theta: Float32Array, grad: Float32Array, touched: TouchedRows, lr: number): void {
+  /** embLr: item embeddings get their own rate (they see a handful of updates per epoch each). */
+  step(layout: Layout, theta: Float32Array, grad: Float32Array, touched: TouchedRows, lr: number, embLr = lr): void {
     this.t++;
     const c1 = 1 / (1 - this.beta1 ** this.t);
     const c2 = 1 / (1 - this.beta2 ** this.t);
     const d = layout.shape.dim;
     for (let r = 0; r < touched.count; r++) {
       const off = layout.itemEmb + touched.list[r] * d;
-      this.range(theta, grad, off, off + d, lr, c1, c2);
+      this.range(theta, grad, off, off + d, embLr, c1, c2);
     }
     touched.clear();
     this.range(theta, grad, layout.denseStart, layout.total, lr, c1, c2);

@@ -65,16 +65,20 @@ export function makeLayout(shape: SasrecShape): Layout {
   return { shape, itemEmb, posEmb, blocks, lnfG, lnfB, denseStart, total: off };
 }
 
-/** Xavier-style init for matrices and embeddings, ones for LayerNorm gains, zeros for biases. */
-export function initParams(layout: Layout, theta: Float32Array, seed: number): void {
+/**
+ * Xavier-style init for matrices, ones for LayerNorm gains, zeros for biases. Embeddings start small
+ * (embStd): a row only moves when its item is in a batch, about lr per Adam step, so a small start
+ * lets item embeddings become informative in a few epochs instead of hundreds.
+ */
+export function initParams(layout: Layout, theta: Float32Array, seed: number, embStd = 0.02): void {
   const rng = new Rng(seed);
   const d = layout.shape.dim;
   const fill = (off: number, n: number, std: number): void => {
     for (let i = 0; i < n; i++) theta[off + i] = rng.normal() * std;
   };
   theta.fill(0);
-  fill(layout.itemEmb, layout.shape.numItems * d, 1 / Math.sqrt(d));
-  fill(layout.posEmb, layout.shape.maxLen * d, 1 / Math.sqrt(d));
+  fill(layout.itemEmb, layout.shape.numItems * d, embStd);
+  fill(layout.posEmb, layout.shape.maxLen * d, embStd);
   for (const b of layout.blocks) {
     for (const w of [b.wq, b.wk, b.wv, b.w1, b.w2]) fill(w, d * d, Math.sqrt(1 / d));
     theta.fill(1, b.ln1g, b.ln1g + d);

@@ -14,6 +14,8 @@ import { localBackend, train, type TrainConfig, type TrainReport } from "./train
 export interface SasrecOptions extends TrainConfig {
   dim: number;
   blocks: number;
+  /** Init std of item and position embeddings. */
+  embStd: number;
 }
 
 export const SASREC_DEFAULTS: SasrecOptions = {
@@ -24,6 +26,8 @@ export const SASREC_DEFAULTS: SasrecOptions = {
   loss: "softmax",
   negatives: 256,
   lr: 2e-3,
+  embLr: 2e-3,
+  embStd: 0.02,
   batchSize: 128,
   maxEpochs: 200,
   maxSeconds: 840,
@@ -54,7 +58,7 @@ export class SasrecRecommender implements Recommender {
     const threads = Math.max(1, o.threads);
     // workers read the parameters in place, so they must live in shared memory
     const theta = threads > 1 ? new Float32Array(new SharedArrayBuffer(layout.total * 4)) : new Float32Array(layout.total);
-    initParams(layout, theta, mixSeed(options.seed, 0));
+    initParams(layout, theta, mixSeed(options.seed, 0), o.embStd);
     const store = toStore(data, o.maxLen);
     let backend: GradBackend;
     if (threads > 1) {

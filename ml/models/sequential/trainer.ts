@@ -12,6 +12,8 @@ import { encodeLast, scoreItems } from "./scorer.js";
 
 export interface TrainConfig extends TrainHyper {
   lr: number;
+  /** Adam rate for item-embedding rows. */
+  embLr: number;
   batchSize: number;
   /** Shared negatives per step for the softmax loss. */
   negatives: number;
@@ -137,7 +139,7 @@ export async function train(
       const r = await backend.run(specs);
       lossSum += r.loss;
       tokSum += r.tokens;
-      adam.step(layout, theta, backend.grad, backend.touched, cfg.lr);
+      adam.step(layout, theta, backend.grad, backend.touched, cfg.lr, cfg.embLr);
     }
     const entry: EpochLog = { epoch, seconds: (performance.now() - t0) / 1000, loss: lossSum / Math.max(1, tokSum) };
     const last = epoch === cfg.maxEpochs || entry.seconds >= cfg.maxSeconds;

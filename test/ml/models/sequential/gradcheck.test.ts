@@ -9,7 +9,7 @@ import { initParams, makeLayout } from "../../../../ml/models/sequential/params.
 function check(loss: LossKind): { rel: number; checked: number } {
   const layout = makeLayout({ numItems: 12, dim: 8, blocks: 2, maxLen: 6 });
   const theta = new Float32Array(layout.total);
-  initParams(layout, theta, 7);
+  initParams(layout, theta, 7, 0.3);
   // give LayerNorm gains/biases non-trivial values so their gradients are exercised
   for (let i = layout.denseStart; i < layout.total; i++) theta[i] += 0.05 * Math.sin(i);
   const seqs = [[1, 2, 3, 4, 5], [6, 7, 8], [9, 10, 11, 0, 1, 2, 3, 4, 5]];
