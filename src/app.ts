@@ -16,6 +16,10 @@ import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { categoriesRoutes } from "./routes/v1/categories";
 import { productsRoutes } from "./routes/v1/products";
+import { buildServingDeps } from "./adapters/select";
+import { eventsRoutes } from "./routes/v1/events";
+import { feedRoutes } from "./routes/v1/feed";
+import { recommendationsRoutes } from "./routes/v1/recommendations";
 
 /**
  * The one Hono app, shared by the Node server, the Cloudflare Worker and the tests. Entry points build
@@ -24,10 +28,16 @@ import { productsRoutes } from "./routes/v1/products";
  */
 export function createApp(input: AppDepsInput) {
   // Auth and the event log derive from db/config unless the entry point built them (tests, demo seeding).
+  const events = input.events ?? createDbEventLog(input.db, input.clock, input.newId);
+  // Serving ports (session store, vector index, recsys holder) come from the entry point, else from config.
+  const serving = input.recsys
+    ? { sessions: input.sessions ?? input.recsys.o.sessions, vectors: input.vectors ?? input.recsys.o.vectors, recsys: input.recsys }
+    : buildServingDeps({ ...input, events });
   const deps: AppDeps = {
     ...input,
     auth: input.auth ?? createAuth(input),
-    events: input.events ?? createDbEventLog(input.db, input.clock, input.newId),
+    events,
+    ...serving,
   };
   const app = createRouter();
 
@@ -63,6 +73,9 @@ export function createApp(input: AppDepsInput) {
   app.route("/v1/products", productsRoutes);
   app.route("/v1/categories", categoriesRoutes);
   app.route("/v1", marketplaceRoutes);
+  app.route("/v1", eventsRoutes);
+  app.route("/v1", feedRoutes);
+  app.route("/v1", recommendationsRoutes);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

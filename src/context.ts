@@ -3,6 +3,9 @@ import type { Database } from "./db/database";
 import type { Auth } from "./auth/auth";
 import type { Principal } from "./auth/principal";
 import type { EventLog } from "./services/events/event-log";
+import type { SessionStore } from "./ports/session-store";
+import type { VectorIndex } from "./ports/vector-index";
+import type { Recsys } from "./recsys/recsys";
 
 /** Clock port: injectable so tests control time (TTL, expiry, recency). */
 export type Clock = () => number;
@@ -22,10 +25,17 @@ export interface AppDeps {
   auth: Auth;
   /** Interaction event log (recommender input). */
   events: EventLog;
+  /** Per-session interaction history + KV with TTL (Upstash or in-process; src/adapters/select.ts). */
+  sessions: SessionStore;
+  /** Item vectors per model version (Qdrant or in-process; src/adapters/select.ts). */
+  vectors: VectorIndex;
+  /** Serving models (feed, session and product recommendations); started by the entry point. */
+  recsys: Recsys;
 }
 
 /** What entry points must supply: auth and events are built from db/config when left out. */
-export type AppDepsInput = Omit<AppDeps, "auth" | "events"> & Partial<Pick<AppDeps, "auth" | "events">>;
+export type AppDepsInput = Omit<AppDeps, "auth" | "events" | "sessions" | "vectors" | "recsys"> &
+  Partial<Pick<AppDeps, "auth" | "events" | "sessions" | "vectors" | "recsys">>;
 
 /** Hono environment shared by every route module. */
 export interface AppEnv {

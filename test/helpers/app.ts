@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
+import { buildServingDeps } from "../../src/adapters/select";
+import { MemorySessionStore } from "../../src/adapters/session-store/memory";
+import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { loadConfig } from "../../src/config";
 import type { AppDeps } from "../../src/context";
 import { createNodeLibsqlClient } from "../../src/db/client.node";
@@ -71,10 +74,16 @@ export async function createTestApp(
     ...overrides,
   };
   // Auth and the event log are built per test app, over its own database (real better-auth, real tables).
+  const events = overrides.events ?? createDbEventLog(base.db, base.clock, base.newId);
+  // Serving ports: in-process session store and vector index, a Recsys holder that tests start themselves.
+  const serving = overrides.recsys
+    ? { sessions: overrides.sessions ?? overrides.recsys.o.sessions, vectors: overrides.vectors ?? overrides.recsys.o.vectors, recsys: overrides.recsys }
+    : buildServingDeps({ ...base, events, sessions: overrides.sessions ?? new MemorySessionStore({ now: base.clock }), vectors: overrides.vectors ?? new MemoryVectorIndex(), log: () => {} });
   const deps: AppDeps = {
     ...base,
     auth: overrides.auth ?? createAuth(base, { passwordHasher: opts.realPasswordHashing ? undefined : fastPasswordHasher }),
-    events: overrides.events ?? createDbEventLog(base.db, base.clock, base.newId),
+    events,
+    ...serving,
   };
   return { ...testDb, deps, app: createApp(deps) };
 }

@@ -1,0 +1,70 @@
+/**
+ * Chooses adapters from validated config, once per entry point: Upstash when UPSTASH_REDIS_REST_URL/TOKEN
+ * are set (else the in-process session store), Qdrant when QDRANT_URL is set (else the in-process index).
+ * Web APIs only, so the Worker entry can use it too; Node-only pieces (the file registry) are passed in.
+ */
+import type { Config } from "../config";
+import type { Clock, IdGenerator } from "../context";
+import type { Database } from "../db/database";
+import type { SessionStore } from "../ports/session-store";
+import type { VectorIndex } from "../ports/vector-index";
+import { DbEventLogAdapter } from "../recsys/events/event-log-adapter";
+import type { Log } from "../recsys/models/bootstrap";
+import { MemoryArtifactRegistry } from "../recsys/models/memory-registry";
+import type { ArtifactRegistryPort, MarketplacePort } from "../recsys/ports";
+import { Recsys, type RecsysOptions } from "../recsys/recsys";
+import { SqlMarketplace } from "../recsys/sql-marketplace";
+import type { EventLog } from "../services/events/event-log";
+import { MemorySessionStore } from "./session-store/memory";
+import { UpstashSessionStore } from "./session-store/upstash";
+import { MemoryVectorIndex } from "./vector-index/memory";
+import { QdrantVectorIndex } from "./vector-index/qdrant";
+
+export function selectSessionStore(config: Config, now?: Clock): SessionStore {
+  if (config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN) {
+    return new UpstashSessionStore({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
+  }
+  return new MemorySessionStore({ now });
+}
+
+export function selectVectorIndex(config: Config): VectorIndex {
+  if (config.QDRANT_URL) return new QdrantVectorIndex({ url: config.QDRANT_URL, apiKey: config.QDRANT_API_KEY });
+  return new MemoryVectorIndex();
+}
+
+export interface ServingDepsInput {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  newId: IdGenerator;
+  events: EventLog;
+  sessions?: SessionStore;
+  vectors?: VectorIndex;
+  /** Node: MlRegistryAdapter over data/ (src/recsys/models/ml-registry.node.ts); default in-process. */
+  registry?: ArtifactRegistryPort;
+  marketplace?: MarketplacePort;
+  log?: Log;
+  feed?: RecsysOptions["feed"];
+}
+
+export const jsonLog: Log = (msg, fields = {}) => console.log(JSON.stringify({ level: "info", msg, ...fields }));
+
+/** The serving ports and the (not yet started) Recsys holder; call `recsys.start(db, …)` before serving feeds. */
+export function buildServingDeps(i: ServingDepsInput): { sessions: SessionStore; vectors: VectorIndex; recsys: Recsys } {
+  const sessions = i.sessions ?? selectSessionStore(i.config, i.clock);
+  const vectors = i.vectors ?? selectVectorIndex(i.config);
+  let recsys: Recsys | null = null;
+  const marketplace = i.marketplace ?? new SqlMarketplace(i.db, () => (recsys?.ready ? recsys.models.catalog : null), i.clock);
+  recsys = new Recsys({
+    sessions,
+    vectors,
+    events: new DbEventLogAdapter(i.db, i.events),
+    marketplace,
+    registry: i.registry ?? new MemoryArtifactRegistry(i.clock),
+    now: i.clock,
+    newId: i.newId,
+    log: i.log ?? (i.config.LOG_LEVEL === "silent" ? () => {} : jsonLog),
+    feed: i.feed,
+  });
+  return { sessions, vectors, recsys };
+}

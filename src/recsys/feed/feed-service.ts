@@ -1,0 +1,238 @@
+import { z } from "zod";
+import type { SessionStore } from "../../ports/session-store";
+import type { VectorIndex } from "../../ports/vector-index";
+import { categoryAffinity, type FeatureContext } from "./features";
+import { mergeSources, sourcesOf, type Candidate, type SourceName } from "./candidates";
+import { allExcluded, filterCandidates, type Exclusions, type FilterReason } from "./filter";
+import { reasonFor } from "./reasons";
+import { DEFAULT_RERANK, rerank } from "./rerank";
+import { runWithBudget, type SourceBudget, type SourceOutcome } from "./recall/budget";
+import { boughtTogetherSource } from "./recall/bought-together";
+import { covisitationSource } from "./recall/covisitation";
+import { freshSource } from "./recall/fresh";
+import { sessionKnnSource } from "./recall/session-knn";
+import { trendingSource } from "./recall/trending";
+import type { RecallContext, RecallSource } from "./recall/types";
+import { vectorSource } from "./recall/vector";
+import type { History } from "../history";
+import type { ServingModels } from "../models/serving-models";
+import type { EventLogPort, ListingSummary, MarketplacePort } from "../ports";
+
+export const FEED_SOURCES: readonly RecallSource[] = [vectorSource, covisitationSource, sessionKnnSource, trendingSource, boughtTogetherSource, freshSource];
+
+/** Per-source budgets: recall is in-memory except the vector index (maybe remote) and fresh listings (DB). */
+export const DEFAULT_BUDGETS: Record<SourceName, SourceBudget> = {
+  vector: { timeoutMs: 15, count: 100 },
+  covisitation: { timeoutMs: 10, count: 100 },
+  session_knn: { timeoutMs: 10, count: 100 },
+  trending: { timeoutMs: 5, count: 50 },
+  bought_together: { timeoutMs: 5, count: 30 },
+  fresh: { timeoutMs: 15, count: 30 },
+};
+
+export interface FeedDeps {
+  sessions: SessionStore;
+  vectors: VectorIndex;
+  events: EventLogPort;
+  marketplace: MarketplacePort;
+  now: () => number;
+  newId: () => string;
+  sources?: readonly RecallSource[];
+  budgets?: Partial<Record<SourceName, SourceBudget>>;
+  /** Lifetime of a feed snapshot (pagination state) in the SessionStore. */
+  snapshotTtlSeconds?: number;
+  /** Most items a snapshot keeps (pages past it end the feed). */
+  snapshotSize?: number;
+}
+
+export interface Caller {
+  userId: string | null;
+  sessionId: string | null;
+}
+
+export interface RecItem {
+  recommendationId: string;
+  productId: string;
+  title: string;
+  category: string;
+  price: number | null;
+  averageRating: number | null;
+  ratingCount: number;
+  listing: ListingSummary | null;
+  score: number;
+  sources: SourceName[];
+  reason: string;
+}
+
+export interface SourceReport {
+  used: SourceName[];
+  failed: { source: SourceName; reason: "timeout" | "error" }[];
+}
+
+export interface FeedPage {
+  snapshotId: string;
+  modelVersion: string;
+  items: RecItem[];
+  nextCursor: { snapshotId: string; offset: number } | null;
+  sources: SourceReport;
+  degraded: boolean;
+  filtered: Record<FilterReason, number>;
+}
+
+const SnapshotSchema = z.object({
+  owner: z.string(),
+  modelVersion: z.string(),
+  sources: z.object({ used: z.array(z.string()), failed: z.array(z.object({ source: z.string(), reason: z.enum(["timeout", "error"]) })) }),
+  degraded: z.boolean(),
+  filtered: z.record(z.string(), z.number()),
+  items: z.array(z.object({ p: z.string(), s: z.number(), src: z.array(z.string()), r: z.string() })),
+});
+type Snapshot = z.infer<typeof SnapshotSchema>;
+
+export class SnapshotGoneError extends Error {
+  override readonly name = "SnapshotGoneError";
+}
+
+const ownerOf = (c: Caller): string => (c.userId ? `u:${c.userId}` : `s:${c.sessionId ?? "-"}`);
+
+/**
+ * The home feed: recall (parallel, budgeted) -> merge/dedupe -> filter -> rank -> re-rank -> snapshot.
+ * Page 1 computes and stores the ranked list under a snapshot id (SessionStore KV, TTL); later pages read
+ * the same list by offset, so pages never repeat an item even if models or history change meanwhile.
+ */
+export class FeedService {
+  private readonly sources: readonly RecallSource[];
+  private readonly budgets: Record<SourceName, SourceBudget>;
+
+  constructor(private readonly d: FeedDeps) {
+    this.sources = d.sources ?? FEED_SOURCES;
+    this.budgets = { ...DEFAULT_BUDGETS, ...d.budgets };
+  }
+
+  /** Recall + filter + rank, shared by the feed and the session/product recommendations. */
+  async candidates(models: ServingModels, caller: Caller, history: History, sources: readonly RecallSource[], extraExclusions: { seen?: ReadonlySet<number> } = {}): Promise<{
+    ranked: Candidate[];
+    listings: Map<number, ListingSummary>;
+    report: SourceReport;
+    filtered: Record<FilterReason, number>;
+  }> {
+    const catalog = models.catalog;
+    const now = this.d.now();
+    const marketplaceExcl = caller.userId ? await this.d.marketplace.userExclusions(caller.userId) : { own: new Set<string>(), bought: new Set<string>() };
+    const toIdx = (ids: Set<string>): Set<number> => new Set([...ids].map((id) => catalog.indexOf.get(id)).filter((i): i is number => i !== undefined));
+    const exclusions: Exclusions = {
+      seen: extraExclusions.seen ?? new Set(history.items),
+      negative: history.negative,
+      bought: new Set([...history.bought, ...toIdx(marketplaceExcl.bought)]),
+      own: toIdx(marketplaceExcl.own),
+      unavailable: new Set(),
+    };
+    const affinity = categoryAffinity(catalog, history.items);
+    const base: Omit<RecallContext, "signal"> = { models, vectors: this.d.vectors, marketplace: this.d.marketplace, history: history.items, exclude: allExcluded(exclusions), affinity, now };
+    const outcomes: SourceOutcome[] = await Promise.all(sources.map((s) => runWithBudget(s, base, this.budgets[s.name])));
+    const report: SourceReport = { used: [], failed: [] };
+    const results = [];
+    for (const o of outcomes) {
+      if (o.ok) {
+        report.used.push(o.source);
+        results.push(o.result);
+      } else report.failed.push({ source: o.source, reason: o.reason });
+    }
+    const merged = mergeSources(results);
+    const ids = merged.map((c) => catalog.ids[c.item]);
+    const [unavailable, best] = await Promise.all([this.d.marketplace.unavailable(ids), this.d.marketplace.bestListings(ids, caller.userId)]);
+    exclusions.unavailable = toIdx(unavailable);
+    const { kept, removed } = filterCandidates(merged, exclusions);
+    const listings = new Map<number, ListingSummary>();
+    for (const [pid, l] of best) {
+      const i = catalog.indexOf.get(pid);
+      if (i !== undefined) listings.set(i, l);
+    }
+    const ctx: FeatureContext = { catalog, popularity: models.popularity, listings, categoryAffinity: affinity, now };
+    return { ranked: models.ranker.rank(kept, ctx), listings, report, filtered: removed };
+  }
+
+  /** First page: computes and stores a snapshot. */
+  async firstPage(models: ServingModels, caller: Caller, history: History, limit: number): Promise<FeedPage> {
+    const { ranked, listings, report, filtered } = await this.candidates(models, caller, history, this.sources);
+    const reranked = rerank(ranked, models.catalog, models.vectors, listings, { ...DEFAULT_RERANK, now: this.d.now() });
+    const snapshotId = this.d.newId();
+    const snap: Snapshot = {
+      owner: ownerOf(caller),
+      modelVersion: models.version,
+      sources: report,
+      degraded: report.failed.length > 0,
+      filtered,
+      items: reranked.slice(0, this.d.snapshotSize ?? 200).map((c) => ({ p: models.catalog.ids[c.item], s: Math.round(c.score * 1e4) / 1e4, src: sourcesOf(c), r: reasonFor(c, models.catalog) })),
+    };
+    await this.d.sessions.set(`feed:${snapshotId}`, JSON.stringify(snap), this.d.snapshotTtlSeconds ?? 900);
+    return this.render(models, caller, snapshotId, snap, 0, limit, listings);
+  }
+
+  /** A later page of an existing snapshot. Throws SnapshotGoneError for an expired or foreign one. */
+  async nextPage(models: ServingModels, caller: Caller, snapshotId: string, offset: number, limit: number): Promise<FeedPage> {
+    const raw = await this.d.sessions.get(`feed:${snapshotId}`);
+    if (raw === null) throw new SnapshotGoneError("feed snapshot expired or unknown; request the feed again without a cursor");
+    const parsed = SnapshotSchema.safeParse(JSON.parse(raw));
+    if (!parsed.success || parsed.data.owner !== ownerOf(caller)) throw new SnapshotGoneError("cursor does not belong to this caller");
+    return this.render(models, caller, snapshotId, parsed.data, offset, limit, null);
+  }
+
+  private async render(models: ServingModels, caller: Caller, snapshotId: string, snap: Snapshot, offset: number, limit: number, known: Map<number, ListingSummary> | null): Promise<FeedPage> {
+    const catalog = models.catalog;
+    const slice = snap.items.slice(offset, offset + limit);
+    const ids = slice.map((x) => x.p);
+    // Listings change between pages: re-check availability and pick the current best listing per page.
+    const [unavailable, best] = known
+      ? [new Set<string>(), new Map([...known].map(([i, l]) => [catalog.ids[i], l] as const))]
+      : await Promise.all([this.d.marketplace.unavailable(ids), this.d.marketplace.bestListings(ids, caller.userId)]);
+    const items: RecItem[] = [];
+    slice.forEach((x, j) => {
+      const i = catalog.indexOf.get(x.p);
+      if (i === undefined || unavailable.has(x.p)) return;
+      const price = catalog.price[i];
+      const rating = catalog.rating[i];
+      items.push({
+        recommendationId: `${snapshotId}.${offset + j}`,
+        productId: x.p,
+        title: catalog.titles[i],
+        category: catalog.categoryName(i),
+        price: Number.isNaN(price) ? null : price,
+        averageRating: Number.isNaN(rating) ? null : rating,
+        ratingCount: catalog.ratingCount[i],
+        listing: best.get(x.p) ?? null,
+        score: x.s,
+        sources: x.src as SourceName[],
+        reason: x.r,
+      });
+    });
+    const end = offset + slice.length;
+    const page: FeedPage = {
+      snapshotId,
+      modelVersion: snap.modelVersion,
+      items,
+      nextCursor: end < snap.items.length ? { snapshotId, offset: end } : null,
+      sources: snap.sources as SourceReport,
+      degraded: snap.degraded,
+      filtered: snap.filtered as Record<FilterReason, number>,
+    };
+    await this.logImpressions(caller, page, offset);
+    return page;
+  }
+
+  private async logImpressions(caller: Caller, page: FeedPage, offset: number): Promise<void> {
+    if (page.items.length === 0) return;
+    await this.d.events.append([
+      {
+        clientEventId: `imp:${page.snapshotId}:${offset}`,
+        type: "impression",
+        itemId: null,
+        listingId: null,
+        userId: caller.userId,
+        sessionId: caller.sessionId,
+        ts: this.d.now(),
+        context: { surface: "home_feed", snapshotId: page.snapshotId, modelVersion: page.modelVersion, offset, items: page.items.map((i) => i.productId) },
+      },
+    ]);
+  }
+}

@@ -1,0 +1,49 @@
+import type { ServingModels } from "../../models/serving-models";
+import type { RecallSource } from "./types";
+import { emptyResult } from "./types";
+
+/**
+ * Interest vector: recency-weighted mean (0.8x per step) of the context vectors of the last 10 history
+ * items that have one. Null when none has.
+ */
+export function interestVector(models: ServingModels, history: readonly number[]): Float32Array | null {
+  const v = models.vectors;
+  if (!v) return null;
+  const q = new Float32Array(v.dim);
+  let total = 0;
+  let w = 1;
+  for (const item of history.slice(0, 10)) {
+    if (v.known[item]) {
+      const base = item * v.dim;
+      for (let f = 0; f < v.dim; f++) q[f] += w * v.context[base + f];
+      total += w;
+    }
+    w *= 0.8;
+  }
+  if (total === 0) return null;
+  for (let f = 0; f < v.dim; f++) q[f] /= total;
+  return q;
+}
+
+/** Nearest item vectors to the interest vector, through the VectorIndex port (live version). */
+export const vectorSource: RecallSource = {
+  name: "vector",
+  async run(ctx, count) {
+    const q = interestVector(ctx.models, ctx.history);
+    if (!q) return emptyResult("vector");
+    const cat = ctx.models.catalog;
+    // excludeIds covers the history; the other exclusions are dropped below, so ask for a few extra.
+    const excludeIds = ctx.history.slice(0, 50).map((i) => cat.ids[i]);
+    const hits = await ctx.vectors.search(q, { k: Math.min(1000, count + 20), filter: { excludeIds } });
+    const items: number[] = [];
+    const scores: number[] = [];
+    for (const h of hits) {
+      const i = cat.indexOf.get(h.id);
+      if (i === undefined || ctx.exclude.has(i)) continue;
+      items.push(i);
+      scores.push(h.score);
+      if (items.length === count) break;
+    }
+    return { source: "vector", items: Int32Array.from(items), scores: Float32Array.from(scores), anchors: new Int32Array(items.length).fill(ctx.history[0] ?? -1) };
+  },
+};

@@ -1,0 +1,53 @@
+import type { SessionEvent, SessionStore } from "../ports/session-store";
+import type { ItemCatalog } from "./catalog";
+
+/** SessionStore ids: a browser session as sent (rc_sid), a signed-in user's cross-device stream prefixed. */
+export const userStreamId = (userId: string): string => `user:${userId}`;
+
+/** A request's interaction context on catalog indices, newest first. */
+export interface History {
+  /** Positive interactions (view, click, cart, favorite, purchase), deduplicated, newest first. */
+  items: number[];
+  negative: Set<number>;
+  bought: Set<number>;
+  /** Whether anything was known about the caller (drives "anonymous cold start"). */
+  personalised: boolean;
+}
+
+/**
+ * Merges the live session, the user's stream and the user's long-term history (training data + folded
+ * events) into one history. Live events win on order; unknown item ids are ignored.
+ */
+export async function gatherHistory(sessions: SessionStore, catalog: ItemCatalog, who: { userId: string | null; sessionId: string | null }, longTerm: readonly number[]): Promise<History> {
+  const [sessionEvents, userEvents] = await Promise.all([
+    who.sessionId ? sessions.recent(who.sessionId, 50) : Promise.resolve<SessionEvent[]>([]),
+    who.userId ? sessions.recent(userStreamId(who.userId), 50) : Promise.resolve<SessionEvent[]>([]),
+  ]);
+  const live = [...sessionEvents, ...userEvents].sort((a, b) => b.ts - a.ts);
+  const items: number[] = [];
+  const seen = new Set<number>();
+  const negative = new Set<number>();
+  const bought = new Set<number>();
+  for (const e of live) {
+    const i = catalog.indexOf.get(e.itemId);
+    if (i === undefined) continue;
+    if (e.type === "not_interested") {
+      negative.add(i);
+      continue;
+    }
+    if (e.type === "purchase") bought.add(i);
+    if (!seen.has(i)) {
+      seen.add(i);
+      items.push(i);
+    }
+  }
+  for (const i of longTerm) {
+    if (!seen.has(i)) {
+      seen.add(i);
+      items.push(i);
+    }
+  }
+  // An item marked not-interested after being viewed is not evidence of interest any more.
+  const positives = items.filter((i) => !negative.has(i));
+  return { items: positives, negative, bought, personalised: positives.length > 0 || negative.size > 0 };
+}

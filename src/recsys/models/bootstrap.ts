@@ -1,0 +1,153 @@
+import type { ModelArtifact } from "../../../ml/core/recommender.js";
+import { createModel } from "../../../ml/models/index.js";
+import type { VectorIndex, VectorPoint } from "../../ports/vector-index";
+import type { Database } from "../../db/database";
+import type { ItemCatalog } from "../catalog";
+import { loadCatalog } from "../catalog-loader";
+import { LinearRanker, defaultRanker } from "../feed/rank";
+import type { ArtifactRegistryPort, EventLogPort, RegisteredArtifact } from "../ports";
+import { covisFromArtifact, popularityFromArtifact, SessionKnnSource, vectorsFromArtifact, type ItemVectors, type ServingModels } from "./serving-models";
+import { loadTrainData } from "./train-data";
+
+export type Log = (msg: string, fields?: Record<string, unknown>) => void;
+
+/** Models serving reads from the registry, with the parameters used when they must be trained here. */
+export const SERVING_MODELS: Record<string, Record<string, unknown>> = {
+  popularity: { halfLifeDays: 30 },
+  covisitation: { window: 3, neighbours: 100 },
+  "session-knn": { k: 100, sampleSize: 500 },
+  // Small and few epochs: this runs at process start on the embedded default.
+  "fism-bpr": { dim: 32, epochs: 6, context: 5 },
+};
+
+export interface BootstrapOptions {
+  db: Database;
+  registry: ArtifactRegistryPort;
+  events: EventLogPort;
+  vectors: VectorIndex;
+  now: number;
+  log: Log;
+  /** Train missing models in-process (embedded default). False on Workers: serve what is registered. */
+  trainMissing: boolean;
+  seed?: number;
+  /** Catalog already loaded (tests, benchmarks). */
+  catalog?: ItemCatalog;
+}
+
+export interface Bootstrapped {
+  models: ServingModels;
+  /** Training sequences' last 20 items per actor key (newest first), for users with no live session. */
+  histories: Map<string, number[]>;
+  /** Event-log position the models include (refresh folds events after it). */
+  lastSeq: number;
+}
+
+/**
+ * Loads the live version of every serving model from the registry; on the embedded default, a model
+ * with no registered version is trained here from the reviews + events in the database and registered
+ * (logged, with its metrics), then loaded back through the registry like any other version.
+ */
+export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped> {
+  const started = performance.now();
+  const catalog = o.catalog ?? (await loadCatalog(o.db));
+  const found = new Map<string, RegisteredArtifact | null>();
+  for (const name of Object.keys(SERVING_MODELS)) found.set(name, await o.registry.live(name));
+  const missing = [...found].filter(([, v]) => v === null).map(([k]) => k);
+  const td = await loadTrainData(o.db, catalog, o.events);
+  if (missing.length > 0) {
+    if (!o.trainMissing) throw new Error(`no registered version of ${missing.join(", ")} and in-process training is off`);
+    o.log("recsys: training in-process (no registered version)", { models: missing, items: catalog.size, sequences: td.data.sequences.length, interactions: td.interactions });
+    for (const name of missing) {
+      const t0 = performance.now();
+      const model = createModel(name, { params: { [name]: SERVING_MODELS[name] } });
+      await model.fit(td.data, { seed: o.seed ?? 1 });
+      const artifact: ModelArtifact = model.save();
+      const metrics = { trainMs: Math.round(performance.now() - t0), interactions: td.interactions, items: catalog.size };
+      const version = await o.registry.register(name, artifact, metrics, { live: true });
+      o.log("recsys: registered model", { model: name, version, ...metrics });
+      found.set(name, await o.registry.live(name));
+    }
+  }
+  const get = (name: string): RegisteredArtifact => {
+    const v = found.get(name);
+    if (!v) throw new Error(`registry has no ${name}`);
+    return v;
+  };
+  let rankerEntry = await o.registry.live("ranker");
+  if (rankerEntry === null) {
+    const d = defaultRanker();
+    await o.registry.register("ranker", d.toArtifact(), {}, { live: true });
+    rankerEntry = await o.registry.live("ranker");
+  }
+  let ranker: LinearRanker;
+  try {
+    ranker = rankerEntry ? LinearRanker.fromArtifact(rankerEntry.artifact, rankerEntry.version) : defaultRanker();
+  } catch (err) {
+    o.log("recsys: live ranker unusable, serving the committed default weights", { error: err instanceof Error ? err.message : String(err) });
+    ranker = defaultRanker();
+  }
+
+  const pop = get("popularity");
+  const { popularity, trending } = popularityFromArtifact(pop.artifact, catalog, td.latest || o.now, 7);
+  const fism = get("fism-bpr");
+  const vectorVersion = `fism-${fism.version}`.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
+  const vectors = vectorsFromArtifact(fism.artifact, catalog, vectorVersion);
+  await publishVectors(o.vectors, vectors, catalog, o.log);
+  const components = {
+    popularity: pop.version,
+    covisitation: get("covisitation").version,
+    "session-knn": get("session-knn").version,
+    vectors: vectorVersion,
+    ranker: ranker.version,
+  };
+  const models: ServingModels = {
+    version: shortHash(Object.values(components).join("|")),
+    builtAt: o.now,
+    catalog,
+    covis: covisFromArtifact(get("covisitation").artifact, catalog),
+    sknn: SessionKnnSource.fromArtifact(get("session-knn").artifact, catalog),
+    trending,
+    popularity,
+    vectors,
+    ranker,
+    components,
+  };
+  o.log("recsys: serving models ready", { version: models.version, ms: Math.round(performance.now() - started), items: catalog.size, ...components });
+  return { models, histories: actorHistories(td.data.sequences.map((s) => s.items), td.actorKeys), lastSeq: td.lastSeq };
+}
+
+function actorHistories(seqs: Int32Array[], keys: string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  seqs.forEach((items, j) => out.set(keys[j], Array.from(items.subarray(Math.max(0, items.length - 20))).reverse()));
+  return out;
+}
+
+/** Upserts item vectors under their version unless already complete there, then points "live" at it. */
+export async function publishVectors(index: VectorIndex, v: ItemVectors, catalog: ItemCatalog, log: Log): Promise<void> {
+  const expected = v.known.reduce((a, b) => a + b, 0);
+  await index.ensureCollection(v.version, { dimension: v.dim, distance: "dot" });
+  const info = await index.describe(v.version);
+  if (info?.count !== expected) {
+    const batch: VectorPoint[] = [];
+    for (let i = 0; i < catalog.size; i++) {
+      if (!v.known[i]) continue;
+      const price = catalog.price[i];
+      batch.push({
+        id: catalog.ids[i],
+        vector: v.items.subarray(i * v.dim, (i + 1) * v.dim),
+        payload: { category: catalog.categoryName(i), available: true, ...(Number.isNaN(price) ? {} : { price }) },
+      });
+      if (batch.length === 1000) await index.upsert(v.version, batch.splice(0));
+    }
+    if (batch.length > 0) await index.upsert(v.version, batch);
+    log("recsys: item vectors upserted", { version: v.version, count: expected, dim: v.dim });
+  }
+  await index.setLive(v.version);
+}
+
+/** FNV-1a, base36: short stable ids for model-version combinations. */
+export function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}

@@ -1,0 +1,55 @@
+import type { FeedService, Caller, RecItem, SourceReport } from "../feed/feed-service";
+import { sourcesOf } from "../feed/candidates";
+import { reasonFor } from "../feed/reasons";
+import { boughtTogetherSource } from "../feed/recall/bought-together";
+import { covisitationSource } from "../feed/recall/covisitation";
+import { sessionKnnSource } from "../feed/recall/session-knn";
+import { vectorSource } from "../feed/recall/vector";
+import type { History } from "../history";
+import type { ServingModels } from "../models/serving-models";
+
+export interface RecList {
+  modelVersion: string;
+  items: RecItem[];
+  sources: SourceReport;
+  degraded: boolean;
+}
+
+function toItems(models: ServingModels, list: ReturnType<FeedService["candidates"]> extends Promise<infer R> ? R : never, limit: number, prefix: string): RecItem[] {
+  const cat = models.catalog;
+  return list.ranked.slice(0, limit).map((c, j) => {
+    const price = cat.price[c.item];
+    const rating = cat.rating[c.item];
+    return {
+      recommendationId: `${prefix}.${j}`,
+      productId: cat.ids[c.item],
+      title: cat.titles[c.item],
+      category: cat.categoryName(c.item),
+      price: Number.isNaN(price) ? null : price,
+      averageRating: Number.isNaN(rating) ? null : rating,
+      ratingCount: cat.ratingCount[c.item],
+      listing: list.listings.get(c.item) ?? null,
+      score: Math.round(c.score * 1e4) / 1e4,
+      sources: sourcesOf(c),
+      reason: reasonFor(c, cat),
+    };
+  });
+}
+
+/** "Next for this session": session kNN + co-visitation of the session's last items, ranked. */
+export async function sessionRecommendations(feed: FeedService, models: ServingModels, caller: Caller, history: History, limit: number, requestId: string): Promise<RecList> {
+  if (history.items.length === 0) return { modelVersion: models.version, items: [], sources: { used: [], failed: [] }, degraded: false };
+  const list = await feed.candidates(models, caller, history, [sessionKnnSource, covisitationSource]);
+  return { modelVersion: models.version, items: toItems(models, list, limit, requestId), sources: list.report, degraded: list.report.failed.length > 0 };
+}
+
+/**
+ * Next/similar for a product page: the product leads the history (so co-visitation, vector and
+ * bought-together are anchored on it) and the session follows as context. Only the product itself and
+ * "not interested" items are excluded: items seen earlier in the session may be the right next step.
+ */
+export async function productRecommendations(feed: FeedService, models: ServingModels, caller: Caller, product: number, session: History, limit: number, requestId: string): Promise<RecList> {
+  const history: History = { ...session, items: [product, ...session.items.filter((i) => i !== product)] };
+  const list = await feed.candidates(models, caller, history, [covisitationSource, vectorSource, boughtTogetherSource], { seen: new Set([product]) });
+  return { modelVersion: models.version, items: toItems(models, list, limit, requestId), sources: list.report, degraded: list.report.failed.length > 0 };
+}

@@ -1,0 +1,66 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { actingUserId } from "../../auth/principal";
+import { ApiError } from "../../http/errors";
+import { requireScope } from "../../http/middleware/require";
+import { createRouter, ErrorSchema, errorResponses } from "../../http/openapi";
+import { EventInSchema, ingestEvents, MAX_BATCH } from "../../recsys/events/ingest";
+import { presentedSession } from "../../recsys/http";
+
+const EventIn = EventInSchema.openapi("EventIn");
+
+const BatchSchema = z
+  .object({
+    // Items are validated one by one in the handler so a bad event is rejected alone; the union keeps the
+    // event's shape in the OpenAPI document.
+    events: z.array(z.union([EventIn, z.unknown()])).min(1).max(MAX_BATCH),
+  })
+  .openapi("EventBatch");
+
+const ResultSchema = z
+  .object({
+    accepted: z.array(z.string()).openapi({ description: "Ids stored by this or an earlier request (idempotent replays included)" }),
+    duplicates: z.array(z.string()).openapi({ description: "Accepted ids that were already stored" }),
+    rejected: z.array(
+      z.object({
+        index: z.number().int(),
+        id: z.string().nullable(),
+        code: z.enum(["invalid_event", "duplicate_in_batch", "session_required", "invalid_timestamp", "context_too_large", "unknown_item", "unknown_listing", "listing_mismatch"]),
+        message: z.string(),
+      }),
+    ),
+  })
+  .openapi("EventBatchResult");
+
+const route = createRoute({
+  method: "post",
+  path: "/events",
+  tags: ["recommendations"],
+  summary: "Ingest interaction events (batch of up to 500)",
+  description:
+    "Each event is validated on its own: good ones are stored even when others are rejected (207 with reasons). " +
+    "Signed-in users and API keys with `events:write` act for their user; anonymous callers must send a session id.",
+  request: { body: { required: true, content: { "application/json": { schema: BatchSchema } } } },
+  responses: {
+    200: { description: "Every event accepted", content: { "application/json": { schema: ResultSchema } } },
+    207: { description: "Some events rejected (see `rejected`)", content: { "application/json": { schema: ResultSchema } } },
+    ...errorResponses,
+    401: { description: "No user and no session id", content: { "application/json": { schema: ErrorSchema } } },
+    403: { description: "API key without events:write", content: { "application/json": { schema: ErrorSchema } } },
+  },
+});
+
+/** POST /v1/events (issue 5): per-event validation, idempotent by client id, event log + session history. */
+export const eventsRoutes = createRouter();
+eventsRoutes.use("/events", requireScope("events:write", { anonymous: true }));
+eventsRoutes.openapi(route, async (c) => {
+  const { events: raw } = c.req.valid("json");
+  const { db, sessions, recsys } = c.var.deps;
+  const userId = actingUserId(c.var.principal);
+  const sessionId = presentedSession(c);
+  const anyEventSession = raw.some((e) => e !== null && typeof e === "object" && "session_id" in e);
+  if (!userId && !sessionId && !anyEventSession) {
+    throw new ApiError(401, "session_required", "anonymous events need a session id: send the rc_sid cookie, an x-session-id header or session_id per event");
+  }
+  const result = await ingestEvents({ db, events: recsys.o.events, sessions, marketplace: recsys.o.marketplace, now: c.var.deps.clock() }, { userId, sessionId }, raw);
+  return c.json(result, result.rejected.length > 0 ? 207 : 200);
+});

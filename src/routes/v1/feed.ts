@@ -1,0 +1,58 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { decodeCursor, encodeCursor } from "../../http/cursor";
+import { ApiError } from "../../http/errors";
+import { requireScope } from "../../http/middleware/require";
+import { createRouter, errorResponses } from "../../http/openapi";
+import { SnapshotGoneError } from "../../recsys/feed/feed-service";
+import { callerOf, modelsOr503, notReadyResponse, RecItemSchema, SourceReportSchema } from "../../recsys/http";
+
+const Query = z.object({
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  cursor: z.string().max(300).optional(),
+});
+
+const CursorSchema = z.object({ s: z.string().min(1).max(100), o: z.number().int().min(0).max(10_000) });
+
+const FeedSchema = z
+  .object({
+    items: z.array(RecItemSchema),
+    nextCursor: z.string().nullable(),
+    snapshotId: z.string(),
+    modelVersion: z.string(),
+    degraded: z.boolean().openapi({ description: "True when a recall source failed or ran out of time; `sources.failed` names it" }),
+    sources: SourceReportSchema,
+    filtered: z.record(z.string(), z.number().int()).openapi({ description: "Candidates removed, by reason (seen, negative, bought, own, unavailable)" }),
+  })
+  .openapi("Feed");
+
+const route = createRoute({
+  method: "get",
+  path: "/feed",
+  tags: ["recommendations"],
+  summary: "Personalised home feed (catalog products with their best active listing)",
+  request: { query: Query },
+  responses: { 200: { description: "A page of the feed", content: { "application/json": { schema: FeedSchema } } }, ...errorResponses, ...notReadyResponse },
+});
+
+export const feedRoutes = createRouter();
+feedRoutes.use("/feed", requireScope("recommendations:read", { anonymous: true }));
+feedRoutes.openapi(route, async (c) => {
+  const { limit, cursor } = c.req.valid("query");
+  const recsys = c.var.deps.recsys;
+  const models = modelsOr503(c, recsys);
+  const caller = callerOf(c);
+  let page;
+  if (cursor) {
+    const cur = decodeCursor(cursor, CursorSchema);
+    try {
+      page = await recsys.feed.nextPage(models, caller, cur.s, cur.o, limit);
+    } catch (err) {
+      if (err instanceof SnapshotGoneError) throw new ApiError(400, "invalid_cursor", err.message);
+      throw err;
+    }
+  } else {
+    page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit);
+  }
+  const { nextCursor, ...rest } = page;
+  return c.json({ ...rest, nextCursor: nextCursor ? encodeCursor({ s: nextCursor.snapshotId, o: nextCursor.offset }) : null }, 200);
+});
