@@ -1,0 +1,134 @@
+/**
+ * Ingest benchmark: rating_only CSV (≥5M rows, generated once and cached under data/bench/) into a fresh libSQL
+ * file, against a parse-only baseline over the same file in the same run. Each measurement runs in a child process
+ * so peak RSS (process.resourceUsage().maxRSS) is that run's alone.
+ *   npm run bench:ingest -- [--ratings 5000000] [--runs 3] [--dir data/bench]
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const self = fileURLToPath(import.meta.url);
+
+interface Measurement {
+  rows: number;
+  seconds: number;
+  maxRssMiB: number;
+  cpuSeconds: number;
+}
+
+async function childParse(file: string): Promise<Measurement> {
+  const { readLineBatches } = await import("../../src/data/amazon/read-lines.node.js");
+  const { parseBenchmarkCsvHeader, parseBenchmarkCsvRow } = await import("../../src/data/amazon/index.js");
+  const t0 = performance.now();
+  let rows = 0;
+  let header = null;
+  for await (const batch of readLineBatches(file)) {
+    for (let i = 0; i < batch.lines.length; i++) {
+      if (header === null) {
+        const h = parseBenchmarkCsvHeader(batch.lines[i]);
+        if (!h.ok) throw new Error(h.detail);
+        header = h.value;
+        continue;
+      }
+      if (parseBenchmarkCsvRow(batch.lines[i], header).ok) rows++;
+    }
+  }
+  return finish(rows, t0);
+}
+
+async function childIngest(file: string, dbPath: string): Promise<Measurement> {
+  const { createNodeLibsqlClient } = await import("../../src/db/client.node.js");
+  const { createDatabase } = await import("../../src/db/database.js");
+  const { runMigrations } = await import("../../src/db/migrate.node.js");
+  const { ingestFiles } = await import("../../src/ingest/ingest-service.node.js");
+  const client = await createNodeLibsqlClient(`file:${dbPath}`);
+  const db = createDatabase(client);
+  await runMigrations(db);
+  const t0 = performance.now();
+  const report = await ingestFiles(db, [file], { log: (m) => process.stderr.write(`${m}\n`), progressIntervalMs: 10_000 });
+  client.close();
+  if (report.totals.inserted !== report.totals.read) throw new Error(`inserted ${report.totals.inserted} of ${report.totals.read}`);
+  return finish(report.totals.inserted, t0);
+}
+
+function finish(rows: number, t0: number): Measurement {
+  const ru = process.resourceUsage();
+  return { rows, seconds: (performance.now() - t0) / 1000, maxRssMiB: ru.maxRSS / 1024, cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6 };
+}
+
+function runChild(args: string[]): Measurement {
+  const r = spawnSync(process.execPath, ["--import", "tsx", self, "--child", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (r.status !== 0) throw new Error(`child ${args.join(" ")} failed with ${r.status}`);
+  const last = r.stdout.trim().split("\n").pop() ?? "";
+  return JSON.parse(last) as Measurement;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    allowPositionals: true,
+    options: { child: { type: "string" }, ratings: { type: "string" }, runs: { type: "string" }, dir: { type: "string" } },
+  });
+  const { positionals } = parseArgs({ allowPositionals: true, strict: false });
+  if (values.child) {
+    const files = positionals.filter((p) => p !== values.child);
+    const m = values.child === "parse" ? await childParse(files[0]) : await childIngest(files[0], files[1]);
+    console.log(JSON.stringify(m));
+    return;
+  }
+  const target = Number(values.ratings ?? 5_000_000);
+  const runs = Number(values.runs ?? 3);
+  const dir = resolve(values.dir ?? "data/bench");
+  mkdirSync(dir, { recursive: true });
+  const perUser = 17;
+  const dataDir = join(dir, `ratings-${target}`);
+  const csv = join(dataDir, "Electronics.csv");
+  if (!existsSync(csv)) {
+    const { generateDemoFiles } = await import("../../src/demo/write-demo.node.js");
+    const g = await generateDemoFiles({
+      items: Math.max(1_000, Math.round(target / 25)),
+      users: Math.ceil((target / perUser) * 1.03),
+      seed: 2023,
+      ratingsPerUser: perUser,
+      outDir: dataDir,
+      interactions: "csv",
+      log: (m) => process.stderr.write(`${m}\n`),
+    });
+    if (g.ratings < target) throw new Error(`generated ${g.ratings} < ${target} ratings; raise users`);
+  }
+  const sizeMiB = statSync(csv).size / 2 ** 20;
+  process.stderr.write(`[bench] ${csv} (${sizeMiB.toFixed(0)} MiB), ${runs} runs\n`);
+  const parse: Measurement[] = [];
+  const ingest: Measurement[] = [];
+  for (let r = 0; r < runs; r++) {
+    parse.push(runChild(["parse", csv]));
+    process.stderr.write(`[bench] run ${r + 1} parse-only: ${JSON.stringify(parse[r])}\n`);
+    const db = join(dir, "bench.db");
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(db + suffix, { force: true });
+    ingest.push(runChild(["ingest", csv, db]));
+    process.stderr.write(`[bench] run ${r + 1} ingest: ${JSON.stringify(ingest[r])}\n`);
+  }
+  const row = (name: string, ms: Measurement[]) =>
+    `| ${name} | ${ms[0].rows} | ${median(ms.map((m) => m.seconds)).toFixed(1)} | ${Math.round(median(ms.map((m) => m.rows / m.seconds)))} | ` +
+    `${median(ms.map((m) => m.cpuSeconds)).toFixed(1)} | ${Math.max(...ms.map((m) => m.maxRssMiB)).toFixed(0)} | ${ms.map((m) => Math.round(m.rows / m.seconds)).join(", ")} |`;
+  console.log(
+    [
+      `| pass | rows | median s | median rows/s | median CPU s | peak RSS MiB (max) | rows/s per run |`,
+      `|---|---|---|---|---|---|---|`,
+      row("parse only (read + parse)", parse),
+      row("ingest (parse + libSQL write)", ingest),
+    ].join("\n"),
+  );
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
