@@ -57,6 +57,7 @@ function networkCode(e: unknown): string {
       const o = cur as { code?: unknown; name?: unknown; cause?: unknown };
       if (typeof o.code === "string") return o.code;
       if (o.name === "TimeoutError" || o.name === "AbortError") return "ETIMEDOUT";
+      if (!o.cause && cur instanceof Error && cur.message && cur.message !== "fetch failed") return cur.message;
       cur = o.cause;
     } else break;
   }
