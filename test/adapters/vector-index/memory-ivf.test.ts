@@ -1,0 +1,204 @@
+import { describe, expect, it } from "vitest";
+import { MemoryVectorIndex, type IvfOptions } from "../../../src/adapters/vector-index/memory.js";
+import { rng } from "../../../src/adapters/vector-index/ivf.js";
+import type { SearchFilter, VectorPoint } from "../../../src/ports/vector-index.js";
+import { vectorIndexContract } from "../../ports/vector-index.contract.js";
+
+// IVF forced on from the first point. Every list is probed (nprobe ≥ nlist), so results must equal the
+// exact ones: this exercises list-ordered storage, lazy build, overflow lists and tombstones under the
+// whole contract without approximation noise.
+vectorIndexContract("memory (IVF forced, all lists probed)", async () => ({
+  index: new MemoryVectorIndex({ initialCapacity: 2, ivf: { minSize: 1, nlist: 4, nprobe: 4 } }),
+}));
+
+const DIM = 32;
+
+/** Clustered synthetic data: `clusters` random unit centres, points = centre + gaussian noise. */
+function clustered(n: number, clusters: number, seed: number, noise = 0.35): { points: VectorPoint[]; centres: Float32Array[] } {
+  const r = rng(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const centres = Array.from({ length: clusters }, () => {
+    const c = Float32Array.from({ length: DIM }, gauss);
+    const norm = Math.hypot(...c);
+    return c.map((x) => x / norm);
+  });
+  const points = Array.from({ length: n }, (_, i) => {
+    const c = centres[Math.floor(r() * clusters)];
+    const vector = c.map((x) => x + (noise / Math.sqrt(DIM)) * gauss());
+    return { id: `i${i}`, vector, payload: { category: `c${i % 50}`, available: r() < 0.7, price: i } };
+  });
+  return { points, centres };
+}
+
+function queries(count: number, centres: Float32Array[], seed: number): Float32Array[] {
+  const r = rng(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  return Array.from({ length: count }, () => centres[Math.floor(r() * centres.length)].map((x) => x + (0.35 / Math.sqrt(DIM)) * gauss()));
+}
+
+async function loaded(points: VectorPoint[], ivf: IvfOptions | false): Promise<MemoryVectorIndex> {
+  const index = new MemoryVectorIndex({ ivf });
+  await index.ensureCollection("v", { dimension: DIM, distance: "cosine" });
+  await index.upsert("v", points);
+  return index;
+}
+
+const ids = (hits: { id: string }[]): string[] => hits.map((h) => h.id);
+
+describe("MemoryVectorIndex IVF", () => {
+  const N = 20_000;
+  const data = clustered(N, 200, 11);
+  const qs = queries(50, data.centres, 12);
+  const ivfOpts: IvfOptions = { minSize: 10_000 };
+
+  it("recall@10 vs exact is at least 0.95 with the default nprobe, and it scans fewer lists than all", async () => {
+    const index = await loaded(data.points, ivfOpts);
+    expect(await index.buildIndex("v")).toBe(true);
+    const stats = await index.indexStats("v");
+    expect(stats.mode).toBe("ivf");
+    expect(stats.nlist).toBeGreaterThan(64); // ~sqrt(20k) lists, so 32 probes is a fraction of the data
+    let found = 0;
+    let narrowFound = 0;
+    for (const q of qs) {
+      const exact = new Set(ids(await index.search(q, { k: 10, version: "v", exact: true })));
+      found += ids(await index.search(q, { k: 10, version: "v" })).filter((id) => exact.has(id)).length;
+      narrowFound += ids(await index.search(q, { k: 10, version: "v", nprobe: 1 })).filter((id) => exact.has(id)).length;
+    }
+    const recall = found / (qs.length * 10);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    // One probe must lose something, or the recall check above measures nothing approximate.
+    expect(narrowFound / (qs.length * 10)).toBeLessThan(recall);
+  });
+
+  it("stays exact below minSize and when ivf is disabled", async () => {
+    const small = await loaded(data.points.slice(0, 5000), ivfOpts);
+    await small.search(qs[0], { k: 10, version: "v" });
+    expect((await small.indexStats("v")).mode).toBe("exact");
+    expect(await small.buildIndex("v")).toBe(false);
+    const off = await loaded(data.points, false);
+    await off.search(qs[0], { k: 10, version: "v" });
+    expect((await off.indexStats("v")).mode).toBe("exact");
+  });
+
+  it("builds lazily on the first search at or above minSize", async () => {
+    const index = await loaded(data.points, ivfOpts);
+    expect((await index.indexStats("v")).mode).toBe("exact");
+    await index.search(qs[0], { k: 10, version: "v" });
+    expect((await index.indexStats("v")).mode).toBe("ivf");
+  });
+
+  it("honours filters exactly: every hit passes, and selective filters return the exact top-k", async () => {
+    const index = await loaded(data.points, ivfOpts);
+    await index.buildIndex("v");
+    const byId = new Map(data.points.map((p) => [p.id, p]));
+    const filters: SearchFilter[] = [
+      { categories: ["c1", "c2", "c3"], availableOnly: true, excludeIds: ["i1", "i2", "i3"] },
+      { availableOnly: true },
+      { categories: ["c4", "c40"], excludeIds: [] },
+    ];
+    let found = 0;
+    let wanted = 0;
+    for (const q of qs.slice(0, 10)) {
+      for (const filter of filters) {
+        const hits = await index.search(q, { k: 10, version: "v", filter });
+        expect(hits).toHaveLength(10);
+        for (const h of hits) {
+          const p = byId.get(h.id);
+          expect(p).toBeDefined();
+          if (filter.categories) expect(filter.categories).toContain(p?.payload.category);
+          if (filter.availableOnly) expect(p?.payload.available).toBe(true);
+          expect(filter.excludeIds ?? []).not.toContain(h.id);
+          expect(h.payload).toEqual(p?.payload);
+        }
+        const exact = new Set(ids(await index.search(q, { k: 10, version: "v", filter, exact: true })));
+        found += ids(hits).filter((id) => exact.has(id)).length;
+        wanted += exact.size;
+      }
+    }
+    // The filters above (4 % to 70 % of the points) go through IVF: recall holds up there too.
+    expect(found / wanted).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("answers a very selective filter (below exactBelowSelectivity) with the exact scan", async () => {
+    // One probe, so an IVF answer would visibly differ from the exact one.
+    const selective: SearchFilter = { categories: ["c5"], availableOnly: true, excludeIds: ["i5"] }; // ~1.4 % pass
+    const fallback = await loaded(data.points, { ...ivfOpts, nprobe: 1 });
+    const noFallback = await loaded(data.points, { ...ivfOpts, nprobe: 1, exactBelowSelectivity: 0 });
+    await fallback.buildIndex("v");
+    await noFallback.buildIndex("v");
+    let differs = 0;
+    for (const q of qs.slice(0, 20)) {
+      const exact = ids(await fallback.search(q, { k: 10, version: "v", filter: selective, exact: true }));
+      expect(ids(await fallback.search(q, { k: 10, version: "v", filter: selective }))).toEqual(exact);
+      if (ids(await noFallback.search(q, { k: 10, version: "v", filter: selective })).join() !== exact.join()) differs++;
+    }
+    expect(differs).toBeGreaterThan(0);
+  });
+
+  it("fills k even when the probed lists hold too few filter matches", async () => {
+    // Exact fallback off, one probe: the search must walk further lists to find 10 matches.
+    const index = await loaded(data.points, { ...ivfOpts, nprobe: 1, exactBelowSelectivity: 0 });
+    await index.buildIndex("v");
+    const hits = await index.search(qs[0], { k: 10, version: "v", filter: { categories: ["c7"], availableOnly: true } });
+    expect(hits).toHaveLength(10);
+    for (const h of hits) expect(h.payload).toMatchObject({ category: "c7", available: true });
+  });
+
+  it("finds points upserted after the build, forgets deleted and replaced ones", async () => {
+    const index = await loaded(data.points, ivfOpts);
+    await index.buildIndex("v");
+    const q = qs[3];
+    const before = await index.search(q, { k: 10, version: "v" });
+    // A new point identical to the query is the best match wherever its list is.
+    await index.upsert("v", [{ id: "new", vector: q, payload: { category: "fresh", available: true } }]);
+    const after = await index.search(q, { k: 10, version: "v" });
+    expect(after[0]).toEqual({ id: "new", score: expect.closeTo(1, 4), payload: { category: "fresh", available: true } });
+    expect((await index.indexStats("v")).unindexed).toBe(1);
+    // Delete the previous best: gone from every search mode; count follows.
+    await index.delete("v", [before[0].id]);
+    expect(ids(await index.search(q, { k: 10, version: "v" }))).not.toContain(before[0].id);
+    expect(ids(await index.search(q, { k: 10, version: "v", exact: true }))).not.toContain(before[0].id);
+    expect((await index.describe("v"))?.count).toBe(N);
+    // Replace the new point with a far-away vector: it must not be found near q any more.
+    await index.upsert("v", [{ id: "new", vector: q.map((x) => -x), payload: { category: "fresh", available: false } }]);
+    const moved = await index.search(q, { k: 10, version: "v" });
+    expect(ids(moved)).not.toContain("new");
+    const far = await index.search(q.map((x) => -x), { k: 1, version: "v", filter: { categories: ["fresh"] } });
+    expect(far).toEqual([{ id: "new", score: expect.closeTo(1, 4), payload: { category: "fresh", available: false } }]);
+    expect((await index.indexStats("v")).tombstones).toBe(2);
+    expect((await index.describe("v"))?.count).toBe(N);
+  });
+
+  it("rebuilds after enough churn, compacting tombstones", async () => {
+    const index = await loaded(data.points, { ...ivfOpts, rebuildAfter: 0.1 });
+    await index.buildIndex("v");
+    const gone = data.points.slice(0, 2500).map((p) => p.id);
+    await index.delete("v", gone);
+    expect((await index.indexStats("v")).tombstones).toBe(2500);
+    const hits = await index.search(qs[0], { k: 10, version: "v" });
+    const stats = await index.indexStats("v");
+    expect(stats).toMatchObject({ mode: "ivf", tombstones: 0, unindexed: 0, count: N - 2500 });
+    for (const id of ids(hits)) expect(gone).not.toContain(id);
+  });
+
+  it("is deterministic under a seed", async () => {
+    const run = async (seed: number): Promise<string[][]> => {
+      const index = await loaded(data.points, { ...ivfOpts, seed, nprobe: 1 });
+      await index.buildIndex("v");
+      const out: string[][] = [];
+      for (const q of qs) out.push(ids(await index.search(q, { k: 10, version: "v" })));
+      return out;
+    };
+    const a = await run(5);
+    expect(await run(5)).toEqual(a);
+    // Another seed gives other lists, hence (with one probe) other approximate answers somewhere.
+    expect(await run(6)).not.toEqual(a);
+  });
+
+  it("rejects bad IVF options and nprobe", async () => {
+    expect(() => new MemoryVectorIndex({ ivf: { nprobe: 0 } })).toThrow(/nprobe/);
+    expect(() => new MemoryVectorIndex({ ivf: { exactBelowSelectivity: 2 } })).toThrow(/exactBelowSelectivity/);
+    const index = await loaded(data.points.slice(0, 10), ivfOpts);
+    await expect(index.search(qs[0], { k: 1, version: "v", nprobe: 1.5 })).rejects.toMatchObject({ code: "invalid_argument" });
+  });
+});
