@@ -1,7 +1,7 @@
 /**
  * Offline evaluation: npm run eval -- --dataset <path> --protocol sasrec|loo-full|official|session
  *   [--models a,b] [--k 10,20] [--out report.json] [--seed N] [--users N] [--gap-minutes N]
- *   [--split test|validation] [--param model.key=value ...] [--item-text meta.csv] [--embedder use|hashing|huggingface]
+ *   [--split test|validation] [--refit] [--param model.key=value ...] [--item-text meta.csv] [--embedder use|hashing|huggingface]
  * Prints a table and writes the full JSON report. Same command, same seed: same numbers.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { formatTable } from "./report.js";
 import { buildTask, embedderFactory, TASK_OPTIONS } from "./task.js";
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), [...TASK_OPTIONS, "models", "k", "out", "param", "split", "latency-requests", "bootstrap"]);
+  const args = parseArgs(process.argv.slice(2), [...TASK_OPTIONS, "models", "k", "out", "param", "split", "latency-requests", "bootstrap"], ["refit"]);
   const log = (m: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${m}`);
   const ks = (args.get("k") ?? "10,20").split(",").map((k) => Number(k));
   if (ks.some((k) => !Number.isInteger(k) || k <= 0)) throw new Error(`--k expects positive integers, got ${args.get("k")}`);
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       onProgress: log,
       latencyRequests: intArg(args, "latency-requests", 500),
       bootstrapResamples: intArg(args, "bootstrap", 1000),
+      refit: args.has("refit"),
     });
     const extra = model instanceof HybridRecommender ? { weights: model.describeWeights(), validation: model.validationReport } : undefined;
     reports.push(extra === undefined ? report : { ...report, ...{ hybrid: extra } });
@@ -50,13 +51,14 @@ async function main(): Promise<void> {
   }
   console.log(`\nprotocol ${task.protocol} on ${args.get("dataset")} (${split} split, seed ${seed})`);
   for (const n of task.notes) console.log(`  - ${n}`);
+  if (args.has("refit")) console.log("  - --refit: models tuned / blend weights learned with a train-only fit, then refitted on train + validation events before test (test events never trained on)");
   console.log(`  - ± is half the bootstrap 95% interval; latency = 50-item history -> top 100 over all items (wall and CPU time per request)`);
   console.log(formatTable(reports, ks));
   for (const [n, why] of Object.entries(skipped)) console.log(`  ${n}: skipped, ${why}`);
   const out = args.get("out");
   if (out !== undefined) {
     mkdirSync(dirname(out), { recursive: true });
-    const json = { command: `npm run eval -- ${process.argv.slice(2).join(" ")}`, protocol: task.protocol, dataset: args.get("dataset"), split, seed, ks, notes: task.notes, params, reports, skipped };
+    const json = { refit: args.has("refit"), command: `npm run eval -- ${process.argv.slice(2).join(" ")}`, protocol: task.protocol, dataset: args.get("dataset"), split, seed, ks, notes: task.notes, params, reports, skipped };
     writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
     log(`wrote ${out}`);
   }

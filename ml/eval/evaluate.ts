@@ -27,6 +27,8 @@ export interface ModelReport {
   latencyMs: { p50: number; p99: number; cpuP50: number; cpuP99: number; requests: number; historyLength: number; topN: number };
   /** Test targets excluded from ranking because they were in the query history (full ranking only). */
   targetsInHistory: number;
+  /** True when the model was refitted on train + validation events before the test ranking. */
+  refit: boolean;
 }
 
 export interface EvaluateOptions {
@@ -34,6 +36,11 @@ export interface EvaluateOptions {
   seed: number;
   split?: "test" | "validation";
   bootstrapResamples?: number;
+  /**
+   * Test phase only: after fitting on train (validation used for tuning / blend weights), fit again on
+   * train + validation events (task.refitTrain) before ranking test cases. Test events never enter training.
+   */
+  refit?: boolean;
   latencyRequests?: number;
   onProgress?: (message: string) => void;
 }
@@ -86,7 +93,17 @@ export async function fitOnTask(model: Recommender, task: EvalTask, seed: number
 export async function evaluateModel(model: Recommender, task: EvalTask, options: EvaluateOptions, fitted?: FitStats): Promise<ModelReport> {
   const log = options.onProgress ?? (() => {});
   const split = options.split ?? "test";
-  const { fitSeconds, peakRssMb, heapAfterFitMb } = fitted ?? (await fitOnTask(model, task, options.seed, log));
+  let { fitSeconds, peakRssMb, heapAfterFitMb } = fitted ?? (await fitOnTask(model, task, options.seed, log));
+  if (options.refit === true && split === "test") {
+    const t0 = performance.now();
+    // No validation cases now: models keep what they learned on validation (the hybrid keeps its weights).
+    await model.fit(task.refitTrain, { seed: options.seed, onProgress: (m) => log(`[${model.name}] refit: ${m}`) });
+    const refitSeconds = (performance.now() - t0) / 1000;
+    log(`[${model.name}] refitted on train + validation events in ${refitSeconds.toFixed(1)} s`);
+    fitSeconds += refitSeconds;
+    peakRssMb = resourceUsage().maxRSS / 1024;
+    heapAfterFitMb = process.memoryUsage().heapUsed / 2 ** 20;
+  }
 
   const cases = split === "test" ? task.test : task.validation;
   const ks = [...options.ks].sort((a, b) => a - b);
@@ -135,7 +152,7 @@ export async function evaluateModel(model: Recommender, task: EvalTask, options:
   }
   const latencyMs = measureLatency(model, task.test, options.latencyRequests ?? 500, new Rng(options.seed ^ 0x1a7e));
   log(`[${model.name}] latency wall p50 ${latencyMs.p50.toFixed(3)} p99 ${latencyMs.p99.toFixed(3)} ms, cpu p50 ${latencyMs.cpuP50.toFixed(3)} p99 ${latencyMs.cpuP99.toFixed(3)} ms`);
-  return { model: model.name, split, cases: cases.length, metrics, coverage, avgPopularity, fitSeconds, peakRssMb, heapAfterFitMb, latencyMs, targetsInHistory };
+  return { model: model.name, split, cases: cases.length, metrics, coverage, avgPopularity, fitSeconds, peakRssMb, heapAfterFitMb, latencyMs, targetsInHistory, refit: options.refit === true && split === "test" };
 }
 
 /**

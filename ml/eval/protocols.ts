@@ -18,6 +18,11 @@ export interface EvalTask {
   train: TrainData;
   validation: EvalCase[];
   test: EvalCase[];
+  /**
+   * Training data for the test phase when refitting after tuning: train + the validation events (never a
+   * test event). Hyper-parameters and blend weights are still learned with the `train`-only fit.
+   */
+  refitTrain: TrainData;
   /** Full ranking only: drop the query's own history items from the ranking. */
   excludeHistory: boolean;
   notes: string[];
@@ -45,18 +50,21 @@ function caseAt(seq: Sequence, end: number): EvalCase {
  * Leave-one-out split as in the SASRec code: per user with at least 3 items, the last item is test, the
  * second last validation, the rest train; users with fewer items train only.
  */
-function leaveOneOut(log: InteractionLog): { train: Sequence[]; evalUsers: Sequence[] } {
+function leaveOneOut(log: InteractionLog): { train: Sequence[]; refit: Sequence[]; evalUsers: Sequence[] } {
   const train: Sequence[] = [];
+  const refit: Sequence[] = [];
   const evalUsers: Sequence[] = [];
   for (const seq of log.sequences) {
     if (seq.items.length < 3) {
       train.push(seq);
+      refit.push(seq);
     } else {
       train.push(prefix(seq, seq.items.length - 2));
+      refit.push(prefix(seq, seq.items.length - 1));
       evalUsers.push(seq);
     }
   }
-  return { train, evalUsers };
+  return { train, refit, evalUsers };
 }
 
 function sampleUsers(users: Sequence[], maxUsers: number, rng: Rng): Sequence[] {
@@ -92,7 +100,7 @@ export function sasrecProtocol(log: InteractionLog, options: SasrecOptions): Eva
   const rng = new Rng(options.seed);
   const maxUsers = options.maxUsers ?? 10_000;
   const negatives = options.negatives ?? 100;
-  const { train, evalUsers } = leaveOneOut(log);
+  const { train, refit, evalUsers } = leaveOneOut(log);
   const picked = sampleUsers(evalUsers, maxUsers, rng.fork(1));
   const negRng = rng.fork(2);
   const numItems = log.itemIds.length;
@@ -111,6 +119,7 @@ export function sasrecProtocol(log: InteractionLog, options: SasrecOptions): Eva
   return {
     protocol: "sasrec",
     train: trainData(log, train),
+    refitTrain: trainData(log, refit),
     validation,
     test,
     excludeHistory: false,
@@ -130,11 +139,12 @@ export interface LooFullOptions {
 /** Leave-one-out split, target ranked against all items except the items in the query's history. */
 export function looFullProtocol(log: InteractionLog, options: LooFullOptions): EvalTask {
   const rng = new Rng(options.seed);
-  const { train, evalUsers } = leaveOneOut(log);
+  const { train, refit, evalUsers } = leaveOneOut(log);
   const picked = sampleUsers(evalUsers, options.maxUsers ?? Number.POSITIVE_INFINITY, rng.fork(1));
   return {
     protocol: "loo-full",
     train: trainData(log, train),
+    refitTrain: trainData(log, refit),
     validation: picked.map((s) => caseAt(s, s.items.length - 2)),
     test: picked.map((s) => caseAt(s, s.items.length - 1)),
     excludeHistory: true,
@@ -165,9 +175,22 @@ export function officialProtocol(split: OfficialSplit, options: { seed: number; 
   const trainItems = new Set<number>();
   for (const s of split.train.sequences) for (const i of s.items) trainItems.add(i);
   const coldTest = split.test.filter((c) => !trainItems.has(c.target)).length;
+  // Refit data: each user's train sequence extended with their validation event(s), in time order.
+  const extra = new Map<number, HeldOutCase[]>();
+  for (const c of split.valid) extra.set(c.user, [...(extra.get(c.user) ?? []), c]);
+  const refit = split.train.sequences.map((s): Sequence => {
+    const more = extra.get(s.user);
+    if (more === undefined) return s;
+    return {
+      user: s.user,
+      items: Int32Array.from([...s.items, ...more.map((c) => c.target)]),
+      timestamps: Float64Array.from([...s.timestamps, ...more.map((c) => c.timestamp)]),
+    };
+  });
   return {
     protocol: "official",
     train: trainData(split.train, split.train.sequences),
+    refitTrain: trainData(split.train, refit),
     validation: pick(split.valid.map(fromHeldOut)),
     test: pick(split.test.map(fromHeldOut)),
     excludeHistory: true,
@@ -237,6 +260,7 @@ export function sessionProtocol(log: InteractionLog, options: SessionOptions): E
   return {
     protocol: "session",
     train: trainData(log, train),
+    refitTrain: trainData(log, [...train, ...validIdx.map((i) => sessions[i])]),
     validation,
     test,
     excludeHistory: false,

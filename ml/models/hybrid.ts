@@ -9,8 +9,10 @@ export type ComponentLoader = (artifact: ModelArtifact) => Recommender;
 const WEIGHT_GRID = [0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8];
 
 /**
- * Learned linear blend of component models. Each component's full score vector is min-max normalised per
- * query (so weights compare like with like), and the blend weights are learned by coordinate ascent on
+ * Learned linear blend of component models. Each component's scores are min-max normalised per query over
+ * the set being ranked (all items in scoreAll, the candidates in scoreCandidates; validation uses the same
+ * rule, so weights learned on a sampled protocol are meant for candidate re-ranking and weights learned on
+ * a full-ranking protocol for serving), and the blend weights are learned by coordinate ascent on
  * validation NDCG@`targetK` (never on test). On a sampled protocol the validation ranking uses the case's
  * candidates; on full ranking it uses the union of every component's top `poolSize` plus the target, history
  * excluded, which is where all the action of a top-K list is.
@@ -28,7 +30,7 @@ export class HybridRecommender implements Recommender {
   ) {
     if (components.length === 0) throw new Error("hybrid: needs at least one component");
     this.params = {
-      validationCases: numberParam(params, "validationCases", 4000),
+      validationCases: numberParam(params, "validationCases", 10000),
       poolSize: numberParam(params, "poolSize", 100),
       rounds: numberParam(params, "rounds", 3),
       targetK: numberParam(params, "targetK", 10),
@@ -44,7 +46,8 @@ export class HybridRecommender implements Recommender {
     }
     const validation = options.validation ?? [];
     if (validation.length === 0) {
-      options.onProgress?.("no validation cases: equal weights");
+      // A refit on more data keeps the weights learned earlier (equal weights if never learned).
+      options.onProgress?.(`no validation cases: keeping weights ${this.describeWeights()}`);
       return;
     }
     this.learnWeights(validation, options);
@@ -65,18 +68,21 @@ export class HybridRecommender implements Recommender {
     const widths: number[] = [];
     cases.forEach((c, n) => {
       const query: Query = { history: c.history, timestamps: c.timestamps, now: c.now };
-      const scores = this.componentScores(query);
       let cands: Int32Array;
+      let f: Float32Array;
       if (c.candidates !== undefined) {
         cands = c.candidates;
+        f = new Float32Array(m * cands.length);
+        this.components.forEach((comp, k) => f.set(normalizeMinMax(comp.scoreCandidates(query, cands)), k * cands.length));
       } else {
+        const scores = this.componentScores(query);
         const pool = new Set<number>([c.target]);
         const history = new Set<number>(c.history);
         for (const s of scores) for (const i of topK(s, this.params.poolSize, history)) pool.add(i);
         cands = Int32Array.from(pool);
+        f = new Float32Array(m * cands.length);
+        for (let k = 0; k < m; k++) for (let j = 0; j < cands.length; j++) f[k * cands.length + j] = scores[k][cands[j]];
       }
-      const f = new Float32Array(m * cands.length);
-      for (let k = 0; k < m; k++) for (let j = 0; j < cands.length; j++) f[k * cands.length + j] = scores[k][cands[j]];
       features.push(f);
       widths.push(cands.length);
       if ((n + 1) % 1000 === 0) options.onProgress?.(`scored ${n + 1}/${cases.length} validation cases`);
@@ -157,8 +163,14 @@ export class HybridRecommender implements Recommender {
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {
-    const all = this.scoreAll(query);
-    return Float32Array.from(candidates, (c) => all[c]);
+    const out = new Float32Array(candidates.length);
+    this.components.forEach((c, k) => {
+      const w = this.weights[k];
+      if (w === 0) return;
+      const s = normalizeMinMax(c.scoreCandidates(query, candidates));
+      for (let j = 0; j < s.length; j++) out[j] += w * s[j];
+    });
+    return out;
   }
 
   save(): ModelArtifact {

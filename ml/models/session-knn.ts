@@ -37,15 +37,15 @@ export class SessionKnnRecommender implements Recommender {
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = {
-      k: numberParam(params, "k", 200),
+      k: numberParam(params, "k", 1000),
       sampleSize: numberParam(params, "sampleSize", 2000),
       maxHistory: numberParam(params, "maxHistory", 20),
-      lambdaQuery: numberParam(params, "lambdaQuery", 2),
-      lambdaNeighbour: numberParam(params, "lambdaNeighbour", 2),
+      lambdaQuery: numberParam(params, "lambdaQuery", 4),
+      lambdaNeighbour: numberParam(params, "lambdaNeighbour", 8),
       after: numberParam(params, "after", 1),
       before: numberParam(params, "before", 0.3),
       halfLifeDays: numberParam(params, "halfLifeDays", 0),
-      idfWeight: numberParam(params, "idfWeight", 1),
+      idfWeight: numberParam(params, "idfWeight", 2),
       priorWeight: numberParam(params, "priorWeight", 0.01),
     };
   }

@@ -60,6 +60,14 @@ describe("sasrec protocol", () => {
     ]);
   });
 
+  it("refit data adds validation events but never a test event", () => {
+    expect(task.refitTrain.sequences.map((s) => Array.from(s.items))).toEqual([[0, 1, 2, 3], [5, 6], [8, 9], [1, 3, 5, 7, 9]]);
+    for (const c of task.test) {
+      const refit = task.refitTrain.sequences[c.user];
+      expect(refit.items.length).toBe(fixture[c.user].length - 1);
+    }
+  });
+
   it("samples negatives the user never touched, target first, no duplicates", () => {
     for (const c of [...task.test, ...task.validation]) {
       const cands = Array.from(c.candidates!);
@@ -102,6 +110,7 @@ describe("official protocol", () => {
     expect(task.test[0].target).toBe(3);
     expect(Array.from(task.test[0].query.history)).toEqual([0, 1, 2]);
     expect(task.train.sequences.map((s) => Array.from(s.items))).toEqual([[0, 1], [2, 3]]);
+    expect(task.refitTrain.sequences.map((s) => Array.from(s.items))).toEqual([[0, 1, 2], [2, 3]]);
     expect(task.excludeHistory).toBe(true);
   });
 });
@@ -122,9 +131,10 @@ describe("session protocol", () => {
     expect(task.validation.map((c) => [Array.from(c.query.history), c.target])).toEqual([[[1], 2], [[1, 2], 3]]);
   });
 
-  it("never trains on a held-out session", () => {
+  it("never trains on a held-out session (refit adds validation sessions only)", () => {
     const task = sessionProtocol(l, { seed: 1, gapMinutes: 30, testFraction: 0.25 });
     for (const s of task.train.sequences) expect(s.timestamps[0]).toBeLessThan(300 * min);
+    for (const s of task.refitTrain.sequences) expect(s.timestamps[0]).toBeLessThan(400 * min);
   });
 
   it("refuses data without timestamps", () => {
