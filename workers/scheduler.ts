@@ -75,7 +75,7 @@ export async function runJobs(
       reports.push({ name: job.name, status: "ok", ms: Math.round(performance.now() - t0), result });
     } catch (err) {
       failed = true;
-      reports.push({ name: job.name, status: "error", ms: Math.round(performance.now() - t0), error: err instanceof Error ? err.message : String(err) });
+      reports.push({ name: job.name, status: "error", ms: Math.round(performance.now() - t0), error: describeError(err) });
     }
   }
 
@@ -85,6 +85,12 @@ export async function runJobs(
     .set({ finishedAt: deps.clock(), status, detail: { jobs: reports } })
     .where(eq(schedulerRuns.id, id));
   return { id, status, jobs: reports };
+}
+
+/** The message and its cause's: drizzle wraps driver errors as "Failed query: …", the cause says why. */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error ? `${err.message} (cause: ${err.cause.message})` : err.message;
 }
 
 /** The `scheduler` Worker: cron-triggered jobs; it serves no HTTP API. */
