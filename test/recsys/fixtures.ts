@@ -1,6 +1,8 @@
 import { createTestApp, type TestApp } from "../helpers/app";
 import { insertProducts, type FixtureProduct } from "../helpers/catalog-fixtures";
 import type { AppDeps } from "../../src/context";
+import { createApp } from "../../src/app";
+import { buildServingDeps } from "../../src/adapters/select";
 
 /**
  * Demo-like data with known structure: 4 categories x 12 products; 160 reviewers, each browsing one
@@ -70,3 +72,13 @@ export async function postEvents(t: TestApp, headers: Record<string, string>, ev
 
 export const views = (items: string[], prefix = "e"): { id: string; type: string; item_id: string; ts: number }[] =>
   items.map((item, j) => ({ id: `${prefix}-${j}`, type: "view", item_id: item, ts: NOW - 60_000 + j * 1000 }));
+
+/** Like recsysApp, but the Recsys holder gets custom feed options (sources, budgets). */
+export async function recsysAppWithFeed(feed: NonNullable<Parameters<typeof buildServingDeps>[0]["feed"]>): Promise<TestApp> {
+  const t = await createTestApp();
+  const recsys = buildServingDeps({ ...t.deps, log: () => {}, feed }).recsys;
+  const deps = { ...t.deps, recsys };
+  await seedRecsysData(t);
+  await recsys.start(t.db, { trainMissing: true, seed: 7 });
+  return { ...t, deps, app: createApp(deps) };
+}

@@ -110,7 +110,7 @@ export class FeedService {
   }
 
   /** Recall + filter + rank, shared by the feed and the session/product recommendations. */
-  async candidates(models: ServingModels, caller: Caller, history: History, sources: readonly RecallSource[], extraExclusions: { seen?: ReadonlySet<number> } = {}): Promise<{
+  async candidates(models: ServingModels, caller: Caller, history: History, sources: readonly RecallSource[], extraExclusions: { seen?: ReadonlySet<number>; historyWeights?: readonly number[] } = {}): Promise<{
     ranked: Candidate[];
     listings: Map<number, ListingSummary>;
     report: SourceReport;
@@ -128,7 +128,7 @@ export class FeedService {
       unavailable: new Set(),
     };
     const affinity = categoryAffinity(catalog, history.items);
-    const base: Omit<RecallContext, "signal"> = { models, vectors: this.d.vectors, marketplace: this.d.marketplace, history: history.items, exclude: allExcluded(exclusions), affinity, now };
+    const base: Omit<RecallContext, "signal"> = { models, vectors: this.d.vectors, marketplace: this.d.marketplace, history: history.items, historyWeights: extraExclusions.historyWeights, exclude: allExcluded(exclusions), affinity, now };
     const outcomes: SourceOutcome[] = await Promise.all(sources.map((s) => runWithBudget(s, base, this.budgets[s.name])));
     const report: SourceReport = { used: [], failed: [] };
     const results = [];

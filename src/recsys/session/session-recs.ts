@@ -50,6 +50,10 @@ export async function sessionRecommendations(feed: FeedService, models: ServingM
  */
 export async function productRecommendations(feed: FeedService, models: ServingModels, caller: Caller, product: number, session: History, limit: number, requestId: string): Promise<RecList> {
   const history: History = { ...session, items: [product, ...session.items.filter((i) => i !== product)] };
-  const list = await feed.candidates(models, caller, history, [covisitationSource, vectorSource, boughtTogetherSource], { seen: new Set([product]) });
+  const list = await feed.candidates(models, caller, history, [covisitationSource, vectorSource, boughtTogetherSource], {
+    seen: new Set([product]),
+    // The product leads; the session only tilts the answer (0.3, then 0.7x per step back).
+    historyWeights: history.items.map((_, r) => (r === 0 ? 1 : 0.3 * Math.pow(0.7, r - 1))),
+  });
   return { modelVersion: models.version, items: toItems(models, list, limit, requestId), sources: list.report, degraded: list.report.failed.length > 0 };
 }

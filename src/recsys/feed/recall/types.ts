@@ -9,6 +9,8 @@ export interface RecallContext {
   vectors: VectorIndex;
   marketplace: MarketplacePort;
   history: readonly number[];
+  /** Per-position weights of `history` (default: each source's own recency decay). */
+  historyWeights?: readonly number[];
   /** Items no source should spend its count budget on (seen, hidden, bought, own). */
   exclude: ReadonlySet<number>;
   /** User's category shares (code -> share), for category-aware trending. */

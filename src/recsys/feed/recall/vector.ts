@@ -6,19 +6,20 @@ import { emptyResult } from "./types";
  * Interest vector: recency-weighted mean (0.8x per step) of the context vectors of the last 10 history
  * items that have one. Null when none has.
  */
-export function interestVector(models: ServingModels, history: readonly number[]): Float32Array | null {
+export function interestVector(models: ServingModels, history: readonly number[], weights?: readonly number[]): Float32Array | null {
   const v = models.vectors;
   if (!v) return null;
   const q = new Float32Array(v.dim);
   let total = 0;
-  let w = 1;
-  for (const item of history.slice(0, 10)) {
+  let decay = 1;
+  for (const [r, item] of history.slice(0, 10).entries()) {
+    const w = weights?.[r] ?? decay;
+    decay *= 0.8;
     if (v.known[item]) {
       const base = item * v.dim;
       for (let f = 0; f < v.dim; f++) q[f] += w * v.context[base + f];
       total += w;
     }
-    w *= 0.8;
   }
   if (total === 0) return null;
   for (let f = 0; f < v.dim; f++) q[f] /= total;
@@ -29,7 +30,7 @@ export function interestVector(models: ServingModels, history: readonly number[]
 export const vectorSource: RecallSource = {
   name: "vector",
   async run(ctx, count) {
-    const q = interestVector(ctx.models, ctx.history);
+    const q = interestVector(ctx.models, ctx.history, ctx.historyWeights);
     if (!q) return emptyResult("vector");
     const cat = ctx.models.catalog;
     // excludeIds covers the history; the other exclusions are dropped below, so ask for a few extra.
