@@ -45,6 +45,8 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
   const { config, db } = deps;
   return betterAuth({
     appName: "Recircuit",
+    // Expected refusals (bad keys, wrong passwords) are answered to the client; tests need no log noise.
+    logger: { disabled: config.NODE_ENV === "test" || config.LOG_LEVEL === "silent" },
     baseURL: resolveAuthUrl(config),
     basePath: AUTH_BASE_PATH,
     secret: resolveAuthSecret(config),
