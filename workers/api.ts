@@ -24,7 +24,18 @@ function entryFor(env: WorkerEnv): Entry {
 /** The `api` Worker: the shared Hono app over Turso (libSQL over HTTP). */
 export default {
   fetch(request, env, ctx) {
-    const entry = entryFor(env);
+    let entry: Entry;
+    try {
+      entry = entryFor(env);
+    } catch (err) {
+      // Not a binding problem (those are ConfigErrors above) but a bug at startup: still the common body.
+      console.error(JSON.stringify({ level: "error", msg: "api Worker failed to start", error: err instanceof Error ? err.stack : String(err) }));
+      const requestId = crypto.randomUUID();
+      return Response.json(
+        { error: { code: "internal_error", message: "internal server error", requestId } },
+        { status: 500, headers: { "x-request-id": requestId } },
+      );
+    }
     if (!entry.ok) return misconfiguredResponse(request, entry.error);
     return entry.app.fetch(request, env, ctx);
   },
