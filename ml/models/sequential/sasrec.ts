@@ -46,6 +46,8 @@ export class SasrecRecommender implements Recommender {
   private theta: Float32Array | null = null;
   private itemIds: string[] = [];
   lastReport: TrainReport | null = null;
+  /** Seconds clock for the maxSeconds budget (default: wall clock). */
+  budgetClock: (() => number) | undefined;
 
   /** Accepts typed options or CLI-style strings (`--param sasrec.dim=50`). */
   constructor(options: Partial<SasrecOptions> | Record<string, unknown> = {}) {
@@ -68,7 +70,7 @@ export class SasrecRecommender implements Recommender {
     const log = options.onProgress ?? ((): void => {});
     log(`sasrec: ${store.offsets.length - 1} sequences, ${data.numItems} items, ${layout.total} params, ${threads} thread(s)`);
     try {
-      this.lastReport = await train(layout, theta, store, o, backend, options.seed, options.validation, log);
+      this.lastReport = await train(layout, theta, store, o, backend, options.seed, options.validation, log, this.budgetClock);
     } finally {
       await backend.close();
     }
