@@ -2,9 +2,9 @@ import { serve } from "@hono/node-server";
 import { createApp } from "../app";
 import { loadConfig, ConfigError } from "../config";
 import { randomId, systemClock } from "../context";
-import { createNodeLibsqlClient } from "../db/client.node";
+import { createNodeLibsqlClient } from "../db/client.node.js";
 import { createDatabase } from "../db/database";
-import { runMigrations } from "../db/migrate.node";
+import { runMigrations } from "../db/migrate.node.js";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -17,7 +17,7 @@ async function main() {
   await runMigrations(db);
 
   if (config.DEMO_DATA) {
-    const { ensureDemoData } = await import("../demo/ensure-demo.node");
+    const { ensureDemoData } = await import("../demo/ensure-demo.node.js");
     await ensureDemoData(db, {});
   }
 

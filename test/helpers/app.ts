@@ -7,9 +7,9 @@ import { MemorySessionStore } from "../../src/adapters/session-store/memory";
 import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { loadConfig } from "../../src/config";
 import type { AppDeps } from "../../src/context";
-import { createNodeLibsqlClient } from "../../src/db/client.node";
+import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
-import { runMigrations } from "../../src/db/migrate.node";
+import { runMigrations } from "../../src/db/migrate.node.js";
 import { createAuth, type PasswordHasher } from "../../src/auth/auth";
 import { createDbEventLog } from "../../src/services/events/event-log";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrateFile, startLibsqlServer } from "../../scripts/dev/libsql-server";
-import { createNodeLibsqlClient } from "../../src/db/client.node";
+import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase } from "../../src/db/database";
 import { insertProducts } from "../helpers/catalog-fixtures";
 import { workerdProducts } from "./fixtures";
