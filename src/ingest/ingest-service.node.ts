@@ -25,6 +25,9 @@ export async function ingestFiles(db: Database, files: readonly string[], option
   const startedAt = Date.now();
   const batchSize = options.batchSize ?? 20_000;
   await client.execute(`PRAGMA cache_size = -${(options.cacheSizeMiB ?? 64) * 1024}`);
+  // libSQL is built with SQLITE_TEMP_STORE=2: temp tables and sorter spills default to RAM, which made the
+  // interaction stage and the merge's sorts grow RSS with the input (888 MB at 5M rows). On disk, RSS stays flat.
+  await client.execute("PRAGMA temp_store = FILE");
   const reports: FileReport[] = [];
   for (const [i, file] of files.entries()) {
     const id = `${runId}:${i}`;

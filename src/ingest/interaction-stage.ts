@@ -16,6 +16,8 @@ import type { TableCounts } from "./report";
  * does an `UPDATE ... FROM` stage count and apply changed values.
  */
 const STAGE = "temp.ingest_stage";
+/** Distinct user ids of the stage, collected in JS (rows come grouped by user), so reviewers need no 5M-row sort. */
+const STAGE_USERS = "temp.ingest_stage_users";
 
 const COLUMNS = ["user_id", "parent_asin", "asin", "rating", "timestamp", "title", "text", "images", "helpful_vote", "verified_purchase"] as const;
 const RATING_COLUMNS = ["user_id", "parent_asin", "rating", "timestamp"] as const;
@@ -29,6 +31,7 @@ export type StageKind = "rating" | "review";
 
 export class InteractionStage {
   private rows = 0;
+  private lastUser = "";
 
   private constructor(
     private readonly client: Client,
@@ -38,11 +41,23 @@ export class InteractionStage {
   /** Creates (or empties) the stage on the client's connection. */
   static async open(client: Client, kind: StageKind): Promise<InteractionStage> {
     await client.execute(`DROP TABLE IF EXISTS ${STAGE}`);
+    await client.execute(`DROP TABLE IF EXISTS ${STAGE_USERS}`);
+    await client.execute(`CREATE TABLE ${STAGE_USERS} (user_id TEXT NOT NULL)`);
     await client.execute(
       `CREATE TABLE ${STAGE} (user_id TEXT NOT NULL, parent_asin TEXT NOT NULL, asin TEXT, rating REAL NOT NULL, ` +
         "timestamp INTEGER NOT NULL, title TEXT, text TEXT, images TEXT, helpful_vote INTEGER NOT NULL DEFAULT 0, verified_purchase INTEGER)",
     );
     return new InteractionStage(client, kind);
+  }
+
+  /** Stages the batch's user ids, skipping consecutive repeats (duplicates left over are removed by the merge). */
+  private async addUsers(tx: Transaction, userIds: readonly string[]): Promise<void> {
+    const users: string[][] = [];
+    for (const u of userIds) {
+      if (u !== this.lastUser) users.push([u]);
+      this.lastUser = u;
+    }
+    await insertJsonRows(tx, STAGE_USERS, ["user_id"], users);
   }
 
   get stagedRows(): number {
@@ -56,6 +71,7 @@ export class InteractionStage {
       rows[i] = [r.userId, r.parentAsin, r.rating, r.timestamp];
     }
     await insertJsonRows(tx, STAGE, RATING_COLUMNS, rows);
+    await this.addUsers(tx, ratings.map((r) => r.userId));
     this.rows += ratings.length;
   }
 
@@ -73,6 +89,7 @@ export class InteractionStage {
         r.verifiedPurchase === null ? null : r.verifiedPurchase ? 1 : 0,
     ]);
     await insertJsonRows(tx, STAGE, COLUMNS, rows);
+    await this.addUsers(tx, reviews.map((r) => r.userId));
     this.rows += reviews.length;
   }
 
@@ -87,7 +104,7 @@ export class InteractionStage {
       const rebuild = this.rows >= REBUILD_MIN_ROWS && this.rows >= existing * REBUILD_MIN_FRACTION;
       const started = performance.now();
       const reviewers = await tx.execute({
-        sql: `INSERT INTO reviewers (user_id, created_at) SELECT DISTINCT user_id, ? FROM ${STAGE} WHERE true ORDER BY user_id ON CONFLICT DO NOTHING`,
+        sql: `INSERT INTO reviewers (user_id, created_at) SELECT DISTINCT user_id, ? FROM ${STAGE_USERS} WHERE true ORDER BY user_id ON CONFLICT DO NOTHING`,
         args: [now],
       });
       if (rebuild) await tx.execute("DROP INDEX IF EXISTS reviews_item_time_idx");
@@ -107,6 +124,7 @@ export class InteractionStage {
       // Same definition as migrations/0000_init.sql, rebuilt by one sort instead of millions of random inserts.
       if (rebuild) await tx.execute("CREATE INDEX reviews_item_time_idx ON reviews (parent_asin, timestamp)");
       await tx.execute(`DELETE FROM ${STAGE}`);
+      await tx.execute(`DELETE FROM ${STAGE_USERS}`);
       await tx.commit();
       log?.(`[ingest] merged ${this.rows} staged rows in ${((performance.now() - started) / 1000).toFixed(1)} s${rebuild ? " (item index rebuilt)" : ""}`);
       this.rows = 0;
@@ -118,5 +136,6 @@ export class InteractionStage {
 
   async close(): Promise<void> {
     await this.client.execute(`DROP TABLE IF EXISTS ${STAGE}`);
+    await this.client.execute(`DROP TABLE IF EXISTS ${STAGE_USERS}`);
   }
 }
