@@ -42,3 +42,28 @@ export function latestTimestamp(sequences: { timestamps: Float64Array }[]): numb
   for (const s of sequences) for (const x of s.timestamps) if (x > t) t = x;
   return t;
 }
+
+/**
+ * scores[i] = bias[i] + u . vectors[i] for all rows of a row-major (n x d) matrix. Unrolled by four: the
+ * serving path calls this for every request, and it is the cost of embedding models.
+ */
+export function scoreRows(vectors: Float32Array, u: Float32Array, n: number, d: number, bias?: Float32Array): Float32Array {
+  const scores = new Float32Array(n);
+  const d4 = d - (d % 4);
+  for (let i = 0, base = 0; i < n; i++, base += d) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let f = 0;
+    for (; f < d4; f += 4) {
+      s0 += u[f] * vectors[base + f];
+      s1 += u[f + 1] * vectors[base + f + 1];
+      s2 += u[f + 2] * vectors[base + f + 2];
+      s3 += u[f + 3] * vectors[base + f + 3];
+    }
+    for (; f < d; f++) s0 += u[f] * vectors[base + f];
+    scores[i] = s0 + s1 + s2 + s3 + (bias === undefined ? 0 : bias[i]);
+  }
+  return scores;
+}

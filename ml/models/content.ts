@@ -1,6 +1,6 @@
 import type { FitOptions, ModelArtifact, Query, Recommender, TrainData } from "../core/recommender.js";
 import { embedInBatches, type Embedder } from "../embed/embedder.js";
-import { assertFitted, blob, numberParam, recentHistory } from "./common.js";
+import { assertFitted, blob, numberParam, recentHistory, scoreRows } from "./common.js";
 
 /**
  * Content-based recommender: item text -> vectors through the `Embedder` port; a query is the
@@ -26,7 +26,7 @@ export class ContentRecommender implements Recommender {
       maxHistory: numberParam(params, "maxHistory", 10),
       historyDecay: numberParam(params, "historyDecay", 0.7),
       priorWeight: numberParam(params, "priorWeight", 0.01),
-      batchSize: numberParam(params, "batchSize", 64),
+      batchSize: numberParam(params, "batchSize", 32),
     };
   }
 
@@ -37,7 +37,7 @@ export class ContentRecommender implements Recommender {
     }
     const texts = data.itemText.map((t) => t ?? "");
     const vecs = await embedInBatches(this.embedder, texts, this.params.batchSize, (done, total) => {
-      if (done === total || done % (this.params.batchSize * 20) === 0) options.onProgress?.(`embedded ${done}/${total} items`);
+      options.onProgress?.(`embedded ${done}/${total} items`);
     });
     this.dim = this.embedder.dimension;
     this.numItems = data.numItems;
@@ -73,14 +73,8 @@ export class ContentRecommender implements Recommender {
     let norm = 0;
     for (let f = 0; f < this.dim; f++) norm += u[f] * u[f];
     norm = Math.sqrt(norm) || 1;
-    const scores = this.prior.slice();
-    for (let i = 0; i < this.numItems; i++) {
-      let s = 0;
-      const base = i * this.dim;
-      for (let f = 0; f < this.dim; f++) s += u[f] * this.vectors[base + f];
-      scores[i] += s / norm;
-    }
-    return scores;
+    for (let f = 0; f < this.dim; f++) u[f] /= norm;
+    return scoreRows(this.vectors, u, this.numItems, this.dim, this.prior);
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {

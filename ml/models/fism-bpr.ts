@@ -1,6 +1,6 @@
 import type { FitOptions, ModelArtifact, Query, Recommender, TrainData } from "../core/recommender.js";
 import { Rng } from "../core/rng.js";
-import { assertFitted, blob, numberParam, recentHistory } from "./common.js";
+import { assertFitted, blob, numberParam, recentHistory, scoreRows } from "./common.js";
 
 /**
  * Collaborative item embeddings trained with BPR in the factored-item-similarity form (FISM / item2vec
@@ -133,16 +133,7 @@ export class FismBprRecommender implements Recommender {
   scoreAll(query: Query): Float32Array {
     const u = this.queryVector(query);
     const d = this.params.dim;
-    const n = this.numItems;
-    const P = this.P;
-    const bias = this.bias;
-    const scores = new Float32Array(n);
-    for (let i = 0, base = 0; i < n; i++, base += d) {
-      let s = bias[i];
-      for (let f = 0; f < d; f++) s += u[f] * P[base + f];
-      scores[i] = s;
-    }
-    return scores;
+    return scoreRows(this.P, u, this.numItems, d, this.bias);
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {

@@ -1,6 +1,6 @@
 import type { FitOptions, ModelArtifact, Query, Recommender, TrainData } from "../core/recommender.js";
 import { Rng } from "../core/rng.js";
-import { assertFitted, blob, numberParam, recentHistory } from "./common.js";
+import { assertFitted, blob, numberParam, recentHistory, scoreRows } from "./common.js";
 import { orthonormalizeColumns, symmetricEigen } from "./linalg.js";
 
 /**
@@ -112,15 +112,7 @@ export class PureSvdRecommender implements Recommender {
   scoreAll(query: Query): Float32Array {
     const u = this.queryVector(query);
     const d = this.dim;
-    const n = this.numItems;
-    const v = this.vectors;
-    const scores = new Float32Array(n);
-    for (let i = 0, base = 0; i < n; i++, base += d) {
-      let s = 0;
-      for (let f = 0; f < d; f++) s += u[f] * v[base + f];
-      scores[i] = s;
-    }
-    return scores;
+    return scoreRows(this.vectors, u, this.numItems, d);
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {
