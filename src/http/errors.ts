@@ -16,7 +16,8 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "rate_limited"
   | "internal_error"
-  | "service_unavailable";
+  | "service_unavailable"
+  | "misconfigured";
 
 export interface ErrorBody {
   error: { code: ErrorCode | string; message: string; requestId: string; details?: unknown };
