@@ -1,0 +1,118 @@
+import type { AppDeps } from "../context";
+import { createAccount, generatePassword } from "../auth/accounts";
+import type { RoleName } from "../auth/permissions";
+import { conditionGrades, type ConditionGrade } from "../db/schema/marketplace";
+import type { NewEvent } from "../services/events/event-log";
+
+export interface DemoCredential {
+  role: RoleName;
+  email: string;
+  password: string;
+  /** What the account holds, for the start-up banner. */
+  note: string;
+}
+
+export type DemoAccountsResult = { status: "skipped"; reason: "users_present" } | { status: "created"; accounts: DemoCredential[] };
+
+export interface DemoAccountsOptions {
+  buyers?: number;
+  sellers?: number;
+  listingsPerSeller?: number;
+}
+
+/** Share of the catalog price a used device asks, by condition. */
+const priceFactor: Record<ConditionGrade, number> = { new_open_box: 0.85, like_new: 0.75, good: 0.6, fair: 0.45, for_parts: 0.2 };
+
+/**
+ * Demo accounts for an empty install (no user yet): buyers whose histories (views, favorites) are replayed
+ * from the most active reviewers of the demo catalog, sellers with listings of its most-rated products, and
+ * one admin. Passwords are random per install and returned once for the start banner; nothing is hard-coded.
+ * Needs the demo catalog loaded first (products and reviews); with an empty catalog, accounts get no history.
+ */
+export async function ensureDemoAccounts(
+  deps: Pick<AppDeps, "auth" | "db" | "clock" | "newId" | "events">,
+  options: DemoAccountsOptions = {},
+): Promise<DemoAccountsResult> {
+  const { db } = deps;
+  const anyUser = await db.$client.execute("SELECT 1 FROM user LIMIT 1");
+  if (anyUser.rows.length > 0) return { status: "skipped", reason: "users_present" };
+  const nBuyers = options.buyers ?? 5;
+  const nSellers = options.sellers ?? 3;
+  const perSeller = options.listingsPerSeller ?? 10;
+  const now = deps.clock();
+  const accounts: DemoCredential[] = [];
+
+  const make = async (role: RoleName, email: string, name: string) => {
+    const password = generatePassword();
+    const { userId } = await createAccount(deps, { email, password, name, role });
+    return { userId, password };
+  };
+
+  const admin = await make("admin", "admin@recircuit.demo", "Demo Admin");
+  accounts.push({ role: "admin", email: "admin@recircuit.demo", password: admin.password, note: "administrator" });
+
+  // Sellers: listings of the most-rated products, spread round-robin, conditions cycled.
+  const products = await db.$client.execute({
+    sql: "SELECT parent_asin, price FROM products ORDER BY rating_number DESC, id LIMIT ?",
+    args: [nSellers * perSeller],
+  });
+  for (let s = 0; s < nSellers; s++) {
+    const email = `seller${s + 1}@recircuit.demo`;
+    const { userId, password } = await make("seller", email, `Demo Seller ${s + 1}`);
+    const mine = products.rows.filter((_, i) => i % nSellers === s);
+    const stmts = mine.map((p, i) => {
+      const condition = conditionGrades[(s + i) % conditionGrades.length]!;
+      const base = p.price === null ? 50 + ((i * 37) % 400) : Number(p.price);
+      const priceMinor = Math.max(100, Math.round(base * priceFactor[condition] * 100));
+      return {
+        sql: `INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, description, photos, status, created_at, updated_at)
+              VALUES (?, ?, ?, ?, ?, 'USD', ?, '[]', 'active', ?, ?)`,
+        args: [deps.newId(), userId, String(p.parent_asin), condition, priceMinor, `Used, ${condition.replace(/_/g, " ")}. Demo listing.`, now - i * 3_600_000, now - i * 3_600_000],
+      };
+    });
+    if (stmts.length) await db.$client.batch(stmts, "write");
+    accounts.push({ role: "seller", email, password, note: `${mine.length} listings` });
+  }
+
+  // Buyers: each replays one of the most active reviewers (views of everything reviewed, favorites of 5-star items).
+  const reviewers = await db.$client.execute({
+    sql: "SELECT user_id FROM reviews GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT ?",
+    args: [nBuyers],
+  });
+  for (let b = 0; b < nBuyers; b++) {
+    const email = `buyer${b + 1}@recircuit.demo`;
+    const { userId, password } = await make("buyer", email, `Demo Buyer ${b + 1}`);
+    const reviewer = reviewers.rows[b]?.user_id;
+    let views = 0;
+    let favs = 0;
+    if (reviewer !== undefined) {
+      const history = await db.$client.execute({
+        sql: "SELECT parent_asin, rating, timestamp FROM reviews WHERE user_id = ? ORDER BY timestamp DESC LIMIT 50",
+        args: [String(reviewer)],
+      });
+      const events: NewEvent[] = [];
+      const favorites: { sql: string; args: (string | number)[] }[] = [];
+      for (const r of history.rows) {
+        const item = String(r.parent_asin);
+        const ts = Number(r.timestamp);
+        events.push({ type: "view", userId, parentAsin: item, ts, context: { source: "demo", replayOf: String(reviewer) } });
+        if (Number(r.rating) >= 5 && favorites.length < 10) {
+          favorites.push({ sql: "INSERT INTO favorites (user_id, target_type, target_id, created_at) VALUES (?, 'product', ?, ?) ON CONFLICT DO NOTHING", args: [userId, item, ts] });
+          events.push({ type: "favorite", userId, parentAsin: item, ts: ts + 1, context: { source: "demo" } });
+        }
+      }
+      views = history.rows.length;
+      favs = favorites.length;
+      await deps.events.record(events);
+      if (favorites.length) await db.$client.batch(favorites, "write");
+    }
+    accounts.push({ role: "buyer", email, password, note: `${views} viewed items, ${favs} favorites` });
+  }
+  return { status: "created", accounts };
+}
+
+/** The start-up banner: printed once, right after creation (passwords are not stored anywhere else). */
+export function formatDemoCredentials(accounts: DemoCredential[]): string {
+  const lines = accounts.map((a) => `  ${a.role.padEnd(6)} ${a.email.padEnd(26)} ${a.password}   (${a.note})`);
+  return ["Demo accounts (passwords generated for this install, shown only now):", ...lines].join("\n");
+}
