@@ -1,8 +1,14 @@
 /**
- * Float32Array kernels for the SASRec encoder, forward and backward. Plain loops over small dense
- * matrices (d ≈ 50): the JIT handles these well, and working on unpadded token lists (≈6 tokens a
- * user on Games instead of 50 padded slots) is what makes CPU training fast enough.
- * Matrices are row-major; weights are [in, out].
+ * Float32Array kernels for the SASRec encoder, forward and backward. Matrices are row-major; weights
+ * are [in, out].
+ *
+ * Why hand-written rather than TensorFlow.js: one training step (2 blocks, d=64, 256 shared sampled
+ * negatives, batch 128), measured in CPU time on this machine (Node 20):
+ *   tfjs 4.22 wasm backend (SIMD on; its threads are unavailable in Node; gradients of the dense
+ *   part only): 211 ms per 1,000 token slots, and it needs padded [batch, len] tensors — 1,344 ms a
+ *   step at len 50, since Games users have ≈6 training tokens each (≈8× padding waste).
+ *   These kernels: 147 ms per 1,000 real tokens, whole step included, no padding, and the batch
+ *   splits across worker threads (one per core). tfjs-node needs a binary download, unavailable here.
  */
 
 /** Scratch for transposed weights (reused: kernels run one at a time per thread). */
