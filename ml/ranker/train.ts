@@ -19,7 +19,7 @@ import { loadSasrecTxt } from "../data/sasrec-txt.js";
 import { FEATURES, NUM_FEATURES } from "../../src/recsys/feed/features.js";
 import { LinearRanker, defaultRanker } from "../../src/recsys/feed/rank.js";
 import { buildOfflineModels, candidatesFor, sourceOrder, splitForRanker, SOURCES, type CaseCandidates } from "./dataset.js";
-import { trainLogReg } from "./logreg.js";
+import { trainLogReg, trainPairwise } from "./logreg.js";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -86,9 +86,13 @@ async function main(): Promise<void> {
     at += c.cands.length;
   }
   const prior = defaultRanker();
-  const fit = trainLogReg(x, y, NUM_FEATURES, { epochs: Number(arg("epochs", "300")), lr: 0.5, l2: 1e-4 });
-  const learned = new LinearRanker(`ranker-lr-${new Date().toISOString().slice(0, 10)}`, fit.weights, fit.bias);
-  log(`logistic regression on ${n} rows (${usable.length} positives), loss ${fit.loss.toFixed(4)}`);
+  const epochs = Number(arg("epochs", "200"));
+  const pointwise = trainLogReg(x, y, NUM_FEATURES, { epochs, lr: 0.5, l2: 1e-4 });
+  const pointwiseRanker = new LinearRanker("pointwise", pointwise.weights, pointwise.bias);
+  log(`pointwise logistic regression on ${n} rows (${usable.length} positives), loss ${pointwise.loss.toFixed(4)}`);
+  const fit = trainPairwise(usable.map((c) => ({ x: c.x, positive: c.positive, count: c.cands.length })), NUM_FEATURES, { epochs, lr: Number(arg("lr", "1")), l2: Number(arg("l2", "1e-5")) });
+  const learned = new LinearRanker(`ranker-pairwise-${new Date().toISOString().slice(0, 10)}`, fit.weights, fit.bias);
+  log(`pairwise logistic regression on ${n - usable.length} pairs, loss ${fit.loss.toFixed(4)}`);
 
   const positives = evalCases.map((c) => c.positive);
   const table: Record<string, ListMetrics> = {};
@@ -97,6 +101,7 @@ async function main(): Promise<void> {
     table[`source:${name}`] = metricsOf(evalCases.map((c) => sourceOrder(c, s)), positives);
   });
   table["ranker:prior (hand weights)"] = metricsOf(evalCases.map((c) => rankerOrder(c, prior)), positives);
+  table["ranker:pointwise logistic"] = metricsOf(evalCases.map((c) => rankerOrder(c, pointwiseRanker)), positives);
   table["ranker:learned"] = metricsOf(evalCases.map((c) => rankerOrder(c, learned)), positives);
   const recall = positives.filter((p) => p >= 0).length / positives.length;
   const bestSource = Object.entries(table).filter(([k]) => k.startsWith("source:")).sort((a, b) => b[1].ndcg10 - a[1].ndcg10)[0];

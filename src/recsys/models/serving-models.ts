@@ -35,6 +35,12 @@ export interface ServingModels {
   /** Long-term popularity scaled to [0, 1] (ranker feature). */
   popularity: Float32Array;
   vectors: ItemVectors | null;
+  /**
+   * Optional item-to-item neighbour lists over the vectors (an offline ANN graph). When present, vector
+   * recall re-scores the neighbours of recent items against the interest vector instead of scanning the
+   * index: the way to stay inside the time budget at millions of items with an exact in-process index.
+   */
+  vectorNeighbours?: NeighbourLists;
   ranker: LinearRanker;
   /** Model versions in use, by component, for responses and logs. */
   components: Record<string, string>;

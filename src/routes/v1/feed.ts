@@ -4,11 +4,13 @@ import { ApiError } from "../../http/errors";
 import { requireScope } from "../../http/middleware/require";
 import { createRouter, errorResponses } from "../../http/openapi";
 import { SnapshotGoneError } from "../../recsys/feed/feed-service";
+import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf, modelsOr503, notReadyResponse, RecItemSchema, SourceReportSchema } from "../../recsys/http";
 
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
   cursor: z.string().max(300).optional(),
+  session_id: z.string().regex(SESSION_ID).optional().openapi({ description: "Defaults to the rc_sid cookie / x-session-id header" }),
 });
 
 const CursorSchema = z.object({ s: z.string().min(1).max(100), o: z.number().int().min(0).max(10_000) });
@@ -37,10 +39,10 @@ const route = createRoute({
 export const feedRoutes = createRouter();
 feedRoutes.use("/feed", requireScope("recommendations:read", { anonymous: true }));
 feedRoutes.openapi(route, async (c) => {
-  const { limit, cursor } = c.req.valid("query");
+  const { limit, cursor, session_id } = c.req.valid("query");
   const recsys = c.var.deps.recsys;
   const models = modelsOr503(c, recsys);
-  const caller = callerOf(c);
+  const caller = callerOf(c, session_id);
   let page;
   if (cursor) {
     const cur = decodeCursor(cursor, CursorSchema);

@@ -1,0 +1,254 @@
+/**
+ * `npm run bench:serve [-- --items 30000 --runs 3 --duration 8 --connections 10]`
+ * `npm run bench:serve -- --items 1000000 --synthetic` (generated catalog, vectors and neighbour lists)
+ *
+ * Serving latency through the real Node server (@hono/node-server) on loopback, in a child process so
+ * autocannon does not share its event loop. Scenarios, each a bounded autocannon run (fixed duration and
+ * connections), medians over --runs, with /healthz (one SELECT 1) as the same-run baseline:
+ *   session  GET /v1/recommendations/session?session_id=<one of 2000 live sessions>
+ *   product  GET /v1/products/<id>/recommendations?session_id=...
+ *   feed     GET /v1/feed?session_id=...  (first page: full recall -> rank -> rerank -> snapshot each time)
+ * --items 30000: a generated catalog written to a libSQL file (products, reviews, listings), models
+ *   trained in-process at start and registered (the embedded default path, timed).
+ * --synthetic: the catalog and models are generated in memory (1M items: clustered 32-d vectors, an
+ *   item-to-item vector neighbour graph, co-visitation lists, session kNN fitted on generated sessions);
+ *   the database holds no products. Exactly what is measured is printed with the results.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { serve } from "@hono/node-server";
+import { median, runLoad, type LoadResult } from "../lib/autocannon-run";
+import { freePort } from "../lib/server-process";
+import { createApp } from "../../src/app";
+import { loadConfig } from "../../src/config";
+import { randomId, systemClock } from "../../src/context";
+import { createNodeLibsqlClient } from "../../src/db/client.node";
+import { createDatabase, type Database } from "../../src/db/database";
+import { runMigrations } from "../../src/db/migrate.node";
+import { startNodeServing } from "../../src/recsys/start.node";
+import { buildServingDeps } from "../../src/adapters/select";
+import { createDbEventLog } from "../../src/services/events/event-log";
+import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog";
+import { CovisIndex } from "../../src/recsys/models/covis-index";
+import { Trending } from "../../src/recsys/models/trending";
+import { SessionKnnSource, type ServingModels } from "../../src/recsys/models/serving-models";
+import { defaultRanker } from "../../src/recsys/feed/rank";
+import { SessionKnnRecommender } from "../../ml/models/session-knn";
+import { Rng } from "../../ml/core/rng";
+
+const { values } = parseArgs({
+  options: {
+    items: { type: "string", default: "30000" },
+    runs: { type: "string", default: "3" },
+    duration: { type: "string", default: "8" },
+    connections: { type: "string", default: "10" },
+    synthetic: { type: "boolean", default: false },
+    child: { type: "boolean", default: false },
+    port: { type: "string", default: "0" },
+    out: { type: "string", default: "" },
+  },
+});
+const items = Number(values.items);
+const CATS = 30;
+const SESSIONS = 2000;
+const DAY = 86_400_000;
+const log = (m: string): void => console.error(`[bench:serve] ${m}`);
+const pidOf = (i: number): string => `P${String(i).padStart(7, "0")}`;
+const sessionOf = (s: number): string => `bench-${String(s).padStart(6, "0")}`;
+
+/** Item i's category and position inside it: items of one category are contiguous. */
+const catOf = (i: number): number => Math.floor((i * CATS) / items);
+const firstOf = (c: number): number => Math.ceil((c * items) / CATS);
+const sizeOf = (c: number): number => firstOf(c + 1) - firstOf(c);
+
+/** A browsing sequence: one category, a walk with small steps (gives co-visitation real structure). */
+function walk(rng: Rng, len: number): number[] {
+  const c = rng.int(CATS);
+  const n = sizeOf(c);
+  let k = rng.int(n);
+  const out: number[] = [];
+  for (let j = 0; j < len; j++) {
+    out.push(firstOf(c) + k);
+    k = (k + 1 + rng.int(3)) % n;
+  }
+  return out;
+}
+
+async function prepareDb(db: Database, now: number): Promise<void> {
+  const rng = new Rng(42);
+  const client = db.$client;
+  const chunk = async (rows: { sql: string; args: (string | number | null)[] }[]): Promise<void> => {
+    for (let i = 0; i < rows.length; i += 5000) await client.batch(rows.slice(i, i + 5000), "write");
+  };
+  const products = [];
+  const cats = [];
+  for (let i = 0; i < items; i++) {
+    const c = catOf(i);
+    const path = `Electronics > Category ${c}`;
+    products.push({
+      sql: `INSERT INTO products (parent_asin, title, main_category, category_path, categories, price, average_rating, rating_number, created_at, updated_at, bought_together)
+            VALUES (?, ?, 'Electronics', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      args: [pidOf(i), `Device ${i} of category ${c}`, path, JSON.stringify(["Electronics", `Category ${c}`]), 10 + rng.int(900), 3 + rng.next() * 2, rng.int(5000), now - rng.int(365) * DAY, now, i % 10 === 0 ? JSON.stringify([pidOf(firstOf(c) + ((i - firstOf(c) + 3) % sizeOf(c)))]) : null],
+    });
+    cats.push({ sql: "INSERT INTO product_categories (path, product_id, depth) VALUES (?, ?, 2)", args: [path, i + 1] });
+  }
+  await chunk(products);
+  await chunk(cats);
+  const reviews: { sql: string; args: (string | number | null)[] }[] = [];
+  const users = Math.round(items * 0.7);
+  for (let u = 0; u < users; u++) {
+    const seq = walk(rng, 6 + rng.int(5));
+    const t0 = now - 300 * DAY + rng.int(290) * DAY;
+    seq.forEach((i, j) => reviews.push({ sql: "INSERT OR IGNORE INTO reviews (user_id, parent_asin, rating, timestamp, helpful_vote) VALUES (?, ?, ?, ?, 0)", args: [`U${u}`, pidOf(i), 1 + rng.int(5), t0 + j * 3_600_000] }));
+  }
+  await chunk(reviews);
+  // Sellers and listings: 5% of products listed, some sold.
+  await client.execute({ sql: "INSERT INTO user (id, name, email, created_at, updated_at) VALUES ('seller-1', 'Seller', 'seller@bench.test', ?, ?)", args: [now, now] });
+  const listings = [];
+  for (let i = 0; i < items; i += 20) {
+    listings.push({
+      sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES (?, 'seller-1', ?, 'good', ?, 'USD', ?, ?, ?)",
+      args: [`L${i}`, pidOf(i), 1000 + rng.int(50_000), i % 100 === 0 ? "sold" : "active", now - rng.int(30) * DAY, now],
+    });
+  }
+  await chunk(listings);
+  log(`generated ${items} products, ${reviews.length} reviews, ${listings.length} listings`);
+}
+
+/** 1M mode: models generated in memory (see header). */
+function syntheticModels(now: number): ServingModels {
+  const rng = new Rng(7);
+  const rows: CatalogRow[] = [];
+  for (let i = 0; i < items; i++) rows.push({ id: pidOf(i), title: `Device ${i}`, categoryPath: `Electronics > Category ${catOf(i)}`, price: 10 + (i % 900), rating: 4, ratingCount: i % 5000, createdAt: now - (i % 365) * DAY, boughtTogether: null });
+  const catalog = new ItemCatalog(rows);
+  const K = 20;
+  const offsets = new Int32Array(items + 1);
+  const ids = new Int32Array(items * K);
+  const weights = new Float32Array(items * K);
+  for (let i = 0; i < items; i++) {
+    const c = catOf(i);
+    for (let j = 0; j < K; j++) {
+      ids[i * K + j] = firstOf(c) + ((i - firstOf(c) + 1 + j + rng.int(3)) % sizeOf(c));
+      weights[i * K + j] = 1 / (1 + j);
+    }
+    offsets[i + 1] = (i + 1) * K;
+  }
+  const dim = 32;
+  const centres = Float32Array.from({ length: CATS * dim }, () => rng.normal());
+  const vec = new Float32Array(items * dim);
+  for (let i = 0; i < items; i++) for (let f = 0; f < dim; f++) vec[i * dim + f] = centres[catOf(i) * dim + f] + 0.7 * rng.normal();
+  const G = 30;
+  const gOff = new Int32Array(items + 1);
+  const gIds = new Int32Array(items * G);
+  for (let i = 0; i < items; i++) {
+    const c = catOf(i);
+    for (let j = 0; j < G; j++) gIds[i * G + j] = firstOf(c) + rng.int(sizeOf(c));
+    gOff[i + 1] = (i + 1) * G;
+  }
+  const counts = Float64Array.from({ length: items }, () => (rng.next() < 0.05 ? rng.int(200) : 0));
+  return {
+    version: "synthetic",
+    builtAt: now,
+    catalog,
+    covis: new CovisIndex({ offsets, ids, weights }, items),
+    sknn: null,
+    trending: new Trending(catalog, counts, now),
+    popularity: Float32Array.from(counts, (c) => Math.log1p(c) / Math.log1p(200)),
+    vectors: { version: "synthetic", dim, items: vec, context: vec, known: new Uint8Array(items).fill(1) },
+    vectorNeighbours: { offsets: gOff, ids: gIds, weights: new Float32Array(items * G) },
+    ranker: defaultRanker(),
+    components: { generated: "1M synthetic" },
+  };
+}
+
+async function child(): Promise<void> {
+  const dbPath = `data/bench/serve-${items}${values.synthetic ? "-synthetic" : ""}/serve.db`;
+  const now = Date.now();
+  const fresh = !existsSync(dbPath);
+  if (values.synthetic && !fresh) rmSync(dbPath);
+  mkdirSync(dbPath.replace(/\/serve\.db$/, ""), { recursive: true });
+  const config = loadConfig({ DATABASE_URL: `file:${dbPath}`, LOG_LEVEL: "warn", DEMO_DATA: "false" });
+  const client = await createNodeLibsqlClient(config.DATABASE_URL);
+  const db = createDatabase(client);
+  await runMigrations(db);
+  if (!values.synthetic && fresh) await prepareDb(db, now);
+  const t0 = performance.now();
+  let serving;
+  if (values.synthetic) {
+    const events = createDbEventLog(db, systemClock, randomId);
+    serving = { events, ...buildServingDeps({ config, db, clock: systemClock, newId: randomId, events, log }) };
+    const models = syntheticModels(now);
+    // Session kNN fitted for real on generated sessions (the fit is cheap; its artifact would be ~50 MB).
+    const rng = new Rng(9);
+    const seqs = Array.from({ length: 200_000 }, (_, u) => {
+      const w = walk(rng, 6);
+      return { user: u, items: Int32Array.from(w), timestamps: Float64Array.from(w, (_, j) => now - DAY + j * 1000) };
+    });
+    const sk = new SessionKnnRecommender({ k: 100, sampleSize: 500 });
+    await sk.fit({ numItems: items, numUsers: seqs.length, sequences: seqs, itemIds: models.catalog.ids }, { seed: 1 });
+    models.sknn = new SessionKnnSource(sk, null);
+    serving.recsys.install({ models, histories: new Map(), lastSeq: 0 });
+  } else {
+    serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir: `data/bench/serve-${items}/registry`, log });
+  }
+  const startupMs = Math.round(performance.now() - t0);
+  const rng = new Rng(11);
+  await serving.sessions.appendMany(Array.from({ length: SESSIONS }, (_, s) => ({ sessionId: sessionOf(s), events: walk(rng, 5).map((i, j) => ({ itemId: pidOf(i), type: "view" as const, ts: now - 60_000 + j * 1000 })) })));
+  const app = createApp({ config, db, clock: systemClock, newId: randomId, ...serving });
+  const port = Number(values.port);
+  serve({ fetch: app.fetch, hostname: "127.0.0.1", port }, () => {
+    console.log(`READY ${JSON.stringify({ startupMs, rssMb: Math.round(process.memoryUsage().rss / 1e6) })}`);
+  });
+}
+
+async function parent(): Promise<void> {
+  const port = await freePort();
+  const args = ["--import", "tsx", "scripts/bench/serve.ts", "--child", "--items", String(items), "--port", String(port), ...(values.synthetic ? ["--synthetic"] : [])];
+  log(`starting server: node ${args.join(" ")}`);
+  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const ready = await new Promise<{ startupMs: number; rssMb: number }>((resolve, reject) => {
+    let buf = "";
+    proc.stdout.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const m = /READY (\{.*\})/.exec(buf);
+      if (m) resolve(JSON.parse(m[1]) as { startupMs: number; rssMb: number });
+    });
+    proc.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  log(`server ready: ${JSON.stringify(ready)}`);
+  const url = `http://127.0.0.1:${port}`;
+  const sess = Array.from({ length: SESSIONS }, (_, s) => sessionOf(s));
+  const products = Array.from({ length: 500 }, (_, j) => pidOf(Math.floor((j * items) / 500) + 1));
+  const scenarios: { name: string; paths: string[] }[] = [
+    { name: "healthz (baseline)", paths: ["/healthz"] },
+    { name: "session recommendations", paths: sess.map((s) => `/v1/recommendations/session?session_id=${s}`) },
+    { name: "product recommendations", paths: sess.map((s, j) => `/v1/products/${products[j % products.length]}/recommendations?session_id=${s}`) },
+    { name: "home feed (first page)", paths: sess.map((s) => `/v1/feed?session_id=${s}`) },
+  ];
+  // Warm-up (JIT, caches), not recorded.
+  for (const s of scenarios) await runLoad({ name: s.name, url, paths: s.paths, connections: 4, durationSec: 2 });
+  const results: Record<string, LoadResult[]> = {};
+  for (let r = 0; r < Number(values.runs); r++) {
+    for (const s of scenarios) {
+      const res = await runLoad({ name: s.name, url, paths: s.paths, connections: Number(values.connections), durationSec: Number(values.duration) });
+      (results[s.name] ??= []).push(res);
+      log(`run ${r + 1}: ${s.name}: p50 ${res.p50} ms, p99 ${res.p99} ms, ${Math.round(res.rps)} req/s, errors ${res.errors}, non2xx ${res.non2xx}`);
+    }
+  }
+  const sample = await (await fetch(`${url}/v1/feed?session_id=${sess[1]}`)).json();
+  proc.kill("SIGTERM");
+  const summary = Object.fromEntries(
+    Object.entries(results).map(([name, rs]) => [name, { p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), rps: Math.round(median(rs.map((r) => r.rps))), errors: rs.reduce((a, r) => a + r.errors + r.non2xx, 0) }]),
+  );
+  const report = { items, synthetic: values.synthetic, runs: Number(values.runs), durationSec: Number(values.duration), connections: Number(values.connections), server: ready, summary, sampleFeed: { degraded: (sample as { degraded: boolean }).degraded, sources: (sample as { sources: unknown }).sources } };
+  console.log(JSON.stringify(report, null, 2));
+  const out = values.out || `bench-out/serve-${items}${values.synthetic ? "-synthetic" : ""}.json`;
+  mkdirSync("bench-out", { recursive: true });
+  writeFileSync(out, JSON.stringify(report, null, 2));
+}
+
+(values.child ? child() : parent()).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
