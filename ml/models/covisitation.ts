@@ -26,16 +26,16 @@ export class CovisitationRecommender implements Recommender {
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = {
-      window: numberParam(params, "window", 3),
+      window: numberParam(params, "window", 15),
       forward: numberParam(params, "forward", 1),
-      backward: numberParam(params, "backward", 0.5),
+      backward: numberParam(params, "backward", 0.2),
       positionExponent: numberParam(params, "positionExponent", 1),
       halfLifeDays: numberParam(params, "halfLifeDays", 0),
-      alpha: numberParam(params, "alpha", 0.3),
+      alpha: numberParam(params, "alpha", 0),
       neighbours: numberParam(params, "neighbours", 200),
-      maxHistory: numberParam(params, "maxHistory", 10),
-      historyDecay: numberParam(params, "historyDecay", 0.6),
-      priorWeight: numberParam(params, "priorWeight", 0.01),
+      maxHistory: numberParam(params, "maxHistory", 30),
+      historyDecay: numberParam(params, "historyDecay", 0.9),
+      priorWeight: numberParam(params, "priorWeight", 0.001),
     };
   }
 

@@ -24,10 +24,10 @@ export class FismBprRecommender implements Recommender {
   constructor(params: Record<string, unknown> = {}) {
     this.params = {
       dim: numberParam(params, "dim", 64),
-      epochs: numberParam(params, "epochs", 10),
+      epochs: numberParam(params, "epochs", 20),
       learningRate: numberParam(params, "learningRate", 0.3),
       l2: numberParam(params, "l2", 1e-5),
-      context: numberParam(params, "context", 5),
+      context: numberParam(params, "context", 10),
       contextDecay: numberParam(params, "contextDecay", 0.7),
       initScale: numberParam(params, "initScale", 0.1),
     };
