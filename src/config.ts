@@ -46,6 +46,11 @@ export const configSchema = z
     /** Default per-API-key rate limit (a key may be created with a lower one). */
     API_KEY_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
     API_KEY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Extra browser origins allowed to use cookie sessions (comma-separated), e.g. a separate web front end. */
+    AUTH_TRUSTED_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean)),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === "production" && !c.BETTER_AUTH_SECRET) {

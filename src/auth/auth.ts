@@ -50,6 +50,8 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
     baseURL: resolveAuthUrl(config),
     basePath: AUTH_BASE_PATH,
     secret: resolveAuthSecret(config),
+    // Cookie-bearing POSTs must come from these origins (better-auth's CSRF check); baseURL is always trusted.
+    trustedOrigins: config.AUTH_TRUSTED_ORIGINS,
     database: drizzleAdapter(db, { provider: "sqlite", schema: { ...authSchema } }),
     emailAndPassword: {
       enabled: true,
@@ -93,6 +95,8 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
     },
     advanced: {
       useSecureCookies: config.NODE_ENV === "production",
+      // better-auth skips its origin (CSRF) check when NODE_ENV=test; keep it on so tests see production behaviour.
+      disableOriginCheck: false,
       cookiePrefix: "recircuit",
     },
     hooks: {

@@ -65,3 +65,22 @@ describe("OpenAPI contract", () => {
     expect(app.headers.getSetCookie().some((c) => c.startsWith("rc_sid="))).toBe(false);
   });
 });
+
+describe("cookie sessions and origins (CSRF)", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({}, { AUTH_TRUSTED_ORIGINS: "https://shop.example" });
+  });
+  afterAll(() => t.cleanup());
+
+  it("a cookie-bearing POST from an untrusted origin is refused; a trusted origin passes", async () => {
+    const { signUp } = await import("../helpers/auth");
+    const u = await signUp(t);
+    const evil = await t.app.request("/api/auth/sign-out", { method: "POST", headers: { cookie: u.cookie, origin: "https://evil.example" } });
+    expect(evil.status).toBe(403);
+    expect((await t.app.request("/v1/cart", { headers: { cookie: u.cookie } })).status).toBe(200);
+    const ok = await t.app.request("/api/auth/sign-out", { method: "POST", headers: { cookie: u.cookie, origin: "https://shop.example" } });
+    expect(ok.status).toBe(200);
+    expect((await t.app.request("/v1/cart", { headers: { cookie: u.cookie } })).status).toBe(401);
+  });
+});
