@@ -11,8 +11,8 @@
  *
  * Why two levels: assigning 1M vectors to ~1000 flat centroids is 64 G multiply-adds (~30 s in
  * scalar JS). Training G ≈ sqrt(nlist) top centroids, then nlist/G leaves inside each top cluster,
- * makes an assignment cost ~G + 2·nlist/G dot products (~100 instead of 1000), at a small loss in
- * list quality that searching by the leaf centroids' scores absorbs.
+ * makes an assignment cost ~G + 2·nlist/G dot products (~100 instead of 1000) for a small loss in
+ * list quality.
  *
  * Metric: for cosine the stored vectors are unit length and k-means is spherical (centroids
  * re-normalised, assignment by the largest dot product). For dot, k-means is Euclidean: nearest
@@ -28,6 +28,8 @@ export interface IvfTrainParams {
   iterations: number;
   seed: number;
   spherical: boolean;
+  /** Best groups searched when assigning a vector (default ASSIGN_GROUPS). */
+  assignGroups?: number;
 }
 
 export interface IvfModel {
@@ -42,9 +44,14 @@ export interface IvfModel {
   readonly groupBias: Float32Array;
   /** Lists of group g are groupStart[g] .. groupStart[g+1]-1 (lists are numbered group by group). */
   readonly groupStart: Int32Array;
+  readonly assignGroups: number;
 }
 
-/** Top groups scored when assigning a vector: 2 recovers most of what a flat assignment would find. */
+/**
+ * Groups searched when assigning a vector. Measured at 1M x 64 (clustered, 1000 lists, 30 queries):
+ * 1 group: recall@10 0.91 / 0.95 at nprobe 32 / 64, 6.6 s build CPU; 2 groups: 0.95 / 0.99, 9.0 s.
+ * Points near a group border otherwise land in a leaf that is not their nearest.
+ */
 const ASSIGN_GROUPS = 2;
 
 /** mulberry32: small, fast, seedable. */
@@ -97,12 +104,31 @@ function setBias(centroids: Float32Array, bias: Float32Array, k: number, d: numb
   }
 }
 
-/** Best centroid for row x of `data`. */
-function nearest(data: Float32Array, xo: number, centroids: Float32Array, bias: Float32Array, k: number, d: number): number {
-  let best = 0;
+/**
+ * Best centroid among rows from..to-1 of `centroids` for row `xo` of `data`. Hand-inlined (running
+ * offsets, four accumulators) rather than calling dot(): this loop is the whole build cost, and V8
+ * runs it about twice as fast this way.
+ */
+function nearest(data: Float32Array, xo: number, centroids: Float32Array, bias: Float32Array, from: number, to: number, d: number): number {
+  const d4 = d - (d % 4);
+  let best = from;
   let bestScore = -Infinity;
-  for (let c = 0, co = 0; c < k; c++, co += d) {
-    const s = dot(data, xo, centroids, co, d) + bias[c];
+  for (let c = from, co = from * d; c < to; c++, co += d) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let p = co;
+    let x = xo;
+    let j = 0;
+    for (; j < d4; j += 4, p += 4, x += 4) {
+      s0 += centroids[p] * data[x];
+      s1 += centroids[p + 1] * data[x + 1];
+      s2 += centroids[p + 2] * data[x + 2];
+      s3 += centroids[p + 3] * data[x + 3];
+    }
+    for (; j < d; j++, p++, x++) s0 += centroids[p] * data[x];
+    const s = s0 + s1 + s2 + s3 + bias[c];
     if (s > bestScore) {
       bestScore = s;
       best = c;
@@ -149,7 +175,7 @@ function kmeans(data: Float32Array, n: number, d: number, k: number, iterations:
   const counts = new Int32Array(k);
   const sums = new Float64Array(k * d);
   for (let it = 0; it <= iterations; it++) {
-    for (let i = 0; i < n; i++) assign[i] = nearest(data, i * d, centroids, bias, k, d);
+    for (let i = 0; i < n; i++) assign[i] = nearest(data, i * d, centroids, bias, 0, k, d);
     if (it === iterations) break; // the last pass only assigns
     counts.fill(0);
     sums.fill(0);
@@ -192,9 +218,11 @@ export function trainIvf(vectors: Float32Array, d: number, slots: Int32Array, pa
   }
 
   const g = Math.max(1, Math.min(nlist, Math.round(Math.sqrt(nlist))));
-  const top = kmeans(sample, s, d, g, params.iterations, next, params.spherical);
+  // The top level has few centroids: a few hundred points each train it as well as the whole sample.
+  const topN = Math.min(s, 256 * g);
+  const top = kmeans(sample, topN, d, g, params.iterations, next, params.spherical);
   const members: number[][] = Array.from({ length: g }, () => []);
-  for (let i = 0; i < s; i++) members[top.assign[i]].push(i);
+  for (let i = 0; i < s; i++) members[i < topN ? top.assign[i] : nearest(sample, i * d, top.centroids, top.bias, 0, g, d)].push(i);
 
   const leafCentroids: Float32Array[] = [];
   const leafBias: number[] = [];
@@ -228,6 +256,7 @@ export function trainIvf(vectors: Float32Array, d: number, slots: Int32Array, pa
     groupCentroids: Float32Array.from(groupCentroids),
     groupBias: Float32Array.from(groupBias),
     groupStart: Int32Array.from(groupStart),
+    assignGroups: params.assignGroups ?? ASSIGN_GROUPS,
   };
 }
 
@@ -250,18 +279,8 @@ export function assignList(model: IvfModel, data: Float32Array, xo: number): num
       g2 = g;
     }
   }
-  let best = 0;
-  let bestScore = -Infinity;
-  for (let r = 0; r < ASSIGN_GROUPS; r++) {
-    const g = r === 0 ? g1 : g2;
-    if (g < 0) break;
-    for (let l = model.groupStart[g]; l < model.groupStart[g + 1]; l++) {
-      const s = dot(data, xo, model.centroids, l * d, d) + model.bias[l];
-      if (s > bestScore) {
-        bestScore = s;
-        best = l;
-      }
-    }
-  }
-  return best;
+  const a = nearest(data, xo, model.centroids, model.bias, model.groupStart[g1], model.groupStart[g1 + 1], d);
+  if (model.assignGroups < 2 || g2 < 0) return a;
+  const b = nearest(data, xo, model.centroids, model.bias, model.groupStart[g2], model.groupStart[g2 + 1], d);
+  return dot(data, xo, model.centroids, b * d, d) + model.bias[b] > dot(data, xo, model.centroids, a * d, d) + model.bias[a] ? b : a;
 }
