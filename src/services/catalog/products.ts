@@ -45,17 +45,47 @@ const summaryColumns = `p.id, p.parent_asin, p.title, p.store, p.main_category, 
   p.average_rating, p.rating_number, json_extract(p.images, '$[0].large') AS image`;
 
 /**
- * Every sort is a keyset walk over an index (never OFFSET): page N costs the same as page 1, and rows
- * inserted meanwhile cannot shift a page boundary into a duplicate. Relevance keys on the bm25 score.
+ * Every sort is a keyset walk (never OFFSET): page N costs the same as page 1, and rows inserted meanwhile
+ * cannot shift a page boundary into a duplicate. Relevance keys on FTS5's `rank` (weighted bm25, configured
+ * in migration 0003; lower is better).
  */
 const orderings: Record<ProductSort, { expr: string; dir: "ASC" | "DESC" }> = {
-  // bm25(): title weighs most, then features, then description. Lower is better, hence ASC.
-  relevance: { expr: "bm25(products_fts, 10.0, 3.0, 1.0)", dir: "ASC" },
+  relevance: { expr: "products_fts.rank", dir: "ASC" },
   popularity: { expr: "p.rating_number", dir: "DESC" },
   rating: { expr: "p.average_rating", dir: "DESC" },
   price_asc: { expr: "p.price", dir: "ASC" },
   price_desc: { expr: "p.price", dir: "DESC" },
 };
+
+/** Keyset condition after `cursor` for an ordering over (expr, id). */
+function keyset(expr: string, idExpr: string, dir: "ASC" | "DESC", cursor: Cursor, args: InValue[]): string {
+  const cmp = dir === "ASC" ? ">" : "<";
+  if (cursor.v === null) {
+    // Only `rating` can carry NULL keys (unrated products sort last under DESC).
+    args.push(cursor.id);
+    return `(${expr} IS NULL AND ${idExpr} ${cmp} ?)`;
+  }
+  args.push(cursor.v, cursor.v, cursor.id);
+  const nullsAfter = dir === "DESC" ? ` OR ${expr} IS NULL` : "";
+  return `(${expr} ${cmp} ? OR (${expr} = ? AND ${idExpr} ${cmp} ?)${nullsAfter})`;
+}
+
+/**
+ * How to apply a category filter, chosen from the category's size (the materialised tree has the counts):
+ * a small category is cheapest as its id list, sorted (cost ~ its size); a large one by walking the sort
+ * index and probing membership per row (cost ~ limit x catalog / category size). Left to itself SQLite
+ * always expands the list, which costs 100 ms for a 12k-product category at 100k products.
+ */
+async function categoryStrategy(db: Database, path: string, limit: number): Promise<"empty" | "list" | "walk"> {
+  const res = await db.$client.execute({
+    sql: "SELECT (SELECT product_count FROM categories WHERE path = ?) AS n, (SELECT max(id) FROM products) AS total",
+    args: [path],
+  });
+  const count = Number(res.rows[0]?.n ?? 0);
+  const total = Number(res.rows[0]?.total ?? 0);
+  if (count === 0) return "empty";
+  return count * count <= (limit + 1) * total ? "list" : "walk";
+}
 
 /** List/search products with filters, sort and cursor pagination. Raw SQL: drizzle has no FTS5 support. */
 export async function listProducts(db: Database, query: ProductQuery): Promise<ProductPage> {
@@ -70,69 +100,124 @@ export async function listProducts(db: Database, query: ProductQuery): Promise<P
   const cursor: Cursor | undefined = query.cursor ? decodeCursor(query.cursor, cursorSchema) : undefined;
   if (cursor && cursor.s !== sort) throw new ApiError(400, "invalid_cursor", "cursor belongs to another sort order");
 
-  const where: string[] = [];
-  const args: InValue[] = [];
-  if (fts) {
-    where.push("products_fts MATCH ?");
-    args.push(fts);
-  }
-  if (query.category) {
-    where.push("p.id IN (SELECT product_id FROM product_categories WHERE path = ?)");
-    args.push(query.category);
-  }
-  if (query.brand) {
-    where.push("p.store = ?");
-    args.push(query.brand);
-  }
-  if (query.minPrice !== undefined) {
-    where.push("p.price >= ?");
-    args.push(query.minPrice);
-  }
-  if (query.maxPrice !== undefined) {
-    where.push("p.price <= ?");
-    args.push(query.maxPrice);
-  }
-  if (query.minRating !== undefined) {
-    where.push("p.average_rating >= ?");
-    args.push(query.minRating);
-  }
-  // Price sorts list only priced products (SQLite orders NULL first, and "cheapest" must mean a price).
-  if (sort === "price_asc" || sort === "price_desc") where.push("p.price IS NOT NULL");
+  const strategy = query.category ? await categoryStrategy(db, query.category, query.limit) : null;
+  if (strategy === "empty") return { items: [], nextCursor: null };
 
   const { expr, dir } = orderings[sort];
-  if (cursor) {
-    const cmp = dir === "ASC" ? ">" : "<";
-    if (cursor.v === null) {
-      // Only `rating` can carry NULL keys (unrated products sort last under DESC).
-      where.push(`(${expr} IS NULL AND p.id ${cmp} ?)`);
-      args.push(cursor.id);
-    } else {
-      const nullsAfter = dir === "DESC" ? ` OR ${expr} IS NULL` : "";
-      where.push(`(${expr} ${cmp} ? OR (${expr} = ? AND p.id ${cmp} ?)${nullsAfter})`);
-      args.push(cursor.v, cursor.v, cursor.id);
+
+  const filters: string[] = [];
+  const filterArgs: InValue[] = [];
+  if (query.category) {
+    filters.push(
+      strategy === "list"
+        ? "p.id IN (SELECT product_id FROM product_categories WHERE path = ?)"
+        : "EXISTS (SELECT 1 FROM product_categories pc WHERE pc.path = ? AND pc.product_id = p.id)",
+    );
+    filterArgs.push(query.category);
+  }
+  // A unary + keeps SQLite from driving the query off a filter column's index when walking the sort
+  // index is cheaper (the filter is then checked per row).
+  const walk = !fts && strategy !== "list";
+  const col = (name: "price" | "average_rating") => (walk && expr !== `p.${name}` ? `+p.${name}` : `p.${name}`);
+  if (query.brand !== undefined) {
+    filters.push("p.store = ?");
+    filterArgs.push(query.brand);
+  }
+  if (query.minPrice !== undefined) {
+    filters.push(`${col("price")} >= ?`);
+    filterArgs.push(query.minPrice);
+  }
+  if (query.maxPrice !== undefined) {
+    filters.push(`${col("price")} <= ?`);
+    filterArgs.push(query.maxPrice);
+  }
+  if (query.minRating !== undefined) {
+    filters.push(`${col("average_rating")} >= ?`);
+    filterArgs.push(query.minRating);
+  }
+  // Price sorts list only priced products (SQLite orders NULL first, and "cheapest" must mean a price).
+  if (sort === "price_asc" || sort === "price_desc") filters.push("p.price IS NOT NULL");
+
+  let rows: Row[];
+  if (fts && sort === "relevance") {
+    rows = await searchByRelevance(db, fts, filters, filterArgs, cursor, query.limit);
+  } else {
+    const where = [...filters];
+    const args: InValue[] = [...filterArgs];
+    if (fts) {
+      where.unshift("products_fts MATCH ?");
+      args.unshift(fts);
     }
+    if (cursor) where.push(keyset(expr, "p.id", dir, cursor, args));
+    const from = fts ? "products_fts JOIN products p ON p.id = products_fts.rowid" : "products p";
+    args.push(query.limit + 1);
+    const sql = `SELECT ${summaryColumns}, ${expr} AS sort_key FROM ${from}
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY ${expr} ${dir}, p.id ${dir} LIMIT ?`;
+    rows = (await db.$client.execute({ sql, args })).rows;
   }
 
-  const from = fts ? "products_fts JOIN products p ON p.id = products_fts.rowid" : "products p";
-  const sql = `SELECT ${summaryColumns}, ${expr} AS sort_key FROM ${from}
-    ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-    ORDER BY ${expr} ${dir}, p.id ${dir} LIMIT ?`;
-  args.push(query.limit + 1);
-
-  const result = await db.$client.execute({ sql, args });
-  const rows = result.rows;
   const hasMore = rows.length > query.limit;
   const page = hasMore ? rows.slice(0, query.limit) : rows;
-  const items = page.map(toSummary);
   const last = page[page.length - 1];
   const nextCursor =
     hasMore && last
       ? encodeCursor({ s: sort, v: last.sort_key === null ? null : Number(last.sort_key), id: Number(last.id) } satisfies Cursor)
       : null;
-  return { items, nextCursor };
+  return { items: page.map(toSummary), nextCursor };
 }
 
 type Row = Record<string, unknown>;
+
+/** Candidate windows for filtered search; the last (null) is unbounded, so the answer is always exact. */
+const searchWindows = [400, 4000, null] as const;
+
+/**
+ * Relevance search. FTS5 ranks inside the index (`ORDER BY rank`), and only then are product rows joined
+ * and filtered: joining first costs a product fetch per match (4x slower for a term in 15% of titles).
+ * With filters, the top-ranked window of hits is filtered; if fewer than a page survive and the window was
+ * full, the window grows, ending unbounded — so results are exactly those of filtering every hit.
+ */
+async function searchByRelevance(
+  db: Database,
+  fts: string,
+  filters: string[],
+  filterArgs: InValue[],
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<Row[]> {
+  const windows = filters.length === 0 ? [limit + 1] : searchWindows;
+  for (const window of windows) {
+    const args: InValue[] = [fts];
+    const after = cursor ? ` AND ${keyset("rank", "rowid", "ASC", cursor, args)}` : "";
+    if (window !== null) args.push(window);
+    args.push(...filterArgs, limit + 1);
+    const sql = `SELECT ${summaryColumns}, h.k AS sort_key, h.hits AS window_hits FROM
+        (SELECT rowid AS id, rank AS k, count(*) OVER () AS hits FROM
+           (SELECT rowid, rank FROM products_fts WHERE products_fts MATCH ?${after} ORDER BY rank, rowid${window === null ? "" : " LIMIT ?"})) h
+      JOIN products p ON p.id = h.id
+      ${filters.length ? `WHERE ${filters.join(" AND ")}` : ""}
+      ORDER BY h.k, h.id LIMIT ?`;
+    const rows = (await db.$client.execute({ sql, args })).rows;
+    const windowWasFull = window !== null && rows.length > 0 && Number(rows[0].window_hits) >= window;
+    if (rows.length > limit || window === null || (rows.length > 0 && !windowWasFull) || (rows.length === 0 && !(await windowFull(db, fts, cursor, window)))) {
+      return rows;
+    }
+  }
+  return [];
+}
+
+/** Whether a window of `window` hits was filled (more hits may lie beyond it). */
+async function windowFull(db: Database, fts: string, cursor: Cursor | undefined, window: number): Promise<boolean> {
+  const args: InValue[] = [fts];
+  const after = cursor ? ` AND ${keyset("rank", "rowid", "ASC", cursor, args)}` : "";
+  args.push(window);
+  const res = await db.$client.execute({
+    sql: `SELECT count(*) AS n FROM (SELECT rowid FROM products_fts WHERE products_fts MATCH ?${after} LIMIT ?)`,
+    args,
+  });
+  return Number(res.rows[0].n) >= window;
+}
 
 export function toSummary(row: Row): ProductSummary {
   return {

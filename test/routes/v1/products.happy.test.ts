@@ -81,6 +81,30 @@ describe("GET /v1/products", () => {
     });
   }
 
+  // Small pages make the service walk the sort index and probe category membership; large pages make it
+  // expand the category's id list. Both plans must give the same answer.
+  for (const sort of ["popularity", "rating", "price_asc"]) {
+    it(`gives the same category results under either plan (sort=${sort})`, async () => {
+      const cat = encodeURIComponent("Electronics");
+      const filters = `category=${cat}&sort=${sort}&min_price=10&max_price=500`;
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page = await get<Page>(`/v1/products?${filters}&limit=1${cursor ? `&cursor=${cursor}` : ""}`);
+        seen.push(...ids(page));
+        cursor = page.nextCursor;
+      } while (cursor && seen.length < 20);
+      const all = await get<Page>(`/v1/products?${filters}&limit=100`);
+      expect(all.items.length).toBeGreaterThan(1);
+      expect(seen).toEqual(ids(all));
+    });
+  }
+
+  it("answers an unknown category with an empty page", async () => {
+    const page = await get<Page>("/v1/products?category=Nope");
+    expect(page).toEqual({ items: [], nextCursor: null });
+  });
+
   it("paginates search results by relevance", async () => {
     const first = await get<Page>("/v1/products?q=sony&limit=1");
     expect(first.nextCursor).not.toBeNull();
