@@ -73,8 +73,19 @@ function sampleUsers(users: Sequence[], maxUsers: number, rng: Rng): Sequence[] 
   return Array.from(idx).sort((a, b) => a - b).map((i) => users[i]);
 }
 
-/** `n` items drawn uniformly (without replacement) from those the user never touched, after `positive`. */
-function sampledCandidates(positive: number, touched: Set<number>, numItems: number, n: number, rng: Rng): Int32Array {
+/**
+ * `n` items drawn uniformly (without replacement) from those the user never touched, after `positive`;
+ * all of them when fewer than `n` exist (tiny catalogues), so sampling always terminates.
+ */
+function sampledCandidates(positive: number, touched: Set<number>, numItems: number, wanted: number, rng: Rng): Int32Array {
+  let untouched = 0;
+  for (let i = 0; i < numItems; i++) if (!touched.has(i)) untouched++;
+  const n = Math.min(wanted, untouched);
+  if (n === untouched) {
+    const out = [positive];
+    for (let i = 0; i < numItems; i++) if (!touched.has(i)) out.push(i);
+    return Int32Array.from(out);
+  }
   const out = new Int32Array(n + 1);
   out[0] = positive;
   const chosen = new Set<number>();

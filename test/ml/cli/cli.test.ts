@@ -1,0 +1,61 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadArtifact } from "../../../ml/artifacts/artifact-store.js";
+import { loadModel } from "../../../ml/models/index.js";
+import { JsonFileRegistry } from "../../../ml/registry/json-file-registry.js";
+import { plantedChains } from "../fixtures/synthetic.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ml-cli-"));
+const dataset = join(dir, "Tiny.txt");
+const d = plantedChains({ users: 150, chains: 5, chainLength: 6, seed: 2 });
+writeFileSync(dataset, d.sequences.flatMap((s) => Array.from(s.items, (i) => `${s.user + 1} ${i + 1}`)).join("\n"));
+
+function run(script: string, args: string[]): string {
+  return execFileSync(process.execPath, ["--import", "tsx", join("ml/cli", script), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** The report without wall-clock fields (fit time, memory, latency legitimately vary run to run). */
+function qualityOnly(path: string): unknown {
+  const json = JSON.parse(readFileSync(path, "utf8")) as { reports: Record<string, unknown>[] };
+  return json.reports.map((r) => ({ model: r.model, metrics: r.metrics, coverage: r.coverage, avgPopularity: r.avgPopularity }));
+}
+
+describe("eval CLI", () => {
+  it("prints a table, writes JSON, and gives the same numbers for the same seed", () => {
+    const args = ["--dataset", dataset, "--protocol", "sasrec", "--models", "popularity,covisitation", "--k", "5,10", "--seed", "3", "--bootstrap", "100", "--latency-requests", "20"];
+    const out1 = join(dir, "r1.json");
+    const out2 = join(dir, "r2.json");
+    const table = run("eval.ts", [...args, "--out", out1]);
+    run("eval.ts", [...args, "--out", out2]);
+    expect(table).toMatch(/covisitation\s+\d\.\d{4}/);
+    expect(qualityOnly(out1)).toEqual(qualityOnly(out2));
+    const report = JSON.parse(readFileSync(out1, "utf8")) as { reports: { metrics: Record<string, { value: number }> }[] };
+    // The planted chains make co-visitation far better than popularity.
+    expect(report.reports[1].metrics["NDCG@10"].value).toBeGreaterThan(report.reports[0].metrics["NDCG@10"].value);
+  }, 60_000);
+
+  it("fails with the file and line of bad input", () => {
+    const bad = join(dir, "Bad.txt");
+    writeFileSync(bad, "1 2\n1 3\nnot a line\n");
+    expect(() => run("eval.ts", ["--dataset", bad, "--protocol", "sasrec"])).toThrow(new RegExp(`${bad}:3:`));
+  }, 30_000);
+});
+
+describe("train CLI", () => {
+  it("writes loadable artifacts and registers them", async () => {
+    const outDir = join(dir, "models");
+    const registryPath = join(dir, "registry.json");
+    run("train.ts", ["--dataset", dataset, "--models", "covisitation,session-knn", "--out-dir", outDir, "--registry", registryPath]);
+    const records = await new JsonFileRegistry(registryPath).list();
+    expect(records.map((r) => r.model)).toEqual(["covisitation", "session-knn"]);
+    for (const r of records) {
+      expect(r.metrics["valid_NDCG@10"]).toBeGreaterThan(0);
+      expect(r.data_window.interactions).toBeGreaterThan(0);
+      const model = loadModel(loadArtifact(r.artifact_location));
+      expect(model.scoreAll({ history: Int32Array.from([0]) }).length).toBe(30);
+    }
+  }, 60_000);
+});
