@@ -11,7 +11,7 @@
  * near-orthogonal cosines rivals a point's own cluster), the regime where no IVF setting is cheap.
  * 100 categories (item i -> c(i % 100)), 70 % available.
  * Latency cells are the median over runs of each run's median / p99. Recall is the mean over all
- * queries of |IVF top-10 ∩ exact top-10| / 10. The index is created with exactBelowSelectivity: 0 so the
+ * queries of |IVF top-10 ∩ exact top-10| / 10. The index is created with exactBelowMatches: 0 so the
  * filtered rows measure IVF itself; the selectivity sweep is what the default fallback threshold rests on.
  * --naive adds the old baseline (score all into objects, Array.sort): slow, off by default.
  */
@@ -115,7 +115,7 @@ async function benchSize(n: number): Promise<{ rows: Row[]; notes: string[] }> {
   });
 
   const rssBefore = process.memoryUsage().rss;
-  const index = new MemoryVectorIndex({ initialCapacity: 1024, ivf: { exactBelowSelectivity: 0 } });
+  const index = new MemoryVectorIndex({ initialCapacity: 1024, ivf: { exactBelowMatches: 0 } });
   await index.ensureCollection("bench", { dimension: DIM, distance: "cosine" });
   const loadMs = await time(async () => {
     const BATCH = 10_000;

@@ -15,9 +15,8 @@
  *   (a replaced id is tombstoned and re-appended), a deleted one is tombstoned (category code 0, so
  *   the existing filter check skips it). Once overflow + tombstones exceed `rebuildAfter` (50 %) of
  *   the built size, the next search rebuilds (or, below minSize, compacts back to exact).
- *   Filters stay exact (every hit passes); a filter estimated to pass ≤ `exactBelowSelectivity`
- *   (2 %) of the points is answered by the exact scan, wider ones probe nprobe/sqrt(selectivity)
- *   lists. No int8 quantisation (not tried): JS has no SIMD here, so the scan is bound by scalar
+ *   Filters stay exact (every hit passes); a filter estimated to pass ≤ `exactBelowMatches`
+ *   (3000) points is answered by the exact scan, wider ones probe nprobe/sqrt(selectivity) lists. No int8 quantisation (not tried): JS has no SIMD here, so the scan is bound by scalar
  *   multiply-adds rather than by the few MB of probed lists it reads, and re-scoring would add a pass.
  */
 import {
@@ -56,10 +55,11 @@ export interface IvfOptions {
   /** k-means seed (default 1): the same data and seed give the same lists. */
   seed?: number;
   /**
-   * When the filter is estimated to pass at most this fraction of the points, search exactly instead
-   * (default 0.02): the probed lists would hold too few matches for a good recall.
+   * When the filter is estimated to pass at most this many points, search exactly instead (default
+   * 3000). Measured: the exact scan's cost is ~N cheap filter checks plus one dot product per match;
+   * it beat IVF up to ~2-5k matches at 100k and ~7k at 1M (docs/benchmarks/vectors.md).
    */
-  exactBelowSelectivity?: number;
+  exactBelowMatches?: number;
   /** Rebuild (on the next search) once points upserted or deleted since the build exceed this fraction of it (default 0.5). */
   rebuildAfter?: number;
 }
@@ -102,7 +102,7 @@ const IVF_DEFAULTS: ResolvedIvf = {
   trainSample: 50_000,
   iterations: 5,
   seed: 1,
-  exactBelowSelectivity: 0.02,
+  exactBelowMatches: 3000,
   rebuildAfter: 0.5,
 };
 
@@ -203,7 +203,7 @@ function resolveIvf(o: IvfOptions): ResolvedIvf {
   for (const name of ["minSize", "nlist", "nprobe", "trainSample", "iterations"] as const) positive(name, r[name], true);
   positive("nlistFactor", r.nlistFactor, false);
   positive("rebuildAfter", r.rebuildAfter, false);
-  if (!(r.exactBelowSelectivity >= 0 && r.exactBelowSelectivity <= 1)) throw new VectorIndexError("invalid_argument", "ivf.exactBelowSelectivity must be in 0..1");
+  if (!(r.exactBelowMatches >= 0)) throw new VectorIndexError("invalid_argument", "ivf.exactBelowMatches must be ≥ 0");
   if (!Number.isSafeInteger(r.seed)) throw new VectorIndexError("invalid_argument", "ivf.seed must be an integer");
   return r;
 }
@@ -501,7 +501,7 @@ class Collection {
     const ivf = this.ivf;
     // Estimated fraction of points passing the filter (categories and availability taken as independent).
     const selectivity = (passing / Math.max(1, this.count)) * (availableOnly ? this.availableCount / Math.max(1, this.count) : 1);
-    if (!approx || ivf === null || o === null || selectivity <= o.exactBelowSelectivity) {
+    if (!approx || ivf === null || o === null || selectivity * this.count <= o.exactBelowMatches) {
       scanRange(this.vectors, q, d, 0, this.slots, this.category, allowed, this.available, availableOnly, excluded, heap);
     } else {
       // A filter passing a fraction s of the points moves the filtered top-k out to about rank k/s of

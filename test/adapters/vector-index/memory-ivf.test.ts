@@ -87,8 +87,9 @@ describe("MemoryVectorIndex IVF", () => {
     expect((await index.indexStats("v")).mode).toBe("ivf");
   });
 
-  it("honours filters exactly: every hit passes, and selective filters return the exact top-k", async () => {
-    const index = await loaded(data.points, ivfOpts);
+  it("honours filters exactly: every hit passes, with IVF recall close to unfiltered", async () => {
+    // exactBelowMatches low so that these filters (~800 to 14 000 matches) go through IVF.
+    const index = await loaded(data.points, { ...ivfOpts, exactBelowMatches: 100 });
     await index.buildIndex("v");
     const byId = new Map(data.points.map((p) => [p.id, p]));
     const filters: SearchFilter[] = [
@@ -119,11 +120,11 @@ describe("MemoryVectorIndex IVF", () => {
     expect(found / wanted).toBeGreaterThanOrEqual(0.95);
   });
 
-  it("answers a very selective filter (below exactBelowSelectivity) with the exact scan", async () => {
+  it("answers a very selective filter (at most exactBelowMatches matches) with the exact scan", async () => {
     // One probe, so an IVF answer would visibly differ from the exact one.
-    const selective: SearchFilter = { categories: ["c5"], availableOnly: true, excludeIds: ["i5"] }; // ~1.4 % pass
+    const selective: SearchFilter = { categories: ["c5"], availableOnly: true, excludeIds: ["i5"] }; // ~280 of 20 000 pass
     const fallback = await loaded(data.points, { ...ivfOpts, nprobe: 1 });
-    const noFallback = await loaded(data.points, { ...ivfOpts, nprobe: 1, exactBelowSelectivity: 0 });
+    const noFallback = await loaded(data.points, { ...ivfOpts, nprobe: 1, exactBelowMatches: 0 });
     await fallback.buildIndex("v");
     await noFallback.buildIndex("v");
     let differs = 0;
@@ -136,12 +137,19 @@ describe("MemoryVectorIndex IVF", () => {
   });
 
   it("fills k even when the probed lists hold too few filter matches", async () => {
-    // Exact fallback off, one probe: the search must walk further lists to find 10 matches.
-    const index = await loaded(data.points, { ...ivfOpts, nprobe: 1, exactBelowSelectivity: 0 });
+    // 12 "rare" points spread over the clusters; exact fallback off and one probe (~37 lists after the
+    // selectivity scaling): the first lists hold only a few rare points, so probing must go on.
+    const index = await loaded(data.points, { ...ivfOpts, nprobe: 1, exactBelowMatches: 0 });
     await index.buildIndex("v");
-    const hits = await index.search(qs[0], { k: 10, version: "v", filter: { categories: ["c7"], availableOnly: true } });
+    const rare = data.points.slice(0, 12 * 97).filter((_, i) => i % 97 === 0).map((p, i) => ({ ...p, id: `rare${i}`, payload: { category: "rare", available: true } }));
+    await index.upsert("v", rare);
+    const filter = { categories: ["rare"] };
+    const hits = await index.search(qs[0], { k: 10, version: "v", filter });
     expect(hits).toHaveLength(10);
-    for (const h of hits) expect(h.payload).toMatchObject({ category: "c7", available: true });
+    for (const h of hits) expect(h.payload.category).toBe("rare");
+    // Without the fill-up walk only the rare points of the first lists would come back.
+    const exact = await index.search(qs[0], { k: 12, version: "v", filter, exact: true });
+    expect(exact).toHaveLength(12);
   });
 
   it("finds points upserted after the build, forgets deleted and replaced ones", async () => {
@@ -197,7 +205,7 @@ describe("MemoryVectorIndex IVF", () => {
 
   it("rejects bad IVF options and nprobe", async () => {
     expect(() => new MemoryVectorIndex({ ivf: { nprobe: 0 } })).toThrow(/nprobe/);
-    expect(() => new MemoryVectorIndex({ ivf: { exactBelowSelectivity: 2 } })).toThrow(/exactBelowSelectivity/);
+    expect(() => new MemoryVectorIndex({ ivf: { exactBelowMatches: -1 } })).toThrow(/exactBelowMatches/);
     const index = await loaded(data.points.slice(0, 10), ivfOpts);
     await expect(index.search(qs[0], { k: 1, version: "v", nprobe: 1.5 })).rejects.toMatchObject({ code: "invalid_argument" });
   });
