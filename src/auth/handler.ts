@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import { errorBody } from "../http/errors";
-import { enforceIdleTimeout } from "./idle";
+import { enforceIdleTimeout, presentsSession } from "./idle";
 
 /** better-auth routes we do not expose: API keys are managed through /v1/api-keys (scopes, rotation). */
 const hidden = [/^\/api\/auth\/api-key(\/|$)/];
@@ -18,7 +18,7 @@ export async function authHandler(c: Context<AppEnv>): Promise<Response> {
   if (hidden.some((re) => re.test(path))) return c.json(errorBody(c, "not_found", `no route for ${c.req.method} ${path}`), 404);
 
   const headers = c.req.raw.headers;
-  if (!noSessionNeeded.test(path) && (headers.get("cookie") || headers.get("authorization"))) {
+  if (!noSessionNeeded.test(path) && presentsSession(headers)) {
     const current = await auth.api.getSession({ headers, query: { disableRefresh: true } });
     if (current) await enforceIdleTimeout(db, config, current.session as typeof current.session & { lastActiveAt?: Date | null });
   }

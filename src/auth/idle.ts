@@ -3,6 +3,13 @@ import type { Config } from "../config";
 import type { Database } from "../db/database";
 import { session as sessionTable } from "../db/schema/auth";
 
+/** True when the request carries a session credential (better-auth cookie or bearer token), valid or not. */
+export function presentsSession(headers: Headers): boolean {
+  const auth = headers.get("authorization");
+  if (auth && /^bearer\s+\S+/i.test(auth)) return true;
+  return (headers.get("cookie") ?? "").includes("session_token");
+}
+
 /** Write lastActiveAt at most this often: one write per minute of activity, not per request. */
 const TOUCH_EVERY_MS = 60_000;
 

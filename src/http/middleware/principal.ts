@@ -2,21 +2,12 @@ import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { API_KEY_HEADER } from "../../auth/auth";
-import { enforceIdleTimeout } from "../../auth/idle";
+import { enforceIdleTimeout, presentsSession } from "../../auth/idle";
 import { isRoleName, permissionsToScopes } from "../../auth/permissions";
 import type { Principal } from "../../auth/principal";
 import type { AppEnv } from "../../context";
 import { user as userTable } from "../../db/schema/auth";
 import { ApiError } from "../errors";
-
-const SESSION_COOKIE = "session_token";
-
-/** True when the request carries a session credential (cookie or bearer), valid or not. */
-function presentsSession(headers: Headers): boolean {
-  const auth = headers.get("authorization");
-  if (auth && /^bearer\s+\S+/i.test(auth)) return true;
-  return (headers.get("cookie") ?? "").includes(SESSION_COOKIE);
-}
 
 interface VerifiedKey {
   id: string;

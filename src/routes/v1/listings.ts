@@ -159,7 +159,8 @@ export const listingsRoutes = createRouter()
       {
         type: "view",
         userId: principal.type === "user" ? principal.userId : null,
-        anonId: c.var.anonId,
+        // A partner's key browsing is not a shopper's session: no anonymous id for it.
+        anonId: principal.type === "api_key" ? null : c.var.anonId,
         parentAsin: listing.productId,
         listingId: listing.id,
         context: { surface: "listing_detail", via: principal.type },
