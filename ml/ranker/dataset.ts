@@ -24,8 +24,7 @@ import type { MarketplacePort } from "../../src/recsys/ports.js";
 export const OFFLINE_SOURCES: readonly RecallSource[] = [vectorSource, covisitationSource, sessionKnnSource, trendingSource, boughtTogetherSource];
 
 const noMarketplace: MarketplacePort = {
-  bestListings: async () => new Map(),
-  unavailable: async () => new Set(),
+  listingState: async () => ({ best: new Map(), unavailable: new Set() }),
   userExclusions: async () => ({ own: new Set(), bought: new Set() }),
   freshProducts: async () => [],
   productsOfListings: async () => new Map(),

@@ -10,8 +10,9 @@
  *   feed     GET /v1/feed?session_id=...  (first page: full recall -> rank -> rerank -> snapshot each time)
  * --items 30000: a generated catalog written to a libSQL file (products, reviews, listings), models
  *   trained in-process at start and registered (the embedded default path, timed).
- * --synthetic: the catalog and models are generated in memory (1M items: clustered 32-d vectors, an
- *   item-to-item vector neighbour graph, co-visitation lists, session kNN fitted on generated sessions);
+ * --synthetic: the catalog and models are generated in memory (1M items: clustered 32-d vectors upserted
+ *   into the in-process VectorIndex (IVF built), generated co-visitation lists, session kNN fitted on
+ *   200k generated sessions);
  *   the database holds no products. Exactly what is measured is printed with the results.
  */
 import { spawn } from "node:child_process";
@@ -23,16 +24,17 @@ import { freePort } from "../lib/server-process";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { randomId, systemClock } from "../../src/context";
-import { createNodeLibsqlClient } from "../../src/db/client.node";
+import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
-import { runMigrations } from "../../src/db/migrate.node";
-import { startNodeServing } from "../../src/recsys/start.node";
+import { runMigrations } from "../../src/db/migrate.node.js";
+import { startNodeServing } from "../../src/recsys/start.node.js";
 import { buildServingDeps } from "../../src/adapters/select";
 import { createDbEventLog } from "../../src/services/events/event-log";
 import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog";
 import { CovisIndex } from "../../src/recsys/models/covis-index";
 import { Trending } from "../../src/recsys/models/trending";
 import { SessionKnnSource, type ServingModels } from "../../src/recsys/models/serving-models";
+import { publishVectors } from "../../src/recsys/models/bootstrap";
 import { defaultRanker } from "../../src/recsys/feed/rank";
 import { SessionKnnRecommender } from "../../ml/models/session-knn";
 import { Rng } from "../../ml/core/rng";
@@ -138,14 +140,6 @@ function syntheticModels(now: number): ServingModels {
   const centres = Float32Array.from({ length: CATS * dim }, () => rng.normal());
   const vec = new Float32Array(items * dim);
   for (let i = 0; i < items; i++) for (let f = 0; f < dim; f++) vec[i * dim + f] = centres[catOf(i) * dim + f] + 0.7 * rng.normal();
-  const G = 30;
-  const gOff = new Int32Array(items + 1);
-  const gIds = new Int32Array(items * G);
-  for (let i = 0; i < items; i++) {
-    const c = catOf(i);
-    for (let j = 0; j < G; j++) gIds[i * G + j] = firstOf(c) + rng.int(sizeOf(c));
-    gOff[i + 1] = (i + 1) * G;
-  }
   const counts = Float64Array.from({ length: items }, () => (rng.next() < 0.05 ? rng.int(200) : 0));
   return {
     version: "synthetic",
@@ -156,7 +150,6 @@ function syntheticModels(now: number): ServingModels {
     trending: new Trending(catalog, counts, now),
     popularity: Float32Array.from(counts, (c) => Math.log1p(c) / Math.log1p(200)),
     vectors: { version: "synthetic", dim, items: vec, context: vec, known: new Uint8Array(items).fill(1) },
-    vectorNeighbours: { offsets: gOff, ids: gIds, weights: new Float32Array(items * G) },
     ranker: defaultRanker(),
     components: { generated: "1M synthetic" },
   };
@@ -188,6 +181,7 @@ async function child(): Promise<void> {
     const sk = new SessionKnnRecommender({ k: 100, sampleSize: 500 });
     await sk.fit({ numItems: items, numUsers: seqs.length, sequences: seqs, itemIds: models.catalog.ids }, { seed: 1 });
     models.sknn = new SessionKnnSource(sk, null);
+    if (models.vectors) await publishVectors(serving.vectors, models.vectors, models.catalog, log);
     serving.recsys.install({ models, histories: new Map(), lastSeq: 0 });
   } else {
     serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir: `data/bench/serve-${items}/registry`, log });

@@ -63,12 +63,19 @@ export interface ListingSummary {
   listedAt: number;
 }
 
+export interface ListingState {
+  best: Map<string, ListingSummary>;
+  unavailable: Set<string>;
+}
+
 /** Marketplace state the feed filters and decorates with (listings, sellers, orders). */
 export interface MarketplacePort {
-  /** Best active listing per product, skipping listings of `excludeSellerId`. */
-  bestListings(productIds: readonly string[], excludeSellerId: string | null): Promise<Map<string, ListingSummary>>;
-  /** Products that have listings but none active (all sold, reserved or withdrawn): not buyable now. */
-  unavailable(productIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * One round trip for both listing questions of a candidate set: the best active listing per product
+   * (skipping `excludeSellerId`'s), and the products that have listings but none active (all sold,
+   * reserved or withdrawn: not buyable now).
+   */
+  listingState(productIds: readonly string[], excludeSellerId: string | null): Promise<ListingState>;
   /** Products the user sells (any listing) and products the user bought (orders). */
   userExclusions(userId: string): Promise<{ own: Set<string>; bought: Set<string> }>;
   /** Newest active listings' products, newest first. */

@@ -1,7 +1,7 @@
 import type { Database } from "../db/database";
 import type { ItemCatalog } from "./catalog";
 import { CONDITION_SCORE } from "./feed/features";
-import type { ListingCondition, ListingSummary, MarketplacePort } from "./ports";
+import type { ListingCondition, ListingState, ListingSummary, MarketplacePort } from "./ports";
 
 const CONDITIONS = new Set<string>(Object.keys(CONDITION_SCORE));
 
@@ -21,43 +21,42 @@ export class SqlMarketplace implements MarketplacePort {
     private readonly freshTtlMs = 5_000,
   ) {}
 
-  async bestListings(productIds: readonly string[], excludeSellerId: string | null): Promise<Map<string, ListingSummary>> {
-    const out = new Map<string, ListingSummary>();
-    if (productIds.length === 0) return out;
+  async listingState(productIds: readonly string[], excludeSellerId: string | null): Promise<ListingState> {
+    const best = new Map<string, ListingSummary>();
+    const unavailable = new Set<string>();
+    if (productIds.length === 0) return { best, unavailable };
     const res = await this.db.$client.execute({
-      sql: `SELECT id, parent_asin, seller_id, condition, price_minor, currency, created_at FROM listings
-            WHERE status = 'active' AND parent_asin IN (${productIds.map(() => "?").join(",")}) AND seller_id != ?`,
-      args: [...productIds, excludeSellerId ?? ""],
+      sql: `SELECT id, parent_asin, seller_id, condition, price_minor, currency, created_at, status FROM listings
+            WHERE parent_asin IN (${productIds.map(() => "?").join(",")})`,
+      args: [...productIds],
     });
+    const active = new Set<string>();
     for (const r of res.rows) {
+      const productId = String(r.parent_asin);
+      if (r.status !== "active") {
+        unavailable.add(productId);
+        continue;
+      }
+      active.add(productId);
       const condition = String(r.condition);
-      if (!CONDITIONS.has(condition)) continue;
+      if (!CONDITIONS.has(condition) || (excludeSellerId !== null && r.seller_id === excludeSellerId)) continue;
       const l: ListingSummary = {
         id: String(r.id),
-        productId: String(r.parent_asin),
+        productId,
         sellerId: String(r.seller_id),
         condition: condition as ListingCondition,
         price: Number(r.price_minor) / 100,
         currency: String(r.currency),
         listedAt: Number(r.created_at),
       };
-      const cur = out.get(l.productId);
+      const cur = best.get(productId);
       // Best = best condition, then cheapest, then newest: what a buyer would pick first.
       if (!cur || CONDITION_SCORE[l.condition] > CONDITION_SCORE[cur.condition] || (CONDITION_SCORE[l.condition] === CONDITION_SCORE[cur.condition] && (l.price < cur.price || (l.price === cur.price && l.listedAt > cur.listedAt)))) {
-        out.set(l.productId, l);
+        best.set(productId, l);
       }
     }
-    return out;
-  }
-
-  async unavailable(productIds: readonly string[]): Promise<Set<string>> {
-    if (productIds.length === 0) return new Set();
-    const res = await this.db.$client.execute({
-      sql: `SELECT parent_asin FROM listings WHERE parent_asin IN (${productIds.map(() => "?").join(",")})
-            GROUP BY parent_asin HAVING SUM(status = 'active') = 0`,
-      args: [...productIds],
-    });
-    return new Set(res.rows.map((r) => String(r.parent_asin)));
+    for (const p of active) unavailable.delete(p);
+    return { best, unavailable };
   }
 
   async userExclusions(userId: string): Promise<{ own: Set<string>; bought: Set<string> }> {

@@ -5,7 +5,7 @@ import type { Clock, IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import { createDbEventLog, type EventLog } from "../services/events/event-log";
 import type { Log } from "./models/bootstrap";
-import { MlRegistryAdapter } from "./models/ml-registry.node";
+import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";

@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
  * (ml/ranker/). Every value is scaled to roughly [0, 1] so one learning rate fits all.
  */
 export const FEATURES: readonly string[] = [
-  ...SOURCES.flatMap((s) => [`${s}.present`, `${s}.score`, `${s}.rrank`]),
+  ...SOURCES.flatMap((s) => [`${s}.present`, `${s}.score`, `${s}.rrank`, `${s}.lscore`, `${s}.lrank`]),
   "popularity",
   "rating",
   "rating_count",
@@ -58,6 +58,10 @@ export function featurize(c: Candidate, ctx: FeatureContext, maxima: Float32Arra
     out[f++] = present ? 1 : 0;
     out[f++] = present && maxima[s] > 0 ? Math.max(0, c.scores[s]) / maxima[s] : 0;
     out[f++] = present ? 1 / (1 + c.ranks[s]) : 0;
+    // Log scales: source scores are heavy-tailed and rank matters far down the list; a linear model
+    // needs these to reproduce a single source's own order.
+    out[f++] = present && maxima[s] > 0 ? Math.log1p((100 * Math.max(0, c.scores[s])) / maxima[s]) / Math.log(101) : 0;
+    out[f++] = present ? 1 - Math.log1p(c.ranks[s]) / Math.log(201) : 0;
   }
   const i = c.item;
   const cat = ctx.catalog;

@@ -16,7 +16,7 @@ import type { RecallContext, RecallSource } from "./recall/types";
 import { vectorSource } from "./recall/vector";
 import type { History } from "../history";
 import type { ServingModels } from "../models/serving-models";
-import type { EventLogPort, ListingSummary, MarketplacePort } from "../ports";
+import type { EventLogPort, EventRecord, ListingSummary, MarketplacePort } from "../ports";
 
 export const FEED_SOURCES: readonly RecallSource[] = [vectorSource, covisitationSource, sessionKnnSource, trendingSource, boughtTogetherSource, freshSource];
 
@@ -43,6 +43,7 @@ export interface FeedDeps {
   snapshotTtlSeconds?: number;
   /** Most items a snapshot keeps (pages past it end the feed). */
   snapshotSize?: number;
+  impressionFlushMs?: number;
 }
 
 export interface Caller {
@@ -140,7 +141,7 @@ export class FeedService {
     }
     const merged = mergeSources(results);
     const ids = merged.map((c) => catalog.ids[c.item]);
-    const [unavailable, best] = await Promise.all([this.d.marketplace.unavailable(ids), this.d.marketplace.bestListings(ids, caller.userId)]);
+    const { unavailable, best } = await this.d.marketplace.listingState(ids, caller.userId);
     exclusions.unavailable = toIdx(unavailable);
     const { kept, removed } = filterCandidates(merged, exclusions);
     const listings = new Map<number, ListingSummary>();
@@ -183,9 +184,9 @@ export class FeedService {
     const slice = snap.items.slice(offset, offset + limit);
     const ids = slice.map((x) => x.p);
     // Listings change between pages: re-check availability and pick the current best listing per page.
-    const [unavailable, best] = known
-      ? [new Set<string>(), new Map([...known].map(([i, l]) => [catalog.ids[i], l] as const))]
-      : await Promise.all([this.d.marketplace.unavailable(ids), this.d.marketplace.bestListings(ids, caller.userId)]);
+    const { unavailable, best } = known
+      ? { unavailable: new Set<string>(), best: new Map([...known].map(([i, l]) => [catalog.ids[i], l] as const)) }
+      : await this.d.marketplace.listingState(ids, caller.userId);
     const items: RecItem[] = [];
     slice.forEach((x, j) => {
       const i = catalog.indexOf.get(x.p);
@@ -220,9 +221,16 @@ export class FeedService {
     return page;
   }
 
+  private pendingImpressions: EventRecord[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Impressions are buffered and written in one batch (every 250 ms or 100 pages): a write transaction per
+   * feed request costs more than the whole ranking, and losing a few impressions on a crash is acceptable.
+   */
   private async logImpressions(caller: Caller, page: FeedPage, offset: number): Promise<void> {
     if (page.items.length === 0) return;
-    await this.d.events.append([
+    this.pendingImpressions.push(
       {
         clientEventId: `imp:${page.snapshotId}:${offset}`,
         type: "impression",
@@ -233,6 +241,21 @@ export class FeedService {
         ts: this.d.now(),
         context: { surface: "home_feed", snapshotId: page.snapshotId, modelVersion: page.modelVersion, offset, items: page.items.map((i) => i.productId) },
       },
-    ]);
+    );
+    if (this.pendingImpressions.length >= 100) await this.flushImpressions();
+    else this.flushTimer ??= setTimeout(() => void this.flushImpressions(), this.d.impressionFlushMs ?? 250);
+  }
+
+  /** Writes buffered impressions now (tests, shutdown). Failures are logged, never thrown to a request. */
+  async flushImpressions(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.pendingImpressions.splice(0);
+    if (batch.length === 0) return;
+    try {
+      await this.d.events.append(batch);
+    } catch (err) {
+      console.error(JSON.stringify({ level: "error", msg: "impression log write failed", count: batch.length, error: err instanceof Error ? err.message : String(err) }));
+    }
   }
 }

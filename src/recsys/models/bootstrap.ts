@@ -142,6 +142,9 @@ export async function publishVectors(index: VectorIndex, v: ItemVectors, catalog
     if (batch.length > 0) await index.upsert(v.version, batch);
     log("recsys: item vectors upserted", { version: v.version, count: expected, dim: v.dim });
   }
+  // Adapters with an ANN index built in-process (the memory one's IVF) build it now, not on the first query.
+  const buildable = index as VectorIndex & { buildIndex?: (version: string) => Promise<boolean> };
+  if (typeof buildable.buildIndex === "function") await buildable.buildIndex(v.version);
   await index.setLive(v.version);
 }
 

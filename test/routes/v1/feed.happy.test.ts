@@ -34,6 +34,10 @@ describe("GET /v1/feed", () => {
       expect(item.reason.length).toBeGreaterThan(5);
       expect(item.sources.length).toBeGreaterThan(0);
     }
+    await t.deps.recsys.feed.flushImpressions();
+    const imp = await t.db.$client.execute({ sql: "SELECT context FROM events WHERE type = 'impression' AND anon_id = ?", args: [sid(1)] });
+    expect(imp.rows).toHaveLength(1);
+    expect(JSON.parse(String(imp.rows[0].context))).toMatchObject({ snapshotId: a.snapshotId, items: a.items.map((i) => i.productId) });
     expect(a.items[0].reason).toMatch(/^(Because you viewed|Often bought together|Trending in|Just listed|Picked for you)/);
   });
 
