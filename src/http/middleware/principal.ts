@@ -6,7 +6,7 @@ import { enforceIdleTimeout, presentsSession } from "../../auth/idle";
 import { isRoleName, permissionsToScopes } from "../../auth/permissions";
 import type { Principal } from "../../auth/principal";
 import type { AppEnv } from "../../context";
-import { user as userTable } from "../../db/schema/auth";
+import { apikey, user as userTable } from "../../db/schema/auth";
 import { ApiError } from "../errors";
 
 interface VerifiedKey {
@@ -26,6 +26,14 @@ function setRateLimitHeaders(c: Context<AppEnv>, max: number, windowMs: number, 
   c.header("RateLimit", `"api-key";r=${Math.max(0, remaining)};t=${Math.max(0, Math.ceil(resetMs / 1000))}`);
 }
 
+/** better-auth's key hash (SHA-256, base64url without padding): finds a key's row without the raw key stored. */
+async function hashKey(raw: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(raw)));
+  let bin = "";
+  for (const b of digest) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
 async function resolveApiKey(c: Context<AppEnv>, rawKey: string): Promise<Principal> {
   const { auth, db } = c.var.deps;
   const result = await auth.api.verifyApiKey({ body: { key: rawKey } });
@@ -34,6 +42,13 @@ async function resolveApiKey(c: Context<AppEnv>, rawKey: string): Promise<Princi
     if (err.code === "RATE_LIMITED") {
       const retryMs = err.details?.tryAgainIn ?? 1000;
       c.header("Retry-After", String(Math.max(1, Math.ceil(retryMs / 1000))));
+      // The refusal carries no key details: read the key's policy so the 429 has the same headers as a 200.
+      const row = await db
+        .select({ max: apikey.rateLimitMax, windowMs: apikey.rateLimitTimeWindow })
+        .from(apikey)
+        .where(eq(apikey.key, await hashKey(rawKey)))
+        .get();
+      if (row?.max != null && row.windowMs != null) setRateLimitHeaders(c, row.max, row.windowMs, 0, retryMs);
       throw new ApiError(429, "rate_limited", "API key rate limit exceeded");
     }
     if (err.code === "USAGE_EXCEEDED") throw new ApiError(429, "rate_limited", "API key usage limit reached");

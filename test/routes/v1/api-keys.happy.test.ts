@@ -48,6 +48,8 @@ describe("API keys: happy paths", () => {
     const res = await send(t, "GET", "/v1/categories", k.headers);
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(res.headers.get("ratelimit-policy")).toBe('"api-key";q=3;w=60');
+    expect(res.headers.get("ratelimit")).toMatch(/^"api-key";r=0;t=\d+$/);
     expect(await errorCode(res)).toBe("rate_limited");
     // Another key of the same owner is unaffected: limits are per key.
     const other = await createKey(t, t.buyer, ["catalog:read"]);
