@@ -115,14 +115,18 @@ export async function updateListing(db: Database, id: string, actor: Viewer, pat
   const nextStatus = patch.status ?? current.status;
   if (nextStatus !== current.status) assertTransition(current.status, nextStatus);
 
-  const sets: string[] = ["updated_at = ?", "status = ?"];
-  const args: InArgs = [now, nextStatus];
-  if (patch.condition !== undefined) sets.push("condition = ?"), args.push(patch.condition);
-  if (patch.price !== undefined) sets.push("price_minor = ?", "currency = ?"), args.push(patch.price.amountMinor, patch.price.currency);
-  if (patch.description !== undefined) sets.push("description = ?"), args.push(patch.description);
-  if (patch.photos !== undefined) sets.push("photos = ?"), args.push(JSON.stringify(patch.photos));
-  args.push(id, current.status);
-  const res = await db.$client.execute({ sql: `UPDATE listings SET ${sets.join(", ")} WHERE id = ? AND status = ?`, args });
+  const columns: [string, string | number][] = [
+    ["updated_at", now],
+    ["status", nextStatus],
+  ];
+  if (patch.condition !== undefined) columns.push(["condition", patch.condition]);
+  if (patch.price !== undefined) columns.push(["price_minor", patch.price.amountMinor], ["currency", patch.price.currency]);
+  if (patch.description !== undefined) columns.push(["description", patch.description]);
+  if (patch.photos !== undefined) columns.push(["photos", JSON.stringify(patch.photos)]);
+  const res = await db.$client.execute({
+    sql: `UPDATE listings SET ${columns.map(([c]) => `${c} = ?`).join(", ")} WHERE id = ? AND status = ?`,
+    args: [...columns.map(([, v]) => v), id, current.status],
+  });
   if (res.rowsAffected === 0) throw new ApiError(409, "conflict", "the listing changed meanwhile; reload and retry");
   return (await loadListing(db, id))!;
 }
@@ -152,25 +156,26 @@ export async function listListings(db: Database, q: ListingQuery, viewer: Viewer
   if (!publicStatuses.includes(status) && !viewer.isAdmin && (q.sellerId === undefined || q.sellerId !== viewer.userId)) {
     throw new ApiError(403, "forbidden", `${status} listings are visible to their seller only (use seller=me)`);
   }
-  const where: string[] = ["l.status = ?"];
-  const args: InArgs = [status];
-  if (q.productId) where.push("l.parent_asin = ?"), args.push(q.productId);
-  if (q.sellerId) where.push("l.seller_id = ?"), args.push(q.sellerId);
-  if (q.currency) where.push("l.currency = ?"), args.push(q.currency);
-  if (q.minPrice !== undefined) where.push("l.price_minor >= ?"), args.push(q.minPrice);
-  if (q.maxPrice !== undefined) where.push("l.price_minor <= ?"), args.push(q.maxPrice);
-  if (q.condition?.length) where.push(`l.condition IN (${q.condition.map(() => "?").join(",")})`), args.push(...q.condition);
-  if (q.category) {
-    where.push("p.id IN (SELECT product_id FROM product_categories WHERE path = ?)");
-    args.push(q.category);
-  }
+  const where: string[] = [];
+  const args: InArgs = [];
+  const filter = (clause: string, ...values: (string | number)[]) => {
+    where.push(clause);
+    args.push(...values);
+  };
+  filter("l.status = ?", status);
+  if (q.productId) filter("l.parent_asin = ?", q.productId);
+  if (q.sellerId) filter("l.seller_id = ?", q.sellerId);
+  if (q.currency) filter("l.currency = ?", q.currency);
+  if (q.minPrice !== undefined) filter("l.price_minor >= ?", q.minPrice);
+  if (q.maxPrice !== undefined) filter("l.price_minor <= ?", q.maxPrice);
+  if (q.condition?.length) filter(`l.condition IN (${q.condition.map(() => "?").join(",")})`, ...q.condition);
+  if (q.category) filter("p.id IN (SELECT product_id FROM product_categories WHERE path = ?)", q.category);
   const key = q.sort === "newest" ? "l.created_at" : "l.price_minor";
   const desc = q.sort !== "price_asc";
   if (q.cursor) {
     const c = decodeCursor(q.cursor, CursorSchema);
     if (c.s !== q.sort) throw new ApiError(400, "invalid_cursor", "cursor belongs to another sort order");
-    where.push(desc ? `(${key} < ? OR (${key} = ? AND l.id < ?))` : `(${key} > ? OR (${key} = ? AND l.id > ?))`);
-    args.push(c.k, c.k, c.id);
+    filter(desc ? `(${key} < ? OR (${key} = ? AND l.id < ?))` : `(${key} > ? OR (${key} = ? AND l.id > ?))`, c.k, c.k, c.id);
   }
   const dir = desc ? "DESC" : "ASC";
   args.push(q.limit + 1);
