@@ -11,11 +11,11 @@ export async function createNodeLibsqlClient(url: string, authToken?: string): P
     const path = url.slice("file:".length).split("?")[0];
     if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   }
-  const client = createClient({ url, authToken });
+  // `timeout` is the busy timeout of every pooled connection; a PRAGMA would reach only the first one.
+  const client = createClient({ url, authToken, timeout: 5000 });
   if (url.startsWith("file:")) {
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = NORMAL");
-    await client.execute("PRAGMA busy_timeout = 5000");
     await client.execute("PRAGMA foreign_keys = ON");
   }
   return client;
