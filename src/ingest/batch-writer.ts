@@ -1,8 +1,10 @@
 import type { Client, Transaction } from "@libsql/client";
 import type { AmazonRecord, BenchmarkRating, RawMeta, RawReview } from "../data/amazon";
 import { InteractionStage } from "./interaction-stage";
-import { writeProducts } from "./product-writer";
+import { ProductBulkStage } from "./product-bulk-stage";
+import { writeProducts, type ProductCounts } from "./product-writer";
 import { addTableCounts, recordSkip, type FileReport } from "./report";
+import type { SchemaObjects } from "./schema-objects";
 
 interface Pending {
   ratings: BenchmarkRating[];
@@ -33,6 +35,8 @@ export class IngestBatchWriter {
   private pending = emptyPending();
   private size = 0;
   private stage: InteractionStage | null = null;
+  /** undefined until the file's first metadata batch decides between the bulk stage (empty tables) and upserts. */
+  private productStage: ProductBulkStage | null | undefined = undefined;
 
   constructor(
     private readonly client: Client,
@@ -40,11 +44,22 @@ export class IngestBatchWriter {
     private readonly batchSize: number,
     private readonly now: number,
     private readonly log?: (message: string) => void,
+    /** Index/trigger definitions from the migrations; when given, loads into empty tables take the bulk paths. */
+    private readonly schema?: SchemaObjects,
   ) {}
 
   /** Flushes the last batch, merges staged interactions and drops the stage. */
   async finish(): Promise<void> {
     await this.flush();
+    if (this.productStage && this.schema) {
+      try {
+        const c = await this.productStage.load(this.schema, this.log);
+        this.countProducts(c);
+      } finally {
+        await this.productStage.close();
+        this.productStage = undefined;
+      }
+    }
     if (!this.stage) return;
     try {
       await this.mergeStage();
@@ -57,7 +72,7 @@ export class IngestBatchWriter {
   private async mergeStage(): Promise<void> {
     if (!this.stage) return;
     const staged = this.stage.stagedRows;
-    const c = await this.stage.merge(this.now, this.log);
+    const c = await this.stage.merge(this.now, this.log, this.schema);
     this.report.inserted += c.reviews.inserted;
     this.report.updated += c.reviews.updated;
     this.report.unchanged += staged - c.reviews.inserted - c.reviews.updated;
@@ -88,6 +103,9 @@ export class IngestBatchWriter {
     this.size = 0;
     if (batch.ratings.length > 0) await this.stageFor("rating");
     if (batch.reviews.length > 0) await this.stageFor("review");
+    if (batch.metas.length > 0 && this.productStage === undefined) {
+      this.productStage = this.schema ? await ProductBulkStage.openIfEmpty(this.client) : null;
+    }
     try {
       await this.inTransaction((tx) => this.write(tx, batch));
     } catch {
@@ -112,19 +130,22 @@ export class IngestBatchWriter {
     const apply: (() => void)[] = [];
     if (b.ratings.length > 0) await this.stage?.addRatings(tx, b.ratings);
     if (b.reviews.length > 0) await this.stage?.addReviews(tx, b.reviews);
-    if (b.metas.length > 0) {
+    if (b.metas.length > 0 && this.productStage) await this.productStage.add(tx, b.metas, this.now);
+    else if (b.metas.length > 0) {
       const c = await writeProducts(tx, b.metas, this.now);
-      apply.push(() => {
-        this.report.inserted += c.products.inserted;
-        this.report.updated += c.products.updated;
-        this.report.unchanged += c.unchanged;
-        addTableCounts(this.report, "products", c.products);
-        addTableCounts(this.report, "product_categories", c.productCategories);
-      });
+      apply.push(() => this.countProducts(c));
     }
     return () => {
       for (const f of apply) f();
     };
+  }
+
+  private countProducts(c: ProductCounts): void {
+    this.report.inserted += c.products.inserted;
+    this.report.updated += c.products.updated;
+    this.report.unchanged += c.unchanged;
+    addTableCounts(this.report, "products", c.products);
+    addTableCounts(this.report, "product_categories", c.productCategories);
   }
 
   private async retryOneByOne(b: Pending): Promise<void> {

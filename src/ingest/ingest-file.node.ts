@@ -9,6 +9,7 @@ import {
 } from "../data/amazon";
 import { readFirstLine, readLineBatches } from "../data/amazon/read-lines.node.js";
 import { IngestBatchWriter } from "./batch-writer";
+import { loadSchemaObjects } from "./schema-objects.node.js";
 import { createProgressReporter } from "./progress";
 import { emptyFileReport, recordSkip, type FileReport } from "./report";
 
@@ -20,6 +21,8 @@ export interface IngestFileOptions {
   progressIntervalMs?: number;
   /** Timestamp stored as created_at/updated_at (ms). */
   now: number;
+  /** Take the bulk paths when a target table is empty (default true); false forces the incremental upserts. */
+  bulkLoad?: boolean;
 }
 
 /**
@@ -44,7 +47,7 @@ export async function ingestFile(client: Client, path: string, options: IngestFi
   const parse = parser.value;
   const skipHeader = formatHasHeader(format.value);
   const multiline = formatHasMultilineRecords(format.value);
-  const writer = new IngestBatchWriter(client, report, options.batchSize, options.now, options.log);
+  const writer = new IngestBatchWriter(client, report, options.batchSize, options.now, options.log, (options.bulkLoad ?? true) ? loadSchemaObjects() : undefined);
   const progress = createProgressReporter(path, options.log, {
     intervalMs: options.progressIntervalMs,
     totalBytes: statSync(path).size,

@@ -12,6 +12,8 @@ export interface IngestOptions {
   materialiseCategories?: boolean;
   /** SQLite page cache for the run, in MiB (default 64): enough for index inserts, small for RSS. */
   cacheSizeMiB?: number;
+  /** Load into empty tables by dropping and re-building their indexes / FTS triggers (default true). */
+  bulkLoad?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function ingestFiles(db: Database, files: readonly string[], option
       sql: "INSERT INTO ingest_runs (id, source, format, started_at) VALUES (?, ?, ?, ?)",
       args: [id, file, "pending", fileStarted],
     });
-    const report = await ingestFile(client, file, { batchSize, log: options.log, progressIntervalMs: options.progressIntervalMs, now: fileStarted });
+    const report = await ingestFile(client, file, { batchSize, log: options.log, progressIntervalMs: options.progressIntervalMs, now: fileStarted, bulkLoad: options.bulkLoad });
     reports.push(report);
     await client.execute({
       sql: "UPDATE ingest_runs SET format = ?, finished_at = ?, report = ? WHERE id = ?",

@@ -23,7 +23,7 @@ const DATA_COLUMNS = [
 // Meta rows update the product, but only when something differs: a re-run leaves rows (and updated_at,
 // and the FTS index, whose trigger fires on UPDATE) untouched. RETURNING gives the ids of rows written.
 // Rows travel as one JSON parameter (see insertJsonRows for why); `WHERE true` disambiguates ON CONFLICT after SELECT.
-const ALL_COLUMNS = ["parent_asin", ...DATA_COLUMNS, "created_at", "updated_at"];
+export const ALL_COLUMNS = ["parent_asin", ...DATA_COLUMNS, "created_at", "updated_at"];
 const PRODUCTS_SQL =
   `INSERT INTO products (${ALL_COLUMNS.join(", ")}) SELECT ${ALL_COLUMNS.map((_, i) => `value->>${i}`).join(", ")} FROM json_each(?) WHERE true ` +
   `ON CONFLICT (parent_asin) DO UPDATE SET ${DATA_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}, updated_at = excluded.updated_at ` +
@@ -41,13 +41,22 @@ export interface ProductCounts {
  * inserted or changed, inside the caller's transaction. Duplicate parent_asins in one batch: the last wins.
  */
 export async function writeProducts(tx: Transaction, metas: readonly RawMeta[], now: number): Promise<ProductCounts> {
-  const byAsin = new Map<string, RawMeta>();
-  for (const m of metas) byAsin.set(m.parentAsin, m);
+  const byAsin = new Map<string, ProductRow>();
+  for (const m of metas) byAsin.set(m.parentAsin, productRow(m, now));
+  const c = await writeProductRows(tx, [...byAsin.values()]);
+  return { ...c, unchanged: c.unchanged + (metas.length - byAsin.size) };
+}
 
-  const rows: unknown[][] = [];
-  for (const m of byAsin.values()) {
-    const paths = categoryPaths(m.categories, m.mainCategory);
-    rows.push([
+/** A product's column values (in ALL_COLUMNS order) and its category rows as [path, depth] pairs. */
+export interface ProductRow {
+  values: unknown[];
+  paths: [string, number][];
+}
+
+export function productRow(m: RawMeta, now: number): ProductRow {
+  const paths = categoryPaths(m.categories, m.mainCategory);
+  return {
+    values: [
       m.parentAsin,
       m.title,
       m.store,
@@ -65,10 +74,17 @@ export async function writeProducts(tx: Transaction, metas: readonly RawMeta[], 
       m.boughtTogether === null ? null : JSON.stringify(m.boughtTogether),
       now,
       now,
-    ]);
-  }
+    ],
+    paths: paths.map((p) => [p.path, p.depth]),
+  };
+}
+
+/** Upserts rows with distinct parent_asins (see writeProducts). */
+export async function writeProductRows(tx: Transaction, rows: readonly ProductRow[]): Promise<ProductCounts> {
+  const byAsin = new Map<string, ProductRow>();
+  for (const r of rows) byAsin.set(String(r.values[0]), r);
   const maxBefore = Number((await tx.execute("SELECT coalesce(max(id), 0) AS m FROM products")).rows[0].m);
-  const returned = (await tx.execute({ sql: PRODUCTS_SQL, args: [JSON.stringify(rows)] })).rows;
+  const returned = (await tx.execute({ sql: PRODUCTS_SQL, args: [JSON.stringify([...byAsin.values()].map((r) => r.values))] })).rows;
 
   let inserted = 0;
   const updatedIds: number[] = [];
@@ -77,11 +93,9 @@ export async function writeProducts(tx: Transaction, metas: readonly RawMeta[], 
     const id = Number(row.id);
     if (id > maxBefore) inserted++;
     else updatedIds.push(id);
-    const m = byAsin.get(String(row.parent_asin));
-    if (!m) continue;
-    for (const p of categoryPaths(m.categories, m.mainCategory)) {
-      pcRows.push([p.path, id, p.depth]);
-    }
+    const r = byAsin.get(String(row.parent_asin));
+    if (!r) continue;
+    for (const [path, depth] of r.paths) pcRows.push([path, id, depth]);
   }
   let pcDeleted = 0;
   for (let i = 0; i < updatedIds.length; i += 500) {
@@ -93,7 +107,7 @@ export async function writeProducts(tx: Transaction, metas: readonly RawMeta[], 
   return {
     products: { inserted, updated: updatedIds.length },
     productCategories: { inserted: pcInserted, updated: pcDeleted },
-    unchanged: byAsin.size - returned.length + (metas.length - byAsin.size),
+    unchanged: rows.length - returned.length,
   };
 }
 
