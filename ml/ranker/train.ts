@@ -2,7 +2,7 @@
  * Trains the feed ranker on held-out data and compares it with every single recall source.
  *
  *   tsx ml/ranker/train.ts [--data ../shared/datasets/sasrec-games/Video.txt] [--cases 3000] [--seed 1]
- *                          [--write] [--registry data/registry]
+ *                          [--objective pointwise|pairwise] [--write] [--registry data/registry]
  *
  * Protocol: per user with >= 4 items, the last two are held out; the serving models (same code and
  * parameters as serving) train on the rest. Cases target the second-last item: half of the users train
@@ -91,8 +91,30 @@ async function main(): Promise<void> {
   const pointwiseRanker = new LinearRanker("pointwise", pointwise.weights, pointwise.bias);
   log(`pointwise logistic regression on ${n} rows (${usable.length} positives), loss ${pointwise.loss.toFixed(4)}`);
   const fit = trainPairwise(usable.map((c) => ({ x: c.x, positive: c.positive, count: c.cands.length })), NUM_FEATURES, { epochs, lr: Number(arg("lr", "1")), l2: Number(arg("l2", "1e-5")) });
-  const learned = new LinearRanker(`ranker-pairwise-${new Date().toISOString().slice(0, 10)}`, fit.weights, fit.bias);
   log(`pairwise logistic regression on ${n - usable.length} pairs, loss ${fit.loss.toFixed(4)}`);
+  const pairwiseRanker = new LinearRanker("pairwise", fit.weights, fit.bias);
+  // The objective is chosen up front (--objective), never by the evaluation figures.
+  const objective = arg("objective", "pointwise");
+  const chosen = objective === "pairwise" ? fit : pointwise;
+  // Features that never vary in the training data (no prices, ratings or categories in the Games set)
+  // carry no evidence: their learned weight is noise folded into the bias, so they keep the prior's weight.
+  const constant: string[] = [];
+  const weights = Float32Array.from(chosen.weights);
+  for (let f = 0; f < NUM_FEATURES; f++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = x[i * NUM_FEATURES + f];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (hi - lo < 1e-9) {
+      constant.push(FEATURES[f]);
+      weights[f] = prior.weights[f];
+    }
+  }
+  log(`constant in training data (prior weight kept): ${constant.join(", ")}`);
+  const learned = new LinearRanker(`ranker-${objective}-${new Date().toISOString().slice(0, 10)}`, weights, chosen.bias);
 
   const positives = evalCases.map((c) => c.positive);
   const table: Record<string, ListMetrics> = {};
@@ -102,6 +124,7 @@ async function main(): Promise<void> {
   });
   table["ranker:prior (hand weights)"] = metricsOf(evalCases.map((c) => rankerOrder(c, prior)), positives);
   table["ranker:pointwise logistic"] = metricsOf(evalCases.map((c) => rankerOrder(c, pointwiseRanker)), positives);
+  table["ranker:pairwise logistic"] = metricsOf(evalCases.map((c) => rankerOrder(c, pairwiseRanker)), positives);
   table["ranker:learned"] = metricsOf(evalCases.map((c) => rankerOrder(c, learned)), positives);
   const recall = positives.filter((p) => p >= 0).length / positives.length;
   const bestSource = Object.entries(table).filter(([k]) => k.startsWith("source:")).sort((a, b) => b[1].ndcg10 - a[1].ndcg10)[0];
@@ -119,9 +142,9 @@ async function main(): Promise<void> {
   };
   console.log(JSON.stringify(report, null, 2));
   if (flag("write")) {
-    const named = Object.fromEntries(FEATURES.map((f, i) => [f, Math.round(fit.weights[i] * 1e4) / 1e4]));
+    const named = Object.fromEntries(FEATURES.map((f, i) => [f, Math.round(learned.weights[i] * 1e4) / 1e4]));
     const file = join(here, "weights.json");
-    writeFileSync(file, `${JSON.stringify({ version: learned.version, trainedOn: { data: data.split("/").slice(-2).join("/"), trainCases: usable.length, metrics: table["ranker:learned"], bestSingleSource: { [bestSource[0]]: bestSource[1] } }, note: "written by `tsx ml/ranker/train.ts --write`", bias: Math.round(fit.bias * 1e4) / 1e4, weights: named }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ version: learned.version, trainedOn: { data: data.split("/").slice(-2).join("/"), trainCases: usable.length, metrics: table["ranker:learned"], bestSingleSource: { [bestSource[0]]: bestSource[1] } }, note: "written by `tsx ml/ranker/train.ts --write`", bias: Math.round(learned.bias * 1e4) / 1e4, weights: named }, null, 2)}\n`);
     log(`wrote ${file}`);
   }
   const registryDir = arg("registry", "");
