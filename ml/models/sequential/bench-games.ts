@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const wallSec = (): number => (performance.now() - t0) / 1000;
   const maxSeconds = model.options.maxSeconds;
   if (budget === "cpu") model.budgetClock = () => Math.max(cpuSec() / 2, (wallSec() / deadline) * maxSeconds);
-  await model.fit(trainData, { seed, validation, onProgress: (m) => console.log(`${m} | cpu ${cpuSec().toFixed(0)}s`) });
+  await model.fit(trainData, { seed, validation, onProgress: (m) => console.log(`${m} | wall ${wallSec().toFixed(0)}s cpu ${cpuSec().toFixed(0)}s`) });
   const trainSec = (performance.now() - t0) / 1000;
   const trainCpuSec = cpuSec();
   const rep = model.lastReport;
