@@ -1,8 +1,10 @@
 /**
  * Ingest benchmark: rating_only CSV (≥5M rows, generated once and cached under data/bench/) into a fresh libSQL
- * file, against a parse-only baseline over the same file in the same run. Each measurement runs in a child process
- * so peak RSS (process.resourceUsage().maxRSS) is that run's alone.
- *   npm run bench:ingest -- [--ratings 5000000] [--runs 3] [--dir data/bench]
+ * file, against a parse-only baseline over the same file in the same run, then the generated meta JSONL (ratings/25
+ * products) into a fresh file. Each measurement runs in a child process so peak RSS (process.resourceUsage().maxRSS)
+ * and CPU time (user + system, all threads) are that run's alone. --incremental also measures the upsert path
+ * (bulk paths off) for comparison. Wall time on a shared machine is noisy: compare rows per CPU-second.
+ *   npm run bench:ingest -- [--ratings 5000000] [--runs 3] [--dir data/bench] [--skip-ratings] [--incremental]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
@@ -20,6 +22,7 @@ interface Measurement {
 }
 
 async function childParse(file: string): Promise<Measurement> {
+  const cpu0 = process.cpuUsage();
   const { readLineBatches } = await import("../../src/data/amazon/read-lines.node.js");
   const { parseBenchmarkCsvHeader, parseBenchmarkCsvRow } = await import("../../src/data/amazon/index.js");
   const t0 = performance.now();
@@ -36,10 +39,10 @@ async function childParse(file: string): Promise<Measurement> {
       if (parseBenchmarkCsvRow(batch.lines[i], header).ok) rows++;
     }
   }
-  return finish(rows, t0);
+  return finish(rows, t0, cpu0);
 }
 
-async function childIngest(file: string, dbPath: string): Promise<Measurement> {
+async function childIngest(file: string, dbPath: string, bulkLoad: boolean): Promise<Measurement> {
   const { createNodeLibsqlClient } = await import("../../src/db/client.node.js");
   const { createDatabase } = await import("../../src/db/database.js");
   const { runMigrations } = await import("../../src/db/migrate.node.js");
@@ -47,16 +50,17 @@ async function childIngest(file: string, dbPath: string): Promise<Measurement> {
   const client = await createNodeLibsqlClient(`file:${dbPath}`);
   const db = createDatabase(client);
   await runMigrations(db);
+  const cpu0 = process.cpuUsage(); // migrations and module loading excluded
   const t0 = performance.now();
-  const report = await ingestFiles(db, [file], { log: (m) => process.stderr.write(`${m}\n`), progressIntervalMs: 10_000 });
+  const report = await ingestFiles(db, [file], { bulkLoad, log: (m) => process.stderr.write(`${m}\n`), progressIntervalMs: 10_000 });
   client.close();
   if (report.totals.inserted !== report.totals.read) throw new Error(`inserted ${report.totals.inserted} of ${report.totals.read}`);
-  return finish(report.totals.inserted, t0);
+  return finish(report.totals.inserted, t0, cpu0);
 }
 
-function finish(rows: number, t0: number): Measurement {
-  const ru = process.resourceUsage();
-  return { rows, seconds: (performance.now() - t0) / 1000, maxRssMiB: ru.maxRSS / 1024, cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6 };
+function finish(rows: number, t0: number, cpu0: NodeJS.CpuUsage): Measurement {
+  const cpu = process.cpuUsage(cpu0);
+  return { rows, seconds: (performance.now() - t0) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 function runChild(args: string[]): Measurement {
@@ -74,12 +78,19 @@ const median = (xs: number[]) => {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     allowPositionals: true,
-    options: { child: { type: "string" }, ratings: { type: "string" }, runs: { type: "string" }, dir: { type: "string" } },
+    options: {
+      child: { type: "string" },
+      ratings: { type: "string" },
+      runs: { type: "string" },
+      dir: { type: "string" },
+      "skip-ratings": { type: "boolean" },
+      incremental: { type: "boolean" },
+    },
   });
   const { positionals } = parseArgs({ allowPositionals: true, strict: false });
   if (values.child) {
     const files = positionals.filter((p) => p !== values.child);
-    const m = values.child === "parse" ? await childParse(files[0]) : await childIngest(files[0], files[1]);
+    const m = values.child === "parse" ? await childParse(files[0]) : await childIngest(files[0], files[1], values.child === "ingest");
     console.log(JSON.stringify(m));
     return;
   }
@@ -103,27 +114,34 @@ async function main(): Promise<void> {
     });
     if (g.ratings < target) throw new Error(`generated ${g.ratings} < ${target} ratings; raise users`);
   }
-  const sizeMiB = statSync(csv).size / 2 ** 20;
-  process.stderr.write(`[bench] ${csv} (${sizeMiB.toFixed(0)} MiB), ${runs} runs\n`);
-  const parse: Measurement[] = [];
-  const ingest: Measurement[] = [];
+  const meta = join(dataDir, "meta_Electronics.jsonl");
+  process.stderr.write(`[bench] ${csv} (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB), ${meta} (${(statSync(meta).size / 2 ** 20).toFixed(0)} MiB), ${runs} runs\n`);
+  const passes: { name: string; child: string; file: string }[] = [];
+  if (!values["skip-ratings"]) {
+    passes.push({ name: "ratings: parse only (read + parse)", child: "parse", file: csv });
+    passes.push({ name: "ratings: ingest (bulk path, empty DB)", child: "ingest", file: csv });
+    if (values.incremental) passes.push({ name: "ratings: ingest (incremental path)", child: "ingest-incremental", file: csv });
+  }
+  passes.push({ name: "meta: ingest (bulk path, empty DB)", child: "ingest", file: meta });
+  if (values.incremental) passes.push({ name: "meta: ingest (incremental path)", child: "ingest-incremental", file: meta });
+  const results = passes.map(() => [] as Measurement[]);
   for (let r = 0; r < runs; r++) {
-    parse.push(runChild(["parse", csv]));
-    process.stderr.write(`[bench] run ${r + 1} parse-only: ${JSON.stringify(parse[r])}\n`);
-    const db = join(dir, "bench.db");
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(db + suffix, { force: true });
-    ingest.push(runChild(["ingest", csv, db]));
-    process.stderr.write(`[bench] run ${r + 1} ingest: ${JSON.stringify(ingest[r])}\n`);
+    for (const [k, pass] of passes.entries()) {
+      const db = join(dir, "bench.db");
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(db + suffix, { force: true });
+      results[k].push(runChild(pass.child === "parse" ? ["parse", pass.file] : [pass.child, pass.file, db]));
+      process.stderr.write(`[bench] run ${r + 1} ${pass.name}: ${JSON.stringify(results[k][r])}\n`);
+    }
   }
   const row = (name: string, ms: Measurement[]) =>
     `| ${name} | ${ms[0].rows} | ${median(ms.map((m) => m.seconds)).toFixed(1)} | ${Math.round(median(ms.map((m) => m.rows / m.seconds)))} | ` +
-    `${median(ms.map((m) => m.cpuSeconds)).toFixed(1)} | ${Math.max(...ms.map((m) => m.maxRssMiB)).toFixed(0)} | ${ms.map((m) => Math.round(m.rows / m.seconds)).join(", ")} |`;
+    `${median(ms.map((m) => m.cpuSeconds)).toFixed(1)} | ${Math.round(median(ms.map((m) => m.rows / m.cpuSeconds)))} | ` +
+    `${Math.max(...ms.map((m) => m.maxRssMiB)).toFixed(0)} | ${ms.map((m) => `${Math.round(m.rows / m.seconds)} / ${Math.round(m.rows / m.cpuSeconds)}`).join(", ")} |`;
   console.log(
     [
-      `| pass | rows | median s | median rows/s | median CPU s | peak RSS MiB (max) | rows/s per run |`,
-      `|---|---|---|---|---|---|---|`,
-      row("parse only (read + parse)", parse),
-      row("ingest (parse + libSQL write)", ingest),
+      `| pass | rows | median wall s | median rows/s (wall) | median CPU s | median rows per CPU-s | peak RSS MiB (max) | per run: rows/s wall / per CPU-s |`,
+      `|---|---|---|---|---|---|---|---|`,
+      ...passes.map((p, k) => row(p.name, results[k])),
     ].join("\n"),
   );
 }

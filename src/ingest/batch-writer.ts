@@ -25,6 +25,13 @@ function emptyPending(): Pending {
 const MERGE_EVERY_ROWS = 20_000_000;
 
 /**
+ * Metadata records are ~50x a rating (a parsed product and its row values are several KB), so a 20k-record batch
+ * held ~200 MB of JS heap at once and peak RSS grew past 480 MiB at 100k products. Flushing metadata every 2,500
+ * records bounds the heap; per-transaction overhead is negligible at that size.
+ */
+const META_BATCH_ROWS = 2_500;
+
+/**
  * Buffers parsed records and writes each full batch in one write transaction (Web-standard: usable from any
  * line source). Metadata upserts products directly; ratings and reviews go through an InteractionStage that is
  * merged at `finish()` (and every few million rows). A batch the database rejects is rolled back and retried one
@@ -44,8 +51,10 @@ export class IngestBatchWriter {
     private readonly batchSize: number,
     private readonly now: number,
     private readonly log?: (message: string) => void,
-    /** Index/trigger definitions from the migrations; when given, loads into empty tables take the bulk paths. */
+    /** Index/trigger definitions from the migrations (re-created after bulk loads and index rebuilds). */
     private readonly schema?: SchemaObjects,
+    /** Load metadata into empty products through ProductBulkStage (needs `schema`). */
+    private readonly bulkLoad = true,
   ) {}
 
   /** Flushes the last batch, merges staged interactions and drops the stage. */
@@ -92,7 +101,7 @@ export class IngestBatchWriter {
     else if (record.kind === "review") this.pending.reviews.push(record.value);
     else this.pending.metas.push(record.value);
     this.pending.lineNumbers.push(lineNumber);
-    if (++this.size >= this.batchSize) await this.flush();
+    if (++this.size >= this.batchSize || this.pending.metas.length >= META_BATCH_ROWS) await this.flush();
   }
 
   /** Writes whatever is queued. */
@@ -104,7 +113,7 @@ export class IngestBatchWriter {
     if (batch.ratings.length > 0) await this.stageFor("rating");
     if (batch.reviews.length > 0) await this.stageFor("review");
     if (batch.metas.length > 0 && this.productStage === undefined) {
-      this.productStage = this.schema ? await ProductBulkStage.openIfEmpty(this.client) : null;
+      this.productStage = this.schema && this.bulkLoad ? await ProductBulkStage.openIfEmpty(this.client) : null;
     }
     try {
       await this.inTransaction((tx) => this.write(tx, batch));

@@ -21,7 +21,7 @@ export interface IngestFileOptions {
   progressIntervalMs?: number;
   /** Timestamp stored as created_at/updated_at (ms). */
   now: number;
-  /** Take the bulk paths when a target table is empty (default true); false forces the incremental upserts. */
+  /** Take the metadata bulk path when products is empty (default true); false forces the incremental upserts. */
   bulkLoad?: boolean;
 }
 
@@ -47,7 +47,7 @@ export async function ingestFile(client: Client, path: string, options: IngestFi
   const parse = parser.value;
   const skipHeader = formatHasHeader(format.value);
   const multiline = formatHasMultilineRecords(format.value);
-  const writer = new IngestBatchWriter(client, report, options.batchSize, options.now, options.log, (options.bulkLoad ?? true) ? loadSchemaObjects() : undefined);
+  const writer = new IngestBatchWriter(client, report, options.batchSize, options.now, options.log, loadSchemaObjects(), options.bulkLoad ?? true);
   const progress = createProgressReporter(path, options.log, {
     intervalMs: options.progressIntervalMs,
     totalBytes: statSync(path).size,

@@ -12,7 +12,7 @@ export interface IngestOptions {
   materialiseCategories?: boolean;
   /** SQLite page cache for the run, in MiB (default 64): enough for index inserts, small for RSS. */
   cacheSizeMiB?: number;
-  /** Load into empty tables by dropping and re-building their indexes / FTS triggers (default true). */
+  /** Load metadata into an empty products table by staging it and building indexes and FTS once (default true). */
   bulkLoad?: boolean;
 }
 

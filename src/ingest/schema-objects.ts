@@ -58,8 +58,7 @@ export async function createObjects(tx: Transaction, objs: readonly SchemaObject
   for (const o of objs) await tx.execute(o.sql);
 }
 
-/** Objects the ingest bulk paths drop; each is re-created in the transaction that dropped it. */
-export const REVIEW_INDEXES = ["reviews_user_item_time_uq", "reviews_item_time_idx"] as const;
+/** Objects the metadata bulk path drops; each is re-created in the transaction that dropped it. */
 export const PRODUCT_INDEXES = [
   "products_parent_asin_unique",
   "products_rating_number_idx",
