@@ -6,7 +6,7 @@ import { createNodeLibsqlClient } from "../db/client.node.js";
 import { createDatabase } from "../db/database";
 import { runMigrations } from "../db/migrate.node.js";
 import { createAuth } from "../auth/auth";
-import { createDbEventLog } from "../services/events/event-log";
+import { startNodeServing } from "../recsys/start.node.js";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -19,25 +19,31 @@ async function main() {
   await runMigrations(db);
 
   const auth = createAuth({ config, db });
-  const events = createDbEventLog(db, systemClock, randomId);
 
   if (config.DEMO_DATA) {
     const { ensureDemoData } = await import("../demo/ensure-demo.node.js");
     const demo = await ensureDemoData(db, { log: (line: string) => console.log(`[demo] ${line}`) });
     if (demo.status === "loaded") console.log(`[demo] catalog loaded: ${demo.items} products, ${demo.ratings} ratings in ${(demo.durationMs / 1000).toFixed(1)} s`);
+  }
+
+  // Session store + vector index from config, serving models from the ml/ registry (trained at first start).
+  const serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId });
+
+  if (config.DEMO_DATA) {
     const { ensureDemoAccounts, formatDemoCredentials } = await import("../demo/demo-accounts.node.js");
-    const accounts = await ensureDemoAccounts({ auth, db, clock: systemClock, newId: randomId, events });
+    const accounts = await ensureDemoAccounts({ auth, db, clock: systemClock, newId: randomId, events: serving.events });
     // Passwords are generated per install and shown this once; they are stored only as hashes.
     if (accounts.status === "created") console.log(formatDemoCredentials(accounts.accounts));
   }
 
-  const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, events });
+  const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, ...serving });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     console.log(`Recircuit API listening on http://${info.address}:${info.port} (database ${config.DATABASE_URL})`);
     console.log(`  API reference: http://${info.address}:${info.port}/docs`);
   });
 
   const shutdown = () => {
+    serving.stop();
     server.close(() => {
       client.close();
       process.exit(0);
