@@ -154,6 +154,104 @@ export class SessionKnnRecommender implements Recommender {
     return gather(this.scoreAll(query), candidates);
   }
 
+  // Serving scratch for recommendTopK: item scores and a touched flag, allocated once per model and reset
+  // only at the touched entries, so a query costs O(postings read + neighbour items), not O(numItems).
+  private itemAcc = new Float32Array(0);
+  private itemSeen = new Uint8Array(0);
+  private itemTouched = new Int32Array(0);
+
+  /**
+   * Sparse top-k for serving. Scores exactly what `scoreAll` gives (prior + neighbour votes, same float
+   * order) but only for items that occur in a neighbour session, so items only the popularity prior speaks
+   * for are never returned. Same order as `topK(scoreAll(q), k, exclude)` restricted to those items
+   * (ties: lower item index first). `exclude`d items are never returned.
+   */
+  recommendTopK(query: Query, k: number, exclude?: ReadonlySet<number>): { items: Int32Array; scores: Float32Array } {
+    assertFitted(this.fitted, this.name);
+    const p = this.params;
+    const numItems = this.postOff.length - 1;
+    if (this.itemAcc.length !== numItems) {
+      this.itemAcc = new Float32Array(numItems);
+      this.itemSeen = new Uint8Array(numItems);
+      this.itemTouched = new Int32Array(1024);
+    }
+    const h = recentHistory(query, p.maxHistory);
+    const touched: number[] = [];
+    for (let r = 0; r < h.length; r++) {
+      const a = h[h.length - 1 - r];
+      if (a < 0 || a >= numItems) continue;
+      const wq = Math.exp(-r / p.lambdaQuery) * (p.idfWeight > 0 ? Math.pow(this.idf[a] + 1, p.idfWeight) : 1);
+      const lim = Math.min(this.postOff[a + 1], this.postOff[a] + p.sampleSize);
+      for (let c = this.postOff[a]; c < lim; c++) {
+        const s = this.postSess[c];
+        if (this.sim[s] === 0) touched.push(s);
+        this.sim[s] += wq;
+        if (wq > this.matchW[s]) {
+          this.matchW[s] = wq;
+          this.matchPos[s] = this.postPos[c];
+        }
+      }
+    }
+    const halfLifeMs = p.halfLifeDays * DAY_MS;
+    const now = query.now ?? this.endTime;
+    const cand = new Float32Array(touched.length);
+    for (let j = 0; j < touched.length; j++) {
+      const s = touched[j];
+      let v = this.sim[s];
+      if (halfLifeMs > 0 && this.sessTime[s] > 0 && now > 0) v *= Math.pow(2, -Math.max(0, now - this.sessTime[s]) / halfLifeMs);
+      cand[j] = v;
+    }
+    const best = topK(cand, p.k);
+    const acc = this.itemAcc;
+    const seen = this.itemSeen;
+    let nt = 0;
+    for (const j of best) {
+      const s = touched[j];
+      const simS = cand[j];
+      const start = this.sessOff[s];
+      const len = this.sessOff[s + 1] - start;
+      const m = this.matchPos[s];
+      for (let q = 0; q < len; q++) {
+        if (q === m) continue;
+        const d = q - m;
+        const w = simS * (d > 0 ? p.after : p.before) * Math.exp(-(Math.abs(d) - 1) / p.lambdaNeighbour);
+        const item = this.sessItems[start + q];
+        if (seen[item] === 0) {
+          // Start from the prior so the float sum is the one scoreAll computes.
+          seen[item] = 1;
+          acc[item] = this.prior[item];
+          if (nt === this.itemTouched.length) {
+            const grown = new Int32Array(nt * 2);
+            grown.set(this.itemTouched);
+            this.itemTouched = grown;
+          }
+          this.itemTouched[nt++] = item;
+        }
+        acc[item] += w;
+      }
+    }
+    for (const s of touched) {
+      this.sim[s] = 0;
+      this.matchW[s] = 0;
+    }
+    // Ascending item order makes topK's index tie-break the item-index tie-break of the dense path.
+    const items = this.itemTouched.subarray(0, nt).sort();
+    let kept = 0;
+    const keptItems = new Int32Array(nt);
+    const keptScores = new Float32Array(nt);
+    for (let j = 0; j < nt; j++) {
+      const item = items[j];
+      if (exclude === undefined || !exclude.has(item)) {
+        keptItems[kept] = item;
+        keptScores[kept++] = acc[item];
+      }
+      seen[item] = 0;
+      acc[item] = 0;
+    }
+    const top = topK(keptScores.subarray(0, kept), k);
+    return { items: Int32Array.from(top, (j) => keptItems[j]), scores: Float32Array.from(top, (j) => keptScores[j]) };
+  }
+
   save(): ModelArtifact {
     return {
       model: this.name,

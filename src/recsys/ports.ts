@@ -76,6 +76,11 @@ export interface MarketplacePort {
    * reserved or withdrawn: not buyable now).
    */
   listingState(productIds: readonly string[], excludeSellerId: string | null): Promise<ListingState>;
+  /**
+   * Same answer from an in-process cache that may be slightly stale (no query per request): used to filter
+   * and rank candidates. What is shown is re-checked with `listingState`, so a sale is never served.
+   */
+  cachedListingState?(productIds: readonly string[], excludeSellerId: string | null): Promise<ListingState>;
   /** Products the user sells (any listing) and products the user bought (orders). */
   userExclusions(userId: string): Promise<{ own: Set<string>; bought: Set<string> }>;
   /** Newest active listings' products, newest first. */

@@ -1,9 +1,7 @@
 import type { Database } from "../db/database";
 import type { ItemCatalog } from "./catalog";
-import { CONDITION_SCORE } from "./feed/features";
-import type { ListingCondition, ListingState, ListingSummary, MarketplacePort } from "./ports";
-
-const CONDITIONS = new Set<string>(Object.keys(CONDITION_SCORE));
+import type { ListingState, MarketplacePort } from "./ports";
+import { ListingCache, summariseListings, toRow, type ListingRow } from "./listing-cache";
 
 /**
  * MarketplacePort over the accounts team's tables (listings, orders, order_items). One query per
@@ -13,50 +11,42 @@ const CONDITIONS = new Set<string>(Object.keys(CONDITION_SCORE));
  */
 export class SqlMarketplace implements MarketplacePort {
   private freshCache: { at: number; rows: { productId: string; listedAt: number }[] } | null = null;
+  private readonly cache: ListingCache;
 
   constructor(
     private readonly db: Database,
     private readonly catalog: () => ItemCatalog | null,
     private readonly now: () => number,
     private readonly freshTtlMs = 5_000,
-  ) {}
+    cacheRefreshMs = 1_000,
+  ) {
+    this.cache = new ListingCache(db, cacheRefreshMs);
+  }
 
   async listingState(productIds: readonly string[], excludeSellerId: string | null): Promise<ListingState> {
-    const best = new Map<string, ListingSummary>();
-    const unavailable = new Set<string>();
-    if (productIds.length === 0) return { best, unavailable };
+    if (productIds.length === 0) return { best: new Map(), unavailable: new Set() };
     const res = await this.db.$client.execute({
-      sql: `SELECT id, parent_asin, seller_id, condition, price_minor, currency, created_at, status FROM listings
+      sql: `SELECT id, parent_asin, seller_id, condition, price_minor, currency, created_at, updated_at, status FROM listings
             WHERE parent_asin IN (${productIds.map(() => "?").join(",")})`,
       args: [...productIds],
     });
-    const active = new Set<string>();
-    for (const r of res.rows) {
-      const productId = String(r.parent_asin);
-      if (r.status !== "active") {
-        unavailable.add(productId);
-        continue;
-      }
-      active.add(productId);
-      const condition = String(r.condition);
-      if (!CONDITIONS.has(condition) || (excludeSellerId !== null && r.seller_id === excludeSellerId)) continue;
-      const l: ListingSummary = {
-        id: String(r.id),
-        productId,
-        sellerId: String(r.seller_id),
-        condition: condition as ListingCondition,
-        price: Number(r.price_minor) / 100,
-        currency: String(r.currency),
-        listedAt: Number(r.created_at),
-      };
-      const cur = best.get(productId);
-      // Best = best condition, then cheapest, then newest: what a buyer would pick first.
-      if (!cur || CONDITION_SCORE[l.condition] > CONDITION_SCORE[cur.condition] || (CONDITION_SCORE[l.condition] === CONDITION_SCORE[cur.condition] && (l.price < cur.price || (l.price === cur.price && l.listedAt > cur.listedAt)))) {
-        best.set(productId, l);
-      }
+    const rows = res.rows.map(toRow);
+    this.cache.replaceProducts(productIds, rows);
+    return summariseListings(rows, excludeSellerId);
+  }
+
+  /**
+   * Listing state from the in-process cache: for filtering and ranking ~300 candidates without a query.
+   * May be up to `cacheRefreshMs` stale, so whatever is shown is re-checked with `listingState`.
+   */
+  async cachedListingState(productIds: readonly string[], excludeSellerId: string | null): Promise<ListingState> {
+    await this.cache.ensureLoaded();
+    const rows: ListingRow[] = [];
+    for (const p of productIds) {
+      const r = this.cache.byProduct.get(p);
+      if (r) for (const l of r.values()) rows.push(l);
     }
-    for (const p of active) unavailable.delete(p);
-    return { best, unavailable };
+    return summariseListings(rows, excludeSellerId);
   }
 
   async userExclusions(userId: string): Promise<{ own: Set<string>; bought: Set<string> }> {

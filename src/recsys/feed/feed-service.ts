@@ -16,7 +16,7 @@ import type { RecallContext, RecallSource } from "./recall/types";
 import { vectorSource } from "./recall/vector";
 import type { History } from "../history";
 import type { ServingModels } from "../models/serving-models";
-import type { EventLogPort, EventRecord, ListingSummary, MarketplacePort } from "../ports";
+import type { EventLogPort, EventRecord, ListingState, ListingSummary, MarketplacePort } from "../ports";
 
 export const FEED_SOURCES: readonly RecallSource[] = [vectorSource, covisitationSource, sessionKnnSource, trendingSource, boughtTogetherSource, freshSource];
 
@@ -94,6 +94,9 @@ export class SnapshotGoneError extends Error {
   override readonly name = "SnapshotGoneError";
 }
 
+/** Extra snapshot items verified with each page, to fill the places of items sold meanwhile. */
+const PAGE_SPARES = 5;
+
 const ownerOf = (c: Caller): string => (c.userId ? `u:${c.userId}` : `s:${c.sessionId ?? "-"}`);
 
 /**
@@ -141,7 +144,9 @@ export class FeedService {
     }
     const merged = mergeSources(results);
     const ids = merged.map((c) => catalog.ids[c.item]);
-    const { unavailable, best } = await this.d.marketplace.listingState(ids, caller.userId);
+    // Cached state for the ~300 candidates; the shown items are re-checked against the DB (verifyShown).
+    const mp = this.d.marketplace;
+    const { unavailable, best } = await (mp.cachedListingState ? mp.cachedListingState(ids, caller.userId) : mp.listingState(ids, caller.userId));
     exclusions.unavailable = toIdx(unavailable);
     const { kept, removed } = filterCandidates(merged, exclusions);
     const listings = new Map<number, ListingSummary>();
@@ -151,6 +156,11 @@ export class FeedService {
     }
     const ctx: FeatureContext = { catalog, popularity: models.popularity, listings, categoryAffinity: affinity, now };
     return { ranked: models.ranker.rank(kept, ctx), listings, report, filtered: removed };
+  }
+
+  /** Authoritative listing state (DB) of items about to be shown. */
+  listingStateOf(productIds: readonly string[], userId: string | null): Promise<ListingState> {
+    return this.d.marketplace.listingState(productIds, userId);
   }
 
   /** First page: computes and stores a snapshot. */
@@ -167,7 +177,7 @@ export class FeedService {
       items: reranked.slice(0, this.d.snapshotSize ?? 200).map((c) => ({ p: models.catalog.ids[c.item], s: Math.round(c.score * 1e4) / 1e4, src: sourcesOf(c), r: reasonFor(c, models.catalog) })),
     };
     await this.d.sessions.set(`feed:${snapshotId}`, JSON.stringify(snap), this.d.snapshotTtlSeconds ?? 900);
-    return this.render(models, caller, snapshotId, snap, 0, limit, listings);
+    return this.render(models, caller, snapshotId, snap, 0, limit);
   }
 
   /** A later page of an existing snapshot. Throws SnapshotGoneError for an expired or foreign one. */
@@ -176,25 +186,33 @@ export class FeedService {
     if (raw === null) throw new SnapshotGoneError("feed snapshot expired or unknown; request the feed again without a cursor");
     const parsed = SnapshotSchema.safeParse(JSON.parse(raw));
     if (!parsed.success || parsed.data.owner !== ownerOf(caller)) throw new SnapshotGoneError("cursor does not belong to this caller");
-    return this.render(models, caller, snapshotId, parsed.data, offset, limit, null);
+    return this.render(models, caller, snapshotId, parsed.data, offset, limit);
   }
 
-  private async render(models: ServingModels, caller: Caller, snapshotId: string, snap: Snapshot, offset: number, limit: number, known: Map<number, ListingSummary> | null): Promise<FeedPage> {
+  private async render(models: ServingModels, caller: Caller, snapshotId: string, snap: Snapshot, offset: number, limit: number): Promise<FeedPage> {
     const catalog = models.catalog;
-    const slice = snap.items.slice(offset, offset + limit);
+    // A few spares: an item sold since the snapshot (or since the cache refresh) is dropped and replaced.
+    const slice = snap.items.slice(offset, offset + limit + PAGE_SPARES);
     const ids = slice.map((x) => x.p);
-    // Listings change between pages: re-check availability and pick the current best listing per page.
-    const { unavailable, best } = known
-      ? { unavailable: new Set<string>(), best: new Map([...known].map(([i, l]) => [catalog.ids[i], l] as const)) }
-      : await this.d.marketplace.listingState(ids, caller.userId);
+    // Authoritative for what is shown: candidates were filtered on cached listing state, and listings change
+    // between pages, so every page re-checks availability and picks the current best listing in the DB.
+    const { unavailable, best } = await this.d.marketplace.listingState(ids, caller.userId);
     const items: RecItem[] = [];
-    slice.forEach((x, j) => {
+    let consumed = 0;
+    let dropped = 0;
+    for (const x of slice) {
+      if (items.length === limit) break;
+      consumed++;
       const i = catalog.indexOf.get(x.p);
-      if (i === undefined || unavailable.has(x.p)) return;
+      if (i === undefined) continue;
+      if (unavailable.has(x.p)) {
+        dropped++;
+        continue;
+      }
       const price = catalog.price[i];
       const rating = catalog.rating[i];
       items.push({
-        recommendationId: `${snapshotId}.${offset + j}`,
+        recommendationId: `${snapshotId}.${offset + consumed - 1}`,
         productId: x.p,
         title: catalog.titles[i],
         category: catalog.categoryName(i),
@@ -206,8 +224,10 @@ export class FeedService {
         sources: x.src as SourceName[],
         reason: x.r,
       });
-    });
-    const end = offset + slice.length;
+    }
+    const end = offset + consumed;
+    const filtered = { ...(snap.filtered as Record<FilterReason, number>) };
+    filtered.unavailable = (filtered.unavailable ?? 0) + dropped;
     const page: FeedPage = {
       snapshotId,
       modelVersion: snap.modelVersion,
@@ -215,7 +235,7 @@ export class FeedService {
       nextCursor: end < snap.items.length ? { snapshotId, offset: end } : null,
       sources: snap.sources as SourceReport,
       degraded: snap.degraded,
-      filtered: snap.filtered as Record<FilterReason, number>,
+      filtered,
     };
     await this.logImpressions(caller, page, offset);
     return page;

@@ -2,7 +2,6 @@ import type { ModelArtifact } from "../../../ml/core/recommender.js";
 import { CovisitationRecommender } from "../../../ml/models/covisitation.js";
 import type { NeighbourLists } from "../../../ml/models/neighbours.js";
 import { SessionKnnRecommender } from "../../../ml/models/session-knn.js";
-import { topK } from "../../../ml/core/topk.js";
 import type { ItemCatalog } from "../catalog";
 import type { LinearRanker } from "../feed/rank";
 import { CovisIndex } from "./covis-index";
@@ -110,23 +109,28 @@ export class SessionKnnSource {
   top(history: readonly number[], n: number, exclude: ReadonlySet<number>, now?: number): { items: Int32Array; scores: Float32Array } {
     const h = this.toArtifact === null ? history : history.map((i) => this.toArtifact?.get(i) ?? -1).filter((i) => i >= 0);
     if (h.length === 0) return { items: new Int32Array(0), scores: new Float32Array(0) };
-    const scores = this.model.scoreAll({ history: Int32Array.from(h), now });
-    const ex = new Set<number>();
-    for (const c of exclude) {
-      const a = this.toArtifact === null ? c : this.toArtifact.get(c);
-      if (a !== undefined) ex.add(a);
+    let ex: ReadonlySet<number> = exclude;
+    if (this.toArtifact !== null) {
+      const mapped = new Set<number>();
+      for (const c of exclude) {
+        const a = this.toArtifact.get(c);
+        if (a !== undefined) mapped.add(a);
+      }
+      ex = mapped;
     }
-    // Items only the popularity prior speaks for are not "session kNN" evidence: the trending source has them.
-    const best = topK(scores, n, ex);
+    // Sparse: only items of neighbour sessions are scored (a dense scoreAll copies and scans numItems floats
+    // per request: 1M items = the whole request budget). Prior-only items are not "session kNN" evidence
+    // anyway: the trending source has them.
+    const best = this.model.recommendTopK({ history: Int32Array.from(h), now }, n, ex);
     const items: number[] = [];
     const out: number[] = [];
-    for (const a of best) {
+    best.items.forEach((a, j) => {
       const c = this.toCatalog === null ? a : this.toCatalog[a];
-      if (c >= 0 && scores[a] > 0) {
+      if (c >= 0 && best.scores[j] > 0) {
         items.push(c);
-        out.push(scores[a]);
+        out.push(best.scores[j]);
       }
-    }
+    });
     return { items: Int32Array.from(items), scores: Float32Array.from(out) };
   }
 }

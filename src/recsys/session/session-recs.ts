@@ -15,9 +15,17 @@ export interface RecList {
   degraded: boolean;
 }
 
-function toItems(models: ServingModels, list: ReturnType<FeedService["candidates"]> extends Promise<infer R> ? R : never, limit: number, prefix: string): RecItem[] {
+type CandidateList = Awaited<ReturnType<FeedService["candidates"]>>;
+
+/**
+ * The top `limit` ranked items, re-checked against the DB: candidates were filtered on cached listing
+ * state, so a listing sold since the last cache refresh must be dropped here (a few spares fill its place).
+ */
+async function toItems(feed: FeedService, models: ServingModels, caller: Caller, list: CandidateList, limit: number, prefix: string): Promise<RecItem[]> {
   const cat = models.catalog;
-  return list.ranked.slice(0, limit).map((c, j) => {
+  const top = list.ranked.slice(0, limit + 5);
+  const { unavailable, best } = await feed.listingStateOf(top.map((c) => cat.ids[c.item]), caller.userId);
+  return top.filter((c) => !unavailable.has(cat.ids[c.item])).slice(0, limit).map((c, j) => {
     const price = cat.price[c.item];
     const rating = cat.rating[c.item];
     return {
@@ -28,7 +36,7 @@ function toItems(models: ServingModels, list: ReturnType<FeedService["candidates
       price: Number.isNaN(price) ? null : price,
       averageRating: Number.isNaN(rating) ? null : rating,
       ratingCount: cat.ratingCount[c.item],
-      listing: list.listings.get(c.item) ?? null,
+      listing: best.get(cat.ids[c.item]) ?? null,
       score: Math.round(c.score * 1e4) / 1e4,
       sources: sourcesOf(c),
       reason: reasonFor(c, cat),
@@ -40,7 +48,7 @@ function toItems(models: ServingModels, list: ReturnType<FeedService["candidates
 export async function sessionRecommendations(feed: FeedService, models: ServingModels, caller: Caller, history: History, limit: number, requestId: string): Promise<RecList> {
   if (history.items.length === 0) return { modelVersion: models.version, items: [], sources: { used: [], failed: [] }, degraded: false };
   const list = await feed.candidates(models, caller, history, [sessionKnnSource, covisitationSource]);
-  return { modelVersion: models.version, items: toItems(models, list, limit, requestId), sources: list.report, degraded: list.report.failed.length > 0 };
+  return { modelVersion: models.version, items: await toItems(feed, models, caller, list, limit, requestId), sources: list.report, degraded: list.report.failed.length > 0 };
 }
 
 /**
@@ -55,5 +63,5 @@ export async function productRecommendations(feed: FeedService, models: ServingM
     // The product leads; the session only tilts the answer (0.3, then 0.7x per step back).
     historyWeights: history.items.map((_, r) => (r === 0 ? 1 : 0.3 * Math.pow(0.7, r - 1))),
   });
-  return { modelVersion: models.version, items: toItems(models, list, limit, requestId), sources: list.report, degraded: list.report.failed.length > 0 };
+  return { modelVersion: models.version, items: await toItems(feed, models, caller, list, limit, requestId), sources: list.report, degraded: list.report.failed.length > 0 };
 }

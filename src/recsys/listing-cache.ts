@@ -1,0 +1,137 @@
+import type { Row } from "@libsql/client";
+import type { Database } from "../db/database";
+import { CONDITION_SCORE } from "./feed/features";
+import type { ListingCondition, ListingState, ListingSummary } from "./ports";
+
+const CONDITIONS = new Set<string>(Object.keys(CONDITION_SCORE));
+
+/** One listings row, as both the SQL path and the cache see it. */
+export interface ListingRow {
+  id: string;
+  productId: string;
+  sellerId: string;
+  condition: string;
+  priceMinor: number;
+  currency: string;
+  createdAt: number;
+  updatedAt: number;
+  status: string;
+}
+
+export function toRow(r: Row): ListingRow {
+  return {
+    id: String(r.id),
+    productId: String(r.parent_asin),
+    sellerId: String(r.seller_id),
+    condition: String(r.condition),
+    priceMinor: Number(r.price_minor),
+    currency: String(r.currency),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    status: String(r.status),
+  };
+}
+
+/**
+ * Best active listing per product (best condition, then cheapest, then newest; never `excludeSellerId`'s)
+ * and the products that have listings but none active. One function for the SQL and the cached path, so
+ * both answer the same question the same way.
+ */
+export function summariseListings(rows: readonly ListingRow[], excludeSellerId: string | null): ListingState {
+  const best = new Map<string, ListingSummary>();
+  const unavailable = new Set<string>();
+  const active = new Set<string>();
+  for (const r of rows) {
+    if (r.status !== "active") {
+      unavailable.add(r.productId);
+      continue;
+    }
+    active.add(r.productId);
+    if (!CONDITIONS.has(r.condition) || (excludeSellerId !== null && r.sellerId === excludeSellerId)) continue;
+    const l: ListingSummary = { id: r.id, productId: r.productId, sellerId: r.sellerId, condition: r.condition as ListingCondition, price: r.priceMinor / 100, currency: r.currency, listedAt: r.createdAt };
+    const cur = best.get(r.productId);
+    if (!cur || CONDITION_SCORE[l.condition] > CONDITION_SCORE[cur.condition] || (CONDITION_SCORE[l.condition] === CONDITION_SCORE[cur.condition] && (l.price < cur.price || (l.price === cur.price && l.listedAt > cur.listedAt)))) {
+      best.set(r.productId, l);
+    }
+  }
+  for (const p of active) unavailable.delete(p);
+  return { best, unavailable };
+}
+
+const COLUMNS = "id, parent_asin, seller_id, condition, price_minor, currency, created_at, updated_at, status";
+
+/**
+ * Every listing in memory, keyed by product, refreshed incrementally by `updated_at` (every writer of the
+ * listings table sets it: create, edit, checkout's sale). A refresh is started by a request once the last
+ * one is older than `refreshMs`; requests do not wait for it (only for the first full load), so the cache
+ * can be that stale: callers use it to filter and rank candidates, and re-check what they show.
+ */
+export class ListingCache {
+  readonly byProduct = new Map<string, Map<string, ListingRow>>();
+  private productOf = new Map<string, string>();
+  private watermark = -1;
+  private loadedAt = -Infinity;
+  private loading: Promise<void> | null = null;
+  private loaded = false;
+
+  /** `refreshMs` is wall time (performance.now), not the app clock: tests freeze that one. */
+  constructor(
+    private readonly db: Database,
+    private readonly refreshMs: number,
+  ) {}
+
+  async ensureLoaded(): Promise<void> {
+    if (performance.now() - this.loadedAt >= this.refreshMs) {
+      this.loading ??= this.refresh().finally(() => (this.loading = null));
+    }
+    if (!this.loaded && this.loading) await this.loading;
+  }
+
+  /** Applies rows changed since the watermark (`>=`: a write in the same ms as the last seen one is re-read). */
+  async refresh(): Promise<void> {
+    const started = performance.now();
+    const res = this.watermark < 0
+      ? await this.db.$client.execute({ sql: `SELECT ${COLUMNS} FROM listings`, args: [] })
+      : await this.db.$client.execute({ sql: `SELECT ${COLUMNS} FROM listings WHERE updated_at >= ?`, args: [this.watermark] });
+    for (const raw of res.rows) this.upsert(toRow(raw));
+    if (this.watermark < 0) this.watermark = 0;
+    this.loadedAt = started;
+    this.loaded = true;
+  }
+
+  /**
+   * Write-back of an authoritative read (every listing of `productIds`): a change the watermark cannot see
+   * (a write that did not set updated_at) is still learnt the first time such an item is about to be shown.
+   */
+  replaceProducts(productIds: readonly string[], rows: readonly ListingRow[]): void {
+    if (!this.loaded) return;
+    const present = new Set(rows.map((r) => r.id));
+    for (const p of productIds) {
+      // Listings gone from the table (deleted) go from the cache too.
+      const m = this.byProduct.get(p);
+      if (!m) continue;
+      for (const id of [...m.keys()]) {
+        if (present.has(id)) continue;
+        m.delete(id);
+        this.productOf.delete(id);
+      }
+    }
+    for (const r of rows) this.upsert(r, false);
+  }
+
+  private upsert(r: ListingRow, advance = true): void {
+    const prev = this.productOf.get(r.id);
+    if (prev !== undefined) {
+      const old = this.byProduct.get(prev)?.get(r.id);
+      // Reads can complete out of order: never replace a row with an older version of itself.
+      if (old && old.updatedAt > r.updatedAt) return;
+      if (prev !== r.productId) this.byProduct.get(prev)?.delete(r.id);
+    }
+    this.productOf.set(r.id, r.productId);
+    let m = this.byProduct.get(r.productId);
+    if (!m) this.byProduct.set(r.productId, (m = new Map()));
+    m.set(r.id, r);
+    // Only the incremental query advances the watermark: a write-back must not skip rows not yet polled.
+    if (advance && r.updatedAt > this.watermark) this.watermark = r.updatedAt;
+  }
+}
