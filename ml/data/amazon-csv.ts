@@ -1,35 +1,13 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { readCsvRows, type CsvRow } from "./csv.js";
+import { parseBenchmarkCsvHeader, parseBenchmarkCsvRow, type BenchmarkCsvHeader } from "../../src/data/amazon/benchmark-csv";
+import { readLines } from "../../src/data/amazon/read-lines.node.js";
+import type { ParseError } from "../../src/data/amazon/result";
 import { DatasetFormatError } from "./errors.js";
 import { IdMap, SequenceBuilder, type HeldOutCase, type InteractionLog } from "./interactions.js";
 
-/** Column positions of an Amazon Reviews 2023 benchmark CSV, read from its header. */
-interface BenchmarkColumns {
-  user: number;
-  item: number;
-  rating: number;
-  timestamp: number;
-  history: number; // -1 when absent (rating_only)
-}
-
-function readHeader(path: string, row: CsvRow): BenchmarkColumns {
-  const names = row.fields.map((f) => f.trim());
-  const col = (name: string, required: boolean): number => {
-    const i = names.indexOf(name);
-    if (i < 0 && required) {
-      throw new DatasetFormatError(path, row.line, `missing column "${name}" in header ${JSON.stringify(names.join(","))}`);
-    }
-    return i;
-  };
-  return {
-    user: col("user_id", true),
-    item: col("parent_asin", true),
-    rating: col("rating", true),
-    timestamp: col("timestamp", true),
-    history: col("history", false),
-  };
-}
+/** "bad timestamp: timestamp \"x\" is not …": the parser's machine reason in words, then its detail. */
+const describe = (e: ParseError) => `${e.reason.replace(/_/g, " ")}: ${e.detail}`;
 
 interface BenchmarkRow {
   user: string;
@@ -38,37 +16,27 @@ interface BenchmarkRow {
   history: string[] | undefined;
 }
 
+/**
+ * Benchmark CSV rows through the ingest's own header and row parsers (src/data/amazon/benchmark-csv.ts):
+ * one parser for the database and the models. A bad row stops the load with its file and line, since a
+ * silently shortened evaluation set would change every metric.
+ */
 async function* readBenchmarkRows(path: string): AsyncGenerator<BenchmarkRow> {
-  let columns: BenchmarkColumns | undefined;
-  for await (const row of readCsvRows(path)) {
-    if (columns === undefined) {
-      columns = readHeader(path, row);
+  let header: BenchmarkCsvHeader | undefined;
+  for await (const { line, lineNumber } of readLines(path)) {
+    if (header === undefined) {
+      const parsed = parseBenchmarkCsvHeader(line);
+      if (!parsed.ok) throw new DatasetFormatError(path, lineNumber, describe(parsed));
+      header = parsed.value;
       continue;
     }
-    const width = Math.max(columns.user, columns.item, columns.rating, columns.timestamp, columns.history) + 1;
-    if (row.fields.length < width) {
-      throw new DatasetFormatError(path, row.line, `expected at least ${width} fields, got ${row.fields.length}`);
-    }
-    const user = row.fields[columns.user];
-    const item = row.fields[columns.item];
-    if (user === "" || item === "") throw new DatasetFormatError(path, row.line, "empty user_id or parent_asin");
-    const timestamp = Number(row.fields[columns.timestamp]);
-    if (!Number.isFinite(timestamp) || row.fields[columns.timestamp].trim() === "") {
-      throw new DatasetFormatError(path, row.line, `bad timestamp ${JSON.stringify(row.fields[columns.timestamp])}`);
-    }
-    const rating = Number(row.fields[columns.rating]);
-    if (!Number.isFinite(rating)) {
-      throw new DatasetFormatError(path, row.line, `bad rating ${JSON.stringify(row.fields[columns.rating])}`);
-    }
-    const historyText = columns.history >= 0 ? row.fields[columns.history].trim() : undefined;
-    yield {
-      user,
-      item,
-      timestamp,
-      history: historyText === undefined ? undefined : historyText === "" ? [] : historyText.split(/\s+/),
-    };
+    if (line.trim() === "") continue;
+    const row = parseBenchmarkCsvRow(line, header);
+    if (!row.ok) throw new DatasetFormatError(path, lineNumber, describe(row));
+    const r = row.value;
+    yield { user: r.userId, item: r.parentAsin, timestamp: r.timestamp, history: r.history };
   }
-  if (columns === undefined) throw new DatasetFormatError(path, 1, "file is empty (no header)");
+  if (header === undefined) throw new DatasetFormatError(path, 1, "file is empty (no header)");
 }
 
 /** Reads a rating_only (or any benchmark) CSV as a log of every interaction, each user's sorted by time. */
