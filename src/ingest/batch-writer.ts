@@ -33,8 +33,9 @@ const META_BATCH_ROWS = 2_500;
 
 /**
  * Buffers parsed records and writes each full batch in one write transaction (Web-standard: usable from any
- * line source). Metadata upserts products directly; ratings and reviews go through an InteractionStage that is
- * merged at `finish()` (and every few million rows). A batch the database rejects is rolled back and retried one
+ * line source). Metadata upserts products directly, or, when products is empty, goes through a ProductBulkStage
+ * loaded at `finish()`; ratings and reviews go through an InteractionStage that is merged at `finish()` (and every
+ * few million rows). A batch the database rejects is rolled back and retried one
  * record per transaction, so a bad row is reported with its line number and never aborts the run or leaves a
  * partial write behind.
  */

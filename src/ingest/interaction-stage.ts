@@ -1,7 +1,7 @@
 import type { Client, Transaction } from "@libsql/client";
 import type { BenchmarkRating, RawReview } from "../data/amazon";
 import { insertJsonRows } from "./multi-row-insert";
-import type { TableCounts } from "./report";
+import { cpuSeconds, type TableCounts } from "./report";
 import { pick, type SchemaObjects } from "./schema-objects";
 
 /**
@@ -147,11 +147,4 @@ export class InteractionStage {
     await this.client.execute(`DROP TABLE IF EXISTS ${STAGE}`);
     await this.client.execute(`DROP TABLE IF EXISTS ${STAGE_USERS}`);
   }
-}
-
-/** Process CPU seconds where the runtime exposes them (Node), else 0: for the merge log line only. */
-function cpuSeconds(): number {
-  const p = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process;
-  const u = p?.cpuUsage?.();
-  return u ? (u.user + u.system) / 1e6 : 0;
 }

@@ -91,3 +91,10 @@ export function formatRunReport(r: IngestRunReport): string {
   );
   return lines.join("\n");
 }
+
+/** Process CPU seconds where the runtime exposes them (Node), else 0: for log lines. */
+export function cpuSeconds(): number {
+  const p = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process;
+  const u = p?.cpuUsage?.();
+  return u ? (u.user + u.system) / 1e6 : 0;
+}

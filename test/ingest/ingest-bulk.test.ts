@@ -120,6 +120,9 @@ describe("bulk load of metadata into empty products", () => {
     for (const q of ["camera", "headphone", "aluminium", "mystery"]) expect(await search(bulk.t, q)).toEqual(await search(incremental.t, q));
     expect(await search(bulk.t, "camera")).toEqual([["B0C1"]]);
     await bulk.t.db.$client.execute("INSERT INTO products_fts(products_fts) VALUES('integrity-check')");
+    // the load ran with FK checks off: every category row still has its product, and checks are back on
+    expect(await rows(bulk.t, "PRAGMA foreign_key_check(product_categories)")).toEqual([]);
+    expect(await rows(bulk.t, "PRAGMA foreign_keys")).toEqual([[1]]);
 
     // triggers are back: a later update and delete are reflected in the index
     await bulk.t.db.$client.execute("UPDATE products SET title = 'Carbon fibre tripod' WHERE parent_asin = 'B0T1'");
