@@ -1,6 +1,6 @@
 /**
  * Training: npm run train -- --dataset <path> [--protocol loo-full|sasrec|official|session] [--models a,b]
- *   [--out-dir .artifacts/models] [--registry .artifacts/registry.json] [--seed N] [--users N]
+ *   [--out-dir .artifacts/models] [--registry file.json (default: the model_registry table at DATABASE_URL)] [--seed N] [--users N]
  *   [--param model.key=value ...] [--item-text meta.csv] [--embedder use|hashing|huggingface]
  * Fits each model on the protocol's training split (validation held out for weight learning and for the
  * recorded metrics), writes a versioned artifact directory per model and registers it.
@@ -10,7 +10,12 @@ import { saveArtifact } from "../artifacts/artifact-store.js";
 import { evaluateModel, fitOnTask } from "../eval/evaluate.js";
 import { createModel, getModelEntry } from "../models/index.js";
 import { JsonFileRegistry } from "../registry/json-file-registry.js";
-import { makeVersion, type DataWindow, type ModelRecord } from "../registry/registry.js";
+import { makeVersion, type DataWindow, type ModelRecord, type ModelRegistry } from "../registry/registry.js";
+import { LibsqlModelRegistry } from "../registry/libsql-registry.js";
+import { loadConfig } from "../../src/config";
+import { createNodeLibsqlClient } from "../../src/db/client.node.js";
+import { createDatabase } from "../../src/db/database";
+import { runMigrations } from "../../src/db/migrate.node.js";
 import { intArg, modelParams, parseArgs } from "./args.js";
 import { buildTask, embedderFactory, TASK_OPTIONS } from "./task.js";
 
@@ -19,7 +24,10 @@ async function main(): Promise<void> {
   const log = (m: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${m}`);
   const seed = intArg(args, "seed", 42);
   const outDir = resolve(args.get("out-dir") ?? ".artifacts/models");
-  const registry = new JsonFileRegistry(resolve(args.get("registry") ?? join(outDir, "..", "registry.json")));
+  // The model_registry table of the app's database by default (DATABASE_URL, the embedded file when unset);
+  // `--registry path.json` keeps a JSON-file registry instead (e.g. for experiments outside the app).
+  const registryPath = args.get("registry");
+  const registry: ModelRegistry = registryPath ? new JsonFileRegistry(resolve(registryPath)) : await openDatabaseRegistry(log);
   const modelNames = (args.get("models") ?? "popularity,covisitation,session-knn,pure-svd").split(",");
   const ks = (args.get("k") ?? "10,20").split(",").map(Number);
   const { task } = await buildTask(args, log, "loo-full");
@@ -52,6 +60,14 @@ async function main(): Promise<void> {
     await registry.register(record);
     log(`registered ${name}@${version} -> ${dir} (valid NDCG@10 ${metrics["valid_NDCG@10"]?.toFixed(4)})`);
   }
+}
+
+async function openDatabaseRegistry(log: (m: string) => void): Promise<ModelRegistry> {
+  const config = loadConfig(process.env);
+  const client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  await runMigrations(createDatabase(client));
+  log(`registry: model_registry table in ${config.DATABASE_URL}`);
+  return new LibsqlModelRegistry(client);
 }
 
 function dataWindow(source: string, sequences: { items: Int32Array; timestamps: Float64Array }[]): DataWindow {

@@ -2,3 +2,4 @@ export * from "./catalog";
 export * from "./ops";
 export * from "./auth";
 export * from "./marketplace";
+export * from "./ml";

@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadArtifact } from "../../../ml/artifacts/artifact-store.js";
 import { loadModel } from "../../../ml/models/index.js";
+import { createClient } from "@libsql/client";
 import { JsonFileRegistry } from "../../../ml/registry/json-file-registry.js";
+import { LibsqlModelRegistry } from "../../../ml/registry/libsql-registry.js";
 import { plantedChains } from "../fixtures/synthetic.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ml-cli-"));
@@ -13,8 +15,12 @@ const dataset = join(dir, "Tiny.txt");
 const d = plantedChains({ users: 150, chains: 5, chainLength: 6, seed: 2 });
 writeFileSync(dataset, d.sequences.flatMap((s) => Array.from(s.items, (i) => `${s.user + 1} ${i + 1}`)).join("\n"));
 
-function run(script: string, args: string[]): string {
-  return execFileSync(process.execPath, ["--import", "tsx", join("ml/cli", script), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+function run(script: string, args: string[], env: Record<string, string> = {}): string {
+  return execFileSync(process.execPath, ["--import", "tsx", join("ml/cli", script), ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
 }
 
 /** The report without wall-clock fields (fit time, memory, latency legitimately vary run to run). */
@@ -57,5 +63,16 @@ describe("train CLI", () => {
       const model = loadModel(loadArtifact(r.artifact_location));
       expect(model.scoreAll({ history: Int32Array.from([0]) }).length).toBe(30);
     }
+  }, 60_000);
+
+  it("registers into the database's model_registry table by default", async () => {
+    const dbUrl = `file:${join(dir, "app.db")}`;
+    run("train.ts", ["--dataset", dataset, "--models", "popularity", "--out-dir", join(dir, "models-db")], { DATABASE_URL: dbUrl });
+    const client = createClient({ url: dbUrl });
+    const records = await new LibsqlModelRegistry(client).list();
+    client.close();
+    expect(records.map((r) => r.model)).toEqual(["popularity"]);
+    expect(records[0].metrics["valid_NDCG@10"]).toBeGreaterThan(0);
+    expect(loadModel(loadArtifact(records[0].artifact_location)).scoreAll({ history: Int32Array.from([0]) }).length).toBe(30);
   }, 60_000);
 });
