@@ -17,6 +17,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { median, runLoad, type LoadResult } from "../lib/autocannon-run";
@@ -49,6 +50,10 @@ const { values } = parseArgs({
     child: { type: "boolean", default: false },
     port: { type: "string", default: "0" },
     out: { type: "string", default: "" },
+    // CPU profile of the server child (node --cpu-prof), written to bench-out/prof/ when it is stopped.
+    profile: { type: "boolean", default: false },
+    // Comma-separated scenario prefixes to run (e.g. "feed,session"); the /healthz baseline always runs.
+    only: { type: "string", default: "" },
   },
 });
 const items = Number(values.items);
@@ -191,14 +196,18 @@ async function child(): Promise<void> {
   await serving.sessions.appendMany(Array.from({ length: SESSIONS }, (_, s) => ({ sessionId: sessionOf(s), events: walk(rng, 5).map((i, j) => ({ itemId: pidOf(i), type: "view" as const, ts: now - 60_000 + j * 1000 })) })));
   const app = createApp({ config, db, clock: systemClock, newId: randomId, ...serving });
   const port = Number(values.port);
-  serve({ fetch: app.fetch, hostname: "127.0.0.1", port }, () => {
+  // Server CPU time (user + system) for the parent to divide by requests served: on a shared, loaded
+  // machine, CPU ms per request is a steadier figure than latency.
+  const fetchWithCpu = (req: Request): Response | Promise<Response> => (new URL(req.url).pathname === "/__bench/cpu" ? Response.json(process.cpuUsage()) : app.fetch(req));
+  process.once("SIGTERM", () => process.exit(0)); // a normal exit writes the --cpu-prof profile
+  serve({ fetch: fetchWithCpu, hostname: "127.0.0.1", port }, () => {
     console.log(`READY ${JSON.stringify({ startupMs, rssMb: Math.round(process.memoryUsage().rss / 1e6) })}`);
   });
 }
 
 async function parent(): Promise<void> {
   const port = await freePort();
-  const args = ["--import", "tsx", "scripts/bench/serve.ts", "--child", "--items", String(items), "--port", String(port), ...(values.synthetic ? ["--synthetic"] : [])];
+  const args = [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", "bench-out/prof"] : []), "--import", "tsx", "scripts/bench/serve.ts", "--child", "--items", String(items), "--port", String(port), ...(values.synthetic ? ["--synthetic"] : [])];
   log(`starting server: node ${args.join(" ")}`);
   const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const ready = await new Promise<{ startupMs: number; rssMb: number }>((resolve, reject) => {
@@ -211,6 +220,7 @@ async function parent(): Promise<void> {
     proc.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
   log(`server ready: ${JSON.stringify(ready)}`);
+  const loadStart = loadavg().map((x) => Math.round(x * 100) / 100);
   const url = `http://127.0.0.1:${port}`;
   const sess = Array.from({ length: SESSIONS }, (_, s) => sessionOf(s));
   const products = Array.from({ length: 500 }, (_, j) => pidOf(Math.floor((j * items) / 500) + 1));
@@ -220,22 +230,35 @@ async function parent(): Promise<void> {
     { name: "product recommendations", paths: sess.map((s, j) => `/v1/products/${products[j % products.length]}/recommendations?session_id=${s}`) },
     { name: "home feed (first page)", paths: sess.map((s) => `/v1/feed?session_id=${s}`) },
   ];
+  const only = values.only ? values.only.split(",") : null;
+  if (only) scenarios.splice(0, scenarios.length, ...scenarios.filter((s, j) => j === 0 || only.some((o) => s.name.startsWith(o) || s.name.includes(o))));
+  const cpuMs = async (): Promise<number> => {
+    const u = (await (await fetch(`${url}/__bench/cpu`)).json()) as { user: number; system: number };
+    return (u.user + u.system) / 1000;
+  };
+  const cpuPerReq: Record<string, number[]> = {};
   // Warm-up (JIT, caches), not recorded.
   for (const s of scenarios) await runLoad({ name: s.name, url, paths: s.paths, connections: 4, durationSec: 2 });
   const results: Record<string, LoadResult[]> = {};
   for (let r = 0; r < Number(values.runs); r++) {
     for (const s of scenarios) {
+      const cpu0 = await cpuMs();
       const res = await runLoad({ name: s.name, url, paths: s.paths, connections: Number(values.connections), durationSec: Number(values.duration) });
+      // Requests served ~ average req/s x duration (autocannon's own count is not exposed by runLoad).
+      const perReq = ((await cpuMs()) - cpu0) / Math.max(1, res.rps * Number(values.duration));
+      (cpuPerReq[s.name] ??= []).push(perReq);
       (results[s.name] ??= []).push(res);
-      log(`run ${r + 1}: ${s.name}: p50 ${res.p50} ms, p99 ${res.p99} ms, ${Math.round(res.rps)} req/s, errors ${res.errors}, non2xx ${res.non2xx}`);
+      log(`run ${r + 1}: ${s.name}: p50 ${res.p50} ms, p99 ${res.p99} ms, ${Math.round(res.rps)} req/s, server CPU ${perReq.toFixed(2)} ms/req, errors ${res.errors}, non2xx ${res.non2xx}`);
     }
   }
   const sample = await (await fetch(`${url}/v1/feed?session_id=${sess[1]}`)).json();
   proc.kill("SIGTERM");
   const summary = Object.fromEntries(
-    Object.entries(results).map(([name, rs]) => [name, { p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), rps: Math.round(median(rs.map((r) => r.rps))), errors: rs.reduce((a, r) => a + r.errors + r.non2xx, 0) }]),
+    Object.entries(results).map(([name, rs]) => [name, { p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), rps: Math.round(median(rs.map((r) => r.rps))), cpuMsPerReq: Math.round(median(cpuPerReq[name] ?? [0]) * 100) / 100, errors: rs.reduce((a, r) => a + r.errors + r.non2xx, 0) }]),
   );
-  const report = { items, synthetic: values.synthetic, runs: Number(values.runs), durationSec: Number(values.duration), connections: Number(values.connections), server: ready, summary, sampleFeed: { degraded: (sample as { degraded: boolean }).degraded, sources: (sample as { sources: unknown }).sources } };
+  const base = summary["healthz (baseline)"];
+  for (const v of Object.values(summary)) Object.assign(v, { rpsVsHealthz: base ? Math.round((v.rps / base.rps) * 1000) / 1000 : null });
+  const report = { items, synthetic: values.synthetic, loadavg: { start: loadStart, end: loadavg().map((x) => Math.round(x * 100) / 100) }, runs: Number(values.runs), durationSec: Number(values.duration), connections: Number(values.connections), server: ready, summary, sampleFeed: { degraded: (sample as { degraded: boolean }).degraded, sources: (sample as { sources: unknown }).sources } };
   console.log(JSON.stringify(report, null, 2));
   const out = values.out || `bench-out/serve-${items}${values.synthetic ? "-synthetic" : ""}.json`;
   mkdirSync("bench-out", { recursive: true });

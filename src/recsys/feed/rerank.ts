@@ -40,16 +40,32 @@ export function rerank(ranked: readonly Candidate[], catalog: ItemCatalog, vecto
     const fresh = l ? o.freshBoost * Math.exp(-Math.max(0, o.now - l.listedAt) / (3 * DAY_MS)) : 0;
     return (c.score - min) / span + fresh;
   });
-  const norms = pool.map((c) => (vectors && vectors.known[c.item] ? norm(vectors, c.item) : 0));
+  // Unit vectors of the pool, contiguous: each pick then costs pool x dim multiply-adds and no norm work.
+  const dim = vectors?.dim ?? 0;
+  const unit = new Float64Array(pool.length * dim);
+  const hasVec = new Uint8Array(pool.length);
+  if (vectors) {
+    for (let j = 0; j < pool.length; j++) {
+      const item = pool[j].item;
+      if (!vectors.known[item]) continue;
+      const n = norm(vectors, item);
+      if (n === 0) continue;
+      hasVec[j] = 1;
+      const src = item * dim;
+      for (let f = 0; f < dim; f++) unit[j * dim + f] = vectors.items[src + f] / n;
+    }
+  }
   const maxSim = new Float32Array(pool.length);
   const taken = new Uint8Array(pool.length);
   const out: Candidate[] = [];
   const depth = Math.min(o.depth, pool.length);
+  // Category counts over the last window-1 picks, slid once per pick (was re-counted per candidate).
+  const inWindow = new Map<number, number>();
   while (out.length < depth) {
     let best = -1;
     let bestValue = -Infinity;
     for (let j = 0; j < pool.length; j++) {
-      if (taken[j] || overCap(out, pool[j], catalog, o)) continue;
+      if (taken[j] || (inWindow.get(catalog.category[pool[j].item]) ?? 0) >= o.categoryCap) continue;
       const v = o.lambda * rel[j] - (1 - o.lambda) * maxSim[j];
       if (v > bestValue) {
         bestValue = v;
@@ -59,10 +75,19 @@ export function rerank(ranked: readonly Candidate[], catalog: ItemCatalog, vecto
     if (best < 0) break; // only capped items left: they follow below in rank order
     taken[best] = 1;
     out.push(pool[best]);
-    if (vectors && norms[best] > 0) {
+    const cat = catalog.category[pool[best].item];
+    inWindow.set(cat, (inWindow.get(cat) ?? 0) + 1);
+    if (out.length >= o.window) {
+      const old = catalog.category[out[out.length - o.window].item];
+      inWindow.set(old, (inWindow.get(old) ?? 0) - 1);
+    }
+    if (hasVec[best]) {
+      const bb = best * dim;
       for (let j = 0; j < pool.length; j++) {
-        if (taken[j] || norms[j] === 0) continue;
-        const s = dot(vectors, pool[best].item, pool[j].item) / (norms[best] * norms[j]);
+        if (taken[j] || !hasVec[j]) continue;
+        let s = 0;
+        const bj = j * dim;
+        for (let f = 0; f < dim; f++) s += unit[bb + f] * unit[bj + f];
         if (s > maxSim[j]) maxSim[j] = s;
       }
     }
@@ -70,13 +95,6 @@ export function rerank(ranked: readonly Candidate[], catalog: ItemCatalog, vecto
   for (let j = 0; j < pool.length; j++) if (!taken[j]) out.push(pool[j]);
   for (let j = pool.length; j < ranked.length; j++) out.push(ranked[j]);
   return out;
-}
-
-function overCap(out: readonly Candidate[], c: Candidate, catalog: ItemCatalog, o: RerankOptions): boolean {
-  const cat = catalog.category[c.item];
-  let n = 0;
-  for (let j = Math.max(0, out.length - o.window + 1); j < out.length; j++) if (catalog.category[out[j].item] === cat) n++;
-  return n >= o.categoryCap;
 }
 
 function dot(v: ItemVectors, a: number, b: number): number {
