@@ -49,6 +49,12 @@ export class SqlMarketplace implements MarketplacePort {
     return summariseListings(rows, excludeSellerId);
   }
 
+  /** Applies listing changes now instead of at the next periodic refresh (tests; callers after a write). */
+  async refreshListingCache(): Promise<void> {
+    await this.cache.ensureLoaded();
+    await this.cache.refresh();
+  }
+
   async userExclusions(userId: string): Promise<{ own: Set<string>; bought: Set<string> }> {
     const [own, bought] = await Promise.all([
       this.db.$client.execute({ sql: "SELECT DISTINCT parent_asin FROM listings WHERE seller_id = ?", args: [userId] }),
