@@ -2,9 +2,9 @@ import { z } from "zod";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
 import { categoryAffinity, type FeatureContext } from "./features";
-import { mergeSources, sourcesOf, type Candidate, type SourceName } from "./candidates";
+import { mergeSources, SOURCE_INDEX, SOURCES, type Candidate, type SourceName } from "./candidates";
 import { allExcluded, filterCandidates, type Exclusions, type FilterReason } from "./filter";
-import { reasonFor } from "./reasons";
+import { leadSource, reasonText } from "./reasons";
 import { DEFAULT_RERANK, rerank } from "./rerank";
 import { runWithBudget, type SourceBudget, type SourceOutcome } from "./recall/budget";
 import { boughtTogetherSource } from "./recall/bought-together";
@@ -80,14 +80,24 @@ export interface FeedPage {
   filtered: Record<FilterReason, number>;
 }
 
+/**
+ * A feed snapshot, column-wise and without text: product ids, scores, source bitmasks (SOURCES order), lead
+ * source index and anchor product id (-1 / "" when none). Reasons are rendered per page from these, so the
+ * stored value is about a third of a row-per-item JSON with reason strings (it is written on every first
+ * page, and held in memory or Redis for the TTL).
+ */
 const SnapshotSchema = z.object({
   owner: z.string(),
   modelVersion: z.string(),
   sources: z.object({ used: z.array(z.string()), failed: z.array(z.object({ source: z.string(), reason: z.enum(["timeout", "error"]) })) }),
   degraded: z.boolean(),
   filtered: z.record(z.string(), z.number()),
-  items: z.array(z.object({ p: z.string(), s: z.number(), src: z.array(z.string()), r: z.string() })),
-});
+  p: z.array(z.string()),
+  s: z.array(z.number()),
+  m: z.array(z.number().int()),
+  l: z.array(z.number().int()),
+  a: z.array(z.string()),
+}).refine((x) => [x.s, x.m, x.l, x.a].every((col) => col.length === x.p.length), "snapshot columns differ in length");
 type Snapshot = z.infer<typeof SnapshotSchema>;
 
 export class SnapshotGoneError extends Error {
@@ -174,8 +184,22 @@ export class FeedService {
       sources: report,
       degraded: report.failed.length > 0,
       filtered,
-      items: reranked.slice(0, this.d.snapshotSize ?? 200).map((c) => ({ p: models.catalog.ids[c.item], s: Math.round(c.score * 1e4) / 1e4, src: sourcesOf(c), r: reasonFor(c, models.catalog) })),
+      p: [],
+      s: [],
+      m: [],
+      l: [],
+      a: [],
     };
+    for (const c of reranked.slice(0, this.d.snapshotSize ?? 200)) {
+      let mask = 0;
+      for (let k = 0; k < SOURCES.length; k++) if (c.ranks[k] >= 0) mask |= 1 << k;
+      const lead = leadSource(c);
+      snap.p.push(models.catalog.ids[c.item]);
+      snap.s.push(Math.round(c.score * 1e4) / 1e4);
+      snap.m.push(mask);
+      snap.l.push(lead === null ? -1 : SOURCE_INDEX[lead]);
+      snap.a.push(c.anchor >= 0 ? models.catalog.ids[c.anchor] : "");
+    }
     await this.d.sessions.set(`feed:${snapshotId}`, JSON.stringify(snap), this.d.snapshotTtlSeconds ?? 900);
     return this.render(models, caller, snapshotId, snap, 0, limit);
   }
@@ -192,37 +216,38 @@ export class FeedService {
   private async render(models: ServingModels, caller: Caller, snapshotId: string, snap: Snapshot, offset: number, limit: number): Promise<FeedPage> {
     const catalog = models.catalog;
     // A few spares: an item sold since the snapshot (or since the cache refresh) is dropped and replaced.
-    const slice = snap.items.slice(offset, offset + limit + PAGE_SPARES);
-    const ids = slice.map((x) => x.p);
+    const slice = snap.p.slice(offset, offset + limit + PAGE_SPARES);
     // Authoritative for what is shown: candidates were filtered on cached listing state, and listings change
     // between pages, so every page re-checks availability and picks the current best listing in the DB.
-    const { unavailable, best } = await this.d.marketplace.listingState(ids, caller.userId);
+    const { unavailable, best } = await this.d.marketplace.listingState(slice, caller.userId);
     const items: RecItem[] = [];
     let consumed = 0;
     let dropped = 0;
-    for (const x of slice) {
+    for (const pid of slice) {
       if (items.length === limit) break;
-      consumed++;
-      const i = catalog.indexOf.get(x.p);
+      const at = offset + consumed++;
+      const i = catalog.indexOf.get(pid);
       if (i === undefined) continue;
-      if (unavailable.has(x.p)) {
+      if (unavailable.has(pid)) {
         dropped++;
         continue;
       }
       const price = catalog.price[i];
       const rating = catalog.rating[i];
+      const lead = snap.l[at];
+      const anchor = snap.a[at] ? (catalog.indexOf.get(snap.a[at]) ?? -1) : -1;
       items.push({
-        recommendationId: `${snapshotId}.${offset + consumed - 1}`,
-        productId: x.p,
+        recommendationId: `${snapshotId}.${at}`,
+        productId: pid,
         title: catalog.titles[i],
         category: catalog.categoryName(i),
         price: Number.isNaN(price) ? null : price,
         averageRating: Number.isNaN(rating) ? null : rating,
         ratingCount: catalog.ratingCount[i],
-        listing: best.get(x.p) ?? null,
-        score: x.s,
-        sources: x.src as SourceName[],
-        reason: x.r,
+        listing: best.get(pid) ?? null,
+        score: snap.s[at],
+        sources: SOURCES.filter((_, k) => (snap.m[at] & (1 << k)) !== 0),
+        reason: reasonText(lead >= 0 ? SOURCES[lead] : null, anchor, i, catalog),
       });
     }
     const end = offset + consumed;
@@ -232,7 +257,7 @@ export class FeedService {
       snapshotId,
       modelVersion: snap.modelVersion,
       items,
-      nextCursor: end < snap.items.length ? { snapshotId, offset: end } : null,
+      nextCursor: end < snap.p.length ? { snapshotId, offset: end } : null,
       sources: snap.sources as SourceReport,
       degraded: snap.degraded,
       filtered,

@@ -18,9 +18,13 @@ export function leadSource(c: Candidate): SourceName | null {
 
 /** A short human reason, from the lead source and the history item that led to the candidate. */
 export function reasonFor(c: Candidate, catalog: ItemCatalog): string {
-  const lead = leadSource(c);
-  const anchorTitle = c.anchor >= 0 ? short(catalog.titles[c.anchor] ?? "") : "";
-  const category = catalog.categoryName(c.item);
+  return reasonText(leadSource(c), c.anchor, c.item, catalog);
+}
+
+/** reasonFor from its parts (feed snapshots store these, not the text: a third of the size). */
+export function reasonText(lead: SourceName | null, anchor: number, item: number, catalog: ItemCatalog): string {
+  const anchorTitle = anchor >= 0 ? short(catalog.titles[anchor] ?? "") : "";
+  const category = catalog.categoryName(item);
   switch (lead) {
     case "bought_together":
       return anchorTitle ? `Often bought together with ${anchorTitle}` : `Often bought together`;
