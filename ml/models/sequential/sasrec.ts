@@ -22,7 +22,7 @@ export const SASREC_DEFAULTS: SasrecOptions = {
   dim: 64,
   blocks: 2,
   maxLen: 50,
-  dropout: 0.2,
+  dropout: 0.5,
   loss: "softmax",
   negatives: 256,
   lr: 3e-3,
@@ -32,7 +32,7 @@ export const SASREC_DEFAULTS: SasrecOptions = {
   maxEpochs: 200,
   maxSeconds: 840,
   evalEvery: 1,
-  patience: 4,
+  patience: 5,
   valUsers: 2000,
   threads: 2,
 };
