@@ -81,9 +81,14 @@ export class ListingCache {
   ) {}
 
   async ensureLoaded(): Promise<void> {
-    if (performance.now() - this.loadedAt >= this.refreshMs) {
-      this.loading ??= this.refresh().finally(() => (this.loading = null));
+    if (this.loading === null && performance.now() - this.loadedAt >= this.refreshMs) {
+      const run = this.refresh().finally(() => (this.loading = null));
+      this.loading = run;
+      // A background refresh that fails keeps the last state (shown items are re-checked anyway) and is
+      // retried after refreshMs; it must not become an unhandled rejection.
+      if (this.loaded) run.catch((err: unknown) => console.error(JSON.stringify({ level: "warn", msg: "listing cache refresh failed", error: err instanceof Error ? err.message : String(err) })));
     }
+    // Only the first load is awaited (its error is the request's); later refreshes run in the background.
     if (!this.loaded && this.loading) await this.loading;
   }
 

@@ -4,9 +4,10 @@ import type { ListingState, MarketplacePort } from "./ports";
 import { ListingCache, summariseListings, toRow, type ListingRow } from "./listing-cache";
 
 /**
- * MarketplacePort over the accounts team's tables (listings, orders, order_items). One query per
- * question, IN-lists bounded by the candidate count; fresh listings cached for `freshTtlMs` because
- * every feed asks the same question. With no active listing at all (a bare catalog) "fresh" falls back
+ * MarketplacePort over the accounts team's tables (listings, orders, order_items). Listing state for
+ * candidates comes from an in-process cache (listing-cache.ts); `listingState` is the authoritative query
+ * for the items about to be shown (IN-list of a page). Other questions are one query each; fresh
+ * listings are cached for `freshTtlMs` because every feed asks the same question. With no active listing at all (a bare catalog) "fresh" falls back
  * to the newest catalog products, so cold start still has a source.
  */
 export class SqlMarketplace implements MarketplacePort {
