@@ -31,9 +31,13 @@ export const products = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
-    index("products_rating_number_idx").on(t.ratingNumber, t.id),
-    index("products_average_rating_idx").on(t.averageRating, t.id),
-    index("products_price_idx").on(t.price, t.id),
+    // Sort indexes carry the filter columns after (key, id): a catalog walk filters and orders inside the
+    // index and never reads the wide product row (JSON columns on overflow pages) until the page is chosen.
+    index("products_rating_number_idx").on(t.ratingNumber, t.id, t.price, t.averageRating, t.store),
+    index("products_average_rating_idx").on(t.averageRating, t.id, t.price, t.ratingNumber, t.store),
+    index("products_price_idx").on(t.price, t.id, t.averageRating, t.ratingNumber, t.store),
+    // The same columns by id: a category's members are filtered by id lookups into this, not the table.
+    index("products_filter_cover_idx").on(t.id, t.price, t.averageRating, t.ratingNumber, t.store),
     index("products_store_idx").on(t.store),
     index("products_updated_at_idx").on(t.updatedAt),
   ],

@@ -117,7 +117,12 @@ export async function listProducts(db: Database, query: ProductQuery): Promise<P
   }
   // A unary + keeps SQLite from driving the query off a filter column's index when walking the sort
   // index is cheaper (the filter is then checked per row).
-  const walk = !fts && strategy !== "list";
+  const rowFilterCount = [query.brand, query.minPrice, query.maxPrice, query.minRating].filter((v) => v !== undefined).length;
+  // With row filters, a category is always read through its member list (bounded by its size, each member
+  // checked in the covering index): a walk would scan the whole sort index when the filters reject most
+  // members. Without them, large categories walk the (covering) sort index, which stops after a page.
+  const memberList = !fts && query.category !== undefined && (strategy === "list" || rowFilterCount > 0);
+  const walk = !fts && strategy !== "list" && !memberList;
   const col = (name: "price" | "average_rating") => (walk && expr !== `p.${name}` ? `+p.${name}` : `p.${name}`);
   if (query.brand !== undefined) {
     filters.push("p.store = ?");
@@ -144,16 +149,29 @@ export async function listProducts(db: Database, query: ProductQuery): Promise<P
   } else {
     const where = [...filters];
     const args: InValue[] = [...filterArgs];
+    let from = "products p";
     if (fts) {
       where.unshift("products_fts MATCH ?");
       args.unshift(fts);
+      from = "products_fts JOIN products p ON p.id = products_fts.rowid";
+    } else if (memberList) {
+      // CROSS JOIN pins the category as the outer loop (SQLite never reorders it); INDEXED BY makes each
+      // member's filter check an index lookup instead of a read of the wide row.
+      where[0] = "pc.path = ?";
+      from = "product_categories pc CROSS JOIN products p INDEXED BY products_filter_cover_idx ON p.id = pc.product_id";
     }
     if (cursor) where.push(keyset(expr, "p.id", dir, cursor, args));
-    const from = fts ? "products_fts JOIN products p ON p.id = products_fts.rowid" : "products p";
     args.push(query.limit + 1);
-    const sql = `SELECT ${summaryColumns}, ${expr} AS sort_key FROM ${from}
-      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY ${expr} ${dir}, p.id ${dir} LIMIT ?`;
+    // Id-first: choose the page on indexed columns only, then read the full rows of just that page.
+    const sql = fts
+      ? `SELECT ${summaryColumns}, ${expr} AS sort_key FROM ${from}
+          ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+          ORDER BY ${expr} ${dir}, p.id ${dir} LIMIT ?`
+      : `SELECT ${summaryColumns}, h.sort_key FROM
+          (SELECT p.id AS id, ${expr} AS sort_key FROM ${from}
+            ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+            ORDER BY ${expr} ${dir}, p.id ${dir} LIMIT ?) h
+          JOIN products p ON p.id = h.id ORDER BY h.sort_key ${dir}, h.id ${dir}`;
     rows = (await db.$client.execute({ sql, args })).rows;
   }
 
