@@ -210,12 +210,17 @@ async function searchByRelevance(
     const after = cursor ? ` AND ${keyset("rank", "rowid", "ASC", cursor, args)}` : "";
     if (window !== null) args.push(window);
     args.push(...filterArgs, limit + 1);
-    const sql = `SELECT ${summaryColumns}, h.k AS sort_key, h.hits AS window_hits FROM
-        (SELECT rowid AS id, rank AS k, count(*) OVER () AS hits FROM
-           (SELECT rowid, rank FROM products_fts WHERE products_fts MATCH ?${after} ORDER BY rank, rowid${window === null ? "" : " LIMIT ?"})) h
-      JOIN products p ON p.id = h.id
-      ${filters.length ? `WHERE ${filters.join(" AND ")}` : ""}
-      ORDER BY h.k, h.id LIMIT ?`;
+    // Filters are judged in the covering index (never the wide row); full rows are read for the page only.
+    const filterFrom = filters.length ? "JOIN products p INDEXED BY products_filter_cover_idx ON p.id = h.id" : "";
+    const sql = `SELECT ${summaryColumns}, page.k AS sort_key, page.hits AS window_hits FROM
+        (SELECT h.id, h.k, h.hits FROM
+          (SELECT rowid AS id, rank AS k, count(*) OVER () AS hits FROM
+             (SELECT rowid, rank FROM products_fts WHERE products_fts MATCH ?${after} ORDER BY rank, rowid${window === null ? "" : " LIMIT ?"})) h
+          ${filterFrom}
+          ${filters.length ? `WHERE ${filters.map((f) => f.replace(/\+p\./g, "p.")).join(" AND ")}` : ""}
+          ORDER BY h.k, h.id LIMIT ?) page
+      JOIN products p ON p.id = page.id
+      ORDER BY page.k, page.id`;
     const rows = (await db.$client.execute({ sql, args })).rows;
     const windowWasFull = window !== null && rows.length > 0 && Number(rows[0].window_hits) >= window;
     if (rows.length > limit || window === null || (rows.length > 0 && !windowWasFull) || (rows.length === 0 && !(await windowFull(db, fts, cursor, window)))) {
