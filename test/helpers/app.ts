@@ -16,6 +16,8 @@ import { createDbEventLog } from "../../src/services/events/event-log";
 export interface TestDb {
   db: Database;
   url: string;
+  /** The temp directory holding the database file (removed by cleanup). */
+  dir: string;
   cleanup: () => void;
 }
 
@@ -29,6 +31,7 @@ export async function createTestDb(): Promise<TestDb> {
   return {
     db,
     url,
+    dir,
     cleanup: () => {
       client.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createNodeLibsqlClient } from "../../src/db/client.node.js";
-import { createDatabase, type Database } from "../../src/db/database";
-import { runMigrations } from "../../src/db/migrate.node.js";
+import { resolve } from "node:path";
+import type { Database } from "../../src/db/database";
+import { createTestDb } from "../helpers/app";
 
 /** The shared real data beside the repository (CI clones it to ../shared). */
 export const ALL_BEAUTY = resolve(process.cwd(), "../shared/datasets/amazon-2023/All_Beauty");
@@ -15,22 +12,10 @@ export interface TempDb {
   close(): void;
 }
 
-/** A fresh libSQL file under /tmp with migrations applied. */
+/** A fresh libSQL file under /tmp with migrations applied (the shared test helper, named for ingest tests). */
 export async function openTempDb(): Promise<TempDb> {
-  const dir = mkdtempSync(join(tmpdir(), "recircuit-ingest-"));
-  const url = `file:${join(dir, "test.db")}`;
-  const client = await createNodeLibsqlClient(url);
-  const db = createDatabase(client);
-  await runMigrations(db);
-  return {
-    db,
-    dir,
-    url,
-    close() {
-      client.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const t = await createTestDb();
+  return { db: t.db, dir: t.dir, url: t.url, close: t.cleanup };
 }
 
 export async function count(db: Database, sql: string): Promise<number> {
