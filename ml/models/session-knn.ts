@@ -101,6 +101,31 @@ export class SessionKnnRecommender implements Recommender {
     assertFitted(this.fitted, this.name);
     const p = this.params;
     const scores = this.prior.slice();
+    const { sessions, sims, matches } = this.neighbourSessions(query);
+    for (let n = 0; n < sessions.length; n++) {
+      const s = sessions[n];
+      const simS = sims[n];
+      const start = this.sessOff[s];
+      const len = this.sessOff[s + 1] - start;
+      const m = matches[n];
+      for (let q = 0; q < len; q++) {
+        if (q === m) continue;
+        const d = q - m;
+        const w = simS * (d > 0 ? p.after : p.before) * Math.exp(-(Math.abs(d) - 1) / p.lambdaNeighbour);
+        scores[this.sessItems[start + q]] += w;
+      }
+    }
+    return scores;
+  }
+
+  /**
+   * The query's k nearest sessions (V-SKNN / STAN weighting: query-position decay, idf, session recency),
+   * each with its similarity and the position of its match with the most recent query item. Shared by the
+   * dense scorer and the sparse serving scorer so both rank neighbours identically; leaves the per-session
+   * scratch arrays zeroed.
+   */
+  private neighbourSessions(query: Query): { sessions: Int32Array; sims: Float32Array; matches: Int32Array } {
+    const p = this.params;
     const h = recentHistory(query, p.maxHistory);
     const touched: number[] = [];
     const numItems = this.postOff.length - 1;
@@ -130,24 +155,20 @@ export class SessionKnnRecommender implements Recommender {
       cand[j] = v;
     }
     const best = topK(cand, p.k);
-    for (const j of best) {
-      const s = touched[j];
-      const simS = cand[j];
-      const start = this.sessOff[s];
-      const len = this.sessOff[s + 1] - start;
-      const m = this.matchPos[s];
-      for (let q = 0; q < len; q++) {
-        if (q === m) continue;
-        const d = q - m;
-        const w = simS * (d > 0 ? p.after : p.before) * Math.exp(-(Math.abs(d) - 1) / p.lambdaNeighbour);
-        scores[this.sessItems[start + q]] += w;
-      }
+    const sessions = new Int32Array(best.length);
+    const sims = new Float32Array(best.length);
+    const matches = new Int32Array(best.length);
+    for (let n = 0; n < best.length; n++) {
+      const s = touched[best[n]];
+      sessions[n] = s;
+      sims[n] = cand[best[n]];
+      matches[n] = this.matchPos[s];
     }
     for (const s of touched) {
       this.sim[s] = 0;
       this.matchW[s] = 0;
     }
-    return scores;
+    return { sessions, sims, matches };
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {
@@ -175,42 +196,16 @@ export class SessionKnnRecommender implements Recommender {
       this.itemSeen = new Uint8Array(numItems);
       this.itemTouched = new Int32Array(1024);
     }
-    const h = recentHistory(query, p.maxHistory);
-    const touched: number[] = [];
-    for (let r = 0; r < h.length; r++) {
-      const a = h[h.length - 1 - r];
-      if (a < 0 || a >= numItems) continue;
-      const wq = Math.exp(-r / p.lambdaQuery) * (p.idfWeight > 0 ? Math.pow(this.idf[a] + 1, p.idfWeight) : 1);
-      const lim = Math.min(this.postOff[a + 1], this.postOff[a] + p.sampleSize);
-      for (let c = this.postOff[a]; c < lim; c++) {
-        const s = this.postSess[c];
-        if (this.sim[s] === 0) touched.push(s);
-        this.sim[s] += wq;
-        if (wq > this.matchW[s]) {
-          this.matchW[s] = wq;
-          this.matchPos[s] = this.postPos[c];
-        }
-      }
-    }
-    const halfLifeMs = p.halfLifeDays * DAY_MS;
-    const now = query.now ?? this.endTime;
-    const cand = new Float32Array(touched.length);
-    for (let j = 0; j < touched.length; j++) {
-      const s = touched[j];
-      let v = this.sim[s];
-      if (halfLifeMs > 0 && this.sessTime[s] > 0 && now > 0) v *= Math.pow(2, -Math.max(0, now - this.sessTime[s]) / halfLifeMs);
-      cand[j] = v;
-    }
-    const best = topK(cand, p.k);
+    const { sessions, sims, matches } = this.neighbourSessions(query);
     const acc = this.itemAcc;
     const seen = this.itemSeen;
     let nt = 0;
-    for (const j of best) {
-      const s = touched[j];
-      const simS = cand[j];
+    for (let n = 0; n < sessions.length; n++) {
+      const s = sessions[n];
+      const simS = sims[n];
       const start = this.sessOff[s];
       const len = this.sessOff[s + 1] - start;
-      const m = this.matchPos[s];
+      const m = matches[n];
       for (let q = 0; q < len; q++) {
         if (q === m) continue;
         const d = q - m;
@@ -229,10 +224,6 @@ export class SessionKnnRecommender implements Recommender {
         }
         acc[item] += w;
       }
-    }
-    for (const s of touched) {
-      this.sim[s] = 0;
-      this.matchW[s] = 0;
     }
     // Ascending item order makes topK's index tie-break the item-index tie-break of the dense path.
     const items = this.itemTouched.subarray(0, nt).sort();
