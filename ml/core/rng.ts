@@ -1,6 +1,7 @@
 /**
- * Seeded PRNG (mulberry32). Every random choice in ml/ goes through this so that the same command with the
- * same seed gives the same numbers; Math.random is never used.
+ * Seeded PRNG (mulberry32). Every random choice in ml/ (the classical models, the evaluation harness and the
+ * SASRec trainer) goes through this one implementation so that the same command with the same seed gives the
+ * same numbers; Math.random is never used.
  */
 export class Rng {
   private state: number;
@@ -46,4 +47,19 @@ export class Rng {
   fork(salt: number): Rng {
     return new Rng(Math.floor(this.next() * 0x7fffffff) ^ salt);
   }
+}
+
+/**
+ * Mixes several integers into one 32-bit seed, so that sub-streams (epoch, step, sequence, thread slice)
+ * are independent of each other and of the thread count.
+ */
+export function mixSeed(...xs: number[]): number {
+  let h = 0x9e3779b9;
+  for (const x of xs) {
+    h = Math.imul(h ^ (x >>> 0), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
 }

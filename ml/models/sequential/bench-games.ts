@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import type { Sequence, TrainData } from "../../core/recommender.js";
 import { RankAccumulator, rankFirst, sampleNegatives, type RankCase } from "./metrics.js";
-import { mixSeed, Rng } from "./prng.js";
+import { mixSeed, Rng } from "../../core/rng.js";
 import { SASREC_DEFAULTS, SasrecRecommender, type SasrecOptions } from "./sasrec.js";
 
 function args(): { data: string; seed: number; evalUsers: number; budget: "wall" | "cpu"; deadline: number; opts: Partial<SasrecOptions> } {

@@ -4,7 +4,7 @@
  *   npx tsx ml/models/sequential/bench-latency.ts [numItems=23715] [dim=64] [blocks=2]
  */
 import { initParams, makeLayout } from "./params.js";
-import { Rng } from "./prng.js";
+import { Rng } from "../../core/rng.js";
 import { SasrecRecommender } from "./sasrec.js";
 
 const numItems = Number(process.argv[2] ?? 23715);

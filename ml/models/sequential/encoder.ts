@@ -5,7 +5,7 @@
  */
 import { attention, layerNorm, linear } from "./kernels.js";
 import type { Layout } from "./params.js";
-import type { Rng } from "./prng.js";
+import type { Rng } from "../../core/rng.js";
 
 /** Sequences laid out as one token list. */
 export interface TokenBatch {

@@ -6,7 +6,7 @@ import { backward, TouchedRows } from "./backward.js";
 import { forward, makeBatch } from "./encoder.js";
 import { lossAndGrad, type LossKind } from "./loss.js";
 import type { Layout } from "./params.js";
-import { Rng } from "./prng.js";
+import { Rng } from "../../core/rng.js";
 
 /** Training sequences, flattened so they can be shared with workers. */
 export interface SeqStore {

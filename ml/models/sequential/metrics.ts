@@ -1,5 +1,5 @@
 /** Leave-one-out ranking metrics (SASRec protocol) shared by training-time validation and the bench. */
-import { Rng } from "./prng.js";
+import { Rng } from "../../core/rng.js";
 
 export interface RankCase {
   history: Int32Array;

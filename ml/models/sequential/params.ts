@@ -3,7 +3,7 @@
  * update). Item embeddings come first (rows updated sparsely); everything after `denseStart` is
  * small and updated densely.
  */
-import { Rng } from "./prng.js";
+import { Rng } from "../../core/rng.js";
 
 export interface SasrecShape {
   numItems: number;

@@ -7,7 +7,7 @@ import type { FitOptions, ModelArtifact, Query, Recommender, TrainData } from ".
 import type { GradBackend } from "./backend.js";
 import type { SeqStore } from "./engine.js";
 import { initParams, makeLayout, type Layout } from "./params.js";
-import { mixSeed } from "./prng.js";
+import { mixSeed } from "../../core/rng.js";
 import { encodeLast, scoreItems } from "./scorer.js";
 import { localBackend, train, type TrainConfig, type TrainReport } from "./trainer.js";
 

@@ -7,7 +7,7 @@ import type { GradBackend } from "./backend.js";
 import { GradEngine, targetCount, type SeqStore, type StepSpec, type TrainHyper } from "./engine.js";
 import { RankAccumulator, rankFirst, sampleNegatives, type HitNdcg, type RankCase } from "./metrics.js";
 import type { Layout } from "./params.js";
-import { mixSeed, Rng } from "./prng.js";
+import { mixSeed, Rng } from "../../core/rng.js";
 import { encodeLast, scoreItems } from "./scorer.js";
 
 export interface TrainConfig extends TrainHyper {

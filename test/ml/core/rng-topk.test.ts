@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../../ml/core/rng.js";
+import { mixSeed, Rng } from "../../../ml/core/rng.js";
 import { topK } from "../../../ml/core/topk.js";
 
 describe("Rng", () => {
@@ -17,6 +17,17 @@ describe("Rng", () => {
     const counts = new Array(4).fill(0);
     for (let i = 0; i < 40_000; i++) counts[rng.int(4)]++;
     for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(500);
+  });
+});
+
+describe("mixSeed", () => {
+  it("is deterministic, order-sensitive and spreads nearby inputs", () => {
+    expect(mixSeed(42, 1, 2)).toBe(mixSeed(42, 1, 2));
+    expect(mixSeed(42, 1, 2)).not.toBe(mixSeed(42, 2, 1));
+    const seen = new Set<number>();
+    for (let e = 0; e < 100; e++) for (let b = 0; b < 100; b++) seen.add(mixSeed(7, e, b));
+    expect(seen.size).toBe(10_000);
+    for (const s of seen) expect(s >>> 0).toBe(s);
   });
 });
 

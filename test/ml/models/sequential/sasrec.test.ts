@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Sequence, TrainData } from "../../../../ml/core/recommender.js";
-import { Rng } from "../../../../ml/models/sequential/prng.js";
+import { Rng } from "../../../../ml/core/rng.js";
 import { SasrecRecommender, type SasrecOptions } from "../../../../ml/models/sequential/sasrec.js";
 
 const N = 30;
