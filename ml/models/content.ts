@@ -1,6 +1,8 @@
 import type { FitOptions, ModelArtifact, Query, Recommender, TrainData } from "../core/recommender.js";
 import { embedInBatches, type Embedder } from "../embed/embedder.js";
-import { assertFitted, blob, numberParam, recentHistory, scoreRows } from "./common.js";
+import { topK } from "../core/topk.js";
+import { assertFitted, blob, markExcluded, numberParam, recentHistory } from "./common.js";
+import { RowScorer } from "./row-scorer.js";
 
 /**
  * Content-based recommender: item text -> vectors through the `Embedder` port; a query is the
@@ -17,6 +19,8 @@ export class ContentRecommender implements Recommender {
   private itemIds: string[] = [];
   private embedderId = "";
   private fitted = false;
+  /** Built on first use after each fit / load (it copies the vectors and the prior). */
+  private scorer: RowScorer | undefined;
 
   constructor(
     private readonly embedder: Embedder | undefined,
@@ -35,6 +39,7 @@ export class ContentRecommender implements Recommender {
     if (data.itemText === undefined || data.itemText.every((t) => t === undefined || t === "")) {
       throw new Error("content: the data set has no item text (pass --item-text <metadata.csv>)");
     }
+    this.scorer = undefined;
     const texts = data.itemText.map((t) => t ?? "");
     const vecs = await embedInBatches(this.embedder, texts, this.params.batchSize, (done, total) => {
       options.onProgress?.(`embedded ${done}/${total} items`);
@@ -67,14 +72,33 @@ export class ContentRecommender implements Recommender {
     return u;
   }
 
-  scoreAll(query: Query): Float32Array {
+  /** The unit-length query vector (zero when the history has no known item). */
+  private unitQuery(query: Query): Float32Array {
     assertFitted(this.fitted, this.name);
     const u = this.queryVector(query);
     let norm = 0;
     for (let f = 0; f < this.dim; f++) norm += u[f] * u[f];
     norm = Math.sqrt(norm) || 1;
     for (let f = 0; f < this.dim; f++) u[f] /= norm;
-    return scoreRows(this.vectors, u, this.numItems, this.dim, this.prior);
+    return u;
+  }
+
+  private rowScorer(): RowScorer {
+    this.scorer ??= new RowScorer(this.vectors, this.numItems, this.dim, this.prior);
+    return this.scorer;
+  }
+
+  scoreAll(query: Query): Float32Array {
+    const u = this.unitQuery(query);
+    return this.rowScorer().score(u).slice();
+  }
+
+  /** Serving path: exactly `topK(scoreAll(query), k, exclude)`, scored into the scorer's reused buffer. */
+  recommend(query: Query, k: number, exclude?: Int32Array | ReadonlySet<number>): Int32Array {
+    const u = this.unitQuery(query);
+    const scores = this.rowScorer().score(u);
+    markExcluded(scores, exclude);
+    return topK(scores, k);
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {

@@ -1,6 +1,8 @@
 import type { FitOptions, ModelArtifact, Query, Recommender, TrainData } from "../core/recommender.js";
 import { Rng } from "../core/rng.js";
-import { assertFitted, blob, numberParam, recentHistory, scoreRows } from "./common.js";
+import { topK } from "../core/topk.js";
+import { assertFitted, blob, markExcluded, numberParam, recentHistory } from "./common.js";
+import { RowScorer } from "./row-scorer.js";
 
 /**
  * Collaborative item embeddings trained with BPR in the factored-item-similarity form (FISM / item2vec
@@ -20,6 +22,8 @@ export class FismBprRecommender implements Recommender {
   private itemIds: string[] = [];
   private numItems = 0;
   private fitted = false;
+  /** Built on first use after each fit / load (it copies P and the bias). */
+  private scorer: RowScorer | undefined;
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = {
@@ -55,6 +59,7 @@ export class FismBprRecommender implements Recommender {
     const { dim: d, epochs, learningRate, l2, context } = this.params;
     const n = data.numItems;
     const rng = new Rng(options.seed);
+    this.scorer = undefined;
     this.numItems = n;
     this.P = new Float32Array(n * d);
     this.Q = new Float32Array(n * d);
@@ -117,6 +122,7 @@ export class FismBprRecommender implements Recommender {
       await Promise.resolve();
     }
     this.itemIds = data.itemIds;
+    this.scorer = undefined; // the vectors changed in place: copy them again on next use
     this.fitted = true;
   }
 
@@ -130,10 +136,25 @@ export class FismBprRecommender implements Recommender {
     return u;
   }
 
+  private rowScorer(): RowScorer {
+    this.scorer ??= new RowScorer(this.P, this.numItems, this.params.dim, this.bias);
+    return this.scorer;
+  }
+
   scoreAll(query: Query): Float32Array {
     const u = this.queryVector(query);
-    const d = this.params.dim;
-    return scoreRows(this.P, u, this.numItems, d, this.bias);
+    return this.rowScorer().score(u).slice();
+  }
+
+  /**
+   * Serving path: the top `k` items, exactly `topK(scoreAll(query), k, exclude)`, scored into the scorer's
+   * buffer (no per-request numItems-sized allocation) with the exclusion marked in place.
+   */
+  recommend(query: Query, k: number, exclude?: Int32Array | ReadonlySet<number>): Int32Array {
+    const u = this.queryVector(query);
+    const scores = this.rowScorer().score(u);
+    markExcluded(scores, exclude);
+    return topK(scores, k);
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {

@@ -1,6 +1,8 @@
 import type { FitOptions, ModelArtifact, Query, Recommender, TrainData } from "../core/recommender.js";
 import { Rng } from "../core/rng.js";
-import { assertFitted, blob, numberParam, recentHistory, scoreRows } from "./common.js";
+import { topK } from "../core/topk.js";
+import { assertFitted, blob, markExcluded, numberParam, recentHistory } from "./common.js";
+import { RowScorer } from "./row-scorer.js";
 import { orthonormalizeColumns, symmetricEigen } from "./linalg.js";
 
 /**
@@ -19,6 +21,8 @@ export class PureSvdRecommender implements Recommender {
   private numItems = 0;
   private itemIds: string[] = [];
   private fitted = false;
+  /** Built on first use after each fit / load (it copies the vectors). */
+  private scorer: RowScorer | undefined;
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = {
@@ -36,6 +40,7 @@ export class PureSvdRecommender implements Recommender {
     const k = Math.min(this.params.dim, n);
     const l = Math.min(n, k + this.params.oversample);
     const rng = new Rng(options.seed);
+    this.scorer = undefined;
     // Binary user-item matrix in CSR (repeat interactions count once), columns scaled.
     const counts = new Float64Array(n);
     const rows: Int32Array[] = data.sequences.map((s) => Int32Array.from(new Set(s.items)));
@@ -92,6 +97,7 @@ export class PureSvdRecommender implements Recommender {
     }
     options.onProgress?.(`top singular values ${Array.from(values.subarray(0, 5), (v) => Math.sqrt(Math.max(v, 0)).toFixed(1)).join(" ")}`);
     this.itemIds = data.itemIds;
+    this.scorer = undefined; // the vectors changed in place: copy them again on next use
     this.fitted = true;
   }
 
@@ -109,10 +115,22 @@ export class PureSvdRecommender implements Recommender {
     return u;
   }
 
+  private rowScorer(): RowScorer {
+    this.scorer ??= new RowScorer(this.vectors, this.numItems, this.dim);
+    return this.scorer;
+  }
+
   scoreAll(query: Query): Float32Array {
     const u = this.queryVector(query);
-    const d = this.dim;
-    return scoreRows(this.vectors, u, this.numItems, d);
+    return this.rowScorer().score(u).slice();
+  }
+
+  /** Serving path: exactly `topK(scoreAll(query), k, exclude)`, scored into the scorer's reused buffer. */
+  recommend(query: Query, k: number, exclude?: Int32Array | ReadonlySet<number>): Int32Array {
+    const u = this.queryVector(query);
+    const scores = this.rowScorer().score(u);
+    markExcluded(scores, exclude);
+    return topK(scores, k);
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {
