@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       bootstrapResamples: intArg(args, "bootstrap", 1000),
       refit: args.has("refit"),
     });
-    const extra = model instanceof HybridRecommender ? { weights: model.describeWeights(), validation: model.validationReport } : undefined;
+    const extra = model instanceof HybridRecommender ? { weights: model.describeWeights(), blend: model.blendSpec, validation: model.validationReport } : undefined;
     reports.push(extra === undefined ? report : { ...report, ...{ hybrid: extra } });
     log(`${name}: ${Object.entries(report.metrics).map(([k, v]) => `${k}=${v.value.toFixed(4)}`).join(" ")}`);
   }

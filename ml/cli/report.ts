@@ -4,7 +4,7 @@ import type { ModelReport } from "../eval/evaluate.js";
 export function formatTable(reports: ModelReport[], ks: number[]): string {
   const headers = ["model"];
   for (const k of ks) headers.push(`HR@${k}`, `NDCG@${k}`, `MRR@${k}`);
-  headers.push(`cov@${ks[0]}`, `pop@${ks[0]}`, "fit s", "maxRSS MB", "p50 ms", "p99 ms", "cpu p50", "cpu p99");
+  headers.push(`cov@${ks[0]}`, `pop@${ks[0]}`, "fit s", "fit CPU s", "maxRSS MB", "p50 ms", "p99 ms", "cpu p50", "cpu p99");
   const rows = reports.map((r) => {
     const row = [r.model];
     for (const k of ks) {
@@ -17,6 +17,7 @@ export function formatTable(reports: ModelReport[], ks: number[]): string {
       r.coverage[`@${ks[0]}`].toFixed(3),
       r.avgPopularity[`@${ks[0]}`].toFixed(1),
       r.fitSeconds.toFixed(1),
+      r.fitCpuSeconds.toFixed(1),
       r.peakRssMb.toFixed(0),
       r.latencyMs.p50.toFixed(3),
       r.latencyMs.p99.toFixed(3),

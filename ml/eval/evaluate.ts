@@ -20,6 +20,8 @@ export interface ModelReport {
   /** Mean training count of the items in the top-K lists (per K). */
   avgPopularity: Record<string, number>;
   fitSeconds: number;
+  /** Process CPU time (all threads, process.cpuUsage) spent in the fit(s): robust to a shared machine. */
+  fitCpuSeconds: number;
   /** Process peak RSS (resourceUsage().maxRSS) after fit, MB; cumulative across models run in one process. */
   peakRssMb: number;
   heapAfterFitMb: number;
@@ -45,6 +47,11 @@ export interface EvaluateOptions {
   onProgress?: (message: string) => void;
 }
 
+function cpuSecondsSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+}
+
 /** Item counts in the training sequences (the popularity used by the avg-popularity metric). */
 export function trainCounts(task: EvalTask): Float64Array {
   const counts = new Float64Array(task.train.numItems);
@@ -63,6 +70,7 @@ function scoresFor(model: Recommender, c: EvalCase, excludeHistory: boolean): { 
 
 export interface FitStats {
   fitSeconds: number;
+  fitCpuSeconds: number;
   peakRssMb: number;
   heapAfterFitMb: number;
 }
@@ -70,6 +78,7 @@ export interface FitStats {
 /** Fits `model` on the task's training data, passing validation cases for early stopping / weight learning. */
 export async function fitOnTask(model: Recommender, task: EvalTask, seed: number, log: (m: string) => void): Promise<FitStats> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await model.fit(task.train, {
     seed,
     onProgress: (m) => log(`[${model.name}] ${m}`),
@@ -82,8 +91,9 @@ export async function fitOnTask(model: Recommender, task: EvalTask, seed: number
     })),
   });
   const fitSeconds = (performance.now() - t0) / 1000;
-  log(`[${model.name}] fitted in ${fitSeconds.toFixed(1)} s`);
-  return { fitSeconds, peakRssMb: resourceUsage().maxRSS / 1024, heapAfterFitMb: process.memoryUsage().heapUsed / 2 ** 20 };
+  const fitCpuSeconds = cpuSecondsSince(cpu0);
+  log(`[${model.name}] fitted in ${fitSeconds.toFixed(1)} s (${fitCpuSeconds.toFixed(1)} CPU-s)`);
+  return { fitSeconds, fitCpuSeconds, peakRssMb: resourceUsage().maxRSS / 1024, heapAfterFitMb: process.memoryUsage().heapUsed / 2 ** 20 };
 }
 
 /**
@@ -93,14 +103,17 @@ export async function fitOnTask(model: Recommender, task: EvalTask, seed: number
 export async function evaluateModel(model: Recommender, task: EvalTask, options: EvaluateOptions, fitted?: FitStats): Promise<ModelReport> {
   const log = options.onProgress ?? (() => {});
   const split = options.split ?? "test";
-  let { fitSeconds, peakRssMb, heapAfterFitMb } = fitted ?? (await fitOnTask(model, task, options.seed, log));
+  let { fitSeconds, fitCpuSeconds, peakRssMb, heapAfterFitMb } = fitted ?? (await fitOnTask(model, task, options.seed, log));
   if (options.refit === true && split === "test") {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     // No validation cases now: models keep what they learned on validation (the hybrid keeps its weights).
     await model.fit(task.refitTrain, { seed: options.seed, onProgress: (m) => log(`[${model.name}] refit: ${m}`) });
     const refitSeconds = (performance.now() - t0) / 1000;
-    log(`[${model.name}] refitted on train + validation events in ${refitSeconds.toFixed(1)} s`);
+    const refitCpuSeconds = cpuSecondsSince(cpu0);
+    log(`[${model.name}] refitted on train + validation events in ${refitSeconds.toFixed(1)} s (${refitCpuSeconds.toFixed(1)} CPU-s)`);
     fitSeconds += refitSeconds;
+    fitCpuSeconds += refitCpuSeconds;
     peakRssMb = resourceUsage().maxRSS / 1024;
     heapAfterFitMb = process.memoryUsage().heapUsed / 2 ** 20;
   }
@@ -152,7 +165,7 @@ export async function evaluateModel(model: Recommender, task: EvalTask, options:
   }
   const latencyMs = measureLatency(model, task.test, options.latencyRequests ?? 500, new Rng(options.seed ^ 0x1a7e));
   log(`[${model.name}] latency wall p50 ${latencyMs.p50.toFixed(3)} p99 ${latencyMs.p99.toFixed(3)} ms, cpu p50 ${latencyMs.cpuP50.toFixed(3)} p99 ${latencyMs.cpuP99.toFixed(3)} ms`);
-  return { model: model.name, split, cases: cases.length, metrics, coverage, avgPopularity, fitSeconds, peakRssMb, heapAfterFitMb, latencyMs, targetsInHistory, refit: options.refit === true && split === "test" };
+  return { model: model.name, split, cases: cases.length, metrics, coverage, avgPopularity, fitSeconds, fitCpuSeconds, peakRssMb, heapAfterFitMb, latencyMs, targetsInHistory, refit: options.refit === true && split === "test" };
 }
 
 /**

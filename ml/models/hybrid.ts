@@ -9,18 +9,52 @@ export type ComponentLoader = (artifact: ModelArtifact) => Recommender;
 const WEIGHT_GRID = [0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8];
 
 /**
- * Learned linear blend of component models. Each component's scores are min-max normalised per query over
- * the set being ranked (all items in scoreAll, the candidates in scoreCandidates; validation uses the same
- * rule, so weights learned on a sampled protocol are meant for candidate re-ranking and weights learned on
- * a full-ranking protocol for serving), and the blend weights are learned by coordinate ascent on
- * validation NDCG@`targetK` (never on test). On a sampled protocol the validation ranking uses the case's
- * candidates; on full ranking it uses the union of every component's top `poolSize` plus the target, history
- * excluded, which is where all the action of a top-K list is.
+ * How a component's scores are put on a common scale per query, over the set being ranked:
+ * `minmax` (s − min) / (max − min); `zscore` (s − mean) / std; `rank` the share of the set scored below
+ * (ties count half), so only each component's order matters.
+ */
+export type Normalization = "minmax" | "zscore" | "rank";
+const NORMALIZATIONS: readonly Normalization[] = ["minmax", "zscore", "rank"];
+
+/** A blend: normalisation, history-length bucket bounds, weights per bucket (bucket b: length ≤ bounds[b]; the last is open). */
+interface Blend {
+  normalize: Normalization;
+  bounds: number[];
+  weights: Float64Array[];
+  /** Weights learned on all lengths (the start of every bucket's search). */
+  global: Float64Array;
+}
+
+/** Validation features of one case: m rows (one per component) of `width` normalised scores, target at column 0. */
+interface CaseFeatures {
+  width: number;
+  length: number;
+  f: Map<Normalization, Float32Array>;
+}
+
+/**
+ * Learned linear blend of component models. Each component's scores are normalised per query over the set
+ * being ranked (all items in scoreAll, the candidates in scoreCandidates; validation uses the same rule, so
+ * weights learned on a sampled protocol are meant for candidate re-ranking and weights learned on a
+ * full-ranking protocol for serving), and the blend weights are learned by coordinate ascent on validation
+ * NDCG@`targetK` (never on test). On a sampled protocol the validation ranking uses the case's candidates; on
+ * full ranking it uses the union of every component's top `poolSize` plus the target, history excluded,
+ * which is where all the action of a top-K list is.
+ *
+ * Options (all learned or chosen on validation only):
+ * - `normalize`: minmax (default) | zscore | rank | auto.
+ * - `lengthBuckets`: 0 (default) = one weight vector; n > 1 = separate weights per history-length bucket, the
+ *   bounds being the validation histories' length quantiles; each bucket starts from the global weights and
+ *   falls back to them when it has fewer than `minBucketCases` cases. `auto` tries 0 and 4.
+ * - With `auto` anywhere, every variant is scored by 2-fold cross-validation on the validation cases (learn on
+ *   one half, measure on the other, both ways) and the best is then learned on all of them.
  */
 export class HybridRecommender implements Recommender {
   readonly name = "hybrid";
-  readonly params: Record<string, number>;
+  readonly params: Record<string, number | string>;
+  /** Global weights (the blend for queries of any length when there are no buckets). */
   weights: Float64Array;
+  private blend: Blend;
   /** Validation NDCG of the learned blend and of each component alone (for the report). */
   readonly validationReport: Record<string, number> = {};
 
@@ -29,13 +63,22 @@ export class HybridRecommender implements Recommender {
     params: Record<string, unknown> = {},
   ) {
     if (components.length === 0) throw new Error("hybrid: needs at least one component");
+    const normalize = String(params.normalize ?? "minmax");
+    if (normalize !== "auto" && !NORMALIZATIONS.includes(normalize as Normalization)) throw new Error(`hybrid: unknown normalize ${normalize}`);
+    const lengthBuckets = String(params.lengthBuckets ?? "0");
+    if (lengthBuckets !== "auto" && !(Number.isInteger(Number(lengthBuckets)) && Number(lengthBuckets) >= 0)) throw new Error(`hybrid: lengthBuckets must be a count or auto, got ${lengthBuckets}`);
     this.params = {
       validationCases: numberParam(params, "validationCases", 10000),
       poolSize: numberParam(params, "poolSize", 100),
       rounds: numberParam(params, "rounds", 3),
       targetK: numberParam(params, "targetK", 10),
+      minBucketCases: numberParam(params, "minBucketCases", 500),
+      normalize,
+      lengthBuckets,
     };
     this.weights = new Float64Array(components.length).fill(1);
+    const fixed = normalize === "auto" ? "minmax" : (normalize as Normalization);
+    this.blend = { normalize: fixed, bounds: [], weights: [this.weights], global: this.weights };
   }
 
   async fit(data: TrainData, options: FitOptions): Promise<void> {
@@ -46,111 +89,174 @@ export class HybridRecommender implements Recommender {
     }
     const validation = options.validation ?? [];
     if (validation.length === 0) {
-      // A refit on more data keeps the weights learned earlier (equal weights if never learned).
-      options.onProgress?.(`no validation cases: keeping weights ${this.describeWeights()}`);
+      // A refit on more data keeps the blend learned earlier (equal weights if never learned).
+      options.onProgress?.(`no validation cases: keeping blend ${this.describeWeights()}`);
       return;
     }
-    this.learnWeights(validation, options);
+    this.learnBlend(validation, options);
   }
 
-  /** Per-query min-max normalised score vectors of every component. */
-  private componentScores(query: Query): Float32Array[] {
-    return this.components.map((c) => normalizeMinMax(c.scoreAll(query)));
+  /** Normalisation, bucket bounds and weights of the current blend. */
+  get blendSpec(): { normalize: Normalization; bounds: number[]; weights: number[][] } {
+    return { normalize: this.blend.normalize, bounds: [...this.blend.bounds], weights: this.blend.weights.map((w) => Array.from(w)) };
   }
 
-  private learnWeights(all: ValidationCase[], options: FitOptions): void {
+  private learnBlend(all: ValidationCase[], options: FitOptions): void {
+    const log = options.onProgress ?? ((): void => {});
+    const t0 = performance.now();
     const rng = new Rng(options.seed ^ 0x4b1d);
-    const max = this.params.validationCases;
+    const max = Number(this.params.validationCases);
     const cases = all.length <= max ? all : Array.from(rng.shuffle(Int32Array.from(all.keys())).subarray(0, max)).sort((a, b) => a - b).map((i) => all[i]);
-    const m = this.components.length;
-    // features[case] = m x candidates (row per component), target at column 0.
-    const features: Float32Array[] = [];
-    const widths: number[] = [];
-    cases.forEach((c, n) => {
-      const query: Query = { history: c.history, timestamps: c.timestamps, now: c.now };
-      let cands: Int32Array;
-      let f: Float32Array;
-      if (c.candidates !== undefined) {
-        cands = c.candidates;
-        f = new Float32Array(m * cands.length);
-        this.components.forEach((comp, k) => f.set(normalizeMinMax(comp.scoreCandidates(query, cands)), k * cands.length));
-      } else {
-        const scores = this.componentScores(query);
-        const pool = new Set<number>([c.target]);
-        const history = new Set<number>(c.history);
-        for (const s of scores) for (const i of topK(s, this.params.poolSize, history)) pool.add(i);
-        cands = Int32Array.from(pool);
-        f = new Float32Array(m * cands.length);
-        for (let k = 0; k < m; k++) for (let j = 0; j < cands.length; j++) f[k * cands.length + j] = scores[k][cands[j]];
-      }
-      features.push(f);
-      widths.push(cands.length);
-      if ((n + 1) % 1000 === 0) options.onProgress?.(`scored ${n + 1}/${cases.length} validation cases`);
+    const norms: Normalization[] = this.params.normalize === "auto" ? [...NORMALIZATIONS] : [this.params.normalize as Normalization];
+    const bucketCounts = this.params.lengthBuckets === "auto" ? [0, 4] : [Number(this.params.lengthBuckets)];
+    const features = cases.map((c, n) => {
+      const f = this.caseFeatures(c, norms);
+      if ((n + 1) % 1000 === 0) log(`scored ${n + 1}/${cases.length} validation cases`);
+      return f;
     });
-    const evaluate = (w: Float64Array): number => {
-      let total = 0;
-      for (let n = 0; n < features.length; n++) {
-        const f = features[n];
-        const width = widths[n];
-        let target = 0;
-        for (let k = 0; k < m; k++) target += w[k] * f[k * width];
-        let greater = 0;
-        let ties = 0;
-        for (let j = 1; j < width; j++) {
-          let s = 0;
-          for (let k = 0; k < m; k++) s += w[k] * f[k * width + j];
-          if (s > target) greater++;
-          else if (s === target) ties++;
-        }
-        const rank = greater + ties / 2; // expected rank under random tie-breaking
-        if (rank < this.params.targetK) total += 1 / Math.log2(rank + 2);
-      }
-      return total / Math.max(1, features.length);
-    };
-    // Start from the best single component, then coordinate ascent over the grid.
-    let best = -1;
-    for (let k = 0; k < m; k++) {
-      const w = new Float64Array(m);
-      w[k] = 1;
-      const v = evaluate(w);
-      this.validationReport[this.components[k].name] = v;
-      if (v > best) {
-        best = v;
-        this.weights = w;
-      }
-    }
-    for (let round = 0; round < this.params.rounds; round++) {
-      let improved = false;
-      for (let k = 0; k < m; k++) {
-        for (const g of WEIGHT_GRID) {
-          if (g === this.weights[k]) continue;
-          const w = this.weights.slice();
-          w[k] = g;
-          if (w.every((x) => x === 0)) continue;
-          const v = evaluate(w);
-          if (v > best + 1e-9) {
-            best = v;
-            this.weights = w;
-            improved = true;
+    const lengths = features.map((f) => f.length);
+    const targetK = Number(this.params.targetK);
+
+    let chosen = { normalize: norms[0], buckets: bucketCounts[0] };
+    if (norms.length * bucketCounts.length > 1) {
+      // 2-fold cross-validation over the validation cases: learn on one half, measure on the other.
+      const folds = [features.filter((_, n) => n % 2 === 0), features.filter((_, n) => n % 2 === 1)];
+      let bestCv = -1;
+      for (const normalize of norms) {
+        for (const buckets of bucketCounts) {
+          let cv = 0;
+          for (let k = 0; k < 2; k++) {
+            const learnOn = folds[k];
+            const blend = this.fitBlend(learnOn, normalize, quantileBounds(learnOn.map((f) => f.length), buckets));
+            cv += blendNdcg(folds[1 - k], blend, targetK) / 2;
+          }
+          this.validationReport[`cv:${normalize}/buckets=${buckets}`] = cv;
+          log(`2-fold CV NDCG@${targetK} ${normalize}, ${buckets} length bucket(s): ${cv.toFixed(4)}`);
+          if (cv > bestCv + 1e-9) {
+            bestCv = cv;
+            chosen = { normalize, buckets };
           }
         }
       }
-      options.onProgress?.(`round ${round + 1}: validation NDCG@${this.params.targetK} ${best.toFixed(4)} weights ${this.describeWeights()}`);
-      if (!improved) break;
+      log(`chosen by CV: ${chosen.normalize}, ${chosen.buckets} length bucket(s)`);
     }
-    this.validationReport.hybrid = best;
+    // Single components under the chosen normalisation (for the report).
+    const m = this.components.length;
+    for (let k = 0; k < m; k++) {
+      const w = new Float64Array(m);
+      w[k] = 1;
+      this.validationReport[this.components[k].name] = blendNdcg(features, single(chosen.normalize, w), targetK);
+    }
+    this.blend = this.fitBlend(features, chosen.normalize, quantileBounds(lengths, chosen.buckets), log);
+    this.weights = this.blend.global;
+    this.validationReport.hybrid = blendNdcg(features, this.blend, targetK);
+    log(`blend ${this.describeWeights()}: validation NDCG@${targetK} ${this.validationReport.hybrid.toFixed(4)} (learned in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+
+  /** Global coordinate ascent, then per bucket starting from the global weights. */
+  private fitBlend(features: CaseFeatures[], normalize: Normalization, bounds: number[], log?: (m: string) => void): Blend {
+    const m = this.components.length;
+    const targetK = Number(this.params.targetK);
+    const score = (w: Float64Array, fs: CaseFeatures[]): number => blendNdcg(fs, single(normalize, w), targetK);
+    const ascend = (fs: CaseFeatures[], start: Float64Array): Float64Array => {
+      let weights = start;
+      let best = score(weights, fs);
+      for (let round = 0; round < Number(this.params.rounds); round++) {
+        let improved = false;
+        for (let k = 0; k < m; k++) {
+          for (const g of WEIGHT_GRID) {
+            if (g === weights[k]) continue;
+            const w = weights.slice();
+            w[k] = g;
+            if (w.every((x) => x === 0)) continue;
+            const v = score(w, fs);
+            if (v > best + 1e-9) {
+              best = v;
+              weights = w;
+              improved = true;
+            }
+          }
+        }
+        if (!improved) break;
+      }
+      return weights;
+    };
+    // start from the best single component
+    let start = new Float64Array(m);
+    let bestSingle = -1;
+    for (let k = 0; k < m; k++) {
+      const w = new Float64Array(m);
+      w[k] = 1;
+      const v = score(w, features);
+      if (v > bestSingle) {
+        bestSingle = v;
+        start = w;
+      }
+    }
+    const global = ascend(features, start);
+    log?.(`${normalize}: global weights ${Array.from(global).join(" ")} NDCG@${targetK} ${score(global, features).toFixed(4)}`);
+    if (bounds.length === 0) return single(normalize, global);
+    const weights: Float64Array[] = [];
+    for (let b = 0; b <= bounds.length; b++) {
+      const inBucket = features.filter((f) => bucketOf(f.length, bounds) === b);
+      const w = inBucket.length >= Number(this.params.minBucketCases) ? ascend(inBucket, global) : global;
+      log?.(`${normalize}: bucket ${bucketLabel(bounds, b)} (${inBucket.length} cases) weights ${Array.from(w).join(" ")}`);
+      weights.push(w);
+    }
+    return { normalize, bounds, weights, global };
+  }
+
+  /** Normalised component scores of one validation case under each requested normalisation. */
+  private caseFeatures(c: ValidationCase, norms: Normalization[]): CaseFeatures {
+    const query: Query = { history: c.history, timestamps: c.timestamps, now: c.now };
+    const m = this.components.length;
+    const f = new Map<Normalization, Float32Array>();
+    if (c.candidates !== undefined) {
+      const cands = c.candidates;
+      const raw = this.components.map((comp) => comp.scoreCandidates(query, cands));
+      for (const norm of norms) {
+        const out = new Float32Array(m * cands.length);
+        raw.forEach((s, k) => out.set(normalize(s.slice(), norm), k * cands.length));
+        f.set(norm, out);
+      }
+      return { width: cands.length, length: c.history.length, f };
+    }
+    const raw = this.components.map((comp) => comp.scoreAll(query));
+    // Every normalisation is monotone per component, so the pool of top items is the same for all of them.
+    const pool = new Set<number>([c.target]);
+    const history = new Set<number>(c.history);
+    for (const s of raw) for (const i of topK(s, Number(this.params.poolSize), history)) pool.add(i);
+    const cands = Int32Array.from(pool);
+    for (const norm of norms) {
+      const out = new Float32Array(m * cands.length);
+      raw.forEach((s, k) => {
+        const ns = normalize(s.slice(), norm);
+        for (let j = 0; j < cands.length; j++) out[k * cands.length + j] = ns[cands[j]];
+      });
+      f.set(norm, out);
+    }
+    return { width: cands.length, length: c.history.length, f };
   }
 
   describeWeights(): string {
-    return this.components.map((c, k) => `${c.name}=${this.weights[k]}`).join(" ");
+    const b = this.blend;
+    const one = (w: Float64Array): string => this.components.map((c, k) => `${c.name}=${w[k]}`).join(" ");
+    if (b.bounds.length === 0) return `${b.normalize}: ${one(b.weights[0])}`;
+    return `${b.normalize}: ${b.weights.map((w, i) => `[history ${bucketLabel(b.bounds, i)}] ${one(w)}`).join("; ")}`;
+  }
+
+  private weightsFor(query: Query): Float64Array {
+    const b = this.blend;
+    return b.bounds.length === 0 ? b.weights[0] : b.weights[bucketOf(query.history.length, b.bounds)];
   }
 
   scoreAll(query: Query): Float32Array {
+    const weights = this.weightsFor(query);
     let out: Float32Array | undefined;
     this.components.forEach((c, k) => {
-      const w = this.weights[k];
+      const w = weights[k];
       if (w === 0) return;
-      const s = normalizeMinMax(c.scoreAll(query));
+      const s = normalize(c.scoreAll(query), this.blend.normalize);
       if (out === undefined) {
         out = s;
         for (let i = 0; i < s.length; i++) s[i] *= w;
@@ -163,11 +269,12 @@ export class HybridRecommender implements Recommender {
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {
+    const weights = this.weightsFor(query);
     const out = new Float32Array(candidates.length);
     this.components.forEach((c, k) => {
-      const w = this.weights[k];
+      const w = weights[k];
       if (w === 0) return;
-      const s = normalizeMinMax(c.scoreCandidates(query, candidates));
+      const s = normalize(c.scoreCandidates(query, candidates), this.blend.normalize);
       for (let j = 0; j < s.length; j++) out[j] += w * s[j];
     });
     return out;
@@ -182,7 +289,7 @@ export class HybridRecommender implements Recommender {
     });
     return {
       model: this.name,
-      params: { ...this.params, components: parts, validation: this.validationReport },
+      params: { ...this.params, components: parts, validation: this.validationReport, blend: this.blendSpec },
       blobs,
       itemIds: this.components[0].save().itemIds,
     };
@@ -203,8 +310,73 @@ export class HybridRecommender implements Recommender {
     });
     const h = new HybridRecommender(components, artifact.params);
     h.weights = Float64Array.from(weights);
+    const spec = artifact.params.blend as { normalize: Normalization; bounds: number[]; weights: number[][] } | undefined;
+    // Artifacts from before per-bucket blends: min-max normalisation, one weight vector.
+    h.blend = spec === undefined
+      ? single("minmax", h.weights)
+      : { normalize: spec.normalize, bounds: [...spec.bounds], weights: spec.weights.map((w) => Float64Array.from(w)), global: h.weights };
     return h;
   }
+}
+
+function single(normalize: Normalization, w: Float64Array): Blend {
+  return { normalize, bounds: [], weights: [w], global: w };
+}
+
+/** Mean NDCG@k of the target (column 0) under a blend; ties count half (expected rank under random tie-breaking). */
+function blendNdcg(features: CaseFeatures[], blend: Blend, k: number): number {
+  let total = 0;
+  for (const c of features) {
+    const f = c.f.get(blend.normalize);
+    if (f === undefined) throw new Error(`hybrid: no ${blend.normalize} features`);
+    const w = blend.bounds.length === 0 ? blend.weights[0] : blend.weights[bucketOf(c.length, blend.bounds)];
+    const m = w.length;
+    const width = c.width;
+    let target = 0;
+    for (let q = 0; q < m; q++) if (w[q] !== 0) target += w[q] * f[q * width];
+    let greater = 0;
+    let ties = 0;
+    for (let j = 1; j < width; j++) {
+      let s = 0;
+      for (let q = 0; q < m; q++) if (w[q] !== 0) s += w[q] * f[q * width + j];
+      if (s > target) greater++;
+      else if (s === target) ties++;
+    }
+    const rank = greater + ties / 2;
+    if (rank < k) total += 1 / Math.log2(rank + 2);
+  }
+  return total / Math.max(1, features.length);
+}
+
+/** Bucket of a history length: the first bound it does not exceed, else the last (open) bucket. */
+export function bucketOf(length: number, bounds: readonly number[]): number {
+  let b = 0;
+  while (b < bounds.length && length > bounds[b]) b++;
+  return b;
+}
+
+function bucketLabel(bounds: readonly number[], b: number): string {
+  const lo = b === 0 ? 0 : bounds[b - 1] + 1;
+  return b === bounds.length ? `≥ ${lo}` : `${lo}–${bounds[b]}`;
+}
+
+/** Upper bounds splitting `lengths` into about `n` equal-count buckets (distinct, increasing; empty for n ≤ 1). */
+export function quantileBounds(lengths: readonly number[], n: number): number[] {
+  if (n <= 1 || lengths.length === 0) return [];
+  const sorted = [...lengths].sort((a, b) => a - b);
+  const bounds: number[] = [];
+  for (let q = 1; q < n; q++) {
+    const v = sorted[Math.min(sorted.length - 1, Math.floor((q * sorted.length) / n) - 1)];
+    if ((bounds.length === 0 || v > bounds[bounds.length - 1]) && v < sorted[sorted.length - 1]) bounds.push(v);
+  }
+  return bounds;
+}
+
+/** Per-query normalisation of a score vector, in place (non-finite entries, e.g. −∞, stay at the bottom). */
+export function normalize(s: Float32Array, how: Normalization): Float32Array {
+  if (how === "minmax") return normalizeMinMax(s);
+  if (how === "zscore") return normalizeZ(s);
+  return normalizeRank(s);
 }
 
 /** (s - min) / (max - min) over finite entries, in place; a constant vector becomes all zeros. */
@@ -219,5 +391,39 @@ export function normalizeMinMax(s: Float32Array): Float32Array {
   const span = hi - lo;
   if (!(span > 0) || !Number.isFinite(span)) return s.fill(0);
   for (let i = 0; i < s.length; i++) s[i] = (s[i] - lo) / span;
+  return s;
+}
+
+/** (s - mean) / std over the finite entries, in place (others stay as they are); a constant vector becomes all zeros. */
+export function normalizeZ(s: Float32Array): Float32Array {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (Number.isFinite(s[i])) {
+    sum += s[i];
+    n++;
+  }
+  const mean = sum / Math.max(1, n);
+  let sq = 0;
+  for (let i = 0; i < s.length; i++) if (Number.isFinite(s[i])) sq += (s[i] - mean) ** 2;
+  const std = Math.sqrt(sq / Math.max(1, n));
+  if (!(std > 0) || !Number.isFinite(std)) return s.fill(0);
+  for (let i = 0; i < s.length; i++) s[i] = (s[i] - mean) / std;
+  return s;
+}
+
+/** Share of the entries scored strictly below each one, ties counted half: in [0, 1), in place. */
+export function normalizeRank(s: Float32Array): Float32Array {
+  const n = s.length;
+  if (n <= 1) return s.fill(0);
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => (s[a] < s[b] ? -1 : s[a] > s[b] ? 1 : 0));
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && s[order[j + 1]] === s[order[i]]) j++;
+    const r = (i + (j - i) / 2) / (n - 1);
+    for (let t = i; t <= j; t++) out[order[t]] = r;
+    i = j + 1;
+  }
+  s.set(out);
   return s;
 }

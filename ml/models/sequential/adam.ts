@@ -16,27 +16,28 @@ export class Adam {
   }
 
   /** embLr: item embeddings get their own rate (they see a handful of updates per epoch each). */
-  step(layout: Layout, theta: Float32Array, grad: Float32Array, touched: TouchedRows, lr: number, embLr = lr): void {
+  /** weightDecay: decoupled (AdamW) decay, theta -= lr · weightDecay · theta, on the rows updated this step. */
+  step(layout: Layout, theta: Float32Array, grad: Float32Array, touched: TouchedRows, lr: number, embLr = lr, weightDecay = 0): void {
     this.t++;
     const c1 = 1 / (1 - this.beta1 ** this.t);
     const c2 = 1 / (1 - this.beta2 ** this.t);
     const d = layout.shape.dim;
     for (let r = 0; r < touched.count; r++) {
       const off = layout.itemEmb + touched.list[r] * d;
-      this.range(theta, grad, off, off + d, embLr, c1, c2);
+      this.range(theta, grad, off, off + d, embLr, c1, c2, 1 - embLr * weightDecay);
     }
     touched.clear();
-    this.range(theta, grad, layout.denseStart, layout.total, lr, c1, c2);
+    this.range(theta, grad, layout.denseStart, layout.total, lr, c1, c2, 1 - lr * weightDecay);
   }
 
-  private range(theta: Float32Array, grad: Float32Array, from: number, to: number, lr: number, c1: number, c2: number): void {
+  private range(theta: Float32Array, grad: Float32Array, from: number, to: number, lr: number, c1: number, c2: number, keep: number): void {
     const { m, v, beta1, beta2, eps } = this;
     for (let i = from; i < to; i++) {
       const g = grad[i];
       grad[i] = 0;
       const mi = (m[i] = beta1 * m[i] + (1 - beta1) * g);
       const vi = (v[i] = beta2 * v[i] + (1 - beta2) * g * g);
-      theta[i] -= (lr * mi * c1) / (Math.sqrt(vi * c2) + eps);
+      theta[i] = keep * theta[i] - (lr * mi * c1) / (Math.sqrt(vi * c2) + eps);
     }
   }
 }

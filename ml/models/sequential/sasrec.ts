@@ -9,13 +9,22 @@ import type { SeqStore } from "./engine.js";
 import { initParams, makeLayout, type Layout } from "./params.js";
 import { mixSeed } from "../../core/rng.js";
 import { encodeLast, scoreItems } from "./scorer.js";
-import { localBackend, train, type TrainConfig, type TrainReport } from "./trainer.js";
+import { localBackend, lrFactor, train, type TrainConfig, type TrainReport } from "./trainer.js";
 
 export interface SasrecOptions extends TrainConfig {
   dim: number;
   blocks: number;
   /** Init std of item and position embeddings. */
   embStd: number;
+  /**
+   * What a fit without validation cases does after a fit with them (the harness's `--refit` on train +
+   * validation events): `scratch` retrains from a fresh init for the epoch count chosen on validation (same
+   * seed and schedule); `warm` continues from the fitted weights for `refitEpochs` epochs at the schedule's
+   * final rate; `keep` keeps the fitted weights (no training). A first fit without validation always trains
+   * from scratch for maxEpochs.
+   */
+  refit: "scratch" | "warm" | "keep";
+  refitEpochs: number;
 }
 
 export const SASREC_DEFAULTS: SasrecOptions = {
@@ -35,6 +44,12 @@ export const SASREC_DEFAULTS: SasrecOptions = {
   patience: 5,
   valUsers: 2000,
   threads: 2,
+  lrSchedule: "constant",
+  lrMin: 0.05,
+  scheduleEpochs: 0,
+  weightDecay: 0,
+  refit: "scratch",
+  refitEpochs: 2,
 };
 
 const VERSION = "1";
@@ -55,22 +70,46 @@ export class SasrecRecommender implements Recommender {
   }
 
   async fit(data: TrainData, options: FitOptions): Promise<void> {
-    const o = this.options;
-    const layout = makeLayout({ numItems: data.numItems, dim: o.dim, blocks: o.blocks, maxLen: o.maxLen });
+    const log = options.onProgress ?? ((): void => {});
+    const layout = makeLayout({ numItems: data.numItems, dim: this.options.dim, blocks: this.options.blocks, maxLen: this.options.maxLen });
+    let o: SasrecOptions = this.options;
+    let warmFrom: Float32Array | null = null;
+    const prior = this.lastReport;
+    const refit = (options.validation === undefined || options.validation.length === 0) && prior !== null && prior.bestEpoch > 0 &&
+      this.theta !== null && this.layout !== null && this.layout.total === layout.total;
+    if (refit) {
+      const horizon = o.scheduleEpochs > 0 ? o.scheduleEpochs : o.maxEpochs;
+      if (o.refit === "keep") {
+        log(`sasrec: refit=keep, keeping the weights of epoch ${prior.bestEpoch}`);
+        this.itemIds = data.itemIds;
+        return;
+      }
+      if (o.refit === "warm") {
+        const f = lrFactor(o.lrSchedule, o.lrMin, prior.bestEpoch, horizon);
+        o = { ...o, maxEpochs: o.refitEpochs, lrSchedule: "constant", lr: o.lr * f, embLr: o.embLr * f };
+        warmFrom = this.theta;
+        log(`sasrec: refit=warm, ${o.refitEpochs} epoch(s) from the epoch-${prior.bestEpoch} weights at rate factor ${f.toFixed(3)}`);
+      } else {
+        o = { ...o, maxEpochs: prior.bestEpoch, scheduleEpochs: horizon };
+        log(`sasrec: refit=scratch, ${prior.bestEpoch} epoch(s) (chosen on validation) from a fresh init`);
+      }
+    }
     const threads = Math.max(1, o.threads);
     // workers read the parameters in place, so they must live in shared memory
     const theta = threads > 1 ? new Float32Array(new SharedArrayBuffer(layout.total * 4)) : new Float32Array(layout.total);
-    initParams(layout, theta, mixSeed(options.seed, 0), o.embStd);
+    if (warmFrom !== null) theta.set(warmFrom);
+    else initParams(layout, theta, mixSeed(options.seed, 0), o.embStd);
     const store = toStore(data, o.maxLen);
     let backend: GradBackend;
     if (threads > 1) {
       const { workerBackend } = await import("./worker-backend.js");
       backend = workerBackend(layout, theta, store, o, threads);
     } else backend = localBackend(layout, theta, store, o);
-    const log = options.onProgress ?? ((): void => {});
     log(`sasrec: ${store.offsets.length - 1} sequences, ${data.numItems} items, ${layout.total} params, ${threads} thread(s)`);
     try {
-      this.lastReport = await train(layout, theta, store, o, backend, options.seed, options.validation, log, this.budgetClock);
+      const report = await train(layout, theta, store, o, backend, options.seed, options.validation, log, this.budgetClock);
+      // a refit has no validation: keep the validation-chosen epoch count for the next refit
+      this.lastReport = refit && prior !== null ? { ...report, bestEpoch: prior.bestEpoch, best: prior.best } : report;
     } finally {
       await backend.close();
     }
@@ -141,6 +180,8 @@ function coerce(raw: Record<string, unknown>): Partial<SasrecOptions> {
     out[k] = x;
   }
   if (out.loss !== undefined && out.loss !== "bce" && out.loss !== "softmax") throw new Error(`sasrec: unknown loss ${String(out.loss)}`);
+  if (out.lrSchedule !== undefined && !["constant", "linear", "cosine"].includes(String(out.lrSchedule))) throw new Error(`sasrec: unknown lrSchedule ${String(out.lrSchedule)}`);
+  if (out.refit !== undefined && !["scratch", "warm", "keep"].includes(String(out.refit))) throw new Error(`sasrec: unknown refit ${String(out.refit)}`);
   return out as Partial<SasrecOptions>;
 }
 

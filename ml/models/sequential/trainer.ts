@@ -26,6 +26,22 @@ export interface TrainConfig extends TrainHyper {
   /** Validation users evaluated (a fixed seeded subset). */
   valUsers: number;
   threads: number;
+  /** Learning-rate schedule over `scheduleEpochs` (0: maxEpochs): constant, linear or cosine decay to lrMin × lr. */
+  lrSchedule: "constant" | "linear" | "cosine";
+  /** Floor of the decayed rate, as a fraction of lr / embLr. */
+  lrMin: number;
+  /** Horizon of the schedule in epochs (0: maxEpochs); a refit that stops early keeps the same curve. */
+  scheduleEpochs: number;
+  /** Decoupled (AdamW) weight decay per step, scaled by the current rate; item rows decay when touched. */
+  weightDecay: number;
+}
+
+/** Rate multiplier at `progress` epochs (fractional) into a schedule of `horizon` epochs. */
+export function lrFactor(schedule: TrainConfig["lrSchedule"], lrMin: number, progress: number, horizon: number): number {
+  if (schedule === "constant" || horizon <= 0) return 1;
+  const p = Math.min(1, Math.max(0, progress / horizon));
+  const shape = schedule === "linear" ? 1 - p : 0.5 * (1 + Math.cos(Math.PI * p));
+  return lrMin + (1 - lrMin) * shape;
 }
 
 export interface EpochLog {
@@ -125,6 +141,7 @@ export async function train(
   const report: TrainReport = { epochs: 0, seconds: 0, bestEpoch: 0, curve: [] };
   let sinceBest = 0;
   const t0 = clock();
+  const horizon = cfg.scheduleEpochs > 0 ? cfg.scheduleEpochs : cfg.maxEpochs;
   for (let epoch = 1; epoch <= cfg.maxEpochs; epoch++) {
     rng.shuffle(users);
     let lossSum = 0;
@@ -141,7 +158,8 @@ export async function train(
       const r = await backend.run(specs);
       lossSum += r.loss;
       tokSum += r.tokens;
-      adam.step(layout, theta, backend.grad, backend.touched, cfg.lr, cfg.embLr);
+      const f = lrFactor(cfg.lrSchedule, cfg.lrMin, epoch - 1 + b / users.length, horizon);
+      adam.step(layout, theta, backend.grad, backend.touched, cfg.lr * f, cfg.embLr * f, cfg.weightDecay);
     }
     const entry: EpochLog = { epoch, seconds: clock() - t0, loss: lossSum / Math.max(1, tokSum) };
     const last = epoch === cfg.maxEpochs || entry.seconds >= cfg.maxSeconds;

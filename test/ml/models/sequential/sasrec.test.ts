@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Sequence, TrainData } from "../../../../ml/core/recommender.js";
 import { Rng } from "../../../../ml/core/rng.js";
 import { SasrecRecommender, type SasrecOptions } from "../../../../ml/models/sequential/sasrec.js";
+import { lrFactor } from "../../../../ml/models/sequential/trainer.js";
 
 const N = 30;
 
@@ -83,5 +84,42 @@ describe("sasrec", () => {
     const m = await fitSmall({ maxEpochs: 1 });
     expect(m.scoreAll({ history: new Int32Array(0) }).length).toBe(N);
     expect(m.scoreAll({ history: Int32Array.from([-1, 999, 2]) }).length).toBe(N);
+  });
+
+  it("decays the learning rate on a schedule (cosine, linear) down to lrMin", () => {
+    expect(lrFactor("constant", 0.05, 7, 10)).toBe(1);
+    expect(lrFactor("cosine", 0.05, 0, 10)).toBe(1);
+    expect(lrFactor("cosine", 0.05, 5, 10)).toBeCloseTo(0.525, 10);
+    expect(lrFactor("cosine", 0.05, 10, 10)).toBeCloseTo(0.05, 10);
+    expect(lrFactor("linear", 0, 2.5, 10)).toBeCloseTo(0.75, 10);
+    expect(lrFactor("linear", 0.1, 20, 10)).toBeCloseTo(0.1, 10);
+  });
+
+  it("still learns the pattern with a cosine schedule and weight decay", async () => {
+    expect(hitRate(await fitSmall({ lrSchedule: "cosine", weightDecay: 0.01 }))).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("refits without validation as configured: scratch for the chosen epochs, warm, or keep", async () => {
+    const { data } = planted(300, 11);
+    const keep = await fitSmall({ maxEpochs: 6, evalEvery: 1, refit: "keep" }, 2);
+    const before = Array.from(keep.save().blobs.theta);
+    const chosen = keep.lastReport!.bestEpoch;
+    expect(chosen).toBeGreaterThan(0);
+    await keep.fit(data, { seed: 2 });
+    expect(Array.from(keep.save().blobs.theta)).toEqual(before);
+
+    // same data, seed and epochs: scratch reproduces the first fit exactly; on other data it differs
+    const scratch = await fitSmall({ maxEpochs: 6, evalEvery: 1, refit: "scratch" }, 2);
+    await scratch.fit(data, { seed: 2 });
+    if (chosen === 6) expect(Array.from(scratch.save().blobs.theta)).toEqual(before);
+    await scratch.fit(planted(300, 12).data, { seed: 2 });
+    expect(scratch.lastReport!.epochs).toBe(chosen);
+    expect(scratch.lastReport!.bestEpoch).toBe(chosen); // kept for the next refit
+    expect(Array.from(scratch.save().blobs.theta)).not.toEqual(before);
+
+    const warm = await fitSmall({ maxEpochs: 6, evalEvery: 1, refit: "warm", refitEpochs: 1, lrSchedule: "cosine" }, 2);
+    await warm.fit(data, { seed: 2 });
+    expect(warm.lastReport!.epochs).toBe(1);
+    expect(hitRate(warm)).toBeGreaterThanOrEqual(0.8);
   });
 });
