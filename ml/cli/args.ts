@@ -1,3 +1,5 @@
+import { getPreset } from "./presets.js";
+
 /** Minimal `--flag value` / `--flag=value` parser for the ml CLIs (repeatable flags collect into arrays). */
 export interface ParsedArgs {
   get(name: string): string | undefined;
@@ -44,10 +46,11 @@ export function intArg(args: ParsedArgs, name: string, fallback: number): number
   return n;
 }
 
-/** `--param model.key=value` (repeatable) into per-model parameter maps. */
+/** `--param model.key=value` (repeatable) into per-model parameter maps, after the `--preset`'s own (which they override). */
 export function modelParams(args: ParsedArgs): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
-  for (const p of args.all("param")) {
+  const preset = getPreset(args.has("preset") ? args.get("preset") : undefined);
+  for (const p of [...(preset?.params ?? []), ...args.all("param")]) {
     const m = /^([^.=]+)\.([^=]+)=(.*)$/.exec(p);
     if (m === null) throw new Error(`--param expects model.key=value, got ${p}`);
     (out[m[1]] ??= {})[m[2]] = m[3];

@@ -1,7 +1,7 @@
 /**
  * Offline evaluation: npm run eval -- --dataset <path> --protocol sasrec|loo-full|official|session
  *   [--models a,b] [--k 10,20] [--out report.json] [--seed N] [--users N] [--gap-minutes N]
- *   [--split test|validation] [--refit] [--param model.key=value ...] [--item-text meta.csv] [--embedder use|hashing|huggingface]
+ *   [--split test|validation] [--refit] [--preset name (ml/cli/presets.ts)] [--param model.key=value ...] [--item-text meta.csv] [--embedder use|hashing|huggingface]
  * Prints a table and writes the full JSON report. Same command, same seed: same numbers.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -10,15 +10,17 @@ import { evaluateModel, type ModelReport } from "../eval/evaluate.js";
 import { HybridRecommender } from "../models/hybrid.js";
 import { createModel, getModelEntry } from "../models/index.js";
 import { intArg, modelParams, parseArgs } from "./args.js";
+import { getPreset } from "./presets.js";
 import { formatTable } from "./report.js";
 import { buildTask, embedderFactory, TASK_OPTIONS } from "./task.js";
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), [...TASK_OPTIONS, "models", "k", "out", "param", "split", "latency-requests", "bootstrap"], ["refit"]);
+  const args = parseArgs(process.argv.slice(2), [...TASK_OPTIONS, "models", "k", "out", "param", "preset", "split", "latency-requests", "bootstrap"], ["refit"]);
   const log = (m: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${m}`);
   const ks = (args.get("k") ?? "10,20").split(",").map((k) => Number(k));
   if (ks.some((k) => !Number.isInteger(k) || k <= 0)) throw new Error(`--k expects positive integers, got ${args.get("k")}`);
-  const modelNames = (args.get("models") ?? "popularity,covisitation,session-knn,fism-bpr,pure-svd,hybrid").split(",");
+  const preset = getPreset(args.get("preset"));
+  const modelNames = (args.get("models") ?? preset?.models ?? "popularity,covisitation,session-knn,fism-bpr,pure-svd,hybrid").split(",");
   const split = (args.get("split") ?? "test") as "test" | "validation";
   if (split !== "test" && split !== "validation") throw new Error("--split must be test or validation");
   const seed = intArg(args, "seed", 42);

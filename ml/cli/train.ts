@@ -1,7 +1,7 @@
 /**
  * Training: npm run train -- --dataset <path> [--protocol loo-full|sasrec|official|session] [--models a,b]
  *   [--out-dir .artifacts/models] [--registry file.json (default: the model_registry table at DATABASE_URL)] [--seed N] [--users N]
- *   [--param model.key=value ...] [--item-text meta.csv] [--embedder use|hashing|huggingface]
+ *   [--preset name] [--param model.key=value ...] [--item-text meta.csv] [--embedder use|hashing|huggingface]
  * Fits each model on the protocol's training split (validation held out for weight learning and for the
  * recorded metrics), writes a versioned artifact directory per model and registers it.
  */
@@ -17,10 +17,11 @@ import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
 import { intArg, modelParams, parseArgs } from "./args.js";
+import { getPreset } from "./presets.js";
 import { buildTask, embedderFactory, TASK_OPTIONS } from "./task.js";
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), [...TASK_OPTIONS, "models", "out-dir", "registry", "param", "k"]);
+  const args = parseArgs(process.argv.slice(2), [...TASK_OPTIONS, "models", "out-dir", "registry", "param", "preset", "k"]);
   const log = (m: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${m}`);
   const seed = intArg(args, "seed", 42);
   const outDir = resolve(args.get("out-dir") ?? ".artifacts/models");
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   // `--registry path.json` keeps a JSON-file registry instead (e.g. for experiments outside the app).
   const registryPath = args.get("registry");
   const registry: ModelRegistry = registryPath ? new JsonFileRegistry(resolve(registryPath)) : await openDatabaseRegistry(log);
-  const modelNames = (args.get("models") ?? "popularity,covisitation,session-knn,pure-svd").split(",");
+  const modelNames = (args.get("models") ?? getPreset(args.get("preset"))?.models ?? "popularity,covisitation,session-knn,pure-svd").split(",");
   const ks = (args.get("k") ?? "10,20").split(",").map(Number);
   const { task } = await buildTask(args, log, "loo-full");
   const window = dataWindow(args.get("dataset") ?? "", task.train.sequences);

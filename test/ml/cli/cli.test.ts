@@ -76,3 +76,16 @@ describe("train CLI", () => {
     expect(loadModel(loadArtifact(records[0].artifact_location)).scoreAll({ history: Int32Array.from([0]) }).length).toBe(30);
   }, 60_000);
 });
+
+describe("presets", () => {
+  it("expand into --param values that explicit --params override", async () => {
+    const { modelParams, parseArgs } = await import("../../../ml/cli/args.js");
+    const { PRESETS } = await import("../../../ml/cli/presets.js");
+    const args = parseArgs(["--preset", "games-sasrec", "--param", "sasrec.maxEpochs=3"], ["preset", "param"]);
+    const params = modelParams(args);
+    expect(params.sasrec.maxEpochs).toBe("3");
+    expect(params.hybrid.components).toContain("sasrec");
+    expect(PRESETS["games-sasrec"].params.length).toBeGreaterThan(0);
+    expect(() => modelParams(parseArgs(["--preset", "nope"], ["preset"]))).toThrow(/unknown preset/);
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * Named parameter sets for the ml CLIs (`--preset <name>`): a preset supplies `--param` values, the model
+ * list and flags of a documented configuration; explicit `--param`s on the command line override it.
+ */
+export interface Preset {
+  description: string;
+  /** Default --models when the command line gives none. */
+  models?: string;
+  /** `model.key=value`, as --param. */
+  params: string[];
+}
+
+export const PRESETS: Record<string, Preset> = {
+  "games-sasrec": {
+    description:
+      "Games / sasrec protocol figure: hybrid of popularity, co-visitation, session kNN, fism-bpr (60 epochs), PureSVD " +
+      "and a 20-epoch cosine-schedule SASRec (warm 2-epoch refit); blend normalisation and per-history-length " +
+      "weights chosen by 2-fold CV on validation",
+    models: "hybrid",
+    params: [
+      "hybrid.components=popularity+covisitation+session-knn+fism-bpr+pure-svd+sasrec",
+      "hybrid.normalize=auto",
+      "hybrid.lengthBuckets=auto",
+      "fism-bpr.epochs=60",
+      "sasrec.maxEpochs=20",
+      "sasrec.lrSchedule=cosine",
+      "sasrec.patience=100",
+      "sasrec.maxSeconds=100000",
+      "sasrec.refit=warm",
+      "sasrec.refitEpochs=2",
+    ],
+  },
+};
+
+export function getPreset(name: string | undefined): Preset | undefined {
+  if (name === undefined) return undefined;
+  const p = PRESETS[name];
+  if (p === undefined) throw new Error(`unknown preset "${name}"; known: ${Object.keys(PRESETS).join(", ")}`);
+  return p;
+}
