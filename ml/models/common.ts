@@ -49,8 +49,9 @@ export function latestTimestamp(sequences: { timestamps: Float64Array }[]): numb
  * else into a new array. This is the whole cost of the embedding models (25k x 64 = 1.6M multiply-adds).
  *
  * Two rows per pass, four accumulators per row: each u[f] is loaded once for both rows, which measured
- * 0.93 ms against 1.25 ms per 25k x 64 request for one row at a time (3 and 4 rows per pass: 1.1-1.3 ms,
- * register spills). Every row is still summed exactly as the one-row loop does (s0..s3 over f mod 4, then
+ * 0.90 ms against 1.26 ms per 25k x 64 request for one row at a time (`npm run bench:ml-latency --
+ * --kernels`; 3 and 4 rows per pass measured 1.1-1.3 ms, register spills). Serving uses the wasm
+ * RowScorer (row-scorer.ts) where it can; this loop is its fallback and the scoreAll path's reference. Every row is still summed exactly as the one-row loop does (s0..s3 over f mod 4, then
  * s0 + s1 + s2 + s3 + bias, in double precision), so the scores are bit-for-bit the same
  * (test/ml/models/scoring.test.ts checks it against a plain reference).
  */

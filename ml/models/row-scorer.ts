@@ -6,9 +6,9 @@ import { scoreRows } from "./common.js";
  *
  * Backend: a 0.4 KB WebAssembly function using 128-bit SIMD (f64x2) when the runtime has it, else the JS
  * loop `scoreRows`. Why hand-written bytecode instead of a library: no dependency may be added, none already
- * installed does single-query f32 dot products, and this one measurably wins: 0.26 ms against 0.92 ms (JS,
- * two rows per pass) and 1.25 ms (the original JS loop) per 25,000 x 64 request
- * (`npm run bench:ml-latency` reports both backends in the same run).
+ * installed does single-query f32 dot products, and this one measurably wins: 0.26 ms against 0.90 ms (JS,
+ * two rows per pass) and 1.26 ms (the original JS loop) per 25,000 x 64 request, CPU p50
+ * (`npm run bench:ml-latency -- --kernels`, all three in the same run; docs/benchmarks/ml.md).
  *
  * Same bits as the JS loop, not just the same ranking: the JS loop widens every float to double, keeps four
  * partial sums s0..s3 over f mod 4 and returns float32(((s0 + s1) + s2) + s3 + bias). The kernel keeps the

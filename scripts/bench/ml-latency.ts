@@ -4,7 +4,12 @@
  *
  *   npm run bench:ml-latency -- [--dataset ../shared/datasets/sasrec-games/Video.txt] [--items 25000]
  *     [--runs 5] [--requests 500] [--warmup 100] [--models popularity,covisitation,session-knn,fism-bpr]
- *     [--fism-epochs 5] [--no-js-baseline] [--json out.json]
+ *     [--fism-epochs 5] [--svd-iterations 2] [--no-js-baseline] [--json out.json]
+ *   npm run bench:ml-latency -- --kernels [--items 25000] [--dims 64,512] [--runs 5] [--requests 500]
+ *
+ * --kernels times only the all-items scoring of random vectors (no data set): the one-row JS loop the models
+ * used before, `scoreRows` (two rows per pass), and the wasm SIMD RowScorer, each followed or not by topK,
+ * interleaved, medians of runs.
  *
  * One request is what the eval harness times (ml/eval/evaluate.ts `measureLatency`, same request builder):
  * a 50-item history (held-out users' histories, short ones extended with other users' items) → scores over
@@ -19,7 +24,8 @@
  * is fitted over 25,000 items, so dense scoring, vectors and top-k really span 25k, while the co-visitation
  * and session-kNN structures are those of the real Games events. `--items 0` keeps the data set's own size.
  * fism-bpr is fitted with `--fism-epochs` (default 5, not the 20-60 of the accuracy runs): scoring cost is
- * numItems × dim whatever the training length; only the top-k heap churn depends on the score shape.
+ * numItems × dim whatever the training length; only the top-k heap churn depends on the score shape (same
+ * for pure-svd's `--svd-iterations`, not in the default list: the serving path does not call it).
  * The extra row "fism-bpr (JS scorer)" is the same fitted model with the wasm kernel turned off
  * (ml/models/row-scorer.ts), the same-run measure of what the kernel buys.
  */
@@ -32,7 +38,9 @@ import { latencyQueries, timeRequests } from "../../ml/eval/evaluate.js";
 import { percentile } from "../../ml/eval/metrics.js";
 import { looFullProtocol } from "../../ml/eval/protocols.js";
 import { createModel, loadModel } from "../../ml/models/index.js";
-import { setWasmScoring } from "../../ml/models/row-scorer.js";
+import { RowScorer, setWasmScoring } from "../../ml/models/row-scorer.js";
+import { scoreRows } from "../../ml/models/common.js";
+import { topK } from "../../ml/core/topk.js";
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,6 +53,7 @@ const REQUESTS = Number(arg("requests", "500"));
 const WARMUP = Number(arg("warmup", "100"));
 const MODELS = arg("models", "popularity,covisitation,session-knn,fism-bpr").split(",").filter((m) => m !== "");
 const FISM_EPOCHS = Number(arg("fism-epochs", "5"));
+const SVD_ITERATIONS = Number(arg("svd-iterations", "2"));
 const JS_BASELINE = !process.argv.includes("--no-js-baseline");
 const JSON_OUT = arg("json", "");
 const SEED = 42;
@@ -76,7 +85,7 @@ async function main(): Promise<void> {
 
   const rows: { name: string; model: Recommender }[] = [];
   for (const name of MODELS) {
-    const params: Record<string, Record<string, unknown>> = name === "fism-bpr" ? { "fism-bpr": { epochs: FISM_EPOCHS } } : {};
+    const params: Record<string, Record<string, unknown>> = { "fism-bpr": { epochs: FISM_EPOCHS }, "pure-svd": { iterations: SVD_ITERATIONS } };
     const model = createModel(name, { params });
     const t0 = performance.now();
     await model.fit(train, { seed: SEED });
@@ -124,4 +133,72 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** The one-row, four-accumulator loop the embedding models used before (the kernel baseline). */
+function oneRowScores(vectors: Float32Array, u: Float32Array, n: number, d: number): Float32Array {
+  const scores = new Float32Array(n);
+  const d4 = d - (d % 4);
+  for (let i = 0, base = 0; i < n; i++, base += d) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let f = 0;
+    for (; f < d4; f += 4) {
+      s0 += u[f] * vectors[base + f];
+      s1 += u[f + 1] * vectors[base + f + 1];
+      s2 += u[f + 2] * vectors[base + f + 2];
+      s3 += u[f + 3] * vectors[base + f + 3];
+    }
+    for (; f < d; f++) s0 += u[f] * vectors[base + f];
+    scores[i] = s0 + s1 + s2 + s3;
+  }
+  return scores;
+}
+
+function kernels(): void {
+  const n = ITEMS > 0 ? ITEMS : 25_000;
+  const dims = arg("dims", "64,512").split(",").map(Number);
+  const loadStart = load();
+  console.log(`kernels: ${n} random rows, node ${process.version}, load average at start ${loadStart}`);
+  console.log("| dim | kernel | p50 ms (wall) | p99 ms (wall) | p50 ms (CPU) | p99 ms (CPU) |");
+  console.log("|---|---|---|---|---|---|");
+  for (const d of dims) {
+    const rng = new Rng(d);
+    const vectors = Float32Array.from({ length: n * d }, () => rng.normal());
+    const queries = Array.from({ length: 64 }, () => Float32Array.from({ length: d }, () => rng.normal()));
+    const out = new Float32Array(n);
+    const wasm = new RowScorer(vectors, n, d);
+    const cases: [string, (u: Float32Array) => unknown][] = [
+      ["one-row JS loop (before)", (u) => oneRowScores(vectors, u, n, d)],
+      ["scoreRows, two rows per pass, reused buffer", (u) => scoreRows(vectors, u, n, d, undefined, out)],
+      [`RowScorer (${wasm.backend})`, (u) => wasm.score(u)],
+      ["one-row JS loop + topK 100", (u) => topK(oneRowScores(vectors, u, n, d), TOP_N)],
+      [`RowScorer (${wasm.backend}) + topK 100`, (u) => topK(wasm.score(u), TOP_N)],
+    ];
+    const perRun = cases.map(() => [] as number[][]);
+    for (let run = 0; run < RUNS; run++) {
+      cases.forEach(([, fn], c) => {
+        for (let w = 0; w < WARMUP; w++) fn(queries[w % queries.length]);
+        const wall: number[] = [];
+        const cpu: number[] = [];
+        for (let r = 0; r < REQUESTS; r++) {
+          const c0 = process.cpuUsage();
+          const t = performance.now();
+          fn(queries[r % queries.length]);
+          wall.push(performance.now() - t);
+          const dc = process.cpuUsage(c0);
+          cpu.push((dc.user + dc.system) / 1000);
+        }
+        perRun[c].push([percentile(wall, 50), percentile(wall, 99), percentile(cpu, 50), percentile(cpu, 99)]);
+      });
+    }
+    cases.forEach(([name], c) => {
+      const cell = (j: number): string => median(perRun[c].map((r) => r[j])).toFixed(2);
+      console.log(`| ${d} | ${name} | ${cell(0)} | ${cell(1)} | ${cell(2)} | ${cell(3)} |`);
+    });
+  }
+  console.log(`medians of ${RUNS} runs x ${REQUESTS} requests; load average ${loadStart} → ${load()}`);
+}
+
+if (process.argv.includes("--kernels")) kernels();
+else await main();
