@@ -203,6 +203,40 @@ describe("MemoryVectorIndex IVF", () => {
     expect(await run(6)).not.toEqual(a);
   });
 
+  it("calibrates nprobe to the smallest one whose recall@k (less 2 standard errors) reaches the target, and it holds on held-out queries", async () => {
+    // Wider clusters than the other tests (noise 0.9): the default nprobe is not already near-exact here.
+    const wide = clustered(N, 200, 21, 0.9);
+    const index = await loaded(wide.points, ivfOpts);
+    await index.buildIndex("v");
+    const recallAt = async (queries: Float32Array[], nprobe: number | undefined, k: number): Promise<number> => {
+      let found = 0;
+      for (const q of queries) {
+        const exact = new Set(ids(await index.search(q, { k, version: "v", exact: true })));
+        found += ids(await index.search(q, { k, version: "v", nprobe })).filter((id) => exact.has(id)).length;
+      }
+      return found / (queries.length * k);
+    };
+    const k = 100;
+    const cal = await index.calibrateNprobe("v", queries(60, wide.centres, 22), { k, targetRecall: 0.95 });
+    expect(cal).not.toBeNull();
+    if (!cal) return;
+    expect(cal.lower).toBeGreaterThanOrEqual(0.95);
+    expect(cal.recall).toBeGreaterThan(cal.lower);
+    expect(cal.nprobe).toBeLessThan(cal.nlist);
+    // Minimal: one list fewer misses the target on the calibration queries (the curve has that point).
+    if (cal.nprobe > 1) expect(cal.curve.find((p) => p.nprobe === cal.nprobe - 1)?.lower ?? 0).toBeLessThan(0.95);
+    expect(await index.indexStats("v")).toMatchObject({ nprobe: cal.nprobe, calibrated: true });
+    // The check that matters: plain searches (no nprobe given) on queries the calibration never saw.
+    const heldOut = queries(60, wide.centres, 23);
+    expect(await recallAt(heldOut, undefined, k)).toBeGreaterThanOrEqual(0.95);
+    // A rebuild makes new lists: the calibration no longer applies and the configured default comes back.
+    await index.buildIndex("v");
+    expect(await index.indexStats("v")).toMatchObject({ nprobe: 40, calibrated: false });
+    // No index, nothing to calibrate.
+    const exactOnly = await loaded(wide.points.slice(0, 100), ivfOpts);
+    expect(await exactOnly.calibrateNprobe("v", heldOut, { k: 10 })).toBeNull();
+  });
+
   it("rejects bad IVF options and nprobe", async () => {
     expect(() => new MemoryVectorIndex({ ivf: { nprobe: 0 } })).toThrow(/nprobe/);
     expect(() => new MemoryVectorIndex({ ivf: { exactBelowMatches: -1 } })).toThrow(/exactBelowMatches/);

@@ -1,4 +1,6 @@
-import type { ServingModels } from "../../models/serving-models";
+import { Rng } from "../../../../ml/core/rng.js";
+import type { ItemCatalog } from "../../catalog";
+import type { ItemVectors, ServingModels } from "../../models/serving-models";
 import type { RecallContext, RecallSource } from "./types";
 import { emptyResult, topOfMap } from "./types";
 import type { SourceResult } from "../candidates";
@@ -33,12 +35,16 @@ function viaGraph(ctx: RecallContext, q: Float32Array, count: number): SourceRes
  * items that have one. Null when none has.
  */
 export function interestVector(models: ServingModels, history: readonly number[], weights?: readonly number[]): Float32Array | null {
-  const v = models.vectors;
-  if (!v) return null;
+  return models.vectors ? interestOf(models.vectors, history, weights) : null;
+}
+
+function interestOf(v: ItemVectors, history: readonly number[], weights?: readonly number[]): Float32Array | null {
   const q = new Float32Array(v.dim);
   let total = 0;
   let decay = 1;
-  for (const [r, item] of history.slice(0, 10).entries()) {
+  const n = Math.min(10, history.length);
+  for (let r = 0; r < n; r++) {
+    const item = history[r];
     const w = weights?.[r] ?? decay;
     decay *= 0.8;
     if (v.known[item]) {
@@ -50,6 +56,40 @@ export function interestVector(models: ServingModels, history: readonly number[]
   if (total === 0) return null;
   for (let f = 0; f < v.dim; f++) q[f] /= total;
   return q;
+}
+
+/** Hits asked of the index for `count` candidates: the index excludes the history, the rest is dropped here. */
+export const vectorSearchK = (count: number): number => Math.min(1000, count + 20);
+
+/**
+ * Queries shaped like serving's interest vectors, for measuring the index's recall (calibrateNprobe):
+ * half are one item's context vector (a session of one view), half the recency-weighted mean of 2-5
+ * items of one category (a short browsing session). Seeded: the same vectors give the same queries.
+ */
+export function interestQueries(v: ItemVectors, catalog: ItemCatalog, count: number, seed: number): Float32Array[] {
+  const rng = new Rng(seed);
+  const byCategory = new Map<number, number[]>();
+  const known: number[] = [];
+  for (let i = 0; i < v.known.length; i++) {
+    if (!v.known[i]) continue;
+    known.push(i);
+    let list = byCategory.get(catalog.category[i]);
+    if (!list) byCategory.set(catalog.category[i], (list = []));
+    list.push(i);
+  }
+  const out: Float32Array[] = [];
+  for (let tries = 0; known.length > 0 && out.length < count && tries < count * 10; tries++) {
+    const a = known[rng.int(known.length)];
+    const history = [a];
+    if (out.length % 2 === 1) {
+      const same = byCategory.get(catalog.category[a]) ?? [];
+      const extra = 1 + rng.int(4);
+      for (let j = 0; j < extra; j++) history.push(same[rng.int(same.length)]);
+    }
+    const q = interestOf(v, history);
+    if (q && q.some((x) => x !== 0)) out.push(q);
+  }
+  return out;
 }
 
 /** Nearest item vectors to the interest vector, through the VectorIndex port (live version). */
@@ -64,7 +104,7 @@ export const vectorSource: RecallSource = {
     if (graph && v) return viaGraph(ctx, q, count);
     // excludeIds covers the history; the other exclusions are dropped below, so ask for a few extra.
     const excludeIds = ctx.history.slice(0, 50).map((i) => cat.ids[i]);
-    const hits = await ctx.vectors.search(q, { k: Math.min(1000, count + 20), filter: { excludeIds } });
+    const hits = await ctx.vectors.search(q, { k: vectorSearchK(count), filter: { excludeIds } });
     const items: number[] = [];
     const scores: number[] = [];
     for (const h of hits) {
