@@ -93,8 +93,15 @@ export class ProductBulkStage {
     await tx.execute(`DROP TABLE IF EXISTS ${PICK}`);
     await tx.execute(`CREATE TABLE ${PICK} (id INTEGER PRIMARY KEY, last INTEGER NOT NULL)`);
     await tx.execute(`INSERT INTO ${PICK} (last) SELECT max(rowid) FROM ${STAGE} GROUP BY parent_asin ORDER BY min(rowid)`);
+    // category_terms is written with the row, as the product_categories triggers (dropped here) would derive it:
+    // one term `c<id>` per path (migration 0006). Setting it afterwards would rewrite every product row.
+    await tx.execute(
+      "INSERT OR IGNORE INTO category_terms (path) SELECT DISTINCT j.value->>0 " +
+        `FROM ${PICK} g CROSS JOIN ${STAGE} s ON s.rowid = g.last, json_each(s.paths) j ORDER BY 1`,
+    );
+    const terms = "coalesce((SELECT group_concat('c' || t.id, ' ') FROM json_each(s.paths) j JOIN category_terms t ON t.path = j.value->>0), '')";
     const products = await tx.execute(
-      `INSERT INTO products (id, ${ALL_COLUMNS.join(", ")}) SELECT g.id, ${ALL_COLUMNS.map((c) => `s.${c}`).join(", ")} ` +
+      `INSERT INTO products (id, ${ALL_COLUMNS.join(", ")}, category_terms) SELECT g.id, ${ALL_COLUMNS.map((c) => `s.${c}`).join(", ")}, ${terms} ` +
         `FROM ${PICK} g CROSS JOIN ${STAGE} s ON s.rowid = g.last ORDER BY g.id`,
     );
     // Sorted by the primary key (path, product_id): inserted in key order its index is appended to, not updated at

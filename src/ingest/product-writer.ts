@@ -1,6 +1,5 @@
 import type { Transaction } from "@libsql/client";
 import { CATEGORY_SEPARATOR, categoryPaths, type RawMeta } from "../data/amazon";
-import { insertJsonRows } from "./multi-row-insert";
 import type { TableCounts } from "./report";
 
 const DATA_COLUMNS = [
@@ -24,9 +23,15 @@ const DATA_COLUMNS = [
 // and the FTS index, whose trigger fires on UPDATE) untouched. RETURNING gives the ids of rows written.
 // Rows travel as one JSON parameter (see insertJsonRows for why); `WHERE true` disambiguates ON CONFLICT after SELECT.
 export const ALL_COLUMNS = ["parent_asin", ...DATA_COLUMNS, "created_at", "updated_at"];
+// category_terms is written with the row, from its paths (the JSON element after ALL_COLUMNS), exactly as the
+// product_categories triggers of migration 0006 derive it; they then find each term present and skip rewriting
+// the product and re-indexing it once per category row (which doubled the CPU of an incremental ingest).
+const TERMS_SQL = `(SELECT coalesce(group_concat('c' || t.id, ' '), '') FROM json_each(r.value->${ALL_COLUMNS.length}) j JOIN category_terms t ON t.path = j.value)`;
 const PRODUCTS_SQL =
-  `INSERT INTO products (${ALL_COLUMNS.join(", ")}) SELECT ${ALL_COLUMNS.map((_, i) => `value->>${i}`).join(", ")} FROM json_each(?) WHERE true ` +
-  `ON CONFLICT (parent_asin) DO UPDATE SET ${DATA_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}, updated_at = excluded.updated_at ` +
+  `INSERT INTO products (${ALL_COLUMNS.join(", ")}, category_terms) SELECT ${ALL_COLUMNS.map((_, i) => `value->>${i}`).join(", ")}, ${TERMS_SQL} ` +
+  "FROM json_each(?) r WHERE true " +
+  `ON CONFLICT (parent_asin) DO UPDATE SET ${DATA_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}, ` +
+    "category_terms = excluded.category_terms, updated_at = excluded.updated_at " +
     `WHERE ${DATA_COLUMNS.map((c) => `products.${c} IS NOT excluded.${c}`).join(" OR ")} ` +
   "RETURNING id, parent_asin";
 
@@ -37,8 +42,8 @@ export interface ProductCounts {
 }
 
 /**
- * Upserts products from metadata records and rewrites the product_categories rows of every product that was
- * inserted or changed, inside the caller's transaction. Duplicate parent_asins in one batch: the last wins.
+ * Upserts products from metadata records and brings the product_categories rows of every product that was
+ * inserted or changed in line with its paths, inside the caller's transaction. Duplicate parent_asins in one batch: the last wins.
  */
 export async function writeProducts(tx: Transaction, metas: readonly RawMeta[], now: number): Promise<ProductCounts> {
   const byAsin = new Map<string, ProductRow>();
@@ -84,7 +89,11 @@ export async function writeProductRows(tx: Transaction, rows: readonly ProductRo
   const byAsin = new Map<string, ProductRow>();
   for (const r of rows) byAsin.set(String(r.values[0]), r);
   const maxBefore = Number((await tx.execute("SELECT coalesce(max(id), 0) AS m FROM products")).rows[0].m);
-  const returned = (await tx.execute({ sql: PRODUCTS_SQL, args: [JSON.stringify([...byAsin.values()].map((r) => r.values))] })).rows;
+  const paths = new Set<string>();
+  for (const r of byAsin.values()) for (const [path] of r.paths) paths.add(path);
+  await tx.execute({ sql: "INSERT OR IGNORE INTO category_terms (path) SELECT value FROM json_each(?)", args: [JSON.stringify([...paths])] });
+  const json = JSON.stringify([...byAsin.values()].map((r) => [...r.values, r.paths.map(([path]) => path)]));
+  const returned = (await tx.execute({ sql: PRODUCTS_SQL, args: [json] })).rows;
 
   let inserted = 0;
   const updatedIds: number[] = [];
@@ -97,13 +106,26 @@ export async function writeProductRows(tx: Transaction, rows: readonly ProductRo
     if (!r) continue;
     for (const [path, depth] of r.paths) pcRows.push([path, id, depth]);
   }
+  // An updated product keeps the category rows it still has: deleting and re-inserting them would make the
+  // triggers rewrite and re-index the product once per row. Only stale rows go and only new ones come in.
   let pcDeleted = 0;
-  for (let i = 0; i < updatedIds.length; i += 500) {
-    const ids = updatedIds.slice(i, i + 500);
-    const rs = await tx.execute({ sql: `DELETE FROM product_categories WHERE product_id IN (${ids.map(() => "?").join(",")})`, args: ids });
-    pcDeleted += rs.rowsAffected;
+  if (updatedIds.length > 0) {
+    const rs = await tx.execute({
+      sql: `DELETE FROM product_categories WHERE product_id IN (SELECT value FROM json_each(?))
+              AND (product_id, path) NOT IN (SELECT value->>1, value->>0 FROM json_each(?))`,
+      args: [JSON.stringify(updatedIds), JSON.stringify(pcRows)],
+    });
+    pcDeleted = rs.rowsAffected;
   }
-  const pcInserted = await insertJsonRows(tx, "product_categories", ["path", "product_id", "depth"], pcRows);
+  const pcInserted =
+    pcRows.length === 0
+      ? 0
+      : (
+          await tx.execute({
+            sql: "INSERT INTO product_categories (path, product_id, depth) SELECT value->>0, value->>1, value->>2 FROM json_each(?) WHERE true ON CONFLICT DO NOTHING",
+            args: [JSON.stringify(pcRows)],
+          })
+        ).rowsAffected;
   return {
     products: { inserted, updated: updatedIds.length },
     productCategories: { inserted: pcInserted, updated: pcDeleted },

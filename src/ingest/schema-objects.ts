@@ -68,4 +68,12 @@ export const PRODUCT_INDEXES = [
   "products_updated_at_idx",
   "product_categories_product_idx",
 ] as const;
-export const PRODUCT_FTS_TRIGGERS = ["products_fts_ai", "products_fts_ad", "products_fts_au"] as const;
+/** The FTS triggers, and those deriving products.category_terms from product_categories (one products rewrite per row). */
+export const PRODUCT_FTS_TRIGGERS = [
+  "products_fts_ai",
+  "products_fts_ad",
+  "products_fts_au",
+  "product_categories_terms_ai",
+  "product_categories_terms_ad",
+  "product_categories_terms_au",
+] as const;

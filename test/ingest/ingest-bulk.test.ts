@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ingestFiles } from "../../src/ingest/ingest-service.node.js";
 import { PRODUCT_FTS_TRIGGERS, PRODUCT_INDEXES, parseSchemaObjects } from "../../src/ingest/schema-objects";
 import { loadSchemaObjects } from "../../src/ingest/schema-objects.node.js";
-import { count, openTempDb, type TempDb } from "./helpers";
+import { categoryTermMismatches, count, openTempDb, type TempDb } from "./helpers";
 
 const open: TempDb[] = [];
 afterEach(() => {
@@ -120,6 +120,14 @@ describe("bulk load of metadata into empty products", () => {
     for (const q of ["camera", "headphone", "aluminium", "mystery"]) expect(await search(bulk.t, q)).toEqual(await search(incremental.t, q));
     expect(await search(bulk.t, "camera")).toEqual([["B0C1"]]);
     await bulk.t.db.$client.execute("INSERT INTO products_fts(products_fts) VALUES('integrity-check')");
+    // category terms written by the bulk copy match what the triggers derive on the incremental path
+    expect(await categoryTermMismatches(bulk.t.db)).toEqual([]);
+    expect(await categoryTermMismatches(incremental.t.db)).toEqual([]);
+    const inCategory = (t: TempDb, q: string, path: string) =>
+      rows(t, `SELECT p.parent_asin FROM products_fts JOIN products p ON p.id = products_fts.rowid
+        WHERE products_fts MATCH '${q} AND category_terms : ' || (SELECT '"c' || id || '"' FROM category_terms WHERE path = '${path}') ORDER BY p.parent_asin`);
+    expect(await inCategory(bulk.t, "camera OR tripod OR headphone", "Electronics > Camera & Photo")).toEqual([["B0C1"], ["B0T1"]]);
+    expect(await inCategory(incremental.t, "camera OR tripod OR headphone", "Electronics > Camera & Photo")).toEqual([["B0C1"], ["B0T1"]]);
     // the load ran with FK checks off: every category row still has its product, and checks are back on
     expect(await rows(bulk.t, "PRAGMA foreign_key_check(product_categories)")).toEqual([]);
     expect(await rows(bulk.t, "PRAGMA foreign_keys")).toEqual([[1]]);
@@ -130,6 +138,11 @@ describe("bulk load of metadata into empty products", () => {
     await bulk.t.db.$client.execute("DELETE FROM products WHERE parent_asin = 'B0H1'");
     expect(await search(bulk.t, "headphone")).toEqual([]);
     await bulk.t.db.$client.execute("INSERT INTO products_fts(products_fts) VALUES('integrity-check')");
+    await bulk.t.db.$client.execute("DELETE FROM product_categories WHERE path = 'Electronics > Camera & Photo > Tripods'");
+    expect(await inCategory(bulk.t, "tripod", "Electronics > Camera & Photo")).toEqual([["B0T1"]]);
+    await bulk.t.db.$client.execute("DELETE FROM product_categories WHERE path = 'Electronics > Camera & Photo' AND product_id = (SELECT id FROM products WHERE parent_asin = 'B0T1')");
+    expect(await inCategory(bulk.t, "tripod", "Electronics > Camera & Photo")).toEqual([]);
+    expect(await categoryTermMismatches(bulk.t.db)).toEqual([]);
 
     // a second run goes through the incremental upsert and changes nothing
     const again = await ingestFiles(incremental.t.db, [p]);

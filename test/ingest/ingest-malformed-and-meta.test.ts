@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ingestFiles } from "../../src/ingest/ingest-service.node.js";
-import { count, openTempDb, type TempDb } from "./helpers";
+import { categoryTermMismatches, count, openTempDb, type TempDb } from "./helpers";
 
 let t: TempDb | null = null;
 afterEach(() => {
@@ -138,5 +138,17 @@ describe("meta ingest", () => {
     expect(await count(t.db, "SELECT product_count FROM categories WHERE path = 'Electronics > Camera & Photo > Mirrorless'")).toBe(1);
     expect(await count(t.db, "SELECT count(*) FROM products_fts WHERE products_fts MATCH 'mirrorless'")).toBe(1);
     expect(await count(t.db, "SELECT count(*) FROM products_fts WHERE products_fts MATCH 'eos'")).toBe(0);
+    // its category rows were brought in line (kept rows stay, the new one is added) and so were its FTS terms
+    expect(changed.files[0].tables.product_categories).toEqual({ inserted: 1, updated: 0 });
+    expect(await categoryTermMismatches(t.db)).toEqual([]);
+    const mirrorless = "SELECT 'category_terms : \"c' || id || '\"' FROM category_terms WHERE path = 'Electronics > Camera & Photo > Mirrorless'";
+    expect(await count(t.db, `SELECT count(*) FROM products_fts WHERE products_fts MATCH 'mirrorless AND ' || (${mirrorless})`)).toBe(1);
+
+    // moving it back drops the stale row and term
+    writeFileSync(p, meta({ parent_asin: "B0C1", title: "Canon Mirrorless Camera", categories: ["Electronics", "Camera & Photo"] }));
+    const back = await ingestFiles(t.db, [p]);
+    expect(back.files[0].tables.product_categories).toEqual({ inserted: 0, updated: 1 });
+    expect(await categoryTermMismatches(t.db)).toEqual([]);
+    expect(await count(t.db, `SELECT count(*) FROM products_fts WHERE products_fts MATCH 'mirrorless AND ' || (${mirrorless})`)).toBe(0);
   });
 });

@@ -29,6 +29,12 @@ export const products = sqliteTable(
     boughtTogether: text("bought_together", { mode: "json" }).$type<string[] | null>(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /**
+     * FTS terms of the product's ancestor-or-self categories (`c<category_terms.id>`, space-separated), the
+     * products_fts column that scopes a search to a category. Derived from product_categories by its triggers
+     * (migration 0006); writers never set it.
+     */
+    categoryTerms: text("category_terms").notNull().default(""),
   },
   (t) => [
     // Sort indexes carry the filter columns after (key, id): a catalog walk filters and orders inside the
@@ -74,6 +80,17 @@ export const categories = sqliteTable(
   },
   (t) => [index("categories_parent_idx").on(t.parentPath)],
 );
+
+/**
+ * One FTS term per category path ever seen: path P is the term `c<id>` in products_fts.category_terms. A
+ * short opaque term (letter then digits: the porter stemmer leaves it alone) instead of the path's words, so
+ * a category is one posting list FTS5 can intersect with the query. Rows are never deleted, so a term never
+ * changes meaning.
+ */
+export const categoryTerms = sqliteTable("category_terms", {
+  id: integer("id").primaryKey(),
+  path: text("path").notNull().unique(),
+});
 
 /** Reviewers (Amazon `user_id`s) imported from the data, distinct from marketplace accounts. */
 export const reviewers = sqliteTable("reviewers", {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Database } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError } from "../../http/errors";
-import { toFtsQuery } from "./fts-query";
+import { toFtsQuery, withCategoryTerm } from "./fts-query";
 
 export const productSorts = ["relevance", "popularity", "rating", "price_asc", "price_desc"] as const;
 export type ProductSort = (typeof productSorts)[number];
@@ -70,44 +70,59 @@ function keyset(expr: string, idExpr: string, dir: "ASC" | "DESC", cursor: Curso
   return `(${expr} ${cmp} ? OR (${expr} = ? AND ${idExpr} ${cmp} ?)${nullsAfter})`;
 }
 
+interface CategoryPlan {
+  strategy: "empty" | "list" | "walk";
+  /** Id of the category's FTS term (`c<id>` in products_fts.category_terms), null if the path never had one. */
+  termId: number | null;
+}
+
 /**
  * How to apply a category filter, chosen from the category's size (the materialised tree has the counts):
  * a small category is cheapest as its id list, sorted (cost ~ its size); a large one by walking the sort
  * index and probing membership per row (cost ~ limit x catalog / category size). Left to itself SQLite
- * always expands the list, which costs 100 ms for a 12k-product category at 100k products.
+ * always expands the list, which costs 100 ms for a 12k-product category at 100k products. A search uses
+ * the category's FTS term instead, fetched in the same round trip.
  */
-async function categoryStrategy(db: Database, path: string, limit: number): Promise<"empty" | "list" | "walk"> {
+async function categoryPlan(db: Database, path: string, limit: number): Promise<CategoryPlan> {
   const res = await db.$client.execute({
-    sql: "SELECT (SELECT product_count FROM categories WHERE path = ?) AS n, (SELECT max(id) FROM products) AS total",
-    args: [path],
+    sql: `SELECT (SELECT product_count FROM categories WHERE path = ?) AS n, (SELECT max(id) FROM products) AS total,
+            (SELECT id FROM category_terms WHERE path = ?) AS term`,
+    args: [path, path],
   });
   const count = Number(res.rows[0]?.n ?? 0);
   const total = Number(res.rows[0]?.total ?? 0);
-  if (count === 0) return "empty";
-  return count * count <= (limit + 1) * total ? "list" : "walk";
+  const termId = res.rows[0]?.term === null || res.rows[0]?.term === undefined ? null : Number(res.rows[0].term);
+  if (count === 0) return { strategy: "empty", termId };
+  return { strategy: count * count <= (limit + 1) * total ? "list" : "walk", termId };
 }
 
 /** List/search products with filters, sort and cursor pagination. Raw SQL: drizzle has no FTS5 support. */
 export async function listProducts(db: Database, query: ProductQuery): Promise<ProductPage> {
-  const fts = query.q === undefined ? null : toFtsQuery(query.q);
-  if (query.q !== undefined && fts === null) {
+  const text = query.q === undefined ? null : toFtsQuery(query.q);
+  if (query.q !== undefined && text === null) {
     throw new ApiError(400, "invalid_request", "q must contain at least one letter or digit");
   }
-  const sort: ProductSort = query.sort ?? (fts ? "relevance" : "popularity");
-  if (sort === "relevance" && !fts) {
+  const sort: ProductSort = query.sort ?? (text ? "relevance" : "popularity");
+  if (sort === "relevance" && !text) {
     throw new ApiError(400, "invalid_request", "sort=relevance needs a search query q");
   }
   const cursor: Cursor | undefined = query.cursor ? decodeCursor(query.cursor, cursorSchema) : undefined;
   if (cursor && cursor.s !== sort) throw new ApiError(400, "invalid_cursor", "cursor belongs to another sort order");
 
-  const strategy = query.category ? await categoryStrategy(db, query.category, query.limit) : null;
-  if (strategy === "empty") return { items: [], nextCursor: null };
+  const plan = query.category ? await categoryPlan(db, query.category, query.limit) : null;
+  if (plan?.strategy === "empty") return { items: [], nextCursor: null };
+  const strategy = plan?.strategy ?? null;
+  // A search scoped to a category is one FTS query: FTS5 intersects the posting lists and ranks only the
+  // category's hits. (Ranking every hit and probing membership cost 165 ms p99 at 100k products.)
+  const termId = text === null ? null : (plan?.termId ?? null);
+  const categoryInMatch = termId !== null;
+  const fts = text === null || termId === null ? text : withCategoryTerm(text, termId);
 
   const { expr, dir } = orderings[sort];
 
   const filters: string[] = [];
   const filterArgs: InValue[] = [];
-  if (query.category) {
+  if (query.category && !categoryInMatch) {
     filters.push(
       strategy === "list"
         ? "p.id IN (SELECT product_id FROM product_categories WHERE path = ?)"
