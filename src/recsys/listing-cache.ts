@@ -1,4 +1,3 @@
-import type { Row } from "@libsql/client";
 import type { Database } from "../db/database";
 import { CONDITION_SCORE } from "./feed/features";
 import type { ListingCondition, ListingState, ListingSummary } from "./ports";
@@ -16,20 +15,6 @@ export interface ListingRow {
   createdAt: number;
   updatedAt: number;
   status: string;
-}
-
-export function toRow(r: Row): ListingRow {
-  return {
-    id: String(r.id),
-    productId: String(r.parent_asin),
-    sellerId: String(r.seller_id),
-    condition: String(r.condition),
-    priceMinor: Number(r.price_minor),
-    currency: String(r.currency),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    status: String(r.status),
-  };
 }
 
 /**
@@ -61,6 +46,36 @@ export function summariseListings(rows: readonly ListingRow[], excludeSellerId: 
 const COLUMNS = "id, parent_asin, seller_id, condition, price_minor, currency, created_at, updated_at, status";
 
 /**
+ * The listing rows of a query as ONE cell: a JSON array of [id, parent_asin, seller_id, condition,
+ * price_minor, currency, created_at, updated_at, status] arrays. The libSQL client builds every result cell
+ * with two Object.defineProperty calls (about 1 µs each, measured: 25 rows x 9 columns cost 290 µs against
+ * 140 µs for the same rows as one JSON cell plus JSON.parse), and the listing reads are on every page.
+ */
+export const ROWS_AS_JSON = `json_group_array(json_array(${COLUMNS}))`;
+
+/** Parses a ROWS_AS_JSON cell. */
+export function rowsFromJson(cell: unknown): ListingRow[] {
+  if (typeof cell !== "string") return [];
+  const raw = JSON.parse(cell) as unknown[][];
+  const out: ListingRow[] = new Array<ListingRow>(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i];
+    out[i] = {
+      id: String(r[0]),
+      productId: String(r[1]),
+      sellerId: String(r[2]),
+      condition: String(r[3]),
+      priceMinor: Number(r[4]),
+      currency: String(r[5]),
+      createdAt: Number(r[6]),
+      updatedAt: Number(r[7]),
+      status: String(r[8]),
+    };
+  }
+  return out;
+}
+
+/**
  * Every listing in memory, keyed by product, refreshed incrementally by `updated_at` (every writer of the
  * listings table sets it: create, edit, checkout's sale). A refresh is started by a request once the last
  * one is older than `refreshMs`; requests do not wait for it (only for the first full load), so the cache
@@ -70,6 +85,8 @@ export class ListingCache {
   readonly byProduct = new Map<string, Map<string, ListingRow>>();
   private productOf = new Map<string, string>();
   private watermark = -1;
+  /** Rows at or above the watermark when it was last read (the refresh probe compares against it). */
+  private atWatermark = -1;
   private loadedAt = -Infinity;
   private loading: Promise<void> | null = null;
   private loaded = false;
@@ -92,14 +109,33 @@ export class ListingCache {
     if (!this.loaded && this.loading) await this.loading;
   }
 
-  /** Applies rows changed since the watermark (`>=`: a write in the same ms as the last seen one is re-read). */
+  /**
+   * Applies rows changed since the watermark (`>=`: a write in the same ms as the last seen one is re-read).
+   * A count/max probe first: when no row was written after the watermark and as many rows sit at or above
+   * it as last time, nothing is re-read (without it every refresh re-read every row sharing the newest
+   * timestamp: all 1 500 in the bench, 9 ms a second). What the probe cannot see (a row rewritten within the
+   * watermark's own millisecond) is caught when the row is about to be shown: shown items are re-read.
+   */
   async refresh(): Promise<void> {
     const started = performance.now();
+    if (this.watermark >= 0) {
+      const probe = await this.db.$client.execute({ sql: "SELECT count(*) AS n, max(updated_at) AS m FROM listings WHERE updated_at >= ?", args: [this.watermark] });
+      const n = Number(probe.rows[0]?.n ?? 0);
+      const m = probe.rows[0]?.m;
+      if (n === this.atWatermark && (m === null || m === undefined || Number(m) === this.watermark)) {
+        this.loadedAt = started;
+        return;
+      }
+    }
     const res = this.watermark < 0
-      ? await this.db.$client.execute({ sql: `SELECT ${COLUMNS} FROM listings`, args: [] })
-      : await this.db.$client.execute({ sql: `SELECT ${COLUMNS} FROM listings WHERE updated_at >= ?`, args: [this.watermark] });
-    for (const raw of res.rows) this.upsert(toRow(raw));
+      ? await this.db.$client.execute({ sql: `SELECT ${ROWS_AS_JSON} AS j FROM listings`, args: [] })
+      : await this.db.$client.execute({ sql: `SELECT ${ROWS_AS_JSON} AS j FROM listings WHERE updated_at >= ?`, args: [this.watermark] });
+    const rows = rowsFromJson(res.rows[0]?.j);
+    for (const r of rows) this.upsert(r);
     if (this.watermark < 0) this.watermark = 0;
+    let at = 0;
+    for (const r of rows) if (r.updatedAt >= this.watermark) at++;
+    this.atWatermark = at;
     this.loadedAt = started;
     this.loaded = true;
   }

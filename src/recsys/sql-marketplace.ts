@@ -1,7 +1,7 @@
 import type { Database } from "../db/database";
 import type { ItemCatalog } from "./catalog";
 import type { ListingState, MarketplacePort } from "./ports";
-import { ListingCache, summariseListings, toRow, type ListingRow } from "./listing-cache";
+import { ListingCache, ROWS_AS_JSON, rowsFromJson, summariseListings, type ListingRow } from "./listing-cache";
 
 /**
  * MarketplacePort over the accounts team's tables (listings, orders, order_items). Listing state for
@@ -26,12 +26,13 @@ export class SqlMarketplace implements MarketplacePort {
 
   async listingState(productIds: readonly string[], excludeSellerId: string | null): Promise<ListingState> {
     if (productIds.length === 0) return { best: new Map(), unavailable: new Set() };
+    // One statement text for any page size (ids as one JSON argument) and the rows back as one JSON cell:
+    // this read is on every page, and per-cell conversion in the client was most of its cost (ROWS_AS_JSON).
     const res = await this.db.$client.execute({
-      sql: `SELECT id, parent_asin, seller_id, condition, price_minor, currency, created_at, updated_at, status FROM listings
-            WHERE parent_asin IN (${productIds.map(() => "?").join(",")})`,
-      args: [...productIds],
+      sql: `SELECT ${ROWS_AS_JSON} AS j FROM listings WHERE parent_asin IN (SELECT value FROM json_each(?))`,
+      args: [JSON.stringify(productIds)],
     });
-    const rows = res.rows.map(toRow);
+    const rows = rowsFromJson(res.rows[0]?.j);
     this.cache.replaceProducts(productIds, rows);
     return summariseListings(rows, excludeSellerId);
   }

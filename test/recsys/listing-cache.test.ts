@@ -35,6 +35,28 @@ describe("listing cache", () => {
     expect(after.unavailable.has(pid(2, 3))).toBe(true);
   });
 
+  it("re-reads rows only when the count/max probe sees a write, and then applies it", async () => {
+    const l = await listDevice(t, seller, { productId: pid(1, 4), condition: "fair" });
+    await mp().refreshListingCache();
+    const client = t.db.$client;
+    const execute = client.execute.bind(client);
+    const seen: string[] = [];
+    client.execute = ((stmt: Parameters<typeof execute>[0]) => {
+      seen.push(typeof stmt === "string" ? stmt : stmt.sql);
+      return execute(stmt);
+    }) as typeof client.execute;
+    try {
+      await mp().refreshListingCache();
+      expect(seen.some((q) => q.includes("json_group_array"))).toBe(false); // nothing written: probe only
+      await t.db.$client.execute({ sql: "UPDATE listings SET price_minor = 4321, updated_at = ? WHERE id = ?", args: [NOW + 5, l.id] });
+      await mp().refreshListingCache();
+      expect(seen.some((q) => q.includes("json_group_array"))).toBe(true);
+    } finally {
+      client.execute = execute;
+    }
+    expect((await mp().cachedListingState([pid(1, 4)], null)).best.get(pid(1, 4))?.price).toBe(43.21);
+  });
+
   it("never serves a listing sold after the cache was filled, in the feed or the recommendations, even before a refresh", async () => {
     const h = { "x-session-id": sid(60) };
     await postEvents(t, h, views([pid(0, 1), pid(0, 2)], "c"));
