@@ -41,9 +41,9 @@ describe("listing cache", () => {
     const client = t.db.$client;
     const execute = client.execute.bind(client);
     const seen: string[] = [];
-    client.execute = ((stmt: Parameters<typeof execute>[0]) => {
+    client.execute = ((stmt: string | { sql: string; args?: unknown }) => {
       seen.push(typeof stmt === "string" ? stmt : stmt.sql);
-      return execute(stmt);
+      return execute(stmt as Parameters<typeof execute>[0]);
     }) as typeof client.execute;
     try {
       await mp().refreshListingCache();
