@@ -12,11 +12,16 @@ export interface SourceResult {
   anchors?: Int32Array;
 }
 
-/** A candidate after merging sources: per-source score and rank (-1 = not recalled by that source). */
+/**
+ * A candidate after merging sources: per-source score and rank (-1 = not recalled by that source), indexed
+ * by SOURCES order. mergeSources fills plain arrays: a typed array costs an ArrayBuffer and a runtime call
+ * each, and two per candidate (~300 per feed request) were the largest allocation of the request path.
+ * The scores are the sources' Float32 values, so the numbers are the same as with Float32Array storage.
+ */
 export interface Candidate {
   item: number;
-  scores: Float32Array;
-  ranks: Int32Array;
+  scores: Float32Array | number[];
+  ranks: Int32Array | number[];
   /** Best-ranked source's anchor item, for the reason text. */
   anchor: number;
   anchorSource: SourceName | null;
@@ -24,6 +29,9 @@ export interface Candidate {
 }
 
 /** Union of source results, deduplicated by item (the "duplicates across sources" filter lives here). */
+// mergeSources writes per-source arrays as 6-element literals.
+if (SOURCES.length !== 6) throw new Error("candidates.ts: SOURCES changed length; update mergeSources' literals");
+
 export function mergeSources(results: readonly SourceResult[]): Candidate[] {
   const byItem = new Map<number, Candidate>();
   for (const r of results) {
@@ -32,7 +40,8 @@ export function mergeSources(results: readonly SourceResult[]): Candidate[] {
       const item = r.items[j];
       let c = byItem.get(item);
       if (!c) {
-        c = { item, scores: new Float32Array(SOURCES.length), ranks: new Int32Array(SOURCES.length).fill(-1), anchor: -1, anchorSource: null, score: 0 };
+        // Literal arrays of SOURCES.length (6): allocated inline by V8, unlike typed arrays.
+        c = { item, scores: [0, 0, 0, 0, 0, 0], ranks: [-1, -1, -1, -1, -1, -1], anchor: -1, anchorSource: null, score: 0 };
         byItem.set(item, c);
       }
       if (c.ranks[s] === -1 || j < c.ranks[s]) {
