@@ -3,8 +3,12 @@
  * `npm run bench:serve -- --items 1000000 --synthetic` (generated catalog, vectors and neighbour lists)
  *
  * Serving latency through the real Node server (@hono/node-server) on loopback, in a child process so
- * autocannon does not share its event loop. Scenarios, each a bounded autocannon run (fixed duration and
- * connections), medians over --runs, with /healthz (one SELECT 1) as the same-run baseline:
+ * the load generator does not share its event loop. Every scenario gets two runs per round, medians over
+ * --runs rounds, with /healthz (one SELECT 1) as the same-run baseline:
+ *   saturated   autocannon, closed loop, --connections: the maximum req/s (its latency is queueing);
+ *   fixed rate  open loop at --rate req/s (scripts/lib/autocannon-run.ts runPaced), latency from each
+ *               request's due time: the p99 an SLO means. Met only if the achieved rate is the offered one.
+ * Scenarios:
  *   session  GET /v1/recommendations/session?session_id=<one of 2000 live sessions>
  *   product  GET /v1/products/<id>/recommendations?session_id=...
  *   feed     GET /v1/feed?session_id=...  (first page: full recall -> rank -> rerank -> snapshot each time)
@@ -20,7 +24,7 @@ import { mkdirSync, writeFileSync, rmSync, existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
-import { median, runLoad, type LoadResult } from "../lib/autocannon-run";
+import { median, runLoad, runPaced, type LoadResult, type PacedResult } from "../lib/autocannon-run";
 import { freePort } from "../lib/server-process";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
@@ -30,6 +34,7 @@ import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
 import { startNodeServing } from "../../src/recsys/start.node.js";
 import { buildServingDeps } from "../../src/adapters/select";
+import type { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { createDbEventLog } from "../../src/services/events/event-log";
 import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog";
 import { CovisIndex } from "../../src/recsys/models/covis-index";
@@ -54,6 +59,8 @@ const { values } = parseArgs({
     profile: { type: "boolean", default: false },
     // Comma-separated scenario prefixes to run (e.g. "feed,session"); the /healthz baseline always runs.
     only: { type: "string", default: "" },
+    // Offered rate (req/s) of the fixed-rate run of every scenario; default 500 (30k), 100 at >= 500k items.
+    rate: { type: "string", default: "" },
   },
 });
 const items = Number(values.items);
@@ -192,6 +199,9 @@ async function child(): Promise<void> {
     serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir: `data/bench/serve-${items}/registry`, log });
   }
   const startupMs = Math.round(performance.now() - t0);
+  const live = await serving.vectors.liveVersion();
+  const stats = live && "indexStats" in serving.vectors ? await (serving.vectors as MemoryVectorIndex).indexStats(live) : null;
+  const vectorIndex = stats ? { count: stats.count, mode: stats.mode, nlist: stats.nlist, nprobe: stats.nprobe, calibrated: stats.calibrated } : null;
   const rng = new Rng(11);
   await serving.sessions.appendMany(Array.from({ length: SESSIONS }, (_, s) => ({ sessionId: sessionOf(s), events: walk(rng, 5).map((i, j) => ({ itemId: pidOf(i), type: "view" as const, ts: now - 60_000 + j * 1000 })) })));
   const app = createApp({ config, db, clock: systemClock, newId: randomId, ...serving });
@@ -201,7 +211,7 @@ async function child(): Promise<void> {
   const fetchWithCpu = (req: Request): Response | Promise<Response> => (new URL(req.url).pathname === "/__bench/cpu" ? Response.json(process.cpuUsage()) : app.fetch(req));
   process.once("SIGTERM", () => process.exit(0)); // a normal exit writes the --cpu-prof profile
   serve({ fetch: fetchWithCpu, hostname: "127.0.0.1", port }, () => {
-    console.log(`READY ${JSON.stringify({ startupMs, rssMb: Math.round(process.memoryUsage().rss / 1e6) })}`);
+    console.log(`READY ${JSON.stringify({ startupMs, rssMb: Math.round(process.memoryUsage().rss / 1e6), vectorIndex })}`);
   });
 }
 
@@ -210,12 +220,12 @@ async function parent(): Promise<void> {
   const args = [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", "bench-out/prof"] : []), "--import", "tsx", "scripts/bench/serve.ts", "--child", "--items", String(items), "--port", String(port), ...(values.synthetic ? ["--synthetic"] : [])];
   log(`starting server: node ${args.join(" ")}`);
   const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  const ready = await new Promise<{ startupMs: number; rssMb: number }>((resolve, reject) => {
+  const ready = await new Promise<{ startupMs: number; rssMb: number; vectorIndex: unknown }>((resolve, reject) => {
     let buf = "";
     proc.stdout.on("data", (d: Buffer) => {
       buf += d.toString();
       const m = /READY (\{.*\})/.exec(buf);
-      if (m) resolve(JSON.parse(m[1]) as { startupMs: number; rssMb: number });
+      if (m) resolve(JSON.parse(m[1]) as { startupMs: number; rssMb: number; vectorIndex: unknown });
     });
     proc.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
@@ -236,30 +246,72 @@ async function parent(): Promise<void> {
     const u = (await (await fetch(`${url}/__bench/cpu`)).json()) as { user: number; system: number };
     return (u.user + u.system) / 1000;
   };
+  const rate = Number(values.rate || (items >= 500_000 ? 100 : 500));
+  const duration = Number(values.duration);
   const cpuPerReq: Record<string, number[]> = {};
+  const pacedCpu: Record<string, number[]> = {};
   // Warm-up (JIT, caches), not recorded.
   for (const s of scenarios) await runLoad({ name: s.name, url, paths: s.paths, connections: 4, durationSec: 2 });
   const results: Record<string, LoadResult[]> = {};
+  const paced: Record<string, PacedResult[]> = {};
   for (let r = 0; r < Number(values.runs); r++) {
     for (const s of scenarios) {
-      const cpu0 = await cpuMs();
-      const res = await runLoad({ name: s.name, url, paths: s.paths, connections: Number(values.connections), durationSec: Number(values.duration) });
-      // Requests served ~ average req/s x duration (autocannon's own count is not exposed by runLoad).
-      const perReq = ((await cpuMs()) - cpu0) / Math.max(1, res.rps * Number(values.duration));
+      let cpu0 = await cpuMs();
+      const res = await runLoad({ name: s.name, url, paths: s.paths, connections: Number(values.connections), durationSec: duration });
+      const perReq = ((await cpuMs()) - cpu0) / Math.max(1, res.completed);
       (cpuPerReq[s.name] ??= []).push(perReq);
       (results[s.name] ??= []).push(res);
-      log(`run ${r + 1}: ${s.name}: p50 ${res.p50} ms, p99 ${res.p99} ms, ${Math.round(res.rps)} req/s, server CPU ${perReq.toFixed(2)} ms/req, errors ${res.errors}, non2xx ${res.non2xx}`);
+      log(`run ${r + 1}: ${s.name}: saturated (${values.connections} connections): p50 ${res.p50} ms, p99 ${res.p99} ms, ${Math.round(res.rps)} req/s, server CPU ${perReq.toFixed(2)} ms/req, errors ${res.errors}, non2xx ${res.non2xx}`);
+      cpu0 = await cpuMs();
+      const pr = await runPaced({ name: s.name, url, paths: s.paths, rate, durationSec: duration });
+      const pacedPerReq = ((await cpuMs()) - cpu0) / Math.max(1, pr.completed);
+      (pacedCpu[s.name] ??= []).push(pacedPerReq);
+      (paced[s.name] ??= []).push(pr);
+      log(`run ${r + 1}: ${s.name}: fixed rate ${rate}/s: achieved ${pr.achieved}/s, p50 ${pr.p50} ms, p90 ${pr.p90} ms, p99 ${pr.p99} ms, server CPU ${pacedPerReq.toFixed(2)} ms/req, errors ${pr.errors}, non2xx ${pr.non2xx}`);
     }
   }
   const sample = await (await fetch(`${url}/v1/feed?session_id=${sess[1]}`)).json();
   proc.kill("SIGTERM");
+  const r2 = (x: number): number => Math.round(x * 100) / 100;
   const summary = Object.fromEntries(
-    Object.entries(results).map(([name, rs]) => [name, { p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), rps: Math.round(median(rs.map((r) => r.rps))), cpuMsPerReq: Math.round(median(cpuPerReq[name] ?? [0]) * 100) / 100, errors: rs.reduce((a, r) => a + r.errors + r.non2xx, 0) }]),
+    Object.entries(results).map(([name, rs]) => {
+      const ps = paced[name] ?? [];
+      return [name, {
+        saturated: { p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), rps: Math.round(median(rs.map((r) => r.rps))), cpuMsPerReq: r2(median(cpuPerReq[name] ?? [0])), errors: rs.reduce((a, r) => a + r.errors + r.non2xx, 0) },
+        fixedRate: { offered: rate, achieved: median(ps.map((p) => p.achieved)), p50: median(ps.map((p) => p.p50)), p90: median(ps.map((p) => p.p90)), p99: median(ps.map((p) => p.p99)), cpuMsPerReq: r2(median(pacedCpu[name] ?? [0])), errors: ps.reduce((a, p) => a + p.errors + p.non2xx, 0) },
+        rpsVsHealthz: 0,
+      }];
+    }),
   );
   const base = summary["healthz (baseline)"];
-  for (const v of Object.values(summary)) Object.assign(v, { rpsVsHealthz: base ? Math.round((v.rps / base.rps) * 1000) / 1000 : null });
-  const report = { items, synthetic: values.synthetic, loadavg: { start: loadStart, end: loadavg().map((x) => Math.round(x * 100) / 100) }, runs: Number(values.runs), durationSec: Number(values.duration), connections: Number(values.connections), server: ready, summary, sampleFeed: { degraded: (sample as { degraded: boolean }).degraded, sources: (sample as { sources: unknown }).sources } };
+  for (const v of Object.values(summary)) v.rpsVsHealthz = base ? Math.round((v.saturated.rps / base.saturated.rps) * 1000) / 1000 : 0;
+  // Targets (issue 5). A fixed-rate p99 counts only if the server kept up: achieved >= 98 % of offered, no errors.
+  const kept = (f: { offered: number; achieved: number; errors: number }): boolean => f.achieved >= 0.98 * f.offered && f.errors === 0;
+  const targets: { scenario: string; target: string; met: boolean }[] = [];
+  const t = (scenario: string, target: string, met: (v: (typeof summary)[string]) => boolean): void => {
+    const v = summary[scenario];
+    if (v) targets.push({ scenario, target, met: met(v) });
+  };
+  if (items < 500_000) {
+    t("session recommendations", `p99 <= 10 ms at ${rate} req/s`, (v) => kept(v.fixedRate) && v.fixedRate.p99 <= 10);
+    t("home feed (first page)", `p99 <= 30 ms at ${rate} req/s`, (v) => kept(v.fixedRate) && v.fixedRate.p99 <= 30);
+    t("home feed (first page)", ">= 500 req/s (saturated)", (v) => v.saturated.rps >= 500);
+  } else {
+    t("home feed (first page)", `p99 <= 60 ms at ${rate} req/s`, (v) => kept(v.fixedRate) && v.fixedRate.p99 <= 60);
+  }
+  const loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  const report = { items, synthetic: values.synthetic, loadavg: { start: loadStart, end: loadEnd }, runs: Number(values.runs), durationSec: duration, connections: Number(values.connections), rate, server: ready, summary, targets, sampleFeed: { degraded: (sample as { degraded: boolean }).degraded, sources: (sample as { sources: unknown }).sources } };
   console.log(JSON.stringify(report, null, 2));
+  // The table for docs/benchmarks/serving.md.
+  const lines = [
+    `${items} items${values.synthetic ? " (synthetic)" : ""}, median of ${values.runs} x ${duration} s, load ${loadStart.join(" ")} -> ${loadEnd.join(" ")}`,
+    `| scenario | saturated (${values.connections} conn): p50 / p99 ms / req/s / CPU ms per req / x healthz | fixed ${rate} req/s: achieved / p50 / p90 / p99 ms / CPU ms per req |`,
+    "|---|---|---|",
+    ...Object.entries(summary).map(([name, v]) => `| ${name} | ${v.saturated.p50} / ${v.saturated.p99} / ${v.saturated.rps} / ${v.saturated.cpuMsPerReq} / ${v.rpsVsHealthz} | ${v.fixedRate.achieved} / ${v.fixedRate.p50} / ${v.fixedRate.p90} / ${v.fixedRate.p99} / ${v.fixedRate.cpuMsPerReq} |`),
+    "",
+    ...targets.map((x) => `- ${x.scenario}: ${x.target}: ${x.met ? "met" : "NOT met"}`),
+  ];
+  console.error(lines.join("\n"));
   const out = values.out || `bench-out/serve-${items}${values.synthetic ? "-synthetic" : ""}.json`;
   mkdirSync("bench-out", { recursive: true });
   writeFileSync(out, JSON.stringify(report, null, 2));
