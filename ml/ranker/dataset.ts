@@ -7,7 +7,7 @@ import { createModel } from "../models/index.js";
 import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory.js";
 import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog.js";
 import { mergeSources, SOURCES, type Candidate, type SourceResult } from "../../src/recsys/feed/candidates.js";
-import { categoryAffinity, featurize, NUM_FEATURES, sourceMaxima, type FeatureContext } from "../../src/recsys/feed/features.js";
+import { categoryAffinity, denseSignals, featurize, NUM_FEATURES, sourceMaxima, type FeatureContext } from "../../src/recsys/feed/features.js";
 import { defaultRanker } from "../../src/recsys/feed/rank.js";
 import { DEFAULT_BUDGETS } from "../../src/recsys/feed/feed-service.js";
 import { boughtTogetherSource } from "../../src/recsys/feed/recall/bought-together.js";
@@ -92,7 +92,7 @@ export async function candidatesFor(models: ServingModels, vectors: MemoryVector
   const results: SourceResult[] = [];
   for (const s of OFFLINE_SOURCES) results.push(await s.run(ctx, DEFAULT_BUDGETS[s.name].count));
   const cands = mergeSources(results).filter((k) => !ctx.exclude.has(k.item));
-  const fctx: FeatureContext = { catalog: models.catalog, popularity: models.popularity, listings: new Map(), categoryAffinity: affinity, now: 0 };
+  const fctx: FeatureContext = { catalog: models.catalog, popularity: models.popularity, listings: new Map(), categoryAffinity: affinity, now: 0, dense: denseSignals(models, newestFirst) };
   const maxima = sourceMaxima(cands);
   const x = new Float32Array(cands.length * NUM_FEATURES);
   const row = new Float32Array(NUM_FEATURES);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
-import { categoryAffinity, type FeatureContext } from "./features";
+import { categoryAffinity, denseSignals, type FeatureContext } from "./features";
 import { mergeSources, SOURCE_INDEX, SOURCES, type Candidate, type SourceName } from "./candidates";
 import { allExcluded, filterCandidates, type Exclusions, type FilterReason } from "./filter";
 import { leadSource, reasonText } from "./reasons";
@@ -164,7 +164,8 @@ export class FeedService {
       const i = catalog.indexOf.get(pid);
       if (i !== undefined) listings.set(i, l);
     }
-    const ctx: FeatureContext = { catalog, popularity: models.popularity, listings, categoryAffinity: affinity, now };
+    // Dense ranker features score every candidate against the same history the sources saw (features.ts).
+    const ctx: FeatureContext = { catalog, popularity: models.popularity, listings, categoryAffinity: affinity, now, dense: denseSignals(models, history.items, extraExclusions.historyWeights) };
     return { ranked: models.ranker.rank(kept, ctx), listings, report, filtered: removed };
   }
 
