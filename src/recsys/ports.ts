@@ -41,8 +41,13 @@ export interface StoredEvent extends EventRecord {
 /** Expected shape of the accounts team's EventLog service (src/services/events/). */
 export interface EventLogPort {
   append(events: readonly EventRecord[]): Promise<AppendResult>;
-  /** Events with seq > `afterSeq`, oldest first, at most `limit`. */
-  since(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Events with seq > `afterSeq`, oldest first, at most `limit`; with `types`, only those types are returned
+   * (filtered in the store, so the impressions every feed page logs are never read back).
+   * `scannedTo` is the seq to resume after: past skipped events too, so the next call never re-reads them;
+   * `more` says whether the limit cut the read short.
+   */
+  since(afterSeq: number, limit: number, types?: readonly LoggedEventType[]): Promise<{ events: StoredEvent[]; scannedTo: number; more: boolean }>;
   /** A user's newest events (newest first), for long-term history and exclusions. */
   recentForUser(userId: string, limit: number): Promise<StoredEvent[]>;
 }

@@ -75,12 +75,12 @@ export class Recsys {
     const state = this.state;
     if (!state) throw new ModelsNotReadyError("refresh before start");
     const { catalog, covis, trending } = state.models;
-    const events = await this.o.events.since(state.lastSeq, maxEvents);
+    const { events, scannedTo } = await this.o.events.since(state.lastSeq, maxEvents, [...POSITIVE_TYPES]);
+    state.lastSeq = scannedTo;
     const byActor = new Map<string, number[]>();
     const counts: { item: number; weight: number }[] = [];
     for (const e of events) {
-      state.lastSeq = e.seq;
-      if (!POSITIVE_TYPES.has(e.type) || !e.itemId) continue;
+      if (!e.itemId) continue;
       const item = catalog.indexOf.get(e.itemId);
       if (item === undefined) continue;
       const actor = e.userId ? `u:${e.userId}` : `s:${e.sessionId ?? ""}`;

@@ -94,9 +94,33 @@ export class DbEventLogAdapter implements EventLogPort {
     return { inserted, duplicates };
   }
 
-  async since(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const res = await this.db.$client.execute({ sql: `SELECT ${COLUMNS} FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?`, args: [afterSeq, limit] });
-    return res.rows.map((r) => fromRow(r as Record<string, unknown>));
+  async since(afterSeq: number, limit: number, types?: readonly LoggedEventType[]): Promise<{ events: StoredEvent[]; scannedTo: number; more: boolean }> {
+    if (types === undefined) {
+      const res = await this.db.$client.execute({ sql: `SELECT ${COLUMNS} FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?`, args: [afterSeq, limit] });
+      const events = res.rows.map((r) => fromRow(r as Record<string, unknown>));
+      return { events, scannedTo: events.length > 0 ? events[events.length - 1].seq : afterSeq, more: events.length === limit };
+    }
+    // The upper bound is read first so that "scanned to" is exact: rows inserted after it are left for the
+    // next call even if they would match. Skipped rows are rejected inside SQLite, never decoded in JS.
+    const tableTypes = [...new Set(types.map((t) => TO_TABLE[t]))];
+    const res = await this.db.$client.batch(
+      [
+        { sql: "SELECT coalesce(max(rowid), 0) AS top FROM events", args: [] },
+        {
+          sql: `SELECT ${COLUMNS} FROM events WHERE rowid > ? AND rowid <= (SELECT coalesce(max(rowid), 0) FROM events)
+                AND type IN (${tableTypes.map(() => "?").join(",")}) ORDER BY rowid LIMIT ?`,
+          args: [afterSeq, ...tableTypes, limit],
+        },
+      ],
+      "read",
+    );
+    const top = Number(res[0].rows[0].top);
+    // `hide` shares the table type `not_interested`: the row's context tells them apart after decoding.
+    const wanted = new Set(types);
+    const rows = res[1].rows.map((r) => fromRow(r as Record<string, unknown>));
+    const events = rows.filter((e) => wanted.has(e.type));
+    const full = rows.length === limit;
+    return { events, scannedTo: full ? rows[rows.length - 1].seq : Math.max(afterSeq, top), more: full };
   }
 
   async recentForUser(userId: string, limit: number): Promise<StoredEvent[]> {

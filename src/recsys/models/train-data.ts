@@ -33,13 +33,13 @@ export async function loadTrainData(db: Database, catalog: ItemCatalog, events: 
   }
   let lastSeq = 0;
   for (;;) {
-    const batch = await events.since(lastSeq, 50_000);
-    for (const e of batch) {
-      lastSeq = e.seq;
-      if (!POSITIVE_TYPES.has(e.type) || !e.itemId) continue;
+    const batch = await events.since(lastSeq, 50_000, [...POSITIVE_TYPES]);
+    lastSeq = batch.scannedTo;
+    for (const e of batch.events) {
+      if (!e.itemId) continue;
       push(e.userId ? `u:${e.userId}` : `s:${e.sessionId ?? ""}`, catalog.indexOf.get(e.itemId), e.ts);
     }
-    if (batch.length < 50_000) break;
+    if (!batch.more) break;
   }
   const sequences: Sequence[] = [];
   const actorKeys: string[] = [];

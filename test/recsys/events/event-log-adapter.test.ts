@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DbEventLogAdapter } from "../../../src/recsys/events/event-log-adapter";
+import type { EventRecord, LoggedEventType } from "../../../src/recsys/ports";
+import { createDbEventLog } from "../../../src/services/events/event-log";
+import { createTestDb, type TestDb } from "../../helpers/app";
+
+let t: TestDb;
+let log: DbEventLogAdapter;
+let n = 0;
+beforeEach(async () => {
+  t = await createTestDb();
+  log = new DbEventLogAdapter(t.db, createDbEventLog(t.db, () => 1_700_000_000_000, () => `e${++n}`));
+});
+afterEach(() => t.cleanup());
+
+const event = (i: number, type: LoggedEventType): EventRecord => ({
+  clientEventId: `c${i}`,
+  type,
+  itemId: type === "impression" ? null : `P${i}`,
+  listingId: null,
+  userId: null,
+  sessionId: "s1",
+  ts: 1_700_000_000_000 + i,
+  context: type === "impression" ? { surface: "home_feed" } : null,
+});
+
+const POSITIVE: LoggedEventType[] = ["view", "click", "cart", "favorite", "purchase"];
+
+describe("DbEventLogAdapter.since", () => {
+  it("reads every event in order without a type filter", async () => {
+    await log.append([event(1, "view"), event(2, "impression"), event(3, "cart")]);
+    const all = await log.since(0, 10);
+    expect(all.events.map((e) => e.type)).toEqual(["view", "impression", "cart"]);
+    expect(all.scannedTo).toBe(all.events[2].seq);
+    expect(all.more).toBe(false);
+  });
+
+  it("filters types in the store but still advances past what it skipped", async () => {
+    await log.append([event(1, "view"), event(2, "impression"), event(3, "cart"), event(4, "impression"), event(5, "impression")]);
+    const first = await log.since(0, 10, POSITIVE);
+    expect(first.events.map((e) => [e.type, e.itemId])).toEqual([["view", "P1"], ["cart", "P3"]]);
+    // The trailing impressions were scanned: resuming after scannedTo never reads them again.
+    expect(first.scannedTo).toBeGreaterThan(first.events[1].seq);
+    expect(first.more).toBe(false);
+    expect((await log.since(first.scannedTo, 10, POSITIVE)).events).toEqual([]);
+    await log.append([event(6, "purchase")]);
+    const next = await log.since(first.scannedTo, 10, POSITIVE);
+    expect(next.events.map((e) => e.itemId)).toEqual(["P6"]);
+  });
+
+  it("pages with a limit: `more` is set and resuming loses nothing", async () => {
+    await log.append([1, 2, 3, 4, 5].map((i) => event(i, i % 2 ? "view" : "impression")));
+    const seen: string[] = [];
+    let after = 0;
+    for (let page = 0; page < 5; page++) {
+      const r = await log.since(after, 1, POSITIVE);
+      seen.push(...r.events.map((e) => e.itemId ?? ""));
+      after = r.scannedTo;
+      if (!r.more) break;
+    }
+    expect(seen).toEqual(["P1", "P3", "P5"]);
+  });
+
+  it("tells hide from not_interested although both are stored as not_interested", async () => {
+    await log.append([event(1, "hide"), event(2, "not_interested")]);
+    expect((await log.since(0, 10, ["hide"])).events.map((e) => e.itemId)).toEqual(["P1"]);
+    expect((await log.since(0, 10, ["not_interested"])).events.map((e) => e.itemId)).toEqual(["P2"]);
+  });
+
+  it("returns nothing and keeps its place on an empty log", async () => {
+    expect(await log.since(0, 10, POSITIVE)).toEqual({ events: [], scannedTo: 0, more: false });
+  });
+});
