@@ -13,21 +13,21 @@ export interface Preset {
 export const PRESETS: Record<string, Preset> = {
   "games-sasrec": {
     description:
-      "Games / sasrec protocol figure: hybrid of popularity, co-visitation, session kNN, fism-bpr (60 epochs), PureSVD " +
-      "and a 20-epoch cosine-schedule SASRec (warm 2-epoch refit); blend normalisation and per-history-length " +
-      "weights chosen by 2-fold CV on validation",
+      "Games / sasrec protocol figure (run with --refit): hybrid of popularity, co-visitation, session kNN, fism-bpr " +
+      "(60 epochs), PureSVD and a 12-epoch SASRec (dropout 0.2, one warm epoch on refit); z-scored component scores, " +
+      "per-history-length weights or one weight vector chosen by 2-fold CV on validation",
     models: "hybrid",
     params: [
       "hybrid.components=popularity+covisitation+session-knn+fism-bpr+pure-svd+sasrec",
-      "hybrid.normalize=auto",
+      "hybrid.normalize=zscore",
       "hybrid.lengthBuckets=auto",
       "fism-bpr.epochs=60",
-      "sasrec.maxEpochs=20",
-      "sasrec.lrSchedule=cosine",
+      "sasrec.maxEpochs=12",
+      "sasrec.dropout=0.2",
       "sasrec.patience=100",
       "sasrec.maxSeconds=100000",
       "sasrec.refit=warm",
-      "sasrec.refitEpochs=2",
+      "sasrec.refitEpochs=1",
     ],
   },
 };
