@@ -30,8 +30,9 @@ export class ItemCatalog {
   readonly categoryNames: string[] = [];
   private readonly categoryCode = new Map<string, number>();
   category: Int32Array;
-  price: Float32Array;
-  rating: Float32Array;
+  // Float64: these are shown to users, and a Float32 turns 59.99 into 59.9900016784668.
+  price: Float64Array;
+  rating: Float64Array;
   ratingCount: Int32Array;
   createdAt: Float64Array;
   /** Sparse: most products have no bought_together list. */
@@ -40,8 +41,8 @@ export class ItemCatalog {
   constructor(rows: readonly CatalogRow[]) {
     const n = rows.length;
     this.category = new Int32Array(n);
-    this.price = new Float32Array(n);
-    this.rating = new Float32Array(n);
+    this.price = new Float64Array(n);
+    this.rating = new Float64Array(n);
     this.ratingCount = new Int32Array(n);
     this.createdAt = new Float64Array(n);
     rows.forEach((r, i) => {
