@@ -30,6 +30,23 @@ export const PRESETS: Record<string, Preset> = {
       "sasrec.refitEpochs=1",
     ],
   },
+  "games-sasrec-fast": {
+    description:
+      "games-sasrec with a smaller training budget for a loaded machine: fism-bpr 40 epochs, SASRec 10 epochs",
+    models: "hybrid",
+    params: [
+      "hybrid.components=popularity+covisitation+session-knn+fism-bpr+pure-svd+sasrec",
+      "hybrid.normalize=zscore",
+      "hybrid.lengthBuckets=auto",
+      "fism-bpr.epochs=40",
+      "sasrec.maxEpochs=10",
+      "sasrec.dropout=0.2",
+      "sasrec.patience=100",
+      "sasrec.maxSeconds=100000",
+      "sasrec.refit=warm",
+      "sasrec.refitEpochs=1",
+    ],
+  },
 };
 
 export function getPreset(name: string | undefined): Preset | undefined {
