@@ -24,8 +24,6 @@ export const configSchema = z
     DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
     /** Largest request body accepted, in bytes. */
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
-    // Threads that rank expensive full-text searches in parallel shards (Node, embedded file database only).
-    SEARCH_THREADS: z.coerce.number().int().min(0).max(16).default(2),
     /** Load the demo catalog when the database is empty (Node start only). */
     DEMO_DATA: bool.default(true),
     UPSTASH_REDIS_REST_URL: z.url().optional(),

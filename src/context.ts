@@ -1,6 +1,5 @@
 import type { Config } from "./config";
 import type { Database } from "./db/database";
-import type { ReadPool } from "./db/read-pool";
 import type { Auth } from "./auth/auth";
 import type { Principal } from "./auth/principal";
 import type { EventLog } from "./services/events/event-log";
@@ -32,8 +31,6 @@ export interface AppDeps {
   vectors: VectorIndex;
   /** Serving models (feed, session and product recommendations); started by the entry point. */
   recsys: Recsys;
-  /** Extra read connections on other threads (Node with the embedded file database only; src/db/read-pool.ts). */
-  readPool?: ReadPool;
 }
 
 /** What entry points must supply: auth and events are built from db/config when left out. */

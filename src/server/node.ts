@@ -5,7 +5,6 @@ import { randomId, systemClock } from "../context";
 import { createNodeLibsqlClient } from "../db/client.node.js";
 import { createDatabase } from "../db/database";
 import { runMigrations } from "../db/migrate.node.js";
-import { WorkerReadPool } from "../db/read-pool.node.js";
 import { createAuth } from "../auth/auth";
 import { startNodeServing } from "../recsys/start.node.js";
 
@@ -37,10 +36,7 @@ async function main() {
     if (accounts.status === "created") console.log(formatDemoCredentials(accounts.accounts));
   }
 
-  // Search shards on other threads: only the embedded engine runs queries on the calling thread.
-  const readPool =
-    config.DATABASE_URL.startsWith("file:") && config.SEARCH_THREADS > 1 ? new WorkerReadPool(config.DATABASE_URL, config.SEARCH_THREADS) : undefined;
-  const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, readPool, ...serving });
+  const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, ...serving });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     console.log(`Recircuit API listening on http://${info.address}:${info.port} (database ${config.DATABASE_URL})`);
     console.log(`  API reference: http://${info.address}:${info.port}/docs`);
@@ -48,7 +44,6 @@ async function main() {
 
   const shutdown = () => {
     serving.stop();
-    void readPool?.close();
     server.close(() => {
       client.close();
       process.exit(0);

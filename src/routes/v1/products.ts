@@ -107,7 +107,7 @@ export const productsRoutes = createRouter()
       sort: q.sort,
       limit: q.limit,
       cursor: q.cursor,
-    }, { readPool: c.var.deps.readPool });
+    });
     return c.json(page, 200);
   })
   .openapi(getRoute, async (c) => {

@@ -1,7 +1,6 @@
 import type { InValue } from "@libsql/client";
 import { z } from "zod";
 import type { Database } from "../../db/database";
-import type { ReadPool } from "../../db/read-pool";
 import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError } from "../../http/errors";
 import { toFtsQuery, withCategoryTerm } from "./fts-query";
@@ -98,7 +97,7 @@ async function categoryPlan(db: Database, path: string, limit: number): Promise<
 }
 
 /** List/search products with filters, sort and cursor pagination. Raw SQL: drizzle has no FTS5 support. */
-export async function listProducts(db: Database, query: ProductQuery, options: { readPool?: ReadPool } = {}): Promise<ProductPage> {
+export async function listProducts(db: Database, query: ProductQuery): Promise<ProductPage> {
   const text = query.q === undefined ? null : toFtsQuery(query.q);
   if (query.q !== undefined && text === null) {
     throw new ApiError(400, "invalid_request", "q must contain at least one letter or digit");
@@ -161,10 +160,7 @@ export async function listProducts(db: Database, query: ProductQuery, options: {
 
   let rows: Row[];
   if (fts && sort === "relevance") {
-    rows =
-      filters.length === 0 && options.readPool && options.readPool.size > 1
-        ? await searchByRelevanceSharded(db, options.readPool, fts, cursor, query.limit)
-        : await searchByRelevance(db, fts, filters, filterArgs, cursor, query.limit);
+    rows = await searchByRelevance(db, fts, filters, filterArgs, cursor, query.limit);
   } else {
     const where = [...filters];
     const args: InValue[] = [...filterArgs];
@@ -247,41 +243,6 @@ async function searchByRelevance(
     }
   }
   return [];
-}
-
-/**
- * Unfiltered relevance search split into rowid shards ranked at the same time on the read pool's
- * connections, then merged. Why: FTS5 must score every hit (bm25 has no early termination), ~0.55 µs per
- * hit, so a word in half the catalog costs ~25 ms on one core; two shards halve the latency on two cores
- * (same CPU). Exact: bm25's statistics (row count, average length, documents per term) are read from the
- * whole index whatever the rowid range, so a hit scores the same in its shard as in the whole query, and
- * the merged top n by (rank, rowid) is the whole query's top n. test/services/catalog/search-sharded.test.ts
- * compares the two page by page.
- */
-async function searchByRelevanceSharded(db: Database, pool: ReadPool, fts: string, cursor: Cursor | undefined, limit: number): Promise<Row[]> {
-  const top = Number((await db.$client.execute("SELECT coalesce(max(id), 0) AS m FROM products")).rows[0].m);
-  const statements = Array.from({ length: pool.size }, (_, s) => {
-    const lo = s === 0 ? 0 : Math.floor((top * s) / pool.size) + 1;
-    // The last shard is open-ended: products added after max(id) was read still belong to one shard.
-    const hi = s === pool.size - 1 ? Number.MAX_SAFE_INTEGER : Math.floor((top * (s + 1)) / pool.size);
-    const args: InValue[] = [fts, lo, hi];
-    const after = cursor ? ` AND ${keyset("rank", "rowid", "ASC", cursor, args)}` : "";
-    args.push(limit + 1);
-    return { sql: `SELECT rowid AS id, rank AS k FROM products_fts WHERE products_fts MATCH ? AND rowid >= ? AND rowid <= ?${after} ORDER BY rank, rowid LIMIT ?`, args };
-  });
-  const hits = (await pool.executeAll(statements))
-    .flat()
-    .map((h) => ({ id: Number(h.id), k: Number(h.k) }))
-    .sort((a, b) => a.k - b.k || a.id - b.id)
-    .slice(0, limit + 1);
-  if (hits.length === 0) return [];
-  const res = await db.$client.execute({ sql: `SELECT ${summaryColumns} FROM products p WHERE p.id IN (${hits.map(() => "?").join(",")})`, args: hits.map((h) => h.id) });
-  const byId = new Map(res.rows.map((r) => [Number(r.id), r as Row]));
-  // A product deleted between the ranking and this read is simply not shown.
-  return hits.flatMap((h) => {
-    const row = byId.get(h.id);
-    return row ? [{ ...row, sort_key: h.k }] : [];
-  });
 }
 
 /** Whether a window of `window` hits was filled (more hits may lie beyond it). */
