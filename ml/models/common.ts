@@ -93,23 +93,30 @@ export function scoreRows(vectors: Float32Array, u: Float32Array, n: number, d: 
     scores[i] = s0 + s1 + s2 + s3 + (bias === undefined ? 0 : bias[i]);
     scores[i + 1] = t0 + t1 + t2 + t3 + (bias === undefined ? 0 : bias[i + 1]);
   }
-  for (; i < n; i++) {
-    const a = i * d;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let f = 0;
-    for (; f < d4; f += 4) {
-      s0 += u[f] * vectors[a + f];
-      s1 += u[f + 1] * vectors[a + f + 1];
-      s2 += u[f + 2] * vectors[a + f + 2];
-      s3 += u[f + 3] * vectors[a + f + 3];
-    }
-    for (; f < d; f++) s0 += u[f] * vectors[a + f];
-    scores[i] = s0 + s1 + s2 + s3 + (bias === undefined ? 0 : bias[i]);
-  }
+  for (; i < n; i++) scores[i] = dotRow(u, vectors, i * d, d) + (bias === undefined ? 0 : bias[i]);
   return scores;
+}
+
+/**
+ * u . vectors[base .. base + d), in double precision with four partial sums over f mod 4 added as
+ * ((s0 + s1) + s2) + s3: the one-row order every scorer here keeps (scoreRows' pairs, the wasm kernel and
+ * SASRec's scorer), so their scores agree bit for bit.
+ */
+export function dotRow(u: Float32Array, vectors: Float32Array, base: number, d: number): number {
+  const d4 = d - (d % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let f = 0;
+  for (; f < d4; f += 4) {
+    s0 += u[f] * vectors[base + f];
+    s1 += u[f + 1] * vectors[base + f + 1];
+    s2 += u[f + 2] * vectors[base + f + 2];
+    s3 += u[f + 3] * vectors[base + f + 3];
+  }
+  for (; f < d; f++) s0 += u[f] * vectors[base + f];
+  return s0 + s1 + s2 + s3;
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { FitOptions, ModelArtifact, Query, Recommender, TrainData } from "../core/recommender.js";
 import { Rng } from "../core/rng.js";
-import { topK } from "../core/topk.js";
-import { assertFitted, blob, markExcluded, numberParam, recentHistory } from "./common.js";
+import { assertFitted, blob, numberParam, recentHistory } from "./common.js";
 import { RowScorer } from "./row-scorer.js";
 import { orthonormalizeColumns, symmetricEigen } from "./linalg.js";
 
@@ -127,10 +126,7 @@ export class PureSvdRecommender implements Recommender {
 
   /** Serving path: exactly `topK(scoreAll(query), k, exclude)`, scored into the scorer's reused buffer. */
   recommend(query: Query, k: number, exclude?: Int32Array | ReadonlySet<number>): Int32Array {
-    const u = this.queryVector(query);
-    const scores = this.rowScorer().score(u);
-    markExcluded(scores, exclude);
-    return topK(scores, k);
+    return this.rowScorer().topK(this.queryVector(query), k, exclude);
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {

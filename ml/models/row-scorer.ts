@@ -1,4 +1,5 @@
-import { scoreRows } from "./common.js";
+import { topK } from "../core/topk.js";
+import { markExcluded, scoreRows } from "./common.js";
 
 /**
  * Serving scorer for the embedding models: scores[i] = u . vectors[i] + bias[i] over all items, into one
@@ -46,6 +47,16 @@ export class RowScorer {
     for (let f = 0; f < this.d; f++) w.u[f] = u[f];
     w.score(0, w.uOff, w.biasOff, w.outOff, this.n, this.d * 4, this.bias === undefined ? 0 : 1);
     return w.out;
+  }
+
+  /**
+   * The serving answer of every embedding model: exactly `topK(scores, k, exclude)`, computed in the reused
+   * buffer with the exclusion marked in place (no per-request numItems-sized allocation).
+   */
+  topK(u: Float32Array, k: number, exclude?: Int32Array | ReadonlySet<number>): Int32Array {
+    const scores = this.score(u);
+    markExcluded(scores, exclude);
+    return topK(scores, k);
   }
 }
 

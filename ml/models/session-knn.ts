@@ -97,9 +97,18 @@ export class SessionKnnRecommender implements Recommender {
     this.matchW = new Float32Array(numSess);
   }
 
+  /**
+   * STAN's contribution of an item `d` positions after (d > 0) or before the match of a neighbour session
+   * with similarity `simS`: one definition (and one float evaluation order) for the dense and the sparse
+   * scorer, which must agree bit for bit.
+   */
+  private neighbourWeight(simS: number, d: number): number {
+    const p = this.params;
+    return simS * (d > 0 ? p.after : p.before) * Math.exp(-(Math.abs(d) - 1) / p.lambdaNeighbour);
+  }
+
   scoreAll(query: Query): Float32Array {
     assertFitted(this.fitted, this.name);
-    const p = this.params;
     const scores = this.prior.slice();
     const { sessions, sims, matches } = this.neighbourSessions(query);
     for (let n = 0; n < sessions.length; n++) {
@@ -110,8 +119,7 @@ export class SessionKnnRecommender implements Recommender {
       const m = matches[n];
       for (let q = 0; q < len; q++) {
         if (q === m) continue;
-        const d = q - m;
-        const w = simS * (d > 0 ? p.after : p.before) * Math.exp(-(Math.abs(d) - 1) / p.lambdaNeighbour);
+        const w = this.neighbourWeight(simS, q - m);
         scores[this.sessItems[start + q]] += w;
       }
     }
@@ -189,7 +197,6 @@ export class SessionKnnRecommender implements Recommender {
    */
   recommendTopK(query: Query, k: number, exclude?: ReadonlySet<number>): { items: Int32Array; scores: Float32Array } {
     assertFitted(this.fitted, this.name);
-    const p = this.params;
     const numItems = this.postOff.length - 1;
     if (this.itemAcc.length !== numItems) {
       this.itemAcc = new Float32Array(numItems);
@@ -208,8 +215,7 @@ export class SessionKnnRecommender implements Recommender {
       const m = matches[n];
       for (let q = 0; q < len; q++) {
         if (q === m) continue;
-        const d = q - m;
-        const w = simS * (d > 0 ? p.after : p.before) * Math.exp(-(Math.abs(d) - 1) / p.lambdaNeighbour);
+        const w = this.neighbourWeight(simS, q - m);
         const item = this.sessItems[start + q];
         if (seen[item] === 0) {
           // Start from the prior so the float sum is the one scoreAll computes.

@@ -37,6 +37,7 @@ import { loadInteractionLog } from "../../ml/data/load.js";
 import { latencyQueries, timeRequests } from "../../ml/eval/evaluate.js";
 import { percentile } from "../../ml/eval/metrics.js";
 import { looFullProtocol } from "../../ml/eval/protocols.js";
+import { dotRow } from "../../ml/models/common.js";
 import { createModel, loadModel } from "../../ml/models/index.js";
 import { RowScorer, setWasmScoring } from "../../ml/models/row-scorer.js";
 import { scoreRows } from "../../ml/models/common.js";
@@ -136,22 +137,7 @@ async function main(): Promise<void> {
 /** The one-row, four-accumulator loop the embedding models used before (the kernel baseline). */
 function oneRowScores(vectors: Float32Array, u: Float32Array, n: number, d: number): Float32Array {
   const scores = new Float32Array(n);
-  const d4 = d - (d % 4);
-  for (let i = 0, base = 0; i < n; i++, base += d) {
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let f = 0;
-    for (; f < d4; f += 4) {
-      s0 += u[f] * vectors[base + f];
-      s1 += u[f + 1] * vectors[base + f + 1];
-      s2 += u[f + 2] * vectors[base + f + 2];
-      s3 += u[f + 3] * vectors[base + f + 3];
-    }
-    for (; f < d; f++) s0 += u[f] * vectors[base + f];
-    scores[i] = s0 + s1 + s2 + s3;
-  }
+  for (let i = 0; i < n; i++) scores[i] = dotRow(u, vectors, i * d, d);
   return scores;
 }
 

@@ -1,4 +1,5 @@
 /** Inference: encode histories to their last hidden state and score items against it. Web-standard only. */
+import { dotRow } from "../common.js";
 import { forward, makeBatch } from "./encoder.js";
 import type { Layout } from "./params.js";
 
@@ -45,18 +46,8 @@ export function scoreItems(layout: Layout, theta: Float32Array, u: Float32Array,
       out[j] = -Infinity;
       continue;
     }
-    const e = layout.itemEmb + item * d;
-    // four partial sums: shorter dependency chains, ≈2× faster over the whole catalogue
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    let i = 0;
-    for (; i + 4 <= d; i += 4) {
-      s0 += u[i] * theta[e + i];
-      s1 += u[i + 1] * theta[e + i + 1];
-      s2 += u[i + 2] * theta[e + i + 2];
-      s3 += u[i + 3] * theta[e + i + 3];
-    }
-    for (; i < d; i++) s0 += u[i] * theta[e + i];
-    out[j] = s0 + s1 + s2 + s3;
+    // four partial sums (dotRow): shorter dependency chains, ≈2× faster over the whole catalogue
+    out[j] = dotRow(u, theta, layout.itemEmb + item * d, d);
   }
   return out;
 }
