@@ -100,15 +100,15 @@ export class DbEventLogAdapter implements EventLogPort {
       const events = res.rows.map((r) => fromRow(r as Record<string, unknown>));
       return { events, scannedTo: events.length > 0 ? events[events.length - 1].seq : afterSeq, more: events.length === limit };
     }
-    // The upper bound is read first so that "scanned to" is exact: rows inserted after it are left for the
-    // next call even if they would match. Skipped rows are rejected inside SQLite, never decoded in JS.
+    // One read transaction: the highest seq and the matching rows come from the same snapshot, so "scanned
+    // to" is exact (rows inserted later are left for the next call). Skipped rows are rejected inside
+    // SQLite, never decoded in JS.
     const tableTypes = [...new Set(types.map((t) => TO_TABLE[t]))];
     const res = await this.db.$client.batch(
       [
         { sql: "SELECT coalesce(max(rowid), 0) AS top FROM events", args: [] },
         {
-          sql: `SELECT ${COLUMNS} FROM events WHERE rowid > ? AND rowid <= (SELECT coalesce(max(rowid), 0) FROM events)
-                AND type IN (${tableTypes.map(() => "?").join(",")}) ORDER BY rowid LIMIT ?`,
+          sql: `SELECT ${COLUMNS} FROM events WHERE rowid > ? AND type IN (${tableTypes.map(() => "?").join(",")}) ORDER BY rowid LIMIT ?`,
           args: [afterSeq, ...tableTypes, limit],
         },
       ],
