@@ -112,6 +112,8 @@ export class ProductBulkStage {
     );
     await tx.execute("INSERT INTO products_fts(products_fts) VALUES('rebuild')");
     await createObjects(tx, [...indexes, ...triggers]);
+    // The revision triggers were dropped with the others: one bump for the whole load (search head lists go stale).
+    await tx.execute("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1");
     await tx.execute(`DELETE FROM ${STAGE}`);
     await tx.execute(`DROP TABLE ${PICK}`);
     return {

@@ -68,7 +68,10 @@ export const PRODUCT_INDEXES = [
   "products_updated_at_idx",
   "product_categories_product_idx",
 ] as const;
-/** The FTS triggers, and those deriving products.category_terms from product_categories (one products rewrite per row). */
+/**
+ * The FTS triggers, those deriving products.category_terms from product_categories (one products rewrite per row),
+ * and the catalog revision's (migration 0007: one counter update per row; the bulk load bumps it once instead).
+ */
 export const PRODUCT_FTS_TRIGGERS = [
   "products_fts_ai",
   "products_fts_ad",
@@ -76,4 +79,7 @@ export const PRODUCT_FTS_TRIGGERS = [
   "product_categories_terms_ai",
   "product_categories_terms_ad",
   "product_categories_terms_au",
+  "catalog_revision_ai",
+  "catalog_revision_ad",
+  "catalog_revision_au",
 ] as const;

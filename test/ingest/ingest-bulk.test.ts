@@ -132,8 +132,14 @@ describe("bulk load of metadata into empty products", () => {
     expect(await rows(bulk.t, "PRAGMA foreign_key_check(product_categories)")).toEqual([]);
     expect(await rows(bulk.t, "PRAGMA foreign_keys")).toEqual([[1]]);
 
+    // the catalog revision (migration 0007, seeded at 1) was bumped once for the whole bulk load, per row otherwise
+    const revision = async (t: TempDb) => Number((await rows(t, "SELECT revision FROM catalog_revision"))[0][0]);
+    expect(await revision(bulk.t)).toBe(2);
+    expect(await revision(incremental.t)).toBeGreaterThanOrEqual(5);
+
     // triggers are back: a later update and delete are reflected in the index
     await bulk.t.db.$client.execute("UPDATE products SET title = 'Carbon fibre tripod' WHERE parent_asin = 'B0T1'");
+    expect(await revision(bulk.t)).toBe(3);
     expect(await search(bulk.t, "carbon")).toEqual([["B0T1"]]);
     await bulk.t.db.$client.execute("DELETE FROM products WHERE parent_asin = 'B0H1'");
     expect(await search(bulk.t, "headphone")).toEqual([]);

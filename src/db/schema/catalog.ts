@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * Catalog tables, keyed by the Amazon Reviews 2023 `parent_asin`. JSON columns keep the raw
@@ -90,6 +90,29 @@ export const categories = sqliteTable(
 export const categoryTerms = sqliteTable("category_terms", {
   id: integer("id").primaryKey(),
   path: text("path").notNull().unique(),
+});
+
+/**
+ * One row (id 1): `revision` is bumped by triggers on products (migration 0007) whenever the content of
+ * products_fts can change, and once after a bulk load; `heads_revision` is the revision the search head
+ * lists were last built at (null: never). See src/services/catalog/search-heads.ts.
+ */
+export const catalogRevision = sqliteTable("catalog_revision", {
+  id: integer("id").primaryKey(),
+  revision: integer("revision").notNull().default(0),
+  headsRevision: integer("heads_revision"),
+});
+
+/**
+ * Precomputed top results of frequent one-token searches ("head" match expressions as `toFtsQuery` writes
+ * them): the first `min(K, hits)` (rowid, rank) pairs in (rank, rowid) order, little-endian float64 pairs,
+ * exact for catalog revision `revision` only.
+ */
+export const searchHeadLists = sqliteTable("search_head_lists", {
+  match: text("match").primaryKey(),
+  revision: integer("revision").notNull(),
+  hits: integer("hits").notNull(),
+  list: blob("list", { mode: "buffer" }).notNull(),
 });
 
 /** Reviewers (Amazon `user_id`s) imported from the data, distinct from marketplace accounts. */

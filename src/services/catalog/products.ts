@@ -4,6 +4,7 @@ import type { Database } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError } from "../../http/errors";
 import { toFtsQuery, withCategoryTerm } from "./fts-query";
+import { catalogRevision, isHeadForm, loadHeadList, type HeadList } from "./search-heads";
 
 export const productSorts = ["relevance", "popularity", "rating", "price_asc", "price_desc"] as const;
 export type ProductSort = (typeof productSorts)[number];
@@ -210,6 +211,11 @@ const searchWindows = [400, 4000, null] as const;
  * and filtered: joining first costs a product fetch per match (4x slower for a term in 15% of titles).
  * With filters, the top-ranked window of hits is filtered; if fewer than a page survive and the window was
  * full, the window grows, ending unbounded — so results are exactly those of filtering every hit.
+ *
+ * A frequent one-token search has a precomputed head list (search-heads.ts): the first K hits in (rank, rowid)
+ * order at the current catalog revision, from the same bm25. A window the list covers (K entries after the
+ * cursor, or all hits) is read from it and only its product rows are fetched; anything beyond the list's end
+ * runs live with the same keyset. The page is the same either way.
  */
 async function searchByRelevance(
   db: Database,
@@ -220,7 +226,19 @@ async function searchByRelevance(
   limit: number,
 ): Promise<Row[]> {
   const windows = filters.length === 0 ? [limit + 1] : searchWindows;
+  // Relevance cursors always carry a rank; a null one (live: no rows) is left to the live path.
+  let head = isHeadForm(fts) && cursor?.v !== null ? await loadHeadList(db, fts) : null;
+  const start = head ? (cursor ? firstAfter(head, cursor.v as number, cursor.id) : 0) : 0;
   for (const window of windows) {
+    if (head) {
+      const served = await windowFromHead(db, head, start, window, filters, filterArgs, limit);
+      if (served === "stale") head = null;
+      else if (served !== "uncovered") {
+        // The live rule below with the window's fullness known exactly.
+        if (served.rows.length > limit || window === null || !served.full) return served.rows;
+        continue;
+      }
+    }
     const args: InValue[] = [fts];
     const after = cursor ? ` AND ${keyset("rank", "rowid", "ASC", cursor, args)}` : "";
     if (window !== null) args.push(window);
@@ -232,7 +250,7 @@ async function searchByRelevance(
           (SELECT rowid AS id, rank AS k, count(*) OVER () AS hits FROM
              (SELECT rowid, rank FROM products_fts WHERE products_fts MATCH ?${after} ORDER BY rank, rowid${window === null ? "" : " LIMIT ?"})) h
           ${filterFrom}
-          ${filters.length ? `WHERE ${filters.map((f) => f.replace(/\+p\./g, "p.")).join(" AND ")}` : ""}
+          ${filters.length ? `WHERE ${unplus(filters).join(" AND ")}` : ""}
           ORDER BY h.k, h.id LIMIT ?) page
       JOIN products p ON p.id = page.id
       ORDER BY page.k, page.id`;
@@ -243,6 +261,65 @@ async function searchByRelevance(
     }
   }
   return [];
+}
+
+/** Filters as the live search writes them (the unary + only steers list plans). */
+const unplus = (filters: string[]) => filters.map((f) => f.replace(/\+p\./g, "p."));
+
+/** Index of the first list entry after the keyset cursor (rank, id): entries are in (rank, rowid) order. */
+function firstAfter(head: HeadList, v: number, id: number): number {
+  let lo = 0;
+  let hi = head.ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const r = head.ranks[mid];
+    if (r > v || (r === v && head.ids[mid] > id)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+const summaryKeys = ["id", "parent_asin", "title", "store", "main_category", "category_path", "price", "average_rating", "rating_number", "image"] as const;
+
+/**
+ * One search window (the `window` best hits after the cursor; null = all) served from a head list, if the list
+ * covers it: "uncovered" otherwise, "stale" if the catalog changed since the list was loaded (then the caller
+ * runs live). The revision is checked in the statement that reads the rows: rows come back only at the list's
+ * revision, and an empty answer is confirmed afterwards (the revision only ever grows).
+ */
+async function windowFromHead(
+  db: Database,
+  head: HeadList,
+  start: number,
+  window: number | null,
+  filters: string[],
+  filterArgs: InValue[],
+  limit: number,
+): Promise<{ rows: Row[]; full: boolean } | "uncovered" | "stale"> {
+  const available = head.ids.length - start;
+  if (!head.complete && (window === null || available < window)) return "uncovered";
+  const take = window === null ? available : Math.min(window, available);
+  const full = window !== null && available >= window;
+  if (take <= 0) return { rows: [], full };
+  const ids = Array.from(head.ids.subarray(start, start + take));
+  const filterFrom = filters.length ? "JOIN products p INDEXED BY products_filter_cover_idx ON p.id = j.value" : "";
+  const sql = `SELECT ${summaryColumns}, h.pos FROM
+      (SELECT j.key AS pos, j.value AS id FROM json_each(?) j
+        ${filterFrom}
+        ${filters.length ? `WHERE ${unplus(filters).join(" AND ")}` : ""}
+        ORDER BY j.key LIMIT ?) h
+      JOIN products p ON p.id = h.id
+    WHERE (SELECT revision FROM catalog_revision WHERE id = 1) = ?
+    ORDER BY h.pos`;
+  const res = await db.$client.execute({ sql, args: [JSON.stringify(ids), ...filterArgs, limit + 1, head.revision] });
+  if (res.rows.length === 0 && (await catalogRevision(db)).revision !== head.revision) return "stale";
+  const rows = res.rows.map((r) => {
+    const row: Row = {};
+    for (const k of summaryKeys) row[k] = r[k];
+    row.sort_key = head.ranks[start + Number(r.pos)];
+    return row;
+  });
+  return { rows, full };
 }
 
 /** Whether a window of `window` hits was filled (more hits may lie beyond it). */
