@@ -31,6 +31,7 @@ import {
   type VectorPoint,
 } from "../../ports/vector-index.js";
 import { assignList, dot, trainIvf, type IvfModel } from "./ivf.js";
+import { CHUNK, VectorStorage, type ScanBackend } from "./storage.js";
 import { TopK } from "./topk.js";
 import { checkK, checkPoint, checkSpec, checkVector, checkVersion } from "./validate.js";
 
@@ -67,6 +68,12 @@ export interface IvfOptions {
 export interface MemoryVectorIndexOptions {
   /** Points to allocate room for up front in every new collection (default 1024). */
   initialCapacity?: number;
+  /**
+   * Scoring backend of new collections: "auto" (default) uses the WebAssembly SIMD kernel where it can be
+   * compiled, else JS; "js" forces the JS loop. Both give bit-identical results; `indexStats` reports which
+   * one a collection uses.
+   */
+  backend?: "auto" | "js";
   /** IVF settings, or false to always search exactly. */
   ivf?: IvfOptions | false;
 }
@@ -77,6 +84,8 @@ export interface MemorySearchOptions extends SearchOptions {
   exact?: boolean;
   /** Override the collection's nprobe for this query. */
   nprobe?: number;
+  /** "js": score with the JS loop even where the collection uses the wasm kernel (same-run baselines, tests). */
+  backend?: "js";
 }
 
 /** What `MemoryVectorIndex.calibrateNprobe` measured and stored. */
@@ -110,6 +119,21 @@ export interface IndexStats {
   nprobe: number;
   /** Whether that nprobe was measured by calibrateNprobe (else it is the configured default). */
   calibrated: boolean;
+  /** Scoring backend: the WebAssembly SIMD kernel, or the JS loop (not available, or `backend: "js"`). */
+  backend: ScanBackend;
+}
+
+/** One search's scan state: backend, normalised query, filter, heap. */
+interface Scan {
+  /** Score with the wasm kernel (the query is then already in its memory), else the JS loops. */
+  wasm: boolean;
+  q: Float32Array;
+  allowed: Uint8Array | undefined;
+  availableOnly: boolean;
+  excluded: Set<number>;
+  heap: TopK;
+  /** The filter passes most rows: the wasm scan scores whole ranges (see scanRangeWasm). */
+  dense: boolean;
 }
 
 type ResolvedIvf = Required<Omit<IvfOptions, "nlist">> & { nlist: number | undefined };
@@ -212,6 +236,105 @@ function scanSlots(
   }
 }
 
+/**
+ * scanRange on the wasm backend: the kernel scores up to CHUNK rows per call into `store.scores` (the
+ * same bits as scanRange's loop), then JS does the filter, threshold, exclusion and heap work. The heap
+ * sees the same pushes in the same order as scanRange, so the top-k (ties included) is the same.
+ * `dense`: score every row and check the filter only for scores that beat the threshold (the checks are
+ * pure, so testing them after the threshold skips exactly the same rows); otherwise only the rows
+ * passing the filter are gathered and scored. Dense wins when most rows pass.
+ */
+function scanRangeWasm(
+  store: VectorStorage,
+  from: number,
+  to: number,
+  category: Uint32Array,
+  allowed: Uint8Array | undefined,
+  available: Uint8Array,
+  availableOnly: boolean,
+  excluded: Set<number>,
+  heap: TopK,
+  dense: boolean,
+): void {
+  if (dense || (allowed === undefined && !availableOnly)) {
+    const scores = store.scores;
+    for (let start = from; start < to; start += CHUNK) {
+      const n = Math.min(CHUNK, to - start);
+      store.scoreRange(start, n);
+      let threshold = heap.threshold;
+      for (let t = 0; t < n; t++) {
+        const score = scores[t];
+        if (score <= threshold) continue;
+        const i = start + t;
+        if (allowed !== undefined && allowed[category[i]] === 0) continue;
+        if (availableOnly && available[i] === 0) continue;
+        if (excluded.size > 0 && excluded.has(i)) continue;
+        heap.push(score, i);
+        threshold = heap.threshold;
+      }
+    }
+    return;
+  }
+  const slots = store.slots;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    if (allowed !== undefined && allowed[category[i]] === 0) continue;
+    if (availableOnly && available[i] === 0) continue;
+    slots[n++] = i;
+    if (n === CHUNK) {
+      pushGathered(store, n, excluded, heap);
+      n = 0;
+    }
+  }
+  if (n > 0) pushGathered(store, n, excluded, heap);
+}
+
+/** scanSlots on the wasm backend: the listed slots passing the filter are gathered and scored by the kernel. */
+function scanSlotsWasm(
+  store: VectorStorage,
+  list: Int32Array,
+  len: number,
+  category: Uint32Array,
+  allowed: Uint8Array | undefined,
+  available: Uint8Array,
+  availableOnly: boolean,
+  excluded: Set<number>,
+  heap: TopK,
+): void {
+  const slots = store.slots;
+  let n = 0;
+  for (let t = 0; t < len; t++) {
+    const i = list[t];
+    if (allowed !== undefined && allowed[category[i]] === 0) continue;
+    if (availableOnly && available[i] === 0) continue;
+    slots[n++] = i;
+    if (n === CHUNK) {
+      pushGathered(store, n, excluded, heap);
+      n = 0;
+    }
+  }
+  if (n > 0) pushGathered(store, n, excluded, heap);
+}
+
+/** Scores store.slots[0..n) with the kernel and offers them to the heap in that order. */
+function pushGathered(store: VectorStorage, n: number, excluded: Set<number>, heap: TopK): void {
+  store.scoreSlots(n);
+  const scores = store.scores;
+  const slots = store.slots;
+  let threshold = heap.threshold;
+  for (let t = 0; t < n; t++) {
+    const score = scores[t];
+    if (score <= threshold) continue;
+    const i = slots[t];
+    if (excluded.size > 0 && excluded.has(i)) continue;
+    heap.push(score, i);
+    threshold = heap.threshold;
+  }
+}
+
+/** Filter pass rate above which the wasm scan scores whole ranges and filters afterwards (see scanRangeWasm). */
+const DENSE_ABOVE = 0.75;
+
 function resolveIvf(o: IvfOptions): ResolvedIvf {
   const r: ResolvedIvf = { ...IVF_DEFAULTS };
   for (const [key, value] of Object.entries(o) as [keyof IvfOptions, number | undefined][]) if (value !== undefined) r[key] = value;
@@ -234,7 +357,8 @@ class Collection {
   slots = 0;
   /** Live points. */
   count = 0;
-  vectors: Float32Array;
+  /** The vectors (capacity x dimension float32), in wasm memory on the wasm-simd backend. */
+  readonly store: VectorStorage;
   ids: string[] = [];
   readonly slotOf = new Map<string, number>();
   category: Uint32Array;
@@ -257,22 +381,32 @@ class Collection {
     readonly spec: CollectionSpec,
     initialCapacity: number,
     readonly ivfOptions: ResolvedIvf | null,
+    backend: ScanBackend,
   ) {
     this.capacity = Math.max(1, initialCapacity);
-    this.vectors = new Float32Array(this.capacity * spec.dimension);
+    this.store = new VectorStorage(spec.dimension, this.capacity, backend);
     this.category = new Uint32Array(this.capacity);
     this.available = new Uint8Array(this.capacity);
     this.price = new Float64Array(this.capacity);
   }
 
+  /**
+   * The vectors, capacity x dimension. A view into wasm memory on the wasm-simd backend: growing the
+   * storage detaches it, so read this again after anything that may grow (upsert, setCentroids), never
+   * keep it across one.
+   */
+  get vectors(): Float32Array {
+    return this.store.vectors;
+  }
+
   private grow(): void {
     const cap = this.capacity * 2;
-    const grown = <T extends Float32Array | Uint32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T, n: number): T => {
+    const grown = <T extends Uint32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T, n: number): T => {
       const next = make(n);
       next.set(old);
       return next;
     };
-    this.vectors = grown(this.vectors, (n) => new Float32Array(n), cap * this.spec.dimension);
+    this.store.resize(cap);
     this.category = grown(this.category, (n) => new Uint32Array(n), cap);
     this.available = grown(this.available, (n) => new Uint8Array(n), cap);
     this.price = grown(this.price, (n) => new Float64Array(n), cap);
@@ -303,7 +437,8 @@ class Collection {
       for (let j = 0; j < d; j++) sq += v[j] * v[j];
       scale = 1 / Math.sqrt(sq);
     }
-    for (let j = 0; j < d; j++) this.vectors[base + j] = v[j] * scale;
+    const vectors = this.vectors; // after grow(): a fresh view
+    for (let j = 0; j < d; j++) vectors[base + j] = v[j] * scale;
     const { category, available, price } = point.payload;
     let code = this.categoryCode.get(category);
     if (code === undefined) {
@@ -390,21 +525,22 @@ class Collection {
     const d = this.spec.dimension;
     const n = order.length;
     const cap = Math.max(this.capacity, 1);
-    const vectors = new Float32Array(cap * d);
+    // The rows are rewritten in place (the storage may be wasm memory), from a copy of the old layout.
+    const vectors = this.vectors;
+    const old = vectors.slice(0, this.slots * d);
     const category = new Uint32Array(cap);
     const available = new Uint8Array(cap);
     const price = new Float64Array(cap);
     const ids: string[] = new Array<string>(n);
     for (let p = 0; p < n; p++) {
       const s = order[p];
-      vectors.set(this.vectors.subarray(s * d, s * d + d), p * d);
+      vectors.set(old.subarray(s * d, s * d + d), p * d);
       category[p] = this.category[s];
       available[p] = this.available[s];
       price[p] = this.price[s];
       ids[p] = this.ids[s];
       this.slotOf.set(ids[p], p);
     }
-    this.vectors = vectors;
     this.category = category;
     this.available = available;
     this.price = price;
@@ -425,6 +561,7 @@ class Collection {
     if (this.ivf === null) return;
     this.permute(this.liveSlots());
     this.ivf = null;
+    this.store.setCentroids(null);
   }
 
   /** (Re)build the IVF index: train, assign every live point, reorder storage into list order. */
@@ -466,6 +603,7 @@ class Collection {
       appended: 0,
       stale: false,
     };
+    this.store.setCentroids(model.centroids);
   }
 
   stats(): IndexStats {
@@ -476,10 +614,20 @@ class Collection {
       for (const o of ivf.overflow) bytes += o?.byteLength ?? 0;
     }
     const nprobe = ivf ? (this.calibratedNprobe ?? this.ivfOptions?.nprobe ?? IVF_DEFAULTS.nprobe) : 0;
-    return { count: this.count, mode: ivf ? "ivf" : "exact", nlist: ivf?.model.nlist ?? 0, unindexed: ivf?.appended ?? 0, tombstones: this.tombstones, bytes, nprobe, calibrated: ivf !== null && this.calibratedNprobe !== null };
+    return {
+      count: this.count,
+      mode: ivf ? "ivf" : "exact",
+      nlist: ivf?.model.nlist ?? 0,
+      unindexed: ivf?.appended ?? 0,
+      tombstones: this.tombstones,
+      bytes,
+      nprobe,
+      calibrated: ivf !== null && this.calibratedNprobe !== null,
+      backend: this.store.backend,
+    };
   }
 
-  search(query: Float32Array, k: number, filter: SearchFilter | undefined, exact: boolean, nprobe: number | undefined): SearchHit[] {
+  search(query: Float32Array, k: number, filter: SearchFilter | undefined, exact: boolean, nprobe: number | undefined, forceJs = false): SearchHit[] {
     const d = this.spec.dimension;
     let q = query;
     if (this.spec.distance === "cosine") {
@@ -529,31 +677,44 @@ class Collection {
     const ivf = this.ivf;
     // Estimated fraction of points passing the filter (categories and availability taken as independent).
     const selectivity = (passing / Math.max(1, this.count)) * (availableOnly ? this.availableCount / Math.max(1, this.count) : 1);
+    const scan: Scan = { wasm: !forceJs && this.store.backend === "wasm-simd", q, allowed, availableOnly, excluded, heap, dense: selectivity > DENSE_ABOVE };
+    if (scan.wasm) this.store.setQuery(q);
     if (!approx || ivf === null || o === null || selectivity * this.count <= o.exactBelowMatches) {
-      scanRange(this.vectors, q, d, 0, this.slots, this.category, allowed, this.available, availableOnly, excluded, heap);
+      this.scanSlotRange(scan, 0, this.slots);
     } else {
       // A filter passing a fraction s of the points moves the filtered top-k out to about rank k/s of
       // the unfiltered ranking, so more lists must be probed: nprobe/sqrt(s) measured close to the
       // unfiltered recall (docs/benchmarks/vectors.md) while still scanning far less than exact.
       const base = nprobe ?? this.calibratedNprobe ?? o.nprobe;
-      this.searchIvf(ivf, q, selectivity < 1 ? Math.ceil(base / Math.sqrt(selectivity)) : base, allowed, availableOnly, excluded, heap);
+      this.searchIvf(ivf, selectivity < 1 ? Math.ceil(base / Math.sqrt(selectivity)) : base, scan);
     }
     return heap.sorted().map(({ score, slot }) => ({ id: this.ids[slot], score, payload: this.payloadAt(slot) }));
   }
 
-  private searchIvf(ivf: IvfState, q: Float32Array, nprobe: number, allowed: Uint8Array | undefined, availableOnly: boolean, excluded: Set<number>, heap: TopK): void {
+  /** Slots from..to-1 into the scan's heap, with the backend the scan chose. */
+  private scanSlotRange(scan: Scan, from: number, to: number): void {
+    if (scan.wasm) scanRangeWasm(this.store, from, to, this.category, scan.allowed, this.available, scan.availableOnly, scan.excluded, scan.heap, scan.dense);
+    else scanRange(this.vectors, scan.q, this.spec.dimension, from, to, this.category, scan.allowed, this.available, scan.availableOnly, scan.excluded, scan.heap);
+  }
+
+  private searchIvf(ivf: IvfState, nprobe: number, scan: Scan): void {
     const { model, listStart, overflow, overflowLen } = ivf;
+    const { q, heap } = scan;
     const d = this.spec.dimension;
     const nlist = model.nlist;
     const scores = new Float64Array(nlist);
-    for (let l = 0; l < nlist; l++) scores[l] = dot(model.centroids, l * d, q, 0, d);
+    // Centroid scores: the same bits either way, so the probe order does not depend on the backend.
+    if (scan.wasm && this.store.hasCentroids(model.centroids)) this.store.scoreCentroids(scores);
+    else for (let l = 0; l < nlist; l++) scores[l] = dot(model.centroids, l * d, q, 0, d);
     // Best nprobe lists first via a small heap; the full order is only needed if they leave k unfilled.
     const first = new TopK(Math.min(nprobe, nlist));
     for (let l = 0; l < nlist; l++) first.push(scores[l], l);
     const probe = (l: number): void => {
-      scanRange(this.vectors, q, d, listStart[l], listStart[l + 1], this.category, allowed, this.available, availableOnly, excluded, heap);
+      this.scanSlotRange(scan, listStart[l], listStart[l + 1]);
       const extra = overflow[l];
-      if (extra !== null) scanSlots(this.vectors, q, d, extra, overflowLen[l], this.category, allowed, this.available, availableOnly, excluded, heap);
+      if (extra === null) return;
+      if (scan.wasm) scanSlotsWasm(this.store, extra, overflowLen[l], this.category, scan.allowed, this.available, scan.availableOnly, scan.excluded, heap);
+      else scanSlots(this.vectors, q, d, extra, overflowLen[l], this.category, scan.allowed, this.available, scan.availableOnly, scan.excluded, heap);
     };
     const probed = new Uint8Array(nlist);
     for (const { slot: l } of first.sorted()) {
@@ -576,6 +737,7 @@ export class MemoryVectorIndex implements VectorIndex {
   private live: string | null = null;
   private readonly initialCapacity: number;
   private readonly ivf: ResolvedIvf | null;
+  private readonly backend: ScanBackend;
 
   constructor(options: MemoryVectorIndexOptions = {}) {
     this.initialCapacity = options.initialCapacity ?? 1024;
@@ -583,6 +745,9 @@ export class MemoryVectorIndex implements VectorIndex {
       throw new VectorIndexError("invalid_argument", `initialCapacity must be a positive integer, got ${this.initialCapacity}`);
     }
     this.ivf = options.ivf === false ? null : resolveIvf(options.ivf ?? {});
+    const backend = options.backend ?? "auto";
+    if (backend !== "auto" && backend !== "js") throw new VectorIndexError("invalid_argument", `backend must be "auto" or "js", got ${String(backend)}`);
+    this.backend = backend === "js" ? "js" : "wasm-simd";
   }
 
   async ensureCollection(version: string, spec: CollectionSpec): Promise<void> {
@@ -595,7 +760,7 @@ export class MemoryVectorIndex implements VectorIndex {
       }
       return;
     }
-    this.collections.set(version, new Collection({ dimension: spec.dimension, distance: spec.distance }, this.initialCapacity, this.ivf));
+    this.collections.set(version, new Collection({ dimension: spec.dimension, distance: spec.distance }, this.initialCapacity, this.ivf, this.backend));
   }
 
   async upsert(version: string, points: readonly VectorPoint[]): Promise<void> {
@@ -619,7 +784,8 @@ export class MemoryVectorIndex implements VectorIndex {
     if (options.nprobe !== undefined && (!Number.isSafeInteger(options.nprobe) || options.nprobe < 1)) {
       throw new VectorIndexError("invalid_argument", `nprobe must be a positive integer, got ${options.nprobe}`);
     }
-    return c.search(query, options.k, options.filter, options.exact === true, options.nprobe);
+    if (options.backend !== undefined && options.backend !== "js") throw new VectorIndexError("invalid_argument", `backend must be "js" when given, got ${String(options.backend)}`);
+    return c.search(query, options.k, options.filter, options.exact === true, options.nprobe, options.backend === "js");
   }
 
   /**
