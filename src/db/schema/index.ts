@@ -3,3 +3,4 @@ export * from "./ops";
 export * from "./auth";
 export * from "./marketplace";
 export * from "./ml";
+export * from "./session-store";
