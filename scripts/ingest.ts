@@ -11,6 +11,7 @@ import { runMigrations } from "../src/db/migrate.node.js";
 import { DownloadError, downloadCategory } from "../src/ingest/download.node.js";
 import { ingestFiles } from "../src/ingest/ingest-service.node.js";
 import { formatRunReport } from "../src/ingest/report";
+import { catalogRevision, refreshSearchHeads } from "../src/services/catalog/search-heads";
 
 const USAGE = "usage: npm run ingest -- <file>... [--database-url URL] [--batch N] [--json] | --download <Category> [--dest dir]";
 
@@ -65,12 +66,20 @@ async function main(): Promise<number> {
   try {
     const db = createDatabase(client);
     await runMigrations(db);
+    const before = await catalogRevision(db);
     const report = await ingestFiles(db, files, {
       batchSize: batch,
       log,
       cacheSizeMiB: values["cache-mib"] === undefined ? undefined : Number(values["cache-mib"]),
     });
     log(formatRunReport(report));
+    // Products changed (the catalog revision moved): rebuild the search head lists now, so a server finds them
+    // current (it would otherwise rebuild them itself, in the background). Ratings-only runs leave them alone.
+    const after = await catalogRevision(db);
+    if (after.revision !== before.revision) {
+      const heads = await refreshSearchHeads(db, { log, pause: async () => {} });
+      log(`[ingest] search head lists: ${heads.status} at revision ${heads.revision}, ${heads.expressions} lists in ${(heads.ms / 1000).toFixed(1)} s`);
+    }
     for (const f of report.files) {
       for (const s of f.skippedSamples.slice(0, 10)) log(`  ${f.file}:${s.lineNumber}: ${s.reason}: ${s.detail}`);
     }

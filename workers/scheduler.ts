@@ -3,6 +3,7 @@ import type { Config } from "../src/config";
 import type { Clock } from "../src/context";
 import type { Database } from "../src/db/database";
 import { schedulerRuns } from "../src/db/schema/ops";
+import { refreshSearchHeads } from "../src/services/catalog/search-heads";
 import { buildWorkerDeps, misconfiguredResponse, type WorkerDeps, type WorkerEnv } from "./runtime";
 
 /** What a job gets: ports plus the trigger that started the run. */
@@ -45,6 +46,14 @@ export const defaultJobs: Job[] = [
     run: async ({ db }) => {
       const { rows } = await db.$client.execute("SELECT count(*) AS products FROM products");
       return { products: Number(rows[0]?.products ?? 0) };
+    },
+  },
+  {
+    // Exact top results of frequent one-word searches, rebuilt when the catalog revision moved (else a no-op).
+    name: "search-head-lists",
+    run: async ({ db }) => {
+      const r = await refreshSearchHeads(db, { pause: async () => {} });
+      return { status: r.status, revision: r.revision, lists: r.expressions, capped: r.capped, ms: r.ms };
     },
   },
 ];

@@ -7,6 +7,7 @@ import { createDatabase } from "../db/database";
 import { runMigrations } from "../db/migrate.node.js";
 import { createAuth } from "../auth/auth";
 import { startNodeServing } from "../recsys/start.node.js";
+import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -42,7 +43,15 @@ async function main() {
     console.log(`  API reference: http://${info.address}:${info.port}/docs`);
   });
 
+  // Search head lists (exact top results of frequent one-word searches) built in the background: at start if
+  // the catalog changed since they were built, then whenever its revision changes and holds still. Never
+  // awaited: until they are current, search runs live (same results, slower for frequent words).
+  // (Not on an in-memory database: its one connection would be held by the build's read transaction.)
+  const inMemory = /:memory:|mode=memory/.test(config.DATABASE_URL);
+  const heads = inMemory ? { stop: () => {} } : startSearchHeadsRefresher(db, { log: (line) => console.log(line) });
+
   const shutdown = () => {
+    heads.stop();
     serving.stop();
     server.close(() => {
       client.close();

@@ -65,6 +65,8 @@ describe("ratings into an empty reviews table", () => {
     ]);
     expect(await rows(bulk.t, "SELECT user_id FROM reviewers ORDER BY 1")).toEqual([["U1"], ["U2"], ["U3"]]);
     expect(await schemaNames(bulk.t)).toEqual(expect.arrayContaining(["reviews_user_item_time_uq", "reviews_item_time_idx"]));
+    // ratings never touch products: the catalog revision (migration 0007's seed) has not moved
+    expect(await rows(bulk.t, "SELECT revision FROM catalog_revision")).toEqual([[1]]);
 
     // the rebuilt unique index keeps the natural key unique, so a second run (incremental now) inserts nothing
     const again = await ingestFiles(bulk.t.db, [p]);

@@ -74,6 +74,7 @@ describe("ingest CLI", () => {
     const report = JSON.parse(ok.stdout.trim().split("\n").pop() ?? "{}");
     expect(report.totals).toMatchObject({ read: 253, inserted: 253 });
     expect(ok.stderr).toMatch(/benchmark_with_history.*read 253, inserted 253/);
+    expect(ok.stderr).not.toMatch(/search head lists/); // ratings only: products untouched
 
     const dl = tsx("scripts/ingest.ts", ["--download", "All_Beauty", "--dest", join(dir, "dl"), "--raw-base-url", `http://127.0.0.1:${port}/raw`, "--database-url", db]);
     expect(dl.status).toBe(2);
@@ -85,5 +86,10 @@ describe("ingest CLI", () => {
     const r = tsx("scripts/generate.ts", ["--items", "60", "--users", "20", "--seed", "5", "--out", out, "--ratings-per-user", "3"]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ items: 60, users: 20, metaFile: join(out, "meta_Electronics.jsonl") });
+
+    // an ingest that writes products ends by bringing the search head lists up to date
+    const meta = tsx("scripts/ingest.ts", [join(out, "meta_Electronics.jsonl"), "--database-url", `file:${join(dir, "meta.db")}`]);
+    expect(meta.status).toBe(0);
+    expect(meta.stderr).toMatch(/\[ingest\] search head lists: built at revision \d+, \d+ lists/);
   });
 });

@@ -3,6 +3,9 @@ import { createClient } from "@libsql/client/web";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDatabase } from "../../src/db/database";
 import { loadConfig } from "../../src/config";
+import { toFtsQuery } from "../../src/services/catalog/fts-query";
+import { listProducts, type ProductQuery } from "../../src/services/catalog/products";
+import { loadHeadList, refreshSearchHeads } from "../../src/services/catalog/search-heads";
 import scheduler, { runJobs, type Job } from "../../workers/scheduler";
 
 // Runs inside workerd: the scheduler Worker's handlers against the Node-side libSQL server.
@@ -36,10 +39,39 @@ describe("scheduler Worker in workerd", () => {
     expect(run.status).toBe("ok");
     expect(run.finished_at).not.toBeNull();
     expect(Number(run.finished_at)).toBeGreaterThanOrEqual(Number(run.started_at));
-    const detail = JSON.parse(String(run.detail)) as { jobs: { name: string; status: string; ms: number; result: { products: number } }[] };
-    expect(detail.jobs).toHaveLength(1);
+    const detail = JSON.parse(String(run.detail)) as { jobs: { name: string; status: string; ms: number; result: Record<string, unknown> }[] };
+    expect(detail.jobs).toHaveLength(2);
     expect(detail.jobs[0]).toMatchObject({ name: "database-check", status: "ok", result: { products: inject("fixtureCount") } });
     expect(typeof detail.jobs[0].ms).toBe("number");
+    expect(detail.jobs[1]).toMatchObject({ name: "search-head-lists", status: "ok" });
+    expect(["built", "current"]).toContain(detail.jobs[1].result.status);
+
+    // the lists are now current for this revision: the next run has nothing to do
+    const next = scheduledTime + 1;
+    await scheduler.scheduled(createScheduledController({ cron, scheduledTime: next }), env);
+    const again = JSON.parse(String((await runsFor(cron, next))[0].detail)) as { jobs: { name: string; result: Record<string, unknown> }[] };
+    expect(again.jobs[1].result.status).toBe("current");
+  });
+
+  it("head lists built over Hrana serve the same pages as live search", async () => {
+    const db = createDatabase(client);
+    const queries = ["camera", "ca", "canon", "headphones", "c"];
+    const pages = async (q: string, extra: Partial<ProductQuery> = {}) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listProducts(db, { q, limit: 1, ...extra, cursor });
+        ids.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return ids;
+    };
+    const live = new Map<string, string[]>();
+    for (const q of queries) live.set(q, [...(await pages(q)), ...(await pages(q, { brand: "Canon" }))]);
+    const report = await refreshSearchHeads(db, { minHits: 2, listLength: 2, force: true, pause: async () => {} });
+    expect(report.status).toBe("built");
+    expect(await loadHeadList(db, toFtsQuery("camera")!)).not.toBeNull();
+    for (const q of queries) expect([...(await pages(q)), ...(await pages(q, { brand: "Canon" }))], q).toEqual(live.get(q));
   });
 
   it("a failing job marks the run error, records its message and skips the jobs after it", async () => {
