@@ -6,6 +6,10 @@ import { z } from "zod";
  * on (Turso, Upstash, Qdrant, Hugging Face); with nothing set, the embedded defaults run.
  */
 const port = z.coerce.number().int().min(1).max(65_535);
+
+export const SESSION_STORES = ["memory", "libsql", "upstash"] as const;
+export type SessionStoreKind = (typeof SESSION_STORES)[number];
+const MAX_PROCESSES = 256;
 const bool = z
   .enum(["true", "false", "1", "0"])
   .transform((v) => v === "true" || v === "1");
@@ -26,6 +30,24 @@ export const configSchema = z
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
     /** Load the demo catalog when the database is empty (Node start only). */
     DEMO_DATA: bool.default(true),
+    /**
+     * Where session histories, feed snapshots and counters live: `memory` (in-process), `libsql` (tables in
+     * the app's database, shared by every process using it) or `upstash`. Resolved by loadConfig when unset.
+     */
+    SESSION_STORE: z.enum(SESSION_STORES).optional(),
+    /** Node server processes (node:cluster workers sharing the port), or `auto` = available CPU cores. */
+    WEB_CONCURRENCY: z
+      .union([z.number(), z.string()])
+      .default(1)
+      .transform((v, ctx) => {
+        if (v === "auto") return "auto" as const;
+        const n = typeof v === "number" ? v : /^\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+        if (!Number.isInteger(n) || n < 1 || n > MAX_PROCESSES) {
+          ctx.addIssue({ code: "custom", message: `must be a whole number from 1 to ${MAX_PROCESSES}, or "auto"` });
+          return z.NEVER;
+        }
+        return n;
+      }),
     UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     QDRANT_URL: z.url().optional(),
@@ -64,7 +86,19 @@ export const configSchema = z
     }
   });
 
-export type Config = z.infer<typeof configSchema>;
+type ParsedConfig = z.infer<typeof configSchema>;
+
+/**
+ * Validated configuration. `WEB_CONCURRENCY` is resolved to a count and `SESSION_STORE` to the store in
+ * use: unset, it is `upstash` when the Upstash variables are set (as before the variable existed), else
+ * `libsql` when more than one process serves, else `memory`.
+ */
+export type Config = Omit<ParsedConfig, "WEB_CONCURRENCY" | "SESSION_STORE"> & { WEB_CONCURRENCY: number; SESSION_STORE: SessionStoreKind };
+
+export interface LoadConfigOptions {
+  /** CPU cores for `WEB_CONCURRENCY=auto` (Node: os.availableParallelism()); 1 when not given (Workers). */
+  availableParallelism?: () => number;
+}
 
 export class ConfigError extends Error {
   constructor(readonly issues: { variable: string; message: string }[]) {
@@ -74,7 +108,7 @@ export class ConfigError extends Error {
 }
 
 /** Parse env vars / bindings; throws ConfigError naming every bad variable. Empty strings count as unset. */
-export function loadConfig(source: Record<string, unknown>): Config {
+export function loadConfig(source: Record<string, unknown>, options: LoadConfigOptions = {}): Config {
   const cleaned: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
     if (typeof value === "string" && value.trim() === "") continue;
@@ -84,5 +118,20 @@ export function loadConfig(source: Record<string, unknown>): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => ({ variable: i.path.join(".") || "(root)", message: i.message })));
   }
-  return parsed.data;
+  const { WEB_CONCURRENCY: concurrency, SESSION_STORE: store, ...rest } = parsed.data;
+  const processes = concurrency === "auto" ? Math.max(1, Math.min(MAX_PROCESSES, Math.floor(options.availableParallelism?.() ?? 1))) : concurrency;
+  const upstash = rest.UPSTASH_REDIS_REST_URL !== undefined && rest.UPSTASH_REDIS_REST_TOKEN !== undefined;
+  const sessionStore: SessionStoreKind = store ?? (upstash ? "upstash" : processes > 1 ? "libsql" : "memory");
+  const issues: { variable: string; message: string }[] = [];
+  if (sessionStore === "memory" && processes > 1) {
+    issues.push({
+      variable: "SESSION_STORE",
+      message: `memory keeps sessions inside one process, but WEB_CONCURRENCY runs ${processes}: a session's events and feed pages would be split between them. Use libsql (the default then) or upstash`,
+    });
+  }
+  if (sessionStore === "upstash" && !upstash) {
+    issues.push({ variable: "UPSTASH_REDIS_REST_URL", message: "required (with UPSTASH_REDIS_REST_TOKEN) when SESSION_STORE is upstash" });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { ...rest, WEB_CONCURRENCY: processes, SESSION_STORE: sessionStore };
 }

@@ -1,6 +1,7 @@
 /**
- * Chooses adapters from validated config, once per entry point: Upstash when UPSTASH_REDIS_REST_URL/TOKEN
- * are set (else the in-process session store), Qdrant when QDRANT_URL is set (else the in-process index).
+ * Chooses adapters from validated config, once per entry point: the session store named by SESSION_STORE
+ * (resolved by loadConfig: Upstash when UPSTASH_REDIS_REST_URL/TOKEN are set, the libSQL tables when more
+ * than one Node process serves, else in-process), Qdrant when QDRANT_URL is set (else the in-process index).
  * Web APIs only, so the Worker entry can use it too; Node-only pieces (the file registry) are passed in.
  */
 import type { Config } from "../config";
@@ -15,16 +16,24 @@ import type { ArtifactRegistryPort, MarketplacePort } from "../recsys/ports";
 import { Recsys, type RecsysOptions } from "../recsys/recsys";
 import { SqlMarketplace } from "../recsys/sql-marketplace";
 import type { EventLog } from "../services/events/event-log";
+import { LibsqlSessionStore } from "./session-store/libsql";
 import { MemorySessionStore } from "./session-store/memory";
 import { UpstashSessionStore } from "./session-store/upstash";
 import { MemoryVectorIndex } from "./vector-index/memory";
 import { QdrantVectorIndex } from "./vector-index/qdrant";
 
-export function selectSessionStore(config: Config, now?: Clock): SessionStore {
-  if (config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN) {
-    return new UpstashSessionStore({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
+/** `db` is needed for SESSION_STORE=libsql (the store uses the app's own client: file, HTTP or WebSocket). */
+export function selectSessionStore(config: Config, now?: Clock, db?: Database): SessionStore {
+  switch (config.SESSION_STORE) {
+    case "upstash":
+      if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) throw new Error("SESSION_STORE=upstash without UPSTASH_REDIS_REST_URL/TOKEN");
+      return new UpstashSessionStore({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
+    case "libsql":
+      if (!db) throw new Error("SESSION_STORE=libsql needs the database");
+      return new LibsqlSessionStore({ client: db.$client, now });
+    case "memory":
+      return new MemorySessionStore({ now });
   }
-  return new MemorySessionStore({ now });
 }
 
 export function selectVectorIndex(config: Config): VectorIndex {
@@ -51,7 +60,7 @@ export const jsonLog: Log = (msg, fields = {}) => console.log(JSON.stringify({ l
 
 /** The serving ports and the (not yet started) Recsys holder; call `recsys.start(db, …)` before serving feeds. */
 export function buildServingDeps(i: ServingDepsInput): { sessions: SessionStore; vectors: VectorIndex; recsys: Recsys } {
-  const sessions = i.sessions ?? selectSessionStore(i.config, i.clock);
+  const sessions = i.sessions ?? selectSessionStore(i.config, i.clock, i.db);
   const vectors = i.vectors ?? selectVectorIndex(i.config);
   let recsys: Recsys | null = null;
   const marketplace = i.marketplace ?? new SqlMarketplace(i.db, () => (recsys?.ready ? recsys.models.catalog : null), i.clock);

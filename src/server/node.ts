@@ -1,54 +1,80 @@
+import cluster, { type Worker } from "node:cluster";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
+import { JsonFileRegistry } from "../../ml/registry/json-file-registry.js";
 import { createApp } from "../app";
-import { loadConfig, ConfigError } from "../config";
+import { loadConfig, ConfigError, type Config } from "../config";
 import { randomId, systemClock } from "../context";
 import { createNodeLibsqlClient } from "../db/client.node.js";
-import { createDatabase } from "../db/database";
+import { createDatabase, type Database } from "../db/database";
 import { runMigrations } from "../db/migrate.node.js";
 import { createAuth } from "../auth/auth";
+import { SERVING_MODELS } from "../recsys/models/bootstrap";
 import { startNodeServing } from "../recsys/start.node.js";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
+import { createDbEventLog } from "../services/events/event-log";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
  * Validates config, migrates, loads the demo data into an empty database, then serves.
+ *
+ * WEB_CONCURRENCY > 1: a node:cluster primary does the one-time work once (migrations, demo data, training
+ * and registering missing serving models, demo accounts, the search head lists refresher: everything that
+ * writes shared state at start or in the background), then forks that many workers. Each worker loads
+ * the registered models into its own memory and listens on the same port (the primary hands connections
+ * out round-robin). A worker that dies is restarted with backoff; SIGINT/SIGTERM drain every worker.
+ * Sessions are shared through SESSION_STORE (libsql or upstash; loadConfig refuses memory here).
  */
 async function main() {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, { availableParallelism });
+  if (cluster.isWorker) return runWorker(config);
+  if (config.WEB_CONCURRENCY > 1) return runPrimary(config);
+  return runSingle(config);
+}
+
+async function openDatabase(config: Config) {
   const client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-  const db = createDatabase(client);
+  return { client, db: createDatabase(client) };
+}
+
+async function loadDemoCatalog(config: Config, db: Database): Promise<void> {
+  if (!config.DEMO_DATA) return;
+  const { ensureDemoData } = await import("../demo/ensure-demo.node.js");
+  const demo = await ensureDemoData(db, { log: (line: string) => console.log(`[demo] ${line}`) });
+  if (demo.status === "loaded") console.log(`[demo] catalog loaded: ${demo.items} products, ${demo.ratings} ratings in ${(demo.durationMs / 1000).toFixed(1)} s`);
+}
+
+async function createDemoAccounts(config: Config, db: Database, auth: ReturnType<typeof createAuth>, events: ReturnType<typeof createDbEventLog>): Promise<void> {
+  if (!config.DEMO_DATA) return;
+  const { ensureDemoAccounts, formatDemoCredentials } = await import("../demo/demo-accounts.node.js");
+  const accounts = await ensureDemoAccounts({ auth, db, clock: systemClock, newId: randomId, events });
+  // Passwords are generated per install and shown this once; they are stored only as hashes.
+  if (accounts.status === "created") console.log(formatDemoCredentials(accounts.accounts));
+}
+
+// Search head lists (exact top results of frequent one-word searches) built in the background: at start if
+// the catalog changed since they were built, then whenever its revision changes and holds still. Never
+// awaited: until they are current, search runs live (same results, slower for frequent words).
+const startHeads = (db: Database) => startSearchHeadsRefresher(db, { log: (line) => console.log(line) });
+
+/** One process: exactly the behaviour from before WEB_CONCURRENCY. */
+async function runSingle(config: Config) {
+  const { client, db } = await openDatabase(config);
   await runMigrations(db);
-
   const auth = createAuth({ config, db });
-
-  if (config.DEMO_DATA) {
-    const { ensureDemoData } = await import("../demo/ensure-demo.node.js");
-    const demo = await ensureDemoData(db, { log: (line: string) => console.log(`[demo] ${line}`) });
-    if (demo.status === "loaded") console.log(`[demo] catalog loaded: ${demo.items} products, ${demo.ratings} ratings in ${(demo.durationMs / 1000).toFixed(1)} s`);
-  }
+  await loadDemoCatalog(config, db);
 
   // Session store + vector index from config, serving models from the ml/ registry (trained at first start).
   const serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId });
-
-  if (config.DEMO_DATA) {
-    const { ensureDemoAccounts, formatDemoCredentials } = await import("../demo/demo-accounts.node.js");
-    const accounts = await ensureDemoAccounts({ auth, db, clock: systemClock, newId: randomId, events: serving.events });
-    // Passwords are generated per install and shown this once; they are stored only as hashes.
-    if (accounts.status === "created") console.log(formatDemoCredentials(accounts.accounts));
-  }
+  await createDemoAccounts(config, db, auth, serving.events);
 
   const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, ...serving });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     console.log(`Recircuit API listening on http://${info.address}:${info.port} (database ${config.DATABASE_URL})`);
     console.log(`  API reference: http://${info.address}:${info.port}/docs`);
   });
-
-  // Search head lists (exact top results of frequent one-word searches) built in the background: at start if
-  // the catalog changed since they were built, then whenever its revision changes and holds still. Never
-  // awaited: until they are current, search runs live (same results, slower for frequent words).
-  // (Not on an in-memory database: its one connection would be held by the build's read transaction.)
-  const inMemory = /:memory:|mode=memory/.test(config.DATABASE_URL);
-  const heads = inMemory ? { stop: () => {} } : startSearchHeadsRefresher(db, { log: (line) => console.log(line) });
+  const heads = startHeads(db);
 
   const shutdown = () => {
     heads.stop();
@@ -60,6 +86,127 @@ async function main() {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+}
+
+const REGISTRY_DIR = join("data", "registry");
+/** A worker that lived at least this long counts as healthy: its next crash restarts without delay. */
+const HEALTHY_AFTER_MS = 30_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+/** Workers still running this long after SIGTERM are killed. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const clusterLog = (level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}) =>
+  console.log(JSON.stringify({ level, msg: `cluster: ${msg}`, ...fields }));
+
+/** The cluster primary: one-time work, then N workers kept alive until a signal. */
+async function runPrimary(config: Config) {
+  const n = config.WEB_CONCURRENCY;
+  const { client, db } = await openDatabase(config);
+  await runMigrations(db);
+  const auth = createAuth({ config, db });
+  await loadDemoCatalog(config, db);
+  await ensureServingModels(config, db);
+  await createDemoAccounts(config, db, auth, createDbEventLog(db, systemClock, randomId));
+  // Background writers of shared state run here, once, not in every worker.
+  const heads = startHeads(db);
+
+  let shuttingDown = false;
+  let announced = false;
+  const listening = new Set<number>();
+  const slotOf = new Map<Worker, number>();
+  const failures = new Array<number>(n).fill(0);
+
+  const fork = (slot: number) => {
+    const worker = cluster.fork({ RECIRCUIT_WORKER_SLOT: String(slot) });
+    slotOf.set(worker, slot);
+    const startedAt = Date.now();
+    worker.on("exit", (code, signal) => {
+      slotOf.delete(worker);
+      listening.delete(worker.id);
+      if (shuttingDown) {
+        if (slotOf.size === 0) {
+          client.close();
+          process.exit(0);
+        }
+        return;
+      }
+      failures[slot] = Date.now() - startedAt >= HEALTHY_AFTER_MS ? 0 : failures[slot] + 1;
+      const delay = failures[slot] === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 500 * 2 ** (failures[slot] - 1));
+      clusterLog("warn", "worker exited, restarting", { pid: worker.process.pid, slot, code, signal, restartInMs: delay, recentFailures: failures[slot] });
+      setTimeout(() => !shuttingDown && fork(slot), delay);
+    });
+  };
+
+  cluster.on("listening", (worker) => {
+    listening.add(worker.id);
+    clusterLog("info", "worker listening", { pid: worker.process.pid, slot: slotOf.get(worker) });
+    if (!announced && listening.size === n) {
+      announced = true;
+      console.log(`Recircuit API listening on http://${config.HOST}:${config.PORT} (${n} worker processes, database ${config.DATABASE_URL}, session store ${config.SESSION_STORE})`);
+      console.log(`  API reference: http://${config.HOST}:${config.PORT}/docs`);
+    }
+  });
+
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    heads.stop();
+    clusterLog("info", "shutting down", { signal, workers: slotOf.size });
+    if (slotOf.size === 0) {
+      client.close();
+      process.exit(0);
+    }
+    for (const worker of slotOf.keys()) worker.process.kill("SIGTERM");
+    setTimeout(() => {
+      for (const worker of slotOf.keys()) worker.process.kill("SIGKILL");
+      client.close();
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+
+  for (let slot = 0; slot < n; slot++) fork(slot);
+}
+
+/**
+ * Training at first start writes the file registry (data/registry): done here, before any worker starts,
+ * so workers only read it. Cheap when everything is registered (the registry index only, no artifacts).
+ */
+async function ensureServingModels(config: Config, db: Database): Promise<void> {
+  const registry = new JsonFileRegistry(join(REGISTRY_DIR, "registry.json"));
+  const missing: string[] = [];
+  for (const model of [...Object.keys(SERVING_MODELS), "ranker"]) if (!(await registry.latest(model))) missing.push(model);
+  if (missing.length === 0) return;
+  clusterLog("info", "training and registering missing serving models once, before forking", { models: missing });
+  // The same bootstrap a single process runs at first start; its in-memory result is dropped.
+  const once = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir: REGISTRY_DIR });
+  once.stop();
+}
+
+/** A cluster worker: its own connections and serving state over what the primary prepared. */
+async function runWorker(config: Config) {
+  const { client, db } = await openDatabase(config);
+  const auth = createAuth({ config, db });
+  const serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir: REGISTRY_DIR, trainMissing: false });
+  const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, ...serving });
+  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
+
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    serving.stop();
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS - 1000).unref();
+    server.close(() => {
+      client.close();
+      process.exit(0);
+    });
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  // The primary is gone (its IPC channel closed): nobody hands out connections any more.
+  process.on("disconnect", shutdown);
 }
 
 main().catch((err) => {
