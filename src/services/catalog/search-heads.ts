@@ -149,20 +149,20 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
   }
 
   let revision: number;
-  let candidates: { match: string; estimate: number }[];
+  let candidates: { match: string; stem: string; estimate: number }[];
   const lists: { match: string; hits: number; list: Uint8Array }[] = [];
   let capped = 0;
   const tx = await client.transaction("read");
   try {
     revision = (await catalogRevision(tx)).revision;
-    candidates = await chooseCandidates(tx, o, breathe);
+    candidates = await chooseCandidates(tx, client, o, breathe);
     await breathe(true);
     const t1 = Date.now();
-    const heads: { match: string; hits: number }[] = [];
+    const heads: { match: string; stem: string; hits: number }[] = [];
     for (const c of candidates) {
       const res = await tx.execute({ sql: "SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH ?", args: [c.match] });
       const hits = Number(res.rows[0].n);
-      if (hits >= o.minHits) heads.push({ match: c.match, hits });
+      if (hits >= o.minHits) heads.push({ match: c.match, stem: c.stem, hits });
       await breathe();
     }
     await breathe(true);
@@ -175,21 +175,33 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
     );
     const t2 = Date.now();
     let lastLog = t2;
+    // Expressions whose tokens stem alike ("batteries"*, "battery"*, "batteri"*) are one FTS query: ranked once,
+    // when their exact hit counts agree too (a second, independent check that they match the same products).
+    const ranked = new Map<string, Uint8Array>();
+    let rankedQueries = 0;
     for (const [i, h] of chosen.entries()) {
-      const res = await tx.execute({
-        sql: "SELECT rowid AS id, rank FROM products_fts WHERE products_fts MATCH ? ORDER BY rank, rowid LIMIT ?",
-        args: [h.match, o.listLength],
-      });
-      const ids = res.rows.map((r) => Number(r.id));
-      const ranks = res.rows.map((r) => Number(r.rank));
-      lists.push({ match: h.match, hits: h.hits, list: encodeHeadList(ids, ranks) });
+      const key = `${h.hits}\u0000${h.match.replace(/"[^"]+"/, `"${h.stem}"`)}`;
+      let list = ranked.get(key);
+      if (!list) {
+        const res = await tx.execute({
+          sql: "SELECT rowid AS id, rank FROM products_fts WHERE products_fts MATCH ? ORDER BY rank, rowid LIMIT ?",
+          args: [h.match, o.listLength],
+        });
+        list = encodeHeadList(
+          res.rows.map((r) => Number(r.id)),
+          res.rows.map((r) => Number(r.rank)),
+        );
+        ranked.set(key, list);
+        rankedQueries++;
+      }
+      lists.push({ match: h.match, hits: h.hits, list });
       if (Date.now() - lastLog >= 5000) {
         lastLog = Date.now();
         log(`[search-heads] ranked ${i + 1}/${chosen.length} lists in ${((lastLog - t2) / 1000).toFixed(1)} s`);
       }
       await breathe();
     }
-    log(`[search-heads] ranked ${chosen.length} lists of up to ${o.listLength} in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
+    log(`[search-heads] ${chosen.length} lists of up to ${o.listLength} from ${rankedQueries} ranked queries in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
   } finally {
     tx.close();
   }
@@ -218,75 +230,106 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
 }
 
 /**
- * Candidate expressions with an estimate of their hits, most first. Vocabulary prefixes whose summed document
- * counts reach the threshold (an upper bound: a document with two of the terms counts twice), one-character
- * terms (exact), and raw words and their prefixes from a sample of the text (estimates within sampling error
- * and porter differences, hence half the threshold). Exact counts decide afterwards.
+ * Candidate expressions, most estimated hits first. A user's token t becomes `"t"*`, which FTS5 answers with
+ * every index term that starts with porter(t) ("batteries"* is every term starting "batteri"). So: the raw
+ * words of a sample of product text and all their prefixes (what users type, as they type it), plus the
+ * vocabulary's own term prefixes, are stemmed by FTS5's tokenizer itself (a TEMP fts5 table and its
+ * fts5vocab), and each is estimated by the summed document counts of the index terms under its stem (an upper
+ * bound: a product with two such terms counts twice). One-character tokens are exact terms (`"a"`), counted
+ * exactly by the vocabulary. Exact counts decide afterwards.
  */
 async function chooseCandidates(
   tx: Transaction,
+  client: Client,
   o: typeof DEFAULTS,
   breathe: (always?: boolean) => Promise<void>,
-): Promise<{ match: string; estimate: number }[]> {
-  const estimate = new Map<string, number>();
-  const offer = (token: string, n: number) => {
-    if (n > (estimate.get(token) ?? 0)) estimate.set(token, n);
-  };
-
+): Promise<{ match: string; stem: string; estimate: number }[]> {
   const vocab = await tx.execute("SELECT term, doc FROM products_fts_vocab");
   const sums = new Map<string, number>();
+  const singles = new Map<string, number>();
   for (const row of vocab.rows) {
     const term = String(row.term);
     const doc = Number(row.doc);
     if (CATEGORY_TERM.test(term)) continue;
-    if (term.length === 1) offer(term, doc);
+    if (term.length === 1) singles.set(term, doc);
     for (let l = 2; l <= Math.min(term.length, MAX_TOKEN); l++) {
       const p = term.slice(0, l);
       sums.set(p, (sums.get(p) ?? 0) + doc);
     }
   }
-  for (const [p, s] of sums) if (s >= o.minHits) offer(p, s);
+  const typed = new Set<string>();
+  for (const [p, n] of sums) if (n >= o.minHits) typed.add(p);
   await breathe();
 
-  const stats = await tx.execute("SELECT count(*) AS n, max(id) AS maxId FROM products");
-  const total = Number(stats.rows[0].n);
+  const stats = await tx.execute("SELECT max(id) AS maxId FROM products");
   const maxId = Number(stats.rows[0].maxId ?? 0);
-  if (total > 0) {
-    const step = Math.max(1, Math.floor(maxId / o.sampleDocs));
-    const ids: number[] = [];
-    for (let id = step; id <= maxId && ids.length < o.sampleDocs; id += step) ids.push(id);
-    const docFreq = new Map<string, number>();
-    let sampled = 0;
-    for (let i = 0; i < ids.length; i += 1000) {
-      const res = await tx.execute({
-        sql: "SELECT title, features, description FROM products WHERE id IN (SELECT value FROM json_each(?))",
-        args: [JSON.stringify(ids.slice(i, i + 1000))],
-      });
-      for (const row of res.rows) {
-        sampled++;
-        const words = new Set(`${row.title} ${row.features} ${row.description}`.toLowerCase().match(TOKEN) ?? []);
-        const seen = new Set<string>();
-        for (const w of words) {
-          if (w.length === 1) seen.add(w);
-          for (let l = 2; l <= Math.min(w.length, MAX_TOKEN); l++) seen.add(w.slice(0, l));
-        }
-        for (const p of seen) docFreq.set(p, (docFreq.get(p) ?? 0) + 1);
+  const step = Math.max(1, Math.floor(maxId / o.sampleDocs));
+  const ids: number[] = [];
+  for (let id = step; id <= maxId && ids.length < o.sampleDocs; id += step) ids.push(id);
+  const words = new Set<string>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const res = await tx.execute({
+      sql: "SELECT title, features, description FROM products WHERE id IN (SELECT value FROM json_each(?))",
+      args: [JSON.stringify(ids.slice(i, i + 1000))],
+    });
+    for (const row of res.rows) {
+      for (const w of `${row.title} ${row.features} ${row.description}`.toLowerCase().match(TOKEN) ?? []) {
+        if (words.has(w) || w.length > MAX_TOKEN) continue;
+        words.add(w);
+        if (w.length === 1) typed.add(w);
+        for (let l = 2; l <= w.length; l++) typed.add(w.slice(0, l));
       }
-      await breathe();
     }
-    const scale = sampled > 0 ? total / sampled : 0;
-    for (const [p, d] of docFreq) if (d * scale >= o.minHits / 2) offer(p, Math.round(d * scale));
+    await breathe();
   }
 
-  const out = new Map<string, number>();
-  for (const [token, n] of estimate) {
-    const match = toFtsQuery(token);
-    if (match !== null && isHeadForm(match)) out.set(match, Math.max(n, out.get(match) ?? 0));
+  const stems = await stemAll(client, [...typed].filter((t) => t.length >= 2).slice(0, MAX_STEMMED));
+  await breathe();
+  const out = new Map<string, { stem: string; estimate: number }>();
+  for (const t of typed) {
+    const stem = t.length === 1 ? t : stems.get(t);
+    if (stem === undefined) continue;
+    const estimate = t.length === 1 ? (singles.get(t) ?? 0) : (sums.get(stem) ?? 0);
+    if (estimate < o.minHits) continue;
+    const match = toFtsQuery(t);
+    if (match !== null && isHeadForm(match)) out.set(match, { stem, estimate });
   }
   return [...out]
-    .map(([match, n]) => ({ match, estimate: n }))
+    .map(([match, c]) => ({ match, ...c }))
     .sort((a, b) => b.estimate - a.estimate || (a.match < b.match ? -1 : 1))
     .slice(0, o.maxExpressions * 4);
+}
+
+/** Strings stemmed at most per build (the sample's words and their prefixes; ~10k at 100k generated products). */
+const MAX_STEMMED = 200_000;
+
+/**
+ * porter(unicode61(t)) for each string, by FTS5 itself: the strings as rows of a TEMP fts5 table with
+ * products_fts's tokenizer, read back through fts5vocab. One batch, one connection (TEMP is per connection);
+ * touches no table of the main database. Strings that are not exactly one token are left out.
+ */
+async function stemAll(client: Client, strings: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (strings.length === 0) return out;
+  const res = await client.batch(
+    [
+      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_heads_stem USING fts5(w, tokenize = 'porter unicode61')",
+      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_heads_stem_v USING fts5vocab(search_heads_stem, instance)",
+      "DELETE FROM temp.search_heads_stem",
+      { sql: "INSERT INTO temp.search_heads_stem (rowid, w) SELECT key + 1, value FROM json_each(?)", args: [JSON.stringify(strings)] },
+      "SELECT doc, term, offset FROM temp.search_heads_stem_v",
+      "DROP TABLE temp.search_heads_stem_v",
+      "DROP TABLE temp.search_heads_stem",
+    ],
+    "deferred",
+  );
+  const tokens = new Map<number, string | null>();
+  for (const row of res[4].rows) {
+    const doc = Number(row.doc);
+    tokens.set(doc, tokens.has(doc) || Number(row.offset) !== 0 ? null : String(row.term));
+  }
+  for (const [doc, term] of tokens) if (term !== null) out.set(strings[doc - 1], term);
+  return out;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -37,7 +37,7 @@ function fixture(n: number, from = 0): FixtureProduct[] {
       // many rank ties: the same title shape over and over
       title: `${pick(0.5).join(" ")} device${i % 9 === 0 ? " a" : ""}`,
       features: pick(1).map((w) => `${w} ready`),
-      description: rnd() < 0.5 ? [pick(2).join(" ")] : [],
+      description: rnd() < 0.5 ? [pick(2).join(" ")] : i % 5 === 0 ? ["batteries included"] : i % 5 === 1 ? ["long battery life"] : [],
       categories: rnd() < 0.5 ? ["Electronics", "Audio"] : ["Electronics", "Computers"],
       store: rnd() < 0.5 ? "Acme" : "Zeta",
       price: rnd() < 0.1 ? null : Math.round(rnd() * 500),
@@ -87,7 +87,7 @@ async function hits(q: string): Promise<number> {
 }
 
 /** Queries to compare: words, as-you-type prefixes, a one-character token, and a two-word query (never a head). */
-const QUERIES = ["wireless", "charging", "ch", "cha", "device", "dev", "a", "cable", "steel", "wireless cable"];
+const QUERIES = ["wireless", "charging", "ch", "cha", "device", "dev", "a", "cable", "steel", "batteries", "wireless cable"];
 
 async function expectExact() {
   for (const q of QUERIES) {
@@ -128,6 +128,11 @@ describe("search head lists", () => {
     expect(await loadHeadList(db, toFtsQuery("ch")!)).not.toBeNull(); // an as-you-type prefix
     expect(await loadHeadList(db, toFtsQuery("a")!)).not.toBeNull(); // one character, exact term
     expect(await loadHeadList(db, toFtsQuery("wireless cable")!)).toBeNull();
+    // inflections stem alike ("batteri"): each typed form has its list, ranked once
+    const batteries = await loadHeadList(db, toFtsQuery("batteries")!);
+    const battery = await loadHeadList(db, toFtsQuery("battery")!);
+    expect(batteries?.hits).toBe(await hits("battery"));
+    expect([...battery!.ids]).toEqual([...batteries!.ids]);
     await expectExact();
   });
 
