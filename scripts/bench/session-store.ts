@@ -11,7 +11,9 @@
  * `--two-clients` runs the libsql writes alternately through two clients on the same file (what two
  * cluster workers do), which adds lock hand-over between connections.
  *
- *   npx tsx scripts/bench/session-store.ts [--ops 5000] [--two-clients]
+ * Each cell is the median of --rounds rounds of --ops calls (wall and process CPU per call).
+ *
+ *   npx tsx scripts/bench/session-store.ts [--ops 2000] [--rounds 5] [--two-clients]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,20 +30,29 @@ const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
-const OPS = Number(arg("ops", "5000"));
+const OPS = Number(arg("ops", "2000"));
 const TWO = process.argv.includes("--two-clients");
+const ROUNDS = Number(arg("rounds", "5"));
 
 const ev = (i: number): SessionEvent => ({ itemId: `B0${String(i % 30_000).padStart(8, "0")}`, type: i % 7 === 0 ? "cart" : "view", ts: 1_780_000_000_000 + i });
 // A feed snapshot as feed-service writes it: 200 candidates with ids, scores and sources (~6 KB).
 const snapshot = JSON.stringify({ v: 1, at: 1_780_000_000_000, items: Array.from({ length: 200 }, (_, i) => [i * 131, Math.round(Math.random() * 1e4) / 1e4, i % 5]) });
 
-async function time(label: string, n: number, op: (i: number) => Promise<unknown>): Promise<number> {
+/** Median over ROUNDS rounds of OPS calls: wall µs/op and CPU µs/op (user + system of this process). */
+async function time(label: string, n: number, op: (i: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < Math.min(200, n); i++) await op(i); // warm up
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) await op(i);
-  const us = ((performance.now() - t0) * 1000) / n;
-  console.log(`  ${label.padEnd(34)} ${us.toFixed(1).padStart(7)} µs/op`);
-  return us;
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await op(r * n + i);
+    wall.push(((performance.now() - t0) * 1000) / n);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / n);
+  }
+  const med = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1];
+  console.log(`  ${label.padEnd(34)} ${med(wall).toFixed(1).padStart(7)} µs/op wall ${med(cpu).toFixed(1).padStart(7)} µs/op CPU`);
 }
 
 async function bench(name: string, stores: SessionStore[]): Promise<void> {
@@ -51,7 +62,7 @@ async function bench(name: string, stores: SessionStore[]): Promise<void> {
   for (let s = 0; s < sessions; s++) await pick(s).append(`sess-${s}`, Array.from({ length: 50 }, (_, j) => ev(s * 50 + j)));
   await time("recent(s, 50) of 50", OPS, (i) => pick(i).recent(`sess-${i % sessions}`, 50));
   await time("set(feed:id, 6 KB, 900)", OPS, (i) => pick(i).set(`feed:${i}`, snapshot, 900));
-  await time("get(feed:id) 6 KB", OPS, (i) => pick(i).get(`feed:${i % OPS}`));
+  await time("get(feed:id) 6 KB", OPS, (i) => pick(i).get(`feed:${i % (OPS * ROUNDS)}`));
   await time("append(s, 1 event) onto 50..", OPS, (i) => pick(i).append(`sess-${i % sessions}`, [ev(i)]));
   await time("appendMany(2 streams x 5 events)", OPS, (i) =>
     pick(i).appendMany([
