@@ -3,7 +3,8 @@
  * (build time, median/p99 latency, recall@10 of IVF against exact, memory), measured in the same run
  * on the same data so the ratios hold on a noisy shared machine.
  *
- *   npx tsx scripts/bench/vector-index.ts [--sizes 100000,1000000] [--runs 3] [--queries 50] [--build-runs 3] [--noise 0.7] [--naive]
+ *   npx tsx scripts/bench/vector-index.ts [--sizes 100000,1000000 | --items 30000] [--runs 3] [--queries 50] [--build-runs 3]
+ *     [--noise 0.7] [--k 10] [--nprobes 16,32,64] [--calibrate] [--backends js,wasm] [--only-unfiltered] [--naive]
  *
  * Data: clustered (real embeddings are; on uniform random vectors no ANN index has structure to use):
  * n/500 random unit centres, item = centre + gaussian noise of norm --noise, normalised; queries drawn
@@ -14,6 +15,13 @@
  * queries of |IVF top-10 ∩ exact top-10| / 10. The index is created with exactBelowMatches: 0 so the
  * filtered rows measure IVF itself; the selectivity sweep is what the default fallback threshold rests on.
  * --naive adds the old baseline (score all into objects, Array.sort): slow, off by default.
+ *
+ * Backends: every case is measured with the wasm-simd scan kernel (the default where it compiles) and with
+ * the JS loop (`backend: "js"` per search, same index, same data and lists), runs alternating between them;
+ * a second table gives the CPU per query of each and their ratio, and every query's hits are checked to be
+ * identical (ids, order, score bits) between the two. --backends wasm (or js) measures one only.
+ * --calibrate adds a row at the nprobe calibrateNprobe picks (recall@k - 2 SE >= 0.95, as serving does).
+ * --only-unfiltered skips the filtered rows (quicker at 1M).
  */
 import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory.js";
 import type { SearchFilter, SearchHit, VectorPoint } from "../../src/ports/vector-index.js";
@@ -22,7 +30,7 @@ const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
-const SIZES = arg("sizes", "100000,1000000").split(",").map(Number);
+const SIZES = arg("items", arg("sizes", "100000,1000000")).split(",").map(Number);
 const RUNS = Number(arg("runs", "3"));
 const QUERIES = Number(arg("queries", "50"));
 const BUILD_RUNS = Number(arg("build-runs", "3"));
@@ -30,7 +38,15 @@ const NAIVE = process.argv.includes("--naive");
 /** Gaussian noise norm around unit cluster centres: 0.7 puts items ~35° off their centre. */
 const NOISE_NORM = Number(arg("noise", "0.7"));
 const DIM = 64;
-const K = 10;
+const K = Number(arg("k", "10"));
+const NPROBES = arg("nprobes", "16,32,64").split(",").filter(Boolean).map(Number);
+const CALIBRATE = process.argv.includes("--calibrate");
+const ONLY_UNFILTERED = process.argv.includes("--only-unfiltered");
+type Backend = "wasm" | "js";
+const BACKENDS = arg("backends", "wasm,js").split(",") as Backend[];
+if (BACKENDS.length === 0 || BACKENDS.some((b) => b !== "wasm" && b !== "js")) throw new Error("--backends: wasm and/or js");
+/** The backend of the main table (and recall): wasm when measured. */
+const MAIN: Backend = BACKENDS.includes("wasm") ? "wasm" : "js";
 const CATEGORIES = 100;
 
 function rng(seed: number): () => number {
@@ -79,6 +95,8 @@ interface Row {
   p99: number;
   /** Median CPU time per query: on a loaded machine wall time of anything over one time slice is inflated. */
   cpu: number;
+  /** Median CPU ms per query of each measured backend. */
+  cpuBy: Partial<Record<Backend, number>>;
   recall?: number;
   ratio?: number;
 }
@@ -161,61 +179,95 @@ async function benchSize(n: number): Promise<{ rows: Row[]; notes: string[] }> {
   ];
 
   const rows: Row[] = [];
-  const measure = async (name: string, run: (q: Float32Array) => Promise<SearchHit[]> | unknown, qs: Float32Array[]): Promise<Row> => {
-    for (const q of qs.slice(0, 3)) await run(q); // warm up the JIT
+  const mismatches: string[] = [];
+  type Search = (q: Float32Array, backend: Backend) => Promise<SearchHit[]>;
+  const opts = (backend: Backend): { backend?: "js" } => (backend === "js" ? { backend: "js" } : {});
+  /** Runs alternate between the backends (same queries, same index), so both see the same machine state. */
+  const measure = async (name: string, run: Search, qs: Float32Array[]): Promise<Row> => {
+    for (const backend of BACKENDS) for (const q of qs.slice(0, 3)) await run(q, backend); // warm up the JIT
+    if (BACKENDS.length > 1) {
+      // Both backends must answer identically: same ids, same order, same score bits.
+      for (const q of qs) {
+        const [a, b] = [await run(q, "wasm"), await run(q, "js")];
+        if (a.length !== b.length || a.some((h, i) => h.id !== b[i].id || !Object.is(h.score, b[i].score))) mismatches.push(`${n} ${name}`);
+      }
+    }
     const medians: number[] = [];
     const p99s: number[] = [];
-    const cpus: number[] = [];
+    const cpus: Record<Backend, number[]> = { wasm: [], js: [] };
     for (let r = 0; r < RUNS; r++) {
-      const samples: number[] = [];
-      const cpu: number[] = [];
-      for (const q of qs) {
-        const before = process.cpuUsage();
-        samples.push(await time(() => run(q)));
-        const used = process.cpuUsage(before);
-        cpu.push((used.user + used.system) / 1000);
+      for (const backend of BACKENDS) {
+        const samples: number[] = [];
+        const cpu: number[] = [];
+        for (const q of qs) {
+          const before = process.cpuUsage();
+          samples.push(await time(() => run(q, backend)));
+          const used = process.cpuUsage(before);
+          cpu.push((used.user + used.system) / 1000);
+        }
+        if (backend === MAIN) {
+          medians.push(median(samples));
+          p99s.push(p99(samples));
+        }
+        cpus[backend].push(median(cpu));
       }
-      medians.push(median(samples));
-      p99s.push(p99(samples));
-      cpus.push(median(cpu));
     }
-    const row: Row = { n, case: name, median: median(medians), p99: median(p99s), cpu: median(cpus) };
+    const cpuBy: Partial<Record<Backend, number>> = {};
+    for (const backend of BACKENDS) cpuBy[backend] = median(cpus[backend]);
+    const row: Row = { n, case: name, median: median(medians), p99: median(p99s), cpu: cpuBy[MAIN] ?? NaN, cpuBy };
     rows.push(row);
     return row;
   };
-  for (const f of filters) {
-    const exact = await measure(`exact, ${f.name}`, (q) => index.search(q, { k: K, version: "bench", filter: f.filter, exact: true }), queries);
-    const ivf = await measure(`IVF, ${f.name}`, (q) => index.search(q, { k: K, version: "bench", filter: f.filter }), queries);
+  const recallOf = async (filter: SearchFilter | undefined, nprobe: number | undefined): Promise<number> => {
     let hit = 0;
     let want = 0;
     for (const q of queries) {
-      const truth = new Set((await index.search(q, { k: K, version: "bench", filter: f.filter, exact: true })).map((h) => h.id));
-      hit += (await index.search(q, { k: K, version: "bench", filter: f.filter })).filter((h) => truth.has(h.id)).length;
+      const truth = new Set((await index.search(q, { k: K, version: "bench", filter, exact: true })).map((h) => h.id));
+      hit += (await index.search(q, { k: K, version: "bench", filter, nprobe })).filter((h) => truth.has(h.id)).length;
       want += truth.size;
     }
-    ivf.recall = hit / want;
+    return hit / want;
+  };
+  for (const f of ONLY_UNFILTERED ? filters.slice(0, 1) : filters) {
+    const exact = await measure(`exact, ${f.name}`, (q, b) => index.search(q, { k: K, version: "bench", filter: f.filter, exact: true, ...opts(b) }), queries);
+    const ivf = await measure(`IVF, ${f.name}`, (q, b) => index.search(q, { k: K, version: "bench", filter: f.filter, ...opts(b) }), queries);
+    ivf.recall = await recallOf(f.filter, undefined);
     ivf.ratio = exact.median / ivf.median;
   }
   // nprobe sweep, unfiltered: the recall/latency trade-off behind the default.
-  for (const nprobe of [16, 32, 64]) {
-    const row = await measure(`IVF nprobe=${nprobe}, no filter`, (q) => index.search(q, { k: K, version: "bench", nprobe }), queries);
-    let hit = 0;
-    for (const q of queries) {
-      const truth = new Set((await index.search(q, { k: K, version: "bench", exact: true })).map((h) => h.id));
-      hit += (await index.search(q, { k: K, version: "bench", nprobe })).filter((h) => truth.has(h.id)).length;
+  const sweep: { nprobe: number; label: string }[] = NPROBES.map((nprobe) => ({ nprobe, label: `nprobe=${nprobe}` }));
+  if (CALIBRATE) {
+    // As serving does at publish: the smallest nprobe with recall@k - 2 SE >= 0.95 on separate queries.
+    const calQueries = Array.from({ length: n > 200_000 ? 60 : 200 }, () => {
+      const q = new Float32Array(DIM);
+      draw(q, 0);
+      return q;
+    });
+    const t0 = performance.now();
+    const cal = await index.calibrateNprobe("bench", calQueries, { k: K, targetRecall: 0.95 });
+    if (cal) {
+      notes.push(`n=${n}: calibrateNprobe(k=${K}, 0.95, ${calQueries.length} queries) -> nprobe ${cal.nprobe} of ${cal.nlist} (recall ${cal.recall.toFixed(3)}, lower ${cal.lower.toFixed(3)}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      console.log(notes[notes.length - 1]);
+      sweep.push({ nprobe: cal.nprobe, label: `calibrated nprobe=${cal.nprobe}` });
     }
-    row.recall = hit / (queries.length * K);
+  }
+  for (const { nprobe, label } of sweep) {
+    const row = await measure(`IVF ${label}, no filter`, (q, b) => index.search(q, { k: K, version: "bench", nprobe, ...opts(b) }), queries);
+    row.recall = await recallOf(undefined, nprobe);
     row.ratio = (rows.find((r) => r.n === n && r.case === "exact, no filter")?.median ?? NaN) / row.median;
   }
+  if (mismatches.length > 0) throw new Error(`wasm and JS backends disagree: ${mismatches.join("; ")}`);
+  if (BACKENDS.length > 1) notes.push(`n=${n}: wasm and JS backends gave identical hits (ids, order, score bits) for every query of every case`);
   if (NAIVE) {
     const check = await index.search(queries[0], { k: K, version: "bench", exact: true });
     const ref = naiveSearch(data, n, queries[0]);
     if (check.map((h) => h.id).join() !== ref.map((r) => `item-${r.i}`).join()) throw new Error("exact index and naive baseline disagree on top-k");
-    await measure("naive sort (baseline)", (q) => naiveSearch(data, n, q), queries.slice(0, 5));
+    await measure("naive sort (baseline)", async (q) => naiveSearch(data, n, q).map((r) => ({ id: `item-${r.i}`, score: r.s, payload: { category: "", available: true } })), queries.slice(0, 5));
   }
   return { rows, notes };
 }
 
+const loadAtStart = (await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(", ");
 const rows: Row[] = [];
 const notes: string[] = [];
 for (const n of SIZES) {
@@ -225,13 +277,23 @@ for (const n of SIZES) {
 }
 
 const { execSync } = await import("node:child_process");
-console.log(`\nnode ${process.version}, dim=${DIM}, k=${K}, runs=${RUNS}, queries/run=${QUERIES}; load: ${execSync("uptime").toString().trim()}`);
+console.log(`\nnode ${process.version}, dim=${DIM}, k=${K}, runs=${RUNS}, queries/run=${QUERIES}; load at start ${loadAtStart}; at end: ${execSync("uptime").toString().trim()}`);
 for (const note of notes) console.log(note);
-console.log(`noise norm ${NOISE_NORM}`);
-console.log("| items | case | median ms | p99 ms | median CPU ms | exact / IVF (median) | recall@10 vs exact |");
+console.log(`noise norm ${NOISE_NORM}; main table backend: ${MAIN === "wasm" ? "wasm-simd" : "js"}`);
+console.log(`| items | case | median ms | p99 ms | median CPU ms | exact / IVF (median) | recall@${K} vs exact |`);
 console.log("|---:|---|---:|---:|---:|---:|---:|");
 for (const row of rows) {
   const ratio = row.ratio === undefined ? "" : `${row.ratio.toFixed(1)}x`;
   const recall = row.recall === undefined ? "" : row.recall.toFixed(3);
   console.log(`| ${row.n.toLocaleString("en-US")} | ${row.case} | ${row.median.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.cpu.toFixed(2)} | ${ratio} | ${recall} |`);
+}
+if (BACKENDS.length > 1) {
+  console.log("\nSearch CPU per query by scan backend (median over runs of each run's median; runs alternate between backends):");
+  console.log(`| items | case | JS CPU ms | wasm-simd CPU ms | JS / wasm | recall@${K} (both) |`);
+  console.log("|---:|---|---:|---:|---:|---:|");
+  for (const row of rows) {
+    const js = row.cpuBy.js ?? NaN;
+    const wasm = row.cpuBy.wasm ?? NaN;
+    console.log(`| ${row.n.toLocaleString("en-US")} | ${row.case} | ${js.toFixed(3)} | ${wasm.toFixed(3)} | ${(js / wasm).toFixed(2)}x | ${row.recall === undefined ? "" : row.recall.toFixed(3)} |`);
+  }
 }

@@ -237,9 +237,11 @@ function scanSlots(
 }
 
 /**
- * scanRange on the wasm backend: the kernel scores up to CHUNK rows per call into `store.scores` (the
- * same bits as scanRange's loop), then JS does the filter, threshold, exclusion and heap work. The heap
- * sees the same pushes in the same order as scanRange, so the top-k (ties included) is the same.
+ * scanRange on the wasm backend: the kernel scores up to CHUNK rows per call (the same bits as
+ * scanRange's loop) and returns those beating the heap threshold at the start of the call; JS then does
+ * the threshold (it rises within the call), filter, exclusion and heap work on those. The threshold only
+ * rises, so the rows the kernel drops would fail scanRange's threshold test too: the heap sees the same
+ * pushes in the same order as scanRange, so the top-k (ties included) is the same.
  * `dense`: score every row and check the filter only for scores that beat the threshold (the checks are
  * pure, so testing them after the threshold skips exactly the same rows); otherwise only the rows
  * passing the filter are gathered and scored. Dense wins when most rows pass.
@@ -258,14 +260,14 @@ function scanRangeWasm(
 ): void {
   if (dense || (allowed === undefined && !availableOnly)) {
     const scores = store.scores;
+    const hits = store.hits;
     for (let start = from; start < to; start += CHUNK) {
-      const n = Math.min(CHUNK, to - start);
-      store.scoreRange(start, n);
       let threshold = heap.threshold;
-      for (let t = 0; t < n; t++) {
-        const score = scores[t];
+      const kept = store.scoreRange(start, Math.min(CHUNK, to - start), threshold);
+      for (let c = 0; c < kept; c++) {
+        const score = scores[c];
         if (score <= threshold) continue;
-        const i = start + t;
+        const i = start + hits[c];
         if (allowed !== undefined && allowed[category[i]] === 0) continue;
         if (availableOnly && available[i] === 0) continue;
         if (excluded.size > 0 && excluded.has(i)) continue;
@@ -316,16 +318,17 @@ function scanSlotsWasm(
   if (n > 0) pushGathered(store, n, excluded, heap);
 }
 
-/** Scores store.slots[0..n) with the kernel and offers them to the heap in that order. */
+/** Scores store.slots[0..n) with the kernel and offers those beating the threshold to the heap, in that order. */
 function pushGathered(store: VectorStorage, n: number, excluded: Set<number>, heap: TopK): void {
-  store.scoreSlots(n);
-  const scores = store.scores;
-  const slots = store.slots;
   let threshold = heap.threshold;
-  for (let t = 0; t < n; t++) {
-    const score = scores[t];
+  const kept = store.scoreSlots(n, threshold);
+  const scores = store.scores;
+  const hits = store.hits;
+  const slots = store.slots;
+  for (let c = 0; c < kept; c++) {
+    const score = scores[c];
     if (score <= threshold) continue;
-    const i = slots[t];
+    const i = slots[hits[c]];
     if (excluded.size > 0 && excluded.has(i)) continue;
     heap.push(score, i);
     threshold = heap.threshold;

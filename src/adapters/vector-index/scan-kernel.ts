@@ -14,9 +14,13 @@
  * One module per dimension d (compiled once per process and cached, ~0.3 KB): d is a constant, the
  * feature loop does UNROLL blocks of 4 floats per iteration, the d mod 4 tail is straight-line code.
  *
- * Exports (all pointers are byte offsets into the imported memory; q is d float64, out is float64):
- *   range(vec, q, out, n): out[t] = q · row(vec + t·4d), t < n          (contiguous slots)
- *   gather(vec, q, slots, out, n): out[t] = q · row(vec + slots[t]·4d)  (slots: int32, e.g. filter passes)
+ * Exports (all pointers are byte offsets into the imported memory; q is d float64, out float64, hits int32):
+ *   range(vec, q, out, hits, n, thr): scores rows vec + t·4d, t < n            (contiguous slots)
+ *   gather(vec, q, slots, out, hits, n, thr): scores rows vec + slots[t]·4d    (slots: int32, e.g. filter passes)
+ * Both keep only the rows whose score s passes !(s <= thr), in order: out[c] = s, hits[c] = t, and return
+ * their count c. thr is the heap's threshold when the call starts; it only rises during the chunk, so a row
+ * dropped here would also fail the JS loop's `score <= threshold` test (same NaN behaviour: NaN passes).
+ * With thr = -Infinity every row is kept and out[t] is row t's score.
  *
  * Where WebAssembly SIMD is missing, or compiling from bytes is refused (workerd forbids
  * `new WebAssembly.Module(bytes)` at run time), `scanKernelModule` returns undefined and the index uses
@@ -49,8 +53,8 @@ export function scanKernelModule(d: number): WebAssembly.Module | undefined {
 }
 
 export interface ScanKernelExports {
-  range: (vec: number, q: number, out: number, n: number) => void;
-  gather: (vec: number, q: number, slots: number, out: number, n: number) => void;
+  range: (vec: number, q: number, out: number, hits: number, n: number, thr: number) => number;
+  gather: (vec: number, q: number, slots: number, out: number, hits: number, n: number, thr: number) => number;
 }
 
 // ---- the kernel, assembled from opcodes (WebAssembly core spec 2.0, SIMD section) ----
@@ -96,11 +100,13 @@ const f64Load = (offset: number): number[] => [0x2b, 0, ...uleb(offset)];
 const f32Load = (offset: number): number[] => [0x2a, 0, ...uleb(offset)];
 const f64Store = (offset: number): number[] => [0x39, 0, ...uleb(offset)];
 const i32Load = (offset: number): number[] => [0x28, 0, ...uleb(offset)];
+const i32Store = (offset: number): number[] => [0x36, 0, ...uleb(offset)];
 const promoteLow = simd(0x5f); // f64x2.promote_low_f32x4
 const f64x2Mul = simd(0xf2);
 const f64x2Add = simd(0xf0);
 const lane = (l: number): number[] => [...simd(0x21), l]; // f64x2.extract_lane
 const F64_ADD = 0xa0;
+const F64_LE = 0x65;
 const F64_MUL = 0xa2;
 const F64_PROMOTE = 0xbb;
 const I32_ADD = 0x6a;
@@ -119,16 +125,18 @@ export function scanKernelBytes(d: number, unroll = UNROLL): Uint8Array<ArrayBuf
   const U = Math.max(1, Math.min(unroll, blocks));
   const loopBlocks = blocks - (blocks % U); // blocks done U per iteration; the rest follow one by one
 
-  /** Params: range (vec, q, out, n) | gather (vec, q, slots, out, n). */
+  /** Params: range (vec, q, out, hits, n, thr) | gather (vec, q, slots, out, hits, n, thr). */
   const body = (gather: boolean): number[] => {
     const VEC = 0;
     const Q = 1;
     const SLOTS = 2; // gather only
     const OUT = gather ? 3 : 2;
-    const N = gather ? 4 : 3;
-    const first = gather ? 5 : 4;
-    // locals: i32 t, p (row pointer), x (running row pointer), y (running q pointer), end; f64 s; v128 a01, a23
-    const [T, P, X, Y, END, S, A01, A23] = [first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, first + 7];
+    const HITS = OUT + 1;
+    const N = OUT + 2;
+    const THR = OUT + 3;
+    const first = OUT + 4;
+    // locals: i32 t, p (row pointer), x (running row pointer), y (running q pointer), end, c (kept); f64 s; v128 a01, a23
+    const [T, P, X, Y, END, C, S, A01, A23] = [first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, first + 7, first + 8];
     /** One block of 4 features at row pointer `x` + rowOff, q pointer `y` + qOff, into (a01, a23). */
     const block = (x: number, rowOff: number, y: number, qOff: number): number[] => [
       ...get(A01), ...get(x), ...load64Zero(rowOff), ...promoteLow, ...get(y), ...v128Load(qOff), ...f64x2Mul, ...f64x2Add, ...set(A01),
@@ -138,7 +146,7 @@ export function scanKernelBytes(d: number, unroll = UNROLL): Uint8Array<ArrayBuf
       ? [...get(SLOTS), ...get(T), ...i32c(2), I32_SHL, I32_ADD, ...i32Load(0), ...i32c(rowBytes), I32_MUL, ...get(VEC), I32_ADD]
       : [...get(VEC), ...get(T), ...i32c(rowBytes), I32_MUL, I32_ADD];
     const out: number[] = [
-      ...[3, 5, 0x7f, 1, 0x7c, 2, 0x7b], // locals: 5 x i32, 1 x f64, 2 x v128
+      ...[3, 6, 0x7f, 1, 0x7c, 2, 0x7b], // locals: 6 x i32, 1 x f64, 2 x v128
       0x02, 0x40, // block
       ...get(N), I32_EQZ, BR_IF, 0,
       0x03, 0x40, // loop over rows
@@ -157,12 +165,15 @@ export function scanKernelBytes(d: number, unroll = UNROLL): Uint8Array<ArrayBuf
     out.push(...get(A01), ...lane(0), ...set(S));
     for (let j = d4; j < d; j++) out.push(...get(S), ...get(P), ...f32Load(4 * j), F64_PROMOTE, ...get(Q), ...f64Load(8 * j), F64_MUL, F64_ADD, ...set(S));
     out.push(
-      ...get(OUT), ...get(T), ...i32c(3), I32_SHL, I32_ADD,
-      ...get(S), ...get(A01), ...lane(1), F64_ADD, ...get(A23), ...lane(0), F64_ADD, ...get(A23), ...lane(1), F64_ADD,
-      ...f64Store(0),
+      ...get(S), ...get(A01), ...lane(1), F64_ADD, ...get(A23), ...lane(0), F64_ADD, ...get(A23), ...lane(1), F64_ADD, ...set(S),
+      // out[c] = s; hits[c] = t; c += !(s <= thr)   (branch-free: the slot is overwritten when not kept)
+      ...get(OUT), ...get(C), ...i32c(3), I32_SHL, I32_ADD, ...get(S), ...f64Store(0),
+      ...get(HITS), ...get(C), ...i32c(2), I32_SHL, I32_ADD, ...get(T), ...i32Store(0),
+      ...get(C), ...get(S), ...get(THR), F64_LE, I32_EQZ, I32_ADD, ...set(C),
       ...get(T), ...i32c(1), I32_ADD, ...tee(T), ...get(N), I32_LT_U, BR_IF, 0, // br_if (++t < n) unsigned
       0x0b, // end loop
       0x0b, // end block
+      ...get(C),
       0x0b, // end function
     );
     return out;
@@ -171,8 +182,8 @@ export function scanKernelBytes(d: number, unroll = UNROLL): Uint8Array<ArrayBuf
   const gatherBody = body(true);
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-    // types: 0 = (4 x i32) -> (), 1 = (5 x i32) -> ()
-    ...section(1, [2, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+    // types: 0 = (5 x i32, f64) -> i32 (range), 1 = (6 x i32, f64) -> i32 (gather)
+    ...section(1, [2, 0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 1, 0x7f, 0x60, 7, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 1, 0x7f]),
     ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 1]), // import memory, min 1 page
     ...section(3, [2, 0, 1]),
     ...section(7, [2, ...name("range"), 0x00, 0, ...name("gather"), 0x00, 1]),

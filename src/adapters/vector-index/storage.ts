@@ -3,14 +3,15 @@
  * against it.
  *
  * Backend "wasm-simd": the rows live in a WebAssembly.Memory, scored by the kernel in scan-kernel.ts
- * into a reusable float64 `scores` buffer of CHUNK entries (JS then does the filter, exclusion and heap
- * work on the scores). Backend "js": a plain Float32Array, scored by the JS loops in memory.ts. Both give
+ * up to CHUNK rows per call into reusable buffers: `scores` (float64) and `hits` (the row's position in
+ * the call) of the rows that beat the heap threshold given; JS then does the filter, exclusion and heap
+ * work on those. Backend "js": a plain Float32Array, scored by the JS loops in memory.ts. Both give
  * bit-identical scores. "js" is used where the kernel cannot be compiled (no wasm SIMD; workerd refuses
  * to compile wasm from bytes at run time), when asked for (`backend: "js"`), or after the memory could
  * not grow (the rows are then copied out once).
  *
- * Memory layout (byte offsets): q (d float64) | scores (CHUNK float64) | slots (CHUNK int32) |
- * rows (capacity x d float32) | centroids (nlist x d float32, the IVF lists' centroids).
+ * Memory layout (byte offsets): q (d float64) | scores (CHUNK float64) | hits (CHUNK int32) |
+ * slots (CHUNK int32) | rows (capacity x d float32) | centroids (nlist x d float32, the IVF lists' centroids).
  *
  * `vectors` is a view: growing the memory detaches the old buffer, so every view is re-created after a
  * grow and callers must read `storage.vectors` again after `resize` (never keep it across one).
@@ -29,6 +30,7 @@ interface Wasm {
   kernel: ScanKernelExports;
   qOff: number;
   scoresOff: number;
+  hitsOff: number;
   slotsOff: number;
   rowsOff: number;
 }
@@ -39,7 +41,9 @@ export class VectorStorage {
   vectors: Float32Array;
   /** Kernel output, float64 (wasm only; empty for "js"). */
   scores: Float64Array = new Float64Array(0);
-  /** Kernel input for gather(): slot numbers (wasm only; empty for "js"). */
+  /** Kernel output: position (in the call's rows) of each kept score (wasm only; empty for "js"). */
+  hits: Int32Array = new Int32Array(0);
+  /** Kernel input for scoreSlots(): slot numbers (wasm only; empty for "js"). */
   slots: Int32Array = new Int32Array(0);
   private wasm: Wasm | null = null;
   private q: Float64Array = new Float64Array(0);
@@ -56,12 +60,13 @@ export class VectorStorage {
     if (module !== undefined) {
       const qOff = 0;
       const scoresOff = align16(d * 8);
-      const slotsOff = scoresOff + CHUNK * 8;
+      const hitsOff = scoresOff + CHUNK * 8;
+      const slotsOff = hitsOff + CHUNK * 4;
       const rowsOff = slotsOff + CHUNK * 4;
       try {
         const memory = new WebAssembly.Memory({ initial: Math.ceil((rowsOff + capacity * d * 4) / PAGE) });
         const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ScanKernelExports;
-        this.wasm = { memory, kernel, qOff, scoresOff, slotsOff, rowsOff };
+        this.wasm = { memory, kernel, qOff, scoresOff, hitsOff, slotsOff, rowsOff };
       } catch {
         this.wasm = null; // no memory of that size: the JS backend below
       }
@@ -105,16 +110,19 @@ export class VectorStorage {
     for (let j = 0; j < this.d; j++) qv[j] = q[j];
   }
 
-  /** scores[t] = q · row(from + t) for t < n ≤ CHUNK (wasm only). */
-  scoreRange(from: number, n: number): void {
+  /**
+   * Scores rows from..from+n-1 (n ≤ CHUNK) and keeps, in order, those whose score s has !(s <= thr):
+   * scores[c] = s of row from + hits[c], for c < the returned count (wasm only).
+   */
+  scoreRange(from: number, n: number, thr: number): number {
     const w = this.wasm as Wasm;
-    w.kernel.range(w.rowsOff + from * this.d * 4, w.qOff, w.scoresOff, n);
+    return w.kernel.range(w.rowsOff + from * this.d * 4, w.qOff, w.scoresOff, w.hitsOff, n, thr);
   }
 
-  /** scores[t] = q · row(slots[t]) for t < n ≤ CHUNK (wasm only). */
-  scoreSlots(n: number): void {
+  /** As scoreRange for rows slots[0..n-1]: scores[c] is the score of row slots[hits[c]] (wasm only). */
+  scoreSlots(n: number, thr: number): number {
     const w = this.wasm as Wasm;
-    w.kernel.gather(w.rowsOff, w.qOff, w.slotsOff, w.scoresOff, n);
+    return w.kernel.gather(w.rowsOff, w.qOff, w.slotsOff, w.scoresOff, w.hitsOff, n, thr);
   }
 
   /** out[l] = q · centroid l for every centroid given to setCentroids (wasm only). */
@@ -124,7 +132,7 @@ export class VectorStorage {
     const base = w.rowsOff + this.capacity * this.d * 4;
     for (let from = 0; from < n; from += CHUNK) {
       const m = Math.min(CHUNK, n - from);
-      w.kernel.range(base + from * this.d * 4, w.qOff, w.scoresOff, m);
+      w.kernel.range(base + from * this.d * 4, w.qOff, w.scoresOff, w.hitsOff, m, -Infinity); // keeps all m, in order
       out.set(this.scores.subarray(0, m), from);
     }
   }
@@ -152,6 +160,7 @@ export class VectorStorage {
     if (w === null) {
       this.q = new Float64Array(0);
       this.scores = new Float64Array(0);
+      this.hits = new Int32Array(0);
       this.slots = new Int32Array(0);
       this.centroidView = new Float32Array(0);
       return;
@@ -160,6 +169,7 @@ export class VectorStorage {
     const d = this.d;
     this.q = new Float64Array(buf, w.qOff, d);
     this.scores = new Float64Array(buf, w.scoresOff, CHUNK);
+    this.hits = new Int32Array(buf, w.hitsOff, CHUNK);
     this.slots = new Int32Array(buf, w.slotsOff, CHUNK);
     this.vectors = new Float32Array(buf, w.rowsOff, this.capacity * d);
     const c = this.centroids;

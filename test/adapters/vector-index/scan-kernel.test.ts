@@ -39,7 +39,8 @@ describe("wasm SIMD scan kernel", () => {
       const outOff = 8 * 1024 * 16;
       const slotsOff = outOff + n * 8;
       const vecOff = slotsOff + n * 4 + 4; // deliberately not 16-aligned
-      const memory = new WebAssembly.Memory({ initial: Math.ceil((vecOff + n * d * 4) / 65536) + 1 });
+      const hitsOff = vecOff + n * d * 4 + 4;
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((hitsOff + n * 4) / 65536) + 1 });
       const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ScanKernelExports;
       const rows = randomFloats(n * d, r);
       // A zero row against any query (all products ±0) and a duplicate: -0 sums and ties.
@@ -51,12 +52,29 @@ describe("wasm SIMD scan kernel", () => {
       const slots = new Int32Array(memory.buffer, slotsOff, n);
       for (let t = 0; t < n; t++) slots[t] = (t * 7 + 3) % n;
       const out = new Float64Array(memory.buffer, outOff, n);
-      k.range(vecOff, qOff, outOff, n);
-      for (let t = 0; t < n; t++) if (!sameBits(out[t], dot(rows, t * d, q, 0, d))) expect.fail(`range d=${d} row ${t}: ${out[t]} vs ${dot(rows, t * d, q, 0, d)}`);
+      const hits = new Int32Array(memory.buffer, hitsOff, n);
+      const want = Array.from({ length: n }, (_, t) => dot(rows, t * d, q, 0, d));
+      // thr = -Infinity keeps every row, in order.
+      expect(k.range(vecOff, qOff, outOff, hitsOff, n, -Infinity)).toBe(n);
+      for (let t = 0; t < n; t++) if (!sameBits(out[t], want[t]) || hits[t] !== t) expect.fail(`range d=${d} row ${t}: ${out[t]} vs ${want[t]}`);
       expect(Object.is(out[0], 0)).toBe(true); // +0, as JS's 0 + -0
-      k.gather(vecOff, qOff, slotsOff, outOff, n);
-      for (let t = 0; t < n; t++) if (!sameBits(out[t], dot(rows, slots[t] * d, q, 0, d))) expect.fail(`gather d=${d} slot ${slots[t]}`);
-      k.range(vecOff, qOff, outOff, 0); // n = 0 writes nothing and does not trap
+      expect(k.gather(vecOff, qOff, slotsOff, outOff, hitsOff, n, -Infinity)).toBe(n);
+      for (let t = 0; t < n; t++) if (!sameBits(out[t], want[slots[t]]) || hits[t] !== t) expect.fail(`gather d=${d} slot ${slots[t]}`);
+      // A threshold keeps exactly the rows JS would not skip (!(score <= thr)), in order; a tie with thr is dropped.
+      const thr = [...want].sort((a, b) => a - b)[Math.floor(n * 0.8)];
+      const keptRows = want.flatMap((s, t) => (s <= thr ? [] : [t]));
+      expect(k.range(vecOff, qOff, outOff, hitsOff, n, thr)).toBe(keptRows.length);
+      keptRows.forEach((t, c) => {
+        if (hits[c] !== t || !sameBits(out[c], want[t])) expect.fail(`range thr d=${d}: kept ${c}`);
+      });
+      const keptSlots = Array.from(slots).flatMap((slot, t) => (want[slot] <= thr ? [] : [t]));
+      expect(k.gather(vecOff, qOff, slotsOff, outOff, hitsOff, n, thr)).toBe(keptSlots.length);
+      keptSlots.forEach((t, c) => {
+        if (hits[c] !== t || !sameBits(out[c], want[slots[t]])) expect.fail(`gather thr d=${d}: kept ${c}`);
+      });
+      expect(k.range(vecOff, qOff, outOff, hitsOff, n, Infinity)).toBe(0);
+      expect(k.range(vecOff, qOff, outOff, hitsOff, n, Number.NaN)).toBe(n); // as JS: score <= NaN is false, nothing skipped
+      expect(k.range(vecOff, qOff, outOff, hitsOff, 0, -Infinity)).toBe(0); // n = 0 writes nothing and does not trap
     }
   });
 
