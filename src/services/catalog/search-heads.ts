@@ -155,7 +155,7 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
   const tx = await client.transaction("read");
   try {
     revision = (await catalogRevision(tx)).revision;
-    candidates = await chooseCandidates(tx, client, o, breathe);
+    candidates = await chooseCandidates(tx, o, breathe);
     await breathe(true);
     const t1 = Date.now();
     const heads: { match: string; stem: string; hits: number }[] = [];
@@ -240,7 +240,6 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
  */
 async function chooseCandidates(
   tx: Transaction,
-  client: Client,
   o: typeof DEFAULTS,
   breathe: (always?: boolean) => Promise<void>,
 ): Promise<{ match: string; stem: string; estimate: number }[]> {
@@ -283,7 +282,7 @@ async function chooseCandidates(
     await breathe();
   }
 
-  const stems = await stemAll(client, [...typed].filter((t) => t.length >= 2).slice(0, MAX_STEMMED));
+  const stems = await stemAll(tx, [...typed].filter((t) => t.length >= 2).slice(0, MAX_STEMMED));
   await breathe();
   const out = new Map<string, { stem: string; estimate: number }>();
   for (const t of typed) {
@@ -305,24 +304,22 @@ const MAX_STEMMED = 200_000;
 
 /**
  * porter(unicode61(t)) for each string, by FTS5 itself: the strings as rows of a TEMP fts5 table with
- * products_fts's tokenizer, read back through fts5vocab. One batch, one connection (TEMP is per connection);
- * touches no table of the main database. Strings that are not exactly one token are left out.
+ * products_fts's tokenizer, read back through fts5vocab. In the build's read transaction (TEMP is per
+ * connection, and a read-only transaction may write TEMP); touches no table of the main database. Strings
+ * that are not exactly one token are left out.
  */
-async function stemAll(client: Client, strings: string[]): Promise<Map<string, string>> {
+async function stemAll(tx: Transaction, strings: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (strings.length === 0) return out;
-  const res = await client.batch(
-    [
-      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_heads_stem USING fts5(w, tokenize = 'porter unicode61')",
-      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_heads_stem_v USING fts5vocab(search_heads_stem, instance)",
-      "DELETE FROM temp.search_heads_stem",
-      { sql: "INSERT INTO temp.search_heads_stem (rowid, w) SELECT key + 1, value FROM json_each(?)", args: [JSON.stringify(strings)] },
-      "SELECT doc, term, offset FROM temp.search_heads_stem_v",
-      "DROP TABLE temp.search_heads_stem_v",
-      "DROP TABLE temp.search_heads_stem",
-    ],
-    "deferred",
-  );
+  const res = await tx.batch([
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_heads_stem USING fts5(w, tokenize = 'porter unicode61')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_heads_stem_v USING fts5vocab(search_heads_stem, instance)",
+    "DELETE FROM temp.search_heads_stem",
+    { sql: "INSERT INTO temp.search_heads_stem (rowid, w) SELECT key + 1, value FROM json_each(?)", args: [JSON.stringify(strings)] },
+    "SELECT doc, term, offset FROM temp.search_heads_stem_v",
+    "DROP TABLE temp.search_heads_stem_v",
+    "DROP TABLE temp.search_heads_stem",
+  ]);
   const tokens = new Map<number, string | null>();
   for (const row of res[4].rows) {
     const doc = Number(row.doc);

@@ -1,5 +1,7 @@
+import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../../src/db/database";
+import { createDatabase, type Database } from "../../../src/db/database";
+import { runMigrations } from "../../../src/db/migrate.node.js";
 import { ApiError } from "../../../src/http/errors";
 import { toFtsQuery } from "../../../src/services/catalog/fts-query";
 import { listProducts, type ProductQuery } from "../../../src/services/catalog/products";
@@ -249,6 +251,29 @@ describe("search head lists", () => {
       refresher.stop();
     }
     await expectExact();
+  });
+});
+
+describe("search head lists on a single-connection (in-memory) database", () => {
+  it("builds and serves: the build's transactions never overlap", async () => {
+    const client = createClient({ url: ":memory:" });
+    const mem = createDatabase(client);
+    try {
+      await runMigrations(mem);
+      await insertProducts(mem, fixture(200));
+      const report = await refreshSearchHeads(mem, { minHits: 20, listLength: 10, pause: async () => {} });
+      expect(report.status).toBe("built");
+      expect(report.expressions).toBeGreaterThan(0);
+      expect(await loadHeadList(mem, toFtsQuery("wireless")!)).not.toBeNull();
+      const page = await listProducts(mem, { q: "wireless", limit: 5 });
+      const truth = await mem.$client.execute({
+        sql: "SELECT p.parent_asin FROM products_fts JOIN products p ON p.id = products_fts.rowid WHERE products_fts MATCH ? ORDER BY rank, p.id LIMIT 5",
+        args: [toFtsQuery("wireless")],
+      });
+      expect(page.items.map((i) => i.id)).toEqual(truth.rows.map((r) => String(r.parent_asin)));
+    } finally {
+      client.close();
+    }
   });
 });
 
