@@ -1,7 +1,16 @@
 /**
- * In-process VectorIndex over contiguous Float32Array storage, pre-normalised for cosine (so search
- * is a plain dot product), with payload fields as columns (Uint32 category codes, Uint8 availability)
- * so a filter is a cheap check before each dot product.
+ * In-process VectorIndex over contiguous float32 storage, pre-normalised for cosine (so search is a
+ * plain dot product), with payload fields as columns (Uint32 category codes, Uint8 availability) so a
+ * filter is a cheap check before each dot product.
+ *
+ * Scoring backend (storage.ts, scan-kernel.ts): where WebAssembly SIMD can be compiled (Node), the
+ * vectors live in a WebAssembly.Memory and a hand-assembled f64x2 kernel scores contiguous slot ranges
+ * (an IVF list, the exact scan in chunks), gathered slots (selective filters, overflow lists) and the
+ * IVF centroids, returning only the rows that beat the heap threshold; JS keeps the filter, exclusion and
+ * heap work. Elsewhere (workerd refuses to compile wasm from bytes) or with `backend: "js"`, plain JS
+ * loops over a Float32Array. Both give bit-identical scores, hence identical hits, ties and recall
+ * calibration; `indexStats().backend` says which one a collection uses. The kernel is ~4x faster per
+ * dot product (docs/benchmarks/vectors.md).
  *
  * Two search modes per collection:
  * - Exact: one pass over every point with a bounded heap. Always used below `ivf.minSize` (20k) live
@@ -16,8 +25,10 @@
  *   the existing filter check skips it). Once overflow + tombstones exceed `rebuildAfter` (50 %) of
  *   the built size, the next search rebuilds (or, below minSize, compacts back to exact).
  *   Filters stay exact (every hit passes); a filter estimated to pass ≤ `exactBelowMatches`
- *   (3000) points is answered by the exact scan, wider ones probe nprobe/sqrt(selectivity) lists. No int8 quantisation (not tried): JS has no SIMD here, so the scan is bound by scalar
- *   multiply-adds rather than by the few MB of probed lists it reads, and re-scoring would add a pass.
+ *   (3000) points is answered by the exact scan, wider ones probe nprobe/sqrt(selectivity) lists.
+ * No int8 or float16 quantisation (not tried): with the SIMD kernel a probed row costs ~10 ns at 64
+ * dims and the scores stay exactly those of the float32 vectors; quantised scores would need a
+ * re-scoring pass to keep results (and the nprobe calibration) unchanged.
  */
 import {
   VectorIndexError,
@@ -335,8 +346,15 @@ function pushGathered(store: VectorStorage, n: number, excluded: Set<number>, he
   }
 }
 
-/** Filter pass rate above which the wasm scan scores whole ranges and filters afterwards (see scanRangeWasm). */
-const DENSE_ABOVE = 0.75;
+/**
+ * Filter pass rate above which the wasm scan scores whole ranges and filters afterwards (see scanRangeWasm).
+ * Gathering is bound by memory latency once the rows outgrow the caches: scoring the rows passing a random
+ * 70 % of 300k x 64 took 3x as long as scoring all of them in order (14.1 vs 4.2 ms CPU; exact scan, 10 %:
+ * 5.2 vs 4.4 ms, 5 %: 1.9 vs 4.3 ms). IVF probes nprobe/sqrt(s) lists, so there dense pays more as s falls:
+ * at 300k dense won at 70 % (0.50 vs 1.27 ms) and 35 % (1.06 vs 1.20), gathering at 21 % (1.09 vs 1.19) and
+ * below. Selective filters (the common filtered case: ≤ exactBelowMatches goes exact) gather.
+ */
+const DENSE_ABOVE = 0.3;
 
 function resolveIvf(o: IvfOptions): ResolvedIvf {
   const r: ResolvedIvf = { ...IVF_DEFAULTS };
