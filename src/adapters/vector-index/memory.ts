@@ -9,7 +9,7 @@
  * IVF centroids, returning only the rows that beat the heap threshold; JS keeps the filter, exclusion and
  * heap work. Elsewhere (workerd refuses to compile wasm from bytes) or with `backend: "js"`, plain JS
  * loops over a Float32Array. Both give bit-identical scores, hence identical hits, ties and recall
- * calibration; `indexStats().backend` says which one a collection uses. The kernel is ~4x faster per
+ * calibration; `indexStats().backend` says which one a collection uses. The kernel is 4-5x faster per
  * dot product (docs/benchmarks/vectors.md).
  *
  * Two search modes per collection:
@@ -26,7 +26,7 @@
  *   the built size, the next search rebuilds (or, below minSize, compacts back to exact).
  *   Filters stay exact (every hit passes); a filter estimated to pass ≤ `exactBelowMatches`
  *   (3000) points is answered by the exact scan, wider ones probe nprobe/sqrt(selectivity) lists.
- * No int8 or float16 quantisation (not tried): with the SIMD kernel a probed row costs ~10 ns at 64
+ * No int8 or float16 quantisation (not tried): with the SIMD kernel a probed row costs ~13 ns at 64
  * dims and the scores stay exactly those of the float32 vectors; quantised scores would need a
  * re-scoring pass to keep results (and the nprobe calibration) unchanged.
  */
