@@ -161,6 +161,31 @@ describe("MemoryVectorIndex backends", () => {
     expectSame(await index.search(q, { k: 10, version: "v" }), await reference.search(q, { k: 10, version: "v" }));
   });
 
+  it("moves to the JS backend, keeping every point, when the wasm memory cannot grow", async () => {
+    const points = dataset(2000, 16, 3);
+    const index = new MemoryVectorIndex({ initialCapacity: 64 });
+    const reference = new MemoryVectorIndex({ initialCapacity: 64, backend: "js" });
+    for (const ix of [index, reference]) {
+      await ix.ensureCollection("v", { dimension: 16, distance: "cosine" });
+      await ix.upsert("v", points.slice(0, 60));
+    }
+    expect((await index.indexStats("v")).backend).toBe("wasm-simd");
+    const grow = WebAssembly.Memory.prototype.grow;
+    WebAssembly.Memory.prototype.grow = function refused(): number {
+      throw new RangeError("WebAssembly.Memory.grow(): Maximum memory size exceeded");
+    };
+    try {
+      await index.upsert("v", points.slice(60)); // 64 -> 2048 rows: more than the first 64 KB page holds
+    } finally {
+      WebAssembly.Memory.prototype.grow = grow;
+    }
+    await reference.upsert("v", points.slice(60));
+    expect(await index.indexStats("v")).toMatchObject({ backend: "js", count: 2000 });
+    for (const q of points.slice(0, 5).map((p) => p.vector)) {
+      for (const filter of filters) expectSame(await index.search(q, { k: 1000, version: "v", filter }), await reference.search(q, { k: 1000, version: "v", filter }));
+    }
+  });
+
   for (const [d, distance] of [[64, "cosine"], [13, "dot"], [3, "cosine"]] as [number, VectorDistance][]) {
     it(`gives bit-identical results to the JS scan: d=${d} ${distance}, exact and IVF, filters, growth, overflow lists, tombstones`, async () => {
       const points = dataset(3000, d, d);
