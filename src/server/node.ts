@@ -56,7 +56,9 @@ async function createDemoAccounts(config: Config, db: Database, auth: ReturnType
 // Search head lists (exact top results of frequent one-word searches) built in the background: at start if
 // the catalog changed since they were built, then whenever its revision changes and holds still. Never
 // awaited: until they are current, search runs live (same results, slower for frequent words).
-const startHeads = (db: Database) => startSearchHeadsRefresher(db, { log: (line) => console.log(line) });
+// Not on an in-memory database: its one connection would be held by the build's read transaction.
+const startHeads = (db: Database, config: Config) =>
+  /:memory:|mode=memory/.test(config.DATABASE_URL) ? { stop: () => {} } : startSearchHeadsRefresher(db, { log: (line) => console.log(line) });
 
 /** One process: exactly the behaviour from before WEB_CONCURRENCY. */
 async function runSingle(config: Config) {
@@ -74,7 +76,7 @@ async function runSingle(config: Config) {
     console.log(`Recircuit API listening on http://${info.address}:${info.port} (database ${config.DATABASE_URL})`);
     console.log(`  API reference: http://${info.address}:${info.port}/docs`);
   });
-  const heads = startHeads(db);
+  const heads = startHeads(db, config);
 
   const shutdown = () => {
     heads.stop();
@@ -108,7 +110,7 @@ async function runPrimary(config: Config) {
   await ensureServingModels(config, db);
   await createDemoAccounts(config, db, auth, createDbEventLog(db, systemClock, randomId));
   // Background writers of shared state run here, once, not in every worker.
-  const heads = startHeads(db);
+  const heads = startHeads(db, config);
 
   let shuttingDown = false;
   let announced = false;
