@@ -20,14 +20,16 @@
  *   the database holds no products. Exactly what is measured is printed with the results.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync, rmSync, existsSync } from "node:fs";
-import { loadavg } from "node:os";
+import { mkdirSync, writeFileSync, rmSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import cluster from "node:cluster";
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { median, runLoad, runPaced, type LoadResult, type PacedResult } from "../lib/autocannon-run";
 import { freePort } from "../lib/server-process";
 import { createApp } from "../../src/app";
-import { loadConfig } from "../../src/config";
+import { loadConfig, type Config } from "../../src/config";
+import type { SessionAppend } from "../../src/ports/session-store";
 import { randomId, systemClock } from "../../src/context";
 import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
@@ -52,6 +54,9 @@ const { values } = parseArgs({
     duration: { type: "string", default: "8" },
     connections: { type: "string", default: "10" },
     synthetic: { type: "boolean", default: false },
+    // Server processes: 1 (in-process SessionStore) or N / "auto" (node:cluster workers sharing the port and
+    // a libSQL SessionStore, as the Node server with WEB_CONCURRENCY=N).
+    workers: { type: "string", default: "1" },
     child: { type: "boolean", default: false },
     port: { type: "string", default: "0" },
     out: { type: "string", default: "" },
@@ -61,6 +66,10 @@ const { values } = parseArgs({
     only: { type: "string", default: "" },
     // Offered rate (req/s) of the fixed-rate run of every scenario; default 500 (30k), 100 at >= 500k items.
     rate: { type: "string", default: "" },
+    // Profiling aid, no server: with --child, send N feed requests through app.fetch in-process and print
+    // the CPU ms per request (add node's --cpu-prof to see where it goes; HTTP is left out on purpose).
+    inproc: { type: "string", default: "" },
+    "inproc-prof": { type: "string", default: "" },
   },
 });
 const items = Number(values.items);
@@ -167,17 +176,36 @@ function syntheticModels(now: number): ServingModels {
   };
 }
 
+const workers = values.workers === "auto" ? availableParallelism() : Number(values.workers);
+const registryDir = `data/bench/serve-${items}/registry`;
+
+/** The sessions every scenario reads: 2000 sessions of 5 views each (seeded once, into the serving store). */
+function benchSessions(now: number): SessionAppend[] {
+  const rng = new Rng(11);
+  return Array.from({ length: SESSIONS }, (_, s) => ({ sessionId: sessionOf(s), events: walk(rng, 5).map((i, j) => ({ itemId: pidOf(i), type: "view" as const, ts: now - 60_000 + j * 1000 })) }));
+}
+
+/**
+ * The server child. One process (--workers 1, the in-process SessionStore) or a node:cluster primary with
+ * --workers N: it does the one-time work (database, registry training, seeding the shared SessionStore,
+ * libSQL as with WEB_CONCURRENCY > 1 in src/server/node.ts), then forks N workers that each load the
+ * models and serve on the same port, as the Node server does.
+ */
 async function child(): Promise<void> {
   const dbPath = `data/bench/serve-${items}${values.synthetic ? "-synthetic" : ""}/serve.db`;
-  const now = Date.now();
+  const now = Number(process.env.BENCH_NOW ?? Date.now());
+  const worker = cluster.isWorker;
   const fresh = !existsSync(dbPath);
-  if (values.synthetic && !fresh) rmSync(dbPath);
+  if (!worker && values.synthetic && !fresh) rmSync(dbPath);
   mkdirSync(dbPath.replace(/\/serve\.db$/, ""), { recursive: true });
-  const config = loadConfig({ DATABASE_URL: `file:${dbPath}`, LOG_LEVEL: "warn", DEMO_DATA: "false" });
+  const config = loadConfig({ DATABASE_URL: `file:${dbPath}`, LOG_LEVEL: "warn", DEMO_DATA: "false", ...(workers > 1 ? { SESSION_STORE: "libsql", WEB_CONCURRENCY: String(workers) } : {}) });
   const client = await createNodeLibsqlClient(config.DATABASE_URL);
   const db = createDatabase(client);
-  await runMigrations(db);
-  if (!values.synthetic && fresh) await prepareDb(db, now);
+  if (!worker) {
+    await runMigrations(db);
+    if (!values.synthetic && fresh) await prepareDb(db, now);
+  }
+  if (workers > 1 && cluster.isPrimary) return primary(config, db, now);
   const t0 = performance.now();
   let serving;
   if (values.synthetic) {
@@ -196,28 +224,122 @@ async function child(): Promise<void> {
     if (models.vectors) await publishVectors(serving.vectors, models.vectors, models.catalog, log);
     serving.recsys.install({ models, histories: new Map(), lastSeq: 0 });
   } else {
-    serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir: `data/bench/serve-${items}/registry`, log });
+    serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir, log });
   }
   const startupMs = Math.round(performance.now() - t0);
   const live = await serving.vectors.liveVersion();
   const stats = live && "indexStats" in serving.vectors ? await (serving.vectors as MemoryVectorIndex).indexStats(live) : null;
   const vectorIndex = stats ? { count: stats.count, mode: stats.mode, nlist: stats.nlist, nprobe: stats.nprobe, calibrated: stats.calibrated } : null;
-  const rng = new Rng(11);
-  await serving.sessions.appendMany(Array.from({ length: SESSIONS }, (_, s) => ({ sessionId: sessionOf(s), events: walk(rng, 5).map((i, j) => ({ itemId: pidOf(i), type: "view" as const, ts: now - 60_000 + j * 1000 })) })));
+  if (!worker) await serving.sessions.appendMany(benchSessions(now));
   const app = createApp({ config, db, clock: systemClock, newId: randomId, ...serving });
   const port = Number(values.port);
   // Server CPU time (user + system) for the parent to divide by requests served: on a shared, loaded
   // machine, CPU ms per request is a steadier figure than latency.
   const fetchWithCpu = (req: Request): Response | Promise<Response> => (new URL(req.url).pathname === "/__bench/cpu" ? Response.json(process.cpuUsage()) : app.fetch(req));
+  if (values.inproc) {
+    const n = Number(values.inproc);
+    const paths = Array.from({ length: SESSIONS }, (_, s) => `http://bench.local/v1/feed?session_id=${sessionOf(s)}`);
+    // Profile only the last round (after JIT warm-up, no start-up work) when --cpu-prof-inproc is given.
+    const { Session } = await import("node:inspector/promises");
+    const inspector = values["inproc-prof"] ? new Session() : null;
+    for (let r = 0; r < 3; r++) {
+      if (r === 2 && inspector) {
+        inspector.connect();
+        await inspector.post("Profiler.enable");
+        await inspector.post("Profiler.start");
+      }
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        const res = await app.fetch(new Request(paths[i % paths.length]));
+        if (res.status !== 200) throw new Error(`feed answered ${res.status}`);
+        await res.arrayBuffer();
+      }
+      const c = process.cpuUsage(c0);
+      log(`in-process feed: ${((performance.now() - t0) / n).toFixed(3)} ms wall, ${((c.user + c.system) / 1000 / n).toFixed(3)} ms CPU per request (${n} requests)`);
+    }
+    if (inspector) {
+      const { profile } = await inspector.post("Profiler.stop");
+      writeFileSync(values["inproc-prof"] as string, JSON.stringify(profile));
+      log(`profile of the last round: ${values["inproc-prof"]}`);
+    }
+    process.exit(0);
+  }
   process.once("SIGTERM", () => process.exit(0)); // a normal exit writes the --cpu-prof profile
   serve({ fetch: fetchWithCpu, hostname: "127.0.0.1", port }, () => {
-    console.log(`READY ${JSON.stringify({ startupMs, rssMb: Math.round(process.memoryUsage().rss / 1e6), vectorIndex })}`);
+    const ready = { startupMs, rssMb: Math.round(process.memoryUsage().rss / 1e6), vectorIndex };
+    if (worker) process.send?.({ ready });
+    else console.log(`READY ${JSON.stringify(ready)}`);
   });
 }
 
+/** Cluster primary: one-time work, then N serving workers on one port; READY once all of them listen. */
+async function primary(config: Config, db: Database, now: number): Promise<void> {
+  const t0 = performance.now();
+  const events = createDbEventLog(db, systemClock, randomId);
+  const deps = buildServingDeps({ config, db, clock: systemClock, newId: randomId, events, log });
+  // Train and register missing models once, so workers only load them (two trainers would race).
+  if (!values.synthetic) await deps.recsys.start(db, { trainMissing: true });
+  await deps.sessions.appendMany(benchSessions(now));
+  log(`primary: one-time work ${Math.round(performance.now() - t0)} ms; forking ${workers} workers`);
+  cluster.setupPrimary({ exec: process.argv[1], args: process.argv.slice(2), execArgv: process.execArgv });
+  const readies: { startupMs: number; rssMb: number; vectorIndex: unknown }[] = [];
+  for (let w = 0; w < workers; w++) {
+    const child = cluster.fork({ BENCH_NOW: String(now) });
+    child.on("message", (m: { ready?: (typeof readies)[number] }) => {
+      if (!m.ready) return;
+      readies.push(m.ready);
+      if (readies.length === workers) {
+        const total = { startupMs: Math.max(...readies.map((r) => r.startupMs)), rssMb: readies.reduce((a, r) => a + r.rssMb, Math.round(process.memoryUsage().rss / 1e6)), vectorIndex: readies[0].vectorIndex, workers };
+        console.log(`READY ${JSON.stringify(total)}`);
+      }
+    });
+    child.once("exit", (code) => {
+      if (!stopping) {
+        log(`worker exited with ${code}`);
+        process.exit(1);
+      }
+    });
+  }
+  let stopping = false;
+  process.once("SIGTERM", () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+    setTimeout(() => process.exit(0), 2000).unref();
+    cluster.on("exit", () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  });
+}
+
+/** User + system CPU ms of a process and all its descendants, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function treeCpuMs(root: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const raw = readFileSync(`/proc/${name}/stat`, "utf8");
+      const f = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+      // After "pid (comm) ": state ppid ... utime is field 14, stime 15 (1-based in proc(5)); here index 11, 12.
+      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // the process ended while listing
+    }
+  }
+  let ms = 0;
+  const todo = [root];
+  while (todo.length > 0) {
+    const pid = todo.pop() as number;
+    ms += (stats.get(pid)?.ticks ?? 0) * 10;
+    for (const [p, st] of stats) if (st.ppid === pid) todo.push(p);
+  }
+  return ms;
+}
+
 async function parent(): Promise<void> {
+  if (workers > 1 && !existsSync("/proc/self/stat")) throw new Error("--workers > 1 measures server CPU from /proc (Linux only)");
   const port = await freePort();
-  const args = [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", "bench-out/prof"] : []), "--import", "tsx", "scripts/bench/serve.ts", "--child", "--items", String(items), "--port", String(port), ...(values.synthetic ? ["--synthetic"] : [])];
+  const args = [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", "bench-out/prof"] : []), "--import", "tsx", "scripts/bench/serve.ts", "--child", "--items", String(items), "--port", String(port), "--workers", String(workers), ...(values.synthetic ? ["--synthetic"] : [])];
   log(`starting server: node ${args.join(" ")}`);
   const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const ready = await new Promise<{ startupMs: number; rssMb: number; vectorIndex: unknown }>((resolve, reject) => {
@@ -242,7 +364,10 @@ async function parent(): Promise<void> {
   ];
   const only = values.only ? values.only.split(",") : null;
   if (only) scenarios.splice(0, scenarios.length, ...scenarios.filter((s, j) => j === 0 || only.some((o) => s.name.startsWith(o) || s.name.includes(o))));
+  // Server CPU: with several workers, the sum over the server's process tree from /proc (Linux);
+  // a single process reports its own process.cpuUsage().
   const cpuMs = async (): Promise<number> => {
+    if (workers > 1) return treeCpuMs(proc.pid as number);
     const u = (await (await fetch(`${url}/__bench/cpu`)).json()) as { user: number; system: number };
     return (u.user + u.system) / 1000;
   };
@@ -300,11 +425,11 @@ async function parent(): Promise<void> {
     t("home feed (first page)", `p99 <= 60 ms at ${rate} req/s`, (v) => kept(v.fixedRate) && v.fixedRate.p99 <= 60);
   }
   const loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
-  const report = { items, synthetic: values.synthetic, loadavg: { start: loadStart, end: loadEnd }, runs: Number(values.runs), durationSec: duration, connections: Number(values.connections), rate, server: ready, summary, targets, sampleFeed: { degraded: (sample as { degraded: boolean }).degraded, sources: (sample as { sources: unknown }).sources } };
+  const report = { items, synthetic: values.synthetic, workers, loadavg: { start: loadStart, end: loadEnd }, runs: Number(values.runs), durationSec: duration, connections: Number(values.connections), rate, server: ready, summary, targets, sampleFeed: { degraded: (sample as { degraded: boolean }).degraded, sources: (sample as { sources: unknown }).sources } };
   console.log(JSON.stringify(report, null, 2));
   // The table for docs/benchmarks/serving.md.
   const lines = [
-    `${items} items${values.synthetic ? " (synthetic)" : ""}, median of ${values.runs} x ${duration} s, load ${loadStart.join(" ")} -> ${loadEnd.join(" ")}`,
+    `${items} items${values.synthetic ? " (synthetic)" : ""}, ${workers} server process${workers > 1 ? "es (cluster, libSQL SessionStore)" : " (in-process SessionStore)"}, median of ${values.runs} x ${duration} s, load ${loadStart.join(" ")} -> ${loadEnd.join(" ")}`,
     `| scenario | saturated (${values.connections} conn): p50 / p99 ms / req/s / CPU ms per req / x healthz | fixed ${rate} req/s: achieved / p50 / p90 / p99 ms / CPU ms per req |`,
     "|---|---|---|",
     ...Object.entries(summary).map(([name, v]) => `| ${name} | ${v.saturated.p50} / ${v.saturated.p99} / ${v.saturated.rps} / ${v.saturated.cpuMsPerReq} / ${v.rpsVsHealthz} | ${v.fixedRate.achieved} / ${v.fixedRate.p50} / ${v.fixedRate.p90} / ${v.fixedRate.p99} / ${v.fixedRate.cpuMsPerReq} |`),
