@@ -34,7 +34,7 @@ import { randomId, systemClock } from "../../src/context";
 import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
-import { startNodeServing } from "../../src/recsys/start.node.js";
+import { nodeHotSql, nodeSessionStore, startNodeServing } from "../../src/recsys/start.node.js";
 import { buildServingDeps } from "../../src/adapters/select";
 import type { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { createDbEventLog } from "../../src/services/events/event-log";
@@ -209,8 +209,11 @@ async function child(): Promise<void> {
   const t0 = performance.now();
   let serving;
   if (values.synthetic) {
-    const events = createDbEventLog(db, systemClock, randomId);
-    serving = { events, ...buildServingDeps({ config, db, clock: systemClock, newId: randomId, events, log }) };
+    // The same wiring as startNodeServing (hot SQL on the native connection), with generated models.
+    const hot = nodeHotSql(config, db);
+    const events = createDbEventLog(db, systemClock, randomId, hot.sql);
+    const sessions = nodeSessionStore(config, db, systemClock, hot.sql);
+    serving = { events, ...buildServingDeps({ config, db, clock: systemClock, newId: randomId, events, sessions, sql: hot.sql, log }) };
     const models = syntheticModels(now);
     // Session kNN fitted for real on generated sessions (the fit is cheap; its artifact would be ~50 MB).
     const rng = new Rng(9);

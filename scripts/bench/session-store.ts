@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LibsqlSessionStore } from "../../src/adapters/session-store/libsql.js";
-import { nativeSqlExecutor } from "../../src/adapters/session-store/libsql-native.node.js";
+import { nativeSqlExecutor } from "../../src/db/native-executor.node.js";
 import { MemorySessionStore } from "../../src/adapters/session-store/memory.js";
 import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase } from "../../src/db/database.js";

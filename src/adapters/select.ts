@@ -7,6 +7,7 @@
 import type { Config } from "../config";
 import type { Clock, IdGenerator } from "../context";
 import type { Database } from "../db/database";
+import type { SqlExecutor } from "../db/sql-executor";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 import { DbEventLogAdapter } from "../recsys/events/event-log-adapter";
@@ -52,6 +53,8 @@ export interface ServingDepsInput {
   /** Node: MlRegistryAdapter over data/ (src/recsys/models/ml-registry.node.ts); default in-process. */
   registry?: ArtifactRegistryPort;
   marketplace?: MarketplacePort;
+  /** Runs the feed's per-page listing read (Node on a file database: the native prepared-statement executor). */
+  sql?: SqlExecutor;
   log?: Log;
   feed?: RecsysOptions["feed"];
 }
@@ -63,7 +66,7 @@ export function buildServingDeps(i: ServingDepsInput): { sessions: SessionStore;
   const sessions = i.sessions ?? selectSessionStore(i.config, i.clock, i.db);
   const vectors = i.vectors ?? selectVectorIndex(i.config);
   let recsys: Recsys | null = null;
-  const marketplace = i.marketplace ?? new SqlMarketplace(i.db, () => (recsys?.ready ? recsys.models.catalog : null), i.clock);
+  const marketplace = i.marketplace ?? new SqlMarketplace(i.db, () => (recsys?.ready ? recsys.models.catalog : null), i.clock, undefined, undefined, i.sql);
   recsys = new Recsys({
     sessions,
     vectors,

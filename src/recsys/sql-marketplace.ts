@@ -1,4 +1,5 @@
 import type { Database } from "../db/database";
+import { clientExecutor, type SqlExecutor } from "../db/sql-executor";
 import type { ItemCatalog } from "./catalog";
 import type { ListingState, MarketplacePort } from "./ports";
 import { ListingCache, ROWS_AS_JSON, rowsFromJson, summariseListings, type ListingRow } from "./listing-cache";
@@ -13,26 +14,33 @@ import { ListingCache, ROWS_AS_JSON, rowsFromJson, summariseListings, type Listi
 export class SqlMarketplace implements MarketplacePort {
   private freshCache: { at: number; rows: { productId: string; listedAt: number }[] } | null = null;
   private readonly cache: ListingCache;
+  private readonly pageReads: SqlExecutor;
 
+  /**
+   * `pageReads` runs the per-page listing query; a Node entry on an embedded file passes its native
+   * prepared-statement executor (src/db/native-executor.node.ts), everything else the app's client.
+   */
   constructor(
     private readonly db: Database,
     private readonly catalog: () => ItemCatalog | null,
     private readonly now: () => number,
     private readonly freshTtlMs = 5_000,
     cacheRefreshMs = 1_000,
+    pageReads?: SqlExecutor,
   ) {
     this.cache = new ListingCache(db, cacheRefreshMs);
+    this.pageReads = pageReads ?? clientExecutor(db.$client);
   }
 
   async listingState(productIds: readonly string[], excludeSellerId: string | null): Promise<ListingState> {
     if (productIds.length === 0) return { best: new Map(), unavailable: new Set() };
     // One statement text for any page size (ids as one JSON argument) and the rows back as one JSON cell:
     // this read is on every page, and per-cell conversion in the client was most of its cost (ROWS_AS_JSON).
-    const res = await this.db.$client.execute({
+    const res = await this.pageReads.all({
       sql: `SELECT ${ROWS_AS_JSON} AS j FROM listings WHERE parent_asin IN (SELECT value FROM json_each(?))`,
       args: [JSON.stringify(productIds)],
     });
-    const rows = rowsFromJson(res.rows[0]?.j);
+    const rows = rowsFromJson(res[0]?.[0]);
     this.cache.replaceProducts(productIds, rows);
     return summariseListings(rows, excludeSellerId);
   }

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { buildServingDeps, jsonLog, selectSessionStore } from "../adapters/select";
 import { LibsqlSessionStore } from "../adapters/session-store/libsql";
-import { nativeSqlExecutor } from "../adapters/session-store/libsql-native.node.js";
+import { nativeSqlExecutor } from "../db/native-executor.node.js";
+import { clientExecutor, type SqlExecutor } from "../db/sql-executor";
 import type { Config } from "../config";
 import type { Clock, IdGenerator } from "../context";
 import type { Database } from "../db/database";
@@ -22,16 +23,24 @@ export interface NodeServing {
 }
 
 /**
- * The session store from config (SESSION_STORE). libsql on an embedded `file:` database gets its own
- * native connection with prepared statements (about half the cost per call of going through the app's
- * `@libsql/client`, measured by scripts/bench/session-store.ts); remote databases use the app's client.
+ * The hot-path SQL of a Node process: on an embedded `file:` database, one native connection with prepared
+ * statements kept (about half the cost per call of going through the app's `@libsql/client`, which prepares
+ * every statement on every call; scripts/bench/session-store.ts). It serves the libsql session store, the
+ * feed's per-page listing read and event writes, so this process's own writes never reset the page cache
+ * of the connection it reads from. Remote databases use the app's client.
  */
-export function nodeSessionStore(config: Config, db: Database, clock: Clock): { sessions: SessionStore; close: () => void } {
-  if (config.SESSION_STORE === "libsql" && config.DATABASE_URL.startsWith("file:")) {
+export function nodeHotSql(config: Config, db: Database): { sql: SqlExecutor; close: () => void } {
+  if (config.DATABASE_URL.startsWith("file:")) {
     const executor = nativeSqlExecutor(config.DATABASE_URL);
-    return { sessions: new LibsqlSessionStore({ executor, now: clock }), close: () => executor.close() };
+    return { sql: executor, close: () => executor.close() };
   }
-  return { sessions: selectSessionStore(config, clock, db), close: () => {} };
+  return { sql: clientExecutor(db.$client), close: () => {} };
+}
+
+/** The session store from config (SESSION_STORE); libsql runs on `sql` (see nodeHotSql). */
+export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql: SqlExecutor): SessionStore {
+  if (config.SESSION_STORE === "libsql") return new LibsqlSessionStore({ executor: sql, now: clock });
+  return selectSessionStore(config, clock, db);
 }
 
 /**
@@ -46,10 +55,11 @@ export async function startNodeServing(
   options: { registryDir?: string; refreshSeconds?: number; log?: Log; trainMissing?: boolean } = {},
 ): Promise<NodeServing> {
   const log = options.log ?? (base.config.LOG_LEVEL === "silent" ? () => {} : jsonLog);
-  const events = createDbEventLog(base.db, base.clock, base.newId);
+  const hot = nodeHotSql(base.config, base.db);
+  const events = createDbEventLog(base.db, base.clock, base.newId, hot.sql);
   const registry = MlRegistryAdapter.atDir(options.registryDir ?? join("data", "registry"), base.clock);
-  const store = nodeSessionStore(base.config, base.db, base.clock);
-  const serving = buildServingDeps({ ...base, events, registry, log, sessions: store.sessions });
+  const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
+  const serving = buildServingDeps({ ...base, events, registry, log, sessions, sql: hot.sql });
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
   const every = (options.refreshSeconds ?? 60) * 1000;
   const timer = setInterval(() => {
@@ -61,7 +71,7 @@ export async function startNodeServing(
     ...serving,
     stop: () => {
       clearInterval(timer);
-      store.close();
+      hot.close();
     },
   };
 }

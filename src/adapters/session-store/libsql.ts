@@ -15,6 +15,7 @@
  * (indexes on expires_at), so the tables do not grow without bound.
  */
 import type { Client } from "@libsql/client";
+import { clientExecutor, type SqlExecutor, type SqlStatement } from "../../db/sql-executor.js";
 import {
   SESSION_EVENT_TYPES,
   SessionStoreError,
@@ -23,33 +24,8 @@ import {
   type SessionStore,
   type SessionStoreLimits,
 } from "../../ports/session-store.js";
+export type { SqlExecutor, SqlStatement } from "../../db/sql-executor.js";
 import { checkBatch, checkKey, checkPositiveInt, encodeEvent, resolveLimits, resolveReadLimit } from "./validate.js";
-
-/** A statement: SQL text (constant per call site, so executors can cache it prepared) and positional args. */
-export interface SqlStatement {
-  sql: string;
-  args: (string | number)[];
-}
-
-/**
- * What the store needs of a database: rows as arrays, and statements run in one write transaction.
- * `clientExecutor` adapts any `@libsql/client` Client (Web APIs only); on Node with an embedded file,
- * `nativeSqlExecutor` (libsql-native.node.ts) runs the same SQL on cached prepared statements, which
- * takes less than half the time per call (see scripts/bench/session-store.ts).
- */
-export interface SqlExecutor {
-  all(stmt: SqlStatement): Promise<ArrayLike<unknown>[]>;
-  /** Runs every statement in one write transaction; returns the rows each changed. */
-  writeBatch(stmts: SqlStatement[]): Promise<number[]>;
-}
-
-export function clientExecutor(client: Client): SqlExecutor {
-  return {
-    all: async (stmt) => (await client.execute(stmt)).rows,
-    writeBatch: async (stmts) =>
-      stmts.length === 1 ? [(await client.execute(stmts[0])).rowsAffected] : (await client.batch(stmts, "write")).map((r) => r.rowsAffected),
-  };
-}
 
 export interface LibsqlSessionStoreOptions extends Partial<SessionStoreLimits> {
   /** Any libSQL client: embedded `file:` (Node) or remote (`@libsql/client/web` on Workers). */

@@ -1,6 +1,7 @@
 import type { Database } from "../../db/database";
 import type { EventType } from "../../db/schema/marketplace";
 import type { Clock, IdGenerator } from "../../context";
+import { clientExecutor, type SqlExecutor } from "../../db/sql-executor";
 
 export interface NewEvent {
   type: EventType;
@@ -25,11 +26,15 @@ export interface EventLog {
   record(events: NewEvent[]): Promise<number>;
 }
 
-export function createDbEventLog(db: Database, clock: Clock, newId: IdGenerator): EventLog {
+/**
+ * Writes go through `sql` when given (Node on an embedded file: the native executor's cached prepared
+ * statement, instead of a prepare per row), else through the app's client; both in one write transaction.
+ */
+export function createDbEventLog(db: Database, clock: Clock, newId: IdGenerator, sql: SqlExecutor = clientExecutor(db.$client)): EventLog {
   return {
     async record(events) {
       if (events.length === 0) return 0;
-      const results = await db.$client.batch(
+      const changed = await sql.writeBatch(
         events.map((e) => ({
           sql: `INSERT INTO events (id, user_id, anon_id, parent_asin, listing_id, type, ts, context, client_event_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_event_id) DO NOTHING`,
@@ -38,9 +43,8 @@ export function createDbEventLog(db: Database, clock: Clock, newId: IdGenerator)
             e.ts ?? clock(), e.context ? JSON.stringify(e.context) : null, e.clientEventId ?? null,
           ],
         })),
-        "write",
       );
-      return results.reduce((n, r) => n + r.rowsAffected, 0);
+      return changed.reduce((n, c) => n + c, 0);
     },
   };
 }

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import { createClient as createWebClient } from "@libsql/client/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LibsqlSessionStore, toSessionStoreError } from "../../../src/adapters/session-store/libsql.js";
-import { nativeSqlExecutor, type NativeSqlExecutor } from "../../../src/adapters/session-store/libsql-native.node.js";
+import { nativeSqlExecutor, type NativeSqlExecutor } from "../../../src/db/native-executor.node.js";
 import { startLibsqlServer, type LibsqlServer } from "../../../scripts/dev/libsql-server.js";
 import { createNodeLibsqlClient } from "../../../src/db/client.node.js";
 import type { SessionEvent, SessionStoreLimits } from "../../../src/ports/session-store.js";

@@ -1,5 +1,5 @@
 /**
- * Node-only SqlExecutor for LibsqlSessionStore on an embedded `file:` database: its own connection of the
+ * Node-only SqlExecutor on an embedded `file:` database (the libSQL SessionStore, listing reads, event writes): its own connection of the
  * native `libsql` engine (the one under `@libsql/client`'s `file:` mode, already installed with it), with
  * every statement prepared once and kept. `@libsql/client` prepares each statement on every call and,
  * for statements without rows, pays a thrown-and-caught error to find that out; on the feed's hot path
@@ -9,7 +9,7 @@
  * src/db/client.node.ts: concurrent writers from other processes queue instead of failing.
  */
 import Database from "libsql";
-import type { SqlExecutor, SqlStatement } from "./libsql.js";
+import type { SqlExecutor, SqlStatement } from "./sql-executor.js";
 
 type Connection = InstanceType<typeof Database>;
 type Prepared = ReturnType<Connection["prepare"]>;

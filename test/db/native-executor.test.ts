@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { nativeSqlExecutor, type NativeSqlExecutor } from "../../src/db/native-executor.node.js";
+import { clientExecutor } from "../../src/db/sql-executor";
+import { ItemCatalog } from "../../src/recsys/catalog";
+import { SqlMarketplace } from "../../src/recsys/sql-marketplace";
+import { createDbEventLog } from "../../src/services/events/event-log";
+import { createTestDb, type TestDb } from "../helpers/app";
+
+const NOW = 1_700_000_000_000;
+let t: TestDb;
+let native: NativeSqlExecutor;
+beforeEach(async () => {
+  t = await createTestDb();
+  native = nativeSqlExecutor(t.url);
+  await t.db.$client.batch(
+    [
+      { sql: "INSERT INTO user (id, name, email, created_at, updated_at) VALUES ('s1', 'S', 's1@x.test', ?, ?), ('s2', 'S', 's2@x.test', ?, ?)", args: [NOW, NOW, NOW, NOW] },
+      ...["A", "B", "C"].map((p, i) => ({ sql: "INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES (?, ?, ?, ?)", args: [p, `Device ${p}`, NOW + i, NOW] })),
+      { sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L1', 's1', 'A', 'good', 5000, 'USD', 'active', ?, ?)", args: [NOW, NOW] },
+      { sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L2', 's2', 'A', 'like_new', 7000, 'USD', 'active', ?, ?)", args: [NOW, NOW] },
+      { sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L3', 's1', 'B', 'fair', 1000, 'USD', 'sold', ?, ?)", args: [NOW, NOW] },
+    ],
+    "write",
+  );
+});
+afterEach(() => {
+  native.close();
+  t.cleanup();
+});
+
+const marketplace = (sql?: NativeSqlExecutor): SqlMarketplace => new SqlMarketplace(t.db, () => new ItemCatalog([]), () => NOW, 0, 1_000, sql);
+const plain = (s: Awaited<ReturnType<SqlMarketplace["listingState"]>>) => ({ best: Object.fromEntries(s.best), unavailable: [...s.unavailable].sort() });
+
+describe("native executor on the feed's page read (SqlMarketplace.listingState)", () => {
+  it("answers exactly as the app's client does, for every seller exclusion", async () => {
+    for (const exclude of [null, "s1", "s2"]) {
+      expect(plain(await marketplace(native).listingState(["A", "B", "C", "missing"], exclude))).toEqual(plain(await marketplace().listingState(["A", "B", "C", "missing"], exclude)));
+    }
+    const state = await marketplace(native).listingState(["A", "B"], null);
+    expect(state.best.get("A")?.id).toBe("L2");
+    expect([...state.unavailable]).toEqual(["B"]);
+  });
+
+  it("sees a sale committed through the other connection at the next call (its prepared statement is not a cache)", async () => {
+    const mp = marketplace(native);
+    expect((await mp.listingState(["A"], null)).best.get("A")?.id).toBe("L2");
+    await t.db.$client.execute("UPDATE listings SET status = 'sold' WHERE id = 'L2'");
+    expect((await mp.listingState(["A"], null)).best.get("A")?.id).toBe("L1");
+    await t.db.$client.execute("UPDATE listings SET status = 'withdrawn' WHERE id = 'L1'");
+    const after = await mp.listingState(["A"], null);
+    expect(after.best.has("A")).toBe(false);
+    expect(after.unavailable.has("A")).toBe(true);
+  });
+});
+
+describe("native executor on event writes (createDbEventLog)", () => {
+  const events = (ids: string[]) => ids.map((c, i) => ({ type: "view" as const, anonId: "sess", parentAsin: "A", ts: NOW + i, clientEventId: c }));
+
+  it("stores a batch once: a second write of the same client ids adds nothing", async () => {
+    let n = 0;
+    const log = createDbEventLog(t.db, () => NOW, () => `e${++n}`, native);
+    expect(await log.record(events(["s:sess:1", "s:sess:2", "s:sess:3"]))).toBe(3);
+    expect(await log.record(events(["s:sess:2", "s:sess:3", "s:sess:4"]))).toBe(1);
+    const rows = await t.db.$client.execute("SELECT client_event_id, type, anon_id FROM events ORDER BY rowid");
+    expect(rows.rows.map((r) => r.client_event_id)).toEqual(["s:sess:1", "s:sess:2", "s:sess:3", "s:sess:4"]);
+  });
+
+  it("writes a batch atomically: one bad row leaves none of the batch stored", async () => {
+    const log = createDbEventLog(t.db, () => NOW, () => "same-id", native);
+    // Two rows with one primary key: the second violates it, so the first must be rolled back too.
+    await expect(log.record(events(["s:sess:a", "s:sess:b"]))).rejects.toThrow();
+    expect((await t.db.$client.execute("SELECT count(*) AS n FROM events")).rows[0].n).toBe(0);
+    // The connection is usable afterwards (no transaction left open).
+    let n = 0;
+    const ok = createDbEventLog(t.db, () => NOW, () => `ok${++n}`, native);
+    expect(await ok.record(events(["s:sess:c"]))).toBe(1);
+  });
+
+  it("agrees with the client executor on what a batch changed", async () => {
+    let n = 0;
+    const viaClient = createDbEventLog(t.db, () => NOW, () => `c${++n}`, clientExecutor(t.db.$client));
+    const viaNative = createDbEventLog(t.db, () => NOW, () => `n${++n}`, native);
+    expect(await viaClient.record(events(["s:sess:x", "s:sess:y"]))).toBe(2);
+    expect(await viaNative.record(events(["s:sess:x", "s:sess:z"]))).toBe(1);
+    expect(await viaClient.record(events(["s:sess:z"]))).toBe(0);
+  });
+});
