@@ -75,10 +75,10 @@ function randomCase(seed: number): { catalog: ItemCatalog; vectors: ItemVectors;
 }
 
 describe("rerank (MMR + category cap + freshness)", () => {
-  it("gives exactly the order of a from-scratch greedy MMR on random cases", () => {
+  it.each(["wasm-simd", "js"] as const)("gives exactly the order of a from-scratch greedy MMR on random cases (%s backend)", (backend) => {
     for (let seed = 1; seed <= 150; seed++) {
       const { catalog, vectors, ranked, listings } = randomCase(seed);
-      const o = { ...DEFAULT_RERANK, depth: 5 + (seed % 60), categoryCap: 1 + (seed % 4), now: 1_000_000 };
+      const o = { ...DEFAULT_RERANK, depth: 5 + (seed % 60), categoryCap: 1 + (seed % 4), now: 1_000_000, backend };
       // Interleave calls with different pools and catalogs: the shared scratch buffers must not leak state.
       const got = rerank(ranked, catalog, vectors, listings, o).map((c) => c.item);
       expect(got, `seed ${seed}`).toEqual(referenceMmr(ranked, catalog, vectors, listings, o));

@@ -3,7 +3,7 @@
  * plain dot product), with payload fields as columns (Uint32 category codes, Uint8 availability) so a
  * filter is a cheap check before each dot product.
  *
- * Scoring backend (storage.ts, scan-kernel.ts): where WebAssembly SIMD can be compiled (Node), the
+ * Scoring backend (src/lib/simd/: vector-storage.ts, scan-kernel.ts): where WebAssembly SIMD can be compiled (Node), the
  * vectors live in a WebAssembly.Memory and a hand-assembled f64x2 kernel scores contiguous slot ranges
  * (an IVF list, the exact scan in chunks), gathered slots (selective filters, overflow lists) and the
  * IVF centroids, returning only the rows that beat the heap threshold; JS keeps the filter, exclusion and
@@ -42,7 +42,7 @@ import {
   type VectorPoint,
 } from "../../ports/vector-index.js";
 import { assignList, dot, trainIvf, type IvfModel } from "./ivf.js";
-import { CHUNK, VectorStorage, type ScanBackend } from "./storage.js";
+import { CHUNK, VectorStorage, type ScanBackend } from "../../lib/simd/vector-storage.js";
 import { TopK } from "./topk.js";
 import { checkK, checkPoint, checkSpec, checkVector, checkVersion } from "./validate.js";
 

@@ -2,6 +2,7 @@ import type { ItemCatalog } from "../catalog";
 import type { ItemVectors } from "../models/serving-models";
 import type { ListingSummary } from "../ports";
 import type { Candidate } from "./candidates";
+import { CHUNK, VectorStorage } from "../../lib/simd/vector-storage";
 
 const DAY_MS = 86_400_000;
 
@@ -18,6 +19,8 @@ export interface RerankOptions {
   /** Added to the normalised relevance of an item listed within days (decays with a 3-day scale). */
   freshBoost: number;
   now: number;
+  /** "js" forces the plain loop (tests compare both backends); default: the wasm-SIMD kernel where available. */
+  backend?: "wasm-simd" | "js";
 }
 
 /**
@@ -64,6 +67,20 @@ const scratch = {
   inWindow: new Int32Array(0),
 };
 
+/**
+ * The pool's unit vectors in WebAssembly memory, so a pick scores the whole pool in one SIMD call
+ * (src/lib/simd: the vector index's kernel, bit-identical to the JS loop below, which stays as the
+ * fallback where wasm SIMD cannot be compiled, e.g. workerd). One per dimension, reused by every call.
+ */
+const simdPools = new Map<number, VectorStorage>();
+
+function simdPool(pool: number, dim: number): VectorStorage | null {
+  if (pool > CHUNK || dim === 0) return null;
+  let s = simdPools.get(dim);
+  if (!s) simdPools.set(dim, (s = new VectorStorage(dim, CHUNK, "wasm-simd")));
+  return s.backend === "wasm-simd" ? s : null;
+}
+
 function ensureScratch(pool: number, dim: number, categories: number): void {
   if (scratch.unit.length < pool * dim) scratch.unit = new Float32Array(pool * dim * 2);
   if (scratch.rel.length < pool) {
@@ -90,7 +107,9 @@ export function rerank(ranked: readonly Candidate[], catalog: ItemCatalog, vecto
   if (P === 0) return [];
   const dim = vectors?.dim ?? 0;
   ensureScratch(P, dim, catalog.categoryNames.length + 1);
-  const { unit, rel, maxSim, cat, state, inWindow } = scratch;
+  const simd = o.backend === "js" ? null : simdPool(P, dim);
+  const { rel, maxSim, cat, state, inWindow } = scratch;
+  const unit = simd ? simd.vectors : scratch.unit;
   let max = -Infinity;
   let min = Infinity;
   for (let j = 0; j < P; j++) {
@@ -136,7 +155,13 @@ export function rerank(ranked: readonly Candidate[], catalog: ItemCatalog, vecto
     out.push(ranked[best]);
     inWindow[cat[best]]++;
     if (out.length >= o.window) inWindow[catalog.category[out[out.length - o.window].item]]--;
-    if ((state[best] & HAS_VEC) !== 0) {
+    if ((state[best] & HAS_VEC) !== 0 && simd) {
+      // Every pool row against the pick in one call; taken rows and rows without a vector are skipped below.
+      simd.setQuery(unit.subarray(best * dim, best * dim + dim));
+      simd.scoreRange(0, P, -Infinity);
+      const scores = simd.scores;
+      for (let j = 0; j < P; j++) if (state[j] === HAS_VEC && scores[j] > maxSim[j]) maxSim[j] = scores[j];
+    } else if ((state[best] & HAS_VEC) !== 0) {
       const bb = best * dim;
       const d4 = dim - (dim % 4);
       for (let j = 0, bj = 0; j < P; j++, bj += dim) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dot, rng } from "../../../src/adapters/vector-index/ivf.js";
 import { MemoryVectorIndex, type MemorySearchOptions } from "../../../src/adapters/vector-index/memory.js";
-import { scanKernelBytes, scanKernelModule, type ScanKernelExports } from "../../../src/adapters/vector-index/scan-kernel.js";
+import { scanKernelBytes, scanKernelModule, type ScanKernelExports } from "../../../src/lib/simd/scan-kernel.js";
 import type { VectorDistance, SearchFilter, SearchHit, VectorPoint } from "../../../src/ports/vector-index.js";
 import { vectorIndexContract } from "../../ports/vector-index.contract.js";
 
