@@ -1,7 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppDeps, AppDepsInput } from "./context";
+import { timeOrderedId, type AppDeps, type AppDepsInput } from "./context";
 import { createAuth } from "./auth/auth";
 import { authHandler } from "./auth/handler";
 import { createDbEventLog } from "./services/events/event-log";
@@ -28,7 +28,7 @@ import { recommendationsRoutes } from "./routes/v1/recommendations";
  */
 export function createApp(input: AppDepsInput) {
   // Auth and the event log derive from db/config unless the entry point built them (tests, demo seeding).
-  const events = input.events ?? createDbEventLog(input.db, input.clock, input.newId);
+  const events = input.events ?? createDbEventLog(input.db, input.clock, timeOrderedId);
   // Serving ports (session store, vector index, recsys holder) come from the entry point, else from config.
   const serving = input.recsys
     ? { sessions: input.sessions ?? input.recsys.o.sessions, vectors: input.vectors ?? input.recsys.o.vectors, recsys: input.recsys }

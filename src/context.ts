@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from "uuid";
 import type { Config } from "./config";
 import type { Database } from "./db/database";
 import type { Auth } from "./auth/auth";
@@ -51,3 +52,8 @@ export interface AppEnv {
 
 export const systemClock: Clock = () => Date.now();
 export const randomId: IdGenerator = () => crypto.randomUUID();
+/**
+ * UUIDv7 (time-ordered, RFC 9562) for append-heavy tables such as events: consecutive ids sort together, so
+ * the primary-key index grows at its end instead of taking random page writes (fewer pages touched per insert).
+ */
+export const timeOrderedId: IdGenerator = () => uuidv7();

@@ -30,7 +30,7 @@ import { freePort } from "../lib/server-process";
 import { createApp } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
 import type { SessionAppend } from "../../src/ports/session-store";
-import { randomId, systemClock } from "../../src/context";
+import { randomId, systemClock, timeOrderedId } from "../../src/context";
 import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
@@ -211,7 +211,7 @@ async function child(): Promise<void> {
   if (values.synthetic) {
     // The same wiring as startNodeServing (hot SQL on the native connection), with generated models.
     const hot = nodeHotSql(config, db);
-    const events = createDbEventLog(db, systemClock, randomId, hot.sql);
+    const events = createDbEventLog(db, systemClock, timeOrderedId, hot.sql);
     const sessions = nodeSessionStore(config, db, systemClock, hot.sql);
     serving = { events, ...buildServingDeps({ config, db, clock: systemClock, newId: randomId, events, sessions, sql: hot.sql, log }) };
     const models = syntheticModels(now);
@@ -279,7 +279,7 @@ async function child(): Promise<void> {
 /** Cluster primary: one-time work, then N serving workers on one port; READY once all of them listen. */
 async function primary(config: Config, db: Database, now: number): Promise<void> {
   const t0 = performance.now();
-  const events = createDbEventLog(db, systemClock, randomId);
+  const events = createDbEventLog(db, systemClock, timeOrderedId);
   const deps = buildServingDeps({ config, db, clock: systemClock, newId: randomId, events, log });
   // Train and register missing models once, so workers only load them (two trainers would race).
   if (!values.synthetic) await deps.recsys.start(db, { trainMissing: true });

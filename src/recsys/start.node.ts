@@ -4,7 +4,7 @@ import { LibsqlSessionStore } from "../adapters/session-store/libsql";
 import { nativeSqlExecutor } from "../db/native-executor.node.js";
 import { clientExecutor, type SqlExecutor } from "../db/sql-executor";
 import type { Config } from "../config";
-import type { Clock, IdGenerator } from "../context";
+import { timeOrderedId, type Clock, type IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import { createDbEventLog, type EventLog } from "../services/events/event-log";
 import type { Log } from "./models/bootstrap";
@@ -56,7 +56,7 @@ export async function startNodeServing(
 ): Promise<NodeServing> {
   const log = options.log ?? (base.config.LOG_LEVEL === "silent" ? () => {} : jsonLog);
   const hot = nodeHotSql(base.config, base.db);
-  const events = createDbEventLog(base.db, base.clock, base.newId, hot.sql);
+  const events = createDbEventLog(base.db, base.clock, timeOrderedId, hot.sql);
   const registry = MlRegistryAdapter.atDir(options.registryDir ?? join("data", "registry"), base.clock);
   const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
   const serving = buildServingDeps({ ...base, events, registry, log, sessions, sql: hot.sql });

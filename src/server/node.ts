@@ -5,7 +5,7 @@ import { serve } from "@hono/node-server";
 import { JsonFileRegistry } from "../../ml/registry/json-file-registry.js";
 import { createApp } from "../app";
 import { loadConfig, ConfigError, type Config } from "../config";
-import { randomId, systemClock } from "../context";
+import { randomId, systemClock, timeOrderedId } from "../context";
 import { createNodeLibsqlClient } from "../db/client.node.js";
 import { createDatabase, type Database } from "../db/database";
 import { runMigrations } from "../db/migrate.node.js";
@@ -108,7 +108,7 @@ async function runPrimary(config: Config) {
   const auth = createAuth({ config, db });
   await loadDemoCatalog(config, db);
   await ensureServingModels(config, db);
-  await createDemoAccounts(config, db, auth, createDbEventLog(db, systemClock, randomId));
+  await createDemoAccounts(config, db, auth, createDbEventLog(db, systemClock, timeOrderedId));
   // Background writers of shared state run here, once, not in every worker.
   const heads = startHeads(db, config);
 
