@@ -13,11 +13,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-async function walkAll(query: Omit<ProductQuery, "cursor">): Promise<string[]> {
+async function walkAll(query: Omit<ProductQuery, "cursor">, categoryWindow?: number): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listProducts(t.db, { ...query, cursor });
+    const page = await listProducts(t.db, { ...query, cursor }, { categoryWindow });
     ids.push(...page.items.map((p) => p.id));
     cursor = page.nextCursor ?? undefined;
   } while (cursor && ids.length < 50);
@@ -34,5 +34,28 @@ describe("category plans with selective filters", () => {
     const q = query as Omit<ProductQuery, "cursor">;
     expect(await walkAll(q)).toEqual(expected); // 1-item pages: the index-walk plan
     expect(await walkAll({ ...q, limit: 100 })).toEqual(expected); // the id-list plan
+    // The bounded window of the walk plan: a 1-row window never fills a page, so every page after it comes
+    // from the member list; 2 and 3 rows fill some pages and fall back on others.
+    for (const w of [1, 2, 3]) expect(await walkAll(q, w), `window ${w}`).toEqual(expected);
+  });
+
+  it("a window that fills the page answers alone (and gives the same page as the member list)", async () => {
+    const q = { category: "Electronics", minPrice: 1, limit: 1 } as const;
+    const expected = (await walkAll({ ...q, limit: 100 })).slice(0, 1);
+    const client = t.db.$client as unknown as { execute: (stmt: string | { sql: string }) => Promise<unknown> };
+    const execute = client.execute.bind(client);
+    const seen: string[] = [];
+    client.execute = (stmt) => {
+      seen.push(typeof stmt === "string" ? stmt : stmt.sql);
+      return execute(stmt);
+    };
+    try {
+      const page = await listProducts(t.db, q, { categoryWindow: 3 });
+      expect(page.items.map((p) => p.id)).toEqual(expected);
+      expect(seen.some((s) => s.includes("CROSS JOIN"))).toBe(false); // no member-list read
+      expect(seen.some((s) => s.includes("ORDER BY p.rating_number DESC, p.id DESC LIMIT ?) p"))).toBe(true); // the window
+    } finally {
+      client.execute = execute;
+    }
   });
 });
