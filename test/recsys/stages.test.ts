@@ -107,6 +107,37 @@ describe("budget", () => {
     expect(b).toMatchObject({ ok: false, reason: "error", error: "boom" });
     expect(c.ok).toBe(true);
   });
+
+  it("aborts the signal of a source that runs past its budget, read before or after the deadline", async () => {
+    const { signal: _s, ...base } = ctx([pid(0, 1)]);
+    const empty = { items: new Int32Array(0), scores: new Float32Array(0) };
+    let early: AbortSignal | null = null;
+    let lateRead: AbortSignal | null = null;
+    const readsEarly: RecallSource = { name: "vector", run: (c) => ((early = c.signal), new Promise((r) => setTimeout(() => r({ source: "vector", ...empty }), 100))) };
+    const readsLate: RecallSource = { name: "fresh", run: (c) => new Promise((r) => setTimeout(() => ((lateRead = c.signal), r({ source: "fresh", ...empty })), 60)) };
+    const [a, b] = await Promise.all([runWithBudget(readsEarly, base, { timeoutMs: 20, count: 5 }), runWithBudget(readsLate, base, { timeoutMs: 20, count: 5 })]);
+    expect(a).toMatchObject({ ok: false, reason: "timeout" });
+    expect(b).toMatchObject({ ok: false, reason: "timeout" });
+    expect(early!.aborted).toBe(true);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(lateRead!.aborted).toBe(true); // made after the deadline: born aborted
+    expect(String((lateRead!.reason as Error).message)).toContain("exceeded 20 ms");
+  });
+
+  it("passes a parent abort on to the source, and a source that finishes in time keeps an unaborted signal", async () => {
+    const { signal: _s, ...base } = ctx([pid(0, 1)]);
+    const parent = new AbortController();
+    let seen: AbortSignal | null = null;
+    const waits: RecallSource = { name: "vector", run: (c) => ((seen = c.signal), new Promise((_r, reject) => c.signal.addEventListener("abort", () => reject(new Error("stopped"))))) };
+    const pending = runWithBudget(waits, base, { timeoutMs: 1_000, count: 5 }, parent.signal);
+    parent.abort(new Error("request gone"));
+    expect(await pending).toMatchObject({ ok: false, reason: "error", error: "stopped" });
+    expect(seen!.aborted).toBe(true);
+    let quick: AbortSignal | null = null;
+    const fast: RecallSource = { name: "trending", run: async (c) => ((quick = c.signal), { source: "trending", items: new Int32Array(0), scores: new Float32Array(0) }) };
+    expect((await runWithBudget(fast, base, { timeoutMs: 50, count: 5 })).ok).toBe(true);
+    expect(quick!.aborted).toBe(false);
+  });
 });
 
 describe("merge, filter, rank, rerank", () => {
