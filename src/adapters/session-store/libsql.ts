@@ -275,7 +275,7 @@ export function toSessionStoreError(cause: unknown): SessionStoreError {
   if (cause instanceof SessionStoreError) return cause;
   const message = cause instanceof Error ? cause.message : String(cause);
   const code = typeof (cause as { code?: unknown })?.code === "string" ? (cause as { code: string }).code : "";
-  // LibsqlError(s) from @libsql/client, SqliteError from the native `libsql` binding (libsql-native.node.ts).
+  // LibsqlError(s) from @libsql/client, SqliteError from the native `libsql` binding (src/db/native-executor.node.ts).
   const isLibsql = cause instanceof Error && (cause.name === "LibsqlError" || cause.name === "LibsqlBatchError" || cause.name === "SqliteError");
   if (/malformed JSON/i.test(message) || /^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
     return new SessionStoreError("corrupt", `libSQL session store: stored data is corrupt: ${message}`, { cause });

@@ -9,7 +9,7 @@
  * exactly (f64x2.promote_low_f32x4; the query is stored as float64, widened exactly from its float32),
  * multiplies (a float32 x float32 product is exact in double, and wasm SIMD has no fused multiply-add),
  * adds in the same order per sum, does the tail in scalar f64 into s0 and finishes with the same scalar
- * additions. test/adapters/vector-index/scan-kernel.test.ts compares both bit-for-bit.
+ * additions. test/lib/simd/scan-kernel.test.ts compares both bit-for-bit.
  *
  * One module per dimension d (compiled once per process and cached, ~0.3 KB): d is a constant, the
  * feature loop does UNROLL blocks of 4 floats per iteration, the d mod 4 tail is straight-line code.
