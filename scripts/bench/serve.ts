@@ -35,6 +35,7 @@ import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
 import { nodeHotSql, nodeSessionStore, startNodeServing } from "../../src/recsys/start.node.js";
+import { MlRegistryAdapter } from "../../src/recsys/models/ml-registry.node.js";
 import { buildServingDeps } from "../../src/adapters/select";
 import type { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { createDbEventLog } from "../../src/services/events/event-log";
@@ -204,6 +205,10 @@ async function child(): Promise<void> {
   if (!worker) {
     await runMigrations(db);
     if (!values.synthetic && fresh) await prepareDb(db, now);
+    // Every run starts from the same state: no feed snapshots, sessions or impressions left by earlier runs
+    // (a 6 x 8 s run leaves ~20k of each; kept, they would grow the file run after run).
+    await db.$client.batch(["DELETE FROM session_kv", "DELETE FROM session_lists", "DELETE FROM events WHERE type = 'impression'"], "write");
+    await db.$client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
   }
   if (workers > 1 && cluster.isPrimary) return primary(config, db, now);
   const t0 = performance.now();
@@ -227,7 +232,7 @@ async function child(): Promise<void> {
     if (models.vectors) await publishVectors(serving.vectors, models.vectors, models.catalog, log);
     serving.recsys.install({ models, histories: new Map(), lastSeq: 0 });
   } else {
-    serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir, log });
+    serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir, log, trainMissing: !worker });
   }
   const startupMs = Math.round(performance.now() - t0);
   const live = await serving.vectors.liveVersion();
@@ -280,7 +285,8 @@ async function child(): Promise<void> {
 async function primary(config: Config, db: Database, now: number): Promise<void> {
   const t0 = performance.now();
   const events = createDbEventLog(db, systemClock, timeOrderedId);
-  const deps = buildServingDeps({ config, db, clock: systemClock, newId: randomId, events, log });
+  const registry = MlRegistryAdapter.atDir(registryDir, systemClock);
+  const deps = buildServingDeps({ config, db, clock: systemClock, newId: randomId, events, registry, log });
   // Train and register missing models once, so workers only load them (two trainers would race).
   if (!values.synthetic) await deps.recsys.start(db, { trainMissing: true });
   await deps.sessions.appendMany(benchSessions(now));

@@ -5,7 +5,7 @@
  * Web APIs only, so the Worker entry can use it too; Node-only pieces (the file registry) are passed in.
  */
 import type { Config } from "../config";
-import type { Clock, IdGenerator } from "../context";
+import { timeOrderedId, type Clock, type IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import type { SqlExecutor } from "../db/sql-executor";
 import type { SessionStore } from "../ports/session-store";
@@ -74,7 +74,9 @@ export function buildServingDeps(i: ServingDepsInput): { sessions: SessionStore;
     marketplace,
     registry: i.registry ?? new MemoryArtifactRegistry(i.clock),
     now: i.clock,
-    newId: i.newId,
+    // Feed snapshot ids (the only ids Recsys makes) are time-ordered: a store keyed by them (session_kv,
+    // Redis) then inserts at the end of its index, and expiry removes its oldest keys.
+    newId: timeOrderedId,
     log: i.log ?? (i.config.LOG_LEVEL === "silent" ? () => {} : jsonLog),
     feed: i.feed,
   });
