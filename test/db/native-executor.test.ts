@@ -53,6 +53,18 @@ describe("native executor on the feed's page read (SqlMarketplace.listingState)"
   });
 });
 
+describe("native executor on the fresh-listings read (SqlMarketplace.freshProducts)", () => {
+  it("lists active listings' products newest first, once each, as the client path does", async () => {
+    await t.db.$client.execute({ sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L4', 's2', 'C', 'good', 900, 'USD', 'active', ?, ?)", args: [NOW + 10, NOW] });
+    const viaNative = await marketplace(native).freshProducts(10);
+    expect(viaNative).toEqual(await marketplace().freshProducts(10));
+    expect(viaNative).toEqual([
+      { productId: "C", listedAt: NOW + 10 },
+      { productId: "A", listedAt: NOW },
+    ]);
+  });
+});
+
 describe("native executor on event writes (createDbEventLog)", () => {
   const events = (ids: string[]) => ids.map((c, i) => ({ type: "view" as const, anonId: "sess", parentAsin: "A", ts: NOW + i, clientEventId: c }));
 
