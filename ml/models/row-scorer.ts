@@ -1,5 +1,6 @@
 import { topK } from "../core/topk.js";
 import { markExcluded, scoreRows } from "./common.js";
+import { f64x2Add, f64x2Mul, get, i32c, lane, name, promoteLow, section, set, simd, tee, v128Zero, withLength } from "../../src/lib/simd/wasm-encoding.js";
 
 /**
  * Serving scorer for the embedding models: scores[i] = u . vectors[i] + bias[i] over all items, into one
@@ -120,21 +121,6 @@ function simdModule(): WebAssembly.Module | undefined {
 
 // ---- the kernel, assembled from opcodes (WebAssembly core spec 2.0, SIMD section) ----
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-const withLength = (bytes: number[]): number[] => [...uleb(bytes.length), ...bytes];
-const section = (id: number, bytes: number[]): number[] => [id, ...withLength(bytes)];
-const name = (s: string): number[] => withLength([...s].map((c) => c.charCodeAt(0)));
-
 /**
  * score(vec, u, bias, out, n, rowBytes, hasBias): for each row i (pointer p = vec + i * rowBytes),
  *   a01 = a23 = (0, 0) as f64x2
@@ -146,18 +132,9 @@ const name = (s: string): number[] => withLength([...s].map((c) => c.charCodeAt(
  */
 function kernelBytes(): Uint8Array<ArrayBuffer> {
   const [VEC, U, BIAS, OUT, N, ROW, HASBIAS, I, F, P, A01, A23, X] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-  const get = (l: number): number[] => [0x20, l];
-  const set = (l: number): number[] => [0x21, l];
-  const tee = (l: number): number[] => [0x22, l];
-  const i32 = (v: number): number[] => [0x41, v]; // small non-negative constants only (< 64)
-  const simd = (op: number): number[] => [0xfd, ...uleb(op)];
-  const v128Zero = [...simd(0x0c), ...new Array<number>(16).fill(0)]; // v128.const 0
   const load128 = (offset: number): number[] => [...simd(0x00), 4, offset]; // v128.load align=16 bytes (log2 4)
   const highToLow = [...simd(0x0d), 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]; // i8x16.shuffle
-  const promoteLow = simd(0x5f); // f64x2.promote_low_f32x4
-  const mul = simd(0xf2); // f64x2.mul
-  const add = simd(0xf0); // f64x2.add
-  const lane = (l: number): number[] => [...simd(0x21), l]; // f64x2.extract_lane
+  const [i32, mul, add] = [i32c, f64x2Mul, f64x2Add];
   const uAt = [...get(U), ...get(F), ...i32(1), 0x74, 0x6a]; // u + (f << 1)
   const body = [
     ...[2, 3, 0x7f, 3, 0x7b], // locals: 3 x i32 (i, f, p), 3 x v128 (a01, a23, x)

@@ -26,6 +26,7 @@
  * `new WebAssembly.Module(bytes)` at run time), `scanKernelModule` returns undefined and the index uses
  * the JS loop: same results, slower.
  */
+import { f64x2Add, f64x2Mul, get, i32c, lane, name, promoteLow, section, set, simd, tee, uleb, v128Zero, withLength } from "./wasm-encoding.js";
 
 /**
  * Blocks of 4 features per feature-loop iteration. Measured at 16k x 64 (range, median of 400 calls in one
@@ -59,41 +60,6 @@ export interface ScanKernelExports {
 
 // ---- the kernel, assembled from opcodes (WebAssembly core spec 2.0, SIMD section) ----
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 for i32.const (non-negative values here, but the sign bit of the last byte matters). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const withLength = (bytes: number[]): number[] => [...uleb(bytes.length), ...bytes];
-const section = (id: number, bytes: number[]): number[] => [id, ...withLength(bytes)];
-const name = (s: string): number[] => withLength([...s].map((c) => c.charCodeAt(0)));
-
-const get = (l: number): number[] => [0x20, ...uleb(l)];
-const set = (l: number): number[] => [0x21, ...uleb(l)];
-const tee = (l: number): number[] => [0x22, ...uleb(l)];
-const i32c = (v: number): number[] => [0x41, ...sleb(v)];
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
-const v128Zero = [...simd(0x0c), ...new Array<number>(16).fill(0)]; // v128.const 0
 const v128Load = (offset: number): number[] => [...simd(0x00), 0, ...uleb(offset)]; // align hint 1 byte: rows of odd d are not 16-aligned
 const load64Zero = (offset: number): number[] => [...simd(0x5d), 0, ...uleb(offset)]; // v128.load64_zero: 2 x f32 into the low half
 const f64Load = (offset: number): number[] => [0x2b, 0, ...uleb(offset)];
@@ -101,10 +67,6 @@ const f32Load = (offset: number): number[] => [0x2a, 0, ...uleb(offset)];
 const f64Store = (offset: number): number[] => [0x39, 0, ...uleb(offset)];
 const i32Load = (offset: number): number[] => [0x28, 0, ...uleb(offset)];
 const i32Store = (offset: number): number[] => [0x36, 0, ...uleb(offset)];
-const promoteLow = simd(0x5f); // f64x2.promote_low_f32x4
-const f64x2Mul = simd(0xf2);
-const f64x2Add = simd(0xf0);
-const lane = (l: number): number[] => [...simd(0x21), l]; // f64x2.extract_lane
 const F64_ADD = 0xa0;
 const F64_LE = 0x65;
 const F64_MUL = 0xa2;
