@@ -218,7 +218,7 @@ async function child(): Promise<void> {
     const hot = nodeHotSql(config, db);
     const events = createDbEventLog(db, systemClock, timeOrderedId, hot.sql);
     const sessions = nodeSessionStore(config, db, systemClock, hot.sql);
-    serving = { events, ...buildServingDeps({ config, db, clock: systemClock, newId: randomId, events, sessions, sql: hot.sql, log }) };
+    serving = { events, ...buildServingDeps({ config, db, clock: systemClock, newId: timeOrderedId, events, sessions, sql: hot.sql, log }) };
     const models = syntheticModels(now);
     // Session kNN fitted for real on generated sessions (the fit is cheap; its artifact would be ~50 MB).
     const rng = new Rng(9);
@@ -232,7 +232,7 @@ async function child(): Promise<void> {
     if (models.vectors) await publishVectors(serving.vectors, models.vectors, models.catalog, log);
     serving.recsys.install({ models, histories: new Map(), lastSeq: 0 });
   } else {
-    serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir, log, trainMissing: !worker });
+    serving = await startNodeServing({ config, db, clock: systemClock, newId: timeOrderedId }, { registryDir, log, trainMissing: !worker });
   }
   const startupMs = Math.round(performance.now() - t0);
   const live = await serving.vectors.liveVersion();
@@ -286,13 +286,14 @@ async function primary(config: Config, db: Database, now: number): Promise<void>
   const t0 = performance.now();
   const events = createDbEventLog(db, systemClock, timeOrderedId);
   const registry = MlRegistryAdapter.atDir(registryDir, systemClock);
-  const deps = buildServingDeps({ config, db, clock: systemClock, newId: randomId, events, registry, log });
+  const deps = buildServingDeps({ config, db, clock: systemClock, newId: timeOrderedId, events, registry, log });
   // Train and register missing models once, so workers only load them (two trainers would race).
   if (!values.synthetic) await deps.recsys.start(db, { trainMissing: true });
   await deps.sessions.appendMany(benchSessions(now));
   log(`primary: one-time work ${Math.round(performance.now() - t0)} ms; forking ${workers} workers`);
   cluster.setupPrimary({ exec: process.argv[1], args: process.argv.slice(2), execArgv: process.execArgv });
   const readies: { startupMs: number; rssMb: number; vectorIndex: unknown }[] = [];
+  let stopping = false;
   for (let w = 0; w < workers; w++) {
     const child = cluster.fork({ BENCH_NOW: String(now) });
     child.on("message", (m: { ready?: (typeof readies)[number] }) => {
@@ -310,7 +311,6 @@ async function primary(config: Config, db: Database, now: number): Promise<void>
       }
     });
   }
-  let stopping = false;
   process.once("SIGTERM", () => {
     stopping = true;
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");

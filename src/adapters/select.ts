@@ -5,7 +5,7 @@
  * Web APIs only, so the Worker entry can use it too; Node-only pieces (the file registry) are passed in.
  */
 import type { Config } from "../config";
-import { timeOrderedId, type Clock, type IdGenerator } from "../context";
+import type { Clock, IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import type { SqlExecutor } from "../db/sql-executor";
 import type { SessionStore } from "../ports/session-store";
@@ -46,6 +46,10 @@ export interface ServingDepsInput {
   config: Config;
   db: Database;
   clock: Clock;
+  /**
+   * Ids of feed snapshots (the only ids Recsys makes). Entries pass `timeOrderedId`: a store keyed by them
+   * (session_kv, Redis) then inserts at the end of its index, and expiry removes its oldest keys.
+   */
   newId: IdGenerator;
   events: EventLog;
   sessions?: SessionStore;
@@ -74,9 +78,7 @@ export function buildServingDeps(i: ServingDepsInput): { sessions: SessionStore;
     marketplace,
     registry: i.registry ?? new MemoryArtifactRegistry(i.clock),
     now: i.clock,
-    // Feed snapshot ids (the only ids Recsys makes) are time-ordered: a store keyed by them (session_kv,
-    // Redis) then inserts at the end of its index, and expiry removes its oldest keys.
-    newId: timeOrderedId,
+    newId: i.newId,
     log: i.log ?? (i.config.LOG_LEVEL === "silent" ? () => {} : jsonLog),
     feed: i.feed,
   });

@@ -68,7 +68,7 @@ async function runSingle(config: Config) {
   await loadDemoCatalog(config, db);
 
   // Session store + vector index from config, serving models from the ml/ registry (trained at first start).
-  const serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId });
+  const serving = await startNodeServing({ config, db, clock: systemClock, newId: timeOrderedId });
   await createDemoAccounts(config, db, auth, serving.events);
 
   const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, ...serving });
@@ -182,7 +182,7 @@ async function ensureServingModels(config: Config, db: Database): Promise<void> 
   if (missing.length === 0) return;
   clusterLog("info", "training and registering missing serving models once, before forking", { models: missing });
   // The same bootstrap a single process runs at first start; its in-memory result is dropped.
-  const once = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir: REGISTRY_DIR });
+  const once = await startNodeServing({ config, db, clock: systemClock, newId: timeOrderedId }, { registryDir: REGISTRY_DIR });
   once.stop();
 }
 
@@ -190,7 +190,7 @@ async function ensureServingModels(config: Config, db: Database): Promise<void> 
 async function runWorker(config: Config) {
   const { client, db } = await openDatabase(config);
   const auth = createAuth({ config, db });
-  const serving = await startNodeServing({ config, db, clock: systemClock, newId: randomId }, { registryDir: REGISTRY_DIR, trainMissing: false });
+  const serving = await startNodeServing({ config, db, clock: systemClock, newId: timeOrderedId }, { registryDir: REGISTRY_DIR, trainMissing: false });
   const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, ...serving });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
 
