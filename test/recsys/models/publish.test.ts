@@ -1,0 +1,82 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ModelArtifact } from "../../../ml/core/recommender.js";
+import { LibsqlArtifactRegistry } from "../../../src/recsys/models/libsql-artifact-registry";
+import { MemoryArtifactRegistry } from "../../../src/recsys/models/memory-registry";
+import { MlRegistryAdapter } from "../../../src/recsys/models/ml-registry.node.js";
+import { publishModels } from "../../../src/recsys/models/publish";
+import { createTestDb, type TestDb } from "../../helpers/app";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(() => t.cleanup());
+
+const art = (model: string, n: number): ModelArtifact => ({
+  model,
+  params: { n },
+  blobs: { v: new Float32Array(n).map((_, i) => i / 3), idx: new Int32Array(n).map((_, i) => n - i) },
+  itemIds: Array.from({ length: n }, (_, i) => `P${i}`),
+});
+
+describe("publishModels", () => {
+  it("copies each live version with its id, metrics and creation time; a second run changes nothing", async () => {
+    let clock = Date.UTC(2026, 1, 1);
+    const source = new MemoryArtifactRegistry(() => (clock += 1000));
+    const srcPop = await source.register("popularity", art("popularity", 50), { interactions: 7, trainMs: 3 });
+    await source.register("covisitation", art("covisitation", 40), { interactions: 7 });
+    const target = new LibsqlArtifactRegistry(t.db.$client, { chunkBytes: 128 });
+
+    const first = await publishModels(source, target, { models: ["popularity", "covisitation", "fism-bpr"] });
+    expect(first.map((r) => [r.model, r.status])).toEqual([["popularity", "published"], ["covisitation", "published"], ["fism-bpr", "missing"]]);
+    const pop = await target.live("popularity");
+    const want = (await source.live("popularity"))!;
+    expect(pop?.version).toBe(srcPop);
+    expect(pop?.metrics).toEqual({ interactions: 7, trainMs: 3 });
+    expect(pop?.createdAt).toBe(want.createdAt);
+    expect(Array.from(pop!.artifact.blobs.v)).toEqual(Array.from(want.artifact.blobs.v));
+    expect(pop!.artifact.itemIds).toEqual(want.artifact.itemIds);
+
+    const second = await publishModels(source, target, { models: ["popularity", "covisitation"] });
+    expect(second.map((r) => r.status)).toEqual(["already", "already"]);
+    expect(await target.versions("popularity")).toHaveLength(1);
+  });
+
+  it("without --live a model with a pointer keeps it; with --live the pointer moves", async () => {
+    const source = new MemoryArtifactRegistry();
+    const target = new LibsqlArtifactRegistry(t.db.$client);
+    const v1 = await target.register("session-knn", art("session-knn", 10), {}, { live: true });
+    const v2 = await source.register("session-knn", { ...art("session-knn", 11), version: "s-v2" }, {});
+    await publishModels(source, target, { models: ["session-knn"] });
+    expect((await target.live("session-knn"))?.version).toBe(v1);
+    await publishModels(source, target, { models: ["session-knn"], live: true });
+    expect((await target.live("session-knn"))?.version).toBe(v2);
+  });
+});
+
+describe("npm run publish-models (CLI)", () => {
+  it("publishes what the Node file registry holds into DATABASE_URL and exits 1 naming a missing model", async () => {
+    const dir = join(t.dir, "registry");
+    const files = MlRegistryAdapter.atDir(dir, () => Date.UTC(2026, 2, 1));
+    const version = await files.register("ranker", art("ranker", 5), { interactions: 2 });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "scripts/publish-models.ts", "--from", dir, ...args], {
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: "silent" },
+        timeout: 60_000,
+      });
+    const ok = run(["--models", "ranker", "--live", "--chunk-kb", "1"]);
+    expect(ok.stderr).not.toMatch(/Error/);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).models).toEqual([{ model: "ranker", status: "published", version, bytes: expect.any(Number) }]);
+    const reg = new LibsqlArtifactRegistry(t.db.$client);
+    expect((await reg.live("ranker"))?.version).toBe(version);
+    expect((await reg.livePointer("ranker"))?.reason).toBe("published live");
+
+    const missing = run(["--models", "ranker,popularity"]);
+    expect(missing.status).toBe(1);
+    expect(JSON.parse(missing.stdout).models.map((m: { status: string }) => m.status)).toEqual(["already", "missing"]);
+  });
+});
