@@ -63,7 +63,10 @@ export function createApp(input: AppDepsInput) {
   app.use("/v1/*", principal());
   // Catalog browsing is public; an API key presenting itself still needs catalog:read (docs/auth.md).
   app.use("/v1/products", requireScope("catalog:read", { anonymous: true }));
-  app.use("/v1/products/*", requireScope("catalog:read", { anonymous: true }));
+  // ... except a product's recommendations, which need recommendations:read alone (as the feed does; the
+  // route's own guard, src/routes/v1/recommendations.ts): a recommendations-only key must not also need catalog:read.
+  const catalogRead = requireScope("catalog:read", { anonymous: true });
+  app.use("/v1/products/*", (c, next) => (PRODUCT_RECOMMENDATIONS.test(c.req.path) ? next() : catalogRead(c, next)));
   app.use("/v1/categories", requireScope("catalog:read", { anonymous: true }));
   app.use("/v1/categories/*", requireScope("catalog:read", { anonymous: true }));
   app.use("/v1/products/:id", trackProductViews());
@@ -92,3 +95,5 @@ export function createApp(input: AppDepsInput) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const PRODUCT_RECOMMENDATIONS = /^\/v1\/products\/[^/]+\/recommendations\/?$/;
