@@ -1,12 +1,14 @@
 import { createApp, type App } from "../src/app";
 import { buildWorkerDeps, misconfiguredResponse, type Built, type WorkerEnv } from "./runtime";
+import { buildWorkerServing, needsModels, type WorkerServing } from "./serving";
 
-type Entry = { ok: true; app: App } | Extract<Built, { ok: false }>;
+type Entry = { ok: true; app: App; serving: WorkerServing } | Extract<Built, { ok: false }>;
 
 /**
- * Deps (config, libSQL client) and the app are built once per isolate and per bindings object: workerd
- * passes the same `env` to every request of an isolate, and keying on it means a test (or a future
- * per-request env) with other bindings never sees a stale build.
+ * Deps (config, libSQL client), the serving holder and the app are built once per isolate and per bindings
+ * object: workerd passes the same `env` to every request of an isolate, and keying on it means a test (or a
+ * future per-request env) with other bindings never sees a stale build. The models inside load lazily (see
+ * workers/serving.ts), so this map is also the module-scope cache of that load.
  */
 const built = new WeakMap<object, Entry>();
 
@@ -14,7 +16,12 @@ function entryFor(env: WorkerEnv): Entry {
   let entry = built.get(env);
   if (!entry) {
     const result = buildWorkerDeps(env);
-    entry = result.ok ? { ok: true, app: createApp(result.deps) } : result;
+    if (result.ok) {
+      const serving = buildWorkerServing(result.deps);
+      entry = { ok: true, app: createApp({ ...result.deps, ...serving.appInput }), serving };
+    } else {
+      entry = result;
+    }
     if (!entry.ok) console.error(JSON.stringify({ level: "error", msg: entry.error.message }));
     built.set(env, entry);
   }
@@ -23,7 +30,7 @@ function entryFor(env: WorkerEnv): Entry {
 
 /** The `api` Worker: the shared Hono app over Turso (libSQL over HTTP). */
 export default {
-  fetch(request, env, ctx) {
+  async fetch(request, env, ctx) {
     let entry: Entry;
     try {
       entry = entryFor(env);
@@ -37,6 +44,12 @@ export default {
       );
     }
     if (!entry.ok) return misconfiguredResponse(request, entry.error);
-    return entry.app.fetch(request, env, ctx);
+    if (!entry.serving.models.done && needsModels(new URL(request.url).pathname)) {
+      // Wait for the models (the first such request of an isolate loads them); on failure the route answers 503.
+      await entry.serving.models.get().catch(() => {});
+    }
+    const response = await entry.app.fetch(request, env, ctx);
+    entry.serving.maybeRefresh(ctx);
+    return response;
   },
 } satisfies ExportedHandler<WorkerEnv>;

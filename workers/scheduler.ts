@@ -3,6 +3,9 @@ import type { Config } from "../src/config";
 import type { Clock } from "../src/context";
 import type { Database } from "../src/db/database";
 import { schedulerRuns } from "../src/db/schema/ops";
+import { LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
+import { PUBLISHED_MODELS } from "../src/recsys/models/publish";
+import { rotateModels } from "../src/recsys/models/rotation";
 import { refreshSearchHeads } from "../src/services/catalog/search-heads";
 import { buildWorkerDeps, misconfiguredResponse, type WorkerDeps, type WorkerEnv } from "./runtime";
 
@@ -54,6 +57,45 @@ export const defaultJobs: Job[] = [
     run: async ({ db }) => {
       const r = await refreshSearchHeads(db, { pause: async () => {} });
       return { status: r.status, revision: r.revision, lists: r.expressions, capped: r.capped, ms: r.ms };
+    },
+  },
+  {
+    // Uploads of model artifacts whose publisher died (storage rows still `writing` after 10 min): chunks freed.
+    name: "model-artifacts-sweep",
+    run: async ({ db, clock }) => {
+      const swept = await new LibsqlArtifactRegistry(db.$client, { now: clock }).sweepAbandoned();
+      return { swept };
+    },
+  },
+  {
+    // Live model versions: verify, roll back a missing/corrupt one, promote a newer one that is not worse.
+    // Artifacts are checked one at a time (each is read in full: SHA-256 of every chunk).
+    name: "model-rotation",
+    run: async ({ db, clock }) => {
+      const decisions = await rotateModels(new LibsqlArtifactRegistry(db.$client, { now: clock }));
+      const broken = decisions.filter((d) => d.action === "broken");
+      if (broken.length > 0) throw new Error(`no usable version of ${broken.map((d) => d.model).join(", ")}: ${JSON.stringify(decisions)}`);
+      return { decisions };
+    },
+  },
+  {
+    // How far the stored models lag the event log. The api isolates fold these events into their in-memory
+    // models every minute (Recsys.refresh), but that state is per isolate: only retraining and
+    // `npm run publish-models` persist it. This makes the lag visible in scheduler_runs.
+    name: "model-event-backlog",
+    run: async ({ db }) => {
+      const { rows } = await db.$client.execute({
+        sql: `SELECT min(r.created_at) AS oldest FROM model_live l JOIN model_registry r ON r.model = l.model AND r.version = l.version
+              WHERE l.model IN (${PUBLISHED_MODELS.filter((m) => m !== "ranker").map(() => "?").join(", ")})`,
+        args: PUBLISHED_MODELS.filter((m) => m !== "ranker"),
+      });
+      const oldest = rows[0]?.oldest == null ? null : Date.parse(String(rows[0].oldest));
+      if (oldest === null) return { liveSince: null, newerEvents: null };
+      const counted = await db.$client.execute({
+        sql: "SELECT count(*) AS n FROM events WHERE ts > ? AND type IN ('view', 'click', 'cart_add', 'favorite', 'purchase')",
+        args: [oldest],
+      });
+      return { liveSince: new Date(oldest).toISOString(), newerEvents: Number(counted.rows[0]?.n ?? 0) };
     },
   },
 ];

@@ -1,0 +1,65 @@
+import { buildServingDeps, jsonLog } from "../src/adapters/select";
+import { timeOrderedId, type AppDepsInput } from "../src/context";
+import { RetryingOnce } from "../src/lib/retrying-once";
+import { LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
+import { PUBLISHED_MODELS } from "../src/recsys/models/publish";
+import { createDbEventLog } from "../src/services/events/event-log";
+import type { WorkerDeps } from "./runtime";
+
+/** After a failed model load, requests within this window get the 503 without another attempt. */
+export const MODEL_RETRY_MS = 3000;
+/** Fold new events into this isolate's models at most this often (the Node entry: every 60 s). */
+export const REFRESH_MS = 60_000;
+
+/** Paths whose handlers need the models: only these wait for (and trigger) the load. */
+const MODEL_ROUTES = /^\/v1\/(feed|recommendations)(\/|$)|^\/v1\/products\/[^/]+\/recommendations\/?$/;
+export const needsModels = (pathname: string): boolean => MODEL_ROUTES.test(pathname);
+
+export interface WorkerServing {
+  /** Spread into createApp's input. */
+  appInput: Pick<AppDepsInput, "events" | "sessions" | "vectors" | "recsys">;
+  /** Loads the live models from the libSQL registry: once per isolate, shared by concurrent requests, retried after a failure. */
+  models: RetryingOnce<void>;
+  /** Starts a background refresh (ctx.waitUntil) when the models are loaded and the last one is REFRESH_MS old. */
+  maybeRefresh(ctx: { waitUntil(p: Promise<unknown>): void }): void;
+}
+
+/**
+ * Recommendation serving for the api Worker: models come from the libSQL registry (`npm run
+ * publish-models` fills it), never trained here (`trainMissing: false`). Until a load succeeds the
+ * feed and recommendation routes answer 503 with Retry-After, like the Node server while it starts.
+ */
+export function buildWorkerServing(deps: WorkerDeps): WorkerServing {
+  const log = deps.config.LOG_LEVEL === "silent" ? () => {} : jsonLog;
+  const events = createDbEventLog(deps.db, deps.clock, timeOrderedId);
+  const registry = new LibsqlArtifactRegistry(deps.db.$client, { now: deps.clock });
+  const serving = buildServingDeps({ ...deps, newId: timeOrderedId, events, registry, log });
+  let lastRefresh = 0;
+  const models = new RetryingOnce(
+    async () => {
+      // A cheap probe first: with nothing published, fail without reading the catalog or any artifact.
+      const missing: string[] = [];
+      for (const m of PUBLISHED_MODELS) if (m !== "ranker" && (await registry.versions(m, 1)).length === 0) missing.push(m);
+      if (missing.length > 0) throw new Error(`no published version of ${missing.join(", ")} in the libSQL registry (npm run publish-models)`);
+      try {
+        await serving.recsys.start(deps.db, { trainMissing: false });
+      } catch (err) {
+        console.error(JSON.stringify({ level: "error", msg: "recsys: loading models failed", error: err instanceof Error ? err.message : String(err) }));
+        throw err;
+      }
+      lastRefresh = deps.clock();
+    },
+    { retryAfterMs: MODEL_RETRY_MS, now: deps.clock },
+  );
+  return {
+    appInput: { events, ...serving },
+    models,
+    maybeRefresh(ctx) {
+      if (!models.done || deps.clock() - lastRefresh < REFRESH_MS) return;
+      lastRefresh = deps.clock();
+      ctx.waitUntil(
+        serving.recsys.refresh().catch((err: unknown) => console.error(JSON.stringify({ level: "error", msg: "recsys: refresh failed", error: err instanceof Error ? err.message : String(err) }))),
+      );
+    },
+  };
+}
