@@ -48,6 +48,11 @@ export const configSchema = z
         }
         return n;
       }),
+    /**
+     * Where the Node server keeps model artifacts: `file` (ml/'s registry under ./data/registry) or `libsql`
+     * (tables in the app's database, shared with every process and with the Workers). Workers always use libsql.
+     */
+    MODEL_REGISTRY: z.enum(["file", "libsql"]).default("file"),
     UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     QDRANT_URL: z.url().optional(),

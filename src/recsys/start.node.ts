@@ -8,6 +8,7 @@ import { timeOrderedId, type Clock, type IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import { createDbEventLog, type EventLog } from "../services/events/event-log";
 import type { Log } from "./models/bootstrap";
+import { LibsqlArtifactRegistry } from "./models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
 import type { SessionStore } from "../ports/session-store";
@@ -45,7 +46,8 @@ export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql
 
 /**
  * Node entry wiring for recommendations: adapters from config, the ml/ file registry under
- * `registryDir` (default ./data/registry), models loaded from it or trained in-process and registered
+ * `registryDir` (default ./data/registry; with MODEL_REGISTRY=libsql the app database's registry, the one
+ * the Workers read), models loaded from it or trained in-process and registered
  * when missing, and `refresh()` every `refreshSeconds` to fold new events in. Pass the result's fields
  * into createApp: `createApp({ config, db, clock, newId, ...serving })`.
  */
@@ -57,7 +59,10 @@ export async function startNodeServing(
   const log = options.log ?? (base.config.LOG_LEVEL === "silent" ? () => {} : jsonLog);
   const hot = nodeHotSql(base.config, base.db);
   const events = createDbEventLog(base.db, base.clock, timeOrderedId, hot.sql);
-  const registry = MlRegistryAdapter.atDir(options.registryDir ?? join("data", "registry"), base.clock);
+  const registry =
+    base.config.MODEL_REGISTRY === "libsql"
+      ? new LibsqlArtifactRegistry(base.db.$client, { now: base.clock })
+      : MlRegistryAdapter.atDir(options.registryDir ?? join("data", "registry"), base.clock);
   const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
   const serving = buildServingDeps({ ...base, events, registry, log, sessions, sql: hot.sql });
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });

@@ -69,6 +69,13 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
     return newest ? this.load(model, newest.version) : null;
   }
 
+  /** The version `live()` would load, without reading any chunk (cheap enough to poll). */
+  async liveVersion(model: string): Promise<string | null> {
+    const pointer = await this.livePointer(model);
+    if (pointer) return pointer.version;
+    return (await this.versions(model, 1))[0]?.version ?? null;
+  }
+
   /**
    * Stores `artifact` as a new version (its own `version` when set, e.g. when publishing what Node trained;
    * else a fresh time-ordered id) and, with `live`, points the model at it in the same transaction.

@@ -64,8 +64,11 @@ describe("LibsqlArtifactRegistry (real libSQL engine)", () => {
     expect(rec?.artifact_location).toBe(`libsql:model_artifact_chunks/rt/${v2}`);
     expect(rec?.params).toEqual(artifact(2).params);
 
+    expect(await reg.liveVersion("rt")).toBe(v2);
     await reg.setLive("rt", v1, "pinned by test");
     expect((await reg.live("rt"))?.version).toBe(v1);
+    expect(await reg.liveVersion("rt")).toBe(v1);
+    expect(await reg.liveVersion("none")).toBeNull();
     expect(await reg.livePointer("rt")).toMatchObject({ version: v1, reason: "pinned by test" });
     expect((await reg.versions("rt")).map((v) => v.version)).toEqual([v2, v1]);
 
