@@ -230,7 +230,7 @@ async function child(): Promise<void> {
     await sk.fit({ numItems: items, numUsers: seqs.length, sequences: seqs, itemIds: models.catalog.ids }, { seed: 1 });
     models.sknn = new SessionKnnSource(sk, null);
     if (models.vectors) await publishVectors(serving.vectors, models.vectors, models.catalog, log);
-    serving.recsys.install({ models, histories: new Map(), lastSeq: 0 });
+    serving.recsys.install({ models, histories: new Map(), lastSeq: 0, registryVersions: {} });
   } else {
     serving = await startNodeServing({ config, db, clock: systemClock, newId: timeOrderedId }, { registryDir, log, trainMissing: !worker });
   }

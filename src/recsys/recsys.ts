@@ -3,7 +3,7 @@ import type { VectorIndex } from "../ports/vector-index";
 import type { Database } from "../db/database";
 import { FeedService, type FeedDeps } from "./feed/feed-service";
 import { gatherHistory, type History } from "./history";
-import { bootstrapModels, type Bootstrapped, type Log } from "./models/bootstrap";
+import { bootstrapModels, REGISTRY_MODELS, type Bootstrapped, type Log } from "./models/bootstrap";
 import type { ServingModels } from "./models/serving-models";
 import { POSITIVE_TYPES } from "./models/train-data";
 import type { ArtifactRegistryPort, EventLogPort, MarketplacePort } from "./ports";
@@ -18,6 +18,19 @@ export interface RecsysOptions {
   newId: () => string;
   log: Log;
   feed?: Partial<Pick<FeedDeps, "sources" | "budgets" | "snapshotTtlSeconds" | "snapshotSize">>;
+  /**
+   * How long a replaced model version's vector collection is kept after a reload: requests that started on
+   * the old models still search it (their budget is milliseconds). Default 60 s.
+   */
+  retiredVectorGraceMs?: number;
+}
+
+export interface ReloadReport {
+  reloaded: boolean;
+  /** Models whose live registry version differs from the one served (empty when nothing changed). */
+  changed: { model: string; from: string | null; to: string | null }[];
+  from: string;
+  to: string;
 }
 
 export class ModelsNotReadyError extends Error {
@@ -32,6 +45,8 @@ export class Recsys {
   readonly feed: FeedService;
   private state: Bootstrapped | null = null;
   private refreshing: Promise<RefreshReport> | null = null;
+  private reloading: Promise<ReloadReport> | null = null;
+  private loadedWith: { db: Database; seed?: number } | null = null;
 
   constructor(readonly o: RecsysOptions) {
     this.feed = new FeedService({ sessions: o.sessions, vectors: o.vectors, events: o.events, marketplace: o.marketplace, now: o.now, newId: o.newId, ...o.feed });
@@ -49,7 +64,52 @@ export class Recsys {
   /** Load (or, embedded, train and register) the live models, then serve them. */
   async start(db: Database, options: { trainMissing: boolean; seed?: number }): Promise<ServingModels> {
     this.install(await bootstrapModels({ db, registry: this.o.registry, events: this.o.events, vectors: this.o.vectors, now: this.o.now(), log: this.o.log, trainMissing: options.trainMissing, seed: options.seed }));
+    this.loadedWith = { db, seed: options.seed };
     return this.models;
+  }
+
+  /**
+   * Picks up model versions rotated or rolled back in the registry (by the scheduler, `npm run train`, an
+   * operator): when any serving model's live version differs from the one served, the whole set is loaded
+   * again (never trained: what the registry says is live is what serves) and swapped in at once; requests
+   * already running finish on the old set. Concurrent calls share one run. A load that fails leaves the old
+   * models serving and is thrown to the caller (the Node timer logs it and tries again next time).
+   */
+  reloadIfChanged(): Promise<ReloadReport> {
+    this.reloading ??= this.doReload().finally(() => (this.reloading = null));
+    return this.reloading;
+  }
+
+  private async doReload(): Promise<ReloadReport> {
+    const state = this.state;
+    const loadedWith = this.loadedWith;
+    if (!state || !loadedWith) throw new ModelsNotReadyError("reload before start");
+    const registry = this.o.registry;
+    const changed: ReloadReport["changed"] = [];
+    for (const model of REGISTRY_MODELS) {
+      const live = registry.liveVersion ? await registry.liveVersion(model) : ((await registry.live(model))?.version ?? null);
+      const served = state.registryVersions[model] ?? null;
+      if (live !== served) changed.push({ model, from: served, to: live });
+    }
+    const from = state.models.version;
+    if (changed.length === 0) return { reloaded: false, changed, from, to: from };
+    const next = await bootstrapModels({ db: loadedWith.db, registry, events: this.o.events, vectors: this.o.vectors, now: this.o.now(), log: this.o.log, trainMissing: false, seed: loadedWith.seed });
+    const retired = state.models.vectors?.version;
+    this.install(next);
+    this.o.log("recsys: models reloaded", { from, to: next.models.version, changed });
+    if (retired && retired !== next.models.vectors?.version) this.retireVectors(retired);
+    return { reloaded: true, changed, from, to: next.models.version };
+  }
+
+  /** Drops a replaced vector collection once requests that began on it are done (memory: one per version). */
+  private retireVectors(version: string): void {
+    const drop = (): void => {
+      this.o.vectors.dropVersion(version).catch((err: unknown) => this.o.log("recsys: dropping a retired vector version failed", { version, error: err instanceof Error ? err.message : String(err) }));
+    };
+    const grace = this.o.retiredVectorGraceMs ?? 60_000;
+    if (grace <= 0) return drop();
+    const timer = setTimeout(drop, grace);
+    (timer as { unref?: () => void }).unref?.();
   }
 
   install(b: Bootstrapped): void {

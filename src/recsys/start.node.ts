@@ -67,8 +67,15 @@ export async function startNodeServing(
   const serving = buildServingDeps({ ...base, events, registry, log, sessions, sql: hot.sql });
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
   const every = (options.refreshSeconds ?? 60) * 1000;
+  // Every tick: pick up a model version rotated or rolled back in the registry, then fold new events in
+  // (a reload reads the event log itself, so the refresh after it has little to fold).
   const timer = setInterval(() => {
-    serving.recsys.refresh().catch((err: unknown) => log("recsys: refresh failed", { error: err instanceof Error ? err.message : String(err) }));
+    const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+    serving.recsys
+      .reloadIfChanged()
+      .catch((err: unknown) => log("recsys: reload failed; the current models keep serving", { error: why(err) }))
+      .then(() => serving.recsys.refresh())
+      .catch((err: unknown) => log("recsys: refresh failed", { error: why(err) }));
   }, every);
   timer.unref();
   return {

@@ -43,7 +43,12 @@ export interface Bootstrapped {
   histories: Map<string, number[]>;
   /** Event-log position the models include (refresh folds events after it). */
   lastSeq: number;
+  /** Registry version of every model read (what the registry said was live, even if unusable): reload compares these. */
+  registryVersions: Record<string, string>;
 }
+
+/** Models the registry holds for serving, in the order they are read. */
+export const REGISTRY_MODELS: readonly string[] = [...Object.keys(SERVING_MODELS), "ranker"];
 
 /**
  * Loads the live version of every serving model from the registry; on the embedded default, a model
@@ -116,7 +121,9 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
     components,
   };
   o.log("recsys: serving models ready", { version: models.version, ms: Math.round(performance.now() - started), items: catalog.size, ...components });
-  return { models, histories: actorHistories(td.data.sequences.map((s) => s.items), td.actorKeys), lastSeq: td.lastSeq };
+  const registryVersions: Record<string, string> = Object.fromEntries(Object.keys(SERVING_MODELS).map((name) => [name, get(name).version]));
+  if (rankerEntry) registryVersions.ranker = rankerEntry.version;
+  return { models, histories: actorHistories(td.data.sequences.map((s) => s.items), td.actorKeys), lastSeq: td.lastSeq, registryVersions };
 }
 
 function actorHistories(seqs: Int32Array[], keys: string[]): Map<string, number[]> {

@@ -19,6 +19,10 @@ export class MemoryArtifactRegistry implements ArtifactRegistryPort {
     return list.find((v) => v.version === pointer) ?? list[list.length - 1] ?? null;
   }
 
+  async liveVersion(model: string): Promise<string | null> {
+    return (await this.live(model))?.version ?? null;
+  }
+
   async register(model: string, artifact: ModelArtifact, metrics: Record<string, number>, options: { live?: boolean } = {}): Promise<string> {
     const version = artifact.version ?? `${model}-${this.now().toString(36)}-${++this.seq}`;
     const list = this.versions.get(model) ?? [];

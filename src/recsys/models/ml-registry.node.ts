@@ -27,6 +27,10 @@ export class MlRegistryAdapter implements ArtifactRegistryPort {
     return { version: rec.version, artifact: loadArtifact(rec.artifact_location), metrics: rec.metrics, createdAt: Date.parse(rec.created_at) };
   }
 
+  async liveVersion(model: string): Promise<string | null> {
+    return (await this.registry.latest(model))?.version ?? null;
+  }
+
   async register(model: string, artifact: ModelArtifact, metrics: Record<string, number>): Promise<string> {
     const createdAt = new Date(this.now());
     const version = makeVersion(createdAt, `${model}|${JSON.stringify(artifact.params)}|${artifact.itemIds.length}|${JSON.stringify(metrics)}`);

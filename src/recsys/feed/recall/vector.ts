@@ -104,7 +104,9 @@ export const vectorSource: RecallSource = {
     if (graph && v) return viaGraph(ctx, q, count);
     // excludeIds covers the history; the other exclusions are dropped below, so ask for a few extra.
     const excludeIds = ctx.history.slice(0, 50).map((i) => cat.ids[i]);
-    const hits = await ctx.vectors.search(q, { k: vectorSearchK(count), filter: { excludeIds } });
+    // The collection of this request's models, not the live alias: while a new model version is swapped in,
+    // the alias moves before the models do, and the old interest vector must not query the new vectors.
+    const hits = await ctx.vectors.search(q, { k: vectorSearchK(count), filter: { excludeIds }, ...(v ? { version: v.version } : {}) });
     const items: number[] = [];
     const scores: number[] = [];
     for (const h of hits) {
