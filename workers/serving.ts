@@ -6,8 +6,12 @@ import { PUBLISHED_MODELS } from "../src/recsys/models/publish";
 import { createDbEventLog } from "../src/services/events/event-log";
 import type { WorkerDeps } from "./runtime";
 
-/** After a failed model load, requests within this window get the 503 without another attempt. */
+/**
+ * After a failed model load, requests within this window get the 503 without another attempt; it doubles
+ * with each consecutive failure up to MODEL_RETRY_MAX_MS.
+ */
 export const MODEL_RETRY_MS = 3000;
+export const MODEL_RETRY_MAX_MS = 60_000;
 /** Fold new events into this isolate's models at most this often (the Node entry: every 60 s). */
 export const REFRESH_MS = 60_000;
 
@@ -49,7 +53,7 @@ export function buildWorkerServing(deps: WorkerDeps): WorkerServing {
       }
       lastRefresh = deps.clock();
     },
-    { retryAfterMs: MODEL_RETRY_MS, now: deps.clock },
+    { retryAfterMs: MODEL_RETRY_MS, maxRetryAfterMs: MODEL_RETRY_MAX_MS, now: deps.clock },
   );
   return {
     appInput: { events, ...serving },

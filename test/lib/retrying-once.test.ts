@@ -42,4 +42,24 @@ describe("RetryingOnce", () => {
     expect(calls).toBe(3);
     expect(once.done).toBe(true);
   });
+
+  it("doubles the back-off with each consecutive failure, up to the cap", async () => {
+    let t = 0;
+    let calls = 0;
+    const once = new RetryingOnce(async () => {
+      calls++;
+      throw new Error("down");
+    }, { retryAfterMs: 1000, maxRetryAfterMs: 3000, now: () => t });
+    const attemptsAt = async (times: number[]): Promise<number[]> => {
+      const seen: number[] = [];
+      for (const at of times) {
+        t = at;
+        await once.get().catch(() => {});
+        seen.push(calls);
+      }
+      return seen;
+    };
+    // failures at 0, 1000 (waited 1 s), 3000 (2 s), 6000 (3 s: capped), 9000 (3 s)
+    expect(await attemptsAt([0, 999, 1000, 2999, 3000, 5999, 6000, 8999, 9000])).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5]);
+  });
 });
