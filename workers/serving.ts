@@ -12,7 +12,10 @@ import type { WorkerDeps } from "./runtime";
  */
 export const MODEL_RETRY_MS = 3000;
 export const MODEL_RETRY_MAX_MS = 60_000;
-/** Fold new events into this isolate's models at most this often (the Node entry: every 60 s). */
+/**
+ * At most this often an isolate checks the registry's live versions (cheap: no artifact is read) and reloads
+ * when the scheduler rotated or rolled one back, then folds new events in (the Node entry: every 60 s).
+ */
 export const REFRESH_MS = 60_000;
 
 /** Paths whose handlers need the models: only these wait for (and trigger) the load. */
@@ -24,8 +27,11 @@ export interface WorkerServing {
   appInput: Pick<AppDepsInput, "events" | "sessions" | "vectors" | "recsys">;
   /** Loads the live models from the libSQL registry: once per isolate, shared by concurrent requests, retried after a failure. */
   models: RetryingOnce<void>;
-  /** Starts a background refresh (ctx.waitUntil) when the models are loaded and the last one is REFRESH_MS old. */
-  maybeRefresh(ctx: { waitUntil(p: Promise<unknown>): void }): void;
+  /**
+   * When the models are loaded and the last check is REFRESH_MS old: in the background (ctx.waitUntil), reload
+   * if a live version moved, then fold new events. Resolves the promise it handed to waitUntil (tests).
+   */
+  maybeRefresh(ctx: { waitUntil(p: Promise<unknown>): void }): Promise<void> | null;
 }
 
 /**
@@ -59,11 +65,17 @@ export function buildWorkerServing(deps: WorkerDeps): WorkerServing {
     appInput: { events, ...serving },
     models,
     maybeRefresh(ctx) {
-      if (!models.done || deps.clock() - lastRefresh < REFRESH_MS) return;
+      if (!models.done || deps.clock() - lastRefresh < REFRESH_MS) return null;
       lastRefresh = deps.clock();
-      ctx.waitUntil(
-        serving.recsys.refresh().catch((err: unknown) => console.error(JSON.stringify({ level: "error", msg: "recsys: refresh failed", error: err instanceof Error ? err.message : String(err) }))),
-      );
+      const fail = (msg: string) => (err: unknown) => console.error(JSON.stringify({ level: "error", msg, error: err instanceof Error ? err.message : String(err) }));
+      // A failed reload keeps the loaded models serving; the refresh folds events into whichever set is live.
+      const work = serving.recsys
+        .reloadIfChanged()
+        .then(() => undefined, fail("recsys: reload failed; the loaded models keep serving"))
+        .then(() => serving.recsys.refresh())
+        .then(() => undefined, fail("recsys: refresh failed"));
+      ctx.waitUntil(work);
+      return work;
     },
   };
 }
