@@ -2,10 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelArtifact } from "../core/recommender.js";
+import { assertLittleEndian, dtypeOf, DTYPES, type BlobArray, type Dtype } from "./typed-blobs.js";
 
-type BlobArray = ModelArtifact["blobs"][string];
-const DTYPES = { float32: Float32Array, int32: Int32Array, uint32: Uint32Array, float64: Float64Array } as const;
-type Dtype = keyof typeof DTYPES;
 
 /** manifest.json: everything except the binaries, so serving can check a version before reading blobs. */
 export interface ArtifactManifest {
@@ -20,24 +18,13 @@ export interface ArtifactManifest {
   numItems: number;
 }
 
-function dtypeOf(b: BlobArray): Dtype {
-  if (b instanceof Float32Array) return "float32";
-  if (b instanceof Int32Array) return "int32";
-  if (b instanceof Uint32Array) return "uint32";
-  return "float64";
-}
-
-function assertLittleEndian(): void {
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error("artifact store: big-endian hosts are not supported");
-}
-
 function bytesOf(b: BlobArray): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Writes an artifact as manifest.json + item-ids.json + one .bin per blob into `dir`. */
 export function saveArtifact(dir: string, artifact: ModelArtifact, version: string, createdAt = new Date()): ArtifactManifest {
-  assertLittleEndian();
+  assertLittleEndian("artifact store");
   mkdirSync(dir, { recursive: true });
   const blobs: ArtifactManifest["blobs"] = {};
   for (const [name, b] of Object.entries(artifact.blobs)) {
@@ -64,7 +51,7 @@ export function saveArtifact(dir: string, artifact: ModelArtifact, version: stri
 
 /** Reads an artifact back, verifying every blob's length and checksum. */
 export function loadArtifact(dir: string): ModelArtifact {
-  assertLittleEndian();
+  assertLittleEndian("artifact store");
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ArtifactManifest;
   if (manifest.format !== "recircuit-model-artifact/1") throw new Error(`${dir}: unknown artifact format ${String(manifest.format)}`);
   const blobs: ModelArtifact["blobs"] = {};

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
+import { assertLittleEndian, dtypeOf, DTYPES, type BlobArray, type Dtype } from "../../../ml/artifacts/typed-blobs.js";
 
 /**
  * One ModelArtifact as a single byte payload plus a small JSON manifest (Web APIs only, so Workers can
@@ -9,9 +10,6 @@ import type { ModelArtifact } from "../../../ml/core/recommender.js";
  */
 export const ARTIFACT_FORMAT = "recircuit-model-artifact/db-1";
 
-const DTYPES = { float32: Float32Array, int32: Int32Array, uint32: Uint32Array, float64: Float64Array } as const;
-type Dtype = keyof typeof DTYPES;
-type BlobArray = ModelArtifact["blobs"][string];
 
 export const manifestSchema = z.object({
   format: z.literal(ARTIFACT_FORMAT),
@@ -27,21 +25,10 @@ export class ArtifactCorruptError extends Error {
   override readonly name = "ArtifactCorruptError";
 }
 
-function dtypeOf(b: BlobArray): Dtype {
-  if (b instanceof Float32Array) return "float32";
-  if (b instanceof Int32Array) return "int32";
-  if (b instanceof Uint32Array) return "uint32";
-  return "float64";
-}
-
-function assertLittleEndian(): void {
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error("artifact codec: big-endian hosts are not supported");
-}
-
 const align8 = (n: number): number => (n + 7) & ~7;
 
 export function encodeArtifact(artifact: ModelArtifact): { manifest: ArtifactManifest; payload: Uint8Array<ArrayBuffer> } {
-  assertLittleEndian();
+  assertLittleEndian("artifact codec");
   const ids = new TextEncoder().encode(JSON.stringify(artifact.itemIds));
   const blobs: ArtifactManifest["blobs"] = [];
   let offset = 0;
@@ -69,7 +56,7 @@ export function encodeArtifact(artifact: ModelArtifact): { manifest: ArtifactMan
 
 /** Rebuilds the artifact; any inconsistency between manifest and payload is an ArtifactCorruptError. */
 export function decodeArtifact(manifest: ArtifactManifest, payload: Uint8Array<ArrayBuffer>, version: string, where: string): ModelArtifact {
-  assertLittleEndian();
+  assertLittleEndian("artifact codec");
   if (payload.byteLength !== manifest.byteLength) throw new ArtifactCorruptError(`${where}: payload is ${payload.byteLength} bytes, manifest says ${manifest.byteLength}`);
   // Views need an 8-aligned base: copy only when the caller's buffer is not (the registry's always is).
   const base = payload.byteOffset % 8 === 0 ? payload : payload.slice();
