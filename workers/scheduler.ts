@@ -4,7 +4,7 @@ import type { Clock } from "../src/context";
 import type { Database } from "../src/db/database";
 import { schedulerRuns } from "../src/db/schema/ops";
 import { LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
-import { PUBLISHED_MODELS } from "../src/recsys/models/publish";
+import { SERVING_MODELS } from "../src/recsys/models/bootstrap";
 import { rotateModels } from "../src/recsys/models/rotation";
 import { refreshSearchHeads } from "../src/services/catalog/search-heads";
 import { buildWorkerDeps, misconfiguredResponse, type WorkerDeps, type WorkerEnv } from "./runtime";
@@ -86,8 +86,8 @@ export const defaultJobs: Job[] = [
     run: async ({ db }) => {
       const { rows } = await db.$client.execute({
         sql: `SELECT min(r.created_at) AS oldest FROM model_live l JOIN model_registry r ON r.model = l.model AND r.version = l.version
-              WHERE l.model IN (${PUBLISHED_MODELS.filter((m) => m !== "ranker").map(() => "?").join(", ")})`,
-        args: PUBLISHED_MODELS.filter((m) => m !== "ranker"),
+              WHERE l.model IN (${Object.keys(SERVING_MODELS).map(() => "?").join(", ")})`,
+        args: Object.keys(SERVING_MODELS),
       });
       const oldest = rows[0]?.oldest == null ? null : Date.parse(String(rows[0].oldest));
       if (oldest === null) return { liveSince: null, newerEvents: null };

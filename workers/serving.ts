@@ -2,7 +2,7 @@ import { buildServingDeps, jsonLog } from "../src/adapters/select";
 import { timeOrderedId, type AppDepsInput } from "../src/context";
 import { RetryingOnce } from "../src/lib/retrying-once";
 import { LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
-import { PUBLISHED_MODELS } from "../src/recsys/models/publish";
+import { SERVING_MODELS } from "../src/recsys/models/bootstrap";
 import { createDbEventLog } from "../src/services/events/event-log";
 import type { WorkerDeps } from "./runtime";
 
@@ -49,7 +49,7 @@ export function buildWorkerServing(deps: WorkerDeps): WorkerServing {
     async () => {
       // A cheap probe first: with nothing published, fail without reading the catalog or any artifact.
       const missing: string[] = [];
-      for (const m of PUBLISHED_MODELS) if (m !== "ranker" && (await registry.versions(m, 1)).length === 0) missing.push(m);
+      for (const m of Object.keys(SERVING_MODELS)) if ((await registry.versions(m, 1)).length === 0) missing.push(m);
       if (missing.length > 0) throw new Error(`no published version of ${missing.join(", ")} in the libSQL registry (npm run publish-models)`);
       try {
         await serving.recsys.start(deps.db, { trainMissing: false });

@@ -1,9 +1,9 @@
 import type { ArtifactRegistryPort } from "../ports";
-import type { Log } from "./bootstrap";
+import { REGISTRY_MODELS, type Log } from "./bootstrap";
 import type { LibsqlArtifactRegistry } from "./libsql-artifact-registry";
 
-/** What serving loads: the four recall models of bootstrap.ts (SERVING_MODELS) plus the feed ranker. */
-export const PUBLISHED_MODELS = ["popularity", "covisitation", "session-knn", "fism-bpr", "ranker"] as const;
+/** What serving loads: bootstrap.ts's registry models (the recall models of SERVING_MODELS plus the feed ranker). */
+export const PUBLISHED_MODELS = REGISTRY_MODELS;
 
 export interface PublishReport {
   model: string;
