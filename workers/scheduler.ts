@@ -79,6 +79,14 @@ export const defaultJobs: Job[] = [
     },
   },
   {
+    // Bytes of old model versions: all but the live one, the 3 newest and the 2 before the live one.
+    name: "model-artifacts-prune",
+    run: async ({ db, clock }) => {
+      const pruned = await new LibsqlArtifactRegistry(db.$client, { now: clock }).pruneVersions();
+      return { pruned };
+    },
+  },
+  {
     // How far the stored models lag the event log. The api isolates fold these events into their in-memory
     // models every minute (Recsys.refresh), but that state is per isolate: only retraining and
     // `npm run publish-models` persist it. This makes the lag visible in scheduler_runs.

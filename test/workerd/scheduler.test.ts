@@ -40,8 +40,8 @@ describe("scheduler Worker in workerd", () => {
     expect(run.finished_at).not.toBeNull();
     expect(Number(run.finished_at)).toBeGreaterThanOrEqual(Number(run.started_at));
     const detail = JSON.parse(String(run.detail)) as { jobs: { name: string; status: string; ms: number; result: Record<string, unknown> }[] };
-    expect(detail.jobs.map((j) => j.name)).toEqual(["database-check", "search-head-lists", "model-artifacts-sweep", "model-rotation", "model-event-backlog"]);
-    expect(detail.jobs.map((j) => j.status)).toEqual(["ok", "ok", "ok", "ok", "ok"]);
+    expect(detail.jobs.map((j) => j.name)).toEqual(["database-check", "search-head-lists", "model-artifacts-sweep", "model-rotation", "model-artifacts-prune", "model-event-backlog"]);
+    expect(detail.jobs.map((j) => j.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok"]);
     expect(detail.jobs[0]).toMatchObject({ name: "database-check", status: "ok", result: { products: inject("fixtureCount") } });
     expect(typeof detail.jobs[0].ms).toBe("number");
     expect(detail.jobs[1]).toMatchObject({ name: "search-head-lists", status: "ok" });

@@ -236,6 +236,46 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
     return swept;
   }
 
+  /**
+   * Deletes the bytes of old complete versions; their `model_registry` rows (metrics history) stay. Kept per
+   * model: the live version, the `keepNewest` newest (promotion candidates) and the `keepPrevious` created
+   * just before the live one (what a rollback picks first). Without this every publish adds the models'
+   * full size to the database for good. The DELETE re-checks the live pointer, so a version made live
+   * meanwhile is never removed.
+   */
+  async pruneVersions(options: { keepNewest?: number; keepPrevious?: number } = {}): Promise<{ model: string; version: string }[]> {
+    const keepNewest = Math.max(1, options.keepNewest ?? 3);
+    const keepPrevious = Math.max(0, options.keepPrevious ?? 2);
+    const pruned: { model: string; version: string }[] = [];
+    for (const model of await this.models()) {
+      const versions = await this.versions(model);
+      const liveVersion = (await this.livePointer(model))?.version ?? versions[0]?.version;
+      const liveAt = versions.findIndex((v) => v.version === liveVersion);
+      const keep = new Set(versions.slice(0, keepNewest).map((v) => v.version));
+      if (liveVersion !== undefined) keep.add(liveVersion);
+      // versions are newest first: the ones after the live one's index were created before it.
+      if (liveAt >= 0) for (const v of versions.slice(liveAt + 1, liveAt + 1 + keepPrevious)) keep.add(v.version);
+      for (const v of versions) {
+        if (keep.has(v.version)) continue;
+        const res = await this.client.batch(
+          [
+            {
+              sql: "DELETE FROM model_artifacts WHERE model = ? AND version = ? AND status = 'complete' AND NOT EXISTS (SELECT 1 FROM model_live WHERE model = ? AND version = ?)",
+              args: [model, v.version, model, v.version],
+            },
+            {
+              sql: "DELETE FROM model_artifact_chunks WHERE model = ? AND version = ? AND NOT EXISTS (SELECT 1 FROM model_artifacts WHERE model = ? AND version = ?)",
+              args: [model, v.version, model, v.version],
+            },
+          ],
+          "write",
+        );
+        if (res[0].rowsAffected > 0) pruned.push({ model, version: v.version });
+      }
+    }
+    return pruned;
+  }
+
   private pointStatement(model: string, version: string, reason: string): InStatement {
     return {
       sql: `INSERT INTO model_live (model, version, updated_at, reason)

@@ -164,4 +164,49 @@ describe("LibsqlArtifactRegistry (real libSQL engine)", () => {
     await c.execute({ sql: "UPDATE model_artifacts SET manifest = ? WHERE model = 'manifest' AND version = ?", args: [JSON.stringify(m), v] });
     await expect(reg.live("manifest")).rejects.toThrow(/expected 301 string item ids/);
   });
+
+  it("prunes old versions' bytes, keeping the live one, the newest and the ones a rollback would pick", async () => {
+    const reg = new LibsqlArtifactRegistry(t.db.$client, { now, chunkBytes: 1024 });
+    const v: string[] = [];
+    for (let i = 1; i <= 8; i++) v.push(await reg.register("prune", artifact(i, 50), { interactions: i }));
+    // v[0]..v[7], oldest first; live is v[3] (e.g. newer ones held on worse metrics).
+    await reg.setLive("prune", v[3], "test");
+    // An abandoned upload and another model's versions are not this job's business.
+    await t.db.$client.execute({
+      sql: "INSERT INTO model_artifacts (model, version, status, manifest, chunk_count, byte_length, sha256, started_at) VALUES ('prune', 'zz-writing', 'writing', '{}', 1, 1, 'x', ?)",
+      args: [clock],
+    });
+    const other = await reg.register("prune-other", artifact(9, 50), {});
+
+    const pruned = await reg.pruneVersions({ keepNewest: 3, keepPrevious: 2 });
+    // Newest first: v[4] is newer than live but past the 3 newest; v[0] is older than the 2 rollback targets.
+    expect(pruned).toEqual([{ model: "prune", version: v[4] }, { model: "prune", version: v[0] }]);
+    expect((await reg.versions("prune")).map((x) => x.version)).toEqual([v[7], v[6], v[5], v[3], v[2], v[1]]);
+    expect(await chunkCount("prune", v[0])).toBe(0);
+    await expect(reg.load("prune", v[0])).rejects.toBeInstanceOf(ArtifactMissingError);
+    // Metrics history stays; the live model still loads; the other rows are untouched.
+    expect(await new LibsqlModelRegistry(t.db.$client).get("prune", v[0])).toBeDefined();
+    expectSame((await reg.live("prune"))!.artifact, artifact(4, 50));
+    expect((await t.db.$client.execute("SELECT status FROM model_artifacts WHERE model = 'prune' AND version = 'zz-writing'")).rows[0]?.status).toBe("writing");
+    expect((await reg.versions("prune-other")).map((x) => x.version)).toEqual([other]);
+    // Idempotent: nothing left to prune.
+    expect(await reg.pruneVersions({ keepNewest: 3, keepPrevious: 2 })).toEqual([]);
+  });
+
+  it("never prunes the live version, even when it is the oldest and nothing else is kept", async () => {
+    const reg = new LibsqlArtifactRegistry(t.db.$client, { now, chunkBytes: 1024 });
+    const v: string[] = [];
+    for (let i = 1; i <= 4; i++) v.push(await reg.register("prune-live", artifact(i, 20), {}));
+    await reg.setLive("prune-live", v[0], "rolled back");
+    const pruned = await reg.pruneVersions({ keepNewest: 1, keepPrevious: 0 });
+    expect(pruned.filter((p) => p.model === "prune-live").map((p) => p.version).sort()).toEqual([v[1], v[2]].sort());
+    expect((await reg.versions("prune-live")).map((x) => x.version)).toEqual([v[3], v[0]]);
+    expect((await reg.live("prune-live"))?.version).toBe(v[0]);
+    // Without a pointer the newest counts as live (as for rotation): it is never pruned either.
+    const w: string[] = [];
+    for (let i = 1; i <= 3; i++) w.push(await reg.register("prune-nopointer", artifact(i, 20), {}));
+    await t.db.$client.execute("DELETE FROM model_live WHERE model = 'prune-nopointer'");
+    await reg.pruneVersions({ keepNewest: 1, keepPrevious: 0 });
+    expect((await reg.versions("prune-nopointer")).map((x) => x.version)).toEqual([w[2]]);
+  });
 });
