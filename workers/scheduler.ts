@@ -6,6 +6,8 @@ import { schedulerRuns } from "../src/db/schema/ops";
 import { LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
 import { SERVING_MODELS } from "../src/recsys/models/bootstrap";
 import { rotateModels } from "../src/recsys/models/rotation";
+import { POSITIVE_TYPES } from "../src/recsys/models/train-data";
+import { TO_TABLE } from "../src/recsys/events/event-log-adapter";
 import { refreshSearchHeads } from "../src/services/catalog/search-heads";
 import { buildWorkerDeps, misconfiguredResponse, type WorkerDeps, type WorkerEnv } from "./runtime";
 
@@ -99,9 +101,11 @@ export const defaultJobs: Job[] = [
       });
       const oldest = rows[0]?.oldest == null ? null : Date.parse(String(rows[0].oldest));
       if (oldest === null) return { liveSince: null, newerEvents: null };
+      // The events the trainer learns from (POSITIVE_TYPES), named as the events table stores them.
+      const tableTypes = [...new Set([...POSITIVE_TYPES].map((t) => TO_TABLE[t]))];
       const counted = await db.$client.execute({
-        sql: "SELECT count(*) AS n FROM events WHERE ts > ? AND type IN ('view', 'click', 'cart_add', 'favorite', 'purchase')",
-        args: [oldest],
+        sql: `SELECT count(*) AS n FROM events WHERE ts > ? AND type IN (${tableTypes.map(() => "?").join(", ")})`,
+        args: [oldest, ...tableTypes],
       });
       return { liveSince: new Date(oldest).toISOString(), newerEvents: Number(counted.rows[0]?.n ?? 0) };
     },

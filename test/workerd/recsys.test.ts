@@ -116,6 +116,10 @@ describe("recommendations in the api Worker, models from the libSQL registry", (
     for (const m of PUBLISHED_MODELS) expect(await reg.livePointer(m), m).not.toBeNull();
     const backlog = first.detail.jobs.find((j) => j.name === "model-event-backlog")!;
     expect(backlog).toMatchObject({ status: "ok", result: { newerEvents: expect.any(Number) } });
+    // Interactions only (not impressions or negatives), with the table's name for the cart event.
+    const since = Date.parse(String(backlog.result.liveSince));
+    const expected = await client.execute({ sql: "SELECT count(*) AS n FROM events WHERE ts > ? AND type IN ('view', 'click', 'cart_add', 'favorite', 'purchase')", args: [since] });
+    expect(backlog.result.newerEvents).toBe(Number(expected.rows[0].n));
 
     // a newer popularity version with at least as much data is promoted by the next run
     const live = (await reg.live("popularity"))!;

@@ -4,7 +4,7 @@ import type { EventLog, NewEvent } from "../../services/events/event-log";
 import type { AppendResult, EventLogPort, EventRecord, LoggedEventType, StoredEvent } from "../ports";
 
 /** API event type -> the events table's enum (which has no `hide` and calls the cart event `cart_add`). */
-const TO_TABLE: Record<LoggedEventType, TableEventType> = {
+export const TO_TABLE: Readonly<Record<LoggedEventType, TableEventType>> = {
   view: "view",
   click: "click",
   cart: "cart_add",
