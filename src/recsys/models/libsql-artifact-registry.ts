@@ -95,7 +95,7 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
     } else {
       if (existing && existing.sha256 !== sha256) {
         if (this.now() - existing.startedAt < ABANDONED_AFTER_MS) throw new Error(`model registry: ${where} is being written by another publisher`);
-        await this.deleteStorage(model, version);
+        await this.deleteStorage(model, version, "writing");
       }
       await this.client.execute({
         sql: `INSERT INTO model_artifacts (model, version, status, manifest, chunk_count, byte_length, sha256, started_at)
@@ -257,20 +257,7 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
       if (liveAt >= 0) for (const v of versions.slice(liveAt + 1, liveAt + 1 + keepPrevious)) keep.add(v.version);
       for (const v of versions) {
         if (keep.has(v.version)) continue;
-        const res = await this.client.batch(
-          [
-            {
-              sql: "DELETE FROM model_artifacts WHERE model = ? AND version = ? AND status = 'complete' AND NOT EXISTS (SELECT 1 FROM model_live WHERE model = ? AND version = ?)",
-              args: [model, v.version, model, v.version],
-            },
-            {
-              sql: "DELETE FROM model_artifact_chunks WHERE model = ? AND version = ? AND NOT EXISTS (SELECT 1 FROM model_artifacts WHERE model = ? AND version = ?)",
-              args: [model, v.version, model, v.version],
-            },
-          ],
-          "write",
-        );
-        if (res[0].rowsAffected > 0) pruned.push({ model, version: v.version });
+        if (await this.deleteStorage(model, v.version, "complete")) pruned.push({ model, version: v.version });
       }
     }
     return pruned;
@@ -291,11 +278,15 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
     return r ? { status: String(r.status), sha256: String(r.sha256), startedAt: Number(r.started_at) } : null;
   }
 
-  private async deleteStorage(model: string, version: string, onlyStatus = "writing"): Promise<void> {
+  /** Deletes a version's storage row (only in `onlyStatus`, never the live version) and its chunks; true if it did. */
+  private async deleteStorage(model: string, version: string, onlyStatus: "writing" | "complete"): Promise<boolean> {
     // Row first, chunks second, in one transaction: a half-deleted version is never `complete`.
-    await this.client.batch(
+    const res = await this.client.batch(
       [
-        { sql: "DELETE FROM model_artifacts WHERE model = ? AND version = ? AND status = ?", args: [model, version, onlyStatus] },
+        {
+          sql: "DELETE FROM model_artifacts WHERE model = ? AND version = ? AND status = ? AND NOT EXISTS (SELECT 1 FROM model_live WHERE model = ? AND version = ?)",
+          args: [model, version, onlyStatus, model, version],
+        },
         {
           sql: "DELETE FROM model_artifact_chunks WHERE model = ? AND version = ? AND NOT EXISTS (SELECT 1 FROM model_artifacts WHERE model = ? AND version = ?)",
           args: [model, version, model, version],
@@ -303,6 +294,7 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
       ],
       "write",
     );
+    return res[0].rowsAffected > 0;
   }
 }
 
