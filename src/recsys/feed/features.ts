@@ -173,6 +173,10 @@ function cosines(d: DenseSignals, i: number): void {
 /** log1p on a fixed absolute scale: covis weights are row-normalised, so 0.01 is already strong evidence. */
 const INV_LOG_1001 = 1 / Math.log(1001);
 const INV_LOG_101 = 1 / Math.log(101);
+// Hoisted out of featurize's per-source loop (V8 does not fold Math.log of a constant); divided by, as
+// before, so features stay bit-identical to what the committed weights were trained on.
+const LOG_101 = Math.log(101);
+const LOG_201 = Math.log(201);
 const logScale = (s: number): number => (s > 0 ? Math.min(1, Math.log1p(1000 * s) * INV_LOG_1001) : 0);
 
 /** Max score per source over the candidates, to scale source scores to [0, 1]. */
@@ -194,8 +198,8 @@ export function featurize(c: Candidate, ctx: FeatureContext, maxima: Float32Arra
     out[f++] = present ? 1 / (1 + c.ranks[s]) : 0;
     // Log scales: source scores are heavy-tailed and rank matters far down the list; a linear model
     // needs these to reproduce a single source's own order.
-    out[f++] = present && maxima[s] > 0 ? Math.log1p((100 * Math.max(0, c.scores[s])) / maxima[s]) / Math.log(101) : 0;
-    out[f++] = present ? 1 - Math.log1p(c.ranks[s]) / Math.log(201) : 0;
+    out[f++] = present && maxima[s] > 0 ? Math.log1p((100 * Math.max(0, c.scores[s])) / maxima[s]) / LOG_101 : 0;
+    out[f++] = present ? 1 - Math.log1p(c.ranks[s]) / LOG_201 : 0;
   }
   const i = c.item;
   const d = ctx.dense;
