@@ -15,8 +15,14 @@
  * list quality.
  *
  * Metric: for cosine the stored vectors are unit length and k-means is spherical (centroids
- * re-normalised, assignment by the largest dot product). For dot, k-means is Euclidean: nearest
- * centroid = argmax x·c − |c|²/2, so each centroid carries that bias. Search probes lists by q·c.
+ * re-normalised, assignment by the largest dot product). For dot with `mips` (the memory index's
+ * default), the standard inner-product-to-cosine reduction: every row x is augmented with
+ * sqrt(M² − |x|²), M the largest norm, so all have norm M and q·x = [q, 0]·[x, a(x)]; k-means is
+ * spherical on the augmented rows and assignment is argmax x·c + a(x)·c_extra. Lists then group
+ * points by inner-product neighbourhood, long vectors (which win most queries) apart from short ones,
+ * instead of by Euclidean distance (nearest centroid = argmax x·c − |c|²/2, the `mips: false` bias).
+ * Only the lists change: a list scan is the exact dot product on the stored vectors. Search ranks lists
+ * in memory.ts (for dot by list mean and spread, not by these centroids).
  */
 
 export interface IvfTrainParams {
@@ -30,6 +36,8 @@ export interface IvfTrainParams {
   spherical: boolean;
   /** Best groups searched when assigning a vector (default ASSIGN_GROUPS). */
   assignGroups?: number;
+  /** Inner-product quantizer (dot collections): see the module comment. Ignored when spherical. */
+  mips?: boolean;
 }
 
 export interface IvfModel {
@@ -45,6 +53,13 @@ export interface IvfModel {
   /** Lists of group g are groupStart[g] .. groupStart[g+1]-1 (lists are numbered group by group). */
   readonly groupStart: Int32Array;
   readonly assignGroups: number;
+  /**
+   * MIPS quantizer: the max stored norm M, and per list / group the weight of the augmented coordinate
+   * sqrt(M² − |x|²) in the assignment score (null otherwise: the score is x·c + bias).
+   */
+  readonly maxNorm: number;
+  readonly extra: Float32Array | null;
+  readonly groupExtra: Float32Array | null;
 }
 
 /**
@@ -107,9 +122,11 @@ function setBias(centroids: Float32Array, bias: Float32Array, k: number, d: numb
 /**
  * Best centroid among rows from..to-1 of `centroids` for row `xo` of `data`. Hand-inlined (running
  * offsets, four accumulators) rather than calling dot(): this loop is the whole build cost, and V8
- * runs it about twice as fast this way.
+ * runs it about twice as fast this way. Score: x·c + bias[c] + ax·extra[c] (ax the row's augmented
+ * coordinate under MIPS; callers without one pass ax = 0 and any array of k numbers, e.g. bias, keeping
+ * one monomorphic loop).
  */
-function nearest(data: Float32Array, xo: number, centroids: Float32Array, bias: Float32Array, from: number, to: number, d: number): number {
+function nearest(data: Float32Array, xo: number, centroids: Float32Array, bias: Float32Array, from: number, to: number, d: number, ax: number, extra: Float32Array): number {
   const d4 = d - (d % 4);
   let best = from;
   let bestScore = -Infinity;
@@ -128,7 +145,7 @@ function nearest(data: Float32Array, xo: number, centroids: Float32Array, bias: 
       s3 += centroids[p + 3] * data[x + 3];
     }
     for (; j < d; j++, p++, x++) s0 += centroids[p] * data[x];
-    const s = s0 + s1 + s2 + s3 + bias[c];
+    const s = s0 + s1 + s2 + s3 + bias[c] + ax * extra[c];
     if (s > bestScore) {
       bestScore = s;
       best = c;
@@ -175,7 +192,7 @@ function kmeans(data: Float32Array, n: number, d: number, k: number, iterations:
   const counts = new Int32Array(k);
   const sums = new Float64Array(k * d);
   for (let it = 0; it <= iterations; it++) {
-    for (let i = 0; i < n; i++) assign[i] = nearest(data, i * d, centroids, bias, 0, k, d);
+    for (let i = 0; i < n; i++) assign[i] = nearest(data, i * d, centroids, bias, 0, k, d, 0, bias);
     if (it === iterations) break; // the last pass only assigns
     counts.fill(0);
     sums.fill(0);
@@ -205,24 +222,31 @@ export function trainIvf(vectors: Float32Array, d: number, slots: Int32Array, pa
   const next = rng(params.seed);
   const n = slots.length;
   const nlist = Math.max(1, Math.min(params.nlist, n));
+  const mips = params.mips === true && !params.spherical;
+  let maxNorm = 0;
+  if (mips) for (let i = 0; i < n; i++) maxNorm = Math.max(maxNorm, Math.sqrt(dot(vectors, slots[i] * d, vectors, slots[i] * d, d)));
+  // MIPS: k-means runs spherical on the augmented rows [x, sqrt(M² − |x|²)], all of norm M.
+  const w = mips ? d + 1 : d;
+  const spherical = params.spherical || mips;
   // Seeded partial Fisher-Yates: the sample, gathered contiguously so k-means reads sequentially.
   const s = Math.max(Math.min(n, params.trainSample), Math.min(n, nlist));
   const order = Int32Array.from(slots);
-  const sample = new Float32Array(s * d);
+  const sample = new Float32Array(s * w);
   for (let i = 0; i < s; i++) {
     const j = i + Math.floor(next() * (n - i));
     const t = order[i];
     order[i] = order[j];
     order[j] = t;
-    sample.set(vectors.subarray(order[i] * d, order[i] * d + d), i * d);
+    sample.set(vectors.subarray(order[i] * d, order[i] * d + d), i * w);
+    if (mips) sample[i * w + d] = augment(maxNorm, vectors, order[i] * d, d);
   }
 
   const g = Math.max(1, Math.min(nlist, Math.round(Math.sqrt(nlist))));
   // The top level has few centroids: a few hundred points each train it as well as the whole sample.
   const topN = Math.min(s, 256 * g);
-  const top = kmeans(sample, topN, d, g, params.iterations, next, params.spherical);
+  const top = kmeans(sample, topN, w, g, params.iterations, next, spherical);
   const members: number[][] = Array.from({ length: g }, () => []);
-  for (let i = 0; i < s; i++) members[i < topN ? top.assign[i] : nearest(sample, i * d, top.centroids, top.bias, 0, g, d)].push(i);
+  for (let i = 0; i < s; i++) members[i < topN ? top.assign[i] : nearest(sample, i * w, top.centroids, top.bias, 0, g, w, 0, top.bias)].push(i);
 
   const leafCentroids: Float32Array[] = [];
   const leafBias: number[] = [];
@@ -234,41 +258,66 @@ export function trainIvf(vectors: Float32Array, d: number, slots: Int32Array, pa
     if (m.length === 0) continue; // a group without sample points would own no list
     // Leaves proportional to the group's share of the sample, at least one.
     const kc = Math.max(1, Math.min(m.length, Math.round((nlist * m.length) / s)));
-    const sub = new Float32Array(m.length * d);
-    for (let i = 0; i < m.length; i++) sub.set(sample.subarray(m[i] * d, m[i] * d + d), i * d);
-    const leaves = kmeans(sub, m.length, d, kc, params.iterations, next, params.spherical);
+    const sub = new Float32Array(m.length * w);
+    for (let i = 0; i < m.length; i++) sub.set(sample.subarray(m[i] * w, m[i] * w + w), i * w);
+    const leaves = kmeans(sub, m.length, w, kc, params.iterations, next, spherical);
     for (let l = 0; l < kc; l++) {
-      leafCentroids.push(leaves.centroids.subarray(l * d, l * d + d));
+      leafCentroids.push(leaves.centroids.subarray(l * w, l * w + w));
       leafBias.push(leaves.bias[l]);
     }
-    for (let j = 0; j < d; j++) groupCentroids.push(top.centroids[c * d + j]);
+    for (let j = 0; j < w; j++) groupCentroids.push(top.centroids[c * w + j]);
     groupBias.push(top.bias[c]);
     groupStart.push(groupStart[groupStart.length - 1] + kc);
   }
-  const centroids = new Float32Array(leafCentroids.length * d);
-  leafCentroids.forEach((c, l) => centroids.set(c, l * d));
+  // Rows d wide (what search scores the query against: its augmented coordinate is 0), the last
+  // coordinate of the augmented centroids split off into `extra`.
+  const split = (rows: ArrayLike<number>, k: number): { c: Float32Array; e: Float32Array | null } => {
+    const c = new Float32Array(k * d);
+    const e = mips ? new Float32Array(k) : null;
+    for (let r = 0; r < k; r++) {
+      for (let j = 0; j < d; j++) c[r * d + j] = rows[r * w + j];
+      if (e !== null) e[r] = rows[r * w + d];
+    }
+    return { c, e };
+  };
+  const flat = new Float32Array(leafCentroids.length * w);
+  leafCentroids.forEach((c, l) => flat.set(c, l * w));
+  const leaves = split(flat, leafCentroids.length);
+  const groups = split(groupCentroids, groupBias.length);
   return {
     dimension: d,
     nlist: leafCentroids.length,
-    centroids,
+    centroids: leaves.c,
     bias: Float32Array.from(leafBias),
     groups: groupBias.length,
-    groupCentroids: Float32Array.from(groupCentroids),
+    groupCentroids: groups.c,
     groupBias: Float32Array.from(groupBias),
     groupStart: Int32Array.from(groupStart),
     assignGroups: params.assignGroups ?? ASSIGN_GROUPS,
+    maxNorm,
+    extra: leaves.e,
+    groupExtra: groups.e,
   };
+}
+
+/** The augmented coordinate sqrt(M² − |x|²) of row xo (0 for a row longer than M, upserted after training). */
+function augment(maxNorm: number, data: Float32Array, xo: number, d: number): number {
+  return Math.sqrt(Math.max(0, maxNorm * maxNorm - dot(data, xo, data, xo, d)));
 }
 
 /** The list a vector (row `xo` of `data`) belongs to: best leaf within the ASSIGN_GROUPS best groups. */
 export function assignList(model: IvfModel, data: Float32Array, xo: number): number {
   const d = model.dimension;
+  // Without MIPS, ax = 0 and the bias arrays stand in for `extra` (see nearest).
+  const ax = model.extra === null ? 0 : augment(model.maxNorm, data, xo, d);
+  const ex = model.extra ?? model.bias;
+  const gex = model.groupExtra ?? model.groupBias;
   let g1 = -1;
   let g2 = -1;
   let s1 = -Infinity;
   let s2 = -Infinity;
   for (let g = 0; g < model.groups; g++) {
-    const s = dot(data, xo, model.groupCentroids, g * d, d) + model.groupBias[g];
+    const s = dot(data, xo, model.groupCentroids, g * d, d) + model.groupBias[g] + ax * gex[g];
     if (s > s1) {
       s2 = s1;
       g2 = g1;
@@ -279,8 +328,9 @@ export function assignList(model: IvfModel, data: Float32Array, xo: number): num
       g2 = g;
     }
   }
-  const a = nearest(data, xo, model.centroids, model.bias, model.groupStart[g1], model.groupStart[g1 + 1], d);
+  const a = nearest(data, xo, model.centroids, model.bias, model.groupStart[g1], model.groupStart[g1 + 1], d, ax, ex);
   if (model.assignGroups < 2 || g2 < 0) return a;
-  const b = nearest(data, xo, model.centroids, model.bias, model.groupStart[g2], model.groupStart[g2 + 1], d);
-  return dot(data, xo, model.centroids, b * d, d) + model.bias[b] > dot(data, xo, model.centroids, a * d, d) + model.bias[a] ? b : a;
+  const b = nearest(data, xo, model.centroids, model.bias, model.groupStart[g2], model.groupStart[g2 + 1], d, ax, ex);
+  const sb = dot(data, xo, model.centroids, b * d, d) + model.bias[b] + ax * ex[b];
+  return sb > dot(data, xo, model.centroids, a * d, d) + model.bias[a] + ax * ex[a] ? b : a;
 }

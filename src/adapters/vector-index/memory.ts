@@ -16,7 +16,10 @@
  * - Exact: one pass over every point with a bounded heap. Always used below `ivf.minSize` (20k) live
  *   points, with `exact: true`, or with `ivf: false`. Without an index, deletes swap the last point
  *   into the hole, keeping storage dense.
- * - IVF (see ivf.ts): k-means lists, probing the `nprobe` lists whose centroids score best.
+ * - IVF (see ivf.ts): k-means lists, probing the `nprobe` lists whose centroids score best. For "dot"
+ *   collections the lists come from the MIPS-augmented quantizer and are ranked by q·(list mean) plus a
+ *   per-list spread term (listStats): on the serving feed's 30k FISM vectors that scans 14 % fewer rows
+ *   for the same recall@120 than Euclidean lists ranked by q·c (docs/benchmarks/vectors.md).
  *   Build trigger: explicitly by `buildIndex(version)` (call it once a bulk load ends, before
  *   `setLive`), otherwise lazily by the first non-exact search at or above `minSize` (that query pays
  *   the build: seconds at 1M). The build reorders storage into list order so each list is one
@@ -74,6 +77,14 @@ export interface IvfOptions {
   exactBelowMatches?: number;
   /** Rebuild (on the next search) once points upserted or deleted since the build exceed this fraction of it (default 0.5). */
   rebuildAfter?: number;
+  /**
+   * Lists of "dot" collections (cosine ones are always spherical k-means ranked by q·c). "mips" (default):
+   * k-means on the inner-product-augmented vectors (ivf.ts), lists ranked by q·mean + |q|·spread
+   * (listStats). "euclidean": the earlier scheme, plain k-means lists ranked by q·c (kept as a baseline).
+   * The list scan is the same exact dot product either way; only which points share a list, and the
+   * probe order, differ.
+   */
+  quantizer?: "mips" | "euclidean";
 }
 
 export interface MemoryVectorIndexOptions {
@@ -147,7 +158,7 @@ interface Scan {
   dense: boolean;
 }
 
-type ResolvedIvf = Required<Omit<IvfOptions, "nlist">> & { nlist: number | undefined };
+type ResolvedIvf = Required<Omit<IvfOptions, "nlist" | "quantizer">> & { nlist: number | undefined; quantizer: "mips" | "euclidean" };
 
 const IVF_DEFAULTS: ResolvedIvf = {
   minSize: 20_000,
@@ -159,10 +170,15 @@ const IVF_DEFAULTS: ResolvedIvf = {
   seed: 1,
   exactBelowMatches: 3000,
   rebuildAfter: 0.5,
+  quantizer: "mips",
 };
 
 interface IvfState {
   model: IvfModel;
+  /** Rows scored against the query to rank lists (nlist x d): the model's centroids (cosine) or the list means (dot). */
+  probe: Float32Array;
+  /** Per list, times |q|, added to the probe row's score when ranking lists (dot; null for cosine). See listStats. */
+  spread: Float32Array | null;
   /** Slots listStart[l] .. listStart[l+1]-1 hold list l (slots below builtEnd are in list order). */
   listStart: Int32Array;
   builtCount: number;
@@ -357,8 +373,10 @@ function pushGathered(store: VectorStorage, n: number, excluded: Set<number>, he
 const DENSE_ABOVE = 0.3;
 
 function resolveIvf(o: IvfOptions): ResolvedIvf {
-  const r: ResolvedIvf = { ...IVF_DEFAULTS };
-  for (const [key, value] of Object.entries(o) as [keyof IvfOptions, number | undefined][]) if (value !== undefined) r[key] = value;
+  const { quantizer, ...numeric } = o;
+  const r: ResolvedIvf = { ...IVF_DEFAULTS, quantizer: quantizer ?? IVF_DEFAULTS.quantizer };
+  if (r.quantizer !== "mips" && r.quantizer !== "euclidean") throw new VectorIndexError("invalid_argument", `ivf.quantizer must be "mips" or "euclidean", got ${String(r.quantizer)}`);
+  for (const [key, value] of Object.entries(numeric) as [Exclude<keyof IvfOptions, "quantizer">, number | undefined][]) if (value !== undefined) r[key] = value;
   const positive = (name: keyof IvfOptions, v: number | undefined, integer: boolean): void => {
     if (v !== undefined && (!(v > 0) || (integer && !Number.isSafeInteger(v) && v !== Infinity))) {
       throw new VectorIndexError("invalid_argument", `ivf.${name} must be a positive ${integer ? "integer" : "number"}, got ${v}`);
@@ -601,6 +619,7 @@ class Collection {
       iterations: o.iterations,
       seed: o.seed,
       spherical: this.spec.distance === "cosine",
+      mips: this.spec.distance === "dot" && o.quantizer === "mips",
     });
     const nlist = model.nlist;
     const assign = new Int32Array(live.length);
@@ -615,8 +634,14 @@ class Collection {
     const order = new Int32Array(live.length);
     for (let i = 0; i < live.length; i++) order[fill[assign[i]]++] = live[i];
     this.permute(order);
+    // Dot: lists are ranked by an estimate of their best score (listStats), not by q·c alone.
+    const ranked = this.spec.distance === "dot" && o.quantizer === "mips";
+    const stats = ranked ? listStats(model, this.vectors, listStart, SPREAD_WEIGHT) : null;
+    const probe = stats?.means ?? model.centroids;
     this.ivf = {
       model,
+      probe,
+      spread: stats?.spread ?? null,
       listStart,
       builtCount: live.length,
       overflow: new Array<Int32Array | null>(nlist).fill(null),
@@ -624,7 +649,7 @@ class Collection {
       appended: 0,
       stale: false,
     };
-    this.store.setCentroids(model.centroids);
+    this.store.setCentroids(probe);
   }
 
   stats(): IndexStats {
@@ -632,6 +657,8 @@ class Collection {
     let bytes = this.vectors.byteLength + this.category.byteLength + this.available.byteLength + this.price.byteLength;
     if (ivf !== null) {
       bytes += ivf.model.centroids.byteLength + ivf.model.groupCentroids.byteLength + ivf.listStart.byteLength;
+      if (ivf.probe !== ivf.model.centroids) bytes += ivf.probe.byteLength;
+      if (ivf.spread !== null) bytes += ivf.spread.byteLength;
       for (const o of ivf.overflow) bytes += o?.byteLength ?? 0;
     }
     const nprobe = ivf ? (this.calibratedNprobe ?? this.ivfOptions?.nprobe ?? IVF_DEFAULTS.nprobe) : 0;
@@ -719,14 +746,19 @@ class Collection {
   }
 
   private searchIvf(ivf: IvfState, nprobe: number, scan: Scan): void {
-    const { model, listStart, overflow, overflowLen } = ivf;
+    const { model, listStart, overflow, overflowLen, probe: centroids } = ivf;
     const { q, heap } = scan;
     const d = this.spec.dimension;
     const nlist = model.nlist;
     const scores = new Float64Array(nlist);
     // Centroid scores: the same bits either way, so the probe order does not depend on the backend.
-    if (scan.wasm && this.store.hasCentroids(model.centroids)) this.store.scoreCentroids(scores);
-    else for (let l = 0; l < nlist; l++) scores[l] = dot(model.centroids, l * d, q, 0, d);
+    if (scan.wasm && this.store.hasCentroids(centroids)) this.store.scoreCentroids(scores);
+    else for (let l = 0; l < nlist; l++) scores[l] = dot(centroids, l * d, q, 0, d);
+    const spread = ivf.spread;
+    if (spread !== null) {
+      const qn = Math.sqrt(dot(q, 0, q, 0, d));
+      for (let l = 0; l < nlist; l++) scores[l] += qn * spread[l];
+    }
     // Best nprobe lists first via a small heap; the full order is only needed if they leave k unfilled.
     const first = new TopK(Math.min(nprobe, nlist));
     for (let l = 0; l < nlist; l++) first.push(scores[l], l);
@@ -738,11 +770,16 @@ class Collection {
       else scanSlots(this.vectors, q, d, extra, overflowLen[l], this.category, scan.allowed, this.available, scan.availableOnly, scan.excluded, heap);
     };
     const probed = new Uint8Array(nlist);
-    for (const { slot: l } of first.sorted()) {
+    const allProbed = first.size === nlist;
+    // Best first, so the heap threshold rises early; drained without allocating (hundreds of lists at 30k).
+    const order = new Int32Array(first.size);
+    const count = first.drainSlots(order);
+    for (let t = 0; t < count; t++) {
+      const l = order[t];
       probe(l);
       probed[l] = 1;
     }
-    if (heap.size >= heap.k || first.size === nlist) return;
+    if (heap.size >= heap.k || allProbed) return;
     // The filter left fewer than k hits: keep probing, nearest lists first, until k are found.
     const rest = Int32Array.from({ length: nlist }, (_, l) => l).sort((a, b) => scores[b] - scores[a] || a - b);
     for (const l of rest) {
@@ -751,6 +788,50 @@ class Collection {
       if (heap.size >= heap.k) return;
     }
   }
+}
+
+/**
+ * Weight of the spread term when ranking lists of a dot collection. Rows scanned at the calibrated nprobe
+ * on the serving bench's 30k FISM vectors (k 120, recall lower bound 0.95, MIPS lists ranked by q·μ +
+ * weight·spread): 0.25 → 52 %, 0.5 → 49 %, 0.75 → 48 %, 1 → 47 %, 1.5 → 49 %, 2 → 52 %. 1 is also the
+ * expected maximum of m Gaussian draws, the estimate's own scale.
+ */
+const SPREAD_WEIGHT = 1;
+
+/**
+ * Per list (list-ordered storage): the mean μ of its m members, and weight · σ · sqrt(2 ln m), σ their RMS
+ * residual |x − μ| per dimension. Ranking lists by q·μ + |q| · that estimates each list's best score (the
+ * max of m Gaussian draws of deviation |q|σ around q·μ): under inner product the top-k sits in wide,
+ * long-vector lists, which a centroid score alone ranks too low. An empty list keeps its model centroid
+ * and no spread. One pass, ~2 multiply-adds per stored float: small next to assignment.
+ */
+function listStats(model: IvfModel, vectors: Float32Array, listStart: Int32Array, weight: number): { means: Float32Array; spread: Float32Array } {
+  const d = model.dimension;
+  const means = model.centroids.slice();
+  const spread = new Float32Array(model.nlist);
+  const sum = new Float64Array(d);
+  for (let l = 0; l < model.nlist; l++) {
+    const m = listStart[l + 1] - listStart[l];
+    if (m === 0) continue;
+    sum.fill(0);
+    let sq = 0;
+    for (let i = listStart[l], o = i * d; i < listStart[l + 1]; i++) {
+      for (let j = 0; j < d; j++, o++) {
+        const x = vectors[o];
+        sum[j] += x;
+        sq += x * x;
+      }
+    }
+    let mm = 0;
+    for (let j = 0; j < d; j++) {
+      const mu = sum[j] / m;
+      means[l * d + j] = mu;
+      mm += mu * mu;
+    }
+    // Σ|x − μ|² = Σ|x|² − m|μ|².
+    spread[l] = weight * Math.sqrt(Math.max(0, sq / m - mm) / d) * Math.sqrt(2 * Math.log(Math.max(2, m)));
+  }
+  return { means, spread };
 }
 
 export class MemoryVectorIndex implements VectorIndex {

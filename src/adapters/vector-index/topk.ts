@@ -50,6 +50,37 @@ export class TopK {
     slots[i] = slot;
   }
 
+  /**
+   * Empties the heap into out[0..size) as slots, best first (ties in heap order: deterministic, but not
+   * by slot as in sorted()). No allocation: IVF ranks its probed lists with this.
+   */
+  drainSlots(out: Int32Array): number {
+    const { scores, slots } = this;
+    const count = this.size;
+    for (let n = count; n > 0; n--) {
+      out[n - 1] = slots[0];
+      // Move the last entry to the root and sift it down over the n - 1 left.
+      const score = scores[n - 1];
+      const slot = slots[n - 1];
+      const m = n - 1;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= m) break;
+        const r = l + 1;
+        const c = r < m && scores[r] < scores[l] ? r : l;
+        if (scores[c] >= score) break;
+        scores[i] = scores[c];
+        slots[i] = slots[c];
+        i = c;
+      }
+      scores[i] = score;
+      slots[i] = slot;
+    }
+    this.size = 0;
+    return count;
+  }
+
   /** Entries best first. */
   sorted(): { score: number; slot: number }[] {
     const out: { score: number; slot: number }[] = [];
