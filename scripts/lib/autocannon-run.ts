@@ -54,6 +54,8 @@ export interface PacedResult {
   completed: number;
   errors: number;
   non2xx: number;
+  /** The load generator's own CPU per completed request (ms): it shares the machine with the server. */
+  clientCpuMsPerReq: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function runPaced(opts: { name: string; url: string; paths: string[
   let errors = 0;
   let non2xx = 0;
   let lastAnswer = 0;
+  const cpu0 = process.cpuUsage();
   const start = performance.now() + 5;
   let next = 0;
   await new Promise<void>((resolve) => {
@@ -117,10 +120,11 @@ export async function runPaced(opts: { name: string; url: string; paths: string[
     setTimeout(tick, Math.max(0, start - performance.now()));
   });
   agent.destroy();
+  const cpu = process.cpuUsage(cpu0);
   const ok = Array.from(latency).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   const pct = (p: number): number => (ok.length === 0 ? Number.NaN : Math.round(ok[Math.min(ok.length - 1, Math.ceil(p * ok.length) - 1)] * 10) / 10);
   const span = Math.max(opts.durationSec * 1000, lastAnswer - start);
-  return { name: opts.name, offered: opts.rate, achieved: Math.round((completed / span) * 1000 * 10) / 10, p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: pct(1), completed, errors, non2xx };
+  return { name: opts.name, offered: opts.rate, achieved: Math.round((completed / span) * 1000 * 10) / 10, p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: pct(1), completed, errors, non2xx, clientCpuMsPerReq: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, completed)) * 1000) / 1000 };
 }
 
 export const median = (xs: number[]) => {
