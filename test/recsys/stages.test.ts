@@ -11,7 +11,7 @@ import { covisitationSource } from "../../src/recsys/feed/recall/covisitation";
 import { freshSource } from "../../src/recsys/feed/recall/fresh";
 import { sessionKnnSource } from "../../src/recsys/feed/recall/session-knn";
 import { trendingSource } from "../../src/recsys/feed/recall/trending";
-import type { RecallContext, RecallSource } from "../../src/recsys/feed/recall/types";
+import { inMemorySource, type RecallContext, type RecallSource } from "../../src/recsys/feed/recall/types";
 import { vectorSource } from "../../src/recsys/feed/recall/vector";
 import type { ServingModels } from "../../src/recsys/models/serving-models";
 import { pid, postEvents, recsysApp, sid, NOW } from "./fixtures";
@@ -106,6 +106,32 @@ describe("budget", () => {
     expect(a.ms).toBeLessThan(150);
     expect(b).toMatchObject({ ok: false, reason: "error", error: "boom" });
     expect(c.ok).toBe(true);
+  });
+
+  it("runs in-memory sources synchronously and still enforces their budget, errors and a parent abort", async () => {
+    const { signal: _s, ...base } = ctx([pid(0, 1)]);
+    const empty = { items: new Int32Array(0), scores: new Float32Array(0) };
+    let calls = 0;
+    const quick = inMemorySource("trending", () => (calls++, { source: "trending", ...empty }));
+    const busy = inMemorySource("covisitation", () => {
+      const until = performance.now() + 30;
+      while (performance.now() < until); // a synchronous source cannot be interrupted by a timer
+      return { source: "covisitation", ...empty };
+    });
+    const boom = inMemorySource("session_knn", () => {
+      throw new Error("model missing");
+    });
+    const [a, b, c] = await Promise.all([runWithBudget(quick, base, { timeoutMs: 20, count: 5 }), runWithBudget(busy, base, { timeoutMs: 10, count: 5 }), runWithBudget(boom, base, { timeoutMs: 20, count: 5 })]);
+    expect(a).toMatchObject({ ok: true, source: "trending" });
+    expect(b).toMatchObject({ ok: false, reason: "timeout", source: "covisitation" });
+    expect(b.ms).toBeGreaterThanOrEqual(30);
+    expect(c).toMatchObject({ ok: false, reason: "error", error: "model missing" });
+    const parent = new AbortController();
+    parent.abort(new Error("request gone"));
+    expect(await runWithBudget(quick, base, { timeoutMs: 20, count: 5 }, parent.signal)).toMatchObject({ ok: false, reason: "error", error: "request gone" });
+    expect(calls).toBe(1); // not run once the request is gone
+    // The promise form gives the same result as the synchronous one.
+    expect(await covisitationSource.run({ ...base, signal: new AbortController().signal }, 5)).toEqual(covisitationSource.runSync!(base, 5));
   });
 
   it("aborts the signal of a source that runs past its budget, read before or after the deadline", async () => {

@@ -13,10 +13,26 @@ export class LinearRanker {
     if (weights.length !== NUM_FEATURES) throw new Error(`ranker ${version}: ${weights.length} weights for ${NUM_FEATURES} features`);
   }
 
+  /**
+   * Four partial sums: one running sum is a chain of dependent adds (~4 cycles each), which made this
+   * ~0.2-0.4 µs per candidate on the bench host, about a quarter of ranking a feed's ~200 candidates.
+   */
   logit(x: Float32Array): number {
-    let z = this.bias;
-    for (let f = 0; f < NUM_FEATURES; f++) z += this.weights[f] * x[f];
-    return z;
+    const w = this.weights;
+    const n4 = NUM_FEATURES - (NUM_FEATURES % 4);
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let f = 0;
+    for (; f < n4; f += 4) {
+      s0 += w[f] * x[f];
+      s1 += w[f + 1] * x[f + 1];
+      s2 += w[f + 2] * x[f + 2];
+      s3 += w[f + 3] * x[f + 3];
+    }
+    for (; f < NUM_FEATURES; f++) s0 += w[f] * x[f];
+    return this.bias + (s0 + s1 + (s2 + s3));
   }
 
   /** Sets `c.score` on every candidate and sorts best first (ties: lower item index, for stable pages). */

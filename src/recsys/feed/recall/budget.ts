@@ -17,6 +17,7 @@ export type SourceOutcome =
  */
 export async function runWithBudget(source: RecallSource, base: Omit<RecallContext, "signal">, budget: SourceBudget, parent?: AbortSignal): Promise<SourceOutcome> {
   const started = performance.now();
+  if (source.runSync) return runSyncWithBudget(source, source.runSync, base, budget, parent, started);
   // The AbortController is made only if the source reads ctx.signal: the in-memory sources never do, and
   // six controllers per feed request were ~3% of its CPU. Abort reasons reach a late-created signal too.
   let controller: AbortController | null = null;
@@ -53,5 +54,21 @@ export async function runWithBudget(source: RecallSource, base: Omit<RecallConte
   } finally {
     clearTimeout(timer);
     parent?.removeEventListener("abort", onParentAbort);
+  }
+}
+
+/**
+ * An in-memory source (RecallSource.runSync): nothing can interrupt it, so it runs to the end and is
+ * dropped as late if it took longer than its budget, as an async source answering after its deadline is.
+ */
+function runSyncWithBudget(source: RecallSource, runSync: NonNullable<RecallSource["runSync"]>, base: Omit<RecallContext, "signal">, budget: SourceBudget, parent: AbortSignal | undefined, started: number): SourceOutcome {
+  if (parent?.aborted) return { source: source.name, ok: false, reason: "error", error: String((parent.reason as Error | undefined)?.message ?? parent.reason), ms: 0 };
+  try {
+    const result = runSync(base, budget.count);
+    const ms = performance.now() - started;
+    if (ms > budget.timeoutMs) return { source: source.name, ok: false, reason: "timeout", error: `exceeded ${budget.timeoutMs} ms (took ${ms.toFixed(1)} ms)`, ms };
+    return { source: source.name, ok: true, result, ms };
+  } catch (err) {
+    return { source: source.name, ok: false, reason: "error", error: err instanceof Error ? err.message : String(err), ms: performance.now() - started };
   }
 }

@@ -1,14 +1,10 @@
-import type { RecallSource } from "./types";
-import { emptyResult } from "./types";
+import { emptyResult, inMemorySource, type RecallSource } from "./types";
 
 /** Session kNN (ml/models/session-knn.ts) over the history: items of similar past sessions. */
-export const sessionKnnSource: RecallSource = {
-  name: "session_knn",
-  async run(ctx, count) {
-    const sknn = ctx.models.sknn;
-    if (!sknn || ctx.history.length === 0) return emptyResult("session_knn");
-    const oldestFirst = ctx.history.slice(0, 20).reverse();
-    const { items, scores } = sknn.top(oldestFirst, count, ctx.exclude);
-    return { source: "session_knn", items, scores, anchors: new Int32Array(items.length).fill(ctx.history[0]) };
-  },
-};
+export const sessionKnnSource: RecallSource = inMemorySource("session_knn", (ctx, count) => {
+  const sknn = ctx.models.sknn;
+  if (!sknn || ctx.history.length === 0) return emptyResult("session_knn");
+  const oldestFirst = ctx.history.slice(0, 20).reverse();
+  const { items, scores } = sknn.top(oldestFirst, count, ctx.exclude);
+  return { source: "session_knn", items, scores, anchors: new Int32Array(items.length).fill(ctx.history[0]) };
+});
