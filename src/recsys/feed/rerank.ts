@@ -138,8 +138,9 @@ export function rerank(ranked: readonly Candidate[], catalog: ItemCatalog, vecto
   const depth = Math.min(o.depth, P);
   const lambda = o.lambda;
   const cap = o.categoryCap;
-  // Category counts over the last window-1 picks, slid once per pick; reset below for the next call.
-  while (out.length < depth) {
+  // The next pick: the best MMR value among rows neither taken nor over their category's cap. Each pick's
+  // similarity update below also finds the following pick in the same pass over the pool.
+  const next = (): number => {
     let best = -1;
     let bestValue = -Infinity;
     for (let j = 0; j < P; j++) {
@@ -150,40 +151,62 @@ export function rerank(ranked: readonly Candidate[], catalog: ItemCatalog, vecto
         best = j;
       }
     }
-    if (best < 0) break; // only capped items left: they follow below in rank order
+    return best;
+  };
+  // Category counts over the last window-1 picks, slid once per pick; reset below for the next call.
+  let best = next();
+  while (out.length < depth && best >= 0) {
     state[best] |= TAKEN;
     out.push(ranked[best]);
     inWindow[cat[best]]++;
     if (out.length >= o.window) inWindow[catalog.category[out[out.length - o.window].item]]--;
-    if ((state[best] & HAS_VEC) !== 0 && simd) {
+    if ((state[best] & HAS_VEC) === 0) {
+      best = next();
+      continue;
+    }
+    let scores: Float64Array | null = null;
+    if (simd) {
       // Every pool row against the pick in one call; taken rows and rows without a vector are skipped below.
       simd.setQuery(unit.subarray(best * dim, best * dim + dim));
       simd.scoreRange(0, P, -Infinity);
-      const scores = simd.scores;
-      for (let j = 0; j < P; j++) if (state[j] === HAS_VEC && scores[j] > maxSim[j]) maxSim[j] = scores[j];
-    } else if ((state[best] & HAS_VEC) !== 0) {
-      const bb = best * dim;
-      const d4 = dim - (dim % 4);
-      for (let j = 0, bj = 0; j < P; j++, bj += dim) {
-        if (state[j] !== HAS_VEC) continue; // taken, or no vector
-        // The dot products are the whole cost of a pick (pool x dim multiply-adds): four accumulators and
-        // running offsets, as in the vector index's scan (V8 runs this form about twice as fast).
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        let p = bj;
-        let q = bb;
-        let f = 0;
-        for (; f < d4; f += 4, p += 4, q += 4) {
-          s0 += unit[q] * unit[p];
-          s1 += unit[q + 1] * unit[p + 1];
-          s2 += unit[q + 2] * unit[p + 2];
-          s3 += unit[q + 3] * unit[p + 3];
+      scores = simd.scores;
+    }
+    const bb = best * dim;
+    const d4 = dim - (dim % 4);
+    best = -1;
+    let bestValue = -Infinity;
+    for (let j = 0, bj = 0; j < P; j++, bj += dim) {
+      const st = state[j];
+      if ((st & TAKEN) !== 0) continue;
+      if (st === HAS_VEC) {
+        let s: number;
+        if (scores !== null) s = scores[j];
+        else {
+          // The dot products are the whole cost of a pick (pool x dim multiply-adds): four accumulators and
+          // running offsets, as in the vector index's scan (V8 runs this form about twice as fast).
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          let p = bj;
+          let q = bb;
+          let f = 0;
+          for (; f < d4; f += 4, p += 4, q += 4) {
+            s0 += unit[q] * unit[p];
+            s1 += unit[q + 1] * unit[p + 1];
+            s2 += unit[q + 2] * unit[p + 2];
+            s3 += unit[q + 3] * unit[p + 3];
+          }
+          for (; f < dim; f++, p++, q++) s0 += unit[q] * unit[p];
+          s = s0 + s1 + s2 + s3;
         }
-        for (; f < dim; f++, p++, q++) s0 += unit[q] * unit[p];
-        const s = s0 + s1 + s2 + s3;
         if (s > maxSim[j]) maxSim[j] = s;
+      }
+      if (inWindow[cat[j]] >= cap) continue;
+      const v = lambda * rel[j] - (1 - lambda) * maxSim[j];
+      if (v > bestValue) {
+        bestValue = v;
+        best = j;
       }
     }
   }
