@@ -1,11 +1,9 @@
-/** `npm run migrate`: apply pending migrations to DATABASE_URL (embedded file or Turso). */
-import { loadConfig } from "../src/config";
-import { createNodeLibsqlClient } from "../src/db/client.node.js";
-import { createDatabase } from "../src/db/database";
-import { runMigrations } from "../src/db/migrate.node.js";
+/** `npm run migrate`: apply pending migrations to DATABASE_URL (embedded file or Turso). Exit 78 on bad config. */
+import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
-const config = loadConfig(process.env);
-const client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-await runMigrations(createDatabase(client));
-console.log(`migrations applied to ${config.DATABASE_URL}`);
-client.close();
+runCli(() =>
+  withMigratedDatabase(async ({ config }) => {
+    console.log(`migrations applied to ${config.DATABASE_URL}`);
+    return 0;
+  }),
+);

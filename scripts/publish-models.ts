@@ -14,17 +14,14 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { MemoryVectorIndex } from "../src/adapters/vector-index/memory";
-import { ConfigError, loadConfig } from "../src/config";
 import { timeOrderedId } from "../src/context";
-import { createNodeLibsqlClient } from "../src/db/client.node.js";
-import { createDatabase } from "../src/db/database";
-import { runMigrations } from "../src/db/migrate.node.js";
 import { DbEventLogAdapter } from "../src/recsys/events/event-log-adapter";
 import { bootstrapModels } from "../src/recsys/models/bootstrap";
 import { DEFAULT_CHUNK_BYTES, LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "../src/recsys/models/ml-registry.node.js";
 import { publishModels } from "../src/recsys/models/publish";
 import { createDbEventLog } from "../src/services/events/event-log";
+import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
 const log = (msg: string, fields: Record<string, unknown> = {}): void => console.error(JSON.stringify({ msg, ...fields }));
 
@@ -43,11 +40,7 @@ async function main(): Promise<number> {
     console.error("--chunk-kb must be a whole number from 1 to 1024 (Turso bounds a request's size)");
     return 1;
   }
-  const config = loadConfig(process.env);
-  const client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-  try {
-    const db = createDatabase(client);
-    await runMigrations(db);
+  return withMigratedDatabase(async ({ config, client, db }) => {
     const source = MlRegistryAdapter.atDir(values.from);
     if (values["train-missing"]) {
       const events = new DbEventLogAdapter(db, createDbEventLog(db, Date.now, timeOrderedId));
@@ -58,19 +51,7 @@ async function main(): Promise<number> {
     const report = await publishModels(source, target, { models, live: values.live, log });
     console.log(JSON.stringify({ database: config.DATABASE_URL.replace(/\?.*$/, ""), from: values.from, models: report }, null, 2));
     return report.some((r) => r.status === "missing") ? 1 : 0;
-  } finally {
-    client.close();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78);
-    }
-    console.error(err instanceof Error ? err.stack : err);
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -1,0 +1,44 @@
+/**
+ * Plumbing shared by the maintenance CLIs (migrate, create-admin, publish-models): validated config, a
+ * client on DATABASE_URL (embedded file or Turso) with pending migrations applied, closed afterwards, and
+ * one exit-code convention: the command's own code, 78 (EX_CONFIG) for bad configuration, 1 otherwise.
+ */
+import type { Client } from "@libsql/client";
+import { ConfigError, loadConfig, type Config } from "../../src/config";
+import { createNodeLibsqlClient } from "../../src/db/client.node.js";
+import { createDatabase, type Database } from "../../src/db/database";
+import { runMigrations } from "../../src/db/migrate.node.js";
+
+export interface CliDatabase {
+  config: Config;
+  client: Client;
+  db: Database;
+}
+
+/** Runs `fn` on the migrated database at DATABASE_URL; the client is closed whatever happens. */
+export async function withMigratedDatabase<T>(fn: (ctx: CliDatabase) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  const client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  try {
+    const db = createDatabase(client);
+    await runMigrations(db);
+    return await fn({ config, client, db });
+  } finally {
+    client.close();
+  }
+}
+
+/** Exits with `main`'s code; a ConfigError exits 78 with its message, anything else 1 with its stack. */
+export function runCli(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof ConfigError) {
+        console.error(err.message);
+        process.exit(78);
+      }
+      console.error(err instanceof Error ? err.stack : err);
+      process.exit(1);
+    },
+  );
+}
