@@ -63,7 +63,12 @@ export interface PacedResult {
  * ones, and its latency is counted from that due time, not from when it was actually sent. So a slow
  * answer cannot hide the requests that would have queued behind it (no coordinated omission), and the
  * figure is what a user arriving at that rate sees: service time plus real queueing, not the artificial
- * queue of a saturated closed loop. Requests go out on up to `maxInFlight` keep-alive connections.
+ * queue of a saturated closed loop. Requests go out on up to `maxInFlight` keep-alive connections, taken
+ * in FIFO order: the Agent's default (LIFO) kept reusing the one or two most recently freed sockets, and a
+ * node:cluster server binds each connection to one worker, so one worker took most of the load while the
+ * other idled (top, feed at 500 req/s: ~80% / ~7-30%). Real traffic comes on many client connections,
+ * which the cluster spreads round-robin; FIFO over the pool does the same here (~60% / ~50%). Its effect
+ * on the feed's p99 was within the host's noise (docs/benchmarks/serving.md, round 6).
  *
  * Not autocannon's `overallRate`: in autocannon 9 that is a per-second quota on the closed loop
  * (lib/httpClient.js: each connection sends back to back until `reqsMadeThisSecond` reaches its share, then
@@ -74,7 +79,7 @@ export interface PacedResult {
  */
 export async function runPaced(opts: { name: string; url: string; paths: string[]; rate: number; durationSec: number; maxInFlight?: number; timeoutMs?: number }): Promise<PacedResult> {
   const target = new URL(opts.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.maxInFlight ?? 256 });
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.maxInFlight ?? 256, scheduling: "fifo" });
   const total = Math.max(1, Math.round(opts.rate * opts.durationSec));
   const interval = 1000 / opts.rate;
   const latency = new Float64Array(total).fill(Number.NaN);
