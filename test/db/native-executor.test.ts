@@ -1,3 +1,4 @@
+import Database from "libsql";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nativeSqlExecutor, type NativeSqlExecutor } from "../../src/db/native-executor.node.js";
 import { clientExecutor } from "../../src/db/sql-executor";
@@ -95,5 +96,91 @@ describe("native executor on event writes (createDbEventLog)", () => {
     expect(await viaClient.record(events(["s:sess:x", "s:sess:y"]))).toBe(2);
     expect(await viaNative.record(events(["s:sess:x", "s:sess:z"]))).toBe(1);
     expect(await viaClient.record(events(["s:sess:z"]))).toBe(0);
+  });
+});
+
+describe("native executor while another connection holds the write lock", () => {
+  /** Another connection (as another cluster worker would) takes the write lock until release(). */
+  const holdWriteLock = (): { release: () => void } => {
+    const other = new Database(t.url.slice("file:".length).split("?")[0]);
+    other.exec("BEGIN IMMEDIATE");
+    return {
+      release: () => {
+        other.exec("COMMIT");
+        other.close();
+      },
+    };
+  };
+  const insert = (pid: string) => ({ sql: "INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES (?, ?, ?, ?)", args: [pid, `Device ${pid}`, NOW, NOW] });
+  const count = async (pids: string[]): Promise<number> => {
+    const res = await t.db.$client.execute({ sql: `SELECT count(*) AS n FROM products WHERE parent_asin IN (${pids.map(() => "?").join(",")})`, args: pids });
+    return Number(res.rows[0].n);
+  };
+
+  it("waits for the lock on timers, so the process keeps serving, then writes the whole batch once", async () => {
+    const lock = holdWriteLock();
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 1);
+    let settled = false;
+    const write = native.writeBatch([insert("D"), insert("E")]);
+    void write.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    // Reads go on under the lock (WAL), and the event loop keeps running while the write waits.
+    expect(await native.all({ sql: "SELECT count(*) FROM products", args: [] })).toEqual([[3]]);
+    await new Promise((r) => setTimeout(r, 60));
+    const ticksWhileLocked = ticks;
+    expect(settled).toBe(false);
+    lock.release();
+    expect(await write).toEqual([1, 1]);
+    clearInterval(ticker);
+    expect(ticksWhileLocked).toBeGreaterThan(5);
+    expect(await count(["D", "E"])).toBe(2);
+  });
+
+  it("recovers every write queued behind a lock whose holder committed new rows (no stale read snapshot)", async () => {
+    const other = new Database(t.url.slice("file:".length).split("?")[0]);
+    other.exec("BEGIN IMMEDIATE");
+    other.prepare("INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES ('Z', 'Device Z', 1, 1)").run();
+    const pids = Array.from({ length: 12 }, (_, i) => `Q${i}`);
+    // Two statement texts, single and batched writes, and reads, all waiting on the same lock.
+    const writes = pids.map((pid, i) =>
+      i % 3 === 0 ? native.writeBatch([insert(pid)]) : i % 3 === 1 ? native.writeBatch([insert(pid), { sql: "UPDATE products SET title = title WHERE parent_asin = 'A'", args: [] }]) : native.writeBatch([{ sql: "INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES (?, 'x', 2, 2)", args: [pid] }]),
+    );
+    const reads = pids.map(() => native.all({ sql: "SELECT count(*) FROM products", args: [] }));
+    await new Promise((r) => setTimeout(r, 40));
+    other.exec("COMMIT");
+    other.close();
+    await Promise.all(writes);
+    expect((await Promise.all(reads)).every((r) => Number(r[0][0]) >= 3)).toBe(true);
+    expect(await count([...pids, "Z"])).toBe(13);
+    expect(await native.writeBatch([insert("after")])).toEqual([1]);
+  });
+
+  it("gives up with SQLITE_BUSY after busyTimeoutMs, having written nothing, and works once the lock is gone", async () => {
+    const short = nativeSqlExecutor(t.url, { busyTimeoutMs: 40 });
+    const lock = holdWriteLock();
+    try {
+      const t0 = performance.now();
+      await expect(short.writeBatch([insert("F"), insert("G")])).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+      await expect(short.writeBatch([insert("H")])).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(70);
+    } finally {
+      lock.release();
+    }
+    expect(await count(["F", "G", "H"])).toBe(0);
+    expect(await short.writeBatch([insert("F"), insert("G")])).toEqual([1, 1]);
+    expect(await count(["F", "G"])).toBe(2);
+    short.close();
+  });
+
+  it("does not retry errors other than a lock conflict", async () => {
+    const lock = holdWriteLock();
+    lock.release();
+    const t0 = performance.now();
+    await expect(native.writeBatch([insert("A")])).rejects.toMatchObject({ code: expect.stringContaining("SQLITE_CONSTRAINT") });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(await count(["A"])).toBe(1);
   });
 });
