@@ -11,7 +11,12 @@ import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { email: { type: "string" }, password: { type: "string" }, name: { type: "string" }, promote: { type: "boolean", default: false } },
+    options: {
+      email: { type: "string" },
+      password: { type: "string" },
+      name: { type: "string" },
+      promote: { type: "boolean", default: false },
+    },
   });
   const password = values.password ?? process.env.CREATE_ADMIN_PASSWORD;
   const email = values.email;
@@ -21,8 +26,15 @@ async function main(): Promise<number> {
   }
   return withMigratedDatabase(async ({ config, db }) => {
     try {
-      const result = await ensureAdmin({ auth: createAuth({ config, db }), db }, { email, password, name: values.name, promote: values.promote });
-      const said = { created: "created admin", already_admin: "already an admin, nothing to do:", promoted: "promoted to admin:" }[result.status];
+      const result = await ensureAdmin(
+        { auth: createAuth({ config, db }), db },
+        { email, password, name: values.name, promote: values.promote },
+      );
+      const said = {
+        created: "created admin",
+        already_admin: "already an admin, nothing to do:",
+        promoted: "promoted to admin:",
+      }[result.status];
       console.log(`${said} ${email} (user ${result.userId})`);
       return 0;
     } catch (err) {

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
     },
   });
   const interactions = values.interactions ?? "both";
-  if (interactions !== "reviews" && interactions !== "csv" && interactions !== "both") throw new Error("--interactions must be reviews, csv or both");
+  if (interactions !== "reviews" && interactions !== "csv" && interactions !== "both")
+    throw new Error("--interactions must be reviews, csv or both");
   const r = await generateDemoFiles({
     items: Math.max(1, positiveInt("items", values.items, 5_000)),
     users: positiveInt("users", values.users, 2_000),

@@ -13,7 +13,8 @@ import { ingestFiles } from "../src/ingest/ingest-service.node.js";
 import { formatRunReport } from "../src/ingest/report";
 import { catalogRevision, refreshSearchHeads } from "../src/services/catalog/search-heads";
 
-const USAGE = "usage: npm run ingest -- <file>... [--database-url URL] [--batch N] [--json] | --download <Category> [--dest dir]";
+const USAGE =
+  "usage: npm run ingest -- <file>... [--database-url URL] [--batch N] [--json] | --download <Category> [--dest dir]";
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -78,7 +79,9 @@ async function main(): Promise<number> {
     const after = await catalogRevision(db);
     if (after.revision !== before.revision) {
       const heads = await refreshSearchHeads(db, { log, pause: async () => {} });
-      log(`[ingest] search head lists: ${heads.status} at revision ${heads.revision}, ${heads.expressions} lists in ${(heads.ms / 1000).toFixed(1)} s`);
+      log(
+        `[ingest] search head lists: ${heads.status} at revision ${heads.revision}, ${heads.expressions} lists in ${(heads.ms / 1000).toFixed(1)} s`,
+      );
     }
     for (const f of report.files) {
       for (const s of f.skippedSamples.slice(0, 10)) log(`  ${f.file}:${s.lineNumber}: ${s.reason}: ${s.detail}`);

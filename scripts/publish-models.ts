@@ -23,7 +23,8 @@ import { publishModels } from "../src/recsys/models/publish";
 import { createDbEventLog } from "../src/services/events/event-log";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
-const log = (msg: string, fields: Record<string, unknown> = {}): void => console.error(JSON.stringify({ msg, ...fields }));
+const log = (msg: string, fields: Record<string, unknown> = {}): void =>
+  console.error(JSON.stringify({ msg, ...fields }));
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -44,12 +45,29 @@ async function main(): Promise<number> {
     const source = MlRegistryAdapter.atDir(values.from);
     if (values["train-missing"]) {
       const events = new DbEventLogAdapter(db, createDbEventLog(db, Date.now, timeOrderedId));
-      await bootstrapModels({ db, registry: source, events, vectors: new MemoryVectorIndex(), now: Date.now(), log, trainMissing: true });
+      await bootstrapModels({
+        db,
+        registry: source,
+        events,
+        vectors: new MemoryVectorIndex(),
+        now: Date.now(),
+        log,
+        trainMissing: true,
+      });
     }
     const target = new LibsqlArtifactRegistry(client, { chunkBytes });
-    const models = values.models?.split(",").map((m) => m.trim()).filter(Boolean);
+    const models = values.models
+      ?.split(",")
+      .map((m) => m.trim())
+      .filter(Boolean);
     const report = await publishModels(source, target, { models, live: values.live, log });
-    console.log(JSON.stringify({ database: config.DATABASE_URL.replace(/\?.*$/, ""), from: values.from, models: report }, null, 2));
+    console.log(
+      JSON.stringify(
+        { database: config.DATABASE_URL.replace(/\?.*$/, ""), from: values.from, models: report },
+        null,
+        2,
+      ),
+    );
     return report.some((r) => r.status === "missing") ? 1 : 0;
   });
 }

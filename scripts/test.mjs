@@ -9,8 +9,34 @@ mkdirSync(".tmp", { recursive: true });
 
 const steps = [
   { name: "typecheck", cmd: ["npx", "tsc", "-p", ".", "--noEmit"] },
-  { name: "node", cmd: ["npx", "vitest", "run", "--config", "vitest.config.ts", "--reporter=default", "--reporter=json", "--outputFile=.tmp/vitest-node.json"], report: ".tmp/vitest-node.json" },
-  { name: "workerd", cmd: ["npx", "vitest", "run", "--config", "vitest.workerd.config.ts", "--reporter=default", "--reporter=json", "--outputFile=.tmp/vitest-workerd.json"], report: ".tmp/vitest-workerd.json" },
+  {
+    name: "node",
+    cmd: [
+      "npx",
+      "vitest",
+      "run",
+      "--config",
+      "vitest.config.ts",
+      "--reporter=default",
+      "--reporter=json",
+      "--outputFile=.tmp/vitest-node.json",
+    ],
+    report: ".tmp/vitest-node.json",
+  },
+  {
+    name: "workerd",
+    cmd: [
+      "npx",
+      "vitest",
+      "run",
+      "--config",
+      "vitest.workerd.config.ts",
+      "--reporter=default",
+      "--reporter=json",
+      "--outputFile=.tmp/vitest-workerd.json",
+    ],
+    report: ".tmp/vitest-workerd.json",
+  },
 ];
 
 let passed = 0;
@@ -20,7 +46,10 @@ let ok = true;
 for (const step of steps) {
   console.log(`\n=== ${step.name}: ${step.cmd.join(" ")}`);
   const started = Date.now();
-  const result = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: "inherit", env: { ...process.env, FORCE_COLOR: "0" } });
+  const result = spawnSync(step.cmd[0], step.cmd.slice(1), {
+    stdio: "inherit",
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
   console.log(`=== ${step.name}: exit ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (result.status !== 0) ok = false;
   if (step.report) {

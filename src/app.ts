@@ -31,7 +31,11 @@ export function createApp(input: AppDepsInput) {
   const events = input.events ?? createDbEventLog(input.db, input.clock, timeOrderedId);
   // Serving ports (session store, vector index, recsys holder) come from the entry point, else from config.
   const serving = input.recsys
-    ? { sessions: input.sessions ?? input.recsys.o.sessions, vectors: input.vectors ?? input.recsys.o.vectors, recsys: input.recsys }
+    ? {
+        sessions: input.sessions ?? input.recsys.o.sessions,
+        vectors: input.vectors ?? input.recsys.o.vectors,
+        recsys: input.recsys,
+      }
     : buildServingDeps({ ...input, events });
   const deps: AppDeps = {
     ...input,

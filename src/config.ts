@@ -10,9 +10,7 @@ const port = z.coerce.number().int().min(1).max(65_535);
 export const SESSION_STORES = ["memory", "libsql", "upstash"] as const;
 export type SessionStoreKind = (typeof SESSION_STORES)[number];
 const MAX_PROCESSES = 256;
-const bool = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 export const configSchema = z
   .object({
@@ -27,7 +25,12 @@ export const configSchema = z
       .default("file:./data/recircuit.db"),
     DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
     /** Largest request body accepted, in bytes. */
-    MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(10 * 1024 * 1024)
+      .default(256 * 1024),
     /** Load the demo catalog when the database is empty (Node start only). */
     DEMO_DATA: bool.default(true),
     /**
@@ -61,8 +64,16 @@ export const configSchema = z
     BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     BETTER_AUTH_URL: z.url().optional(),
     /** Session lifetime (sliding: refreshed at most once per SESSION_UPDATE_AGE_SECONDS of use). */
-    SESSION_EXPIRES_IN_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
-    SESSION_UPDATE_AGE_SECONDS: z.coerce.number().int().min(0).default(24 * 3600),
+    SESSION_EXPIRES_IN_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(7 * 24 * 3600),
+    SESSION_UPDATE_AGE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(24 * 3600),
     /** A session unused for longer than this is rejected and deleted (enforced by our middleware). */
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).default(30),
     /** Auth routes: sign-in/sign-up/change-password attempts per client IP per window. */
@@ -77,17 +88,39 @@ export const configSchema = z
     AUTH_TRUSTED_ORIGINS: z
       .string()
       .default("")
-      .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean)),
+      .transform((v) =>
+        v
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === "production" && !c.BETTER_AUTH_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["BETTER_AUTH_SECRET"], message: "required in production (32+ random characters)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["BETTER_AUTH_SECRET"],
+        message: "required in production (32+ random characters)",
+      });
     }
     if (c.UPSTASH_REDIS_REST_URL && !c.UPSTASH_REDIS_REST_TOKEN) {
-      ctx.addIssue({ code: "custom", path: ["UPSTASH_REDIS_REST_TOKEN"], message: "required when UPSTASH_REDIS_REST_URL is set" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["UPSTASH_REDIS_REST_TOKEN"],
+        message: "required when UPSTASH_REDIS_REST_URL is set",
+      });
     }
-    if (c.NODE_ENV === "production" && c.DATABASE_URL.startsWith("file:") === false && !c.DATABASE_AUTH_TOKEN && /^(libsql|https|wss):/.test(c.DATABASE_URL)) {
-      ctx.addIssue({ code: "custom", path: ["DATABASE_AUTH_TOKEN"], message: "required for a remote Turso database in production" });
+    if (
+      c.NODE_ENV === "production" &&
+      c.DATABASE_URL.startsWith("file:") === false &&
+      !c.DATABASE_AUTH_TOKEN &&
+      /^(libsql|https|wss):/.test(c.DATABASE_URL)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_AUTH_TOKEN"],
+        message: "required for a remote Turso database in production",
+      });
     }
   });
 
@@ -98,7 +131,10 @@ type ParsedConfig = z.infer<typeof configSchema>;
  * use: unset, it is `upstash` when the Upstash variables are set (as before the variable existed), else
  * `libsql` when more than one process serves, else `memory`.
  */
-export type Config = Omit<ParsedConfig, "WEB_CONCURRENCY" | "SESSION_STORE"> & { WEB_CONCURRENCY: number; SESSION_STORE: SessionStoreKind };
+export type Config = Omit<ParsedConfig, "WEB_CONCURRENCY" | "SESSION_STORE"> & {
+  WEB_CONCURRENCY: number;
+  SESSION_STORE: SessionStoreKind;
+};
 
 export interface LoadConfigOptions {
   /** CPU cores for `WEB_CONCURRENCY=auto` (Node: os.availableParallelism()); 1 when not given (Workers). */
@@ -121,10 +157,15 @@ export function loadConfig(source: Record<string, unknown>, options: LoadConfigO
   }
   const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: i.path.join(".") || "(root)", message: i.message })));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: i.path.join(".") || "(root)", message: i.message })),
+    );
   }
   const { WEB_CONCURRENCY: concurrency, SESSION_STORE: store, ...rest } = parsed.data;
-  const processes = concurrency === "auto" ? Math.max(1, Math.min(MAX_PROCESSES, Math.floor(options.availableParallelism?.() ?? 1))) : concurrency;
+  const processes =
+    concurrency === "auto"
+      ? Math.max(1, Math.min(MAX_PROCESSES, Math.floor(options.availableParallelism?.() ?? 1)))
+      : concurrency;
   const upstash = rest.UPSTASH_REDIS_REST_URL !== undefined && rest.UPSTASH_REDIS_REST_TOKEN !== undefined;
   const sessionStore: SessionStoreKind = store ?? (upstash ? "upstash" : processes > 1 ? "libsql" : "memory");
   const issues: { variable: string; message: string }[] = [];
@@ -135,7 +176,10 @@ export function loadConfig(source: Record<string, unknown>, options: LoadConfigO
     });
   }
   if (sessionStore === "upstash" && !upstash) {
-    issues.push({ variable: "UPSTASH_REDIS_REST_URL", message: "required (with UPSTASH_REDIS_REST_TOKEN) when SESSION_STORE is upstash" });
+    issues.push({
+      variable: "UPSTASH_REDIS_REST_URL",
+      message: "required (with UPSTASH_REDIS_REST_TOKEN) when SESSION_STORE is upstash",
+    });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return { ...rest, WEB_CONCURRENCY: processes, SESSION_STORE: sessionStore };

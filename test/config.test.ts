@@ -11,7 +11,11 @@ describe("loadConfig", () => {
   });
 
   it("points at Turso with DATABASE_URL and DATABASE_AUTH_TOKEN", () => {
-    const c = loadConfig({ DATABASE_URL: "libsql://recircuit-acme.turso.io", DATABASE_AUTH_TOKEN: "tok", PORT: "9000" });
+    const c = loadConfig({
+      DATABASE_URL: "libsql://recircuit-acme.turso.io",
+      DATABASE_AUTH_TOKEN: "tok",
+      PORT: "9000",
+    });
     expect(c.DATABASE_URL).toBe("libsql://recircuit-acme.turso.io");
     expect(c.PORT).toBe(9000);
   });

@@ -36,7 +36,13 @@ export default {
       entry = entryFor(env);
     } catch (err) {
       // Not a binding problem (those are ConfigErrors above) but a bug at startup: still the common body.
-      console.error(JSON.stringify({ level: "error", msg: "api Worker failed to start", error: err instanceof Error ? err.stack : String(err) }));
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "api Worker failed to start",
+          error: err instanceof Error ? err.stack : String(err),
+        }),
+      );
       const requestId = crypto.randomUUID();
       return Response.json(
         { error: { code: "internal_error", message: "internal server error", requestId } },

@@ -55,7 +55,10 @@ export function buildWorkerDeps(env: WorkerEnv): Built {
     throw err;
   }
   if (config.DATABASE_URL.startsWith("file:")) {
-    return fail("DATABASE_URL", "file: URLs cannot be opened in a Worker; use the libsql://, https:// or http:// URL of a libSQL server");
+    return fail(
+      "DATABASE_URL",
+      "file: URLs cannot be opened in a Worker; use the libsql://, https:// or http:// URL of a libSQL server",
+    );
   }
   try {
     const client = createWebLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);

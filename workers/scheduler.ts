@@ -76,7 +76,8 @@ export const defaultJobs: Job[] = [
     run: async ({ db, clock }) => {
       const decisions = await rotateModels(new LibsqlArtifactRegistry(db.$client, { now: clock }));
       const broken = decisions.filter((d) => d.action === "broken");
-      if (broken.length > 0) throw new Error(`no usable version of ${broken.map((d) => d.model).join(", ")}: ${JSON.stringify(decisions)}`);
+      if (broken.length > 0)
+        throw new Error(`no usable version of ${broken.map((d) => d.model).join(", ")}: ${JSON.stringify(decisions)}`);
       return { decisions };
     },
   },
@@ -96,7 +97,9 @@ export const defaultJobs: Job[] = [
     run: async ({ db }) => {
       const { rows } = await db.$client.execute({
         sql: `SELECT min(r.created_at) AS oldest FROM model_live l JOIN model_registry r ON r.model = l.model AND r.version = l.version
-              WHERE l.model IN (${Object.keys(SERVING_MODELS).map(() => "?").join(", ")})`,
+              WHERE l.model IN (${Object.keys(SERVING_MODELS)
+                .map(() => "?")
+                .join(", ")})`,
         args: Object.keys(SERVING_MODELS),
       });
       const oldest = rows[0]?.oldest == null ? null : Date.parse(String(rows[0].oldest));
@@ -123,7 +126,9 @@ export async function runJobs(
 ): Promise<RunReport> {
   const id = deps.newId();
   const startedAt = deps.clock();
-  await deps.db.insert(schedulerRuns).values({ id, cron: trigger.cron, scheduledAt: trigger.scheduledAt, startedAt, status: "running" });
+  await deps.db
+    .insert(schedulerRuns)
+    .values({ id, cron: trigger.cron, scheduledAt: trigger.scheduledAt, startedAt, status: "running" });
 
   const reports: JobReport[] = [];
   let failed = false;
@@ -138,7 +143,12 @@ export async function runJobs(
       reports.push({ name: job.name, status: "ok", ms: Math.round(performance.now() - t0), result });
     } catch (err) {
       failed = true;
-      reports.push({ name: job.name, status: "error", ms: Math.round(performance.now() - t0), error: describeError(err) });
+      reports.push({
+        name: job.name,
+        status: "error",
+        ms: Math.round(performance.now() - t0),
+        error: describeError(err),
+      });
     }
   }
 
@@ -164,7 +174,8 @@ export default {
     if (!built.ok) throw built.error;
     const report = await runJobs(built.deps, { cron: controller.cron, scheduledAt: controller.scheduledTime });
     console.log(JSON.stringify({ level: report.status === "ok" ? "info" : "error", msg: "scheduler run", ...report }));
-    if (report.status === "error") throw new Error(`scheduler run ${report.id} failed: ${report.jobs.find((j) => j.status === "error")?.name}`);
+    if (report.status === "error")
+      throw new Error(`scheduler run ${report.id} failed: ${report.jobs.find((j) => j.status === "error")?.name}`);
   },
 
   // Answers 404 to everything so it can never be mistaken for the API (a wrong route would look alive).
@@ -173,7 +184,13 @@ export default {
     if (!built.ok) return misconfiguredResponse(request, built.error);
     const requestId = crypto.randomUUID();
     return Response.json(
-      { error: { code: "not_found", message: "this is the recircuit scheduler Worker; it serves no HTTP API", requestId } },
+      {
+        error: {
+          code: "not_found",
+          message: "this is the recircuit scheduler Worker; it serves no HTTP API",
+          requestId,
+        },
+      },
       { status: 404, headers: { "x-request-id": requestId } },
     );
   },

@@ -50,11 +50,20 @@ export function buildWorkerServing(deps: WorkerDeps): WorkerServing {
       // A cheap probe first: with nothing published, fail without reading the catalog or any artifact.
       const missing: string[] = [];
       for (const m of Object.keys(SERVING_MODELS)) if ((await registry.versions(m, 1)).length === 0) missing.push(m);
-      if (missing.length > 0) throw new Error(`no published version of ${missing.join(", ")} in the libSQL registry (npm run publish-models)`);
+      if (missing.length > 0)
+        throw new Error(
+          `no published version of ${missing.join(", ")} in the libSQL registry (npm run publish-models)`,
+        );
       try {
         await serving.recsys.start(deps.db, { trainMissing: false });
       } catch (err) {
-        console.error(JSON.stringify({ level: "error", msg: "recsys: loading models failed", error: err instanceof Error ? err.message : String(err) }));
+        console.error(
+          JSON.stringify({
+            level: "error",
+            msg: "recsys: loading models failed",
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        );
         throw err;
       }
       lastRefresh = deps.clock();
@@ -67,7 +76,8 @@ export function buildWorkerServing(deps: WorkerDeps): WorkerServing {
     maybeRefresh(ctx) {
       if (!models.done || deps.clock() - lastRefresh < REFRESH_MS) return null;
       lastRefresh = deps.clock();
-      const fail = (msg: string) => (err: unknown) => console.error(JSON.stringify({ level: "error", msg, error: err instanceof Error ? err.message : String(err) }));
+      const fail = (msg: string) => (err: unknown) =>
+        console.error(JSON.stringify({ level: "error", msg, error: err instanceof Error ? err.message : String(err) }));
       // A failed reload keeps the loaded models serving; the refresh folds events into whichever set is live.
       const work = serving.recsys
         .reloadIfChanged()

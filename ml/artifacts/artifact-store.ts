@@ -4,7 +4,6 @@ import { join } from "node:path";
 import type { ModelArtifact } from "../core/recommender.js";
 import { assertLittleEndian, dtypeOf, DTYPES, type BlobArray, type Dtype } from "./typed-blobs.js";
 
-
 /** manifest.json: everything except the binaries, so serving can check a version before reading blobs. */
 export interface ArtifactManifest {
   format: "recircuit-model-artifact/1";
@@ -23,7 +22,12 @@ function bytesOf(b: BlobArray): Uint8Array {
 }
 
 /** Writes an artifact as manifest.json + item-ids.json + one .bin per blob into `dir`. */
-export function saveArtifact(dir: string, artifact: ModelArtifact, version: string, createdAt = new Date()): ArtifactManifest {
+export function saveArtifact(
+  dir: string,
+  artifact: ModelArtifact,
+  version: string,
+  createdAt = new Date(),
+): ArtifactManifest {
   assertLittleEndian("artifact store");
   mkdirSync(dir, { recursive: true });
   const blobs: ArtifactManifest["blobs"] = {};
@@ -53,7 +57,8 @@ export function saveArtifact(dir: string, artifact: ModelArtifact, version: stri
 export function loadArtifact(dir: string): ModelArtifact {
   assertLittleEndian("artifact store");
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ArtifactManifest;
-  if (manifest.format !== "recircuit-model-artifact/1") throw new Error(`${dir}: unknown artifact format ${String(manifest.format)}`);
+  if (manifest.format !== "recircuit-model-artifact/1")
+    throw new Error(`${dir}: unknown artifact format ${String(manifest.format)}`);
   const blobs: ModelArtifact["blobs"] = {};
   for (const [name, meta] of Object.entries(manifest.blobs)) {
     const bytes = readFileSync(join(dir, meta.file));
@@ -64,10 +69,12 @@ export function loadArtifact(dir: string): ModelArtifact {
     const aligned = new Uint8Array(bytes.byteLength);
     aligned.set(bytes);
     const arr = new Ctor(aligned.buffer);
-    if (arr.length !== meta.length) throw new Error(`${dir}/${meta.file}: expected ${meta.length} values, found ${arr.length}`);
+    if (arr.length !== meta.length)
+      throw new Error(`${dir}/${meta.file}: expected ${meta.length} values, found ${arr.length}`);
     blobs[name] = arr;
   }
   const itemIds = JSON.parse(readFileSync(join(dir, manifest.itemIdsFile), "utf8")) as string[];
-  if (itemIds.length !== manifest.numItems) throw new Error(`${dir}: item-ids.json has ${itemIds.length} ids, manifest says ${manifest.numItems}`);
+  if (itemIds.length !== manifest.numItems)
+    throw new Error(`${dir}: item-ids.json has ${itemIds.length} ids, manifest says ${manifest.numItems}`);
   return { model: manifest.model, version: manifest.version, params: manifest.params, blobs, itemIds };
 }

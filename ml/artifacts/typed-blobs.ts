@@ -18,5 +18,6 @@ export function dtypeOf(b: BlobArray): Dtype {
 
 /** Both formats store raw little-endian bytes; `who` names the format in the error. */
 export function assertLittleEndian(who: string): void {
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error(`${who}: big-endian hosts are not supported`);
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
+    throw new Error(`${who}: big-endian hosts are not supported`);
 }

@@ -20,7 +20,8 @@ export function parseArgs(argv: string[], known: string[], booleans: string[] = 
       value = name.slice(eq + 1);
       name = name.slice(0, eq);
     }
-    if (!known.includes(name) && !booleans.includes(name)) throw new Error(`unknown option --${name}; known: ${[...known, ...booleans].map((k) => `--${k}`).join(" ")}`);
+    if (!known.includes(name) && !booleans.includes(name))
+      throw new Error(`unknown option --${name}; known: ${[...known, ...booleans].map((k) => `--${k}`).join(" ")}`);
     if (booleans.includes(name)) {
       value ??= "true";
     } else if (value === undefined) {

@@ -15,12 +15,21 @@ import { formatTable } from "./report.js";
 import { buildTask, embedderFactory, TASK_OPTIONS } from "./task.js";
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), [...TASK_OPTIONS, "models", "k", "out", "param", "preset", "split", "latency-requests", "bootstrap"], ["refit"]);
+  const args = parseArgs(
+    process.argv.slice(2),
+    [...TASK_OPTIONS, "models", "k", "out", "param", "preset", "split", "latency-requests", "bootstrap"],
+    ["refit"],
+  );
   const log = (m: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${m}`);
   const ks = (args.get("k") ?? "10,20").split(",").map((k) => Number(k));
-  if (ks.some((k) => !Number.isInteger(k) || k <= 0)) throw new Error(`--k expects positive integers, got ${args.get("k")}`);
+  if (ks.some((k) => !Number.isInteger(k) || k <= 0))
+    throw new Error(`--k expects positive integers, got ${args.get("k")}`);
   const preset = getPreset(args.get("preset"));
-  const modelNames = (args.get("models") ?? preset?.models ?? "popularity,covisitation,session-knn,fism-bpr,pure-svd,hybrid").split(",");
+  const modelNames = (
+    args.get("models") ??
+    preset?.models ??
+    "popularity,covisitation,session-knn,fism-bpr,pure-svd,hybrid"
+  ).split(",");
   const split = (args.get("split") ?? "test") as "test" | "validation";
   if (split !== "test" && split !== "validation") throw new Error("--split must be test or validation");
   const seed = intArg(args, "seed", 42);
@@ -47,20 +56,44 @@ async function main(): Promise<void> {
       bootstrapResamples: intArg(args, "bootstrap", 1000),
       refit: args.has("refit"),
     });
-    const extra = model instanceof HybridRecommender ? { weights: model.describeWeights(), blend: model.blendSpec, validation: model.validationReport } : undefined;
+    const extra =
+      model instanceof HybridRecommender
+        ? { weights: model.describeWeights(), blend: model.blendSpec, validation: model.validationReport }
+        : undefined;
     reports.push(extra === undefined ? report : { ...report, ...{ hybrid: extra } });
-    log(`${name}: ${Object.entries(report.metrics).map(([k, v]) => `${k}=${v.value.toFixed(4)}`).join(" ")}`);
+    log(
+      `${name}: ${Object.entries(report.metrics)
+        .map(([k, v]) => `${k}=${v.value.toFixed(4)}`)
+        .join(" ")}`,
+    );
   }
   console.log(`\nprotocol ${task.protocol} on ${args.get("dataset")} (${split} split, seed ${seed})`);
   for (const n of task.notes) console.log(`  - ${n}`);
-  if (args.has("refit")) console.log("  - --refit: models tuned / blend weights learned with a train-only fit, then refitted on train + validation events before test (test events never trained on)");
-  console.log(`  - ± is half the bootstrap 95% interval; latency = 50-item history -> top 100 over all items (wall and CPU time per request)`);
+  if (args.has("refit"))
+    console.log(
+      "  - --refit: models tuned / blend weights learned with a train-only fit, then refitted on train + validation events before test (test events never trained on)",
+    );
+  console.log(
+    `  - ± is half the bootstrap 95% interval; latency = 50-item history -> top 100 over all items (wall and CPU time per request)`,
+  );
   console.log(formatTable(reports, ks));
   for (const [n, why] of Object.entries(skipped)) console.log(`  ${n}: skipped, ${why}`);
   const out = args.get("out");
   if (out !== undefined) {
     mkdirSync(dirname(out), { recursive: true });
-    const json = { refit: args.has("refit"), command: `npm run eval -- ${process.argv.slice(2).join(" ")}`, protocol: task.protocol, dataset: args.get("dataset"), split, seed, ks, notes: task.notes, params, reports, skipped };
+    const json = {
+      refit: args.has("refit"),
+      command: `npm run eval -- ${process.argv.slice(2).join(" ")}`,
+      protocol: task.protocol,
+      dataset: args.get("dataset"),
+      split,
+      seed,
+      ks,
+      notes: task.notes,
+      params,
+      reports,
+      skipped,
+    };
     writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
     log(`wrote ${out}`);
   }

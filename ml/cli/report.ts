@@ -4,7 +4,17 @@ import type { ModelReport } from "../eval/evaluate.js";
 export function formatTable(reports: ModelReport[], ks: number[]): string {
   const headers = ["model"];
   for (const k of ks) headers.push(`HR@${k}`, `NDCG@${k}`, `MRR@${k}`);
-  headers.push(`cov@${ks[0]}`, `pop@${ks[0]}`, "fit s", "fit CPU s", "maxRSS MB", "p50 ms", "p99 ms", "cpu p50", "cpu p99");
+  headers.push(
+    `cov@${ks[0]}`,
+    `pop@${ks[0]}`,
+    "fit s",
+    "fit CPU s",
+    "maxRSS MB",
+    "p50 ms",
+    "p99 ms",
+    "cpu p50",
+    "cpu p99",
+  );
   const rows = reports.map((r) => {
     const row = [r.model];
     for (const k of ks) {

@@ -5,7 +5,15 @@ import type { Embedder } from "../embed/embedder.js";
 import { HashingEmbedder } from "../embed/hashing-embedder.js";
 import { HuggingFaceEmbedder } from "../embed/huggingface-embedder.js";
 import { UniversalSentenceEncoderEmbedder } from "../embed/use-embedder.js";
-import { looFullProtocol, officialProtocol, PROTOCOLS, sasrecProtocol, sessionProtocol, type EvalTask, type ProtocolName } from "../eval/protocols.js";
+import {
+  looFullProtocol,
+  officialProtocol,
+  PROTOCOLS,
+  sasrecProtocol,
+  sessionProtocol,
+  type EvalTask,
+  type ProtocolName,
+} from "../eval/protocols.js";
 import { intArg, type ParsedArgs } from "./args.js";
 
 export const TASK_OPTIONS = ["dataset", "protocol", "seed", "users", "gap-minutes", "item-text", "embedder"];
@@ -18,7 +26,8 @@ export async function buildTask(
 ): Promise<{ task: EvalTask; log?: InteractionLog }> {
   const dataset = args.get("dataset");
   if (dataset === undefined) throw new Error("--dataset <path> is required");
-  const protocol = (args.get("protocol") ?? (isOfficialSplitPath(dataset) ? "official" : defaultProtocol)) as ProtocolName;
+  const protocol = (args.get("protocol") ??
+    (isOfficialSplitPath(dataset) ? "official" : defaultProtocol)) as ProtocolName;
   if (!PROTOCOLS.includes(protocol)) throw new Error(`unknown --protocol ${protocol}; one of ${PROTOCOLS.join(", ")}`);
   const seed = intArg(args, "seed", 42);
   const users = args.has("users") ? intArg(args, "users", 0) : undefined;

@@ -21,15 +21,29 @@ import { getPreset } from "./presets.js";
 import { buildTask, embedderFactory, TASK_OPTIONS } from "./task.js";
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), [...TASK_OPTIONS, "models", "out-dir", "registry", "param", "preset", "k"]);
+  const args = parseArgs(process.argv.slice(2), [
+    ...TASK_OPTIONS,
+    "models",
+    "out-dir",
+    "registry",
+    "param",
+    "preset",
+    "k",
+  ]);
   const log = (m: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${m}`);
   const seed = intArg(args, "seed", 42);
   const outDir = resolve(args.get("out-dir") ?? ".artifacts/models");
   // The model_registry table of the app's database by default (DATABASE_URL, the embedded file when unset);
   // `--registry path.json` keeps a JSON-file registry instead (e.g. for experiments outside the app).
   const registryPath = args.get("registry");
-  const registry: ModelRegistry = registryPath ? new JsonFileRegistry(resolve(registryPath)) : await openDatabaseRegistry(log);
-  const modelNames = (args.get("models") ?? getPreset(args.get("preset"))?.models ?? "popularity,covisitation,session-knn,pure-svd").split(",");
+  const registry: ModelRegistry = registryPath
+    ? new JsonFileRegistry(resolve(registryPath))
+    : await openDatabaseRegistry(log);
+  const modelNames = (
+    args.get("models") ??
+    getPreset(args.get("preset"))?.models ??
+    "popularity,covisitation,session-knn,pure-svd"
+  ).split(",");
   const ks = (args.get("k") ?? "10,20").split(",").map(Number);
   const { task } = await buildTask(args, log, "loo-full");
   const window = dataWindow(args.get("dataset") ?? "", task.train.sequences);
@@ -41,13 +55,22 @@ async function main(): Promise<void> {
     }
     const model = createModel(name, { params, embedder: embedderFactory(args) });
     const fit = await fitOnTask(model, task, seed, log);
-    const report = await evaluateModel(model, task, { ks, seed, split: "validation", onProgress: log, bootstrapResamples: 200 }, fit);
+    const report = await evaluateModel(
+      model,
+      task,
+      { ks, seed, split: "validation", onProgress: log, bootstrapResamples: 200 },
+      fit,
+    );
     const artifact = model.save();
     const createdAt = new Date();
     const version = makeVersion(createdAt, JSON.stringify({ params: artifact.params, window, seed }));
     const dir = join(outDir, name, version);
     const manifest = saveArtifact(dir, { ...artifact, version }, version, createdAt);
-    const metrics: Record<string, number> = { fit_seconds: fit.fitSeconds, peak_rss_mb: fit.peakRssMb, latency_p99_ms: report.latencyMs.p99 };
+    const metrics: Record<string, number> = {
+      fit_seconds: fit.fitSeconds,
+      peak_rss_mb: fit.peakRssMb,
+      latency_p99_ms: report.latencyMs.p99,
+    };
     for (const [k, v] of Object.entries(report.metrics)) metrics[`valid_${k}`] = v.value;
     const record: ModelRecord = {
       model: name,

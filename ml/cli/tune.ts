@@ -26,7 +26,13 @@ async function main(): Promise<void> {
   });
   const score = async (candidate: Record<string, unknown>): Promise<number> => {
     const model = createModel(name, { params: { ...params, [name]: candidate }, embedder: embedderFactory(args) });
-    const r = await evaluateModel(model, task, { ks: [k], seed, split: "validation", bootstrapResamples: 1, latencyRequests: 0 });
+    const r = await evaluateModel(model, task, {
+      ks: [k],
+      seed,
+      split: "validation",
+      bootstrapResamples: 1,
+      latencyRequests: 0,
+    });
     return r.metrics[metric].value;
   };
   let best = await score(current);
@@ -45,7 +51,11 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log(`best valid ${metric} ${best.toFixed(4)} with ${Object.entries(current).map(([key, v]) => `--param ${name}.${key}=${String(v)}`).join(" ")}`);
+  console.log(
+    `best valid ${metric} ${best.toFixed(4)} with ${Object.entries(current)
+      .map(([key, v]) => `--param ${name}.${key}=${String(v)}`)
+      .join(" ")}`,
+  );
 }
 
 main().catch((e: unknown) => {

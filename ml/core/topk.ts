@@ -22,7 +22,7 @@ export function topK(scores: Float32Array, k: number, exclude?: Int32Array | Rea
   for (; i < n && count < size; i++) {
     const s = scores[i];
     if (s !== s) continue; // NaN never ranks
-    if (excluded !== undefined && excluded.has(i)) continue;
+    if (excluded?.has(i)) continue;
     heapItems[count] = i;
     heapScores[count] = s;
     siftUp(heapItems, heapScores, count);
@@ -33,7 +33,7 @@ export function topK(scores: Float32Array, k: number, exclude?: Int32Array | Rea
     for (; i < n; i++) {
       const s = scores[i];
       if (!(s > threshold)) continue; // also drops NaN
-      if (excluded !== undefined && excluded.has(i)) continue;
+      if (excluded?.has(i)) continue;
       heapItems[0] = i;
       heapScores[0] = s;
       siftDown(heapItems, heapScores, count);

@@ -30,7 +30,9 @@ export async function embedInBatches(
   for (let i = 0; i < texts.length; i += batchSize) {
     const batch = await embedder.embed(texts.slice(i, i + batchSize));
     if (batch.length !== Math.min(batchSize, texts.length - i)) {
-      throw new Error(`${embedder.id}: returned ${batch.length} vectors for ${Math.min(batchSize, texts.length - i)} texts`);
+      throw new Error(
+        `${embedder.id}: returned ${batch.length} vectors for ${Math.min(batchSize, texts.length - i)} texts`,
+      );
     }
     out.push(...batch);
     onProgress?.(out.length, texts.length);

@@ -23,18 +23,24 @@ export class HuggingFaceEmbedder implements Embedder {
   constructor(private readonly options: HuggingFaceEmbedderOptions) {
     this.id = `huggingface/${options.model}`;
     this.dimension = options.dimension;
-    this.client = new InferenceClient(options.accessToken, options.endpointUrl ? { endpointUrl: options.endpointUrl } : undefined);
+    this.client = new InferenceClient(
+      options.accessToken,
+      options.endpointUrl ? { endpointUrl: options.endpointUrl } : undefined,
+    );
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     const output = await this.client.featureExtraction({ model: this.options.model, inputs: texts });
     if (!Array.isArray(output) || output.length !== texts.length) {
-      throw new Error(`${this.id}: expected ${texts.length} embeddings, got ${Array.isArray(output) ? output.length : typeof output}`);
+      throw new Error(
+        `${this.id}: expected ${texts.length} embeddings, got ${Array.isArray(output) ? output.length : typeof output}`,
+      );
     }
     return output.map((row, i) => {
       const v = poolToVector(row);
-      if (v.length !== this.dimension) throw new Error(`${this.id}: text ${i} embedded to ${v.length} dims, expected ${this.dimension}`);
+      if (v.length !== this.dimension)
+        throw new Error(`${this.id}: text ${i} embedded to ${v.length} dims, expected ${this.dimension}`);
       return normalize(v);
     });
   }

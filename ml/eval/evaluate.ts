@@ -26,7 +26,15 @@ export interface ModelReport {
   peakRssMb: number;
   heapAfterFitMb: number;
   /** Wall-clock and CPU-time (process.cpuUsage) per request: CPU time is robust to a shared, loaded machine. */
-  latencyMs: { p50: number; p99: number; cpuP50: number; cpuP99: number; requests: number; historyLength: number; topN: number };
+  latencyMs: {
+    p50: number;
+    p99: number;
+    cpuP50: number;
+    cpuP99: number;
+    requests: number;
+    historyLength: number;
+    topN: number;
+  };
   /** Test targets excluded from ranking because they were in the query history (full ranking only). */
   targetsInHistory: number;
   /** True when the model was refitted on train + validation events before the test ranking. */
@@ -59,7 +67,11 @@ export function trainCounts(task: EvalTask): Float64Array {
   return counts;
 }
 
-function scoresFor(model: Recommender, c: EvalCase, excludeHistory: boolean): { scores: Float32Array; targetIndex: number; ids?: Int32Array } {
+function scoresFor(
+  model: Recommender,
+  c: EvalCase,
+  excludeHistory: boolean,
+): { scores: Float32Array; targetIndex: number; ids?: Int32Array } {
   if (c.candidates !== undefined) {
     return { scores: model.scoreCandidates(c.query, c.candidates), targetIndex: 0, ids: c.candidates };
   }
@@ -76,7 +88,12 @@ export interface FitStats {
 }
 
 /** Fits `model` on the task's training data, passing validation cases for early stopping / weight learning. */
-export async function fitOnTask(model: Recommender, task: EvalTask, seed: number, log: (m: string) => void): Promise<FitStats> {
+export async function fitOnTask(
+  model: Recommender,
+  task: EvalTask,
+  seed: number,
+  log: (m: string) => void,
+): Promise<FitStats> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   await model.fit(task.train, {
@@ -93,17 +110,28 @@ export async function fitOnTask(model: Recommender, task: EvalTask, seed: number
   const fitSeconds = (performance.now() - t0) / 1000;
   const fitCpuSeconds = cpuSecondsSince(cpu0);
   log(`[${model.name}] fitted in ${fitSeconds.toFixed(1)} s (${fitCpuSeconds.toFixed(1)} CPU-s)`);
-  return { fitSeconds, fitCpuSeconds, peakRssMb: resourceUsage().maxRSS / 1024, heapAfterFitMb: process.memoryUsage().heapUsed / 2 ** 20 };
+  return {
+    fitSeconds,
+    fitCpuSeconds,
+    peakRssMb: resourceUsage().maxRSS / 1024,
+    heapAfterFitMb: process.memoryUsage().heapUsed / 2 ** 20,
+  };
 }
 
 /**
  * Fits `model` (unless `fitted` stats are given for an already-fitted model), then ranks every held-out
  * case and measures quality, coverage, popularity bias, fit cost and latency.
  */
-export async function evaluateModel(model: Recommender, task: EvalTask, options: EvaluateOptions, fitted?: FitStats): Promise<ModelReport> {
+export async function evaluateModel(
+  model: Recommender,
+  task: EvalTask,
+  options: EvaluateOptions,
+  fitted?: FitStats,
+): Promise<ModelReport> {
   const log = options.onProgress ?? (() => {});
   const split = options.split ?? "test";
-  let { fitSeconds, fitCpuSeconds, peakRssMb, heapAfterFitMb } = fitted ?? (await fitOnTask(model, task, options.seed, log));
+  let { fitSeconds, fitCpuSeconds, peakRssMb, heapAfterFitMb } =
+    fitted ?? (await fitOnTask(model, task, options.seed, log));
   if (options.refit === true && split === "test") {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
@@ -111,7 +139,9 @@ export async function evaluateModel(model: Recommender, task: EvalTask, options:
     await model.fit(task.refitTrain, { seed: options.seed, onProgress: (m) => log(`[${model.name}] refit: ${m}`) });
     const refitSeconds = (performance.now() - t0) / 1000;
     const refitCpuSeconds = cpuSecondsSince(cpu0);
-    log(`[${model.name}] refitted on train + validation events in ${refitSeconds.toFixed(1)} s (${refitCpuSeconds.toFixed(1)} CPU-s)`);
+    log(
+      `[${model.name}] refitted on train + validation events in ${refitSeconds.toFixed(1)} s (${refitCpuSeconds.toFixed(1)} CPU-s)`,
+    );
     fitSeconds += refitSeconds;
     fitCpuSeconds += refitCpuSeconds;
     peakRssMb = resourceUsage().maxRSS / 1024;
@@ -154,9 +184,16 @@ export async function evaluateModel(model: Recommender, task: EvalTask, options:
   const bootRng = new Rng(options.seed ^ 0xb007);
   for (let ki = 0; ki < ks.length; ki++) {
     const k = ks[ki];
-    for (const [name, fn] of [["HR", hitAt], ["NDCG", ndcgAt], ["MRR", mrrAt]] as const) {
+    for (const [name, fn] of [
+      ["HR", hitAt],
+      ["NDCG", ndcgAt],
+      ["MRR", mrrAt],
+    ] as const) {
       const values = Float64Array.from(ranks, (r) => fn(r, k));
-      metrics[`${name}@${k}`] = { value: mean(values), ci95: bootstrapInterval(values, bootRng, options.bootstrapResamples ?? 1000) };
+      metrics[`${name}@${k}`] = {
+        value: mean(values),
+        ci95: bootstrapInterval(values, bootRng, options.bootstrapResamples ?? 1000),
+      };
     }
     let covered = 0;
     for (const v of seen[ki]) covered += v;
@@ -164,8 +201,24 @@ export async function evaluateModel(model: Recommender, task: EvalTask, options:
     avgPopularity[`@${k}`] = popN[ki] === 0 ? 0 : popSum[ki] / popN[ki];
   }
   const latencyMs = measureLatency(model, task.test, options.latencyRequests ?? 500, new Rng(options.seed ^ 0x1a7e));
-  log(`[${model.name}] latency wall p50 ${latencyMs.p50.toFixed(3)} p99 ${latencyMs.p99.toFixed(3)} ms, cpu p50 ${latencyMs.cpuP50.toFixed(3)} p99 ${latencyMs.cpuP99.toFixed(3)} ms`);
-  return { model: model.name, split, cases: cases.length, metrics, coverage, avgPopularity, fitSeconds, fitCpuSeconds, peakRssMb, heapAfterFitMb, latencyMs, targetsInHistory, refit: options.refit === true && split === "test" };
+  log(
+    `[${model.name}] latency wall p50 ${latencyMs.p50.toFixed(3)} p99 ${latencyMs.p99.toFixed(3)} ms, cpu p50 ${latencyMs.cpuP50.toFixed(3)} p99 ${latencyMs.cpuP99.toFixed(3)} ms`,
+  );
+  return {
+    model: model.name,
+    split,
+    cases: cases.length,
+    metrics,
+    coverage,
+    avgPopularity,
+    fitSeconds,
+    fitCpuSeconds,
+    peakRssMb,
+    heapAfterFitMb,
+    latencyMs,
+    targetsInHistory,
+    refit: options.refit === true && split === "test",
+  };
 }
 
 /**
@@ -182,7 +235,9 @@ export function hasRecommend(model: object): model is TopNRecommender {
 
 /** One serving request as the latency figure times it: the model's `recommend` when it has one, else scoreAll + topK. */
 export function serveTopN(model: Recommender, query: Query, topN: number): Int32Array {
-  return hasRecommend(model) ? model.recommend(query, topN, query.history) : topK(model.scoreAll(query), topN, query.history);
+  return hasRecommend(model)
+    ? model.recommend(query, topN, query.history)
+    : topK(model.scoreAll(query), topN, query.history);
 }
 
 /**
@@ -220,7 +275,12 @@ export function latencyQueries(cases: EvalCase[], requests: number, rng: Rng, hi
  * Wall and CPU time (process.cpuUsage) of each query served one at a time, after `warmup` untimed requests
  * (the first queries again) so that the JIT has compiled the hot path.
  */
-export function timeRequests(model: Recommender, queries: Query[], topN: number, warmup = 100): { wall: number[]; cpu: number[] } {
+export function timeRequests(
+  model: Recommender,
+  queries: Query[],
+  topN: number,
+  warmup = 100,
+): { wall: number[]; cpu: number[] } {
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let w = 0; w < Math.min(warmup, queries.length); w++) serveTopN(model, queries[w], topN);
@@ -244,7 +304,16 @@ export function measureLatency(model: Recommender, cases: EvalCase[], requests: 
   const historyLength = 50;
   const topN = 100;
   const queries = latencyQueries(cases, requests, rng, historyLength);
-  if (queries.length === 0) return { p50: Number.NaN, p99: Number.NaN, cpuP50: Number.NaN, cpuP99: Number.NaN, requests: 0, historyLength, topN };
+  if (queries.length === 0)
+    return {
+      p50: Number.NaN,
+      p99: Number.NaN,
+      cpuP50: Number.NaN,
+      cpuP99: Number.NaN,
+      requests: 0,
+      historyLength,
+      topN,
+    };
   const { wall: times, cpu: cpuTimes } = timeRequests(model, queries, topN);
   return {
     p50: percentile(times, 50),

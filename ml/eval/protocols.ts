@@ -32,7 +32,13 @@ export const PROTOCOLS = ["sasrec", "loo-full", "official", "session"] as const;
 export type ProtocolName = (typeof PROTOCOLS)[number];
 
 function trainData(log: InteractionLog, sequences: Sequence[]): TrainData {
-  return { numItems: log.itemIds.length, numUsers: log.userIds.length, sequences, itemIds: log.itemIds, itemText: log.itemText };
+  return {
+    numItems: log.itemIds.length,
+    numUsers: log.userIds.length,
+    sequences,
+    itemIds: log.itemIds,
+    itemText: log.itemText,
+  };
 }
 
 function prefix(seq: Sequence, end: number): Sequence {
@@ -70,14 +76,22 @@ function leaveOneOut(log: InteractionLog): { train: Sequence[]; refit: Sequence[
 function sampleUsers(users: Sequence[], maxUsers: number, rng: Rng): Sequence[] {
   if (users.length <= maxUsers) return users;
   const idx = rng.shuffle(Int32Array.from(users, (_, i) => i)).subarray(0, maxUsers);
-  return Array.from(idx).sort((a, b) => a - b).map((i) => users[i]);
+  return Array.from(idx)
+    .sort((a, b) => a - b)
+    .map((i) => users[i]);
 }
 
 /**
  * `n` items drawn uniformly (without replacement) from those the user never touched, after `positive`;
  * all of them when fewer than `n` exist (tiny catalogues), so sampling always terminates.
  */
-function sampledCandidates(positive: number, touched: Set<number>, numItems: number, wanted: number, rng: Rng): Int32Array {
+function sampledCandidates(
+  positive: number,
+  touched: Set<number>,
+  numItems: number,
+  wanted: number,
+  rng: Rng,
+): Int32Array {
   let untouched = 0;
   for (let i = 0; i < numItems; i++) if (!touched.has(i)) untouched++;
   const n = Math.min(wanted, untouched);
@@ -181,7 +195,9 @@ export function officialProtocol(split: OfficialSplit, options: { seed: number; 
     const max = options.maxUsers ?? Number.POSITIVE_INFINITY;
     if (cases.length <= max) return cases;
     const idx = rng.shuffle(Int32Array.from(cases, (_, i) => i)).subarray(0, max);
-    return Array.from(idx).sort((a, b) => a - b).map((i) => cases[i]);
+    return Array.from(idx)
+      .sort((a, b) => a - b)
+      .map((i) => cases[i]);
   };
   const trainItems = new Set<number>();
   for (const s of split.train.sequences) for (const i of s.items) trainItems.add(i);
@@ -228,19 +244,26 @@ export interface SessionOptions {
  * never seen in training are dropped from held-out sessions (standard for session-based evaluation).
  */
 export function sessionProtocol(log: InteractionLog, options: SessionOptions): EvalTask {
-  if (!log.hasTimestamps) throw new Error(`${log.source}: the session protocol needs timestamps; this data set has none`);
+  if (!log.hasTimestamps)
+    throw new Error(`${log.source}: the session protocol needs timestamps; this data set has none`);
   const gapMs = options.gapMinutes * 60_000;
   const sessions: Sequence[] = [];
   for (const seq of log.sequences) {
     let start = 0;
     for (let j = 1; j <= seq.items.length; j++) {
       if (j === seq.items.length || seq.timestamps[j] - seq.timestamps[j - 1] > gapMs) {
-        sessions.push({ user: seq.user, items: seq.items.subarray(start, j), timestamps: seq.timestamps.subarray(start, j) });
+        sessions.push({
+          user: seq.user,
+          items: seq.items.subarray(start, j),
+          timestamps: seq.timestamps.subarray(start, j),
+        });
         start = j;
       }
     }
   }
-  const order = sessions.map((_, i) => i).sort((a, b) => sessions[a].timestamps[0] - sessions[b].timestamps[0] || a - b);
+  const order = sessions
+    .map((_, i) => i)
+    .sort((a, b) => sessions[a].timestamps[0] - sessions[b].timestamps[0] || a - b);
   const fraction = options.testFraction ?? 0.1;
   const nTest = Math.max(1, Math.floor(order.length * fraction));
   const trainIdx = order.slice(0, order.length - 2 * nTest);
@@ -254,7 +277,11 @@ export function sessionProtocol(log: InteractionLog, options: SessionOptions): E
     for (const i of idx) {
       const s = sessions[i];
       const keep = Array.from(s.items.keys()).filter((j) => known.has(s.items[j]));
-      const seq: Sequence = { user: s.user, items: Int32Array.from(keep, (j) => s.items[j]), timestamps: Float64Array.from(keep, (j) => s.timestamps[j]) };
+      const seq: Sequence = {
+        user: s.user,
+        items: Int32Array.from(keep, (j) => s.items[j]),
+        timestamps: Float64Array.from(keep, (j) => s.timestamps[j]),
+      };
       for (let end = 1; end < seq.items.length; end++) out.push(caseAt(seq, end));
     }
     return out;
@@ -264,7 +291,9 @@ export function sessionProtocol(log: InteractionLog, options: SessionOptions): E
     const max = options.maxCases ?? Number.POSITIVE_INFINITY;
     if (cases.length <= max) return cases;
     const idx = rng.shuffle(Int32Array.from(cases, (_, i) => i)).subarray(0, max);
-    return Array.from(idx).sort((a, b) => a - b).map((i) => cases[i]);
+    return Array.from(idx)
+      .sort((a, b) => a - b)
+      .map((i) => cases[i]);
   };
   const validation = cap(casesOf(validIdx));
   const test = cap(casesOf(testIdx));

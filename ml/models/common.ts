@@ -18,7 +18,8 @@ export function numberParam(params: Record<string, unknown>, name: string, fallb
   const v = params[name];
   if (v === undefined) return fallback;
   const n = typeof v === "string" ? Number(v) : v;
-  if (typeof n !== "number" || !Number.isFinite(n)) throw new Error(`parameter ${name} must be a number, got ${JSON.stringify(v)}`);
+  if (typeof n !== "number" || !Number.isFinite(n))
+    throw new Error(`parameter ${name} must be a number, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -55,7 +56,14 @@ export function latestTimestamp(sequences: { timestamps: Float64Array }[]): numb
  * s0 + s1 + s2 + s3 + bias, in double precision), so the scores are bit-for-bit the same
  * (test/ml/models/scoring.test.ts checks it against a plain reference).
  */
-export function scoreRows(vectors: Float32Array, u: Float32Array, n: number, d: number, bias?: Float32Array, out?: Float32Array): Float32Array {
+export function scoreRows(
+  vectors: Float32Array,
+  u: Float32Array,
+  n: number,
+  d: number,
+  bias?: Float32Array,
+  out?: Float32Array,
+): Float32Array {
   const scores = out ?? new Float32Array(n);
   if (scores.length < n) throw new Error(`scoreRows: output buffer holds ${scores.length} scores, need ${n}`);
   const d4 = d - (d % 4);

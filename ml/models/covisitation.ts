@@ -60,8 +60,8 @@ export class CovisitationRecommender implements Recommender {
       }
     });
     const posWeight = new Float64Array(p.window + 1);
-    for (let d = 1; d <= p.window; d++) posWeight[d] = Math.pow(d, -p.positionExponent);
-    const recency = (t: number): number => (halfLifeMs > 0 && end > 0 && t > 0 ? Math.pow(2, -(end - t) / halfLifeMs) : 1);
+    for (let d = 1; d <= p.window; d++) posWeight[d] = d ** -p.positionExponent;
+    const recency = (t: number): number => (halfLifeMs > 0 && end > 0 && t > 0 ? 2 ** (-(end - t) / halfLifeMs) : 1);
     const rowMass = new Float64Array(n);
     const fill = (a: number, acc: Float64Array, touched: number[]): void => {
       for (let c = postOff[a]; c < postOff[a + 1]; c++) {
@@ -82,7 +82,7 @@ export class CovisitationRecommender implements Recommender {
       for (const b of touched) mass += acc[b];
       rowMass[a] = mass;
     };
-    const popDamp = Float64Array.from(counts, (c) => Math.pow(Math.max(c, 1), p.alpha));
+    const popDamp = Float64Array.from(counts, (c) => Math.max(c, 1) ** p.alpha);
     this.lists = buildNeighbourLists(n, p.neighbours, fill, (a, b, raw) => raw / rowMass[a] / popDamp[b]);
     options.onProgress?.(`${this.lists.ids.length} neighbour links for ${n} items`);
     let maxCount = 1;
@@ -120,7 +120,12 @@ export class CovisitationRecommender implements Recommender {
     return {
       model: this.name,
       params: { ...this.params },
-      blobs: { offsets: this.lists.offsets, neighbours: this.lists.ids, weights: this.lists.weights, prior: this.prior },
+      blobs: {
+        offsets: this.lists.offsets,
+        neighbours: this.lists.ids,
+        weights: this.lists.weights,
+        prior: this.prior,
+      },
       itemIds: this.itemIds,
     };
   }

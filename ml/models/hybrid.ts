@@ -64,9 +64,11 @@ export class HybridRecommender implements Recommender {
   ) {
     if (components.length === 0) throw new Error("hybrid: needs at least one component");
     const normalize = String(params.normalize ?? "minmax");
-    if (normalize !== "auto" && !NORMALIZATIONS.includes(normalize as Normalization)) throw new Error(`hybrid: unknown normalize ${normalize}`);
+    if (normalize !== "auto" && !NORMALIZATIONS.includes(normalize as Normalization))
+      throw new Error(`hybrid: unknown normalize ${normalize}`);
     const lengthBuckets = String(params.lengthBuckets ?? "0");
-    if (lengthBuckets !== "auto" && !(Number.isInteger(Number(lengthBuckets)) && Number(lengthBuckets) >= 0)) throw new Error(`hybrid: lengthBuckets must be a count or auto, got ${lengthBuckets}`);
+    if (lengthBuckets !== "auto" && !(Number.isInteger(Number(lengthBuckets)) && Number(lengthBuckets) >= 0))
+      throw new Error(`hybrid: lengthBuckets must be a count or auto, got ${lengthBuckets}`);
     this.params = {
       validationCases: numberParam(params, "validationCases", 10000),
       poolSize: numberParam(params, "poolSize", 100),
@@ -98,7 +100,11 @@ export class HybridRecommender implements Recommender {
 
   /** Normalisation, bucket bounds and weights of the current blend. */
   get blendSpec(): { normalize: Normalization; bounds: number[]; weights: number[][] } {
-    return { normalize: this.blend.normalize, bounds: [...this.blend.bounds], weights: this.blend.weights.map((w) => Array.from(w)) };
+    return {
+      normalize: this.blend.normalize,
+      bounds: [...this.blend.bounds],
+      weights: this.blend.weights.map((w) => Array.from(w)),
+    };
   }
 
   private learnBlend(all: ValidationCase[], options: FitOptions): void {
@@ -106,8 +112,14 @@ export class HybridRecommender implements Recommender {
     const t0 = performance.now();
     const rng = new Rng(options.seed ^ 0x4b1d);
     const max = Number(this.params.validationCases);
-    const cases = all.length <= max ? all : Array.from(rng.shuffle(Int32Array.from(all.keys())).subarray(0, max)).sort((a, b) => a - b).map((i) => all[i]);
-    const norms: Normalization[] = this.params.normalize === "auto" ? [...NORMALIZATIONS] : [this.params.normalize as Normalization];
+    const cases =
+      all.length <= max
+        ? all
+        : Array.from(rng.shuffle(Int32Array.from(all.keys())).subarray(0, max))
+            .sort((a, b) => a - b)
+            .map((i) => all[i]);
+    const norms: Normalization[] =
+      this.params.normalize === "auto" ? [...NORMALIZATIONS] : [this.params.normalize as Normalization];
     const bucketCounts = this.params.lengthBuckets === "auto" ? [0, 4] : [Number(this.params.lengthBuckets)];
     const features = cases.map((c, n) => {
       const f = this.caseFeatures(c, norms);
@@ -127,7 +139,14 @@ export class HybridRecommender implements Recommender {
           let cv = 0;
           for (let k = 0; k < 2; k++) {
             const learnOn = folds[k];
-            const blend = this.fitBlend(learnOn, normalize, quantileBounds(learnOn.map((f) => f.length), buckets));
+            const blend = this.fitBlend(
+              learnOn,
+              normalize,
+              quantileBounds(
+                learnOn.map((f) => f.length),
+                buckets,
+              ),
+            );
             cv += blendNdcg(folds[1 - k], blend, targetK) / 2;
           }
           this.validationReport[`cv:${normalize}/buckets=${buckets}`] = cv;
@@ -150,11 +169,18 @@ export class HybridRecommender implements Recommender {
     this.blend = this.fitBlend(features, chosen.normalize, quantileBounds(lengths, chosen.buckets), log);
     this.weights = this.blend.global;
     this.validationReport.hybrid = blendNdcg(features, this.blend, targetK);
-    log(`blend ${this.describeWeights()}: validation NDCG@${targetK} ${this.validationReport.hybrid.toFixed(4)} (learned in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    log(
+      `blend ${this.describeWeights()}: validation NDCG@${targetK} ${this.validationReport.hybrid.toFixed(4)} (learned in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
   }
 
   /** Global coordinate ascent, then per bucket starting from the global weights. */
-  private fitBlend(features: CaseFeatures[], normalize: Normalization, bounds: number[], log?: (m: string) => void): Blend {
+  private fitBlend(
+    features: CaseFeatures[],
+    normalize: Normalization,
+    bounds: number[],
+    log?: (m: string) => void,
+  ): Blend {
     const m = this.components.length;
     const targetK = Number(this.params.targetK);
     const score = (w: Float64Array, fs: CaseFeatures[]): number => blendNdcg(fs, single(normalize, w), targetK);
@@ -194,13 +220,17 @@ export class HybridRecommender implements Recommender {
       }
     }
     const global = ascend(features, start);
-    log?.(`${normalize}: global weights ${Array.from(global).join(" ")} NDCG@${targetK} ${score(global, features).toFixed(4)}`);
+    log?.(
+      `${normalize}: global weights ${Array.from(global).join(" ")} NDCG@${targetK} ${score(global, features).toFixed(4)}`,
+    );
     if (bounds.length === 0) return single(normalize, global);
     const weights: Float64Array[] = [];
     for (let b = 0; b <= bounds.length; b++) {
       const inBucket = features.filter((f) => bucketOf(f.length, bounds) === b);
       const w = inBucket.length >= Number(this.params.minBucketCases) ? ascend(inBucket, global) : global;
-      log?.(`${normalize}: bucket ${bucketLabel(bounds, b)} (${inBucket.length} cases) weights ${Array.from(w).join(" ")}`);
+      log?.(
+        `${normalize}: bucket ${bucketLabel(bounds, b)} (${inBucket.length} cases) weights ${Array.from(w).join(" ")}`,
+      );
       weights.push(w);
     }
     return { normalize, bounds, weights, global };
@@ -304,17 +334,34 @@ export class HybridRecommender implements Recommender {
       const part = raw as { model: string; version?: string; params: Record<string, unknown>; weight: number };
       const prefix = `${k}/`;
       const blobs: ModelArtifact["blobs"] = {};
-      for (const [name, b] of Object.entries(artifact.blobs)) if (name.startsWith(prefix)) blobs[name.slice(prefix.length)] = b;
-      components.push(loadComponent({ model: part.model, version: part.version, params: part.params, blobs, itemIds: artifact.itemIds }));
+      for (const [name, b] of Object.entries(artifact.blobs))
+        if (name.startsWith(prefix)) blobs[name.slice(prefix.length)] = b;
+      components.push(
+        loadComponent({
+          model: part.model,
+          version: part.version,
+          params: part.params,
+          blobs,
+          itemIds: artifact.itemIds,
+        }),
+      );
       weights.push(part.weight);
     });
     const h = new HybridRecommender(components, artifact.params);
     h.weights = Float64Array.from(weights);
-    const spec = artifact.params.blend as { normalize: Normalization; bounds: number[]; weights: number[][] } | undefined;
+    const spec = artifact.params.blend as
+      | { normalize: Normalization; bounds: number[]; weights: number[][] }
+      | undefined;
     // Artifacts from before per-bucket blends: min-max normalisation, one weight vector.
-    h.blend = spec === undefined
-      ? single("minmax", h.weights)
-      : { normalize: spec.normalize, bounds: [...spec.bounds], weights: spec.weights.map((w) => Float64Array.from(w)), global: h.weights };
+    h.blend =
+      spec === undefined
+        ? single("minmax", h.weights)
+        : {
+            normalize: spec.normalize,
+            bounds: [...spec.bounds],
+            weights: spec.weights.map((w) => Float64Array.from(w)),
+            global: h.weights,
+          };
     return h;
   }
 }
@@ -398,10 +445,11 @@ export function normalizeMinMax(s: Float32Array): Float32Array {
 export function normalizeZ(s: Float32Array): Float32Array {
   let sum = 0;
   let n = 0;
-  for (let i = 0; i < s.length; i++) if (Number.isFinite(s[i])) {
-    sum += s[i];
-    n++;
-  }
+  for (let i = 0; i < s.length; i++)
+    if (Number.isFinite(s[i])) {
+      sum += s[i];
+      n++;
+    }
   const mean = sum / Math.max(1, n);
   let sq = 0;
   for (let i = 0; i < s.length; i++) if (Number.isFinite(s[i])) sq += (s[i] - mean) ** 2;

@@ -58,7 +58,11 @@ export const MODELS: Record<string, ModelEntry> = {
     create: (ctx) => new PureSvdRecommender(ctx.params),
     load: (a) => PureSvdRecommender.load(a),
   },
-  sasrec: { description: "SASRec self-attentive sequential model (CPU kernels, sampled softmax)", create: (ctx) => new SasrecRecommender(ctx.params), load: (a) => SasrecRecommender.load(a) },
+  sasrec: {
+    description: "SASRec self-attentive sequential model (CPU kernels, sampled softmax)",
+    create: (ctx) => new SasrecRecommender(ctx.params),
+    load: (a) => SasrecRecommender.load(a),
+  },
   content: {
     description: "content vectors from item text through the Embedder port",
     create: (ctx) => new ContentRecommender(ctx.embedder(), ctx.params),
@@ -68,9 +72,14 @@ export const MODELS: Record<string, ModelEntry> = {
   hybrid: {
     description: "linear blend of components, weights learned on validation NDCG",
     create: (ctx) => {
-      const names = String(ctx.params.components ?? DEFAULT_HYBRID_COMPONENTS).split("+").filter((n) => n !== "");
+      const names = String(ctx.params.components ?? DEFAULT_HYBRID_COMPONENTS)
+        .split("+")
+        .filter((n) => n !== "");
       if (names.includes("hybrid")) throw new Error("hybrid cannot contain itself");
-      return new HybridRecommender(names.map((n) => ctx.create(n)), ctx.params);
+      return new HybridRecommender(
+        names.map((n) => ctx.create(n)),
+        ctx.params,
+      );
     },
     load: (a) => HybridRecommender.load(a, loadModel),
   },

@@ -26,7 +26,7 @@ export class PopularityRecommender implements Recommender {
     for (const s of data.sequences) {
       for (let j = 0; j < s.items.length; j++) {
         const t = s.timestamps[j];
-        counts[s.items[j]] += end > 0 && t > 0 && halfLifeMs > 0 ? Math.pow(2, -(end - t) / halfLifeMs) : 1;
+        counts[s.items[j]] += end > 0 && t > 0 && halfLifeMs > 0 ? 2 ** (-(end - t) / halfLifeMs) : 1;
       }
     }
     this.scores = Float32Array.from(counts, (c) => Math.log1p(c));
@@ -45,7 +45,12 @@ export class PopularityRecommender implements Recommender {
   }
 
   save(): ModelArtifact {
-    return { model: this.name, params: { halfLifeDays: this.halfLifeDays }, blobs: { scores: this.scores }, itemIds: this.itemIds };
+    return {
+      model: this.name,
+      params: { halfLifeDays: this.halfLifeDays },
+      blobs: { scores: this.scores },
+      itemIds: this.itemIds,
+    };
   }
 
   static load(artifact: ModelArtifact): PopularityRecommender {

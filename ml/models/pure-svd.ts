@@ -44,7 +44,7 @@ export class PureSvdRecommender implements Recommender {
     const counts = new Float64Array(n);
     const rows: Int32Array[] = data.sequences.map((s) => Int32Array.from(new Set(s.items)));
     for (const r of rows) for (const i of r) counts[i]++;
-    const colScale = Float64Array.from(counts, (c) => (c > 0 ? Math.pow(c, -this.params.popularityExponent) : 0));
+    const colScale = Float64Array.from(counts, (c) => (c > 0 ? c ** -this.params.popularityExponent : 0));
     // Y = R^T R X for an n x l block X, via T = R X (per user row), then Y += R^T T.
     const gram = (x: Float64Array): Float64Array => {
       const y = new Float64Array(n * l);
@@ -94,7 +94,9 @@ export class PureSvdRecommender implements Recommender {
         this.vectors[i * k + c] = s;
       }
     }
-    options.onProgress?.(`top singular values ${Array.from(values.subarray(0, 5), (v) => Math.sqrt(Math.max(v, 0)).toFixed(1)).join(" ")}`);
+    options.onProgress?.(
+      `top singular values ${Array.from(values.subarray(0, 5), (v) => Math.sqrt(Math.max(v, 0)).toFixed(1)).join(" ")}`,
+    );
     this.itemIds = data.itemIds;
     this.scorer = undefined; // the vectors changed in place: copy them again on next use
     this.fitted = true;
@@ -145,7 +147,12 @@ export class PureSvdRecommender implements Recommender {
   }
 
   save(): ModelArtifact {
-    return { model: this.name, params: { ...this.params, dimActual: this.dim }, blobs: { itemVectors: this.vectors }, itemIds: this.itemIds };
+    return {
+      model: this.name,
+      params: { ...this.params, dimActual: this.dim },
+      blobs: { itemVectors: this.vectors },
+      itemIds: this.itemIds,
+    };
   }
 
   static load(artifact: ModelArtifact): PureSvdRecommender {

@@ -1,6 +1,20 @@
 import { topK } from "../core/topk.js";
 import { markExcluded, scoreRows } from "./common.js";
-import { f64x2Add, f64x2Mul, get, i32c, lane, name, promoteLow, section, set, simd, tee, v128Zero, withLength } from "../../src/lib/simd/wasm-encoding.js";
+import {
+  f64x2Add,
+  f64x2Mul,
+  get,
+  i32c,
+  lane,
+  name,
+  promoteLow,
+  section,
+  set,
+  simd,
+  tee,
+  v128Zero,
+  withLength,
+} from "../../src/lib/simd/wasm-encoding.js";
 
 /**
  * Serving scorer for the embedding models: scores[i] = u . vectors[i] + bias[i] over all items, into one
@@ -138,25 +152,111 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
   const uAt = [...get(U), ...get(F), ...i32(1), 0x74, 0x6a]; // u + (f << 1)
   const body = [
     ...[2, 3, 0x7f, 3, 0x7b], // locals: 3 x i32 (i, f, p), 3 x v128 (a01, a23, x)
-    ...get(VEC), ...set(P),
-    0x02, 0x40, // block
-    ...get(N), 0x45, 0x0d, 0, // br_if (n == 0)
-    0x03, 0x40, // loop over rows
-    ...v128Zero, ...set(A01), ...v128Zero, ...set(A23), ...i32(0), ...set(F),
-    0x03, 0x40, // loop over features
-    ...get(P), ...get(F), 0x6a, ...load128(0), ...tee(X),
-    ...promoteLow, ...uAt, ...load128(0), ...mul, ...get(A01), ...add, ...set(A01),
-    ...get(X), ...get(X), ...highToLow, ...promoteLow, ...uAt, ...load128(16), ...mul, ...get(A23), ...add, ...set(A23),
-    ...get(F), ...i32(16), 0x6a, ...tee(F), ...get(ROW), 0x49, 0x0d, 0, // br_if (f < rowBytes) unsigned
+    ...get(VEC),
+    ...set(P),
+    0x02,
+    0x40, // block
+    ...get(N),
+    0x45,
+    0x0d,
+    0, // br_if (n == 0)
+    0x03,
+    0x40, // loop over rows
+    ...v128Zero,
+    ...set(A01),
+    ...v128Zero,
+    ...set(A23),
+    ...i32(0),
+    ...set(F),
+    0x03,
+    0x40, // loop over features
+    ...get(P),
+    ...get(F),
+    0x6a,
+    ...load128(0),
+    ...tee(X),
+    ...promoteLow,
+    ...uAt,
+    ...load128(0),
+    ...mul,
+    ...get(A01),
+    ...add,
+    ...set(A01),
+    ...get(X),
+    ...get(X),
+    ...highToLow,
+    ...promoteLow,
+    ...uAt,
+    ...load128(16),
+    ...mul,
+    ...get(A23),
+    ...add,
+    ...set(A23),
+    ...get(F),
+    ...i32(16),
+    0x6a,
+    ...tee(F),
+    ...get(ROW),
+    0x49,
+    0x0d,
+    0, // br_if (f < rowBytes) unsigned
     0x0b,
-    ...get(OUT), ...get(I), ...i32(2), 0x74, 0x6a, // &out[i]
-    ...get(A01), ...lane(0), ...get(A01), ...lane(1), 0xa0, ...get(A23), ...lane(0), 0xa0, ...get(A23), ...lane(1), 0xa0,
-    ...get(HASBIAS), 0x04, 0x7c, // if (result f64)
-    ...get(BIAS), ...get(I), ...i32(2), 0x74, 0x6a, 0x2a, 2, 0, 0xbb, // f64.promote_f32(f32.load bias[i])
-    0x05, 0x44, 0, 0, 0, 0, 0, 0, 0, 0, // else f64.const 0
-    0x0b, 0xa0, 0xb6, 0x38, 2, 0, // f64.add, f32.demote_f64, f32.store
-    ...get(P), ...get(ROW), 0x6a, ...set(P),
-    ...get(I), ...i32(1), 0x6a, ...tee(I), ...get(N), 0x49, 0x0d, 0, // br_if (++i < n) unsigned
+    ...get(OUT),
+    ...get(I),
+    ...i32(2),
+    0x74,
+    0x6a, // &out[i]
+    ...get(A01),
+    ...lane(0),
+    ...get(A01),
+    ...lane(1),
+    0xa0,
+    ...get(A23),
+    ...lane(0),
+    0xa0,
+    ...get(A23),
+    ...lane(1),
+    0xa0,
+    ...get(HASBIAS),
+    0x04,
+    0x7c, // if (result f64)
+    ...get(BIAS),
+    ...get(I),
+    ...i32(2),
+    0x74,
+    0x6a,
+    0x2a,
+    2,
+    0,
+    0xbb, // f64.promote_f32(f32.load bias[i])
+    0x05,
+    0x44,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0, // else f64.const 0
+    0x0b,
+    0xa0,
+    0xb6,
+    0x38,
+    2,
+    0, // f64.add, f32.demote_f64, f32.store
+    ...get(P),
+    ...get(ROW),
+    0x6a,
+    ...set(P),
+    ...get(I),
+    ...i32(1),
+    0x6a,
+    ...tee(I),
+    ...get(N),
+    0x49,
+    0x0d,
+    0, // br_if (++i < n) unsigned
     0x0b,
     0x0b, // end block
     0x0b, // end function

@@ -140,7 +140,7 @@ export class SessionKnnRecommender implements Recommender {
     for (let r = 0; r < h.length; r++) {
       const a = h[h.length - 1 - r];
       if (a < 0 || a >= numItems) continue;
-      const wq = Math.exp(-r / p.lambdaQuery) * (p.idfWeight > 0 ? Math.pow(this.idf[a] + 1, p.idfWeight) : 1);
+      const wq = Math.exp(-r / p.lambdaQuery) * (p.idfWeight > 0 ? (this.idf[a] + 1) ** p.idfWeight : 1);
       const lim = Math.min(this.postOff[a + 1], this.postOff[a] + p.sampleSize);
       for (let c = this.postOff[a]; c < lim; c++) {
         const s = this.postSess[c];
@@ -159,7 +159,8 @@ export class SessionKnnRecommender implements Recommender {
     for (let j = 0; j < touched.length; j++) {
       const s = touched[j];
       let v = this.sim[s];
-      if (halfLifeMs > 0 && this.sessTime[s] > 0 && now > 0) v *= Math.pow(2, -Math.max(0, now - this.sessTime[s]) / halfLifeMs);
+      if (halfLifeMs > 0 && this.sessTime[s] > 0 && now > 0)
+        v *= 2 ** (-Math.max(0, now - this.sessTime[s]) / halfLifeMs);
       cand[j] = v;
     }
     const best = topK(cand, p.k);

@@ -34,18 +34,42 @@ async function main(): Promise<void> {
   const rounds = Number(arg("rounds", "20"));
   const logData = await loadSasrecTxt(data);
   const { train, cases } = splitForRanker(logData.sequences);
-  const rows = logData.itemIds.map((id) => ({ id, title: `item ${id}`, categoryPath: null, price: null, rating: null, ratingCount: 0, createdAt: 0, boughtTogether: null }));
-  const { models, vectors } = await buildOfflineModels({ numItems: logData.itemIds.length, numUsers: logData.userIds.length, sequences: train, itemIds: logData.itemIds }, rows, 1, () => {});
+  const rows = logData.itemIds.map((id) => ({
+    id,
+    title: `item ${id}`,
+    categoryPath: null,
+    price: null,
+    rating: null,
+    ratingCount: 0,
+    createdAt: 0,
+    boughtTogether: null,
+  }));
+  const { models, vectors } = await buildOfflineModels(
+    { numItems: logData.itemIds.length, numUsers: logData.userIds.length, sequences: train, itemIds: logData.itemIds },
+    rows,
+    1,
+    () => {},
+  );
   const requests: { cands: Candidate[]; history: number[]; affinity: Map<number, number> }[] = [];
   for (const c of cases.slice(0, n)) {
     const history = Array.from(c.history).reverse();
-    requests.push({ cands: (await candidatesFor(models, vectors, c)).cands, history, affinity: categoryAffinity(models.catalog, history.slice(0, 20)) });
+    requests.push({
+      cands: (await candidatesFor(models, vectors, c)).cands,
+      history,
+      affinity: categoryAffinity(models.catalog, history.slice(0, 20)),
+    });
   }
   const ranker = defaultRanker();
   const run = (dense: boolean): number => {
     const t0 = cpuMs();
     for (const r of requests) {
-      const ctx: FeatureContext = { catalog: models.catalog, popularity: models.popularity, listings: new Map(), categoryAffinity: r.affinity, now: 0 };
+      const ctx: FeatureContext = {
+        catalog: models.catalog,
+        popularity: models.popularity,
+        listings: new Map(),
+        categoryAffinity: r.affinity,
+        now: 0,
+      };
       if (dense) ctx.dense = denseSignals(models, r.history);
       ranker.rank(r.cands.slice(), ctx);
     }

@@ -7,7 +7,14 @@ import { createModel } from "../models/index.js";
 import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory.js";
 import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog.js";
 import { mergeSources, SOURCES, type Candidate, type SourceResult } from "../../src/recsys/feed/candidates.js";
-import { categoryAffinity, denseSignals, featurize, NUM_FEATURES, sourceMaxima, type FeatureContext } from "../../src/recsys/feed/features.js";
+import {
+  categoryAffinity,
+  denseSignals,
+  featurize,
+  NUM_FEATURES,
+  sourceMaxima,
+  type FeatureContext,
+} from "../../src/recsys/feed/features.js";
 import { defaultRanker } from "../../src/recsys/feed/rank.js";
 import { DEFAULT_BUDGETS } from "../../src/recsys/feed/feed-service.js";
 import { boughtTogetherSource } from "../../src/recsys/feed/recall/bought-together.js";
@@ -17,11 +24,23 @@ import { trendingSource } from "../../src/recsys/feed/recall/trending.js";
 import type { RecallContext, RecallSource } from "../../src/recsys/feed/recall/types.js";
 import { vectorSource } from "../../src/recsys/feed/recall/vector.js";
 import { publishVectors, SERVING_MODELS } from "../../src/recsys/models/bootstrap.js";
-import { covisFromArtifact, popularityFromArtifact, SessionKnnSource, vectorsFromArtifact, type ServingModels } from "../../src/recsys/models/serving-models.js";
+import {
+  covisFromArtifact,
+  popularityFromArtifact,
+  SessionKnnSource,
+  vectorsFromArtifact,
+  type ServingModels,
+} from "../../src/recsys/models/serving-models.js";
 import type { MarketplacePort } from "../../src/recsys/ports.js";
 
 /** The offline sources: fresh listings has no meaning on a historical data set, the rest are serving's. */
-export const OFFLINE_SOURCES: readonly RecallSource[] = [vectorSource, covisitationSource, sessionKnnSource, trendingSource, boughtTogetherSource];
+export const OFFLINE_SOURCES: readonly RecallSource[] = [
+  vectorSource,
+  covisitationSource,
+  sessionKnnSource,
+  trendingSource,
+  boughtTogetherSource,
+];
 
 const noMarketplace: MarketplacePort = {
   listingState: async () => ({ best: new Map(), unavailable: new Set() }),
@@ -45,7 +64,12 @@ export interface CaseCandidates {
 }
 
 /** Trains the serving models on `train` with serving's parameters and assembles them like bootstrap does. */
-export async function buildOfflineModels(train: TrainData, rows: CatalogRow[], seed: number, log: (m: string) => void): Promise<{ models: ServingModels; vectors: MemoryVectorIndex }> {
+export async function buildOfflineModels(
+  train: TrainData,
+  rows: CatalogRow[],
+  seed: number,
+  log: (m: string) => void,
+): Promise<{ models: ServingModels; vectors: MemoryVectorIndex }> {
   const catalog = new ItemCatalog(rows);
   const artifacts = new Map<string, ReturnType<ReturnType<typeof createModel>["save"]>>();
   for (const [name, params] of Object.entries(SERVING_MODELS)) {
@@ -76,7 +100,11 @@ export async function buildOfflineModels(train: TrainData, rows: CatalogRow[], s
 }
 
 /** Candidates and features for one case, exactly as the feed computes them (history items excluded). */
-export async function candidatesFor(models: ServingModels, vectors: MemoryVectorIndex, c: RankCase): Promise<CaseCandidates> {
+export async function candidatesFor(
+  models: ServingModels,
+  vectors: MemoryVectorIndex,
+  c: RankCase,
+): Promise<CaseCandidates> {
   const newestFirst = Array.from(c.history).reverse();
   const affinity = categoryAffinity(models.catalog, newestFirst.slice(0, 20));
   const ctx: RecallContext = {
@@ -92,7 +120,14 @@ export async function candidatesFor(models: ServingModels, vectors: MemoryVector
   const results: SourceResult[] = [];
   for (const s of OFFLINE_SOURCES) results.push(await s.run(ctx, DEFAULT_BUDGETS[s.name].count));
   const cands = mergeSources(results).filter((k) => !ctx.exclude.has(k.item));
-  const fctx: FeatureContext = { catalog: models.catalog, popularity: models.popularity, listings: new Map(), categoryAffinity: affinity, now: 0, dense: denseSignals(models, newestFirst) };
+  const fctx: FeatureContext = {
+    catalog: models.catalog,
+    popularity: models.popularity,
+    listings: new Map(),
+    categoryAffinity: affinity,
+    now: 0,
+    dense: denseSignals(models, newestFirst),
+  };
   const maxima = sourceMaxima(cands);
   const x = new Float32Array(cands.length * NUM_FEATURES);
   const row = new Float32Array(NUM_FEATURES);
@@ -105,7 +140,10 @@ export async function candidatesFor(models: ServingModels, vectors: MemoryVector
 
 /** Per-source ranking of a case's candidates by that source's own rank (unrecalled last). */
 export function sourceOrder(cc: CaseCandidates, source: number): number[] {
-  return cc.cands.map((_, j) => j).filter((j) => cc.cands[j].ranks[source] >= 0).sort((a, b) => cc.cands[a].ranks[source] - cc.cands[b].ranks[source]);
+  return cc.cands
+    .map((_, j) => j)
+    .filter((j) => cc.cands[j].ranks[source] >= 0)
+    .sort((a, b) => cc.cands[a].ranks[source] - cc.cands[b].ranks[source]);
 }
 
 export { SOURCES };

@@ -169,7 +169,11 @@ export interface RankingCase {
  * is what the feed needs; the bias cancels out of every pair, so it is returned as 0. `pairWeights[c][j]`
  * (optional) weighs the pair (target, j) of case c; the loss is the weighted mean.
  */
-export function trainPairwise(cases: readonly RankingCase[], dim: number, options: NewtonOptions & { pairWeights?: readonly Float32Array[] } = {}): LogRegResult {
+export function trainPairwise(
+  cases: readonly RankingCase[],
+  dim: number,
+  options: NewtonOptions & { pairWeights?: readonly Float32Array[] } = {},
+): LogRegResult {
   const pw = options.pairWeights;
   let total = 0;
   cases.forEach((c, i) => {
@@ -210,7 +214,11 @@ export function trainPairwise(cases: readonly RankingCase[], dim: number, option
  * plain pairwise). Plain pairwise spends most of its loss on pushing the target above the ~200 candidates
  * that are far down the list anyway; NDCG@10 only rewards the order near the top, and so does this weight.
  */
-export function trainLambdaRank(cases: readonly RankingCase[], dim: number, options: NewtonOptions & { rounds?: number } = {}): LogRegResult {
+export function trainLambdaRank(
+  cases: readonly RankingCase[],
+  dim: number,
+  options: NewtonOptions & { rounds?: number } = {},
+): LogRegResult {
   let fit = trainPairwise(cases, dim, options);
   const rounds = options.rounds ?? 5;
   for (let r = 0; r < rounds; r++) {

@@ -31,7 +31,12 @@ export function metricsOf(orders: number[][], positives: number[]): ListMetrics 
  * Paired bootstrap over evaluation cases: resample cases with replacement, take the mean of (a - b) on the
  * same cases, 95% percentile interval. Pairing removes the case-difficulty variance both orders share.
  */
-export function pairedBootstrap(a: Float64Array, b: Float64Array, resamples: number, seed: number): { diff: number; lo: number; hi: number } {
+export function pairedBootstrap(
+  a: Float64Array,
+  b: Float64Array,
+  resamples: number,
+  seed: number,
+): { diff: number; lo: number; hi: number } {
   const n = a.length;
   const d = Float64Array.from(a, (v, i) => v - b[i]);
   const rng = new Rng(seed);
@@ -44,4 +49,3 @@ export function pairedBootstrap(a: Float64Array, b: Float64Array, resamples: num
   means.sort();
   return { diff: mean(d), lo: means[Math.floor(0.025 * resamples)], hi: means[Math.ceil(0.975 * resamples) - 1] };
 }
-

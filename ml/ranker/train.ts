@@ -22,7 +22,14 @@ import { Rng } from "../core/rng.js";
 import { loadSasrecTxt } from "../data/sasrec-txt.js";
 import { FEATURES, NUM_FEATURES } from "../../src/recsys/feed/features.js";
 import { LinearRanker, defaultRanker } from "../../src/recsys/feed/rank.js";
-import { buildOfflineModels, candidatesFor, sourceOrder, splitForRanker, SOURCES, type CaseCandidates } from "./dataset.js";
+import {
+  buildOfflineModels,
+  candidatesFor,
+  sourceOrder,
+  splitForRanker,
+  SOURCES,
+  type CaseCandidates,
+} from "./dataset.js";
 import { trainLambdaRank, trainLogReg, trainPairwise, type LogRegResult, type NewtonOptions } from "./logreg.js";
 import { mean, metricsOf, pairedBootstrap, perCase, type ListMetrics } from "./metrics.js";
 
@@ -42,7 +49,10 @@ function rankerOrder(cc: CaseCandidates, r: LinearRanker): number[] {
 
 /** NDCG@10 of a ranker over cases whose target was recalled (the others score 0 whatever the order). */
 function ndcgOf(cases: readonly CaseCandidates[], r: LinearRanker): number {
-  return metricsOf(cases.map((c) => rankerOrder(c, r)), cases.map((c) => c.positive)).ndcg10;
+  return metricsOf(
+    cases.map((c) => rankerOrder(c, r)),
+    cases.map((c) => c.positive),
+  ).ndcg10;
 }
 
 /** Fits one objective on the given training cases (each with its target among its candidates). */
@@ -75,16 +85,34 @@ async function main(): Promise<void> {
   const logData = await loadSasrecTxt(data);
   const { train, cases } = splitForRanker(logData.sequences);
   log(`${data}: ${logData.userIds.length} users, ${logData.itemIds.length} items; ${cases.length} held-out cases`);
-  const rows = logData.itemIds.map((id) => ({ id, title: `item ${id}`, categoryPath: null, price: null, rating: null, ratingCount: 0, createdAt: 0, boughtTogether: null }));
-  const { models, vectors } = await buildOfflineModels({ numItems: logData.itemIds.length, numUsers: logData.userIds.length, sequences: train, itemIds: logData.itemIds }, rows, seed, log);
+  const rows = logData.itemIds.map((id) => ({
+    id,
+    title: `item ${id}`,
+    categoryPath: null,
+    price: null,
+    rating: null,
+    ratingCount: 0,
+    createdAt: 0,
+    boughtTogether: null,
+  }));
+  const { models, vectors } = await buildOfflineModels(
+    { numItems: logData.itemIds.length, numUsers: logData.userIds.length, sequences: train, itemIds: logData.itemIds },
+    rows,
+    seed,
+    log,
+  );
   const rng = new Rng(seed);
   const order = rng.shuffle(Int32Array.from(cases.keys()));
   // Evaluation users are always order[cases, 2*cases): the same whatever --train-cases asks for, so runs
   // with more training cases stay comparable. Extra training users come from beyond them, never from them.
   const evalIds = order.subarray(perSplit, 2 * perSplit);
   const extra = Math.max(0, trainWanted - perSplit);
-  if (2 * perSplit + extra > order.length) throw new Error(`--train-cases ${trainWanted}: only ${order.length - perSplit} cases outside the evaluation set`);
-  const trainIds = Int32Array.from([...order.subarray(0, Math.min(trainWanted, perSplit)), ...order.subarray(2 * perSplit, 2 * perSplit + extra)]);
+  if (2 * perSplit + extra > order.length)
+    throw new Error(`--train-cases ${trainWanted}: only ${order.length - perSplit} cases outside the evaluation set`);
+  const trainIds = Int32Array.from([
+    ...order.subarray(0, Math.min(trainWanted, perSplit)),
+    ...order.subarray(2 * perSplit, 2 * perSplit + extra),
+  ]);
   const evalCases: CaseCandidates[] = [];
   for (const i of evalIds) evalCases.push(await candidatesFor(models, vectors, cases[i]));
   // Training keeps only cases whose target was recalled: the others carry no ranking signal (and would
@@ -94,7 +122,9 @@ async function main(): Promise<void> {
     const c = await candidatesFor(models, vectors, cases[i]);
     if (c.positive >= 0) usable.push(c);
   }
-  log(`candidates built: ${trainIds.length} train (${usable.length} with the target recalled) / ${evalCases.length} eval cases, mean ${(evalCases.reduce((a, c) => a + c.cands.length, 0) / evalCases.length).toFixed(0)} per case`);
+  log(
+    `candidates built: ${trainIds.length} train (${usable.length} with the target recalled) / ${evalCases.length} eval cases, mean ${(evalCases.reduce((a, c) => a + c.cands.length, 0) / evalCases.length).toFixed(0)} per case`,
+  );
 
   const previous = defaultRanker();
   const opts: NewtonOptions = { l2: Number(arg("l2", "1e-4")), iterations: Number(arg("iterations", "30")) };
@@ -109,10 +139,18 @@ async function main(): Promise<void> {
       validation[o] = ndcgOf(usable.slice(cut), new LinearRanker(o, f.weights, f.bias));
     }
     objective = OBJECTIVES.reduce((best, o) => (validation[o] > validation[best] ? o : best), OBJECTIVES[0]);
-    log(`validation NDCG@10 (target-recalled training cases): ${OBJECTIVES.map((o) => `${o} ${validation[o].toFixed(4)}`).join(", ")} -> ${objective}`);
-  } else if (!OBJECTIVES.includes(objective)) throw new Error(`--objective ${objective}: one of auto, ${OBJECTIVES.join(", ")}`);
-  const fits = Object.fromEntries(OBJECTIVES.map((o) => [o, fitObjective(o, usable, opts)])) as Record<Objective, LogRegResult>;
-  log(`fitted on ${usable.length} cases: ${OBJECTIVES.map((o) => `${o} loss ${fits[o].loss.toFixed(4)} (${fits[o].iterations} Newton steps)`).join(", ")}`);
+    log(
+      `validation NDCG@10 (target-recalled training cases): ${OBJECTIVES.map((o) => `${o} ${validation[o].toFixed(4)}`).join(", ")} -> ${objective}`,
+    );
+  } else if (!OBJECTIVES.includes(objective))
+    throw new Error(`--objective ${objective}: one of auto, ${OBJECTIVES.join(", ")}`);
+  const fits = Object.fromEntries(OBJECTIVES.map((o) => [o, fitObjective(o, usable, opts)])) as Record<
+    Objective,
+    LogRegResult
+  >;
+  log(
+    `fitted on ${usable.length} cases: ${OBJECTIVES.map((o) => `${o} loss ${fits[o].loss.toFixed(4)} (${fits[o].iterations} Newton steps)`).join(", ")}`,
+  );
   const chosen = fits[objective];
   // Features that never vary in the training data (no prices, ratings or categories in the Games set)
   // carry no evidence: their learned weight is noise folded into the bias, so they keep the prior's weight.
@@ -134,7 +172,11 @@ async function main(): Promise<void> {
     }
   }
   log(`constant in training data (previous weight kept): ${constant.join(", ")}`);
-  const learned = new LinearRanker(`ranker-${objective}-${new Date().toISOString().slice(0, 10)}`, weights, chosen.bias);
+  const learned = new LinearRanker(
+    `ranker-${objective}-${new Date().toISOString().slice(0, 10)}`,
+    weights,
+    chosen.bias,
+  );
 
   const positives = evalCases.map((c) => c.positive);
   const orders: Record<string, number[][]> = {};
@@ -142,12 +184,17 @@ async function main(): Promise<void> {
     if (name !== "fresh") orders[`source:${name}`] = evalCases.map((c) => sourceOrder(c, s));
   });
   orders["ranker:previous weights.json"] = evalCases.map((c) => rankerOrder(c, previous));
-  for (const o of OBJECTIVES) orders[`ranker:${o}`] = evalCases.map((c) => rankerOrder(c, new LinearRanker(o, fits[o].weights, fits[o].bias)));
+  for (const o of OBJECTIVES)
+    orders[`ranker:${o}`] = evalCases.map((c) => rankerOrder(c, new LinearRanker(o, fits[o].weights, fits[o].bias)));
   orders["ranker:learned"] = evalCases.map((c) => rankerOrder(c, learned));
   const perCaseOf = Object.fromEntries(Object.entries(orders).map(([k, o]) => [k, perCase(o, positives)]));
-  const table: Record<string, ListMetrics> = Object.fromEntries(Object.entries(perCaseOf).map(([k, p]) => [k, { hr10: mean(p.hit), ndcg10: mean(p.gain) }]));
+  const table: Record<string, ListMetrics> = Object.fromEntries(
+    Object.entries(perCaseOf).map(([k, p]) => [k, { hr10: mean(p.hit), ndcg10: mean(p.gain) }]),
+  );
   const recall = positives.filter((p) => p >= 0).length / positives.length;
-  const bestSource = Object.entries(table).filter(([k]) => k.startsWith("source:")).sort((a, b) => b[1].ndcg10 - a[1].ndcg10)[0][0];
+  const bestSource = Object.entries(table)
+    .filter(([k]) => k.startsWith("source:"))
+    .sort((a, b) => b[1].ndcg10 - a[1].ndcg10)[0][0];
   const L = perCaseOf["ranker:learned"];
   const B = perCaseOf[bestSource];
   const P = perCaseOf["ranker:previous weights.json"];
@@ -186,13 +233,20 @@ async function main(): Promise<void> {
       bestSingleSource: { [bestSource]: table[bestSource] },
       ndcg10DiffVsBestSource95: { diff: round(headline.diff), lo: round(headline.lo), hi: round(headline.hi) },
     };
-    writeFileSync(file, `${JSON.stringify({ version: learned.version, trainedOn, note: "written by `tsx ml/ranker/train.ts --write`", bias: Math.round(learned.bias * 1e4) / 1e4, weights: report.weights }, null, 2)}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ version: learned.version, trainedOn, note: "written by `tsx ml/ranker/train.ts --write`", bias: Math.round(learned.bias * 1e4) / 1e4, weights: report.weights }, null, 2)}\n`,
+    );
     log(`wrote ${file}`);
   }
   const registryDir = arg("registry", "");
   if (registryDir) {
     const { MlRegistryAdapter } = await import("../../src/recsys/models/ml-registry.node.js");
-    const version = await MlRegistryAdapter.atDir(registryDir).register("ranker", learned.toArtifact({ ...table["ranker:learned"], candidateRecall: recall }), { ...table["ranker:learned"], candidateRecall: recall });
+    const version = await MlRegistryAdapter.atDir(registryDir).register(
+      "ranker",
+      learned.toArtifact({ ...table["ranker:learned"], candidateRecall: recall }),
+      { ...table["ranker:learned"], candidateRecall: recall },
+    );
     log(`registered ranker ${version} in ${registryDir}`);
   }
 }

@@ -36,6 +36,9 @@ export class JsonFileRegistry implements ModelRegistry {
 
   async latest(model: string): Promise<ModelRecord | undefined> {
     const mine = await this.list(model);
-    return mine.reduce<ModelRecord | undefined>((best, r) => (best === undefined || r.created_at >= best.created_at ? r : best), undefined);
+    return mine.reduce<ModelRecord | undefined>(
+      (best, r) => (best === undefined || r.created_at >= best.created_at ? r : best),
+      undefined,
+    );
   }
 }

@@ -33,13 +33,19 @@ export class LibsqlModelRegistry implements ModelRegistry {
   }
 
   async get(model: string, version: string): Promise<ModelRecord | undefined> {
-    const { rows } = await this.client.execute({ sql: "SELECT * FROM model_registry WHERE model = ? AND version = ?", args: [model, version] });
+    const { rows } = await this.client.execute({
+      sql: "SELECT * FROM model_registry WHERE model = ? AND version = ?",
+      args: [model, version],
+    });
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async list(model?: string): Promise<ModelRecord[]> {
     const { rows } = model
-      ? await this.client.execute({ sql: "SELECT * FROM model_registry WHERE model = ? ORDER BY created_at, version", args: [model] })
+      ? await this.client.execute({
+          sql: "SELECT * FROM model_registry WHERE model = ? ORDER BY created_at, version",
+          args: [model],
+        })
       : await this.client.execute("SELECT * FROM model_registry ORDER BY created_at, version");
     return rows.map(toRecord);
   }

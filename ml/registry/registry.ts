@@ -34,7 +34,10 @@ export interface ModelRegistry {
 
 /** Version ids sort by time and carry a short content hash: `<yyyymmddThhmmss>-<hash8>`. */
 export function makeVersion(createdAt: Date, fingerprint: string): string {
-  const stamp = createdAt.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "");
+  const stamp = createdAt
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "");
   let h = 0x811c9dc5;
   for (let i = 0; i < fingerprint.length; i++) {
     h ^= fingerprint.charCodeAt(i);

@@ -46,7 +46,20 @@ async function prepare() {
   if (existsSync(dbPath)) return;
   mkdirSync(dir, { recursive: true });
   // Catalog-only benchmark: few users/ratings, many products.
-  run("npx", ["tsx", "scripts/generate.ts", "--items", String(items), "--users", "2000", "--ratings-per-user", "5", "--seed", "7", "--out", `${dir}/files`]);
+  run("npx", [
+    "tsx",
+    "scripts/generate.ts",
+    "--items",
+    String(items),
+    "--users",
+    "2000",
+    "--ratings-per-user",
+    "5",
+    "--seed",
+    "7",
+    "--out",
+    `${dir}/files`,
+  ]);
   run("npx", ["tsx", "scripts/ingest.ts", `${dir}/files/meta_Electronics.jsonl`]);
 }
 
@@ -72,7 +85,16 @@ async function ensureHeadLists(): Promise<RefreshReport> {
 async function scenarios() {
   const client = createClient({ url: dbUrl });
   const titles = await client.execute("SELECT title FROM products ORDER BY id LIMIT 400");
-  const words = [...new Set(titles.rows.flatMap((r) => String(r.title).toLowerCase().match(/[a-z]{4,}/g) ?? []))].slice(0, 200);
+  const words = [
+    ...new Set(
+      titles.rows.flatMap(
+        (r) =>
+          String(r.title)
+            .toLowerCase()
+            .match(/[a-z]{4,}/g) ?? [],
+      ),
+    ),
+  ].slice(0, 200);
   const cats = await client.execute("SELECT path FROM categories WHERE depth = 2 ORDER BY product_count DESC LIMIT 20");
   const leafCats = await client.execute("SELECT path FROM categories ORDER BY depth DESC, product_count DESC LIMIT 20");
   const count = Number((await client.execute("SELECT count(*) AS n FROM products")).rows[0].n);
@@ -84,12 +106,25 @@ async function scenarios() {
     list: {
       baseline: ["/healthz"],
       "list popular": ["/v1/products?limit=20"],
-      "list category + price": pick(cats.rows.map((r) => String(r.path)), 50).map((c, i) => `/v1/products?category=${enc(c)}&min_price=${10 + (i % 5) * 20}&max_price=${400 + (i % 3) * 200}&limit=20`),
-      "list leaf category by rating": pick(leafCats.rows.map((r) => String(r.path)), 50).map((c) => `/v1/products?category=${enc(c)}&sort=rating&limit=20`),
+      "list category + price": pick(
+        cats.rows.map((r) => String(r.path)),
+        50,
+      ).map(
+        (c, i) =>
+          `/v1/products?category=${enc(c)}&min_price=${10 + (i % 5) * 20}&max_price=${400 + (i % 3) * 200}&limit=20`,
+      ),
+      "list leaf category by rating": pick(
+        leafCats.rows.map((r) => String(r.path)),
+        50,
+      ).map((c) => `/v1/products?category=${enc(c)}&sort=rating&limit=20`),
       "list price_asc": ["/v1/products?sort=price_asc&limit=20"],
       "search 1 word": pick(words, 200).map((w) => `/v1/products?q=${enc(w)}&limit=20`),
-      "search 2 words": pick(words, 200).map((w, i) => `/v1/products?q=${enc(`${w} ${words[(i * 31 + 5) % words.length]}`)}&limit=20`),
-      "search + category": pick(words, 200).map((w, i) => `/v1/products?q=${enc(w)}&category=${enc(String(cats.rows[i % cats.rows.length].path))}&limit=20`),
+      "search 2 words": pick(words, 200).map(
+        (w, i) => `/v1/products?q=${enc(`${w} ${words[(i * 31 + 5) % words.length]}`)}&limit=20`,
+      ),
+      "search + category": pick(words, 200).map(
+        (w, i) => `/v1/products?q=${enc(w)}&category=${enc(String(cats.rows[i % cats.rows.length].path))}&limit=20`,
+      ),
     } as Record<string, string[]>,
   };
 }
@@ -119,10 +154,18 @@ async function main() {
       for (const [name, paths] of Object.entries(list)) {
         await sequentialLatency(server.url, paths, 100); // warm-up
         const lat = await sequentialLatency(server.url, paths, requests);
-        const load = await runLoad({ name, url: server.url, paths, connections: 8, durationSec: Number(values.duration) });
+        const load = await runLoad({
+          name,
+          url: server.url,
+          paths,
+          connections: 8,
+          durationSec: Number(values.duration),
+        });
         if (load.errors || load.non2xx) throw new Error(`${name}: ${load.errors} errors, ${load.non2xx} non-2xx`);
         (perRun[name] ??= []).push({ ...lat, rps: load.rps });
-        console.error(`[bench] run ${r + 1}/${runs} ${name}: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, ${load.rps.toFixed(0)} req/s`);
+        console.error(
+          `[bench] run ${r + 1}/${runs} ${name}: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, ${load.rps.toFixed(0)} req/s`,
+        );
       }
     } finally {
       await server.stop();
@@ -131,11 +174,22 @@ async function main() {
   const baseline = median(perRun.baseline.map((x) => x.p50));
   const rows = Object.entries(perRun).map(([name, xs]) => {
     const p50 = median(xs.map((x) => x.p50));
-    return { name, p50, p99: median(xs.map((x) => x.p99)), rps: median(xs.map((x) => x.rps)), p50VsBaseline: p50 / baseline };
+    return {
+      name,
+      p50,
+      p99: median(xs.map((x) => x.p99)),
+      rps: median(xs.map((x) => x.rps)),
+      p50VsBaseline: p50 / baseline,
+    };
   });
-  console.log(`\nCatalog at ${count} products, medians of ${runs} runs (sequential latency over ${requests} requests; throughput 8 connections):`);
+  console.log(
+    `\nCatalog at ${count} products, medians of ${runs} runs (sequential latency over ${requests} requests; throughput 8 connections):`,
+  );
   console.log("| scenario | p50 ms | p99 ms | req/s | p50 / baseline |\n|---|---|---|---|---|");
-  for (const r of rows) console.log(`| ${r.name} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.rps.toFixed(0)} | ${r.p50VsBaseline.toFixed(2)} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.rps.toFixed(0)} | ${r.p50VsBaseline.toFixed(2)} |`,
+    );
   mkdirSync("bench-out", { recursive: true });
   writeFileSync(values.out!, JSON.stringify({ items: count, runs, requests, headLists: heads, rows }, null, 2));
 }

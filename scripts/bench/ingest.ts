@@ -52,19 +52,32 @@ async function childIngest(file: string, dbPath: string, bulkLoad: boolean): Pro
   await runMigrations(db);
   const cpu0 = process.cpuUsage(); // migrations and module loading excluded
   const t0 = performance.now();
-  const report = await ingestFiles(db, [file], { bulkLoad, log: (m) => process.stderr.write(`${m}\n`), progressIntervalMs: 10_000 });
+  const report = await ingestFiles(db, [file], {
+    bulkLoad,
+    log: (m) => process.stderr.write(`${m}\n`),
+    progressIntervalMs: 10_000,
+  });
   client.close();
-  if (report.totals.inserted !== report.totals.read) throw new Error(`inserted ${report.totals.inserted} of ${report.totals.read}`);
+  if (report.totals.inserted !== report.totals.read)
+    throw new Error(`inserted ${report.totals.inserted} of ${report.totals.read}`);
   return finish(report.totals.inserted, t0, cpu0);
 }
 
 function finish(rows: number, t0: number, cpu0: NodeJS.CpuUsage): Measurement {
   const cpu = process.cpuUsage(cpu0);
-  return { rows, seconds: (performance.now() - t0) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  return {
+    rows,
+    seconds: (performance.now() - t0) / 1000,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 }
 
 function runChild(args: string[]): Measurement {
-  const r = spawnSync(process.execPath, ["--import", "tsx", self, "--child", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const r = spawnSync(process.execPath, ["--import", "tsx", self, "--child", ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   if (r.status !== 0) throw new Error(`child ${args.join(" ")} failed with ${r.status}`);
   const last = r.stdout.trim().split("\n").pop() ?? "";
   return JSON.parse(last) as Measurement;
@@ -90,7 +103,10 @@ async function main(): Promise<void> {
   const { positionals } = parseArgs({ allowPositionals: true, strict: false });
   if (values.child) {
     const files = positionals.filter((p) => p !== values.child);
-    const m = values.child === "parse" ? await childParse(files[0]) : await childIngest(files[0], files[1], values.child === "ingest");
+    const m =
+      values.child === "parse"
+        ? await childParse(files[0])
+        : await childIngest(files[0], files[1], values.child === "ingest");
     console.log(JSON.stringify(m));
     return;
   }
@@ -115,15 +131,19 @@ async function main(): Promise<void> {
     if (g.ratings < target) throw new Error(`generated ${g.ratings} < ${target} ratings; raise users`);
   }
   const meta = join(dataDir, "meta_Electronics.jsonl");
-  process.stderr.write(`[bench] ${csv} (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB), ${meta} (${(statSync(meta).size / 2 ** 20).toFixed(0)} MiB), ${runs} runs\n`);
+  process.stderr.write(
+    `[bench] ${csv} (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB), ${meta} (${(statSync(meta).size / 2 ** 20).toFixed(0)} MiB), ${runs} runs\n`,
+  );
   const passes: { name: string; child: string; file: string }[] = [];
   if (!values["skip-ratings"]) {
     passes.push({ name: "ratings: parse only (read + parse)", child: "parse", file: csv });
     passes.push({ name: "ratings: ingest (bulk path, empty DB)", child: "ingest", file: csv });
-    if (values.incremental) passes.push({ name: "ratings: ingest (incremental path)", child: "ingest-incremental", file: csv });
+    if (values.incremental)
+      passes.push({ name: "ratings: ingest (incremental path)", child: "ingest-incremental", file: csv });
   }
   passes.push({ name: "meta: ingest (bulk path, empty DB)", child: "ingest", file: meta });
-  if (values.incremental) passes.push({ name: "meta: ingest (incremental path)", child: "ingest-incremental", file: meta });
+  if (values.incremental)
+    passes.push({ name: "meta: ingest (incremental path)", child: "ingest-incremental", file: meta });
   const results = passes.map(() => [] as Measurement[]);
   for (let r = 0; r < runs; r++) {
     for (const [k, pass] of passes.entries()) {

@@ -52,7 +52,9 @@ const ITEMS = Number(arg("items", "25000"));
 const RUNS = Number(arg("runs", "5"));
 const REQUESTS = Number(arg("requests", "500"));
 const WARMUP = Number(arg("warmup", "100"));
-const MODELS = arg("models", "popularity,covisitation,session-knn,fism-bpr").split(",").filter((m) => m !== "");
+const MODELS = arg("models", "popularity,covisitation,session-knn,fism-bpr")
+  .split(",")
+  .filter((m) => m !== "");
 const FISM_EPOCHS = Number(arg("fism-epochs", "5"));
 const SVD_ITERATIONS = Number(arg("svd-iterations", "2"));
 const JS_BASELINE = !process.argv.includes("--no-js-baseline");
@@ -65,14 +67,20 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(" ");
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
 
 /** The training data over a catalogue of at least `items` items: the extra items have no events. */
 function withCatalogue(train: TrainData, items: number): TrainData {
   if (items <= train.numItems) return train;
   const itemIds = [...train.itemIds];
   for (let i = train.numItems; i < items; i++) itemIds.push(`cold-${i}`);
-  const itemText = train.itemText === undefined ? undefined : [...train.itemText, ...new Array<string | undefined>(items - train.numItems)];
+  const itemText =
+    train.itemText === undefined
+      ? undefined
+      : [...train.itemText, ...new Array<string | undefined>(items - train.numItems)];
   return { ...train, numItems: items, itemIds, itemText };
 }
 
@@ -81,12 +89,18 @@ async function main(): Promise<void> {
   const log = await loadInteractionLog(DATASET);
   const task = looFullProtocol(log, { seed: SEED, maxUsers: 10_000 });
   const train = withCatalogue(task.train, ITEMS);
-  console.log(`${DATASET}: ${log.itemIds.length} items, ${log.sequences.length} users; catalogue ${train.numItems} items` + (train.numItems > log.itemIds.length ? ` (${train.numItems - log.itemIds.length} without events)` : ""));
+  console.log(
+    `${DATASET}: ${log.itemIds.length} items, ${log.sequences.length} users; catalogue ${train.numItems} items` +
+      (train.numItems > log.itemIds.length ? ` (${train.numItems - log.itemIds.length} without events)` : ""),
+  );
   console.log(`node ${process.version}, load average at start ${loadStart}`);
 
   const rows: { name: string; model: Recommender }[] = [];
   for (const name of MODELS) {
-    const params: Record<string, Record<string, unknown>> = { "fism-bpr": { epochs: FISM_EPOCHS }, "pure-svd": { iterations: SVD_ITERATIONS } };
+    const params: Record<string, Record<string, unknown>> = {
+      "fism-bpr": { epochs: FISM_EPOCHS },
+      "pure-svd": { iterations: SVD_ITERATIONS },
+    };
     const model = createModel(name, { params });
     const t0 = performance.now();
     await model.fit(train, { seed: SEED });
@@ -102,14 +116,23 @@ async function main(): Promise<void> {
     }
   }
 
-  const perRun = new Map<string, { p50: number; p99: number; cpuP50: number; cpuP99: number }[]>(rows.map((r) => [r.name, []]));
+  const perRun = new Map<string, { p50: number; p99: number; cpuP50: number; cpuP99: number }[]>(
+    rows.map((r) => [r.name, []]),
+  );
   for (let run = 0; run < RUNS; run++) {
     for (const { name, model } of rows) {
       const queries = latencyQueries(task.test, WARMUP + REQUESTS, new Rng(SEED * 1000 + run), HISTORY);
       if (queries.length < WARMUP + REQUESTS) throw new Error("not enough held-out histories to build requests");
       timeRequests(model, queries.slice(0, WARMUP), TOP_N, 0); // warm-up on requests that are not timed
       const timed = timeRequests(model, queries.slice(WARMUP), TOP_N, 0);
-      perRun.get(name)?.push({ p50: percentile(timed.wall, 50), p99: percentile(timed.wall, 99), cpuP50: percentile(timed.cpu, 50), cpuP99: percentile(timed.cpu, 99) });
+      perRun
+        .get(name)
+        ?.push({
+          p50: percentile(timed.wall, 50),
+          p99: percentile(timed.wall, 99),
+          cpuP50: percentile(timed.cpu, 50),
+          cpuP99: percentile(timed.cpu, 99),
+        });
     }
     console.log(`run ${run + 1}/${RUNS} done, load ${load()}`);
   }
@@ -118,19 +141,47 @@ async function main(): Promise<void> {
   const baseline = median((perRun.get(rows[0].name) ?? []).map((r) => r.cpuP50));
   const table = rows.map(({ name }) => {
     const rs = perRun.get(name) ?? [];
-    const cell = { p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpuP50: median(rs.map((r) => r.cpuP50)), cpuP99: median(rs.map((r) => r.cpuP99)) };
+    const cell = {
+      p50: median(rs.map((r) => r.p50)),
+      p99: median(rs.map((r) => r.p99)),
+      cpuP50: median(rs.map((r) => r.cpuP50)),
+      cpuP99: median(rs.map((r) => r.cpuP99)),
+    };
     return { name, ...cell, cpuP50VsBaseline: cell.cpuP50 / baseline };
   });
-  console.log(`\n${train.numItems} items, history ${HISTORY}, top ${TOP_N}; medians of ${RUNS} runs x ${REQUESTS} requests; load average ${loadStart} → ${loadEnd}`);
-  console.log(`| model | p50 ms (wall) | p99 ms (wall) | p50 ms (CPU) | p99 ms (CPU) | CPU p50 / ${rows[0].name} | p99 < 5 ms (wall / CPU) |`);
+  console.log(
+    `\n${train.numItems} items, history ${HISTORY}, top ${TOP_N}; medians of ${RUNS} runs x ${REQUESTS} requests; load average ${loadStart} → ${loadEnd}`,
+  );
+  console.log(
+    `| model | p50 ms (wall) | p99 ms (wall) | p50 ms (CPU) | p99 ms (CPU) | CPU p50 / ${rows[0].name} | p99 < 5 ms (wall / CPU) |`,
+  );
   console.log("|---|---|---|---|---|---|---|");
   for (const r of table) {
     const ok = (x: number): string => (x < 5 ? "yes" : "no");
-    console.log(`| ${r.name} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuP50.toFixed(2)} | ${r.cpuP99.toFixed(2)} | ${r.cpuP50VsBaseline.toFixed(1)}× | ${ok(r.p99)} / ${ok(r.cpuP99)} |`);
+    console.log(
+      `| ${r.name} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuP50.toFixed(2)} | ${r.cpuP99.toFixed(2)} | ${r.cpuP50VsBaseline.toFixed(1)}× | ${ok(r.p99)} / ${ok(r.cpuP99)} |`,
+    );
   }
   if (JSON_OUT !== "") {
     const { writeFileSync } = await import("node:fs");
-    writeFileSync(JSON_OUT, JSON.stringify({ dataset: DATASET, items: train.numItems, runs: RUNS, requests: REQUESTS, loadStart, loadEnd, node: process.version, table, perRun: Object.fromEntries(perRun) }, null, 2));
+    writeFileSync(
+      JSON_OUT,
+      JSON.stringify(
+        {
+          dataset: DATASET,
+          items: train.numItems,
+          runs: RUNS,
+          requests: REQUESTS,
+          loadStart,
+          loadEnd,
+          node: process.version,
+          table,
+          perRun: Object.fromEntries(perRun),
+        },
+        null,
+        2,
+      ),
+    );
   }
 }
 

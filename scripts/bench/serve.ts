@@ -113,9 +113,23 @@ async function prepareDb(db: Database, now: number): Promise<void> {
     products.push({
       sql: `INSERT INTO products (parent_asin, title, main_category, category_path, categories, price, average_rating, rating_number, created_at, updated_at, bought_together)
             VALUES (?, ?, 'Electronics', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      args: [pidOf(i), `Device ${i} of category ${c}`, path, JSON.stringify(["Electronics", `Category ${c}`]), 10 + rng.int(900), 3 + rng.next() * 2, rng.int(5000), now - rng.int(365) * DAY, now, i % 10 === 0 ? JSON.stringify([pidOf(firstOf(c) + ((i - firstOf(c) + 3) % sizeOf(c)))]) : null],
+      args: [
+        pidOf(i),
+        `Device ${i} of category ${c}`,
+        path,
+        JSON.stringify(["Electronics", `Category ${c}`]),
+        10 + rng.int(900),
+        3 + rng.next() * 2,
+        rng.int(5000),
+        now - rng.int(365) * DAY,
+        now,
+        i % 10 === 0 ? JSON.stringify([pidOf(firstOf(c) + ((i - firstOf(c) + 3) % sizeOf(c)))]) : null,
+      ],
     });
-    cats.push({ sql: "INSERT INTO product_categories (path, product_id, depth) VALUES (?, ?, 2)", args: [path, i + 1] });
+    cats.push({
+      sql: "INSERT INTO product_categories (path, product_id, depth) VALUES (?, ?, 2)",
+      args: [path, i + 1],
+    });
   }
   await chunk(products);
   await chunk(cats);
@@ -124,16 +138,31 @@ async function prepareDb(db: Database, now: number): Promise<void> {
   for (let u = 0; u < users; u++) {
     const seq = walk(rng, 6 + rng.int(5));
     const t0 = now - 300 * DAY + rng.int(290) * DAY;
-    seq.forEach((i, j) => reviews.push({ sql: "INSERT OR IGNORE INTO reviews (user_id, parent_asin, rating, timestamp, helpful_vote) VALUES (?, ?, ?, ?, 0)", args: [`U${u}`, pidOf(i), 1 + rng.int(5), t0 + j * 3_600_000] }));
+    seq.forEach((i, j) =>
+      reviews.push({
+        sql: "INSERT OR IGNORE INTO reviews (user_id, parent_asin, rating, timestamp, helpful_vote) VALUES (?, ?, ?, ?, 0)",
+        args: [`U${u}`, pidOf(i), 1 + rng.int(5), t0 + j * 3_600_000],
+      }),
+    );
   }
   await chunk(reviews);
   // Sellers and listings: 5% of products listed, some sold.
-  await client.execute({ sql: "INSERT INTO user (id, name, email, created_at, updated_at) VALUES ('seller-1', 'Seller', 'seller@bench.test', ?, ?)", args: [now, now] });
+  await client.execute({
+    sql: "INSERT INTO user (id, name, email, created_at, updated_at) VALUES ('seller-1', 'Seller', 'seller@bench.test', ?, ?)",
+    args: [now, now],
+  });
   const listings = [];
   for (let i = 0; i < items; i += 20) {
     listings.push({
       sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES (?, 'seller-1', ?, 'good', ?, 'USD', ?, ?, ?)",
-      args: [`L${i}`, pidOf(i), 1000 + rng.int(50_000), i % 100 === 0 ? "sold" : "active", now - rng.int(30) * DAY, now],
+      args: [
+        `L${i}`,
+        pidOf(i),
+        1000 + rng.int(50_000),
+        i % 100 === 0 ? "sold" : "active",
+        now - rng.int(30) * DAY,
+        now,
+      ],
     });
   }
   await chunk(listings);
@@ -144,7 +173,17 @@ async function prepareDb(db: Database, now: number): Promise<void> {
 function syntheticModels(now: number): ServingModels {
   const rng = new Rng(7);
   const rows: CatalogRow[] = [];
-  for (let i = 0; i < items; i++) rows.push({ id: pidOf(i), title: `Device ${i}`, categoryPath: `Electronics > Category ${catOf(i)}`, price: 10 + (i % 900), rating: 4, ratingCount: i % 5000, createdAt: now - (i % 365) * DAY, boughtTogether: null });
+  for (let i = 0; i < items; i++)
+    rows.push({
+      id: pidOf(i),
+      title: `Device ${i}`,
+      categoryPath: `Electronics > Category ${catOf(i)}`,
+      price: 10 + (i % 900),
+      rating: 4,
+      ratingCount: i % 5000,
+      createdAt: now - (i % 365) * DAY,
+      boughtTogether: null,
+    });
   const catalog = new ItemCatalog(rows);
   const K = 20;
   const offsets = new Int32Array(items + 1);
@@ -161,7 +200,8 @@ function syntheticModels(now: number): ServingModels {
   const dim = 32;
   const centres = Float32Array.from({ length: CATS * dim }, () => rng.normal());
   const vec = new Float32Array(items * dim);
-  for (let i = 0; i < items; i++) for (let f = 0; f < dim; f++) vec[i * dim + f] = centres[catOf(i) * dim + f] + 0.7 * rng.normal();
+  for (let i = 0; i < items; i++)
+    for (let f = 0; f < dim; f++) vec[i * dim + f] = centres[catOf(i) * dim + f] + 0.7 * rng.normal();
   const counts = Float64Array.from({ length: items }, () => (rng.next() < 0.05 ? rng.int(200) : 0));
   return {
     version: "synthetic",
@@ -183,7 +223,10 @@ const registryDir = `data/bench/serve-${items}/registry`;
 /** The sessions every scenario reads: 2000 sessions of 5 views each (seeded once, into the serving store). */
 function benchSessions(now: number): SessionAppend[] {
   const rng = new Rng(11);
-  return Array.from({ length: SESSIONS }, (_, s) => ({ sessionId: sessionOf(s), events: walk(rng, 5).map((i, j) => ({ itemId: pidOf(i), type: "view" as const, ts: now - 60_000 + j * 1000 })) }));
+  return Array.from({ length: SESSIONS }, (_, s) => ({
+    sessionId: sessionOf(s),
+    events: walk(rng, 5).map((i, j) => ({ itemId: pidOf(i), type: "view" as const, ts: now - 60_000 + j * 1000 })),
+  }));
 }
 
 /**
@@ -199,7 +242,12 @@ async function child(): Promise<void> {
   const fresh = !existsSync(dbPath);
   if (!worker && values.synthetic && !fresh) rmSync(dbPath);
   mkdirSync(dbPath.replace(/\/serve\.db$/, ""), { recursive: true });
-  const config = loadConfig({ DATABASE_URL: `file:${dbPath}`, LOG_LEVEL: "warn", DEMO_DATA: "false", ...(workers > 1 ? { SESSION_STORE: "libsql", WEB_CONCURRENCY: String(workers) } : {}) });
+  const config = loadConfig({
+    DATABASE_URL: `file:${dbPath}`,
+    LOG_LEVEL: "warn",
+    DEMO_DATA: "false",
+    ...(workers > 1 ? { SESSION_STORE: "libsql", WEB_CONCURRENCY: String(workers) } : {}),
+  });
   const client = await createNodeLibsqlClient(config.DATABASE_URL);
   const db = createDatabase(client);
   if (!worker) {
@@ -207,7 +255,10 @@ async function child(): Promise<void> {
     if (!values.synthetic && fresh) await prepareDb(db, now);
     // Every run starts from the same state: no feed snapshots, sessions or impressions left by earlier runs
     // (a 6 x 8 s run leaves ~20k of each; kept, they would grow the file run after run).
-    await db.$client.batch(["DELETE FROM session_kv", "DELETE FROM session_lists", "DELETE FROM events WHERE type = 'impression'"], "write");
+    await db.$client.batch(
+      ["DELETE FROM session_kv", "DELETE FROM session_lists", "DELETE FROM events WHERE type = 'impression'"],
+      "write",
+    );
     await db.$client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
   }
   if (workers > 1 && cluster.isPrimary) return primary(config, db, now);
@@ -218,7 +269,19 @@ async function child(): Promise<void> {
     const hot = nodeHotSql(config, db);
     const events = createDbEventLog(db, systemClock, timeOrderedId, hot.sql);
     const sessions = nodeSessionStore(config, db, systemClock, hot.sql);
-    serving = { events, ...buildServingDeps({ config, db, clock: systemClock, newId: timeOrderedId, events, sessions, sql: hot.sql, log }) };
+    serving = {
+      events,
+      ...buildServingDeps({
+        config,
+        db,
+        clock: systemClock,
+        newId: timeOrderedId,
+        events,
+        sessions,
+        sql: hot.sql,
+        log,
+      }),
+    };
     const models = syntheticModels(now);
     // Session kNN fitted for real on generated sessions (the fit is cheap; its artifact would be ~50 MB).
     const rng = new Rng(9);
@@ -232,18 +295,25 @@ async function child(): Promise<void> {
     if (models.vectors) await publishVectors(serving.vectors, models.vectors, models.catalog, log);
     serving.recsys.install({ models, histories: new Map(), lastSeq: 0, registryVersions: {} });
   } else {
-    serving = await startNodeServing({ config, db, clock: systemClock, newId: timeOrderedId }, { registryDir, log, trainMissing: !worker });
+    serving = await startNodeServing(
+      { config, db, clock: systemClock, newId: timeOrderedId },
+      { registryDir, log, trainMissing: !worker },
+    );
   }
   const startupMs = Math.round(performance.now() - t0);
   const live = await serving.vectors.liveVersion();
-  const stats = live && "indexStats" in serving.vectors ? await (serving.vectors as MemoryVectorIndex).indexStats(live) : null;
-  const vectorIndex = stats ? { count: stats.count, mode: stats.mode, nlist: stats.nlist, nprobe: stats.nprobe, calibrated: stats.calibrated } : null;
+  const stats =
+    live && "indexStats" in serving.vectors ? await (serving.vectors as MemoryVectorIndex).indexStats(live) : null;
+  const vectorIndex = stats
+    ? { count: stats.count, mode: stats.mode, nlist: stats.nlist, nprobe: stats.nprobe, calibrated: stats.calibrated }
+    : null;
   if (!worker) await serving.sessions.appendMany(benchSessions(now));
   const app = createApp({ config, db, clock: systemClock, newId: randomId, ...serving });
   const port = Number(values.port);
   // Server CPU time (user + system) for the parent to divide by requests served: on a shared, loaded
   // machine, CPU ms per request is a steadier figure than latency.
-  const fetchWithCpu = (req: Request): Response | Promise<Response> => (new URL(req.url).pathname === "/__bench/cpu" ? Response.json(process.cpuUsage()) : app.fetch(req));
+  const fetchWithCpu = (req: Request): Response | Promise<Response> =>
+    new URL(req.url).pathname === "/__bench/cpu" ? Response.json(process.cpuUsage()) : app.fetch(req);
   if (values.inproc) {
     const n = Number(values.inproc);
     const paths = Array.from({ length: SESSIONS }, (_, s) => `http://bench.local/v1/feed?session_id=${sessionOf(s)}`);
@@ -264,7 +334,9 @@ async function child(): Promise<void> {
         await res.arrayBuffer();
       }
       const c = process.cpuUsage(c0);
-      log(`in-process feed: ${((performance.now() - t0) / n).toFixed(3)} ms wall, ${((c.user + c.system) / 1000 / n).toFixed(3)} ms CPU per request (${n} requests)`);
+      log(
+        `in-process feed: ${((performance.now() - t0) / n).toFixed(3)} ms wall, ${((c.user + c.system) / 1000 / n).toFixed(3)} ms CPU per request (${n} requests)`,
+      );
     }
     if (inspector) {
       const { profile } = await inspector.post("Profiler.stop");
@@ -300,7 +372,12 @@ async function primary(config: Config, db: Database, now: number): Promise<void>
       if (!m.ready) return;
       readies.push(m.ready);
       if (readies.length === workers) {
-        const total = { startupMs: Math.max(...readies.map((r) => r.startupMs)), rssMb: readies.reduce((a, r) => a + r.rssMb, Math.round(process.memoryUsage().rss / 1e6)), vectorIndex: readies[0].vectorIndex, workers };
+        const total = {
+          startupMs: Math.max(...readies.map((r) => r.startupMs)),
+          rssMb: readies.reduce((a, r) => a + r.rssMb, Math.round(process.memoryUsage().rss / 1e6)),
+          vectorIndex: readies[0].vectorIndex,
+          workers,
+        };
         console.log(`READY ${JSON.stringify(total)}`);
       }
     });
@@ -346,9 +423,23 @@ function treeCpuMs(root: number): number {
 }
 
 async function parent(): Promise<void> {
-  if (workers > 1 && !existsSync("/proc/self/stat")) throw new Error("--workers > 1 measures server CPU from /proc (Linux only)");
+  if (workers > 1 && !existsSync("/proc/self/stat"))
+    throw new Error("--workers > 1 measures server CPU from /proc (Linux only)");
   const port = await freePort();
-  const args = [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", "bench-out/prof"] : []), "--import", "tsx", "scripts/bench/serve.ts", "--child", "--items", String(items), "--port", String(port), "--workers", String(workers), ...(values.synthetic ? ["--synthetic"] : [])];
+  const args = [
+    ...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", "bench-out/prof"] : []),
+    "--import",
+    "tsx",
+    "scripts/bench/serve.ts",
+    "--child",
+    "--items",
+    String(items),
+    "--port",
+    String(port),
+    "--workers",
+    String(workers),
+    ...(values.synthetic ? ["--synthetic"] : []),
+  ];
   log(`starting server: node ${args.join(" ")}`);
   const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const ready = await new Promise<{ startupMs: number; rssMb: number; vectorIndex: unknown }>((resolve, reject) => {
@@ -368,11 +459,19 @@ async function parent(): Promise<void> {
   const scenarios: { name: string; paths: string[] }[] = [
     { name: "healthz (baseline)", paths: ["/healthz"] },
     { name: "session recommendations", paths: sess.map((s) => `/v1/recommendations/session?session_id=${s}`) },
-    { name: "product recommendations", paths: sess.map((s, j) => `/v1/products/${products[j % products.length]}/recommendations?session_id=${s}`) },
+    {
+      name: "product recommendations",
+      paths: sess.map((s, j) => `/v1/products/${products[j % products.length]}/recommendations?session_id=${s}`),
+    },
     { name: "home feed (first page)", paths: sess.map((s) => `/v1/feed?session_id=${s}`) },
   ];
   const only = values.only ? values.only.split(",") : null;
-  if (only) scenarios.splice(0, scenarios.length, ...scenarios.filter((s, j) => j === 0 || only.some((o) => s.name.startsWith(o) || s.name.includes(o))));
+  if (only)
+    scenarios.splice(
+      0,
+      scenarios.length,
+      ...scenarios.filter((s, j) => j === 0 || only.some((o) => s.name.startsWith(o) || s.name.includes(o))),
+    );
   // Server CPU: with several workers, the sum over the server's process tree from /proc (Linux);
   // a single process reports its own process.cpuUsage().
   const cpuMs = async (): Promise<number> => {
@@ -391,17 +490,27 @@ async function parent(): Promise<void> {
   for (let r = 0; r < Number(values.runs); r++) {
     for (const s of scenarios) {
       let cpu0 = await cpuMs();
-      const res = await runLoad({ name: s.name, url, paths: s.paths, connections: Number(values.connections), durationSec: duration });
+      const res = await runLoad({
+        name: s.name,
+        url,
+        paths: s.paths,
+        connections: Number(values.connections),
+        durationSec: duration,
+      });
       const perReq = ((await cpuMs()) - cpu0) / Math.max(1, res.completed);
       (cpuPerReq[s.name] ??= []).push(perReq);
       (results[s.name] ??= []).push(res);
-      log(`run ${r + 1}: ${s.name}: saturated (${values.connections} connections): p50 ${res.p50} ms, p99 ${res.p99} ms, ${Math.round(res.rps)} req/s, server CPU ${perReq.toFixed(2)} ms/req, errors ${res.errors}, non2xx ${res.non2xx}`);
+      log(
+        `run ${r + 1}: ${s.name}: saturated (${values.connections} connections): p50 ${res.p50} ms, p99 ${res.p99} ms, ${Math.round(res.rps)} req/s, server CPU ${perReq.toFixed(2)} ms/req, errors ${res.errors}, non2xx ${res.non2xx}`,
+      );
       cpu0 = await cpuMs();
       const pr = await runPaced({ name: s.name, url, paths: s.paths, rate, durationSec: duration });
       const pacedPerReq = ((await cpuMs()) - cpu0) / Math.max(1, pr.completed);
       (pacedCpu[s.name] ??= []).push(pacedPerReq);
       (paced[s.name] ??= []).push(pr);
-      log(`run ${r + 1}: ${s.name}: fixed rate ${rate}/s: achieved ${pr.achieved}/s, p50 ${pr.p50} ms, p90 ${pr.p90} ms, p99 ${pr.p99} ms, server CPU ${pacedPerReq.toFixed(2)} ms/req, load generator CPU ${pr.clientCpuMsPerReq.toFixed(2)} ms/req, errors ${pr.errors}, non2xx ${pr.non2xx}`);
+      log(
+        `run ${r + 1}: ${s.name}: fixed rate ${rate}/s: achieved ${pr.achieved}/s, p50 ${pr.p50} ms, p90 ${pr.p90} ms, p99 ${pr.p99} ms, server CPU ${pacedPerReq.toFixed(2)} ms/req, load generator CPU ${pr.clientCpuMsPerReq.toFixed(2)} ms/req, errors ${pr.errors}, non2xx ${pr.non2xx}`,
+      );
     }
   }
   const sample = await (await fetch(`${url}/v1/feed?session_id=${sess[1]}`)).json();
@@ -410,17 +519,37 @@ async function parent(): Promise<void> {
   const summary = Object.fromEntries(
     Object.entries(results).map(([name, rs]) => {
       const ps = paced[name] ?? [];
-      return [name, {
-        saturated: { p50: r2(median(rs.map((r) => r.p50))), p99: r2(median(rs.map((r) => r.p99))), rps: Math.round(median(rs.map((r) => r.rps))), cpuMsPerReq: r2(median(cpuPerReq[name] ?? [0])), errors: rs.reduce((a, r) => a + r.errors + r.non2xx, 0) },
-        fixedRate: { offered: rate, achieved: r2(median(ps.map((p) => p.achieved))), p50: r2(median(ps.map((p) => p.p50))), p90: r2(median(ps.map((p) => p.p90))), p99: r2(median(ps.map((p) => p.p99))), cpuMsPerReq: r2(median(pacedCpu[name] ?? [0])), clientCpuMsPerReq: r2(median(ps.map((p) => p.clientCpuMsPerReq))), errors: ps.reduce((a, p) => a + p.errors + p.non2xx, 0) },
-        rpsVsHealthz: 0,
-      }];
+      return [
+        name,
+        {
+          saturated: {
+            p50: r2(median(rs.map((r) => r.p50))),
+            p99: r2(median(rs.map((r) => r.p99))),
+            rps: Math.round(median(rs.map((r) => r.rps))),
+            cpuMsPerReq: r2(median(cpuPerReq[name] ?? [0])),
+            errors: rs.reduce((a, r) => a + r.errors + r.non2xx, 0),
+          },
+          fixedRate: {
+            offered: rate,
+            achieved: r2(median(ps.map((p) => p.achieved))),
+            p50: r2(median(ps.map((p) => p.p50))),
+            p90: r2(median(ps.map((p) => p.p90))),
+            p99: r2(median(ps.map((p) => p.p99))),
+            cpuMsPerReq: r2(median(pacedCpu[name] ?? [0])),
+            clientCpuMsPerReq: r2(median(ps.map((p) => p.clientCpuMsPerReq))),
+            errors: ps.reduce((a, p) => a + p.errors + p.non2xx, 0),
+          },
+          rpsVsHealthz: 0,
+        },
+      ];
     }),
   );
   const base = summary["healthz (baseline)"];
-  for (const v of Object.values(summary)) v.rpsVsHealthz = base ? Math.round((v.saturated.rps / base.saturated.rps) * 1000) / 1000 : 0;
+  for (const v of Object.values(summary))
+    v.rpsVsHealthz = base ? Math.round((v.saturated.rps / base.saturated.rps) * 1000) / 1000 : 0;
   // Targets (issue 5). A fixed-rate p99 counts only if the server kept up: achieved >= 98 % of offered, no errors.
-  const kept = (f: { offered: number; achieved: number; errors: number }): boolean => f.achieved >= 0.98 * f.offered && f.errors === 0;
+  const kept = (f: { offered: number; achieved: number; errors: number }): boolean =>
+    f.achieved >= 0.98 * f.offered && f.errors === 0;
   const targets: { scenario: string; target: string; met: boolean }[] = [];
   const t = (scenario: string, target: string, met: (v: (typeof summary)[string]) => boolean): void => {
     const v = summary[scenario];
@@ -434,14 +563,33 @@ async function parent(): Promise<void> {
     t("home feed (first page)", `p99 <= 60 ms at ${rate} req/s`, (v) => kept(v.fixedRate) && v.fixedRate.p99 <= 60);
   }
   const loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
-  const report = { items, synthetic: values.synthetic, workers, loadavg: { start: loadStart, end: loadEnd }, runs: Number(values.runs), durationSec: duration, connections: Number(values.connections), rate, server: ready, summary, targets, sampleFeed: { degraded: (sample as { degraded: boolean }).degraded, sources: (sample as { sources: unknown }).sources } };
+  const report = {
+    items,
+    synthetic: values.synthetic,
+    workers,
+    loadavg: { start: loadStart, end: loadEnd },
+    runs: Number(values.runs),
+    durationSec: duration,
+    connections: Number(values.connections),
+    rate,
+    server: ready,
+    summary,
+    targets,
+    sampleFeed: {
+      degraded: (sample as { degraded: boolean }).degraded,
+      sources: (sample as { sources: unknown }).sources,
+    },
+  };
   console.log(JSON.stringify(report, null, 2));
   // The table for docs/benchmarks/serving.md.
   const lines = [
     `${items} items${values.synthetic ? " (synthetic)" : ""}, ${workers} server process${workers > 1 ? "es (cluster, libSQL SessionStore)" : " (in-process SessionStore)"}, median of ${values.runs} x ${duration} s, load ${loadStart.join(" ")} -> ${loadEnd.join(" ")}`,
     `| scenario | saturated (${values.connections} conn): p50 / p99 ms / req/s / CPU ms per req / x healthz | fixed ${rate} req/s: achieved / p50 / p90 / p99 ms / CPU ms per req (server, load generator) |`,
     "|---|---|---|",
-    ...Object.entries(summary).map(([name, v]) => `| ${name} | ${v.saturated.p50} / ${v.saturated.p99} / ${v.saturated.rps} / ${v.saturated.cpuMsPerReq} / ${v.rpsVsHealthz} | ${v.fixedRate.achieved} / ${v.fixedRate.p50} / ${v.fixedRate.p90} / ${v.fixedRate.p99} / ${v.fixedRate.cpuMsPerReq}, ${v.fixedRate.clientCpuMsPerReq} |`),
+    ...Object.entries(summary).map(
+      ([name, v]) =>
+        `| ${name} | ${v.saturated.p50} / ${v.saturated.p99} / ${v.saturated.rps} / ${v.saturated.cpuMsPerReq} / ${v.rpsVsHealthz} | ${v.fixedRate.achieved} / ${v.fixedRate.p50} / ${v.fixedRate.p90} / ${v.fixedRate.p99} / ${v.fixedRate.cpuMsPerReq}, ${v.fixedRate.clientCpuMsPerReq} |`,
+    ),
     "",
     ...targets.map((x) => `- ${x.scenario}: ${x.target}: ${x.met ? "met" : "NOT met"}`),
   ];

@@ -34,9 +34,17 @@ const OPS = Number(arg("ops", "2000"));
 const TWO = process.argv.includes("--two-clients");
 const ROUNDS = Number(arg("rounds", "5"));
 
-const ev = (i: number): SessionEvent => ({ itemId: `B0${String(i % 30_000).padStart(8, "0")}`, type: i % 7 === 0 ? "cart" : "view", ts: 1_780_000_000_000 + i });
+const ev = (i: number): SessionEvent => ({
+  itemId: `B0${String(i % 30_000).padStart(8, "0")}`,
+  type: i % 7 === 0 ? "cart" : "view",
+  ts: 1_780_000_000_000 + i,
+});
 // A feed snapshot as feed-service writes it: 200 candidates with ids, scores and sources (~6 KB).
-const snapshot = JSON.stringify({ v: 1, at: 1_780_000_000_000, items: Array.from({ length: 200 }, (_, i) => [i * 131, Math.round(Math.random() * 1e4) / 1e4, i % 5]) });
+const snapshot = JSON.stringify({
+  v: 1,
+  at: 1_780_000_000_000,
+  items: Array.from({ length: 200 }, (_, i) => [i * 131, Math.round(Math.random() * 1e4) / 1e4, i % 5]),
+});
 
 /** Median over ROUNDS rounds of OPS calls: wall µs/op and CPU µs/op (user + system of this process). */
 async function time(label: string, n: number, op: (i: number) => Promise<unknown>): Promise<void> {
@@ -52,14 +60,20 @@ async function time(label: string, n: number, op: (i: number) => Promise<unknown
     cpu.push((c.user + c.system) / n);
   }
   const med = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1];
-  console.log(`  ${label.padEnd(34)} ${med(wall).toFixed(1).padStart(7)} µs/op wall ${med(cpu).toFixed(1).padStart(7)} µs/op CPU`);
+  console.log(
+    `  ${label.padEnd(34)} ${med(wall).toFixed(1).padStart(7)} µs/op wall ${med(cpu).toFixed(1).padStart(7)} µs/op CPU`,
+  );
 }
 
 async function bench(name: string, stores: SessionStore[]): Promise<void> {
   console.log(name);
   const pick = (i: number) => stores[i % stores.length];
   const sessions = 1000;
-  for (let s = 0; s < sessions; s++) await pick(s).append(`sess-${s}`, Array.from({ length: 50 }, (_, j) => ev(s * 50 + j)));
+  for (let s = 0; s < sessions; s++)
+    await pick(s).append(
+      `sess-${s}`,
+      Array.from({ length: 50 }, (_, j) => ev(s * 50 + j)),
+    );
   await time("recent(s, 50) of 50", OPS, (i) => pick(i).recent(`sess-${i % sessions}`, 50));
   await time("set(feed:id, 6 KB, 900)", OPS, (i) => pick(i).set(`feed:${i}`, snapshot, 900));
   await time("get(feed:id) 6 KB", OPS, (i) => pick(i).get(`feed:${i % (OPS * ROUNDS)}`));
@@ -81,10 +95,16 @@ try {
   await runMigrations(createDatabase(client));
   const clients = TWO ? [client, await createNodeLibsqlClient(url)] : [client];
   const two = TWO ? ", two connections alternating" : "";
-  await bench(`libsql through @libsql/client (Web-API path, embedded file${two})`, clients.map((c) => new LibsqlSessionStore({ client: c, keyPrefix: "c:" })));
+  await bench(
+    `libsql through @libsql/client (Web-API path, embedded file${two})`,
+    clients.map((c) => new LibsqlSessionStore({ client: c, keyPrefix: "c:" })),
+  );
   for (const c of clients) c.close();
   const natives = (TWO ? [0, 1] : [0]).map(() => nativeSqlExecutor(url));
-  await bench(`libsql native prepared (the Node entry's path${two})`, natives.map((executor) => new LibsqlSessionStore({ executor, keyPrefix: "n:" })));
+  await bench(
+    `libsql native prepared (the Node entry's path${two})`,
+    natives.map((executor) => new LibsqlSessionStore({ executor, keyPrefix: "n:" })),
+  );
   for (const n of natives) n.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -44,7 +44,8 @@ const CALIBRATE = process.argv.includes("--calibrate");
 const ONLY_UNFILTERED = process.argv.includes("--only-unfiltered");
 type Backend = "wasm" | "js";
 const BACKENDS = arg("backends", "wasm,js").split(",") as Backend[];
-if (BACKENDS.length === 0 || BACKENDS.some((b) => b !== "wasm" && b !== "js")) throw new Error("--backends: wasm and/or js");
+if (BACKENDS.length === 0 || BACKENDS.some((b) => b !== "wasm" && b !== "js"))
+  throw new Error("--backends: wasm and/or js");
 /** The backend of the main table (and recall): wasm when measured. */
 const MAIN: Backend = BACKENDS.includes("wasm") ? "wasm" : "js";
 const CATEGORIES = 100;
@@ -140,7 +141,11 @@ async function benchSize(n: number): Promise<{ rows: Row[]; notes: string[] }> {
     for (let start = 0; start < n; start += BATCH) {
       const batch: VectorPoint[] = [];
       for (let i = start; i < Math.min(n, start + BATCH); i++) {
-        batch.push({ id: `item-${i}`, vector: data.subarray(i * DIM, (i + 1) * DIM), payload: { category: `c${cats[i]}`, available: avail[i] === 1, price: i % 500 } });
+        batch.push({
+          id: `item-${i}`,
+          vector: data.subarray(i * DIM, (i + 1) * DIM),
+          payload: { category: `c${cats[i]}`, available: avail[i] === 1, price: i % 500 },
+        });
       }
       await index.upsert("bench", batch);
     }
@@ -164,7 +169,7 @@ async function benchSize(n: number): Promise<{ rows: Row[]; notes: string[] }> {
   console.log(notes[0]);
 
   const filter = (cats: number, availableOnly: boolean): SearchFilter => ({
-    categories: Array.from({ length: cats }, (_, c) => `c${c * 7 % CATEGORIES}`),
+    categories: Array.from({ length: cats }, (_, c) => `c${(c * 7) % CATEGORIES}`),
     availableOnly,
     excludeIds: ["item-1", "item-2", "item-3", "item-4", "item-5"],
   });
@@ -189,7 +194,8 @@ async function benchSize(n: number): Promise<{ rows: Row[]; notes: string[] }> {
       // Both backends must answer identically: same ids, same order, same score bits.
       for (const q of qs) {
         const [a, b] = [await run(q, "wasm"), await run(q, "js")];
-        if (a.length !== b.length || a.some((h, i) => h.id !== b[i].id || !Object.is(h.score, b[i].score))) mismatches.push(`${n} ${name}`);
+        if (a.length !== b.length || a.some((h, i) => h.id !== b[i].id || !Object.is(h.score, b[i].score)))
+          mismatches.push(`${n} ${name}`);
       }
     }
     const medians: number[] = [];
@@ -229,8 +235,16 @@ async function benchSize(n: number): Promise<{ rows: Row[]; notes: string[] }> {
     return hit / want;
   };
   for (const f of ONLY_UNFILTERED ? filters.slice(0, 1) : filters) {
-    const exact = await measure(`exact, ${f.name}`, (q, b) => index.search(q, { k: K, version: "bench", filter: f.filter, exact: true, ...opts(b) }), queries);
-    const ivf = await measure(`IVF, ${f.name}`, (q, b) => index.search(q, { k: K, version: "bench", filter: f.filter, ...opts(b) }), queries);
+    const exact = await measure(
+      `exact, ${f.name}`,
+      (q, b) => index.search(q, { k: K, version: "bench", filter: f.filter, exact: true, ...opts(b) }),
+      queries,
+    );
+    const ivf = await measure(
+      `IVF, ${f.name}`,
+      (q, b) => index.search(q, { k: K, version: "bench", filter: f.filter, ...opts(b) }),
+      queries,
+    );
     ivf.recall = await recallOf(f.filter, undefined);
     ivf.ratio = exact.median / ivf.median;
   }
@@ -246,28 +260,50 @@ async function benchSize(n: number): Promise<{ rows: Row[]; notes: string[] }> {
     const t0 = performance.now();
     const cal = await index.calibrateNprobe("bench", calQueries, { k: K, targetRecall: 0.95 });
     if (cal) {
-      notes.push(`n=${n}: calibrateNprobe(k=${K}, 0.95, ${calQueries.length} queries) -> nprobe ${cal.nprobe} of ${cal.nlist} (recall ${cal.recall.toFixed(3)}, lower ${cal.lower.toFixed(3)}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      notes.push(
+        `n=${n}: calibrateNprobe(k=${K}, 0.95, ${calQueries.length} queries) -> nprobe ${cal.nprobe} of ${cal.nlist} (recall ${cal.recall.toFixed(3)}, lower ${cal.lower.toFixed(3)}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
       console.log(notes[notes.length - 1]);
       sweep.push({ nprobe: cal.nprobe, label: `calibrated nprobe=${cal.nprobe}` });
     }
   }
   for (const { nprobe, label } of sweep) {
-    const row = await measure(`IVF ${label}, no filter`, (q, b) => index.search(q, { k: K, version: "bench", nprobe, ...opts(b) }), queries);
+    const row = await measure(
+      `IVF ${label}, no filter`,
+      (q, b) => index.search(q, { k: K, version: "bench", nprobe, ...opts(b) }),
+      queries,
+    );
     row.recall = await recallOf(undefined, nprobe);
     row.ratio = (rows.find((r) => r.n === n && r.case === "exact, no filter")?.median ?? NaN) / row.median;
   }
   if (mismatches.length > 0) throw new Error(`wasm and JS backends disagree: ${mismatches.join("; ")}`);
-  if (BACKENDS.length > 1) notes.push(`n=${n}: wasm and JS backends gave identical hits (ids, order, score bits) for every query of every case`);
+  if (BACKENDS.length > 1)
+    notes.push(
+      `n=${n}: wasm and JS backends gave identical hits (ids, order, score bits) for every query of every case`,
+    );
   if (NAIVE) {
     const check = await index.search(queries[0], { k: K, version: "bench", exact: true });
     const ref = naiveSearch(data, n, queries[0]);
-    if (check.map((h) => h.id).join() !== ref.map((r) => `item-${r.i}`).join()) throw new Error("exact index and naive baseline disagree on top-k");
-    await measure("naive sort (baseline)", async (q) => naiveSearch(data, n, q).map((r) => ({ id: `item-${r.i}`, score: r.s, payload: { category: "", available: true } })), queries.slice(0, 5));
+    if (check.map((h) => h.id).join() !== ref.map((r) => `item-${r.i}`).join())
+      throw new Error("exact index and naive baseline disagree on top-k");
+    await measure(
+      "naive sort (baseline)",
+      async (q) =>
+        naiveSearch(data, n, q).map((r) => ({
+          id: `item-${r.i}`,
+          score: r.s,
+          payload: { category: "", available: true },
+        })),
+      queries.slice(0, 5),
+    );
   }
   return { rows, notes };
 }
 
-const loadAtStart = (await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(", ");
+const loadAtStart = (await import("node:os"))
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(", ");
 const rows: Row[] = [];
 const notes: string[] = [];
 for (const n of SIZES) {
@@ -277,7 +313,9 @@ for (const n of SIZES) {
 }
 
 const { execSync } = await import("node:child_process");
-console.log(`\nnode ${process.version}, dim=${DIM}, k=${K}, runs=${RUNS}, queries/run=${QUERIES}; load at start ${loadAtStart}; at end: ${execSync("uptime").toString().trim()}`);
+console.log(
+  `\nnode ${process.version}, dim=${DIM}, k=${K}, runs=${RUNS}, queries/run=${QUERIES}; load at start ${loadAtStart}; at end: ${execSync("uptime").toString().trim()}`,
+);
 for (const note of notes) console.log(note);
 console.log(`noise norm ${NOISE_NORM}; main table backend: ${MAIN === "wasm" ? "wasm-simd" : "js"}`);
 console.log(`| items | case | median ms | p99 ms | median CPU ms | exact / IVF (median) | recall@${K} vs exact |`);
@@ -285,15 +323,21 @@ console.log("|---:|---|---:|---:|---:|---:|---:|");
 for (const row of rows) {
   const ratio = row.ratio === undefined ? "" : `${row.ratio.toFixed(1)}x`;
   const recall = row.recall === undefined ? "" : row.recall.toFixed(3);
-  console.log(`| ${row.n.toLocaleString("en-US")} | ${row.case} | ${row.median.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.cpu.toFixed(2)} | ${ratio} | ${recall} |`);
+  console.log(
+    `| ${row.n.toLocaleString("en-US")} | ${row.case} | ${row.median.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.cpu.toFixed(2)} | ${ratio} | ${recall} |`,
+  );
 }
 if (BACKENDS.length > 1) {
-  console.log("\nSearch CPU per query by scan backend (median over runs of each run's median; runs alternate between backends):");
+  console.log(
+    "\nSearch CPU per query by scan backend (median over runs of each run's median; runs alternate between backends):",
+  );
   console.log(`| items | case | JS CPU ms | wasm-simd CPU ms | JS / wasm | recall@${K} (both) |`);
   console.log("|---:|---|---:|---:|---:|---:|");
   for (const row of rows) {
     const js = row.cpuBy.js ?? NaN;
     const wasm = row.cpuBy.wasm ?? NaN;
-    console.log(`| ${row.n.toLocaleString("en-US")} | ${row.case} | ${js.toFixed(3)} | ${wasm.toFixed(3)} | ${(js / wasm).toFixed(2)}x | ${row.recall === undefined ? "" : row.recall.toFixed(3)} |`);
+    console.log(
+      `| ${row.n.toLocaleString("en-US")} | ${row.case} | ${js.toFixed(3)} | ${wasm.toFixed(3)} | ${(js / wasm).toFixed(2)}x | ${row.recall === undefined ? "" : row.recall.toFixed(3)} |`,
+    );
   }
 }

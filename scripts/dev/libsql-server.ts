@@ -83,7 +83,9 @@ interface HranaError {
   code?: string;
 }
 
-type StreamResult = { type: "ok"; response: Record<string, unknown> & { type: string } } | { type: "error"; error: HranaError };
+type StreamResult =
+  | { type: "ok"; response: Record<string, unknown> & { type: string } }
+  | { type: "error"; error: HranaError };
 
 /** A request the protocol rejects as a whole (bad JSON, unknown baton): a non-2xx with `{message}`. */
 class ProtocolError extends Error {
@@ -148,7 +150,9 @@ interface Stream {
 }
 
 function sqlErrorCode(err: unknown): string | undefined {
-  return typeof err === "object" && err !== null && "code" in err && typeof err.code === "string" ? err.code : undefined;
+  return typeof err === "object" && err !== null && "code" in err && typeof err.code === "string"
+    ? err.code
+    : undefined;
 }
 
 /** An engine error as a request error; the client prefixes the code itself, so drop the engine's copy. */
@@ -173,7 +177,8 @@ function bindParams(stmt: HranaStmt): SqlValue[] | Record<string, SqlValue> {
   const positional = (stmt.args ?? []).map(decodeValue);
   const named = stmt.named_args ?? [];
   if (named.length === 0) return positional;
-  if (positional.length > 0) throw new RequestError("mixing positional and named arguments is not supported", "PROTOCOL");
+  if (positional.length > 0)
+    throw new RequestError("mixing positional and named arguments is not supported", "PROTOCOL");
   const out: Record<string, SqlValue> = {};
   // The native binding names parameters without their sigil (`:id`, `@id`, `$id` → `id`).
   for (const { name, value } of named) out[/^[:@$]/.test(name) ? name.slice(1) : name] = decodeValue(value);
@@ -215,11 +220,19 @@ function totalChanges(conn: Connection): bigint {
 }
 
 function changesAndRowid(conn: Connection): { changes: number; rowid: string } {
-  const row = conn.prepare("SELECT changes(), last_insert_rowid()").raw(true).safeIntegers(true).get() as [bigint, bigint];
+  const row = conn.prepare("SELECT changes(), last_insert_rowid()").raw(true).safeIntegers(true).get() as [
+    bigint,
+    bigint,
+  ];
   return { changes: Number(row[0]), rowid: row[1].toString() };
 }
 
-function evalCond(cond: BatchCond, results: (StmtResult | null)[], errors: (HranaError | null)[], conn: Connection): boolean {
+function evalCond(
+  cond: BatchCond,
+  results: (StmtResult | null)[],
+  errors: (HranaError | null)[],
+  conn: Connection,
+): boolean {
   switch (cond.type) {
     case "ok":
       return results[cond.step] != null;
@@ -238,7 +251,10 @@ function evalCond(cond: BatchCond, results: (StmtResult | null)[], errors: (Hran
   }
 }
 
-function executeBatch(stream: Stream, steps: BatchStep[]): { step_results: (StmtResult | null)[]; step_errors: (HranaError | null)[] } {
+function executeBatch(
+  stream: Stream,
+  steps: BatchStep[],
+): { step_results: (StmtResult | null)[]; step_errors: (HranaError | null)[] } {
   const results: (StmtResult | null)[] = [];
   const errors: (HranaError | null)[] = [];
   for (const step of steps) {
@@ -259,7 +275,8 @@ function executeBatch(stream: Stream, steps: BatchStep[]): { step_results: (Stmt
 }
 
 function toHranaError(err: unknown): HranaError {
-  if (err instanceof RequestError) return err.code ? { message: err.message, code: err.code } : { message: err.message };
+  if (err instanceof RequestError)
+    return err.code ? { message: err.message, code: err.code } : { message: err.message };
   return { message: err instanceof Error ? err.message : String(err) };
 }
 
@@ -351,7 +368,11 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
     return { baton, base_url: null, results };
   };
 
-  const handleRequest = (stream: Stream, req: StreamRequest, allowV3: boolean): Record<string, unknown> & { type: string } => {
+  const handleRequest = (
+    stream: Stream,
+    req: StreamRequest,
+    allowV3: boolean,
+  ): Record<string, unknown> & { type: string } => {
     switch (req.type) {
       case "close":
         return { type: "close" };
@@ -449,8 +470,12 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
 export async function migrateFile(dbPath: string): Promise<void> {
   // Imported by URL with the `.ts` suffix: tsx resolves an extensionless `./x.node` specifier as a native
   // `.node` addon and fails (ERR_MODULE_NOT_FOUND), so `client.node`/`migrate.node` cannot be named plainly.
-  const clientMod: typeof import("../../src/db/client.node") = await import(new URL("../../src/db/client.node.ts", import.meta.url).href);
-  const migrateMod: typeof import("../../src/db/migrate.node") = await import(new URL("../../src/db/migrate.node.ts", import.meta.url).href);
+  const clientMod: typeof import("../../src/db/client.node") = await import(
+    new URL("../../src/db/client.node.ts", import.meta.url).href
+  );
+  const migrateMod: typeof import("../../src/db/migrate.node") = await import(
+    new URL("../../src/db/migrate.node.ts", import.meta.url).href
+  );
   const { createNodeLibsqlClient } = clientMod;
   const { runMigrations } = migrateMod;
   const client = await createNodeLibsqlClient(`file:${resolve(dbPath)}`);
@@ -462,7 +487,11 @@ export async function migrateFile(dbPath: string): Promise<void> {
 }
 
 function parseArgs(argv: string[]): { db: string; port: number; host: string; migrate: boolean; token?: string } {
-  const out: { db?: string; port: number; host: string; migrate: boolean; token?: string } = { port: 8080, host: "127.0.0.1", migrate: false };
+  const out: { db?: string; port: number; host: string; migrate: boolean; token?: string } = {
+    port: 8080,
+    host: "127.0.0.1",
+    migrate: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -477,7 +506,8 @@ function parseArgs(argv: string[]): { db: string; port: number; host: string; mi
     else if (arg === "--migrate") out.migrate = true;
     else throw new Error(`unknown argument ${arg}`);
   }
-  if (!out.db) throw new Error("usage: libsql-server.ts --db <file> [--port 8080] [--host 127.0.0.1] [--migrate] [--token T]");
+  if (!out.db)
+    throw new Error("usage: libsql-server.ts --db <file> [--port 8080] [--host 127.0.0.1] [--migrate] [--token T]");
   if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65_535) throw new Error("--port must be 0..65535");
   return { ...out, db: out.db };
 }

@@ -91,9 +91,7 @@ export class RespConnection {
   async send(commands: readonly (readonly string[])[]): Promise<RespValue[]> {
     const all = this.password ? [["AUTH", this.password], ...commands] : commands;
     const socket = await this.connect();
-    const replies = all.map(
-      () => new Promise<RespValue>((resolve, reject) => this.pending.push({ resolve, reject })),
-    );
+    const replies = all.map(() => new Promise<RespValue>((resolve, reject) => this.pending.push({ resolve, reject })));
     socket.write(Buffer.concat(all.map(encodeCommand)));
     const values = await Promise.all(replies);
     return this.password ? values.slice(1) : values;
@@ -119,7 +117,9 @@ export class RespConnection {
         reject(e);
         this.fail(e);
       });
-      socket.on("close", () => this.fail(new RedisUnavailableError(`redis ${this.host}:${this.port}: connection closed`)));
+      socket.on("close", () =>
+        this.fail(new RedisUnavailableError(`redis ${this.host}:${this.port}: connection closed`)),
+      );
     });
     return this.ready;
   }
@@ -165,9 +165,33 @@ type JsonReply = { result: unknown } | { error: string };
 
 // Commands that would block or change the state of the shared connection.
 const FORBIDDEN = new Set([
-  "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SELECT", "AUTH", "HELLO", "QUIT", "RESET", "MONITOR",
-  "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BZPOPMIN", "BZPOPMAX",
-  "BLMPOP", "BZMPOP", "XREAD", "XREADGROUP", "WAIT", "CLIENT", "SHUTDOWN",
+  "MULTI",
+  "EXEC",
+  "DISCARD",
+  "WATCH",
+  "UNWATCH",
+  "SELECT",
+  "AUTH",
+  "HELLO",
+  "QUIT",
+  "RESET",
+  "MONITOR",
+  "SUBSCRIBE",
+  "PSUBSCRIBE",
+  "SSUBSCRIBE",
+  "BLPOP",
+  "BRPOP",
+  "BLMOVE",
+  "BRPOPLPUSH",
+  "BZPOPMIN",
+  "BZPOPMAX",
+  "BLMPOP",
+  "BZMPOP",
+  "XREAD",
+  "XREADGROUP",
+  "WAIT",
+  "CLIENT",
+  "SHUTDOWN",
 ]);
 
 class BadRequest extends Error {}
@@ -217,7 +241,8 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 async function handle(req: IncomingMessage, redis: RespConnection, token: string): Promise<[number, unknown]> {
-  if (!tokenMatches(req.headers.authorization, token)) return [401, { error: "Unauthorized: invalid or missing token" }];
+  if (!tokenMatches(req.headers.authorization, token))
+    return [401, { error: "Unauthorized: invalid or missing token" }];
   if (req.method !== "POST") return [405, { error: "ERR only POST is supported" }];
   const path = new URL(req.url ?? "/", "http://x").pathname.replace(/\/+$/, "") || "/";
   const base64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";

@@ -18,7 +18,13 @@ export interface LoadResult {
  * queueing (about connections / throughput), not service time. `paths` are cycled request by request so a
  * search benchmark does not hit one cached plan. Latency figures are autocannon's (ms).
  */
-export async function runLoad(opts: { name: string; url: string; paths: string[]; connections: number; durationSec: number }): Promise<LoadResult> {
+export async function runLoad(opts: {
+  name: string;
+  url: string;
+  paths: string[];
+  connections: number;
+  durationSec: number;
+}): Promise<LoadResult> {
   let i = 0;
   const result = await autocannon({
     url: opts.url,
@@ -77,7 +83,15 @@ export interface PacedResult {
  * If the server cannot keep up, answers fall behind their due times: `achieved` drops below `offered`
  * and the latencies grow with the backlog; the caller must then report the rate as not sustained.
  */
-export async function runPaced(opts: { name: string; url: string; paths: string[]; rate: number; durationSec: number; maxInFlight?: number; timeoutMs?: number }): Promise<PacedResult> {
+export async function runPaced(opts: {
+  name: string;
+  url: string;
+  paths: string[];
+  rate: number;
+  durationSec: number;
+  maxInFlight?: number;
+  timeoutMs?: number;
+}): Promise<PacedResult> {
   const target = new URL(opts.url);
   const agent = new Agent({ keepAlive: true, maxSockets: opts.maxInFlight ?? 256, scheduling: "fifo" });
   const total = Math.max(1, Math.round(opts.rate * opts.durationSec));
@@ -97,17 +111,27 @@ export async function runPaced(opts: { name: string; url: string; paths: string[
     };
     const fire = (i: number): void => {
       const due = start + i * interval;
-      const req = request({ agent, host: target.hostname, port: target.port, path: opts.paths[i % opts.paths.length], method: "GET", timeout: opts.timeoutMs ?? 10_000 }, (res) => {
-        res.resume();
-        res.once("end", () => {
-          const now = performance.now();
-          latency[i] = now - due;
-          lastAnswer = now;
-          completed++;
-          if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) non2xx++;
-          done();
-        });
-      });
+      const req = request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: opts.paths[i % opts.paths.length],
+          method: "GET",
+          timeout: opts.timeoutMs ?? 10_000,
+        },
+        (res) => {
+          res.resume();
+          res.once("end", () => {
+            const now = performance.now();
+            latency[i] = now - due;
+            lastAnswer = now;
+            completed++;
+            if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) non2xx++;
+            done();
+          });
+        },
+      );
       req.once("timeout", () => req.destroy(new Error("timeout")));
       req.once("error", () => {
         errors++;
@@ -126,10 +150,25 @@ export async function runPaced(opts: { name: string; url: string; paths: string[
   });
   agent.destroy();
   const cpu = process.cpuUsage(cpu0);
-  const ok = Array.from(latency).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  const pct = (p: number): number => (ok.length === 0 ? Number.NaN : Math.round(ok[Math.min(ok.length - 1, Math.ceil(p * ok.length) - 1)] * 10) / 10);
+  const ok = Array.from(latency)
+    .filter((x) => !Number.isNaN(x))
+    .sort((a, b) => a - b);
+  const pct = (p: number): number =>
+    ok.length === 0 ? Number.NaN : Math.round(ok[Math.min(ok.length - 1, Math.ceil(p * ok.length) - 1)] * 10) / 10;
   const span = Math.max(opts.durationSec * 1000, lastAnswer - start);
-  return { name: opts.name, offered: opts.rate, achieved: Math.round((completed / span) * 1000 * 10) / 10, p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: pct(1), completed, errors, non2xx, clientCpuMsPerReq: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, completed)) * 1000) / 1000 };
+  return {
+    name: opts.name,
+    offered: opts.rate,
+    achieved: Math.round((completed / span) * 1000 * 10) / 10,
+    p50: pct(0.5),
+    p90: pct(0.9),
+    p99: pct(0.99),
+    max: pct(1),
+    completed,
+    errors,
+    non2xx,
+    clientCpuMsPerReq: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, completed)) * 1000) / 1000,
+  };
 }
 
 export const median = (xs: number[]) => {

@@ -27,7 +27,8 @@ import { QdrantVectorIndex } from "./vector-index/qdrant";
 export function selectSessionStore(config: Config, now?: Clock, db?: Database): SessionStore {
   switch (config.SESSION_STORE) {
     case "upstash":
-      if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) throw new Error("SESSION_STORE=upstash without UPSTASH_REDIS_REST_URL/TOKEN");
+      if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN)
+        throw new Error("SESSION_STORE=upstash without UPSTASH_REDIS_REST_URL/TOKEN");
       return new UpstashSessionStore({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN });
     case "libsql":
       if (!db) throw new Error("SESSION_STORE=libsql needs the database");
@@ -66,11 +67,24 @@ export interface ServingDepsInput {
 export const jsonLog: Log = (msg, fields = {}) => console.log(JSON.stringify({ level: "info", msg, ...fields }));
 
 /** The serving ports and the (not yet started) Recsys holder; call `recsys.start(db, …)` before serving feeds. */
-export function buildServingDeps(i: ServingDepsInput): { sessions: SessionStore; vectors: VectorIndex; recsys: Recsys } {
+export function buildServingDeps(i: ServingDepsInput): {
+  sessions: SessionStore;
+  vectors: VectorIndex;
+  recsys: Recsys;
+} {
   const sessions = i.sessions ?? selectSessionStore(i.config, i.clock, i.db);
   const vectors = i.vectors ?? selectVectorIndex(i.config);
   let recsys: Recsys | null = null;
-  const marketplace = i.marketplace ?? new SqlMarketplace(i.db, () => (recsys?.ready ? recsys.models.catalog : null), i.clock, undefined, undefined, i.sql);
+  const marketplace =
+    i.marketplace ??
+    new SqlMarketplace(
+      i.db,
+      () => (recsys?.ready ? recsys.models.catalog : null),
+      i.clock,
+      undefined,
+      undefined,
+      i.sql,
+    );
   recsys = new Recsys({
     sessions,
     vectors,

@@ -27,7 +27,9 @@ export async function createAccount(
   if (problem) throw new AccountError("weak_password", problem);
   let userId: string;
   try {
-    const res = await deps.auth.api.signUpEmail({ body: { email: input.email, password: input.password, name: input.name } });
+    const res = await deps.auth.api.signUpEmail({
+      body: { email: input.email, password: input.password, name: input.name },
+    });
     userId = res.user.id;
   } catch (err) {
     throw new AccountError("sign_up_failed", `could not create ${input.email}: ${(err as Error).message}`);
@@ -48,15 +50,25 @@ export async function ensureAdmin(
   input: { email: string; password: string; name?: string; promote?: boolean },
 ): Promise<EnsureAdminResult> {
   const email = input.email.trim().toLowerCase();
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new AccountError("invalid_email", `not an email address: ${input.email}`);
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+    throw new AccountError("invalid_email", `not an email address: ${input.email}`);
   const existing = await deps.db.select().from(userTable).where(eq(userTable.email, email)).get();
   if (existing) {
     if (existing.role === "admin") return { status: "already_admin", userId: existing.id };
-    if (!input.promote) throw new AccountError("exists_not_admin", `${email} exists with role ${existing.role ?? "buyer"}; pass --promote to make it admin`);
+    if (!input.promote)
+      throw new AccountError(
+        "exists_not_admin",
+        `${email} exists with role ${existing.role ?? "buyer"}; pass --promote to make it admin`,
+      );
     await deps.db.update(userTable).set({ role: "admin" }).where(eq(userTable.id, existing.id));
     return { status: "promoted", userId: existing.id };
   }
-  const { userId } = await createAccount(deps, { email, password: input.password, name: input.name ?? "Administrator", role: "admin" });
+  const { userId } = await createAccount(deps, {
+    email,
+    password: input.password,
+    name: input.name ?? "Administrator",
+    role: "admin",
+  });
   return { status: "created", userId };
 }
 

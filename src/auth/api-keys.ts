@@ -57,7 +57,11 @@ export interface NewKey {
 }
 
 async function findOwned(deps: Pick<AppDeps, "db">, ownerId: string, keyId: string): Promise<Row> {
-  const row = await deps.db.select().from(apikey).where(and(eq(apikey.id, keyId), eq(apikey.referenceId, ownerId))).get();
+  const row = await deps.db
+    .select()
+    .from(apikey)
+    .where(and(eq(apikey.id, keyId), eq(apikey.referenceId, ownerId)))
+    .get();
   if (!row) throw notFound("API key");
   return row;
 }
@@ -66,7 +70,11 @@ async function findOwned(deps: Pick<AppDeps, "db">, ownerId: string, keyId: stri
  * Creates a key through better-auth (random key, SHA-256 hash at rest, per-key rate limit) as a
  * server call on behalf of `ownerId`. Returns the raw key: the only time it is ever visible.
  */
-export async function createApiKey(deps: Pick<AppDeps, "auth" | "db" | "config">, ownerId: string, input: NewKey): Promise<ApiKeyView & { key: string }> {
+export async function createApiKey(
+  deps: Pick<AppDeps, "auth" | "db" | "config">,
+  ownerId: string,
+  input: NewKey,
+): Promise<ApiKeyView & { key: string }> {
   const { config } = deps;
   try {
     const created = await deps.auth.api.createApiKey({
@@ -88,14 +96,21 @@ export async function createApiKey(deps: Pick<AppDeps, "auth" | "db" | "config">
 }
 
 export async function listApiKeys(deps: Pick<AppDeps, "db">, ownerId: string): Promise<ApiKeyView[]> {
-  const rows = await deps.db.select().from(apikey).where(eq(apikey.referenceId, ownerId)).orderBy(desc(apikey.createdAt), desc(apikey.id));
+  const rows = await deps.db
+    .select()
+    .from(apikey)
+    .where(eq(apikey.referenceId, ownerId))
+    .orderBy(desc(apikey.createdAt), desc(apikey.id));
   return rows.map(toKeyView);
 }
 
 /** Revoking disables the key (kept for the owner's audit trail); verification refuses it from now on. */
 export async function revokeApiKey(deps: Pick<AppDeps, "db">, ownerId: string, keyId: string): Promise<ApiKeyView> {
   await findOwned(deps, ownerId, keyId);
-  await deps.db.update(apikey).set({ enabled: false, updatedAt: new Date() }).where(and(eq(apikey.id, keyId), eq(apikey.referenceId, ownerId)));
+  await deps.db
+    .update(apikey)
+    .set({ enabled: false, updatedAt: new Date() })
+    .where(and(eq(apikey.id, keyId), eq(apikey.referenceId, ownerId)));
   return toKeyView(await findOwned(deps, ownerId, keyId));
 }
 
@@ -104,11 +119,17 @@ export async function revokeApiKey(deps: Pick<AppDeps, "db">, ownerId: string, k
  * the old one revoked. The revoke is conditional on the old key still being active, so two concurrent
  * rotations of one key leave exactly one replacement (the loser's new key is deleted, answer 409).
  */
-export async function rotateApiKey(deps: Pick<AppDeps, "auth" | "db" | "config">, ownerId: string, keyId: string): Promise<ApiKeyView & { key: string }> {
+export async function rotateApiKey(
+  deps: Pick<AppDeps, "auth" | "db" | "config">,
+  ownerId: string,
+  keyId: string,
+): Promise<ApiKeyView & { key: string }> {
   const old = await findOwned(deps, ownerId, keyId);
   const view = toKeyView(old);
   if (view.status !== "active") throw new ApiError(409, "key_not_active", `a ${view.status} key cannot be rotated`);
-  const remainingDays = old.expiresAt ? Math.max(1, Math.ceil((old.expiresAt.getTime() - Date.now()) / 86_400_000)) : undefined;
+  const remainingDays = old.expiresAt
+    ? Math.max(1, Math.ceil((old.expiresAt.getTime() - Date.now()) / 86_400_000))
+    : undefined;
   const fresh = await createApiKey(deps, ownerId, {
     name: old.name ?? "rotated key",
     scopes: view.scopes,

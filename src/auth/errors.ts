@@ -8,7 +8,10 @@ interface AuthApiErrorLike {
 }
 
 const isAuthApiError = (e: unknown): e is AuthApiErrorLike =>
-  typeof e === "object" && e !== null && "statusCode" in e && typeof (e as { statusCode: unknown }).statusCode === "number";
+  typeof e === "object" &&
+  e !== null &&
+  "statusCode" in e &&
+  typeof (e as { statusCode: unknown }).statusCode === "number";
 
 /**
  * better-auth's server-side calls throw its own APIError; turn it into ours (lower-case machine code,

@@ -15,12 +15,14 @@ const noSessionNeeded = /^\/api\/auth\/(sign-in|sign-up|ok|error)(\/|$)/;
 export async function authHandler(c: Context<AppEnv>): Promise<Response> {
   const { auth, db, config } = c.var.deps;
   const path = c.req.path;
-  if (hidden.some((re) => re.test(path))) return c.json(errorBody(c, "not_found", `no route for ${c.req.method} ${path}`), 404);
+  if (hidden.some((re) => re.test(path)))
+    return c.json(errorBody(c, "not_found", `no route for ${c.req.method} ${path}`), 404);
 
   const headers = c.req.raw.headers;
   if (!noSessionNeeded.test(path) && presentsSession(headers)) {
     const current = await auth.api.getSession({ headers, query: { disableRefresh: true } });
-    if (current) await enforceIdleTimeout(db, config, current.session as typeof current.session & { lastActiveAt?: Date | null });
+    if (current)
+      await enforceIdleTimeout(db, config, current.session as typeof current.session & { lastActiveAt?: Date | null });
   }
 
   const res = await auth.handler(c.req.raw);
@@ -38,7 +40,8 @@ async function withCommonErrorBody(c: Context<AppEnv>, res: Response): Promise<R
     native = { message: text };
   }
   const nativeCode = typeof native.code === "string" ? native.code : undefined;
-  const message = typeof native.message === "string" && native.message ? native.message : res.statusText || "request failed";
+  const message =
+    typeof native.message === "string" && native.message ? native.message : res.statusText || "request failed";
   const code = nativeCode
     ? nativeCode.toLowerCase()
     : res.status === 429

@@ -32,7 +32,10 @@ export async function enforceIdleTimeout(db: Database, config: Config, s: Sessio
     return "idle";
   }
   if (now - last > TOUCH_EVERY_MS) {
-    await db.update(sessionTable).set({ lastActiveAt: new Date(now) }).where(eq(sessionTable.id, s.id));
+    await db
+      .update(sessionTable)
+      .set({ lastActiveAt: new Date(now) })
+      .where(eq(sessionTable.id, s.id));
   }
   return "active";
 }

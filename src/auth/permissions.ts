@@ -45,7 +45,8 @@ export const roles = {
 
 export const roleNames = ["buyer", "seller", "admin"] as const;
 export type RoleName = (typeof roleNames)[number];
-export const isRoleName = (v: unknown): v is RoleName => typeof v === "string" && (roleNames as readonly string[]).includes(v);
+export const isRoleName = (v: unknown): v is RoleName =>
+  typeof v === "string" && (roleNames as readonly string[]).includes(v);
 
 type Stmts = typeof statements;
 /** A permission request in better-auth's shape, e.g. `{ listing: ["create"] }`. */

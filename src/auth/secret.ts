@@ -12,7 +12,9 @@ export function resolveAuthSecret(config: Config): string {
   if (config.NODE_ENV === "production") throw new Error("BETTER_AUTH_SECRET is required in production");
   if (!warned && config.NODE_ENV === "development") {
     warned = true;
-    console.warn("[auth] BETTER_AUTH_SECRET is not set: using a derived development-only secret. Never do this in production.");
+    console.warn(
+      "[auth] BETTER_AUTH_SECRET is not set: using a derived development-only secret. Never do this in production.",
+    );
   }
   return `insecure-dev-secret:${config.DATABASE_URL}`.padEnd(48, "#");
 }

@@ -84,7 +84,9 @@ export function nativeSqlExecutor(url: string, options: { busyTimeoutMs?: number
           throw err;
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(wait * (0.5 + Math.random()), Math.max(0, deadline - performance.now()))));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(wait * (0.5 + Math.random()), Math.max(0, deadline - performance.now()))),
+      );
     }
   };
   const exec = (s: SqlStatement): number => {

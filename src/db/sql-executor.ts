@@ -26,6 +26,8 @@ export function clientExecutor(client: Client): SqlExecutor {
   return {
     all: async (stmt) => (await client.execute(stmt)).rows,
     writeBatch: async (stmts) =>
-      stmts.length === 1 ? [(await client.execute(stmts[0])).rowsAffected] : (await client.batch(stmts, "write")).map((r) => r.rowsAffected),
+      stmts.length === 1
+        ? [(await client.execute(stmts[0])).rowsAffected]
+        : (await client.batch(stmts, "write")).map((r) => r.rowsAffected),
   };
 }

@@ -12,7 +12,9 @@ export interface DemoCredential {
   note: string;
 }
 
-export type DemoAccountsResult = { status: "skipped"; reason: "users_present" } | { status: "created"; accounts: DemoCredential[] };
+export type DemoAccountsResult =
+  | { status: "skipped"; reason: "users_present" }
+  | { status: "created"; accounts: DemoCredential[] };
 
 export interface DemoAccountsOptions {
   buyers?: number;
@@ -21,7 +23,13 @@ export interface DemoAccountsOptions {
 }
 
 /** Share of the catalog price a used device asks, by condition. */
-const priceFactor: Record<ConditionGrade, number> = { new_open_box: 0.85, like_new: 0.75, good: 0.6, fair: 0.45, for_parts: 0.2 };
+const priceFactor: Record<ConditionGrade, number> = {
+  new_open_box: 0.85,
+  like_new: 0.75,
+  good: 0.6,
+  fair: 0.45,
+  for_parts: 0.2,
+};
 
 /**
  * Demo accounts for an empty install (no user yet): buyers whose histories (views, favorites) are replayed
@@ -67,7 +75,16 @@ export async function ensureDemoAccounts(
       return {
         sql: `INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, description, photos, status, created_at, updated_at)
               VALUES (?, ?, ?, ?, ?, 'USD', ?, '[]', 'active', ?, ?)`,
-        args: [deps.newId(), userId, String(p.parent_asin), condition, priceMinor, `Used, ${condition.replace(/_/g, " ")}. Demo listing.`, now - i * 3_600_000, now - i * 3_600_000],
+        args: [
+          deps.newId(),
+          userId,
+          String(p.parent_asin),
+          condition,
+          priceMinor,
+          `Used, ${condition.replace(/_/g, " ")}. Demo listing.`,
+          now - i * 3_600_000,
+          now - i * 3_600_000,
+        ],
       };
     });
     if (stmts.length) await db.$client.batch(stmts, "write");
@@ -95,9 +112,18 @@ export async function ensureDemoAccounts(
       for (const r of history.rows) {
         const item = String(r.parent_asin);
         const ts = Number(r.timestamp);
-        events.push({ type: "view", userId, parentAsin: item, ts, context: { source: "demo", replayOf: String(reviewer) } });
+        events.push({
+          type: "view",
+          userId,
+          parentAsin: item,
+          ts,
+          context: { source: "demo", replayOf: String(reviewer) },
+        });
         if (Number(r.rating) >= 5 && favorites.length < 10) {
-          favorites.push({ sql: "INSERT INTO favorites (user_id, target_type, target_id, created_at) VALUES (?, 'product', ?, ?) ON CONFLICT DO NOTHING", args: [userId, item, ts] });
+          favorites.push({
+            sql: "INSERT INTO favorites (user_id, target_type, target_id, created_at) VALUES (?, 'product', ?, ?) ON CONFLICT DO NOTHING",
+            args: [userId, item, ts],
+          });
           events.push({ type: "favorite", userId, parentAsin: item, ts: ts + 1, context: { source: "demo" } });
         }
       }

@@ -17,7 +17,16 @@ export interface EnsureDemoOptions {
 
 export type EnsureDemoResult =
   | { status: "skipped"; reason: "products_present" }
-  | { status: "loaded"; dir: string; generated: boolean; items: number; users: number; ratings: number; ingest: IngestRunReport; durationMs: number };
+  | {
+      status: "loaded";
+      dir: string;
+      generated: boolean;
+      items: number;
+      users: number;
+      ratings: number;
+      ingest: IngestRunReport;
+      durationMs: number;
+    };
 
 /**
  * Loads the demo catalog when the products table is empty: generates it into `dir` (reusing files generated
@@ -40,7 +49,13 @@ export async function ensureDemoData(db: Database, options: EnsureDemoOptions = 
   };
   // Files are reused only if they came from exactly these options (a stamp records them).
   const stampPath = join(dir, "demo.json");
-  const wanted = JSON.stringify({ items: gen.items, users: gen.users, ratingsPerUser: gen.ratingsPerUser, seed: gen.seed, interactions: gen.interactions });
+  const wanted = JSON.stringify({
+    items: gen.items,
+    users: gen.users,
+    ratingsPerUser: gen.ratingsPerUser,
+    seed: gen.seed,
+    interactions: gen.interactions,
+  });
   const metaFile = join(dir, "meta_Electronics.jsonl");
   const reviewsFile = join(dir, "Electronics.jsonl");
   let generated = false;
@@ -55,5 +70,14 @@ export async function ensureDemoData(db: Database, options: EnsureDemoOptions = 
     ratings = Number(JSON.parse(stamp).ratings);
   }
   const ingest = await ingestFiles(db, [metaFile, reviewsFile], { log: options.log });
-  return { status: "loaded", dir, generated, items: gen.items, users: gen.users, ratings, ingest, durationMs: performance.now() - started };
+  return {
+    status: "loaded",
+    dir,
+    generated,
+    items: gen.items,
+    users: gen.users,
+    ratings,
+    ingest,
+    durationMs: performance.now() - started,
+  };
 }

@@ -38,7 +38,10 @@ export function userInteractions(catalog: DemoCatalog, u: number, meanPerUser: n
   const rng = new Prng(catalog.seed, 0x05e5, u);
   const userId = demoUserId(catalog.seed, u);
   // activity: log-normal around the mean (most users rate a few items, some many), at least 1
-  const target = Math.max(1, Math.min(catalog.itemCount, Math.round(meanPerUser * Math.exp(0.9 * rng.normal() - 0.405))));
+  const target = Math.max(
+    1,
+    Math.min(catalog.itemCount, Math.round(meanPerUser * Math.exp(0.9 * rng.normal() - 0.405))),
+  );
   const prefs = Array.from({ length: rng.int(1, 3) }, () => catalog.drawLeaf(rng));
   const favouriteBrands = new Set(prefs.map((l) => rng.pick(LEAF_CATEGORIES[l].brands)));
   const bias = 0.35 * rng.normal();
@@ -94,7 +97,11 @@ const TITLES: Record<number, readonly string[]> = {
   1: ["Stopped working", "Waste of money", "Returned it"],
 };
 const OPENERS: Record<number, readonly string[]> = {
-  5: ["This {noun} exceeded my expectations.", "Fantastic {noun}, I use it every day.", "Really impressed with this {brand}."],
+  5: [
+    "This {noun} exceeded my expectations.",
+    "Fantastic {noun}, I use it every day.",
+    "Really impressed with this {brand}.",
+  ],
   4: ["Good {noun} overall.", "Pretty happy with this {brand} {noun}.", "Does what it promises."],
   3: ["The {noun} is fine but nothing special.", "Average {brand} quality.", "Some good points, some bad."],
   2: ["The {noun} has issues.", "Not what I hoped for from {brand}.", "Quality feels cheap."],
@@ -109,7 +116,12 @@ export function reviewRecord(catalog: DemoCatalog, x: DemoInteraction): Record<s
   const brand = catalog.brand(x.item);
   const opener = rng.pick(OPENERS[x.rating]).replace("{noun}", noun).replace("{brand}", brand);
   const feature = rng.pick(leaf.features);
-  const middle = x.rating >= 4 ? `${feature} - that part is true.` : x.rating === 3 ? `They say "${feature.toLowerCase()}", which is only partly true.` : `"${feature}"? Not in my experience.`;
+  const middle =
+    x.rating >= 4
+      ? `${feature} - that part is true.`
+      : x.rating === 3
+        ? `They say "${feature.toLowerCase()}", which is only partly true.`
+        : `"${feature}"? Not in my experience.`;
   const asin = catalog.parentAsin(x.item);
   return {
     rating: x.rating,

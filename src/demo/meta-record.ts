@@ -6,7 +6,20 @@ export interface ItemStats {
   ratingCount: Uint32Array;
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 const COLORS = ["Black", "White", "Silver", "Space Gray", "Blue", "Red", "Graphite", "Midnight"];
 
 /** The raw `meta_<Category>.jsonl` object of item i (key order as in the official files). */
@@ -22,11 +35,15 @@ export function metaRecord(catalog: DemoCatalog, i: number, stats: ItemStats | n
   const color = rng.pick(COLORS);
   const description = [
     `The ${brand} ${model} is ${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun.toLowerCase()} built for everyday use. ${features[0]}.`,
-    ...(rng.chance(0.5) ? [`What's in the box: ${noun}, quick start guide${rng.chance(0.5) ? ", USB-C cable" : ""}.`] : []),
+    ...(rng.chance(0.5)
+      ? [`What's in the box: ${noun}, quick start guide${rng.chance(0.5) ? ", USB-C cable" : ""}.`]
+      : []),
   ];
   const [lo, hi] = leaf.price;
   // log-uniform price inside the leaf's range, nudged up for better items, ending in .99 like shelf prices
-  const raw = Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * Math.min(1, rng.next() * 0.8 + catalog.quality[i] * 0.2));
+  const raw = Math.exp(
+    Math.log(lo) + (Math.log(hi) - Math.log(lo)) * Math.min(1, rng.next() * 0.8 + catalog.quality[i] * 0.2),
+  );
   const price = rng.chance(0.15) ? null : Math.max(0.99, Math.round(raw) - 0.01);
   const count = stats ? stats.ratingCount[i] : 0;
   const average = count > 0 && stats ? Math.round((stats.ratingSum[i] / count) * 10) / 10 : null;

@@ -18,7 +18,7 @@ export class Prng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    for (const s of seeds) h = (h ^ Math.imul(s | 0, 0x27d4eb2d)) | 0, mix();
+    for (const s of seeds) (h = (h ^ Math.imul(s | 0, 0x27d4eb2d)) | 0), mix();
     this.a = mix();
     this.b = mix();
     this.c = mix();
@@ -83,7 +83,7 @@ export class ZipfSampler {
     this.cdf = new Float64Array(n);
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      sum += 1 / Math.pow(i + 1, s);
+      sum += 1 / (i + 1) ** s;
       this.cdf[i] = sum;
     }
     for (let i = 0; i < n; i++) this.cdf[i] /= sum;

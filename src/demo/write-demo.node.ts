@@ -44,7 +44,7 @@ class LineSink {
 
   private async flush(): Promise<void> {
     if (this.buf.length === 0) return;
-    const chunk = this.buf.join("\n") + "\n";
+    const chunk = `${this.buf.join("\n")}\n`;
     this.buf = [];
     this.size = 0;
     if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once("drain", resolve));
@@ -83,7 +83,9 @@ export async function generateDemoFiles(o: GenerateDemoOptions): Promise<Generat
     }
     if (o.log && performance.now() - lastLog > 2_000) {
       lastLog = performance.now();
-      o.log(`[generate] users ${u + 1}/${o.users}, ${ratings} ratings, ${Math.round(ratings / ((lastLog - started) / 1000))} ratings/s`);
+      o.log(
+        `[generate] users ${u + 1}/${o.users}, ${ratings} ratings, ${Math.round(ratings / ((lastLog - started) / 1000))} ratings/s`,
+      );
     }
   }
   await csv?.close();
@@ -93,6 +95,8 @@ export async function generateDemoFiles(o: GenerateDemoOptions): Promise<Generat
   for (let i = 0; i < o.items; i++) await meta.write(JSON.stringify(metaRecord(catalog, i, stats)));
   await meta.close();
   const durationMs = performance.now() - started;
-  o.log?.(`[generate] ${o.items} items, ${o.users} users, ${ratings} ratings in ${(durationMs / 1000).toFixed(1)} s -> ${o.outDir}`);
+  o.log?.(
+    `[generate] ${o.items} items, ${o.users} users, ${ratings} ratings in ${(durationMs / 1000).toFixed(1)} s -> ${o.outDir}`,
+  );
   return { metaFile, reviewsFile, ratingsCsvFile, items: o.items, users: o.users, ratings, durationMs };
 }

@@ -24,7 +24,10 @@ export const errorResponses = {
 export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
   if (!result.success) {
     const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-    return c.json(errorBody(c, "invalid_request", issues.map((i) => `${i.path || "(body)"}: ${i.message}`).join("; "), issues), 400);
+    return c.json(
+      errorBody(c, "invalid_request", issues.map((i) => `${i.path || "(body)"}: ${i.message}`).join("; "), issues),
+      400,
+    );
   }
 };
 

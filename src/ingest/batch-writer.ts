@@ -168,7 +168,11 @@ export class IngestBatchWriter {
       try {
         await this.inTransaction((tx) => this.write(tx, one));
       } catch (e) {
-        recordSkip(this.report, { lineNumber: line, reason: "db_error", detail: e instanceof Error ? e.message : String(e) });
+        recordSkip(this.report, {
+          lineNumber: line,
+          reason: "db_error",
+          detail: e instanceof Error ? e.message : String(e),
+        });
       }
     }
   }

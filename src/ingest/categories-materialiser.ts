@@ -9,7 +9,9 @@ import { CATEGORY_SEPARATOR } from "../data/amazon";
 export async function materialiseCategories(client: Client): Promise<number> {
   const tx = await client.transaction("write");
   try {
-    const rs = await tx.execute("SELECT path, min(depth) AS depth, count(*) AS n FROM product_categories GROUP BY path");
+    const rs = await tx.execute(
+      "SELECT path, min(depth) AS depth, count(*) AS n FROM product_categories GROUP BY path",
+    );
     await tx.execute("DELETE FROM categories");
     const rows = rs.rows.map((r) => {
       const path = String(r.path);

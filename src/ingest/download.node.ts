@@ -9,7 +9,8 @@ import { pipeline } from "node:stream/promises";
  * card lists). Both bases can be overridden, e.g. to point at a mirror.
  */
 export const DEFAULT_RAW_BASE_URL = "https://datarepo.eng.ucsd.edu/mcauley_group/data/amazon_2023/raw";
-export const DEFAULT_BENCHMARK_BASE_URL = "https://huggingface.co/datasets/McAuley-Lab/Amazon-Reviews-2023/resolve/main/benchmark";
+export const DEFAULT_BENCHMARK_BASE_URL =
+  "https://huggingface.co/datasets/McAuley-Lab/Amazon-Reviews-2023/resolve/main/benchmark";
 
 export interface DatasetFile {
   url: string;
@@ -18,11 +19,9 @@ export interface DatasetFile {
 }
 
 /** The official files of one category: raw reviews + meta (jsonl.gz) and the 5-core benchmark CSVs. */
-export function officialFiles(
-  category: string,
-  bases: { raw?: string; benchmark?: string } = {},
-): DatasetFile[] {
-  if (!/^[A-Za-z0-9_]+$/.test(category)) throw new Error(`invalid category "${category}" (expected e.g. Electronics, All_Beauty)`);
+export function officialFiles(category: string, bases: { raw?: string; benchmark?: string } = {}): DatasetFile[] {
+  if (!/^[A-Za-z0-9_]+$/.test(category))
+    throw new Error(`invalid category "${category}" (expected e.g. Electronics, All_Beauty)`);
   const raw = bases.raw ?? DEFAULT_RAW_BASE_URL;
   const bench = bases.benchmark ?? DEFAULT_BENCHMARK_BASE_URL;
   const files: DatasetFile[] = [
@@ -32,7 +31,10 @@ export function officialFiles(
   ];
   for (const split of ["last_out_w_his", "timestamp_w_his"]) {
     for (const part of ["train", "valid", "test"]) {
-      files.push({ url: `${bench}/5core/${split}/${category}.${part}.csv`, path: `5core/${split}/${category}.${part}.csv` });
+      files.push({
+        url: `${bench}/5core/${split}/${category}.${part}.csv`,
+        path: `5core/${split}/${category}.${part}.csv`,
+      });
     }
   }
   return files;
@@ -76,7 +78,11 @@ export interface DownloadOptions {
  * run is resumed with an HTTP Range request (servers that ignore Range restart it from zero). Network failures
  * become a DownloadError that names the host and says that the machine cannot reach it.
  */
-export async function downloadFile(url: string, dest: string, options: DownloadOptions = {}): Promise<{ bytes: number; resumed: boolean; skipped: boolean }> {
+export async function downloadFile(
+  url: string,
+  dest: string,
+  options: DownloadOptions = {},
+): Promise<{ bytes: number; resumed: boolean; skipped: boolean }> {
   if (existsSync(dest)) return { bytes: statSync(dest).size, resumed: false, skipped: true };
   const part = `${dest}.part`;
   const have = existsSync(part) ? statSync(part).size : 0;
@@ -103,7 +109,11 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     return { bytes: have, resumed: true, skipped: false };
   }
   if (!res.ok || !res.body) {
-    throw new DownloadError(`Cannot download ${url}: HTTP ${res.status} ${res.statusText} from ${host}.`, url, `HTTP_${res.status}`);
+    throw new DownloadError(
+      `Cannot download ${url}: HTTP ${res.status} ${res.statusText} from ${host}.`,
+      url,
+      `HTTP_${res.status}`,
+    );
   }
   const resumed = res.status === 206;
   mkdirSync(join(dest, ".."), { recursive: true });
@@ -117,7 +127,9 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     const t = Date.now();
     if (options.log && t - lastLog > 2_000) {
       lastLog = t;
-      options.log(`[download] ${dest}: ${(bytes / 1e6).toFixed(1)} MB${total ? ` / ${(total / 1e6).toFixed(1)} MB` : ""}`);
+      options.log(
+        `[download] ${dest}: ${(bytes / 1e6).toFixed(1)} MB${total ? ` / ${(total / 1e6).toFixed(1)} MB` : ""}`,
+      );
     }
   });
   try {
@@ -144,7 +156,9 @@ export async function downloadCategory(
     const dest = join(destDir, f.path);
     mkdirSync(join(dest, ".."), { recursive: true });
     const r = await downloadFile(f.url, dest, options);
-    options.log?.(`[download] ${dest}: ${r.skipped ? "already present" : `${r.bytes} bytes${r.resumed ? " (resumed)" : ""}`}`);
+    options.log?.(
+      `[download] ${dest}: ${r.skipped ? "already present" : `${r.bytes} bytes${r.resumed ? " (resumed)" : ""}`}`,
+    );
     paths.push(dest);
   }
   return paths;

@@ -47,7 +47,15 @@ export async function ingestFile(client: Client, path: string, options: IngestFi
   const parse = parser.value;
   const skipHeader = formatHasHeader(format.value);
   const multiline = formatHasMultilineRecords(format.value);
-  const writer = new IngestBatchWriter(client, report, options.batchSize, options.now, options.log, loadSchemaObjects(), options.bulkLoad ?? true);
+  const writer = new IngestBatchWriter(
+    client,
+    report,
+    options.batchSize,
+    options.now,
+    options.log,
+    loadSchemaObjects(),
+    options.bulkLoad ?? true,
+  );
   const progress = createProgressReporter(path, options.log, {
     intervalMs: options.progressIntervalMs,
     totalBytes: statSync(path).size,
@@ -70,7 +78,7 @@ export async function ingestFile(client: Client, path: string, options: IngestFi
       const line = batch.lines[i];
       if (multiline) {
         if (pendingLine > 0) {
-          pending += "\n" + line;
+          pending += `\n${line}`;
           if (!csvRecordIsComplete(pending)) continue;
           const start = pendingLine;
           const record = pending;
@@ -92,7 +100,11 @@ export async function ingestFile(client: Client, path: string, options: IngestFi
   }
   if (pendingLine > 0) {
     report.read++;
-    recordSkip(report, { lineNumber: pendingLine, reason: "unterminated_quote", detail: "quoted field runs to the end of the file" });
+    recordSkip(report, {
+      lineNumber: pendingLine,
+      reason: "unterminated_quote",
+      detail: "quoted field runs to the end of the file",
+    });
   }
   await writer.finish();
   progress.done(report.read);

@@ -21,7 +21,11 @@ export interface IngestOptions {
  * .gz) into the database. Idempotent: natural-key upserts, so a second run inserts nothing. Each file's report is
  * recorded in `ingest_runs`; the category tree is re-materialised once at the end.
  */
-export async function ingestFiles(db: Database, files: readonly string[], options: IngestOptions = {}): Promise<IngestRunReport> {
+export async function ingestFiles(
+  db: Database,
+  files: readonly string[],
+  options: IngestOptions = {},
+): Promise<IngestRunReport> {
   const client = db.$client;
   const runId = crypto.randomUUID();
   const startedAt = Date.now();
@@ -38,7 +42,13 @@ export async function ingestFiles(db: Database, files: readonly string[], option
       sql: "INSERT INTO ingest_runs (id, source, format, started_at) VALUES (?, ?, ?, ?)",
       args: [id, file, "pending", fileStarted],
     });
-    const report = await ingestFile(client, file, { batchSize, log: options.log, progressIntervalMs: options.progressIntervalMs, now: fileStarted, bulkLoad: options.bulkLoad });
+    const report = await ingestFile(client, file, {
+      batchSize,
+      log: options.log,
+      progressIntervalMs: options.progressIntervalMs,
+      now: fileStarted,
+      bulkLoad: options.bulkLoad,
+    });
     reports.push(report);
     await client.execute({
       sql: "UPDATE ingest_runs SET format = ?, finished_at = ?, report = ? WHERE id = ?",
@@ -56,7 +66,13 @@ export async function ingestFiles(db: Database, files: readonly string[], option
     finishedAt,
     durationMs: finishedAt - startedAt,
     files: reports,
-    totals: { read: sum("read"), inserted: sum("inserted"), updated: sum("updated"), unchanged: sum("unchanged"), skipped: sum("skipped") },
+    totals: {
+      read: sum("read"),
+      inserted: sum("inserted"),
+      updated: sum("updated"),
+      unchanged: sum("unchanged"),
+      skipped: sum("skipped"),
+    },
     categories: { paths, materialised: materialise },
   };
 }

@@ -20,7 +20,18 @@ const STAGE = "temp.ingest_stage";
 /** Distinct user ids of the stage, collected in JS (rows come grouped by user), so reviewers need no 5M-row sort. */
 const STAGE_USERS = "temp.ingest_stage_users";
 
-const COLUMNS = ["user_id", "parent_asin", "asin", "rating", "timestamp", "title", "text", "images", "helpful_vote", "verified_purchase"] as const;
+const COLUMNS = [
+  "user_id",
+  "parent_asin",
+  "asin",
+  "rating",
+  "timestamp",
+  "title",
+  "text",
+  "images",
+  "helpful_vote",
+  "verified_purchase",
+] as const;
 const RATING_COLUMNS = ["user_id", "parent_asin", "rating", "timestamp"] as const;
 
 /** Rebuild the item index instead of updating it when the merge is at least this big... */
@@ -72,25 +83,31 @@ export class InteractionStage {
       rows[i] = [r.userId, r.parentAsin, r.rating, r.timestamp];
     }
     await insertJsonRows(tx, STAGE, RATING_COLUMNS, rows);
-    await this.addUsers(tx, ratings.map((r) => r.userId));
+    await this.addUsers(
+      tx,
+      ratings.map((r) => r.userId),
+    );
     this.rows += ratings.length;
   }
 
   async addReviews(tx: Transaction, reviews: readonly RawReview[]): Promise<void> {
     const rows: unknown[][] = reviews.map((r) => [
-        r.userId,
-        r.parentAsin,
-        r.asin,
-        r.rating,
-        r.timestamp,
-        r.title,
-        r.text,
-        JSON.stringify(r.images),
-        r.helpfulVote,
-        r.verifiedPurchase === null ? null : r.verifiedPurchase ? 1 : 0,
+      r.userId,
+      r.parentAsin,
+      r.asin,
+      r.rating,
+      r.timestamp,
+      r.title,
+      r.text,
+      JSON.stringify(r.images),
+      r.helpfulVote,
+      r.verifiedPurchase === null ? null : r.verifiedPurchase ? 1 : 0,
     ]);
     await insertJsonRows(tx, STAGE, COLUMNS, rows);
-    await this.addUsers(tx, reviews.map((r) => r.userId));
+    await this.addUsers(
+      tx,
+      reviews.map((r) => r.userId),
+    );
     this.rows += reviews.length;
   }
 
@@ -102,7 +119,11 @@ export class InteractionStage {
    * GROUP BY and re-creating both indexes by sort cost 21.2 CPU-s against 18.5 for this merge. The GROUP BY sort only
    * replaces the ORDER BY sort, and appending pre-sorted keys to the unique index is cheaper than a second sort.
    */
-  async merge(now: number, log?: (m: string) => void, schema?: SchemaObjects): Promise<{ reviews: TableCounts; reviewers: TableCounts }> {
+  async merge(
+    now: number,
+    log?: (m: string) => void,
+    schema?: SchemaObjects,
+  ): Promise<{ reviews: TableCounts; reviewers: TableCounts }> {
     if (this.rows === 0) return { reviews: { inserted: 0, updated: 0 }, reviewers: { inserted: 0, updated: 0 } };
     const cols = this.kind === "rating" ? RATING_COLUMNS : COLUMNS;
     const updatable = cols.filter((c) => c !== "user_id" && c !== "parent_asin" && c !== "timestamp");
@@ -131,13 +152,23 @@ export class InteractionStage {
         updated = rs.rowsAffected;
       }
       // Rebuilt by one sort instead of millions of random inserts; the migration's own definition when known.
-      if (rebuild) await tx.execute(schema ? pick(schema, ["reviews_item_time_idx"])[0].sql : "CREATE INDEX reviews_item_time_idx ON reviews (parent_asin, timestamp)");
+      if (rebuild)
+        await tx.execute(
+          schema
+            ? pick(schema, ["reviews_item_time_idx"])[0].sql
+            : "CREATE INDEX reviews_item_time_idx ON reviews (parent_asin, timestamp)",
+        );
       await tx.execute(`DELETE FROM ${STAGE}`);
       await tx.execute(`DELETE FROM ${STAGE_USERS}`);
       await tx.commit();
-      log?.(`[ingest] merged ${this.rows} staged rows in ${((performance.now() - started) / 1000).toFixed(1)} s wall, ${(cpuSeconds() - cpu0).toFixed(1)} s CPU${rebuild ? " (item index rebuilt)" : ""}`);
+      log?.(
+        `[ingest] merged ${this.rows} staged rows in ${((performance.now() - started) / 1000).toFixed(1)} s wall, ${(cpuSeconds() - cpu0).toFixed(1)} s CPU${rebuild ? " (item index rebuilt)" : ""}`,
+      );
       this.rows = 0;
-      return { reviews: { inserted: inserted.rowsAffected, updated }, reviewers: { inserted: reviewers.rowsAffected, updated: 0 } };
+      return {
+        reviews: { inserted: inserted.rowsAffected, updated },
+        reviewers: { inserted: reviewers.rowsAffected, updated: 0 },
+      };
     } finally {
       tx.close();
     }

@@ -69,9 +69,17 @@ export async function insertRows(
  * ~4.5 µs per row for multi-row VALUES statements in a profile) and per-parameter binding disappear; SQLite's C JSON
  * parser unpacks the rows. Used for the append-only interaction stage, the hottest write path.
  */
-export async function insertJsonRows(tx: Transaction, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<number> {
+export async function insertJsonRows(
+  tx: Transaction,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+): Promise<number> {
   if (rows.length === 0) return 0;
   const select = columns.map((_, i) => `value->>${i}`).join(", ");
-  const rs = await tx.execute({ sql: `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM json_each(?)`, args: [JSON.stringify(rows)] });
+  const rs = await tx.execute({
+    sql: `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM json_each(?)`,
+    args: [JSON.stringify(rows)],
+  });
   return rs.rowsAffected;
 }

@@ -4,7 +4,14 @@ import type { InValue } from "@libsql/client";
 import { insertRows, type InsertTemplate } from "./multi-row-insert";
 import { cpuSeconds } from "./report";
 import { ALL_COLUMNS, productRow, writeProductRows, type ProductCounts, type ProductRow } from "./product-writer";
-import { createObjects, dropObjects, pick, PRODUCT_FTS_TRIGGERS, PRODUCT_INDEXES, type SchemaObjects } from "./schema-objects";
+import {
+  createObjects,
+  dropObjects,
+  pick,
+  PRODUCT_FTS_TRIGGERS,
+  PRODUCT_INDEXES,
+  type SchemaObjects,
+} from "./schema-objects";
 
 /**
  * Bulk load of metadata into EMPTY products / product_categories (the first load of a catalogue).
@@ -24,7 +31,11 @@ const PICK = "temp.ingest_meta_pick";
  * Bound parameters, not one JSON parameter as for ratings: for ~1 KB meta rows, `value->>i` re-parses the row's
  * JSON array once per column (18x), which cost ~4x more than binding (measured on 50k products).
  */
-const STAGE_INSERT: InsertTemplate = { head: `INSERT INTO ${STAGE} (${STAGE_COLUMNS.join(", ")}) VALUES`, columnCount: STAGE_COLUMNS.length, tail: "" };
+const STAGE_INSERT: InsertTemplate = {
+  head: `INSERT INTO ${STAGE} (${STAGE_COLUMNS.join(", ")}) VALUES`,
+  columnCount: STAGE_COLUMNS.length,
+  tail: "",
+};
 
 export class ProductBulkStage {
   private rows = 0;
@@ -76,7 +87,9 @@ export class ProductBulkStage {
       // category rows also take product ids just returned by the upsert, so they too hold the FK by construction).
       const counts = (await tablesEmpty(tx)) ? await this.bulkCopy(tx, schema) : await this.upsertStaged(tx);
       await tx.commit();
-      log?.(`[ingest] loaded ${this.rows} staged products in ${((performance.now() - started) / 1000).toFixed(1)} s wall, ${(cpuSeconds() - cpu0).toFixed(1)} s CPU`);
+      log?.(
+        `[ingest] loaded ${this.rows} staged products in ${((performance.now() - started) / 1000).toFixed(1)} s wall, ${(cpuSeconds() - cpu0).toFixed(1)} s CPU`,
+      );
       return counts;
     } finally {
       tx.close();
@@ -92,14 +105,17 @@ export class ProductBulkStage {
     // gives), `last` is the staged record that wins. Explicit ids let product_categories skip a lookup by parent_asin.
     await tx.execute(`DROP TABLE IF EXISTS ${PICK}`);
     await tx.execute(`CREATE TABLE ${PICK} (id INTEGER PRIMARY KEY, last INTEGER NOT NULL)`);
-    await tx.execute(`INSERT INTO ${PICK} (last) SELECT max(rowid) FROM ${STAGE} GROUP BY parent_asin ORDER BY min(rowid)`);
+    await tx.execute(
+      `INSERT INTO ${PICK} (last) SELECT max(rowid) FROM ${STAGE} GROUP BY parent_asin ORDER BY min(rowid)`,
+    );
     // category_terms is written with the row, as the product_categories triggers (dropped here) would derive it:
     // one term `c<id>` per path (migration 0006). Setting it afterwards would rewrite every product row.
     await tx.execute(
       "INSERT OR IGNORE INTO category_terms (path) SELECT DISTINCT j.value->>0 " +
         `FROM ${PICK} g CROSS JOIN ${STAGE} s ON s.rowid = g.last, json_each(s.paths) j ORDER BY 1`,
     );
-    const terms = "coalesce((SELECT group_concat('c' || t.id, ' ') FROM json_each(s.paths) j JOIN category_terms t ON t.path = j.value->>0), '')";
+    const terms =
+      "coalesce((SELECT group_concat('c' || t.id, ' ') FROM json_each(s.paths) j JOIN category_terms t ON t.path = j.value->>0), '')";
     const products = await tx.execute(
       `INSERT INTO products (id, ${ALL_COLUMNS.join(", ")}, category_terms) SELECT g.id, ${ALL_COLUMNS.map((c) => `s.${c}`).join(", ")}, ${terms} ` +
         `FROM ${PICK} g CROSS JOIN ${STAGE} s ON s.rowid = g.last ORDER BY g.id`,
@@ -125,10 +141,17 @@ export class ProductBulkStage {
 
   /** Fallback when the tables stopped being empty: staged rows through the incremental upsert, in file order. */
   private async upsertStaged(tx: Transaction): Promise<ProductCounts> {
-    const total: ProductCounts = { products: { inserted: 0, updated: 0 }, productCategories: { inserted: 0, updated: 0 }, unchanged: 0 };
+    const total: ProductCounts = {
+      products: { inserted: 0, updated: 0 },
+      productCategories: { inserted: 0, updated: 0 },
+      unchanged: 0,
+    };
     let after = 0;
     for (;;) {
-      const rs = await tx.execute({ sql: `SELECT rowid AS r, ${STAGE_COLUMNS.join(", ")} FROM ${STAGE} WHERE rowid > ? ORDER BY rowid LIMIT 5000`, args: [after] });
+      const rs = await tx.execute({
+        sql: `SELECT rowid AS r, ${STAGE_COLUMNS.join(", ")} FROM ${STAGE} WHERE rowid > ? ORDER BY rowid LIMIT 5000`,
+        args: [after],
+      });
       if (rs.rows.length === 0) break;
       const rows: ProductRow[] = rs.rows.map((row) => ({
         values: ALL_COLUMNS.map((c) => row[c]),
@@ -152,6 +175,8 @@ export class ProductBulkStage {
 }
 
 async function tablesEmpty(c: Client | Transaction): Promise<boolean> {
-  const rs = await c.execute("SELECT NOT EXISTS (SELECT 1 FROM products) AND NOT EXISTS (SELECT 1 FROM product_categories) AS e");
+  const rs = await c.execute(
+    "SELECT NOT EXISTS (SELECT 1 FROM products) AND NOT EXISTS (SELECT 1 FROM product_categories) AS e",
+  );
   return Number(rs.rows[0].e) === 1;
 }

@@ -31,8 +31,8 @@ const PRODUCTS_SQL =
   `INSERT INTO products (${ALL_COLUMNS.join(", ")}, category_terms) SELECT ${ALL_COLUMNS.map((_, i) => `value->>${i}`).join(", ")}, ${TERMS_SQL} ` +
   "FROM json_each(?) r WHERE true " +
   `ON CONFLICT (parent_asin) DO UPDATE SET ${DATA_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}, ` +
-    "category_terms = excluded.category_terms, updated_at = excluded.updated_at " +
-    `WHERE ${DATA_COLUMNS.map((c) => `products.${c} IS NOT excluded.${c}`).join(" OR ")} ` +
+  "category_terms = excluded.category_terms, updated_at = excluded.updated_at " +
+  `WHERE ${DATA_COLUMNS.map((c) => `products.${c} IS NOT excluded.${c}`).join(" OR ")} ` +
   "RETURNING id, parent_asin";
 
 export interface ProductCounts {
@@ -91,7 +91,10 @@ export async function writeProductRows(tx: Transaction, rows: readonly ProductRo
   const maxBefore = Number((await tx.execute("SELECT coalesce(max(id), 0) AS m FROM products")).rows[0].m);
   const paths = new Set<string>();
   for (const r of byAsin.values()) for (const [path] of r.paths) paths.add(path);
-  await tx.execute({ sql: "INSERT OR IGNORE INTO category_terms (path) SELECT value FROM json_each(?)", args: [JSON.stringify([...paths])] });
+  await tx.execute({
+    sql: "INSERT OR IGNORE INTO category_terms (path) SELECT value FROM json_each(?)",
+    args: [JSON.stringify([...paths])],
+  });
   const json = JSON.stringify([...byAsin.values()].map((r) => [...r.values, r.paths.map(([path]) => path)]));
   const returned = (await tx.execute({ sql: PRODUCTS_SQL, args: [json] })).rows;
 

@@ -18,7 +18,9 @@ export function createProgressReporter(
     if (!log) return;
     const secs = Math.max((now() - start) / 1000, 1e-3);
     const pct = opts.totalBytes && bytes > 0 && !final ? ` ${((100 * bytes) / opts.totalBytes).toFixed(1)}%` : "";
-    log(`[ingest] ${label}:${pct} ${rows} rows, ${Math.round(rows / secs)} rows/s, ${secs.toFixed(1)} s${final ? " (done)" : ""}`);
+    log(
+      `[ingest] ${label}:${pct} ${rows} rows, ${Math.round(rows / secs)} rows/s, ${secs.toFixed(1)} s${final ? " (done)" : ""}`,
+    );
   };
   return {
     update(rows, bytesRead) {

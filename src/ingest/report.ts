@@ -77,8 +77,12 @@ export function addTableCounts(report: FileReport, table: string, counts: TableC
 /** Human summary, one line per file plus a total. */
 export function formatRunReport(r: IngestRunReport): string {
   const lines = r.files.map((f) => {
-    const reasons = Object.entries(f.skippedByReason).map(([k, v]) => `${k}=${v}`).join(", ");
-    const extra = Object.entries(f.tables).map(([t, c]) => `${t} +${c.inserted}/~${c.updated}`).join(", ");
+    const reasons = Object.entries(f.skippedByReason)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ");
+    const extra = Object.entries(f.tables)
+      .map(([t, c]) => `${t} +${c.inserted}/~${c.updated}`)
+      .join(", ");
     return (
       `${f.file} [${f.format}]: read ${f.read}, inserted ${f.inserted}, updated ${f.updated}, unchanged ${f.unchanged}, ` +
       `skipped ${f.skipped}${reasons ? ` (${reasons})` : ""}; ${extra}; ${(f.durationMs / 1000).toFixed(2)} s, ${Math.round(f.rowsPerSecond)} rows/s`

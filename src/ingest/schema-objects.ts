@@ -23,7 +23,10 @@ export function parseSchemaObjects(migrations: readonly string[]): Map<string, S
   for (const text of migrations) {
     for (const raw of text.split("--> statement-breakpoint")) {
       // drop leading comment lines; keep the statement text as written (trigger bodies contain ';')
-      const stmt = raw.replace(/^(\s*--[^\n]*\n)*/, "").trim().replace(/;\s*$/, "");
+      const stmt = raw
+        .replace(/^(\s*--[^\n]*\n)*/, "")
+        .trim()
+        .replace(/;\s*$/, "");
       let m = CREATE_INDEX.exec(stmt);
       if (m) {
         out.set(m[1], { name: m[1], kind: "index", table: m[2], sql: stmt });

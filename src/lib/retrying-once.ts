@@ -36,7 +36,8 @@ export class RetryingOnce<T> {
   get(): Promise<T> {
     if (this.result) return Promise.resolve(this.result.value);
     if (this.pending) return this.pending;
-    if (this.failure && this.now() - this.failure.at < this.backoff(this.failure.count)) return Promise.reject(this.failure.error);
+    if (this.failure && this.now() - this.failure.at < this.backoff(this.failure.count))
+      return Promise.reject(this.failure.error);
     const attempt = this.task().then(
       (value) => {
         this.result = { value };

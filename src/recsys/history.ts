@@ -18,7 +18,12 @@ export interface History {
  * Merges the live session, the user's stream and the user's long-term history (training data + folded
  * events) into one history. Live events win on order; unknown item ids are ignored.
  */
-export async function gatherHistory(sessions: SessionStore, catalog: ItemCatalog, who: { userId: string | null; sessionId: string | null }, longTerm: readonly number[]): Promise<History> {
+export async function gatherHistory(
+  sessions: SessionStore,
+  catalog: ItemCatalog,
+  who: { userId: string | null; sessionId: string | null },
+  longTerm: readonly number[],
+): Promise<History> {
   const [sessionEvents, userEvents] = await Promise.all([
     who.sessionId ? sessions.recent(who.sessionId, 50) : Promise.resolve<SessionEvent[]>([]),
     who.userId ? sessions.recent(userStreamId(who.userId), 50) : Promise.resolve<SessionEvent[]>([]),

@@ -25,14 +25,21 @@ export const ListingSchema = z
 
 export const RecItemSchema = z
   .object({
-    recommendationId: z.string().openapi({ description: "Echo it in event context (recommendationId) to attribute clicks" }),
+    recommendationId: z
+      .string()
+      .openapi({ description: "Echo it in event context (recommendationId) to attribute clicks" }),
     productId: z.string(),
     title: z.string(),
     category: z.string(),
-    price: z.number().nullable().openapi({ description: "Catalog (new) price; the listing carries the marketplace price" }),
+    price: z
+      .number()
+      .nullable()
+      .openapi({ description: "Catalog (new) price; the listing carries the marketplace price" }),
     averageRating: z.number().nullable(),
     ratingCount: z.number().int(),
-    listing: ListingSchema.nullable().openapi({ description: "Best active listing (condition, then price); null when none" }),
+    listing: ListingSchema.nullable().openapi({
+      description: "Best active listing (condition, then price); null when none",
+    }),
     score: z.number(),
     sources: z.array(z.enum(SOURCES)),
     reason: z.string().openapi({ example: "Because you viewed Sony WH-1000XM4" }),
@@ -47,18 +54,27 @@ export const SourceReportSchema = z.object({
 export const notReadyResponse = {
   503: {
     description: "Models are still loading",
-    content: { "application/json": { schema: z.object({ error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }) }) } },
+    content: {
+      "application/json": {
+        schema: z.object({ error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }) }),
+      },
+    },
   },
 } as const;
 
 /** A session id the client actually sent (header or cookie), not one minted for this response. */
 export function presentedSession(c: Context<AppEnv>): string | null {
-  const v = [c.req.header(ANON_HEADER), getCookie(c, ANON_COOKIE)].find((x): x is string => typeof x === "string" && SESSION_ID.test(x));
+  const v = [c.req.header(ANON_HEADER), getCookie(c, ANON_COOKIE)].find(
+    (x): x is string => typeof x === "string" && SESSION_ID.test(x),
+  );
   return v ?? null;
 }
 
 export function callerOf(c: Context<AppEnv>, sessionParam?: string): Caller {
-  return { userId: actingUserId(c.var.principal), sessionId: sessionParam ?? presentedSession(c) ?? c.var.anonId ?? null };
+  return {
+    userId: actingUserId(c.var.principal),
+    sessionId: sessionParam ?? presentedSession(c) ?? c.var.anonId ?? null,
+  };
 }
 
 /** The live models, or a 503 with Retry-After while they load. */

@@ -33,9 +33,22 @@ export function summariseListings(rows: readonly ListingRow[], excludeSellerId: 
     }
     active.add(r.productId);
     if (!CONDITIONS.has(r.condition) || (excludeSellerId !== null && r.sellerId === excludeSellerId)) continue;
-    const l: ListingSummary = { id: r.id, productId: r.productId, sellerId: r.sellerId, condition: r.condition as ListingCondition, price: r.priceMinor / 100, currency: r.currency, listedAt: r.createdAt };
+    const l: ListingSummary = {
+      id: r.id,
+      productId: r.productId,
+      sellerId: r.sellerId,
+      condition: r.condition as ListingCondition,
+      price: r.priceMinor / 100,
+      currency: r.currency,
+      listedAt: r.createdAt,
+    };
     const cur = best.get(r.productId);
-    if (!cur || CONDITION_SCORE[l.condition] > CONDITION_SCORE[cur.condition] || (CONDITION_SCORE[l.condition] === CONDITION_SCORE[cur.condition] && (l.price < cur.price || (l.price === cur.price && l.listedAt > cur.listedAt)))) {
+    if (
+      !cur ||
+      CONDITION_SCORE[l.condition] > CONDITION_SCORE[cur.condition] ||
+      (CONDITION_SCORE[l.condition] === CONDITION_SCORE[cur.condition] &&
+        (l.price < cur.price || (l.price === cur.price && l.listedAt > cur.listedAt)))
+    ) {
       best.set(r.productId, l);
     }
   }
@@ -103,7 +116,16 @@ export class ListingCache {
       this.loading = run;
       // A background refresh that fails keeps the last state (shown items are re-checked anyway) and is
       // retried after refreshMs; it must not become an unhandled rejection.
-      if (this.loaded) run.catch((err: unknown) => console.error(JSON.stringify({ level: "warn", msg: "listing cache refresh failed", error: err instanceof Error ? err.message : String(err) })));
+      if (this.loaded)
+        run.catch((err: unknown) =>
+          console.error(
+            JSON.stringify({
+              level: "warn",
+              msg: "listing cache refresh failed",
+              error: err instanceof Error ? err.message : String(err),
+            }),
+          ),
+        );
     }
     // Only the first load is awaited (its error is the request's); later refreshes run in the background.
     if (!this.loaded && this.loading) await this.loading;
@@ -119,7 +141,10 @@ export class ListingCache {
   async refresh(): Promise<void> {
     const started = performance.now();
     if (this.watermark >= 0) {
-      const probe = await this.db.$client.execute({ sql: "SELECT count(*) AS n, max(updated_at) AS m FROM listings WHERE updated_at >= ?", args: [this.watermark] });
+      const probe = await this.db.$client.execute({
+        sql: "SELECT count(*) AS n, max(updated_at) AS m FROM listings WHERE updated_at >= ?",
+        args: [this.watermark],
+      });
       const n = Number(probe.rows[0]?.n ?? 0);
       const m = probe.rows[0]?.m;
       if (n === this.atWatermark && (m === null || m === undefined || Number(m) === this.watermark)) {
@@ -127,9 +152,13 @@ export class ListingCache {
         return;
       }
     }
-    const res = this.watermark < 0
-      ? await this.db.$client.execute({ sql: `SELECT ${ROWS_AS_JSON} AS j FROM listings`, args: [] })
-      : await this.db.$client.execute({ sql: `SELECT ${ROWS_AS_JSON} AS j FROM listings WHERE updated_at >= ?`, args: [this.watermark] });
+    const res =
+      this.watermark < 0
+        ? await this.db.$client.execute({ sql: `SELECT ${ROWS_AS_JSON} AS j FROM listings`, args: [] })
+        : await this.db.$client.execute({
+            sql: `SELECT ${ROWS_AS_JSON} AS j FROM listings WHERE updated_at >= ?`,
+            args: [this.watermark],
+          });
     const rows = rowsFromJson(res.rows[0]?.j);
     for (const r of rows) this.upsert(r);
     if (this.watermark < 0) this.watermark = 0;

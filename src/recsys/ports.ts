@@ -47,7 +47,11 @@ export interface EventLogPort {
    * `scannedTo` is the seq to resume after: past skipped events too, so the next call never re-reads them;
    * `more` says whether the limit cut the read short.
    */
-  since(afterSeq: number, limit: number, types?: readonly LoggedEventType[]): Promise<{ events: StoredEvent[]; scannedTo: number; more: boolean }>;
+  since(
+    afterSeq: number,
+    limit: number,
+    types?: readonly LoggedEventType[],
+  ): Promise<{ events: StoredEvent[]; scannedTo: number; more: boolean }>;
   /** A user's newest events (newest first), for long-term history and exclusions. */
   recentForUser(userId: string, limit: number): Promise<StoredEvent[]>;
 }
@@ -111,7 +115,12 @@ export interface ArtifactRegistryPort {
    * rolled-back version. Optional: without it the poll falls back to `live()` (correct, only costlier).
    */
   liveVersion?(model: string): Promise<string | null>;
-  register(model: string, artifact: ModelArtifact, metrics: Record<string, number>, options?: { live?: boolean }): Promise<string>;
+  register(
+    model: string,
+    artifact: ModelArtifact,
+    metrics: Record<string, number>,
+    options?: { live?: boolean },
+  ): Promise<string>;
 }
 
 /** Who is calling, as the accounts team's principal middleware is expected to set `c.var.principal`. */

@@ -49,7 +49,15 @@ export class Recsys {
   private loadedWith: { db: Database; seed?: number } | null = null;
 
   constructor(readonly o: RecsysOptions) {
-    this.feed = new FeedService({ sessions: o.sessions, vectors: o.vectors, events: o.events, marketplace: o.marketplace, now: o.now, newId: o.newId, ...o.feed });
+    this.feed = new FeedService({
+      sessions: o.sessions,
+      vectors: o.vectors,
+      events: o.events,
+      marketplace: o.marketplace,
+      now: o.now,
+      newId: o.newId,
+      ...o.feed,
+    });
   }
 
   get ready(): boolean {
@@ -63,7 +71,18 @@ export class Recsys {
 
   /** Load (or, embedded, train and register) the live models, then serve them. */
   async start(db: Database, options: { trainMissing: boolean; seed?: number }): Promise<ServingModels> {
-    this.install(await bootstrapModels({ db, registry: this.o.registry, events: this.o.events, vectors: this.o.vectors, now: this.o.now(), log: this.o.log, trainMissing: options.trainMissing, seed: options.seed }));
+    this.install(
+      await bootstrapModels({
+        db,
+        registry: this.o.registry,
+        events: this.o.events,
+        vectors: this.o.vectors,
+        now: this.o.now(),
+        log: this.o.log,
+        trainMissing: options.trainMissing,
+        seed: options.seed,
+      }),
+    );
     this.loadedWith = { db, seed: options.seed };
     return this.models;
   }
@@ -87,13 +106,24 @@ export class Recsys {
     const registry = this.o.registry;
     const changed: ReloadReport["changed"] = [];
     for (const model of REGISTRY_MODELS) {
-      const live = registry.liveVersion ? await registry.liveVersion(model) : ((await registry.live(model))?.version ?? null);
+      const live = registry.liveVersion
+        ? await registry.liveVersion(model)
+        : ((await registry.live(model))?.version ?? null);
       const served = state.registryVersions[model] ?? null;
       if (live !== served) changed.push({ model, from: served, to: live });
     }
     const from = state.models.version;
     if (changed.length === 0) return { reloaded: false, changed, from, to: from };
-    const next = await bootstrapModels({ db: loadedWith.db, registry, events: this.o.events, vectors: this.o.vectors, now: this.o.now(), log: this.o.log, trainMissing: false, seed: loadedWith.seed });
+    const next = await bootstrapModels({
+      db: loadedWith.db,
+      registry,
+      events: this.o.events,
+      vectors: this.o.vectors,
+      now: this.o.now(),
+      log: this.o.log,
+      trainMissing: false,
+      seed: loadedWith.seed,
+    });
     const retired = state.models.vectors?.version;
     this.install(next);
     this.o.log("recsys: models reloaded", { from, to: next.models.version, changed });
@@ -104,7 +134,14 @@ export class Recsys {
   /** Drops a replaced vector collection once requests that began on it are done (memory: one per version). */
   private retireVectors(version: string): void {
     const drop = (): void => {
-      this.o.vectors.dropVersion(version).catch((err: unknown) => this.o.log("recsys: dropping a retired vector version failed", { version, error: err instanceof Error ? err.message : String(err) }));
+      this.o.vectors
+        .dropVersion(version)
+        .catch((err: unknown) =>
+          this.o.log("recsys: dropping a retired vector version failed", {
+            version,
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        );
     };
     const grace = this.o.retiredVectorGraceMs ?? 60_000;
     if (grace <= 0) return drop();

@@ -73,7 +73,10 @@ export class SqlMarketplace implements MarketplacePort {
         args: [userId],
       }),
     ]);
-    return { own: new Set(own.rows.map((r) => String(r.parent_asin))), bought: new Set(bought.rows.map((r) => String(r.parent_asin))) };
+    return {
+      own: new Set(own.rows.map((r) => String(r.parent_asin))),
+      bought: new Set(bought.rows.map((r) => String(r.parent_asin))),
+    };
   }
 
   async freshProducts(limit: number): Promise<{ productId: string; listedAt: number }[]> {
@@ -116,8 +119,13 @@ export class SqlMarketplace implements MarketplacePort {
     const cat = this.catalog();
     if (!cat) return [];
     if (this.newestCache?.catalog !== cat) {
-      const order = Array.from({ length: cat.size }, (_, i) => i).sort((a, b) => cat.createdAt[b] - cat.createdAt[a] || a - b);
-      this.newestCache = { catalog: cat, rows: order.slice(0, 500).map((i) => ({ productId: cat.ids[i], listedAt: cat.createdAt[i] })) };
+      const order = Array.from({ length: cat.size }, (_, i) => i).sort(
+        (a, b) => cat.createdAt[b] - cat.createdAt[a] || a - b,
+      );
+      this.newestCache = {
+        catalog: cat,
+        rows: order.slice(0, 500).map((i) => ({ productId: cat.ids[i], listedAt: cat.createdAt[i] })),
+      };
     }
     return this.newestCache.rows;
   }

@@ -2,7 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../http/openapi";
 
 const HealthSchema = z
-  .object({ status: z.enum(["ok", "degraded"]), checks: z.record(z.string(), z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() })) })
+  .object({
+    status: z.enum(["ok", "degraded"]),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() })),
+  })
   .openapi("Health");
 
 const healthRoute = createRoute({
@@ -21,9 +24,18 @@ export const healthRoutes = createRouter().openapi(healthRoute, async (c) => {
   const started = performance.now();
   try {
     await c.var.deps.db.$client.execute("SELECT 1");
-    return c.json({ status: "ok" as const, checks: { database: { ok: true, latencyMs: performance.now() - started } } }, 200);
+    return c.json(
+      { status: "ok" as const, checks: { database: { ok: true, latencyMs: performance.now() - started } } },
+      200,
+    );
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    return c.json({ status: "degraded" as const, checks: { database: { ok: false, latencyMs: performance.now() - started, error } } }, 503);
+    return c.json(
+      {
+        status: "degraded" as const,
+        checks: { database: { ok: false, latencyMs: performance.now() - started, error } },
+      },
+      503,
+    );
   }
 });

@@ -42,10 +42,18 @@ async function loadDemoCatalog(config: Config, db: Database): Promise<void> {
   if (!config.DEMO_DATA) return;
   const { ensureDemoData } = await import("../demo/ensure-demo.node.js");
   const demo = await ensureDemoData(db, { log: (line: string) => console.log(`[demo] ${line}`) });
-  if (demo.status === "loaded") console.log(`[demo] catalog loaded: ${demo.items} products, ${demo.ratings} ratings in ${(demo.durationMs / 1000).toFixed(1)} s`);
+  if (demo.status === "loaded")
+    console.log(
+      `[demo] catalog loaded: ${demo.items} products, ${demo.ratings} ratings in ${(demo.durationMs / 1000).toFixed(1)} s`,
+    );
 }
 
-async function createDemoAccounts(config: Config, db: Database, auth: ReturnType<typeof createAuth>, events: ReturnType<typeof createDbEventLog>): Promise<void> {
+async function createDemoAccounts(
+  config: Config,
+  db: Database,
+  auth: ReturnType<typeof createAuth>,
+  events: ReturnType<typeof createDbEventLog>,
+): Promise<void> {
   if (!config.DEMO_DATA) return;
   const { ensureDemoAccounts, formatDemoCredentials } = await import("../demo/demo-accounts.node.js");
   const accounts = await ensureDemoAccounts({ auth, db, clock: systemClock, newId: randomId, events });
@@ -58,7 +66,9 @@ async function createDemoAccounts(config: Config, db: Database, auth: ReturnType
 // awaited: until they are current, search runs live (same results, slower for frequent words).
 // Not on an in-memory database: its one connection would be held by the build's read transaction.
 const startHeads = (db: Database, config: Config) =>
-  /:memory:|mode=memory/.test(config.DATABASE_URL) ? { stop: () => {} } : startSearchHeadsRefresher(db, { log: (line) => console.log(line) });
+  /:memory:|mode=memory/.test(config.DATABASE_URL)
+    ? { stop: () => {} }
+    : startSearchHeadsRefresher(db, { log: (line) => console.log(line) });
 
 /** One process: exactly the behaviour from before WEB_CONCURRENCY. */
 async function runSingle(config: Config) {
@@ -134,7 +144,14 @@ async function runPrimary(config: Config) {
       }
       failures[slot] = Date.now() - startedAt >= HEALTHY_AFTER_MS ? 0 : failures[slot] + 1;
       const delay = failures[slot] === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 500 * 2 ** (failures[slot] - 1));
-      clusterLog("warn", "worker exited, restarting", { pid: worker.process.pid, slot, code, signal, restartInMs: delay, recentFailures: failures[slot] });
+      clusterLog("warn", "worker exited, restarting", {
+        pid: worker.process.pid,
+        slot,
+        code,
+        signal,
+        restartInMs: delay,
+        recentFailures: failures[slot],
+      });
       setTimeout(() => !shuttingDown && fork(slot), delay);
     });
   };
@@ -144,7 +161,9 @@ async function runPrimary(config: Config) {
     clusterLog("info", "worker listening", { pid: worker.process.pid, slot: slotOf.get(worker) });
     if (!announced && listening.size === n) {
       announced = true;
-      console.log(`Recircuit API listening on http://${config.HOST}:${config.PORT} (${n} worker processes, database ${config.DATABASE_URL}, session store ${config.SESSION_STORE})`);
+      console.log(
+        `Recircuit API listening on http://${config.HOST}:${config.PORT} (${n} worker processes, database ${config.DATABASE_URL}, session store ${config.SESSION_STORE})`,
+      );
       console.log(`  API reference: http://${config.HOST}:${config.PORT}/docs`);
     }
   });
@@ -178,11 +197,15 @@ async function runPrimary(config: Config) {
 async function ensureServingModels(config: Config, db: Database): Promise<void> {
   const registry = new JsonFileRegistry(join(REGISTRY_DIR, "registry.json"));
   const missing: string[] = [];
-  for (const model of [...Object.keys(SERVING_MODELS), "ranker"]) if (!(await registry.latest(model))) missing.push(model);
+  for (const model of [...Object.keys(SERVING_MODELS), "ranker"])
+    if (!(await registry.latest(model))) missing.push(model);
   if (missing.length === 0) return;
   clusterLog("info", "training and registering missing serving models once, before forking", { models: missing });
   // The same bootstrap a single process runs at first start; its in-memory result is dropped.
-  const once = await startNodeServing({ config, db, clock: systemClock, newId: timeOrderedId }, { registryDir: REGISTRY_DIR });
+  const once = await startNodeServing(
+    { config, db, clock: systemClock, newId: timeOrderedId },
+    { registryDir: REGISTRY_DIR },
+  );
   once.stop();
 }
 
@@ -190,7 +213,10 @@ async function ensureServingModels(config: Config, db: Database): Promise<void> 
 async function runWorker(config: Config) {
   const { client, db } = await openDatabase(config);
   const auth = createAuth({ config, db });
-  const serving = await startNodeServing({ config, db, clock: systemClock, newId: timeOrderedId }, { registryDir: REGISTRY_DIR, trainMissing: false });
+  const serving = await startNodeServing(
+    { config, db, clock: systemClock, newId: timeOrderedId },
+    { registryDir: REGISTRY_DIR, trainMissing: false },
+  );
   const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, ...serving });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
 

@@ -21,18 +21,27 @@ describe("create-admin (ensureAdmin)", () => {
     const res = await signIn(t, "root@example.test", "Admin-Password-1");
     expect(res.status).toBe(200);
     const token = res.headers.get("set-auth-token")!;
-    expect((await t.app.request("/v1/admin/users", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await t.app.request("/v1/admin/users", { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
   });
 
   it("refuses weak passwords and will not silently promote an existing user", async () => {
-    await expect(ensureAdmin(t.deps, { email: "weak@example.test", password: "password" })).rejects.toMatchObject({ code: "weak_password" });
+    await expect(ensureAdmin(t.deps, { email: "weak@example.test", password: "password" })).rejects.toMatchObject({
+      code: "weak_password",
+    });
     await t.app.request("/api/auth/sign-up/email", {
       method: "POST",
       headers: { "content-type": "application/json", "x-forwarded-for": "10.9.9.9" },
       body: JSON.stringify({ email: "shopper@example.test", password: "Shopper-Pass-1", name: "s" }),
     });
-    await expect(ensureAdmin(t.deps, { email: "shopper@example.test", password: "Admin-Password-1" })).rejects.toBeInstanceOf(AccountError);
-    expect((await ensureAdmin(t.deps, { email: "shopper@example.test", password: "Admin-Password-1", promote: true })).status).toBe("promoted");
+    await expect(
+      ensureAdmin(t.deps, { email: "shopper@example.test", password: "Admin-Password-1" }),
+    ).rejects.toBeInstanceOf(AccountError);
+    expect(
+      (await ensureAdmin(t.deps, { email: "shopper@example.test", password: "Admin-Password-1", promote: true }))
+        .status,
+    ).toBe("promoted");
   });
 
   it("generated passwords satisfy the policy and differ every time", () => {
@@ -48,9 +57,20 @@ describe("demo accounts", () => {
     t = await createTestApp();
     await insertProducts(
       t.db,
-      Array.from({ length: 12 }, (_, i) => ({ parentAsin: `B0DEMO${String(i).padStart(4, "0")}`, title: `Demo device ${i}`, price: 100 + i, ratingNumber: 100 - i })),
+      Array.from({ length: 12 }, (_, i) => ({
+        parentAsin: `B0DEMO${String(i).padStart(4, "0")}`,
+        title: `Demo device ${i}`,
+        price: 100 + i,
+        ratingNumber: 100 - i,
+      })),
     );
-    for (let i = 0; i < 6; i++) await insertReview(t.db, { userId: "R-ACTIVE", parentAsin: `B0DEMO${String(i).padStart(4, "0")}`, rating: i % 2 ? 5 : 3, timestamp: 1_600_000_000_000 + i });
+    for (let i = 0; i < 6; i++)
+      await insertReview(t.db, {
+        userId: "R-ACTIVE",
+        parentAsin: `B0DEMO${String(i).padStart(4, "0")}`,
+        rating: i % 2 ? 5 : 3,
+        timestamp: 1_600_000_000_000 + i,
+      });
     await insertReview(t.db, { userId: "R-QUIET", parentAsin: "B0DEMO0001", rating: 5, timestamp: 1_600_000_000_000 });
   });
   afterAll(() => t.cleanup());
@@ -66,7 +86,9 @@ describe("demo accounts", () => {
     const signedIn = await signIn(t, seller.email, seller.password);
     expect(signedIn.status).toBe(200);
     const sellerId = (await json<{ user: { id: string } }>(signedIn)).user.id;
-    const listings = await json<{ items: { sellerId: string }[] }>(await t.app.request(`/v1/listings?seller=${sellerId}`));
+    const listings = await json<{ items: { sellerId: string }[] }>(
+      await t.app.request(`/v1/listings?seller=${sellerId}`),
+    );
     expect(listings.items).toHaveLength(3);
 
     const buyer = res.accounts[3]!;

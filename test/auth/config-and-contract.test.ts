@@ -52,7 +52,9 @@ describe("OpenAPI contract", () => {
     ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
-    expect(Object.keys(doc.components.securitySchemes ?? {})).toEqual(expect.arrayContaining(["session", "bearer", "apiKey"]));
+    expect(Object.keys(doc.components.securitySchemes ?? {})).toEqual(
+      expect.arrayContaining(["session", "bearer", "apiKey"]),
+    );
     expect(doc.paths["/v1/cart"]!.get!.security).toBeDefined();
   });
 
@@ -76,10 +78,16 @@ describe("cookie sessions and origins (CSRF)", () => {
   it("a cookie-bearing POST from an untrusted origin is refused; a trusted origin passes", async () => {
     const { signUp } = await import("../helpers/auth");
     const u = await signUp(t);
-    const evil = await t.app.request("/api/auth/sign-out", { method: "POST", headers: { cookie: u.cookie, origin: "https://evil.example" } });
+    const evil = await t.app.request("/api/auth/sign-out", {
+      method: "POST",
+      headers: { cookie: u.cookie, origin: "https://evil.example" },
+    });
     expect(evil.status).toBe(403);
     expect((await t.app.request("/v1/cart", { headers: { cookie: u.cookie } })).status).toBe(200);
-    const ok = await t.app.request("/api/auth/sign-out", { method: "POST", headers: { cookie: u.cookie, origin: "https://shop.example" } });
+    const ok = await t.app.request("/api/auth/sign-out", {
+      method: "POST",
+      headers: { cookie: u.cookie, origin: "https://shop.example" },
+    });
     expect(ok.status).toBe(200);
     expect((await t.app.request("/v1/cart", { headers: { cookie: u.cookie } })).status).toBe(401);
   });

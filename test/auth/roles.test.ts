@@ -36,14 +36,25 @@ describe("admin routes", () => {
   afterAll(() => t.cleanup());
 
   runSecurityMatrix("admin users", () => t, [
-    { name: "GET /v1/admin/users", role: "admin", ownerStatus: 200, wrongRole: "seller", keyScopes: [], request: async () => ({ method: "GET", path: "/v1/admin/users" }) },
+    {
+      name: "GET /v1/admin/users",
+      role: "admin",
+      ownerStatus: 200,
+      wrongRole: "seller",
+      keyScopes: [],
+      request: async () => ({ method: "GET", path: "/v1/admin/users" }),
+    },
   ]);
 
   it("lists users with role filter and search", async () => {
-    const res = await json<{ items: { id: string; role: string }[] }>(await send(t, "GET", "/v1/admin/users?role=seller", t.admin.headers));
+    const res = await json<{ items: { id: string; role: string }[] }>(
+      await send(t, "GET", "/v1/admin/users?role=seller", t.admin.headers),
+    );
     expect(res.items.length).toBeGreaterThanOrEqual(2);
     expect(res.items.every((u) => u.role === "seller")).toBe(true);
-    const found = await json<{ items: { id: string }[] }>(await send(t, "GET", `/v1/admin/users?q=${encodeURIComponent(t.buyer.email)}`, t.admin.headers));
+    const found = await json<{ items: { id: string }[] }>(
+      await send(t, "GET", `/v1/admin/users?q=${encodeURIComponent(t.buyer.email)}`, t.admin.headers),
+    );
     expect(found.items.map((u) => u.id)).toEqual([t.buyer.userId]);
   });
 
@@ -71,10 +82,18 @@ describe("admin routes", () => {
   });
 
   it("admins cannot demote or ban themselves (409); unknown users are 404; bad roles 400", async () => {
-    expect(await errorCode(await send(t, "PUT", `/v1/admin/users/${t.admin.userId}/role`, t.admin.headers, { role: "buyer" }))).toBe("cannot_modify_self");
-    expect(await errorCode(await send(t, "POST", `/v1/admin/users/${t.admin.userId}/ban`, t.admin.headers, {}))).toBe("cannot_modify_self");
+    expect(
+      await errorCode(
+        await send(t, "PUT", `/v1/admin/users/${t.admin.userId}/role`, t.admin.headers, { role: "buyer" }),
+      ),
+    ).toBe("cannot_modify_self");
+    expect(await errorCode(await send(t, "POST", `/v1/admin/users/${t.admin.userId}/ban`, t.admin.headers, {}))).toBe(
+      "cannot_modify_self",
+    );
     expect((await send(t, "PUT", "/v1/admin/users/nope/role", t.admin.headers, { role: "seller" })).status).toBe(404);
-    expect((await send(t, "PUT", `/v1/admin/users/${t.buyer.userId}/role`, t.admin.headers, { role: "superuser" })).status).toBe(400);
+    expect(
+      (await send(t, "PUT", `/v1/admin/users/${t.buyer.userId}/role`, t.admin.headers, { role: "superuser" })).status,
+    ).toBe(400);
   });
 
   it("better-auth's admin endpoints enforce the same roles", async () => {

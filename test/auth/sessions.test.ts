@@ -19,7 +19,9 @@ describe("sessions", () => {
     const u = await signUp(t);
     expect((await probe(t, u.headers)).status).toBe(200);
     expect((await probe(t, { cookie: u.cookie })).status).toBe(200);
-    const me = await json<{ user: { role: string } }>(await t.app.request("/api/auth/get-session", { headers: u.headers }));
+    const me = await json<{ user: { role: string } }>(
+      await t.app.request("/api/auth/get-session", { headers: u.headers }),
+    );
     expect(me.user.role).toBe("buyer");
   });
 
@@ -52,7 +54,10 @@ describe("sessions", () => {
     const row = await t.db.select().from(sessionTable).where(eq(sessionTable.userId, u.userId)).get();
     // Pretend it was issued long ago: expiry near, last refresh older than updateAge.
     const soon = new Date(Date.now() + 3600_000);
-    await t.db.update(sessionTable).set({ expiresAt: soon, updatedAt: new Date(Date.now() - 6 * 86_400_000) }).where(eq(sessionTable.id, row!.id));
+    await t.db
+      .update(sessionTable)
+      .set({ expiresAt: soon, updatedAt: new Date(Date.now() - 6 * 86_400_000) })
+      .where(eq(sessionTable.id, row!.id));
     expect((await probe(t, u.headers)).status).toBe(200);
     const after = await t.db.select().from(sessionTable).where(eq(sessionTable.id, row!.id)).get();
     expect(after!.expiresAt.getTime()).toBeGreaterThan(soon.getTime() + 86_400_000);
@@ -61,7 +66,10 @@ describe("sessions", () => {
   it("idle timeout: a session unused for longer than the limit is rejected and deleted", async () => {
     const u = await signUp(t);
     const idleMs = (t.deps.config.SESSION_IDLE_TIMEOUT_MINUTES + 1) * 60_000;
-    await t.db.update(sessionTable).set({ lastActiveAt: new Date(Date.now() - idleMs) }).where(eq(sessionTable.userId, u.userId));
+    await t.db
+      .update(sessionTable)
+      .set({ lastActiveAt: new Date(Date.now() - idleMs) })
+      .where(eq(sessionTable.userId, u.userId));
     const res = await probe(t, u.headers);
     expect(res.status).toBe(401);
     expect((await json<{ error: { code: string } }>(res)).error.code).toBe("session_idle");
@@ -71,7 +79,10 @@ describe("sessions", () => {
   it("idle timeout also applies to better-auth's own routes", async () => {
     const u = await signUp(t);
     const idleMs = (t.deps.config.SESSION_IDLE_TIMEOUT_MINUTES + 1) * 60_000;
-    await t.db.update(sessionTable).set({ lastActiveAt: new Date(Date.now() - idleMs) }).where(eq(sessionTable.userId, u.userId));
+    await t.db
+      .update(sessionTable)
+      .set({ lastActiveAt: new Date(Date.now() - idleMs) })
+      .where(eq(sessionTable.userId, u.userId));
     const res = await t.app.request("/api/auth/get-session", { headers: u.headers });
     expect(await res.json()).toBeNull();
   });
@@ -91,7 +102,11 @@ describe("sessions", () => {
     const c = await newSession(t, a);
     const d = await newSession(t, a);
     // revoke-session: c revoked by a
-    const rowC = await t.db.select().from(sessionTable).where(eq(sessionTable.token, c.token.split(".")[0])).get();
+    const rowC = await t.db
+      .select()
+      .from(sessionTable)
+      .where(eq(sessionTable.token, c.token.split(".")[0]))
+      .get();
     expect((await postJson(t, "/api/auth/revoke-session", { token: rowC!.token }, a.headers)).status).toBe(200);
     expect((await probe(t, c.headers)).status).toBe(401);
     expect((await probe(t, b.headers)).status).toBe(200);
@@ -110,7 +125,12 @@ describe("sessions", () => {
   it("changing the password revokes every other session, even when the client asks not to", async () => {
     const a = await signUp(t);
     const other = await newSession(t, a);
-    const res = await postJson(t, "/api/auth/change-password", { currentPassword: a.password, newPassword: "Another-Strong-77", revokeOtherSessions: false }, a.headers);
+    const res = await postJson(
+      t,
+      "/api/auth/change-password",
+      { currentPassword: a.password, newPassword: "Another-Strong-77", revokeOtherSessions: false },
+      a.headers,
+    );
     expect(res.status).toBe(200);
     expect((await probe(t, other.headers)).status).toBe(401);
     expect((await signIn(t, a.email, "Another-Strong-77")).status).toBe(200);
@@ -142,13 +162,22 @@ describe("password rules", () => {
 
   it("change-password refuses a weak new password", async () => {
     const a = await signUp(t);
-    const res = await postJson(t, "/api/auth/change-password", { currentPassword: a.password, newPassword: "aaaaaaaaaaaa" }, a.headers);
+    const res = await postJson(
+      t,
+      "/api/auth/change-password",
+      { currentPassword: a.password, newPassword: "aaaaaaaaaaaa" },
+      a.headers,
+    );
     expect(res.status).toBe(400);
     expect((await json<{ error: { code: string } }>(res)).error.code).toBe("weak_password");
   });
 
   it("accepts a strong password", async () => {
-    const res = await postJson(t, "/api/auth/sign-up/email", { email: uniqueEmail(), password: STRONG_PASSWORD, name: "ok" });
+    const res = await postJson(t, "/api/auth/sign-up/email", {
+      email: uniqueEmail(),
+      password: STRONG_PASSWORD,
+      name: "ok",
+    });
     expect(res.status).toBe(200);
   });
 });
@@ -163,7 +192,8 @@ describe("auth rate limits (enabled in tests too)", () => {
   it("too many sign-in attempts from one IP are a 429 with Retry-After and the common body", async () => {
     const ip = freshIp();
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await signIn(t, "nobody@example.test", "Wrong-Password-1", { "x-forwarded-for": ip })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await signIn(t, "nobody@example.test", "Wrong-Password-1", { "x-forwarded-for": ip })).status);
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
     expect(statuses[3]).toBe(429);
     const res = await signIn(t, "nobody@example.test", "Wrong-Password-1", { "x-forwarded-for": ip });

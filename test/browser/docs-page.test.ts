@@ -27,7 +27,9 @@ describe("/docs in a real browser", () => {
     await page.goto(`${server.url}/docs`);
     await page.waitForSelector("section.op");
     const ops = await page.locator("section.op > code").allTextContents();
-    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const expected = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map(() => path));
     expect(ops.length).toBe(expected.length);
     expect(ops).toEqual(expect.arrayContaining(["/v1/products", "/v1/products/{id}", "/healthz"]));

@@ -33,16 +33,24 @@ describe("WEB_CONCURRENCY and SESSION_STORE", () => {
   });
 
   it("resolves auto to the cores it is given (1 where there is no such notion, e.g. Workers)", () => {
-    expect(loadConfig({ WEB_CONCURRENCY: "auto" }, { availableParallelism: () => 2 })).toMatchObject({ WEB_CONCURRENCY: 2, SESSION_STORE: "libsql" });
+    expect(loadConfig({ WEB_CONCURRENCY: "auto" }, { availableParallelism: () => 2 })).toMatchObject({
+      WEB_CONCURRENCY: 2,
+      SESSION_STORE: "libsql",
+    });
     expect(loadConfig({ WEB_CONCURRENCY: "auto" })).toMatchObject({ WEB_CONCURRENCY: 1, SESSION_STORE: "memory" });
-    expect(loadConfig({ WEB_CONCURRENCY: "auto", SESSION_STORE: "memory" }, { availableParallelism: () => 1 }).WEB_CONCURRENCY).toBe(1);
+    expect(
+      loadConfig({ WEB_CONCURRENCY: "auto", SESSION_STORE: "memory" }, { availableParallelism: () => 1 })
+        .WEB_CONCURRENCY,
+    ).toBe(1);
   });
 
   it("rejects memory with more than one process, naming SESSION_STORE and saying why", () => {
     const err = configError({ WEB_CONCURRENCY: "2", SESSION_STORE: "memory" });
     expect(err.issues.map((i) => i.variable)).toEqual(["SESSION_STORE"]);
     expect(err.message).toMatch(/SESSION_STORE: memory .*WEB_CONCURRENCY runs 2/);
-    expect(configError({ WEB_CONCURRENCY: "auto", SESSION_STORE: "memory" }, 2).issues[0].variable).toBe("SESSION_STORE");
+    expect(configError({ WEB_CONCURRENCY: "auto", SESSION_STORE: "memory" }, 2).issues[0].variable).toBe(
+      "SESSION_STORE",
+    );
   });
 
   it("rejects upstash without its URL", () => {
@@ -63,6 +71,9 @@ describe("WEB_CONCURRENCY and SESSION_STORE", () => {
   });
 
   it("treats empty values as unset", () => {
-    expect(loadConfig({ WEB_CONCURRENCY: "", SESSION_STORE: " " })).toMatchObject({ WEB_CONCURRENCY: 1, SESSION_STORE: "memory" });
+    expect(loadConfig({ WEB_CONCURRENCY: "", SESSION_STORE: " " })).toMatchObject({
+      WEB_CONCURRENCY: 1,
+      SESSION_STORE: "memory",
+    });
   });
 });

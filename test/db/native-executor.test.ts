@@ -15,11 +15,26 @@ beforeEach(async () => {
   native = nativeSqlExecutor(t.url);
   await t.db.$client.batch(
     [
-      { sql: "INSERT INTO user (id, name, email, created_at, updated_at) VALUES ('s1', 'S', 's1@x.test', ?, ?), ('s2', 'S', 's2@x.test', ?, ?)", args: [NOW, NOW, NOW, NOW] },
-      ...["A", "B", "C"].map((p, i) => ({ sql: "INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES (?, ?, ?, ?)", args: [p, `Device ${p}`, NOW + i, NOW] })),
-      { sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L1', 's1', 'A', 'good', 5000, 'USD', 'active', ?, ?)", args: [NOW, NOW] },
-      { sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L2', 's2', 'A', 'like_new', 7000, 'USD', 'active', ?, ?)", args: [NOW, NOW] },
-      { sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L3', 's1', 'B', 'fair', 1000, 'USD', 'sold', ?, ?)", args: [NOW, NOW] },
+      {
+        sql: "INSERT INTO user (id, name, email, created_at, updated_at) VALUES ('s1', 'S', 's1@x.test', ?, ?), ('s2', 'S', 's2@x.test', ?, ?)",
+        args: [NOW, NOW, NOW, NOW],
+      },
+      ...["A", "B", "C"].map((p, i) => ({
+        sql: "INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        args: [p, `Device ${p}`, NOW + i, NOW],
+      })),
+      {
+        sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L1', 's1', 'A', 'good', 5000, 'USD', 'active', ?, ?)",
+        args: [NOW, NOW],
+      },
+      {
+        sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L2', 's2', 'A', 'like_new', 7000, 'USD', 'active', ?, ?)",
+        args: [NOW, NOW],
+      },
+      {
+        sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L3', 's1', 'B', 'fair', 1000, 'USD', 'sold', ?, ?)",
+        args: [NOW, NOW],
+      },
     ],
     "write",
   );
@@ -29,13 +44,26 @@ afterEach(() => {
   t.cleanup();
 });
 
-const marketplace = (sql?: NativeSqlExecutor): SqlMarketplace => new SqlMarketplace(t.db, () => new ItemCatalog([]), () => NOW, 0, 1_000, sql);
-const plain = (s: Awaited<ReturnType<SqlMarketplace["listingState"]>>) => ({ best: Object.fromEntries(s.best), unavailable: [...s.unavailable].sort() });
+const marketplace = (sql?: NativeSqlExecutor): SqlMarketplace =>
+  new SqlMarketplace(
+    t.db,
+    () => new ItemCatalog([]),
+    () => NOW,
+    0,
+    1_000,
+    sql,
+  );
+const plain = (s: Awaited<ReturnType<SqlMarketplace["listingState"]>>) => ({
+  best: Object.fromEntries(s.best),
+  unavailable: [...s.unavailable].sort(),
+});
 
 describe("native executor on the feed's page read (SqlMarketplace.listingState)", () => {
   it("answers exactly as the app's client does, for every seller exclusion", async () => {
     for (const exclude of [null, "s1", "s2"]) {
-      expect(plain(await marketplace(native).listingState(["A", "B", "C", "missing"], exclude))).toEqual(plain(await marketplace().listingState(["A", "B", "C", "missing"], exclude)));
+      expect(plain(await marketplace(native).listingState(["A", "B", "C", "missing"], exclude))).toEqual(
+        plain(await marketplace().listingState(["A", "B", "C", "missing"], exclude)),
+      );
     }
     const state = await marketplace(native).listingState(["A", "B"], null);
     expect(state.best.get("A")?.id).toBe("L2");
@@ -56,7 +84,10 @@ describe("native executor on the feed's page read (SqlMarketplace.listingState)"
 
 describe("native executor on the fresh-listings read (SqlMarketplace.freshProducts)", () => {
   it("lists active listings' products newest first, once each, as the client path does", async () => {
-    await t.db.$client.execute({ sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L4', 's2', 'C', 'good', 900, 'USD', 'active', ?, ?)", args: [NOW + 10, NOW] });
+    await t.db.$client.execute({
+      sql: "INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, status, created_at, updated_at) VALUES ('L4', 's2', 'C', 'good', 900, 'USD', 'active', ?, ?)",
+      args: [NOW + 10, NOW],
+    });
     const viaNative = await marketplace(native).freshProducts(10);
     expect(viaNative).toEqual(await marketplace().freshProducts(10));
     expect(viaNative).toEqual([
@@ -67,11 +98,17 @@ describe("native executor on the fresh-listings read (SqlMarketplace.freshProduc
 });
 
 describe("native executor on event writes (createDbEventLog)", () => {
-  const events = (ids: string[]) => ids.map((c, i) => ({ type: "view" as const, anonId: "sess", parentAsin: "A", ts: NOW + i, clientEventId: c }));
+  const events = (ids: string[]) =>
+    ids.map((c, i) => ({ type: "view" as const, anonId: "sess", parentAsin: "A", ts: NOW + i, clientEventId: c }));
 
   it("stores a batch once: a second write of the same client ids adds nothing", async () => {
     let n = 0;
-    const log = createDbEventLog(t.db, () => NOW, () => `e${++n}`, native);
+    const log = createDbEventLog(
+      t.db,
+      () => NOW,
+      () => `e${++n}`,
+      native,
+    );
     expect(await log.record(events(["s:sess:1", "s:sess:2", "s:sess:3"]))).toBe(3);
     expect(await log.record(events(["s:sess:2", "s:sess:3", "s:sess:4"]))).toBe(1);
     const rows = await t.db.$client.execute("SELECT client_event_id, type, anon_id FROM events ORDER BY rowid");
@@ -79,20 +116,40 @@ describe("native executor on event writes (createDbEventLog)", () => {
   });
 
   it("writes a batch atomically: one bad row leaves none of the batch stored", async () => {
-    const log = createDbEventLog(t.db, () => NOW, () => "same-id", native);
+    const log = createDbEventLog(
+      t.db,
+      () => NOW,
+      () => "same-id",
+      native,
+    );
     // Two rows with one primary key: the second violates it, so the first must be rolled back too.
     await expect(log.record(events(["s:sess:a", "s:sess:b"]))).rejects.toThrow();
     expect((await t.db.$client.execute("SELECT count(*) AS n FROM events")).rows[0].n).toBe(0);
     // The connection is usable afterwards (no transaction left open).
     let n = 0;
-    const ok = createDbEventLog(t.db, () => NOW, () => `ok${++n}`, native);
+    const ok = createDbEventLog(
+      t.db,
+      () => NOW,
+      () => `ok${++n}`,
+      native,
+    );
     expect(await ok.record(events(["s:sess:c"]))).toBe(1);
   });
 
   it("agrees with the client executor on what a batch changed", async () => {
     let n = 0;
-    const viaClient = createDbEventLog(t.db, () => NOW, () => `c${++n}`, clientExecutor(t.db.$client));
-    const viaNative = createDbEventLog(t.db, () => NOW, () => `n${++n}`, native);
+    const viaClient = createDbEventLog(
+      t.db,
+      () => NOW,
+      () => `c${++n}`,
+      clientExecutor(t.db.$client),
+    );
+    const viaNative = createDbEventLog(
+      t.db,
+      () => NOW,
+      () => `n${++n}`,
+      native,
+    );
     expect(await viaClient.record(events(["s:sess:x", "s:sess:y"]))).toBe(2);
     expect(await viaNative.record(events(["s:sess:x", "s:sess:z"]))).toBe(1);
     expect(await viaClient.record(events(["s:sess:z"]))).toBe(0);
@@ -111,9 +168,15 @@ describe("native executor while another connection holds the write lock", () => 
       },
     };
   };
-  const insert = (pid: string) => ({ sql: "INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES (?, ?, ?, ?)", args: [pid, `Device ${pid}`, NOW, NOW] });
+  const insert = (pid: string) => ({
+    sql: "INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
+    args: [pid, `Device ${pid}`, NOW, NOW],
+  });
   const count = async (pids: string[]): Promise<number> => {
-    const res = await t.db.$client.execute({ sql: `SELECT count(*) AS n FROM products WHERE parent_asin IN (${pids.map(() => "?").join(",")})`, args: pids });
+    const res = await t.db.$client.execute({
+      sql: `SELECT count(*) AS n FROM products WHERE parent_asin IN (${pids.map(() => "?").join(",")})`,
+      args: pids,
+    });
     return Number(res.rows[0].n);
   };
 
@@ -142,11 +205,25 @@ describe("native executor while another connection holds the write lock", () => 
   it("recovers every write queued behind a lock whose holder committed new rows (no stale read snapshot)", async () => {
     const other = new Database(t.url.slice("file:".length).split("?")[0]);
     other.exec("BEGIN IMMEDIATE");
-    other.prepare("INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES ('Z', 'Device Z', 1, 1)").run();
+    other
+      .prepare("INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES ('Z', 'Device Z', 1, 1)")
+      .run();
     const pids = Array.from({ length: 12 }, (_, i) => `Q${i}`);
     // Two statement texts, single and batched writes, and reads, all waiting on the same lock.
     const writes = pids.map((pid, i) =>
-      i % 3 === 0 ? native.writeBatch([insert(pid)]) : i % 3 === 1 ? native.writeBatch([insert(pid), { sql: "UPDATE products SET title = title WHERE parent_asin = 'A'", args: [] }]) : native.writeBatch([{ sql: "INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES (?, 'x', 2, 2)", args: [pid] }]),
+      i % 3 === 0
+        ? native.writeBatch([insert(pid)])
+        : i % 3 === 1
+          ? native.writeBatch([
+              insert(pid),
+              { sql: "UPDATE products SET title = title WHERE parent_asin = 'A'", args: [] },
+            ])
+          : native.writeBatch([
+              {
+                sql: "INSERT INTO products (parent_asin, title, created_at, updated_at) VALUES (?, 'x', 2, 2)",
+                args: [pid],
+              },
+            ]),
     );
     const reads = pids.map(() => native.all({ sql: "SELECT count(*) FROM products", args: [] }));
     await new Promise((r) => setTimeout(r, 40));
@@ -179,7 +256,9 @@ describe("native executor while another connection holds the write lock", () => 
     const lock = holdWriteLock();
     lock.release();
     const t0 = performance.now();
-    await expect(native.writeBatch([insert("A")])).rejects.toMatchObject({ code: expect.stringContaining("SQLITE_CONSTRAINT") });
+    await expect(native.writeBatch([insert("A")])).rejects.toMatchObject({
+      code: expect.stringContaining("SQLITE_CONSTRAINT"),
+    });
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(await count(["A"])).toBe(1);
   });

@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseBenchmarkCsvHeader, parseBenchmarkCsvRow, parseMetaJsonLine, parseReviewJsonLine } from "../../src/data/amazon";
+import {
+  parseBenchmarkCsvHeader,
+  parseBenchmarkCsvRow,
+  parseMetaJsonLine,
+  parseReviewJsonLine,
+} from "../../src/data/amazon";
 import { DemoCatalog, Prng, userInteractions } from "../../src/demo";
 import { ensureDemoData } from "../../src/demo/ensure-demo.node.js";
 import { generateDemoFiles } from "../../src/demo/write-demo.node.js";
@@ -13,7 +18,14 @@ const root = mkdtempSync(join(tmpdir(), "demo-gen-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const gen = (out: string, seed: number) =>
-  generateDemoFiles({ items: 400, users: 150, seed, ratingsPerUser: 12, outDir: join(root, out), interactions: "both" });
+  generateDemoFiles({
+    items: 400,
+    users: 150,
+    seed,
+    ratingsPerUser: 12,
+    outDir: join(root, out),
+    interactions: "both",
+  });
 
 describe("demo generator", () => {
   it("is deterministic: same seed gives the same bytes, another seed differs", async () => {
@@ -95,7 +107,11 @@ describe("demo generator", () => {
     const t = await openTempDb();
     try {
       const dir = join(root, "a");
-      const r = await ingestFiles(t.db, [join(dir, "meta_Electronics.jsonl"), join(dir, "Electronics.jsonl"), join(dir, "Electronics.csv")]);
+      const r = await ingestFiles(t.db, [
+        join(dir, "meta_Electronics.jsonl"),
+        join(dir, "Electronics.jsonl"),
+        join(dir, "Electronics.csv"),
+      ]);
       expect(r.totals.skipped).toBe(0);
       expect(r.files[0].inserted).toBe(400);
       expect(r.files[2]).toMatchObject({ inserted: 0, unchanged: r.files[1].inserted }); // CSV = the same interactions
@@ -107,13 +123,20 @@ describe("demo generator", () => {
     }
     const fresh = await openTempDb();
     try {
-      const loaded = await ensureDemoData(fresh.db, { dir: join(root, "ensure"), items: 300, users: 100, ratingsPerUser: 8 });
+      const loaded = await ensureDemoData(fresh.db, {
+        dir: join(root, "ensure"),
+        items: 300,
+        users: 100,
+        ratingsPerUser: 8,
+      });
       expect(loaded.status).toBe("loaded");
       if (loaded.status !== "loaded") return;
       expect(loaded.ingest.totals.skipped).toBe(0);
       expect(await count(fresh.db, "SELECT count(*) FROM products")).toBe(300);
       expect(await count(fresh.db, "SELECT count(*) FROM reviews")).toBe(loaded.ratings);
-      expect(await count(fresh.db, "SELECT count(*) FROM reviews WHERE text IS NOT NULL AND text <> ''")).toBe(loaded.ratings);
+      expect(await count(fresh.db, "SELECT count(*) FROM reviews WHERE text IS NOT NULL AND text <> ''")).toBe(
+        loaded.ratings,
+      );
     } finally {
       fresh.close();
     }

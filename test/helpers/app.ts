@@ -80,11 +80,22 @@ export async function createTestApp(
   const events = overrides.events ?? createDbEventLog(base.db, base.clock, base.newId);
   // Serving ports: in-process session store and vector index, a Recsys holder that tests start themselves.
   const serving = overrides.recsys
-    ? { sessions: overrides.sessions ?? overrides.recsys.o.sessions, vectors: overrides.vectors ?? overrides.recsys.o.vectors, recsys: overrides.recsys }
-    : buildServingDeps({ ...base, events, sessions: overrides.sessions ?? new MemorySessionStore({ now: base.clock }), vectors: overrides.vectors ?? new MemoryVectorIndex(), log: () => {} });
+    ? {
+        sessions: overrides.sessions ?? overrides.recsys.o.sessions,
+        vectors: overrides.vectors ?? overrides.recsys.o.vectors,
+        recsys: overrides.recsys,
+      }
+    : buildServingDeps({
+        ...base,
+        events,
+        sessions: overrides.sessions ?? new MemorySessionStore({ now: base.clock }),
+        vectors: overrides.vectors ?? new MemoryVectorIndex(),
+        log: () => {},
+      });
   const deps: AppDeps = {
     ...base,
-    auth: overrides.auth ?? createAuth(base, { passwordHasher: opts.realPasswordHashing ? undefined : fastPasswordHasher }),
+    auth:
+      overrides.auth ?? createAuth(base, { passwordHasher: opts.realPasswordHashing ? undefined : fastPasswordHasher }),
     events,
     ...serving,
   };

@@ -24,7 +24,8 @@ export interface TestUser {
 }
 
 let userCounter = 0;
-export const uniqueEmail = (prefix = "user") => `${prefix}-${++userCounter}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+export const uniqueEmail = (prefix = "user") =>
+  `${prefix}-${++userCounter}-${Math.random().toString(36).slice(2, 8)}@example.test`;
 export const STRONG_PASSWORD = "Correct-Horse-42";
 
 export function cookieFrom(res: Response): string {
@@ -35,7 +36,12 @@ export function cookieFrom(res: Response): string {
     .join("; ");
 }
 
-export async function postJson(t: TestApp, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export async function postJson(
+  t: TestApp,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return t.app.request(path, {
     method: "POST",
     headers: { "content-type": "application/json", "x-forwarded-for": freshIp(), ...headers },
@@ -44,7 +50,10 @@ export async function postJson(t: TestApp, path: string, body: unknown, headers:
 }
 
 /** Signs up through better-auth's real endpoint; returns the session as bearer token and cookie. */
-export async function signUp(t: TestApp, opts: { email?: string; password?: string; name?: string } = {}): Promise<TestUser> {
+export async function signUp(
+  t: TestApp,
+  opts: { email?: string; password?: string; name?: string } = {},
+): Promise<TestUser> {
   const email = opts.email ?? uniqueEmail();
   const password = opts.password ?? STRONG_PASSWORD;
   const res = await postJson(t, "/api/auth/sign-up/email", { email, password, name: opts.name ?? email.split("@")[0] });
@@ -52,10 +61,23 @@ export async function signUp(t: TestApp, opts: { email?: string; password?: stri
   const body = (await res.json()) as { user: { id: string } };
   const token = res.headers.get("set-auth-token");
   if (!token) throw new Error("sign-up returned no set-auth-token header");
-  return { userId: body.user.id, email, password, role: "buyer", token, cookie: cookieFrom(res), headers: { authorization: `Bearer ${token}` } };
+  return {
+    userId: body.user.id,
+    email,
+    password,
+    role: "buyer",
+    token,
+    cookie: cookieFrom(res),
+    headers: { authorization: `Bearer ${token}` },
+  };
 }
 
-export async function signIn(t: TestApp, email: string, password: string, headers: Record<string, string> = {}): Promise<Response> {
+export async function signIn(
+  t: TestApp,
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return postJson(t, "/api/auth/sign-in/email", { email, password }, headers);
 }
 
@@ -85,7 +107,12 @@ export interface TestKey {
 }
 
 /** Creates an API key through /v1/api-keys (the public contract) for `owner`. */
-export async function createKey(t: TestApp, owner: TestUser, scopes: string[], extra: Record<string, unknown> = {}): Promise<TestKey> {
+export async function createKey(
+  t: TestApp,
+  owner: TestUser,
+  scopes: string[],
+  extra: Record<string, unknown> = {},
+): Promise<TestKey> {
   const res = await postJson(t, "/v1/api-keys", { name: "test key", scopes, ...extra }, owner.headers);
   if (res.status !== 201) throw new Error(`key creation failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { id: string; key: string };

@@ -9,10 +9,21 @@ const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
  */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}: install it with 'apt-get install -y chromium' (or set CHROMIUM_PATH)`);
+    throw new Error(
+      `Chromium not found at ${executablePath}: install it with 'apt-get install -y chromium' (or set CHROMIUM_PATH)`,
+    );
   }
   return chromium.launch({
     executablePath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }

@@ -26,9 +26,20 @@ export async function insertProducts(db: Database, products: FixtureProduct[]): 
               price, average_rating, rating_number, images, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       args: [
-        p.parentAsin, p.title, p.store ?? null, cats[0] ?? null, cats.join(" > "), JSON.stringify(cats),
-        JSON.stringify(p.features ?? []), JSON.stringify(p.description ?? []), p.price ?? null, p.averageRating ?? null,
-        p.ratingNumber ?? 0, JSON.stringify([{ large: `https://img.example/${p.parentAsin}.jpg` }]), now, now,
+        p.parentAsin,
+        p.title,
+        p.store ?? null,
+        cats[0] ?? null,
+        cats.join(" > "),
+        JSON.stringify(cats),
+        JSON.stringify(p.features ?? []),
+        JSON.stringify(p.description ?? []),
+        p.price ?? null,
+        p.averageRating ?? null,
+        p.ratingNumber ?? 0,
+        JSON.stringify([{ large: `https://img.example/${p.parentAsin}.jpg` }]),
+        now,
+        now,
       ],
     });
     for (let depth = 1; depth <= cats.length; depth++) {

@@ -26,7 +26,8 @@ export interface OpenRouteCase {
   actedAs?: (t: TestApp, res: Response) => Promise<string | null>;
 }
 
-const code = async (res: Response): Promise<string | undefined> => (await json<{ error?: { code?: string } }>(res)).error?.code;
+const code = async (res: Response): Promise<string | undefined> =>
+  (await json<{ error?: { code?: string } }>(res)).error?.code;
 
 export function runOpenRouteMatrix(title: string, getApp: () => TestApp, cases: OpenRouteCase[]): void {
   describe(`security matrix (open route): ${title}`, () => {
@@ -70,7 +71,10 @@ export function runOpenRouteMatrix(title: string, getApp: () => TestApp, cases: 
         });
 
         it("unknown API key: 401 invalid_api_key", async () => {
-          const res = await send({ "x-api-key": "rc_live_0000000000000000000000000000", "x-session-id": "anon-matrix-0004" });
+          const res = await send({
+            "x-api-key": "rc_live_0000000000000000000000000000",
+            "x-session-id": "anon-matrix-0004",
+          });
           expect(res.status).toBe(401);
           expect(await code(res)).toBe("invalid_api_key");
         });
@@ -78,7 +82,9 @@ export function runOpenRouteMatrix(title: string, getApp: () => TestApp, cases: 
         it("revoked API key: 401 invalid_api_key", async () => {
           const key = await createKey(t, user, [sc.scope]);
           expect((await send(key.headers)).status).toBe(sc.okStatus);
-          expect((await t.app.request(`/v1/api-keys/${key.id}`, { method: "DELETE", headers: user.headers })).status).toBe(200);
+          expect(
+            (await t.app.request(`/v1/api-keys/${key.id}`, { method: "DELETE", headers: user.headers })).status,
+          ).toBe(200);
           const res = await send(key.headers);
           expect(res.status).toBe(401);
           expect(await code(res)).toBe("invalid_api_key");
@@ -86,7 +92,11 @@ export function runOpenRouteMatrix(title: string, getApp: () => TestApp, cases: 
 
         it(`API key without ${sc.scope}: 403 insufficient_scope, whatever other scopes it has`, async () => {
           const all: ApiScope[] = ["catalog:read", "listings:read", "recommendations:read", "events:write"];
-          const key = await createKey(t, user, all.filter((s) => s !== sc.scope));
+          const key = await createKey(
+            t,
+            user,
+            all.filter((s) => s !== sc.scope),
+          );
           const res = await send(key.headers);
           expect(res.status).toBe(403);
           expect(await code(res)).toBe("insufficient_scope");

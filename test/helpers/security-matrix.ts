@@ -105,7 +105,9 @@ export function runSecurityMatrix(title: string, getApp: () => TestApp, cases: S
           const c = await ctx();
           const s = await newSession(c.t, c.owner);
           const req = await sc.request(c);
-          expect((await c.t.app.request("/api/auth/sign-out", { method: "POST", headers: s.headers })).status).toBe(200);
+          expect((await c.t.app.request("/api/auth/sign-out", { method: "POST", headers: s.headers })).status).toBe(
+            200,
+          );
           const res = await send(c.t, req, s.headers);
           expect(res.status).toBe(401);
         });
@@ -113,7 +115,9 @@ export function runSecurityMatrix(title: string, getApp: () => TestApp, cases: S
         it("revoked API key: 401", async () => {
           const c = await ctx();
           const key = await createKey(c.t, c.owner, sc.keyScopes?.length ? sc.keyScopes : ["catalog:read"]);
-          expect((await c.t.app.request(`/v1/api-keys/${key.id}`, { method: "DELETE", headers: c.owner.headers })).status).toBe(200);
+          expect(
+            (await c.t.app.request(`/v1/api-keys/${key.id}`, { method: "DELETE", headers: c.owner.headers })).status,
+          ).toBe(200);
           const res = await send(c.t, await sc.request(c), key.headers);
           expect(res.status).toBe(401);
           expect(await code(res)).toBe("invalid_api_key");

@@ -42,7 +42,9 @@ export async function categoryTermMismatches(db: Database): Promise<string[]> {
     const should = (want.get(Number(r.id)) ?? []).sort().join(" ");
     if (have !== should) out.push(`product ${r.id}: '${have}' != '${should}'`);
   }
-  const orphans = await db.$client.execute("SELECT count(*) AS n FROM product_categories pc LEFT JOIN category_terms t ON t.path = pc.path WHERE t.id IS NULL");
+  const orphans = await db.$client.execute(
+    "SELECT count(*) AS n FROM product_categories pc LEFT JOIN category_terms t ON t.path = pc.path WHERE t.id IS NULL",
+  );
   if (Number(orphans.rows[0].n) > 0) out.push(`${orphans.rows[0].n} category rows without a term`);
   return out;
 }

@@ -22,7 +22,9 @@ async function rows(t: TempDb, sql: string): Promise<unknown[][]> {
 }
 
 async function schemaNames(t: TempDb): Promise<string[]> {
-  return (await rows(t, "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name")).map((r) => String(r[0]));
+  return (await rows(t, "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name")).map((r) =>
+    String(r[0]),
+  );
 }
 
 /** Ingests `file` into a fresh DB with the bulk paths on (default) or off; returns the DB, report and log. */
@@ -64,7 +66,9 @@ describe("ratings into an empty reviews table", () => {
       ["U3", "B2", 1, 1600000000003],
     ]);
     expect(await rows(bulk.t, "SELECT user_id FROM reviewers ORDER BY 1")).toEqual([["U1"], ["U2"], ["U3"]]);
-    expect(await schemaNames(bulk.t)).toEqual(expect.arrayContaining(["reviews_user_item_time_uq", "reviews_item_time_idx"]));
+    expect(await schemaNames(bulk.t)).toEqual(
+      expect.arrayContaining(["reviews_user_item_time_uq", "reviews_item_time_idx"]),
+    );
     // ratings never touch products: the catalog revision (migration 0007's seed) has not moved
     expect(await rows(bulk.t, "SELECT revision FROM catalog_revision")).toEqual([[1]]);
 
@@ -72,16 +76,32 @@ describe("ratings into an empty reviews table", () => {
     const again = await ingestFiles(bulk.t.db, [p]);
     expect(again.files[0]).toMatchObject({ inserted: 0, updated: 0, unchanged: 6, skipped: 1 });
     expect(await count(bulk.t.db, "SELECT count(*) FROM reviews")).toBe(5);
-    await expect(bulk.t.db.$client.execute("INSERT INTO reviews (user_id, parent_asin, rating, timestamp) VALUES ('U1', 'B1', 1, 1600000000000)")).rejects.toThrow(/UNIQUE/);
+    await expect(
+      bulk.t.db.$client.execute(
+        "INSERT INTO reviews (user_id, parent_asin, rating, timestamp) VALUES ('U1', 'B1', 1, 1600000000000)",
+      ),
+    ).rejects.toThrow(/UNIQUE/);
   });
 });
 
 describe("bulk load of metadata into empty products", () => {
   const meta = (o: Record<string, unknown>) =>
     JSON.stringify({
-      main_category: "All Electronics", title: "Sony WH-1000XM4 Wireless Headphones", average_rating: 4.6, rating_number: 100,
-      features: ["Noise cancelling"], description: ["Great sound"], price: 278.0, images: [], videos: [], store: "Sony",
-      categories: ["Electronics", "Headphones"], details: { Brand: "Sony" }, parent_asin: "B0H1", bought_together: null, ...o,
+      main_category: "All Electronics",
+      title: "Sony WH-1000XM4 Wireless Headphones",
+      average_rating: 4.6,
+      rating_number: 100,
+      features: ["Noise cancelling"],
+      description: ["Great sound"],
+      price: 278.0,
+      images: [],
+      videos: [],
+      store: "Sony",
+      categories: ["Electronics", "Headphones"],
+      details: { Brand: "Sony" },
+      parent_asin: "B0H1",
+      bought_together: null,
+      ...o,
     });
 
   it("gives the same products, categories and FTS as the incremental path; triggers keep later writes indexed", async () => {
@@ -91,11 +111,26 @@ describe("bulk load of metadata into empty products", () => {
       p,
       [
         meta({}), // 1
-        meta({ parent_asin: "B0C1", title: "Canon EOS Camera", categories: ["Electronics", "Camera & Photo"], store: "Canon" }), // 2
+        meta({
+          parent_asin: "B0C1",
+          title: "Canon EOS Camera",
+          categories: ["Electronics", "Camera & Photo"],
+          store: "Canon",
+        }), // 2
         "{bad", // 3
         meta({ parent_asin: "B0M1", title: "Mystery gadget", categories: [], price: "None" }), // 4
-        meta({ parent_asin: "B0C1", title: "Canon EOS R50 Camera", categories: ["Electronics", "Camera & Photo", "Mirrorless"], store: "Canon" }), // 5: B0C1 again, last wins
-        meta({ parent_asin: "B0T1", title: "Tripod", categories: ["Electronics", "Camera & Photo", "Tripods"], features: ["aluminium legs"] }), // 6
+        meta({
+          parent_asin: "B0C1",
+          title: "Canon EOS R50 Camera",
+          categories: ["Electronics", "Camera & Photo", "Mirrorless"],
+          store: "Canon",
+        }), // 5: B0C1 again, last wins
+        meta({
+          parent_asin: "B0T1",
+          title: "Tripod",
+          categories: ["Electronics", "Camera & Photo", "Tripods"],
+          features: ["aluminium legs"],
+        }), // 6
       ].join("\n"),
     );
     const bulk = await load(p, true);
@@ -104,13 +139,18 @@ describe("bulk load of metadata into empty products", () => {
     expect(incremental.log).not.toContain("staged products");
     expect(bulk.report).toMatchObject({ read: 6, inserted: 4, unchanged: 1, skipped: 1 });
     expect(bulk.report.skippedSamples.map((s) => [s.lineNumber, s.reason])).toEqual([[3, "invalid_json"]]);
-    expect(bulk.report.tables).toEqual({ products: { inserted: 4, updated: 0 }, product_categories: { inserted: 9, updated: 0 } });
+    expect(bulk.report.tables).toEqual({
+      products: { inserted: 4, updated: 0 },
+      product_categories: { inserted: 9, updated: 0 },
+    });
 
     const products =
       "SELECT id, parent_asin, title, store, main_category, category_path, categories, features, description, price, average_rating, " +
       "rating_number, images, videos, details, bought_together FROM products ORDER BY id";
     expect(await rows(bulk.t, products)).toEqual(await rows(incremental.t, products));
-    expect(await rows(bulk.t, "SELECT title FROM products WHERE parent_asin = 'B0C1'")).toEqual([["Canon EOS R50 Camera"]]);
+    expect(await rows(bulk.t, "SELECT title FROM products WHERE parent_asin = 'B0C1'")).toEqual([
+      ["Canon EOS R50 Camera"],
+    ]);
     const pcs = "SELECT path, product_id, depth FROM product_categories ORDER BY 1, 2";
     expect(await rows(bulk.t, pcs)).toEqual(await rows(incremental.t, pcs));
     const cats = "SELECT path, name, parent_path, depth, product_count FROM categories ORDER BY path";
@@ -118,18 +158,32 @@ describe("bulk load of metadata into empty products", () => {
     expect(await schemaNames(bulk.t)).toEqual(await schemaNames(incremental.t));
     expect(await schemaNames(bulk.t)).toEqual(expect.arrayContaining([...PRODUCT_INDEXES, ...PRODUCT_FTS_TRIGGERS]));
 
-    const search = (t: TempDb, q: string) => rows(t, `SELECT p.parent_asin FROM products_fts JOIN products p ON p.id = products_fts.rowid WHERE products_fts MATCH '${q}' ORDER BY rank`);
-    for (const q of ["camera", "headphone", "aluminium", "mystery"]) expect(await search(bulk.t, q)).toEqual(await search(incremental.t, q));
+    const search = (t: TempDb, q: string) =>
+      rows(
+        t,
+        `SELECT p.parent_asin FROM products_fts JOIN products p ON p.id = products_fts.rowid WHERE products_fts MATCH '${q}' ORDER BY rank`,
+      );
+    for (const q of ["camera", "headphone", "aluminium", "mystery"])
+      expect(await search(bulk.t, q)).toEqual(await search(incremental.t, q));
     expect(await search(bulk.t, "camera")).toEqual([["B0C1"]]);
     await bulk.t.db.$client.execute("INSERT INTO products_fts(products_fts) VALUES('integrity-check')");
     // category terms written by the bulk copy match what the triggers derive on the incremental path
     expect(await categoryTermMismatches(bulk.t.db)).toEqual([]);
     expect(await categoryTermMismatches(incremental.t.db)).toEqual([]);
     const inCategory = (t: TempDb, q: string, path: string) =>
-      rows(t, `SELECT p.parent_asin FROM products_fts JOIN products p ON p.id = products_fts.rowid
-        WHERE products_fts MATCH '${q} AND category_terms : ' || (SELECT '"c' || id || '"' FROM category_terms WHERE path = '${path}') ORDER BY p.parent_asin`);
-    expect(await inCategory(bulk.t, "camera OR tripod OR headphone", "Electronics > Camera & Photo")).toEqual([["B0C1"], ["B0T1"]]);
-    expect(await inCategory(incremental.t, "camera OR tripod OR headphone", "Electronics > Camera & Photo")).toEqual([["B0C1"], ["B0T1"]]);
+      rows(
+        t,
+        `SELECT p.parent_asin FROM products_fts JOIN products p ON p.id = products_fts.rowid
+        WHERE products_fts MATCH '${q} AND category_terms : ' || (SELECT '"c' || id || '"' FROM category_terms WHERE path = '${path}') ORDER BY p.parent_asin`,
+      );
+    expect(await inCategory(bulk.t, "camera OR tripod OR headphone", "Electronics > Camera & Photo")).toEqual([
+      ["B0C1"],
+      ["B0T1"],
+    ]);
+    expect(await inCategory(incremental.t, "camera OR tripod OR headphone", "Electronics > Camera & Photo")).toEqual([
+      ["B0C1"],
+      ["B0T1"],
+    ]);
     // the load ran with FK checks off: every category row still has its product, and checks are back on
     expect(await rows(bulk.t, "PRAGMA foreign_key_check(product_categories)")).toEqual([]);
     expect(await rows(bulk.t, "PRAGMA foreign_keys")).toEqual([[1]]);
@@ -146,9 +200,13 @@ describe("bulk load of metadata into empty products", () => {
     await bulk.t.db.$client.execute("DELETE FROM products WHERE parent_asin = 'B0H1'");
     expect(await search(bulk.t, "headphone")).toEqual([]);
     await bulk.t.db.$client.execute("INSERT INTO products_fts(products_fts) VALUES('integrity-check')");
-    await bulk.t.db.$client.execute("DELETE FROM product_categories WHERE path = 'Electronics > Camera & Photo > Tripods'");
+    await bulk.t.db.$client.execute(
+      "DELETE FROM product_categories WHERE path = 'Electronics > Camera & Photo > Tripods'",
+    );
     expect(await inCategory(bulk.t, "tripod", "Electronics > Camera & Photo")).toEqual([["B0T1"]]);
-    await bulk.t.db.$client.execute("DELETE FROM product_categories WHERE path = 'Electronics > Camera & Photo' AND product_id = (SELECT id FROM products WHERE parent_asin = 'B0T1')");
+    await bulk.t.db.$client.execute(
+      "DELETE FROM product_categories WHERE path = 'Electronics > Camera & Photo' AND product_id = (SELECT id FROM products WHERE parent_asin = 'B0T1')",
+    );
     expect(await inCategory(bulk.t, "tripod", "Electronics > Camera & Photo")).toEqual([]);
     expect(await categoryTermMismatches(bulk.t.db)).toEqual([]);
 
@@ -176,13 +234,19 @@ describe("schema objects", () => {
     const t = await tempDb();
     const defs = loadSchemaObjects();
     const names = ["reviews_item_time_idx", ...PRODUCT_INDEXES, ...PRODUCT_FTS_TRIGGERS];
-    const stored = await rows(t, `SELECT name, sql FROM sqlite_master WHERE name IN (${names.map((n) => `'${n}'`).join(", ")}) ORDER BY name`);
+    const stored = await rows(
+      t,
+      `SELECT name, sql FROM sqlite_master WHERE name IN (${names.map((n) => `'${n}'`).join(", ")}) ORDER BY name`,
+    );
     expect(stored).toHaveLength(names.length);
     for (const [name, sql] of stored) expect(defs.get(String(name))?.sql).toBe(sql);
   });
 
   it("a later migration's DROP removes a definition", () => {
-    const defs = parseSchemaObjects(["CREATE INDEX `a_idx` ON `t` (`x`);--> statement-breakpoint\nCREATE INDEX b_idx ON t (y);", "DROP INDEX `a_idx`;"]);
+    const defs = parseSchemaObjects([
+      "CREATE INDEX `a_idx` ON `t` (`x`);--> statement-breakpoint\nCREATE INDEX b_idx ON t (y);",
+      "DROP INDEX `a_idx`;",
+    ]);
     expect([...defs.keys()]).toEqual(["b_idx"]);
     expect(defs.get("b_idx")).toMatchObject({ kind: "index", table: "t", sql: "CREATE INDEX b_idx ON t (y)" });
   });

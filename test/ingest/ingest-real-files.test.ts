@@ -21,7 +21,9 @@ describe("ingest of the official All_Beauty files", () => {
     const first = await ingestFiles(t.db, [RATING_ONLY]);
     expect(first.files[0]).toMatchObject({ format: "benchmark_rating_only", read: 2535, inserted: 2535, skipped: 0 });
     expect(await count(t.db, "SELECT count(*) FROM reviews")).toBe(2535);
-    expect(await count(t.db, "SELECT count(DISTINCT user_id) FROM reviews")).toBe(await count(t.db, "SELECT count(*) FROM reviewers"));
+    expect(await count(t.db, "SELECT count(DISTINCT user_id) FROM reviews")).toBe(
+      await count(t.db, "SELECT count(*) FROM reviewers"),
+    );
 
     const second = await ingestFiles(t.db, [RATING_ONLY]);
     expect(second.files[0]).toMatchObject({ read: 2535, inserted: 0, updated: 0, unchanged: 2535 });

@@ -5,10 +5,13 @@ describe("RetryingOnce", () => {
   it("shares one attempt between concurrent callers and keeps a success", async () => {
     let calls = 0;
     let release!: (v: string) => void;
-    const once = new RetryingOnce(() => {
-      calls++;
-      return new Promise<string>((r) => (release = r));
-    }, { retryAfterMs: 1000 });
+    const once = new RetryingOnce(
+      () => {
+        calls++;
+        return new Promise<string>((r) => (release = r));
+      },
+      { retryAfterMs: 1000 },
+    );
     const a = once.get();
     const b = once.get();
     expect(calls).toBe(1);
@@ -22,11 +25,14 @@ describe("RetryingOnce", () => {
   it("does not cache a failure: retries after the back-off, answering the last error meanwhile", async () => {
     let t = 0;
     let calls = 0;
-    const once = new RetryingOnce(async () => {
-      calls++;
-      if (calls < 3) throw new Error(`attempt ${calls} failed`);
-      return 42;
-    }, { retryAfterMs: 5000, now: () => t });
+    const once = new RetryingOnce(
+      async () => {
+        calls++;
+        if (calls < 3) throw new Error(`attempt ${calls} failed`);
+        return 42;
+      },
+      { retryAfterMs: 5000, now: () => t },
+    );
     const [x, y] = await Promise.allSettled([once.get(), once.get()]);
     expect(x).toMatchObject({ status: "rejected", reason: new Error("attempt 1 failed") });
     expect(y).toMatchObject({ status: "rejected", reason: new Error("attempt 1 failed") });
@@ -46,10 +52,13 @@ describe("RetryingOnce", () => {
   it("doubles the back-off with each consecutive failure, up to the cap", async () => {
     let t = 0;
     let calls = 0;
-    const once = new RetryingOnce(async () => {
-      calls++;
-      throw new Error("down");
-    }, { retryAfterMs: 1000, maxRetryAfterMs: 3000, now: () => t });
+    const once = new RetryingOnce(
+      async () => {
+        calls++;
+        throw new Error("down");
+      },
+      { retryAfterMs: 1000, maxRetryAfterMs: 3000, now: () => t },
+    );
     const attemptsAt = async (times: number[]): Promise<number[]> => {
       const seen: number[] = [];
       for (const at of times) {

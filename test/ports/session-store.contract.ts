@@ -39,7 +39,10 @@ export function sessionStoreContract(name: string, factory: SessionStoreFactory)
         await store.append("s", [ev("1", 1), ev("2", 2), ev("3", 3)]);
         await store.append("s", [ev("4", 4), ev("5", 5), ev("6", 6)]);
         expect(ids(await store.recent("s"))).toEqual(["6", "5", "4", "3"]);
-        await store.append("s", Array.from({ length: 10 }, (_, i) => ev(`x${i}`, 10 + i)));
+        await store.append(
+          "s",
+          Array.from({ length: 10 }, (_, i) => ev(`x${i}`, 10 + i)),
+        );
         expect(ids(await store.recent("s"))).toEqual(["x9", "x8", "x7", "x6"]);
       });
 
@@ -60,7 +63,7 @@ export function sessionStoreContract(name: string, factory: SessionStoreFactory)
 
       it("round-trips ids with unicode and separators", async () => {
         const { store } = await factory();
-        const id = "ü:é/💡 \"q\" \\n";
+        const id = 'ü:é/💡 "q" \\n';
         await store.append("sess:ü/1", [ev(id, 1.5e12, "not_interested")]);
         expect(await store.recent("sess:ü/1")).toEqual([ev(id, 1.5e12, "not_interested")]);
       });

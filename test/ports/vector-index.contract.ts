@@ -56,16 +56,24 @@ export function vectorIndexContract(name: string, factory: VectorIndexFactory): 
         expect(await index.listVersions()).toEqual(["v1", "v2"]);
         expect(await index.describe("v2")).toEqual({ version: "v2", dimension: 4, distance: "cosine", count: 0 });
         expect(await index.describe("v9")).toBeNull();
-        await expect(index.ensureCollection("v2", { dimension: 8, distance: "cosine" })).rejects.toMatchObject(err("conflict"));
-        await expect(index.ensureCollection("v2", { dimension: 4, distance: "dot" })).rejects.toMatchObject(err("conflict"));
+        await expect(index.ensureCollection("v2", { dimension: 8, distance: "cosine" })).rejects.toMatchObject(
+          err("conflict"),
+        );
+        await expect(index.ensureCollection("v2", { dimension: 4, distance: "dot" })).rejects.toMatchObject(
+          err("conflict"),
+        );
       });
 
       it("rejects bad version names and specs", async () => {
         const index = await make();
         for (const bad of ["", "live", "a b", "x/y", "ü", "a".repeat(65)]) {
-          await expect(index.ensureCollection(bad, { dimension: 4, distance: "cosine" })).rejects.toMatchObject(err("invalid_argument"));
+          await expect(index.ensureCollection(bad, { dimension: 4, distance: "cosine" })).rejects.toMatchObject(
+            err("invalid_argument"),
+          );
         }
-        await expect(index.ensureCollection("v", { dimension: 0, distance: "cosine" })).rejects.toMatchObject(err("invalid_argument"));
+        await expect(index.ensureCollection("v", { dimension: 0, distance: "cosine" })).rejects.toMatchObject(
+          err("invalid_argument"),
+        );
         await expect(
           index.ensureCollection("v", { dimension: 4, distance: "euclid" as unknown as "dot" }),
         ).rejects.toMatchObject(err("invalid_argument"));
@@ -117,7 +125,10 @@ export function vectorIndexContract(name: string, factory: VectorIndexFactory): 
       it("returns only the best k, and everything when k exceeds the size", async () => {
         const index = await make();
         await index.ensureCollection("v", { dimension: 2, distance: "dot" });
-        await index.upsert("v", [1, 2, 3, 4, 5].map((x) => pt(`p${x}`, [x, 0])));
+        await index.upsert(
+          "v",
+          [1, 2, 3, 4, 5].map((x) => pt(`p${x}`, [x, 0])),
+        );
         expect(hitIds(await index.search(f32(1, 0), { k: 2, version: "v" }))).toEqual(["p5", "p4"]);
         expect(await index.search(f32(1, 0), { k: 50, version: "v" })).toHaveLength(5);
         await index.ensureCollection("empty", { dimension: 2, distance: "dot" });
@@ -131,14 +142,19 @@ export function vectorIndexContract(name: string, factory: VectorIndexFactory): 
         await index.upsert("v", [pt("a", [0, 1], "tablets", false, 9.5)]);
         expect((await index.describe("v"))?.count).toBe(2);
         const hits = await index.search(f32(0, 1), { k: 1, version: "v", filter: { categories: ["tablets"] } });
-        expect(hits).toEqual([{ id: "a", score: expect.closeTo(1, 4), payload: { category: "tablets", available: false, price: 9.5 } }]);
+        expect(hits).toEqual([
+          { id: "a", score: expect.closeTo(1, 4), payload: { category: "tablets", available: false, price: 9.5 } },
+        ]);
       });
 
       it("maps arbitrary string ids (unicode, numeric-looking, long) and keeps them distinct", async () => {
         const index = await make();
         await index.ensureCollection("v", { dimension: 2, distance: "dot" });
         const ids = ["42", "042", "B0C7-XYZ", "ü/💡 id", "x".repeat(300)];
-        await index.upsert("v", ids.map((id, i) => pt(id, [i + 1, 0])));
+        await index.upsert(
+          "v",
+          ids.map((id, i) => pt(id, [i + 1, 0])),
+        );
         expect((await index.describe("v"))?.count).toBe(ids.length);
         expect(hitIds(await index.search(f32(1, 0), { k: 10, version: "v" }))).toEqual([...ids].reverse());
       });
@@ -147,7 +163,12 @@ export function vectorIndexContract(name: string, factory: VectorIndexFactory): 
         const index = await make();
         await index.ensureCollection("v", { dimension: 8, distance: "cosine" });
         const rand = rng(7);
-        const points = Array.from({ length: 700 }, (_, i) => pt(`item-${i}`, Array.from({ length: 8 }, () => rand() - 0.5)));
+        const points = Array.from({ length: 700 }, (_, i) =>
+          pt(
+            `item-${i}`,
+            Array.from({ length: 8 }, () => rand() - 0.5),
+          ),
+        );
         await index.upsert("v", points);
         expect((await index.describe("v"))?.count).toBe(700);
         const target = points[613];
@@ -184,14 +205,24 @@ export function vectorIndexContract(name: string, factory: VectorIndexFactory): 
 
       it("filters by category set", async () => {
         const index = await seed();
-        expect(hitIds(await index.search(q, { k: 10, version: "v", filter: { categories: ["tablets", "phones"] } }))).toEqual(["p1", "p2", "t1", "t2"]);
-        expect(hitIds(await index.search(q, { k: 10, version: "v", filter: { categories: ["laptops"] } }))).toEqual(["l1"]);
+        expect(
+          hitIds(await index.search(q, { k: 10, version: "v", filter: { categories: ["tablets", "phones"] } })),
+        ).toEqual(["p1", "p2", "t1", "t2"]);
+        expect(hitIds(await index.search(q, { k: 10, version: "v", filter: { categories: ["laptops"] } }))).toEqual([
+          "l1",
+        ]);
       });
 
       it("filters to available items", async () => {
         const index = await seed();
-        expect(hitIds(await index.search(q, { k: 10, version: "v", filter: { availableOnly: true } }))).toEqual(["p1", "l1", "t1"]);
-        expect(hitIds(await index.search(q, { k: 10, version: "v", filter: { availableOnly: false } }))).toHaveLength(5);
+        expect(hitIds(await index.search(q, { k: 10, version: "v", filter: { availableOnly: true } }))).toEqual([
+          "p1",
+          "l1",
+          "t1",
+        ]);
+        expect(hitIds(await index.search(q, { k: 10, version: "v", filter: { availableOnly: false } }))).toHaveLength(
+          5,
+        );
       });
 
       it("excludes ids, including unknown ones, and still fills k from the rest", async () => {
@@ -219,16 +250,33 @@ export function vectorIndexContract(name: string, factory: VectorIndexFactory): 
         const cats = ["a", "b", "c", "d"];
         await index.ensureCollection("v", { dimension: dim, distance: "cosine" });
         const points = Array.from({ length: 400 }, (_, i) =>
-          pt(`i${i}`, Array.from({ length: dim }, () => rand() * 2 - 1), cats[i % 4], rand() < 0.6),
+          pt(
+            `i${i}`,
+            Array.from({ length: dim }, () => rand() * 2 - 1),
+            cats[i % 4],
+            rand() < 0.6,
+          ),
         );
         await index.upsert("v", points);
         const norm = (v: Float32Array): number => Math.hypot(...v);
         for (let trial = 0; trial < 5; trial++) {
           const query = Float32Array.from({ length: dim }, () => rand() * 2 - 1);
-          const filter = { categories: cats.slice(0, 1 + (trial % 3)), availableOnly: trial % 2 === 0, excludeIds: [`i${trial}`, `i${trial + 4}`] };
+          const filter = {
+            categories: cats.slice(0, 1 + (trial % 3)),
+            availableOnly: trial % 2 === 0,
+            excludeIds: [`i${trial}`, `i${trial + 4}`],
+          };
           const expected = points
-            .filter((p) => filter.categories.includes(p.payload.category) && (!filter.availableOnly || p.payload.available) && !filter.excludeIds.includes(p.id))
-            .map((p) => ({ id: p.id, score: p.vector.reduce((s, x, j) => s + x * query[j], 0) / (norm(p.vector) * norm(query)) }))
+            .filter(
+              (p) =>
+                filter.categories.includes(p.payload.category) &&
+                (!filter.availableOnly || p.payload.available) &&
+                !filter.excludeIds.includes(p.id),
+            )
+            .map((p) => ({
+              id: p.id,
+              score: p.vector.reduce((s, x, j) => s + x * query[j], 0) / (norm(p.vector) * norm(query)),
+            }))
             .sort((a, b) => b.score - a.score)
             .slice(0, 10);
           const hits = await index.search(query, { k: 10, version: "v", filter });

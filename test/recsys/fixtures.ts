@@ -20,7 +20,14 @@ export function products(): FixtureProduct[] {
   const out: FixtureProduct[] = [];
   CATEGORIES.forEach((name, c) => {
     for (let k = 0; k < PER_CATEGORY; k++) {
-      out.push({ parentAsin: pid(c, k), title: `${name} item ${k}`, categories: ["Electronics", name], price: 50 + 10 * k, averageRating: 3.5 + (k % 3) * 0.5, ratingNumber: 100 + k });
+      out.push({
+        parentAsin: pid(c, k),
+        title: `${name} item ${k}`,
+        categories: ["Electronics", name],
+        price: 50 + 10 * k,
+        averageRating: 3.5 + (k % 3) * 0.5,
+        ratingNumber: 100 + k,
+      });
     }
   });
   return out;
@@ -30,7 +37,11 @@ export async function seedRecsysData(t: TestApp, reviewers = 160): Promise<void>
   await insertProducts(t.db, products());
   // Bought-together: each headphone with the next one (gives the bought_together source something).
   const stmts = [];
-  for (let k = 0; k < PER_CATEGORY; k++) stmts.push({ sql: "UPDATE products SET bought_together = ? WHERE parent_asin = ?", args: [JSON.stringify([pid(0, k + 5)]), pid(0, k)] });
+  for (let k = 0; k < PER_CATEGORY; k++)
+    stmts.push({
+      sql: "UPDATE products SET bought_together = ? WHERE parent_asin = ?",
+      args: [JSON.stringify([pid(0, k + 5)]), pid(0, k)],
+    });
   const base = NOW - 20 * 86_400_000;
   for (let r = 0; r < reviewers; r++) {
     const c = r % 4;
@@ -54,7 +65,14 @@ export async function recsysApp(overrides: Partial<AppDeps> = {}): Promise<TestA
 }
 
 export interface FeedBody {
-  items: { productId: string; recommendationId: string; reason: string; sources: string[]; category: string; listing: { id: string; sellerId: string } | null }[];
+  items: {
+    productId: string;
+    recommendationId: string;
+    reason: string;
+    sources: string[];
+    category: string;
+    listing: { id: string; sellerId: string } | null;
+  }[];
   nextCursor: string | null;
   snapshotId: string;
   modelVersion: string;
@@ -67,14 +85,20 @@ export const sid = (n: number | string): string => `sess-${String(n).padStart(6,
 
 /** Posts events as an anonymous browser session. */
 export async function postEvents(t: TestApp, headers: Record<string, string>, events: unknown[]): Promise<Response> {
-  return t.app.request("/v1/events", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ events }) });
+  return t.app.request("/v1/events", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ events }),
+  });
 }
 
 export const views = (items: string[], prefix = "e"): { id: string; type: string; item_id: string; ts: number }[] =>
   items.map((item, j) => ({ id: `${prefix}-${j}`, type: "view", item_id: item, ts: NOW - 60_000 + j * 1000 }));
 
 /** Like recsysApp, but the Recsys holder gets custom feed options (sources, budgets). */
-export async function recsysAppWithFeed(feed: NonNullable<Parameters<typeof buildServingDeps>[0]["feed"]>): Promise<TestApp> {
+export async function recsysAppWithFeed(
+  feed: NonNullable<Parameters<typeof buildServingDeps>[0]["feed"]>,
+): Promise<TestApp> {
   const t = await createTestApp();
   const recsys = buildServingDeps({ ...t.deps, log: () => {}, feed }).recsys;
   const deps = { ...t.deps, recsys };

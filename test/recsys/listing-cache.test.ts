@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestApp } from "../helpers/app";
 import { createUser, json, type TestUser } from "../helpers/auth";
 import { listDevice } from "../routes/v1/_fixtures";
-import { SqlMarketplace } from "../../src/recsys/sql-marketplace";
+import type { SqlMarketplace } from "../../src/recsys/sql-marketplace";
 import { pid, postEvents, recsysApp, sid, views, NOW, type FeedBody } from "./fixtures";
 
 let t: TestApp;
@@ -18,7 +18,10 @@ const mp = (): SqlMarketplace => t.deps.recsys.o.marketplace as SqlMarketplace;
 const sell = (id: string, touchUpdatedAt: boolean) =>
   t.db.$client.execute(
     touchUpdatedAt
-      ? { sql: "UPDATE listings SET status = 'sold', updated_at = ? WHERE id = ? AND status = 'active'", args: [NOW + 1, id] }
+      ? {
+          sql: "UPDATE listings SET status = 'sold', updated_at = ? WHERE id = ? AND status = 'active'",
+          args: [NOW + 1, id],
+        }
       : { sql: "UPDATE listings SET status = 'sold' WHERE id = ?", args: [id] },
   );
 const ids = (b: { items: { productId: string }[] }): string[] => b.items.map((i) => i.productId);
@@ -48,7 +51,10 @@ describe("listing cache", () => {
     try {
       await mp().refreshListingCache();
       expect(seen.some((q) => q.includes("json_group_array"))).toBe(false); // nothing written: probe only
-      await t.db.$client.execute({ sql: "UPDATE listings SET price_minor = 4321, updated_at = ? WHERE id = ?", args: [NOW + 5, l.id] });
+      await t.db.$client.execute({
+        sql: "UPDATE listings SET price_minor = 4321, updated_at = ? WHERE id = ?",
+        args: [NOW + 5, l.id],
+      });
       await mp().refreshListingCache();
       expect(seen.some((q) => q.includes("json_group_array"))).toBe(true);
     } finally {
@@ -60,8 +66,10 @@ describe("listing cache", () => {
   it("never serves a listing sold after the cache was filled, in the feed or the recommendations, even before a refresh", async () => {
     const h = { "x-session-id": sid(60) };
     await postEvents(t, h, views([pid(0, 1), pid(0, 2)], "c"));
-    const feed = async (): Promise<FeedBody> => json<FeedBody>(await t.app.request("/v1/feed?limit=50", { headers: h }));
-    const recs = async (): Promise<{ items: { productId: string; listing: { id: string } | null }[] }> => json(await t.app.request("/v1/recommendations/session?limit=20", { headers: h }));
+    const feed = async (): Promise<FeedBody> =>
+      json<FeedBody>(await t.app.request("/v1/feed?limit=50", { headers: h }));
+    const recs = async (): Promise<{ items: { productId: string; listing: { id: string } | null }[] }> =>
+      json(await t.app.request("/v1/recommendations/session?limit=20", { headers: h }));
     const before = await feed();
     const inRecs = ids(await recs());
     // An item both surfaces show, so the check below covers both.

@@ -79,7 +79,9 @@ describe("Recsys.reloadIfChanged: model versions rotated in the registry reach s
     const first = await json<FeedBody>(res);
     await rotate("session-knn", "session-knn-rotated-1");
     expect((await recsys.reloadIfChanged()).reloaded).toBe(true);
-    const next = await json<FeedBody>(await app.request(`/v1/feed?limit=5&cursor=${first.nextCursor}`, { headers: { "x-session-id": sid(601) } }));
+    const next = await json<FeedBody>(
+      await app.request(`/v1/feed?limit=5&cursor=${first.nextCursor}`, { headers: { "x-session-id": sid(601) } }),
+    );
     expect(next.snapshotId).toBe(first.snapshotId);
     expect(next.modelVersion).toBe(first.modelVersion);
     const ids = new Set(first.items.map((i) => i.productId));
@@ -92,7 +94,8 @@ describe("Recsys.reloadIfChanged: model versions rotated in the registry reach s
     const failing = new Recsys({
       ...recsys.o,
       registry: {
-        liveVersion: async (m) => (gone && m === "popularity" ? "popularity-gone" : ((await registry().live(m))?.version ?? null)),
+        liveVersion: async (m) =>
+          gone && m === "popularity" ? "popularity-gone" : ((await registry().live(m))?.version ?? null),
         live: async (m) => {
           if (gone && m === "popularity") throw new Error("artifact popularity-gone: file missing");
           return registry().live(m);

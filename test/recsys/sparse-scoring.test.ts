@@ -17,7 +17,11 @@ function fixture(): TrainData {
       items.push(block + k);
       k = (k + 1 + rng.int(3)) % 50;
     }
-    return { user: u, items: Int32Array.from(items), timestamps: Float64Array.from(items, (_, j) => 1_000_000 + u * 100 + j) };
+    return {
+      user: u,
+      items: Int32Array.from(items),
+      timestamps: Float64Array.from(items, (_, j) => 1_000_000 + u * 100 + j),
+    };
   });
   return { numItems: N, numUsers: sequences.length, sequences, itemIds: Array.from({ length: N }, (_, i) => `I${i}`) };
 }

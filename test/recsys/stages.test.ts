@@ -70,7 +70,10 @@ describe("recall sources", () => {
       for (let b = 0; b < n; b++) if (b !== a) idsArr.push(b);
       offsets[a + 1] = offsets[a] + K;
     }
-    const graphModels = { ...m, vectorNeighbours: { offsets, ids: Int32Array.from(idsArr), weights: new Float32Array(idsArr.length) } };
+    const graphModels = {
+      ...m,
+      vectorNeighbours: { offsets, ids: Int32Array.from(idsArr), weights: new Float32Array(idsArr.length) },
+    };
     const c = ctx([pid(2, 1), pid(2, 2)]);
     const exact = await vectorSource.run(c, 8);
     const viaGraph = await vectorSource.run({ ...c, models: graphModels }, 8);
@@ -99,9 +102,19 @@ describe("recall sources", () => {
 describe("budget", () => {
   it("drops a late source and reports an error as an outcome, never throwing", async () => {
     const { signal: _s, ...base } = ctx([pid(0, 1)]);
-    const late: RecallSource = { name: "trending", run: () => new Promise((r) => setTimeout(() => r({ source: "trending", items: new Int32Array(0), scores: new Float32Array(0) }), 200)) };
+    const late: RecallSource = {
+      name: "trending",
+      run: () =>
+        new Promise((r) =>
+          setTimeout(() => r({ source: "trending", items: new Int32Array(0), scores: new Float32Array(0) }), 200),
+        ),
+    };
     const boom: RecallSource = { name: "fresh", run: async () => Promise.reject(new Error("boom")) };
-    const [a, b, c] = await Promise.all([runWithBudget(late, base, { timeoutMs: 20, count: 5 }), runWithBudget(boom, base, { timeoutMs: 20, count: 5 }), runWithBudget(covisitationSource, base, { timeoutMs: 50, count: 5 })]);
+    const [a, b, c] = await Promise.all([
+      runWithBudget(late, base, { timeoutMs: 20, count: 5 }),
+      runWithBudget(boom, base, { timeoutMs: 20, count: 5 }),
+      runWithBudget(covisitationSource, base, { timeoutMs: 50, count: 5 }),
+    ]);
     expect(a).toMatchObject({ ok: false, reason: "timeout" });
     expect(a.ms).toBeLessThan(150);
     expect(b).toMatchObject({ ok: false, reason: "error", error: "boom" });
@@ -121,17 +134,27 @@ describe("budget", () => {
     const boom = inMemorySource("session_knn", () => {
       throw new Error("model missing");
     });
-    const [a, b, c] = await Promise.all([runWithBudget(quick, base, { timeoutMs: 20, count: 5 }), runWithBudget(busy, base, { timeoutMs: 10, count: 5 }), runWithBudget(boom, base, { timeoutMs: 20, count: 5 })]);
+    const [a, b, c] = await Promise.all([
+      runWithBudget(quick, base, { timeoutMs: 20, count: 5 }),
+      runWithBudget(busy, base, { timeoutMs: 10, count: 5 }),
+      runWithBudget(boom, base, { timeoutMs: 20, count: 5 }),
+    ]);
     expect(a).toMatchObject({ ok: true, source: "trending" });
     expect(b).toMatchObject({ ok: false, reason: "timeout", source: "covisitation" });
     expect(b.ms).toBeGreaterThanOrEqual(30);
     expect(c).toMatchObject({ ok: false, reason: "error", error: "model missing" });
     const parent = new AbortController();
     parent.abort(new Error("request gone"));
-    expect(await runWithBudget(quick, base, { timeoutMs: 20, count: 5 }, parent.signal)).toMatchObject({ ok: false, reason: "error", error: "request gone" });
+    expect(await runWithBudget(quick, base, { timeoutMs: 20, count: 5 }, parent.signal)).toMatchObject({
+      ok: false,
+      reason: "error",
+      error: "request gone",
+    });
     expect(calls).toBe(1); // not run once the request is gone
     // The promise form gives the same result as the synchronous one.
-    expect(await covisitationSource.run({ ...base, signal: new AbortController().signal }, 5)).toEqual(covisitationSource.runSync!(base, 5));
+    expect(await covisitationSource.run({ ...base, signal: new AbortController().signal }, 5)).toEqual(
+      covisitationSource.runSync!(base, 5),
+    );
   });
 
   it("aborts the signal of a source that runs past its budget, read before or after the deadline", async () => {
@@ -139,9 +162,18 @@ describe("budget", () => {
     const empty = { items: new Int32Array(0), scores: new Float32Array(0) };
     let early: AbortSignal | null = null;
     let lateRead: AbortSignal | null = null;
-    const readsEarly: RecallSource = { name: "vector", run: (c) => ((early = c.signal), new Promise((r) => setTimeout(() => r({ source: "vector", ...empty }), 100))) };
-    const readsLate: RecallSource = { name: "fresh", run: (c) => new Promise((r) => setTimeout(() => ((lateRead = c.signal), r({ source: "fresh", ...empty })), 60)) };
-    const [a, b] = await Promise.all([runWithBudget(readsEarly, base, { timeoutMs: 20, count: 5 }), runWithBudget(readsLate, base, { timeoutMs: 20, count: 5 })]);
+    const readsEarly: RecallSource = {
+      name: "vector",
+      run: (c) => ((early = c.signal), new Promise((r) => setTimeout(() => r({ source: "vector", ...empty }), 100))),
+    };
+    const readsLate: RecallSource = {
+      name: "fresh",
+      run: (c) => new Promise((r) => setTimeout(() => ((lateRead = c.signal), r({ source: "fresh", ...empty })), 60)),
+    };
+    const [a, b] = await Promise.all([
+      runWithBudget(readsEarly, base, { timeoutMs: 20, count: 5 }),
+      runWithBudget(readsLate, base, { timeoutMs: 20, count: 5 }),
+    ]);
     expect(a).toMatchObject({ ok: false, reason: "timeout" });
     expect(b).toMatchObject({ ok: false, reason: "timeout" });
     expect(early!.aborted).toBe(true);
@@ -154,13 +186,24 @@ describe("budget", () => {
     const { signal: _s, ...base } = ctx([pid(0, 1)]);
     const parent = new AbortController();
     let seen: AbortSignal | null = null;
-    const waits: RecallSource = { name: "vector", run: (c) => ((seen = c.signal), new Promise((_r, reject) => c.signal.addEventListener("abort", () => reject(new Error("stopped"))))) };
+    const waits: RecallSource = {
+      name: "vector",
+      run: (c) => (
+        (seen = c.signal),
+        new Promise((_r, reject) => c.signal.addEventListener("abort", () => reject(new Error("stopped"))))
+      ),
+    };
     const pending = runWithBudget(waits, base, { timeoutMs: 1_000, count: 5 }, parent.signal);
     parent.abort(new Error("request gone"));
     expect(await pending).toMatchObject({ ok: false, reason: "error", error: "stopped" });
     expect(seen!.aborted).toBe(true);
     let quick: AbortSignal | null = null;
-    const fast: RecallSource = { name: "trending", run: async (c) => ((quick = c.signal), { source: "trending", items: new Int32Array(0), scores: new Float32Array(0) }) };
+    const fast: RecallSource = {
+      name: "trending",
+      run: async (c) => (
+        (quick = c.signal), { source: "trending", items: new Int32Array(0), scores: new Float32Array(0) }
+      ),
+    };
     expect((await runWithBudget(fast, base, { timeoutMs: 50, count: 5 })).ok).toBe(true);
     expect(quick!.aborted).toBe(false);
   });
@@ -168,7 +211,9 @@ describe("budget", () => {
 
 describe("merge, filter, rank, rerank", () => {
   const cand = (item: number, source: number, rank: number, score: number): Candidate => {
-    const c = mergeSources([{ source: SOURCES[source], items: Int32Array.of(item), scores: Float32Array.of(score) }])[0];
+    const c = mergeSources([
+      { source: SOURCES[source], items: Int32Array.of(item), scores: Float32Array.of(score) },
+    ])[0];
     c.ranks[source] = rank;
     return c;
   };
@@ -186,13 +231,25 @@ describe("merge, filter, rank, rerank", () => {
 
   it("filters by every exclusion reason and counts them", () => {
     const cs = [1, 2, 3, 4, 5, 6].map((i) => cand(i, 0, i, 1));
-    const { kept, removed } = filterCandidates(cs, { seen: new Set([1]), negative: new Set([2]), bought: new Set([3]), own: new Set([4]), unavailable: new Set([5]) });
+    const { kept, removed } = filterCandidates(cs, {
+      seen: new Set([1]),
+      negative: new Set([2]),
+      bought: new Set([3]),
+      own: new Set([4]),
+      unavailable: new Set([5]),
+    });
     expect(kept.map((c) => c.item)).toEqual([6]);
     expect(removed).toEqual({ seen: 1, negative: 1, bought: 1, own: 1, unavailable: 1 });
   });
 
   it("ranks by the learned weights: features drive the order", () => {
-    const fctx: FeatureContext = { catalog: m.catalog, popularity: m.popularity, listings: new Map(), categoryAffinity: new Map([[m.catalog.category[idx(pid(1, 0))], 1]]), now: NOW };
+    const fctx: FeatureContext = {
+      catalog: m.catalog,
+      popularity: m.popularity,
+      listings: new Map(),
+      categoryAffinity: new Map([[m.catalog.category[idx(pid(1, 0))], 1]]),
+      now: NOW,
+    };
     const a = cand(idx(pid(0, 0)), 3, 0, 5);
     const b = cand(idx(pid(1, 0)), 3, 1, 4);
     const x = new Float32Array(NUM_FEATURES);
@@ -201,20 +258,28 @@ describe("merge, filter, rank, rerank", () => {
     const affinityOnly = LinearRanker.fromNamed("t", { category_affinity: 5 }, 0);
     expect(affinityOnly.rank([a, b], fctx).map((c) => c.item)).toEqual([b.item, a.item]);
     const trendOnly = LinearRanker.fromNamed("t", { "trending.score": 5 }, 0);
-    expect(trendOnly.rank([cand(a.item, 3, 0, 5), cand(b.item, 3, 1, 4)], fctx).map((c) => c.item)).toEqual([a.item, b.item]);
-    expect(() => LinearRanker.fromArtifact({ model: "ranker", params: { features: ["x"] }, blobs: {}, itemIds: [] }, "v")).toThrow(/feature layout/);
+    expect(trendOnly.rank([cand(a.item, 3, 0, 5), cand(b.item, 3, 1, 4)], fctx).map((c) => c.item)).toEqual([
+      a.item,
+      b.item,
+    ]);
+    expect(() =>
+      LinearRanker.fromArtifact({ model: "ranker", params: { features: ["x"] }, blobs: {}, itemIds: [] }, "v"),
+    ).toThrow(/feature layout/);
   });
 
   it("re-ranks for diversity: caps a category inside a window", () => {
     // 10 headphones ranked above 10 phones above 10 laptops: the cap (4 per 10) must interleave them.
-    const cs = [0, 3, 2].flatMap((c, block) => Array.from({ length: 10 }, (_, k) => cand(idx(pid(c, k)), 0, block * 10 + k, 1)));
+    const cs = [0, 3, 2].flatMap((c, block) =>
+      Array.from({ length: 10 }, (_, k) => cand(idx(pid(c, k)), 0, block * 10 + k, 1)),
+    );
     cs.forEach((c, j) => (c.score = 100 - j));
     const out = rerank(cs, m.catalog, m.vectors, new Map(), { ...DEFAULT_RERANK, now: NOW });
     expect(out).toHaveLength(30);
     expect(new Set(out.map((c) => c.item)).size).toBe(30);
     for (let start = 0; start + 10 <= 20; start++) {
       const counts = new Map<string, number>();
-      for (const c of out.slice(start, start + 10)) counts.set(m.catalog.ids[c.item].slice(0, 2), (counts.get(m.catalog.ids[c.item].slice(0, 2)) ?? 0) + 1);
+      for (const c of out.slice(start, start + 10))
+        counts.set(m.catalog.ids[c.item].slice(0, 2), (counts.get(m.catalog.ids[c.item].slice(0, 2)) ?? 0) + 1);
       expect(Math.max(...counts.values())).toBeLessThanOrEqual(DEFAULT_RERANK.categoryCap);
     }
     expect(m.catalog.ids[out[0].item]).toBe(pid(0, 0));
@@ -227,10 +292,11 @@ describe("refresh", () => {
     const b = pid(1, 11); // never follows a phone in training data
     const before = await covisitationSource.run(ctx([a]), 50);
     expect(ids(before.items)).not.toContain(b);
-    for (let s = 0; s < 5; s++) await postEvents(t, { "x-session-id": sid(60 + s) }, [
-      { id: `r${s}a`, type: "view", item_id: a, ts: NOW - 2000 },
-      { id: `r${s}b`, type: "purchase", item_id: b, ts: NOW - 1000 },
-    ]);
+    for (let s = 0; s < 5; s++)
+      await postEvents(t, { "x-session-id": sid(60 + s) }, [
+        { id: `r${s}a`, type: "view", item_id: a, ts: NOW - 2000 },
+        { id: `r${s}b`, type: "purchase", item_id: b, ts: NOW - 1000 },
+      ]);
     const control = idx(pid(2, 0));
     const trendBefore = m.trending.score(idx(b)) / m.trending.score(control);
     const report = await t.deps.recsys.refresh();

@@ -21,7 +21,10 @@ describe("startNodeServing with MODEL_REGISTRY=libsql", () => {
     expect(config.MODEL_REGISTRY).toBe("libsql");
     const registryDir = join(t.dir, "registry");
     const start = (trainMissing: boolean): Promise<NodeServing> =>
-      startNodeServing({ config, db: t.db, clock: Date.now, newId: timeOrderedId }, { registryDir, trainMissing, refreshSeconds: 3600 });
+      startNodeServing(
+        { config, db: t.db, clock: Date.now, newId: timeOrderedId },
+        { registryDir, trainMissing, refreshSeconds: 3600 },
+      );
 
     const first = await start(true);
     first.stop();

@@ -32,7 +32,9 @@ describe("events -> Upstash session store (real redis-server behind the REST fro
     expect(recs.items.map((i) => i.productId)).toContain(pid(1, 3));
     const first = await json<FeedBody>(await t.app.request("/v1/feed?limit=5", { headers: h }));
     expect(await t.deps.sessions.get(`feed:${first.snapshotId}`)).not.toBeNull();
-    const second = await json<FeedBody>(await t.app.request(`/v1/feed?limit=5&cursor=${first.nextCursor}`, { headers: h }));
+    const second = await json<FeedBody>(
+      await t.app.request(`/v1/feed?limit=5&cursor=${first.nextCursor}`, { headers: h }),
+    );
     expect(second.snapshotId).toBe(first.snapshotId);
     expect(second.items.map((i) => i.productId).some((p) => first.items.some((f) => f.productId === p))).toBe(false);
   });

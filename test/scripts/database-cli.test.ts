@@ -27,14 +27,24 @@ describe("maintenance CLIs on scripts/lib/database-cli.ts", () => {
   });
 
   it("create-admin creates once, then says so; a weak password is refused with exit 1", () => {
-    const created = run("scripts/create-admin.ts", ["--email", "root@recircuit.test", "--password", "correct-horse-battery-9"], { DATABASE_URL: url });
+    const created = run(
+      "scripts/create-admin.ts",
+      ["--email", "root@recircuit.test", "--password", "correct-horse-battery-9"],
+      { DATABASE_URL: url },
+    );
     expect(created.stderr).not.toMatch(/Error/);
     expect(created.status).toBe(0);
     expect(created.stdout).toMatch(/^created admin root@recircuit\.test/);
-    const again = run("scripts/create-admin.ts", ["--email", "root@recircuit.test", "--password", "correct-horse-battery-9"], { DATABASE_URL: url });
+    const again = run(
+      "scripts/create-admin.ts",
+      ["--email", "root@recircuit.test", "--password", "correct-horse-battery-9"],
+      { DATABASE_URL: url },
+    );
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/already an admin/);
-    const weak = run("scripts/create-admin.ts", ["--email", "weak@recircuit.test", "--password", "123"], { DATABASE_URL: url });
+    const weak = run("scripts/create-admin.ts", ["--email", "weak@recircuit.test", "--password", "123"], {
+      DATABASE_URL: url,
+    });
     expect(weak.status).toBe(1);
     expect(weak.stderr).toMatch(/^refused \(/);
   });

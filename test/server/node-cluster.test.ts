@@ -23,13 +23,25 @@ let output = "";
 let exitCode: number | null | undefined;
 
 /** One request on a fresh connection (agent: false), so round-robin spreads requests over workers. */
-function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
   return new Promise((done, fail) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(`${base}${path}`, { method, agent: false, headers: { ...headers, ...(payload ? { "content-type": "application/json" } : {}) } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (d: string) => (text += d)).on("end", () => done({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
-    });
+    const req = request(
+      `${base}${path}`,
+      { method, agent: false, headers: { ...headers, ...(payload ? { "content-type": "application/json" } : {}) } },
+      (res) => {
+        let text = "";
+        res
+          .setEncoding("utf8")
+          .on("data", (d: string) => (text += d))
+          .on("end", () => done({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
+      },
+    );
     req.on("error", fail);
     req.end(payload);
   });
@@ -40,13 +52,15 @@ async function waitFor(pattern: RegExp, timeoutMs: number, from = 0): Promise<Re
   while (Date.now() < deadline) {
     const m = output.slice(from).match(pattern);
     if (m) return m;
-    if (exitCode !== undefined) throw new Error(`server exited (${exitCode}) before ${pattern}:\n${output.slice(-3000)}`);
+    if (exitCode !== undefined)
+      throw new Error(`server exited (${exitCode}) before ${pattern}:\n${output.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${pattern}:\n${output.slice(-3000)}`);
 }
 
-const workerPids = (from = 0): number[] => [...output.slice(from).matchAll(/"msg":"cluster: worker listening","pid":(\d+)/g)].map((m) => Number(m[1]));
+const workerPids = (from = 0): number[] =>
+  [...output.slice(from).matchAll(/"msg":"cluster: worker listening","pid":(\d+)/g)].map((m) => Number(m[1]));
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -60,10 +74,22 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "recircuit-cluster-"));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), HOST: "127.0.0.1", PORT: String(port), WEB_CONCURRENCY: "2", DATABASE_URL: `file:${join(dir, "db.sqlite")}`, LOG_LEVEL: "warn", NODE_ENV: "test" };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    WEB_CONCURRENCY: "2",
+    DATABASE_URL: `file:${join(dir, "db.sqlite")}`,
+    LOG_LEVEL: "warn",
+    NODE_ENV: "test",
+  };
   delete env.SESSION_STORE;
   delete env.UPSTASH_REDIS_REST_URL;
-  child = spawn(process.execPath, ["--import", pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href, join(ROOT, "src/server/node.ts")], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(
+    process.execPath,
+    ["--import", pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href, join(ROOT, "src/server/node.ts")],
+    { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] },
+  );
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (output += d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (output += d));
   child.once("exit", (code) => (exitCode = code));
@@ -90,11 +116,18 @@ describe("Node server with WEB_CONCURRENCY=2", () => {
 
   it("shows an event posted through one worker in the session recommendations of both", async () => {
     const session = "clustertest_1";
-    const before = await Promise.all([0, 1, 2, 3].map(() => call("GET", `/v1/recommendations/session?session_id=${session}`)));
+    const before = await Promise.all(
+      [0, 1, 2, 3].map(() => call("GET", `/v1/recommendations/session?session_id=${session}`)),
+    );
     for (const r of before) expect(r).toMatchObject({ status: 200, json: { items: [] } });
 
     const product = (await call("GET", "/v1/products?limit=1&sort=popularity")).json.items[0].id as string;
-    const posted = await call("POST", "/v1/events", { events: [{ id: "ev-1", type: "view", item_id: product }] }, { "x-session-id": session });
+    const posted = await call(
+      "POST",
+      "/v1/events",
+      { events: [{ id: "ev-1", type: "view", item_id: product }] },
+      { "x-session-id": session },
+    );
     expect(posted).toMatchObject({ status: 200, json: { accepted: ["ev-1"] } });
 
     // Sequential requests on fresh connections alternate between the two workers.
@@ -112,7 +145,10 @@ describe("Node server with WEB_CONCURRENCY=2", () => {
       const first = await call("GET", `/v1/feed?limit=5&session_id=${session}`);
       expect(first.status).toBe(200);
       expect(first.json.nextCursor).toEqual(expect.any(String));
-      const next = await call("GET", `/v1/feed?limit=5&session_id=${session}&cursor=${encodeURIComponent(first.json.nextCursor)}`);
+      const next = await call(
+        "GET",
+        `/v1/feed?limit=5&session_id=${session}&cursor=${encodeURIComponent(first.json.nextCursor)}`,
+      );
       expect(next.status).toBe(200);
       const ids = (r: { json: { items: { productId: string }[] } }) => r.json.items.map((it) => it.productId);
       expect(ids(next).filter((id) => ids(first).includes(id))).toEqual([]);

@@ -26,9 +26,17 @@ async function walkAll(query: Omit<ProductQuery, "cursor">, categoryWindow?: num
 
 describe("category plans with selective filters", () => {
   it.each([
-    ["a filter only the 4th most popular product passes", { category: "Electronics", minPrice: 500, limit: 1 }, ["P-CAM-2"]],
+    [
+      "a filter only the 4th most popular product passes",
+      { category: "Electronics", minPrice: 500, limit: 1 },
+      ["P-CAM-2"],
+    ],
     ["a filter nothing passes", { category: "Electronics", minPrice: 5000, limit: 1 }, []],
-    ["a rating filter under price sorting", { category: "Electronics", minRating: 4.6, sort: "price_desc", limit: 1 }, ["P-CAM-2", "P-CAM-1", "P-HEAD-1"]],
+    [
+      "a rating filter under price sorting",
+      { category: "Electronics", minRating: 4.6, sort: "price_desc", limit: 1 },
+      ["P-CAM-2", "P-CAM-1", "P-HEAD-1"],
+    ],
     ["a brand filter", { category: "Electronics", brand: "Sony", limit: 1 }, ["P-HEAD-1", "P-CAM-2", "P-NOPRICE"]],
   ] as const)("%s: the same results under either plan", async (_name, query, expected) => {
     const q = query as Omit<ProductQuery, "cursor">;

@@ -10,12 +10,21 @@ interface ErrorBody {
   error: { code: string; message: string; requestId: string; details?: unknown };
 }
 interface Page {
-  items: { id: string; title: string; brand: string | null; price: number | null; averageRating: number | null; ratingCount: number; categoryPath: string | null }[];
+  items: {
+    id: string;
+    title: string;
+    brand: string | null;
+    price: number | null;
+    averageRating: number | null;
+    ratingCount: number;
+    categoryPath: string | null;
+  }[];
   nextCursor: string | null;
 }
 
 // Worker handlers are typed for incoming requests (with `cf` properties); a test-built Request has none.
-const incoming = (url: string, init?: RequestInit) => new Request(url, init) as Request<unknown, IncomingRequestCfProperties>;
+const incoming = (url: string, init?: RequestInit) =>
+  new Request(url, init) as Request<unknown, IncomingRequestCfProperties>;
 
 const get = (path: string, init?: RequestInit) => SELF.fetch(`https://api.test${path}`, init);
 
@@ -36,7 +45,9 @@ describe("api Worker in workerd", () => {
 
   it("lists every seeded product, most reviewed first", async () => {
     const { items, nextCursor } = await page("limit=100");
-    const expected = [...workerdProducts].sort((a, b) => (b.ratingNumber ?? 0) - (a.ratingNumber ?? 0)).map((p) => p.parentAsin);
+    const expected = [...workerdProducts]
+      .sort((a, b) => (b.ratingNumber ?? 0) - (a.ratingNumber ?? 0))
+      .map((p) => p.parentAsin);
     expect(items.map((i) => i.id)).toEqual(expected);
     expect(nextCursor).toBeNull();
     expect(items.length).toBe(inject("fixtureCount"));
@@ -93,8 +104,20 @@ describe("api Worker in workerd", () => {
   it("GET /v1/products/{id}: 200 with detail, 404 with the common error body", async () => {
     const ok = await get("/v1/products/W-CAM-1");
     expect(ok.status).toBe(200);
-    const detail = await ok.json<{ id: string; title: string; brand: string; categories: string[]; features: string[]; ratingStats: { count: number } }>();
-    expect(detail).toMatchObject({ id: "W-CAM-1", brand: "Canon", categories: ["Electronics", "Camera & Photo"], features: ["24 MP sensor"] });
+    const detail = await ok.json<{
+      id: string;
+      title: string;
+      brand: string;
+      categories: string[];
+      features: string[];
+      ratingStats: { count: number };
+    }>();
+    expect(detail).toMatchObject({
+      id: "W-CAM-1",
+      brand: "Canon",
+      categories: ["Electronics", "Camera & Photo"],
+      features: ["24 MP sensor"],
+    });
 
     const missing = await get("/v1/products/NOPE-404", { headers: { "x-request-id": "req-workerd-404" } });
     expect(missing.status).toBe(404);
@@ -107,7 +130,13 @@ describe("api Worker in workerd", () => {
   it("GET /v1/categories returns the tree with counts", async () => {
     const res = await get("/v1/categories");
     expect(res.status).toBe(200);
-    const { items } = await res.json<{ items: { path: string; productCount: number; children: { path: string; productCount: number; children: { path: string }[] }[] }[] }>();
+    const { items } = await res.json<{
+      items: {
+        path: string;
+        productCount: number;
+        children: { path: string; productCount: number; children: { path: string }[] }[];
+      }[];
+    }>();
     expect(items.map((n) => n.path)).toEqual(["Electronics"]);
     expect(items[0].productCount).toBe(workerdProducts.length);
     const camera = items[0].children.find((c) => c.path === "Electronics > Camera & Photo");
@@ -120,7 +149,9 @@ describe("api Worker in workerd", () => {
     expect(res.status).toBe(200);
     const doc = await res.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/healthz", "/v1/products", "/v1/products/{id}", "/v1/categories"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/healthz", "/v1/products", "/v1/products/{id}", "/v1/categories"]),
+    );
   });
 
   it("a bad query parameter is a 400 invalid_request naming it", async () => {
@@ -143,7 +174,11 @@ describe("api Worker in workerd", () => {
   });
 
   it("forwards DATABASE_AUTH_TOKEN: a wrong token makes /healthz degraded, not a crash", async () => {
-    const res = await api.fetch(incoming("https://api.test/healthz"), { ...env, DATABASE_AUTH_TOKEN: "wrong-token" }, createExecutionContext());
+    const res = await api.fetch(
+      incoming("https://api.test/healthz"),
+      { ...env, DATABASE_AUTH_TOKEN: "wrong-token" },
+      createExecutionContext(),
+    );
     expect(res.status).toBe(503);
     const body = await res.json<{ status: string; checks: { database: { ok: boolean; error?: string } } }>();
     expect(body.status).toBe("degraded");

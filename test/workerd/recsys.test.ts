@@ -53,7 +53,15 @@ async function seedEvents(): Promise<void> {
 async function trainAndPublish(): Promise<void> {
   const source = new MemoryArtifactRegistry();
   const events = new DbEventLogAdapter(db, createDbEventLog(db, Date.now, timeOrderedId));
-  await bootstrapModels({ db, registry: source, events, vectors: new MemoryVectorIndex(), now: Date.now(), log: () => {}, trainMissing: true });
+  await bootstrapModels({
+    db,
+    registry: source,
+    events,
+    vectors: new MemoryVectorIndex(),
+    now: Date.now(),
+    log: () => {},
+    trainMissing: true,
+  });
   const report = await publishModels(source, new LibsqlArtifactRegistry(client, { chunkBytes: 4096 }), {});
   expect(report.map((r) => r.status)).toEqual(PUBLISHED_MODELS.map(() => "published"));
 }
@@ -74,7 +82,10 @@ describe("recommendations in the api Worker, models from the libSQL registry", (
     // within the back-off the Worker does not try again; after it, the next request loads the models
     await new Promise((r) => setTimeout(r, MODEL_RETRY_MS + 100));
 
-    const [a, b] = await Promise.all([feed(), SELF.fetch("http://localhost/v1/recommendations/session?limit=5", { headers: { "x-session-id": SESSION } })]);
+    const [a, b] = await Promise.all([
+      feed(),
+      SELF.fetch("http://localhost/v1/recommendations/session?limit=5", { headers: { "x-session-id": SESSION } }),
+    ]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
     const body = (await a.json()) as FeedBody;
@@ -101,7 +112,10 @@ describe("recommendations in the api Worker, models from the libSQL registry", (
     await scheduler.scheduled(createScheduledController({ cron, scheduledTime: at }), env);
     type Detail = { jobs: { name: string; status: string; result: Record<string, unknown> }[] };
     const detailOf = async (scheduledAt: number): Promise<{ status: string; detail: Detail }> => {
-      const { rows } = await client.execute({ sql: "SELECT status, detail FROM scheduler_runs WHERE cron = ? AND scheduled_at = ?", args: [cron, scheduledAt] });
+      const { rows } = await client.execute({
+        sql: "SELECT status, detail FROM scheduler_runs WHERE cron = ? AND scheduled_at = ?",
+        args: [cron, scheduledAt],
+      });
       expect(rows).toHaveLength(1);
       return { status: String(rows[0].status), detail: JSON.parse(String(rows[0].detail)) as Detail };
     };
@@ -112,21 +126,36 @@ describe("recommendations in the api Worker, models from the libSQL registry", (
     const rotation = first.detail.jobs.find((j) => j.name === "model-rotation")!;
     expect(rotation.status).toBe("ok");
     const decisions = rotation.result.decisions as { model: string; action: string }[];
-    for (const m of PUBLISHED_MODELS) expect(decisions.find((d) => d.model === m)?.action, m).toMatch(/^(initialised|kept)$/);
+    for (const m of PUBLISHED_MODELS)
+      expect(decisions.find((d) => d.model === m)?.action, m).toMatch(/^(initialised|kept)$/);
     for (const m of PUBLISHED_MODELS) expect(await reg.livePointer(m), m).not.toBeNull();
     const backlog = first.detail.jobs.find((j) => j.name === "model-event-backlog")!;
     expect(backlog).toMatchObject({ status: "ok", result: { newerEvents: expect.any(Number) } });
     // Interactions only (not impressions or negatives), with the table's name for the cart event.
     const since = Date.parse(String(backlog.result.liveSince));
-    const expected = await client.execute({ sql: "SELECT count(*) AS n FROM events WHERE ts > ? AND type IN ('view', 'click', 'cart_add', 'favorite', 'purchase')", args: [since] });
+    const expected = await client.execute({
+      sql: "SELECT count(*) AS n FROM events WHERE ts > ? AND type IN ('view', 'click', 'cart_add', 'favorite', 'purchase')",
+      args: [since],
+    });
     expect(backlog.result.newerEvents).toBe(Number(expected.rows[0].n));
 
     // a newer popularity version with at least as much data is promoted by the next run
     const live = (await reg.live("popularity"))!;
-    const next = await reg.register("popularity", { ...live.artifact, version: undefined }, { ...live.metrics, interactions: (live.metrics.interactions ?? 0) + 1 }, { createdAt: live.createdAt + 1000 });
+    const next = await reg.register(
+      "popularity",
+      { ...live.artifact, version: undefined },
+      { ...live.metrics, interactions: (live.metrics.interactions ?? 0) + 1 },
+      { createdAt: live.createdAt + 1000 },
+    );
     await scheduler.scheduled(createScheduledController({ cron, scheduledTime: at + 1 }), env);
     const second = await detailOf(at + 1);
-    const promoted = (second.detail.jobs.find((j) => j.name === "model-rotation")!.result.decisions as { model: string; action: string; to: string }[]).find((d) => d.model === "popularity");
+    const promoted = (
+      second.detail.jobs.find((j) => j.name === "model-rotation")!.result.decisions as {
+        model: string;
+        action: string;
+        to: string;
+      }[]
+    ).find((d) => d.model === "popularity");
     expect(promoted).toMatchObject({ action: "promoted", to: next });
     expect((await reg.livePointer("popularity"))?.version).toBe(next);
   });

@@ -23,7 +23,10 @@ interface RunRow {
 }
 
 async function runsFor(cron: string, scheduledAt: number): Promise<RunRow[]> {
-  const { rows } = await client.execute({ sql: "SELECT * FROM scheduler_runs WHERE cron = ? AND scheduled_at = ?", args: [cron, scheduledAt] });
+  const { rows } = await client.execute({
+    sql: "SELECT * FROM scheduler_runs WHERE cron = ? AND scheduled_at = ?",
+    args: [cron, scheduledAt],
+  });
   return rows as unknown as RunRow[];
 }
 
@@ -39,10 +42,23 @@ describe("scheduler Worker in workerd", () => {
     expect(run.status).toBe("ok");
     expect(run.finished_at).not.toBeNull();
     expect(Number(run.finished_at)).toBeGreaterThanOrEqual(Number(run.started_at));
-    const detail = JSON.parse(String(run.detail)) as { jobs: { name: string; status: string; ms: number; result: Record<string, unknown> }[] };
-    expect(detail.jobs.map((j) => j.name)).toEqual(["database-check", "search-head-lists", "model-artifacts-sweep", "model-rotation", "model-artifacts-prune", "model-event-backlog"]);
+    const detail = JSON.parse(String(run.detail)) as {
+      jobs: { name: string; status: string; ms: number; result: Record<string, unknown> }[];
+    };
+    expect(detail.jobs.map((j) => j.name)).toEqual([
+      "database-check",
+      "search-head-lists",
+      "model-artifacts-sweep",
+      "model-rotation",
+      "model-artifacts-prune",
+      "model-event-backlog",
+    ]);
     expect(detail.jobs.map((j) => j.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok"]);
-    expect(detail.jobs[0]).toMatchObject({ name: "database-check", status: "ok", result: { products: inject("fixtureCount") } });
+    expect(detail.jobs[0]).toMatchObject({
+      name: "database-check",
+      status: "ok",
+      result: { products: inject("fixtureCount") },
+    });
     expect(typeof detail.jobs[0].ms).toBe("number");
     expect(detail.jobs[1]).toMatchObject({ name: "search-head-lists", status: "ok" });
     expect(["built", "current"]).toContain(detail.jobs[1].result.status);
@@ -50,7 +66,9 @@ describe("scheduler Worker in workerd", () => {
     // the lists are now current for this revision: the next run has nothing to do
     const next = scheduledTime + 1;
     await scheduler.scheduled(createScheduledController({ cron, scheduledTime: next }), env);
-    const again = JSON.parse(String((await runsFor(cron, next))[0].detail)) as { jobs: { name: string; result: Record<string, unknown> }[] };
+    const again = JSON.parse(String((await runsFor(cron, next))[0].detail)) as {
+      jobs: { name: string; result: Record<string, unknown> }[];
+    };
     expect(again.jobs[1].result.status).toBe("current");
   });
 
@@ -72,7 +90,8 @@ describe("scheduler Worker in workerd", () => {
     const report = await refreshSearchHeads(db, { minHits: 2, listLength: 2, force: true, pause: async () => {} });
     expect(report.status).toBe("built");
     expect(await loadHeadList(db, toFtsQuery("camera")!)).not.toBeNull();
-    for (const q of queries) expect([...(await pages(q)), ...(await pages(q, { brand: "Canon" }))], q).toEqual(live.get(q));
+    for (const q of queries)
+      expect([...(await pages(q)), ...(await pages(q, { brand: "Canon" }))], q).toEqual(live.get(q));
   });
 
   it("a failing job marks the run error, records its message and skips the jobs after it", async () => {
@@ -85,7 +104,12 @@ describe("scheduler Worker in workerd", () => {
     };
     const jobs: Job[] = [
       { name: "first", run: async () => ({ done: true }) },
-      { name: "boom", run: async () => { throw new Error("vector store unreachable"); } },
+      {
+        name: "boom",
+        run: async () => {
+          throw new Error("vector store unreachable");
+        },
+      },
       { name: "never", run: async () => ({ ran: true }) },
     ];
     const scheduledAt = Date.UTC(2026, 3, 2) + Math.floor(Math.random() * 1e6);
@@ -102,13 +126,19 @@ describe("scheduler Worker in workerd", () => {
 
   it("scheduled() with a bad DATABASE_URL rejects (the Cron Trigger shows a failure) and writes nothing", async () => {
     const scheduledTime = Date.UTC(2026, 3, 3) + Math.floor(Math.random() * 1e6);
-    const run = scheduler.scheduled(createScheduledController({ cron: "*/15 * * * *", scheduledTime }), { ...env, DATABASE_URL: "file:x.db" });
+    const run = scheduler.scheduled(createScheduledController({ cron: "*/15 * * * *", scheduledTime }), {
+      ...env,
+      DATABASE_URL: "file:x.db",
+    });
     await expect(run).rejects.toThrow(/DATABASE_URL/);
     expect(await runsFor("*/15 * * * *", scheduledTime)).toHaveLength(0);
   });
 
   it("fetch() answers 404 so the scheduler is never mistaken for the API", async () => {
-    const res = await scheduler.fetch(new Request("https://scheduler.test/v1/products") as Request<unknown, IncomingRequestCfProperties>, env);
+    const res = await scheduler.fetch(
+      new Request("https://scheduler.test/v1/products") as Request<unknown, IncomingRequestCfProperties>,
+      env,
+    );
     expect(res.status).toBe(404);
     const body = await res.json<{ error: { code: string; requestId: string } }>();
     expect(body.error.code).toBe("not_found");

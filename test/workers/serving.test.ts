@@ -22,16 +22,35 @@ describe("buildWorkerServing", () => {
     t = await createTestApp();
     await seedRecsysData(t, 40);
     let clock = Date.UTC(2026, 0, 2);
-    const deps = { config: loadConfig({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }), db: t.db, clock: () => clock, newId: randomId };
+    const deps = {
+      config: loadConfig({ DATABASE_URL: t.url, LOG_LEVEL: "silent" }),
+      db: t.db,
+      clock: () => clock,
+      newId: randomId,
+    };
     const ws = buildWorkerServing(deps);
     const recsys = ws.appInput.recsys!;
     const waited: Promise<unknown>[] = [];
     const ctx = { waitUntil: (p: Promise<unknown>) => void waited.push(p) };
 
-    await expect(ws.models.get()).rejects.toThrow(/no published version of popularity, covisitation, session-knn, fism-bpr/);
+    await expect(ws.models.get()).rejects.toThrow(
+      /no published version of popularity, covisitation, session-knn, fism-bpr/,
+    );
     const source = new MemoryArtifactRegistry(() => clock);
-    const events = new DbEventLogAdapter(t.db, createDbEventLog(t.db, () => clock, timeOrderedId));
-    await bootstrapModels({ db: t.db, registry: source, events, vectors: new MemoryVectorIndex(), now: clock, log: () => {}, trainMissing: true, seed: 3 });
+    const events = new DbEventLogAdapter(
+      t.db,
+      createDbEventLog(t.db, () => clock, timeOrderedId),
+    );
+    await bootstrapModels({
+      db: t.db,
+      registry: source,
+      events,
+      vectors: new MemoryVectorIndex(),
+      now: clock,
+      log: () => {},
+      trainMissing: true,
+      seed: 3,
+    });
     const registry = new LibsqlArtifactRegistry(t.db.$client, { now: () => clock });
     await publishModels(source, registry);
 
@@ -46,7 +65,10 @@ describe("buildWorkerServing", () => {
 
     const live = (await registry.live("popularity"))!;
     clock += 1000;
-    const next = await registry.register("popularity", { ...live.artifact, version: undefined }, live.metrics, { live: true, reason: "test rotation" });
+    const next = await registry.register("popularity", { ...live.artifact, version: undefined }, live.metrics, {
+      live: true,
+      reason: "test rotation",
+    });
     clock += REFRESH_MS;
     const work = ws.maybeRefresh(ctx);
     expect(work).not.toBeNull();

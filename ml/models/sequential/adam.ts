@@ -10,14 +10,27 @@ export class Adam {
   private readonly m: Float32Array;
   private readonly v: Float32Array;
   private t = 0;
-  constructor(size: number, private readonly beta1 = 0.9, private readonly beta2 = 0.98, private readonly eps = 1e-9) {
+  constructor(
+    size: number,
+    private readonly beta1 = 0.9,
+    private readonly beta2 = 0.98,
+    private readonly eps = 1e-9,
+  ) {
     this.m = new Float32Array(size);
     this.v = new Float32Array(size);
   }
 
   /** embLr: item embeddings get their own rate (they see a handful of updates per epoch each). */
   /** weightDecay: decoupled (AdamW) decay, theta -= lr · weightDecay · theta, on the rows updated this step. */
-  step(layout: Layout, theta: Float32Array, grad: Float32Array, touched: TouchedRows, lr: number, embLr = lr, weightDecay = 0): void {
+  step(
+    layout: Layout,
+    theta: Float32Array,
+    grad: Float32Array,
+    touched: TouchedRows,
+    lr: number,
+    embLr = lr,
+    weightDecay = 0,
+  ): void {
     this.t++;
     const c1 = 1 / (1 - this.beta1 ** this.t);
     const c2 = 1 / (1 - this.beta2 ** this.t);
@@ -30,7 +43,16 @@ export class Adam {
     this.range(theta, grad, layout.denseStart, layout.total, lr, c1, c2, 1 - lr * weightDecay);
   }
 
-  private range(theta: Float32Array, grad: Float32Array, from: number, to: number, lr: number, c1: number, c2: number, keep: number): void {
+  private range(
+    theta: Float32Array,
+    grad: Float32Array,
+    from: number,
+    to: number,
+    lr: number,
+    c1: number,
+    c2: number,
+    keep: number,
+  ): void {
     const { m, v, beta1, beta2, eps } = this;
     for (let i = from; i < to; i++) {
       const g = grad[i];

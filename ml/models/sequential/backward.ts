@@ -33,8 +33,13 @@ function mul(x: Float32Array, m: Float32Array | null): Float32Array {
 
 /** Given dz = ∂L/∂z, accumulates all parameter gradients into grad. */
 export function backward(
-  layout: Layout, theta: Float32Array, grad: Float32Array, batch: TokenBatch, acts: Activations,
-  dz: Float32Array, touched: TouchedRows,
+  layout: Layout,
+  theta: Float32Array,
+  grad: Float32Array,
+  batch: TokenBatch,
+  acts: Activations,
+  dz: Float32Array,
+  touched: TouchedRows,
 ): void {
   const d = layout.shape.dim;
   const n = batch.numTok;
@@ -62,7 +67,21 @@ export function backward(
     const dk = new Float32Array(nd);
     const dv = new Float32Array(nd);
     for (let s = 0; s < batch.numSeq; s++) {
-      attentionBackward(dout, A.q, A.k, A.v, batch.seqStart[s], batch.seqLen[s], d, A.att, batch.attOff[s], dq, dk, dv, scratch);
+      attentionBackward(
+        dout,
+        A.q,
+        A.k,
+        A.v,
+        batch.seqStart[s],
+        batch.seqLen[s],
+        d,
+        A.att,
+        batch.attOff[s],
+        dq,
+        dk,
+        dv,
+        scratch,
+      );
     }
     const da = new Float32Array(nd);
     linearBackward(A.a, dq, n, d, d, theta, grad, L.wq, L.bq, da);

@@ -14,7 +14,14 @@ import { RankAccumulator, rankFirst, sampleNegatives, type RankCase } from "./me
 import { mixSeed, Rng } from "../../core/rng.js";
 import { SASREC_DEFAULTS, SasrecRecommender, type SasrecOptions } from "./sasrec.js";
 
-function args(): { data: string; seed: number; evalUsers: number; budget: "wall" | "cpu"; deadline: number; opts: Partial<SasrecOptions> } {
+function args(): {
+  data: string;
+  seed: number;
+  evalUsers: number;
+  budget: "wall" | "cpu";
+  deadline: number;
+  opts: Partial<SasrecOptions>;
+} {
   const a = process.argv.slice(2);
   let data = new URL("../../../../shared/datasets/sasrec-games/Video.txt", import.meta.url).pathname;
   let seed = 42;
@@ -30,7 +37,8 @@ function args(): { data: string; seed: number; evalUsers: number; budget: "wall"
     else if (k === "evalUsers") evalUsers = Number(v);
     else if (k === "budget") budget = v === "cpu" ? "cpu" : "wall";
     else if (k === "deadline") deadline = Number(v);
-    else if (k in SASREC_DEFAULTS) opts[k] = typeof SASREC_DEFAULTS[k as keyof SasrecOptions] === "number" ? Number(v) : v;
+    else if (k in SASREC_DEFAULTS)
+      opts[k] = typeof SASREC_DEFAULTS[k as keyof SasrecOptions] === "number" ? Number(v) : v;
     else throw new Error(`unknown option --${k}`);
   }
   return { data, seed, evalUsers, budget, deadline, opts: opts as Partial<SasrecOptions> };
@@ -107,11 +115,17 @@ async function main(): Promise<void> {
   const wallSec = (): number => (performance.now() - t0) / 1000;
   const maxSeconds = model.options.maxSeconds;
   if (budget === "cpu") model.budgetClock = () => Math.max(cpuSec() / 2, (wallSec() / deadline) * maxSeconds);
-  await model.fit(trainData, { seed, validation, onProgress: (m) => console.log(`${m} | wall ${wallSec().toFixed(0)}s cpu ${cpuSec().toFixed(0)}s`) });
+  await model.fit(trainData, {
+    seed,
+    validation,
+    onProgress: (m) => console.log(`${m} | wall ${wallSec().toFixed(0)}s cpu ${cpuSec().toFixed(0)}s`),
+  });
   const trainSec = (performance.now() - t0) / 1000;
   const trainCpuSec = cpuSec();
   const rep = model.lastReport;
-  console.log(`trained in ${trainSec.toFixed(1)}s wall, ${trainCpuSec.toFixed(0)} CPU-s, ${rep?.epochs} epochs, best epoch ${rep?.bestEpoch}`);
+  console.log(
+    `trained in ${trainSec.toFixed(1)}s wall, ${trainCpuSec.toFixed(0)} CPU-s, ${rep?.epochs} epochs, best epoch ${rep?.bestEpoch}`,
+  );
 
   // test users: a seeded sample of up to evalUsers, as the SASRec code does
   const order = new Rng(mixSeed(seed, 99)).shuffle(Int32Array.from({ length: test.length }, (_, i) => i));
@@ -148,9 +162,13 @@ async function main(): Promise<void> {
     model.scoreAll({ history });
     if (r >= 100) lat.push(performance.now() - a);
   }
-  console.log(`scoreAll latency (50-item history, ${numItems} items): p50 ${pct(lat, 50).toFixed(2)} ms p99 ${pct(lat, 99).toFixed(2)} ms`);
+  console.log(
+    `scoreAll latency (50-item history, ${numItems} items): p50 ${pct(lat, 50).toFixed(2)} ms p99 ${pct(lat, 99).toFixed(2)} ms`,
+  );
   console.log(`peak RSS ${peakRssMb().toFixed(0)} MB`);
-  console.log(`RESULT ${JSON.stringify({ sampled: s, full: f, trainSec, trainCpuSec, epochs: rep?.epochs, bestEpoch: rep?.bestEpoch, p50: pct(lat, 50), p99: pct(lat, 99), peakRssMb: peakRssMb(), options: model.options })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ sampled: s, full: f, trainSec, trainCpuSec, epochs: rep?.epochs, bestEpoch: rep?.bestEpoch, p50: pct(lat, 50), p99: pct(lat, 99), peakRssMb: peakRssMb(), options: model.options })}`,
+  );
 }
 
 await main();

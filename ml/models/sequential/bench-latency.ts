@@ -13,7 +13,12 @@ const blocks = Number(process.argv[4] ?? 2);
 const layout = makeLayout({ numItems, dim, blocks, maxLen: 50 });
 const theta = new Float32Array(layout.total);
 initParams(layout, theta, 1, 0.1);
-const model = SasrecRecommender.load({ model: "sasrec", params: { numItems, dim, blocks, maxLen: 50 }, blobs: { theta }, itemIds: [] });
+const model = SasrecRecommender.load({
+  model: "sasrec",
+  params: { numItems, dim, blocks, maxLen: 50 },
+  blobs: { theta },
+  itemIds: [],
+});
 const rng = new Rng(1);
 const wall: number[] = [];
 const cpu: number[] = [];
@@ -29,6 +34,7 @@ for (let r = 0; r < 1100; r++) {
     cpu.push((u.user + u.system) / 1000);
   }
 }
-const q = (xs: number[], p: number): string => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))].toFixed(2);
+const q = (xs: number[], p: number): string =>
+  [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))].toFixed(2);
 console.log(`scoreAll, ${numItems} items, d=${dim}, ${blocks} blocks, 50-item history, 1000 requests:`);
 console.log(`  wall p50 ${q(wall, 0.5)} ms p99 ${q(wall, 0.99)} ms | cpu p50 ${q(cpu, 0.5)} ms p99 ${q(cpu, 0.99)} ms`);

@@ -52,10 +52,23 @@ export function makeBatch(seqs: readonly Int32Array[], maxLen: number): TokenBat
 }
 
 export interface BlockActs {
-  hIn: Float32Array; a: Float32Array; xhat1: Float32Array; rstd1: Float32Array;
-  q: Float32Array; k: Float32Array; v: Float32Array; att: Float32Array; o: Float32Array; m1: Float32Array | null;
-  h1: Float32Array; c: Float32Array; xhat2: Float32Array; rstd2: Float32Array;
-  f: Float32Array; g: Float32Array; m2: Float32Array | null;
+  hIn: Float32Array;
+  a: Float32Array;
+  xhat1: Float32Array;
+  rstd1: Float32Array;
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  att: Float32Array;
+  o: Float32Array;
+  m1: Float32Array | null;
+  h1: Float32Array;
+  c: Float32Array;
+  xhat2: Float32Array;
+  rstd2: Float32Array;
+  f: Float32Array;
+  g: Float32Array;
+  m2: Float32Array | null;
 }
 
 /** All activations of one forward pass (the backward pass reads them). */
@@ -85,7 +98,11 @@ function applyMask(x: Float32Array, m: Float32Array | null): void {
 
 /** Forward pass. With rng null (or dropout 0) it is deterministic inference. */
 export function forward(
-  layout: Layout, theta: Float32Array, batch: TokenBatch, dropout: number, rng: Rng | null,
+  layout: Layout,
+  theta: Float32Array,
+  batch: TokenBatch,
+  dropout: number,
+  rng: Rng | null,
 ): Activations {
   const d = layout.shape.dim;
   const n = batch.numTok;

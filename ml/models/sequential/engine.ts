@@ -66,10 +66,18 @@ export class GradEngine {
     for (let s = 0; s < inputs.length; s++) tgt.set(targets[s], batch.seqStart[s]);
     const rng = new Rng(spec.seed);
     const acts = forward(this.layout, this.theta, batch, dropout, rng);
-    const negatives = this.hyper.loss === "bce" ? this.bceNegatives(inputs, targets, batch.numTok, rng) : spec.negatives;
+    const negatives =
+      this.hyper.loss === "bce" ? this.bceNegatives(inputs, targets, batch.numTok, rng) : spec.negatives;
     const dz = new Float32Array(acts.z.length);
-    const loss = lossAndGrad(this.hyper.loss, this.layout, this.theta, this.grad,
-      { z: acts.z, numTok: batch.numTok, targets: tgt, negatives, norm: spec.norm }, dz, this.touched);
+    const loss = lossAndGrad(
+      this.hyper.loss,
+      this.layout,
+      this.theta,
+      this.grad,
+      { z: acts.z, numTok: batch.numTok, targets: tgt, negatives, norm: spec.norm },
+      dz,
+      this.touched,
+    );
     backward(this.layout, this.theta, this.grad, batch, acts, dz, this.touched);
     return { loss, tokens: batch.numTok };
   }

@@ -25,15 +25,28 @@ function transposed(theta: Float32Array, wOff: number, din: number, dout: number
  * so each weight load feeds four multiply-adds held in registers (≈2× the naive loop in V8).
  */
 export function linear(
-  x: Float32Array, n: number, din: number, theta: Float32Array, wOff: number, bOff: number, dout: number, y: Float32Array,
+  x: Float32Array,
+  n: number,
+  din: number,
+  theta: Float32Array,
+  wOff: number,
+  bOff: number,
+  dout: number,
+  y: Float32Array,
 ): void {
   const wt = transposed(theta, wOff, din, dout);
   let t = 0;
   for (; t + 4 <= n; t += 4) {
-    const x0 = t * din, x1 = x0 + din, x2 = x1 + din, x3 = x2 + din;
+    const x0 = t * din,
+      x1 = x0 + din,
+      x2 = x1 + din,
+      x3 = x2 + din;
     for (let o = 0; o < dout; o++) {
       const b = theta[bOff + o];
-      let a0 = b, a1 = b, a2 = b, a3 = b;
+      let a0 = b,
+        a1 = b,
+        a2 = b,
+        a3 = b;
       const wr = o * din;
       for (let i = 0; i < din; i++) {
         const w = wt[wr + i];
@@ -64,21 +77,44 @@ export function linear(
  * dx += dy · wᵀ. Both blocked by four rows like the forward pass.
  */
 export function linearBackward(
-  x: Float32Array, dy: Float32Array, n: number, din: number, dout: number,
-  theta: Float32Array, grad: Float32Array, wOff: number, bOff: number, dx: Float32Array | null,
+  x: Float32Array,
+  dy: Float32Array,
+  n: number,
+  din: number,
+  dout: number,
+  theta: Float32Array,
+  grad: Float32Array,
+  wOff: number,
+  bOff: number,
+  dx: Float32Array | null,
 ): void {
   let t = 0;
   for (; t + 4 <= n; t += 4) {
-    const y0 = t * dout, y1 = y0 + dout, y2 = y1 + dout, y3 = y2 + dout;
-    const x0 = t * din, x1 = x0 + din, x2 = x1 + din, x3 = x2 + din;
+    const y0 = t * dout,
+      y1 = y0 + dout,
+      y2 = y1 + dout,
+      y3 = y2 + dout;
+    const x0 = t * din,
+      x1 = x0 + din,
+      x2 = x1 + din,
+      x3 = x2 + din;
     for (let o = 0; o < dout; o++) grad[bOff + o] += dy[y0 + o] + dy[y1 + o] + dy[y2 + o] + dy[y3 + o];
     for (let i = 0; i < din; i++) {
       const wr = wOff + i * dout;
-      const v0 = x[x0 + i], v1 = x[x1 + i], v2 = x[x2 + i], v3 = x[x3 + i];
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      const v0 = x[x0 + i],
+        v1 = x[x1 + i],
+        v2 = x[x2 + i],
+        v3 = x[x3 + i];
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0;
       for (let o = 0; o < dout; o++) {
         const w = theta[wr + o];
-        const g0 = dy[y0 + o], g1 = dy[y1 + o], g2 = dy[y2 + o], g3 = dy[y3 + o];
+        const g0 = dy[y0 + o],
+          g1 = dy[y1 + o],
+          g2 = dy[y2 + o],
+          g3 = dy[y3 + o];
         a0 += g0 * w;
         a1 += g1 * w;
         a2 += g2 * w;
@@ -115,8 +151,15 @@ const LN_EPS = 1e-6;
 
 /** LayerNorm over rows; keeps xhat and 1/σ for the backward pass. */
 export function layerNorm(
-  x: Float32Array, n: number, d: number, theta: Float32Array, gOff: number, bOff: number,
-  y: Float32Array, xhat: Float32Array, rstd: Float32Array,
+  x: Float32Array,
+  n: number,
+  d: number,
+  theta: Float32Array,
+  gOff: number,
+  bOff: number,
+  y: Float32Array,
+  xhat: Float32Array,
+  rstd: Float32Array,
 ): void {
   for (let t = 0; t < n; t++) {
     const r = t * d;
@@ -140,8 +183,16 @@ export function layerNorm(
 
 /** Backward of layerNorm: accumulates dγ, dβ into grad and dx += ∂L/∂x. */
 export function layerNormBackward(
-  dy: Float32Array, xhat: Float32Array, rstd: Float32Array, n: number, d: number,
-  theta: Float32Array, grad: Float32Array, gOff: number, bOff: number, dx: Float32Array,
+  dy: Float32Array,
+  xhat: Float32Array,
+  rstd: Float32Array,
+  n: number,
+  d: number,
+  theta: Float32Array,
+  grad: Float32Array,
+  gOff: number,
+  bOff: number,
+  dx: Float32Array,
 ): void {
   for (let t = 0; t < n; t++) {
     const r = t * d;
@@ -171,8 +222,15 @@ export function layerNormBackward(
  * Probabilities go to att[aOff + t*T + j] (j ≤ t).
  */
 export function attention(
-  q: Float32Array, k: Float32Array, v: Float32Array, s: number, T: number, d: number,
-  att: Float32Array, aOff: number, out: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  s: number,
+  T: number,
+  d: number,
+  att: Float32Array,
+  aOff: number,
+  out: Float32Array,
 ): void {
   const scale = 1 / Math.sqrt(d);
   for (let t = 0; t < T; t++) {
@@ -205,8 +263,19 @@ export function attention(
 
 /** Backward of `attention`: accumulates dq, dk, dv for one sequence. */
 export function attentionBackward(
-  dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, s: number, T: number, d: number,
-  att: Float32Array, aOff: number, dq: Float32Array, dk: Float32Array, dv: Float32Array, scratch: Float32Array,
+  dout: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  s: number,
+  T: number,
+  d: number,
+  att: Float32Array,
+  aOff: number,
+  dq: Float32Array,
+  dk: Float32Array,
+  dv: Float32Array,
+  scratch: Float32Array,
 ): void {
   const scale = 1 / Math.sqrt(d);
   for (let t = 0; t < T; t++) {
@@ -243,10 +312,16 @@ export function attentionBackward(
 export function matmulNT(a: Float32Array, b: Float32Array, m: number, n: number, k: number, c: Float32Array): void {
   let r = 0;
   for (; r + 4 <= m; r += 4) {
-    const a0 = r * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    const a0 = r * k,
+      a1 = a0 + k,
+      a2 = a1 + k,
+      a3 = a2 + k;
     for (let j = 0; j < n; j++) {
       const br = j * k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let i = 0; i < k; i++) {
         const w = b[br + i];
         s0 += a[a0 + i] * w;

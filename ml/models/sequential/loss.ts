@@ -23,10 +23,17 @@ export interface LossInput {
 
 /** Returns the summed (un-normalised) loss; writes dz and accumulates output-embedding gradients. */
 export function lossAndGrad(
-  kind: LossKind, layout: Layout, theta: Float32Array, grad: Float32Array, inp: LossInput,
-  dz: Float32Array, touched: TouchedRows,
+  kind: LossKind,
+  layout: Layout,
+  theta: Float32Array,
+  grad: Float32Array,
+  inp: LossInput,
+  dz: Float32Array,
+  touched: TouchedRows,
 ): number {
-  return kind === "bce" ? bce(layout, theta, grad, inp, dz, touched) : sampledSoftmax(layout, theta, grad, inp, dz, touched);
+  return kind === "bce"
+    ? bce(layout, theta, grad, inp, dz, touched)
+    : sampledSoftmax(layout, theta, grad, inp, dz, touched);
 }
 
 function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
@@ -40,7 +47,16 @@ function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
-function accumulate(layout: Layout, theta: Float32Array, grad: Float32Array, dz: Float32Array, z: Float32Array, t: number, item: number, coef: number): void {
+function accumulate(
+  layout: Layout,
+  theta: Float32Array,
+  grad: Float32Array,
+  dz: Float32Array,
+  z: Float32Array,
+  t: number,
+  item: number,
+  coef: number,
+): void {
   const d = layout.shape.dim;
   const e = layout.itemEmb + item * d;
   const r = t * d;
@@ -50,7 +66,14 @@ function accumulate(layout: Layout, theta: Float32Array, grad: Float32Array, dz:
   }
 }
 
-function bce(layout: Layout, theta: Float32Array, grad: Float32Array, inp: LossInput, dz: Float32Array, touched: TouchedRows): number {
+function bce(
+  layout: Layout,
+  theta: Float32Array,
+  grad: Float32Array,
+  inp: LossInput,
+  dz: Float32Array,
+  touched: TouchedRows,
+): number {
   const d = layout.shape.dim;
   let loss = 0;
   const inv = 1 / inp.norm;
@@ -69,7 +92,14 @@ function bce(layout: Layout, theta: Float32Array, grad: Float32Array, inp: LossI
 }
 
 /** Shared negatives make the loss three small matrix products (logits, ∂z, ∂E_neg). */
-function sampledSoftmax(layout: Layout, theta: Float32Array, grad: Float32Array, inp: LossInput, dz: Float32Array, touched: TouchedRows): number {
+function sampledSoftmax(
+  layout: Layout,
+  theta: Float32Array,
+  grad: Float32Array,
+  inp: LossInput,
+  dz: Float32Array,
+  touched: TouchedRows,
+): number {
   const d = layout.shape.dim;
   const negs = inp.negatives;
   const K = negs.length;
@@ -97,7 +127,7 @@ function sampledSoftmax(layout: Layout, theta: Float32Array, grad: Float32Array,
     }
     const ep = Math.exp(lp - mx);
     let sum = ep;
-    for (let k = 0; k < K; k++) sum += (logits[r + k] = Math.exp(logits[r + k] - mx));
+    for (let k = 0; k < K; k++) sum += logits[r + k] = Math.exp(logits[r + k] - mx);
     loss -= Math.log(ep / sum);
     accumulate(layout, theta, grad, dz, z, t, pos, (ep / sum - 1) * inv);
     const scale = inv / sum;

@@ -10,7 +10,13 @@ export interface RankCase {
  * For each case, `count` negatives drawn uniformly (with replacement, as the SASRec code) from items
  * not in exclude(case) (the user's whole sequence).
  */
-export function sampleNegatives(cases: readonly RankCase[], numItems: number, count: number, seed: number, exclude: (c: RankCase, i: number) => Iterable<number>): Int32Array[] {
+export function sampleNegatives(
+  cases: readonly RankCase[],
+  numItems: number,
+  count: number,
+  seed: number,
+  exclude: (c: RankCase, i: number) => Iterable<number>,
+): Int32Array[] {
   const rng = new Rng(seed);
   return cases.map((c, i) => {
     const seen = new Set<number>(exclude(c, i));

@@ -54,10 +54,20 @@ export function makeLayout(shape: SasrecShape): Layout {
   const blocks: BlockLayout[] = [];
   for (let b = 0; b < shape.blocks; b++) {
     blocks.push({
-      ln1g: take(d), ln1b: take(d),
-      wq: take(d * d), bq: take(d), wk: take(d * d), bk: take(d), wv: take(d * d), bv: take(d),
-      ln2g: take(d), ln2b: take(d),
-      w1: take(d * d), b1: take(d), w2: take(d * d), b2: take(d),
+      ln1g: take(d),
+      ln1b: take(d),
+      wq: take(d * d),
+      bq: take(d),
+      wk: take(d * d),
+      bk: take(d),
+      wv: take(d * d),
+      bv: take(d),
+      ln2g: take(d),
+      ln2b: take(d),
+      w1: take(d * d),
+      b1: take(d),
+      w2: take(d * d),
+      b2: take(d),
     });
   }
   const lnfG = take(d);

@@ -71,12 +71,22 @@ export class SasrecRecommender implements Recommender {
 
   async fit(data: TrainData, options: FitOptions): Promise<void> {
     const log = options.onProgress ?? ((): void => {});
-    const layout = makeLayout({ numItems: data.numItems, dim: this.options.dim, blocks: this.options.blocks, maxLen: this.options.maxLen });
+    const layout = makeLayout({
+      numItems: data.numItems,
+      dim: this.options.dim,
+      blocks: this.options.blocks,
+      maxLen: this.options.maxLen,
+    });
     let o: SasrecOptions = this.options;
     let warmFrom: Float32Array | null = null;
     const prior = this.lastReport;
-    const refit = (options.validation === undefined || options.validation.length === 0) && prior !== null && prior.bestEpoch > 0 &&
-      this.theta !== null && this.layout !== null && this.layout.total === layout.total;
+    const refit =
+      (options.validation === undefined || options.validation.length === 0) &&
+      prior !== null &&
+      prior.bestEpoch > 0 &&
+      this.theta !== null &&
+      this.layout !== null &&
+      this.layout.total === layout.total;
     if (refit) {
       const horizon = o.scheduleEpochs > 0 ? o.scheduleEpochs : o.maxEpochs;
       if (o.refit === "keep") {
@@ -88,7 +98,9 @@ export class SasrecRecommender implements Recommender {
         const f = lrFactor(o.lrSchedule, o.lrMin, prior.bestEpoch, horizon);
         o = { ...o, maxEpochs: o.refitEpochs, lrSchedule: "constant", lr: o.lr * f, embLr: o.embLr * f };
         warmFrom = this.theta;
-        log(`sasrec: refit=warm, ${o.refitEpochs} epoch(s) from the epoch-${prior.bestEpoch} weights at rate factor ${f.toFixed(3)}`);
+        log(
+          `sasrec: refit=warm, ${o.refitEpochs} epoch(s) from the epoch-${prior.bestEpoch} weights at rate factor ${f.toFixed(3)}`,
+        );
       } else {
         o = { ...o, maxEpochs: prior.bestEpoch, scheduleEpochs: horizon };
         log(`sasrec: refit=scratch, ${prior.bestEpoch} epoch(s) (chosen on validation) from a fresh init`);
@@ -96,7 +108,8 @@ export class SasrecRecommender implements Recommender {
     }
     const threads = Math.max(1, o.threads);
     // workers read the parameters in place, so they must live in shared memory
-    const theta = threads > 1 ? new Float32Array(new SharedArrayBuffer(layout.total * 4)) : new Float32Array(layout.total);
+    const theta =
+      threads > 1 ? new Float32Array(new SharedArrayBuffer(layout.total * 4)) : new Float32Array(layout.total);
     if (warmFrom !== null) theta.set(warmFrom);
     else initParams(layout, theta, mixSeed(options.seed, 0), o.embStd);
     const store = toStore(data, o.maxLen);
@@ -105,9 +118,21 @@ export class SasrecRecommender implements Recommender {
       const { workerBackend } = await import("./worker-backend.js");
       backend = workerBackend(layout, theta, store, o, threads);
     } else backend = localBackend(layout, theta, store, o);
-    log(`sasrec: ${store.offsets.length - 1} sequences, ${data.numItems} items, ${layout.total} params, ${threads} thread(s)`);
+    log(
+      `sasrec: ${store.offsets.length - 1} sequences, ${data.numItems} items, ${layout.total} params, ${threads} thread(s)`,
+    );
     try {
-      const report = await train(layout, theta, store, o, backend, options.seed, options.validation, log, this.budgetClock);
+      const report = await train(
+        layout,
+        theta,
+        store,
+        o,
+        backend,
+        options.seed,
+        options.validation,
+        log,
+        this.budgetClock,
+      );
       // a refit has no validation: keep the validation-chosen epoch count for the next refit
       this.lastReport = refit && prior !== null ? { ...report, bestEpoch: prior.bestEpoch, best: prior.best } : report;
     } finally {
@@ -154,11 +179,13 @@ export class SasrecRecommender implements Recommender {
     if (artifact.model !== "sasrec") throw new Error(`not a sasrec artifact: ${artifact.model}`);
     const p = artifact.params;
     const theta = artifact.blobs.theta;
-    if (!(theta instanceof Float32Array) || typeof p.numItems !== "number") throw new Error("sasrec: malformed artifact");
+    if (!(theta instanceof Float32Array) || typeof p.numItems !== "number")
+      throw new Error("sasrec: malformed artifact");
     const m = new SasrecRecommender(p);
     const o = m.options;
     const layout = makeLayout({ numItems: Number(p.numItems), dim: o.dim, blocks: o.blocks, maxLen: o.maxLen });
-    if (theta.length !== layout.total) throw new Error(`sasrec: theta has ${theta.length} floats, expected ${layout.total}`);
+    if (theta.length !== layout.total)
+      throw new Error(`sasrec: theta has ${theta.length} floats, expected ${layout.total}`);
     m.layout = layout;
     m.theta = theta;
     m.itemIds = artifact.itemIds;
@@ -179,9 +206,12 @@ function coerce(raw: Record<string, unknown>): Partial<SasrecOptions> {
     if (isNum && !Number.isFinite(x)) throw new Error(`sasrec: ${k} must be a number, got ${String(v)}`);
     out[k] = x;
   }
-  if (out.loss !== undefined && out.loss !== "bce" && out.loss !== "softmax") throw new Error(`sasrec: unknown loss ${String(out.loss)}`);
-  if (out.lrSchedule !== undefined && !["constant", "linear", "cosine"].includes(String(out.lrSchedule))) throw new Error(`sasrec: unknown lrSchedule ${String(out.lrSchedule)}`);
-  if (out.refit !== undefined && !["scratch", "warm", "keep"].includes(String(out.refit))) throw new Error(`sasrec: unknown refit ${String(out.refit)}`);
+  if (out.loss !== undefined && out.loss !== "bce" && out.loss !== "softmax")
+    throw new Error(`sasrec: unknown loss ${String(out.loss)}`);
+  if (out.lrSchedule !== undefined && !["constant", "linear", "cosine"].includes(String(out.lrSchedule)))
+    throw new Error(`sasrec: unknown lrSchedule ${String(out.lrSchedule)}`);
+  if (out.refit !== undefined && !["scratch", "warm", "keep"].includes(String(out.refit)))
+    throw new Error(`sasrec: unknown refit ${String(out.refit)}`);
   return out as Partial<SasrecOptions>;
 }
 

@@ -11,7 +11,12 @@ function clean(history: Int32Array, numItems: number): Int32Array {
 }
 
 /** Last-position hidden state of each history, [histories.length, d]; empty histories give zeros. */
-export function encodeLast(layout: Layout, theta: Float32Array, histories: readonly Int32Array[], chunk = 512): Float32Array {
+export function encodeLast(
+  layout: Layout,
+  theta: Float32Array,
+  histories: readonly Int32Array[],
+  chunk = 512,
+): Float32Array {
   const d = layout.shape.dim;
   const out = new Float32Array(histories.length * d);
   for (let from = 0; from < histories.length; from += chunk) {
@@ -36,7 +41,12 @@ export function encodeLast(layout: Layout, theta: Float32Array, histories: reado
 }
 
 /** Scores of the given items (all items when null) for one encoded history u. */
-export function scoreItems(layout: Layout, theta: Float32Array, u: Float32Array, items: Int32Array | null): Float32Array {
+export function scoreItems(
+  layout: Layout,
+  theta: Float32Array,
+  u: Float32Array,
+  items: Int32Array | null,
+): Float32Array {
   const d = layout.shape.dim;
   const n = items === null ? layout.shape.numItems : items.length;
   const out = new Float32Array(n);

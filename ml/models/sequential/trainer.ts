@@ -37,7 +37,12 @@ export interface TrainConfig extends TrainHyper {
 }
 
 /** Rate multiplier at `progress` epochs (fractional) into a schedule of `horizon` epochs. */
-export function lrFactor(schedule: TrainConfig["lrSchedule"], lrMin: number, progress: number, horizon: number): number {
+export function lrFactor(
+  schedule: TrainConfig["lrSchedule"],
+  lrMin: number,
+  progress: number,
+  horizon: number,
+): number {
   if (schedule === "constant" || horizon <= 0) return 1;
   const p = Math.min(1, Math.max(0, progress / horizon));
   const shape = schedule === "linear" ? 1 - p : 0.5 * (1 + Math.cos(Math.PI * p));
@@ -82,8 +87,17 @@ export function localBackend(layout: Layout, theta: Float32Array, store: SeqStor
 }
 
 /** Sampled HR@10/NDCG@10 of validation cases (target vs its 100 fixed negatives). */
-export function sampledMetrics(layout: Layout, theta: Float32Array, cases: readonly RankCase[], negs: readonly Int32Array[]): HitNdcg {
-  const u = encodeLast(layout, theta, cases.map((c) => c.history));
+export function sampledMetrics(
+  layout: Layout,
+  theta: Float32Array,
+  cases: readonly RankCase[],
+  negs: readonly Int32Array[],
+): HitNdcg {
+  const u = encodeLast(
+    layout,
+    theta,
+    cases.map((c) => c.history),
+  );
   const d = layout.shape.dim;
   const acc = new RankAccumulator(10);
   const cand = new Int32Array(negs[0]?.length + 1 || 1);
@@ -119,15 +133,22 @@ function better(a: HitNdcg, b: HitNdcg): boolean {
 }
 
 export async function train(
-  layout: Layout, theta: Float32Array, store: SeqStore, cfg: TrainConfig, backend: GradBackend,
-  seed: number, validation: readonly RankCase[] | undefined, log: (m: string) => void,
+  layout: Layout,
+  theta: Float32Array,
+  store: SeqStore,
+  cfg: TrainConfig,
+  backend: GradBackend,
+  seed: number,
+  validation: readonly RankCase[] | undefined,
+  log: (m: string) => void,
   /** Seconds for the maxSeconds budget; wall clock unless the caller supplies another. */
   clock: () => number = () => performance.now() / 1000,
 ): Promise<TrainReport> {
   const rng = new Rng(mixSeed(seed, 1));
   const numItems = layout.shape.numItems;
-  const users = Int32Array.from({ length: store.offsets.length - 1 }, (_, i) => i)
-    .filter((s) => targetCount(store.offsets[s + 1] - store.offsets[s], cfg.maxLen) > 0);
+  const users = Int32Array.from({ length: store.offsets.length - 1 }, (_, i) => i).filter(
+    (s) => targetCount(store.offsets[s + 1] - store.offsets[s], cfg.maxLen) > 0,
+  );
   // fixed validation subset and negatives (the user's whole known sequence is excluded)
   let valCases: RankCase[] = [];
   let valNegs: Int32Array[] = [];
@@ -153,8 +174,12 @@ export async function train(
       const negatives = new Int32Array(cfg.loss === "softmax" ? cfg.negatives : 0);
       for (let k = 0; k < negatives.length; k++) negatives[k] = rng.int(numItems);
       const stepSeed = mixSeed(seed, epoch, b);
-      const specs: StepSpec[] = split(batch, store, cfg.maxLen, backend.slices)
-        .map((seqs, p) => ({ seqs, negatives, norm, seed: mixSeed(stepSeed, p) }));
+      const specs: StepSpec[] = split(batch, store, cfg.maxLen, backend.slices).map((seqs, p) => ({
+        seqs,
+        negatives,
+        norm,
+        seed: mixSeed(stepSeed, p),
+      }));
       const r = await backend.run(specs);
       lossSum += r.loss;
       tokSum += r.tokens;
@@ -175,8 +200,10 @@ export async function train(
     entry.seconds = clock() - t0;
     report.curve.push(entry);
     report.epochs = epoch;
-    log(`epoch ${epoch} loss ${entry.loss.toFixed(4)} time ${entry.seconds.toFixed(1)}s` +
-      (entry.val ? ` val HR@10 ${entry.val.hr.toFixed(4)} NDCG@10 ${entry.val.ndcg.toFixed(4)}` : ""));
+    log(
+      `epoch ${epoch} loss ${entry.loss.toFixed(4)} time ${entry.seconds.toFixed(1)}s` +
+        (entry.val ? ` val HR@10 ${entry.val.hr.toFixed(4)} NDCG@10 ${entry.val.ndcg.toFixed(4)}` : ""),
+    );
     if (last || sinceBest >= cfg.patience) break;
   }
   if (report.best !== undefined) theta.set(best);

@@ -32,7 +32,13 @@ export function shared<T extends Float32Array | Int32Array>(a: T): T {
   return out;
 }
 
-export function workerBackend(layout: Layout, theta: Float32Array, store: SeqStore, hyper: TrainHyper, threads: number): GradBackend {
+export function workerBackend(
+  layout: Layout,
+  theta: Float32Array,
+  store: SeqStore,
+  hyper: TrainHyper,
+  threads: number,
+): GradBackend {
   if (!(theta.buffer instanceof SharedArrayBuffer)) throw new Error("theta must be in a SharedArrayBuffer");
   const data = shared(store.data);
   const offsets = shared(store.offsets);

@@ -95,7 +95,8 @@ export class LibsqlSessionStore implements SessionStore {
       rows.push([this.prefix + sessionId, `[${fresh.join(",")}]`, expiresAt]);
     }
     const statements: SqlStatement[] = [];
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) statements.push(appendStatement(rows.slice(i, i + ROWS_PER_STATEMENT), now, max));
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
+      statements.push(appendStatement(rows.slice(i, i + ROWS_PER_STATEMENT), now, max));
     await this.run(() => this.sql.writeBatch(statements));
     this.maybeSweep(now);
   }
@@ -104,7 +105,10 @@ export class LibsqlSessionStore implements SessionStore {
     checkKey(sessionId, "sessionId");
     const n = resolveReadLimit(limit, this.limits);
     const rows = await this.run(() =>
-      this.sql.all({ sql: "SELECT events FROM session_lists WHERE session_id = ? AND expires_at > ?", args: [this.prefix + sessionId, this.now()] }),
+      this.sql.all({
+        sql: "SELECT events FROM session_lists WHERE session_id = ? AND expires_at > ?",
+        args: [this.prefix + sessionId, this.now()],
+      }),
     );
     const raw = rows[0]?.[0];
     if (raw === undefined || raw === null) return [];
@@ -113,7 +117,10 @@ export class LibsqlSessionStore implements SessionStore {
 
   async deleteSession(sessionId: string): Promise<boolean> {
     checkKey(sessionId, "sessionId");
-    return this.deleteRow("DELETE FROM session_lists WHERE session_id = ? RETURNING expires_at", this.prefix + sessionId);
+    return this.deleteRow(
+      "DELETE FROM session_lists WHERE session_id = ? RETURNING expires_at",
+      this.prefix + sessionId,
+    );
   }
 
   async incrWithTtl(key: string, ttlSeconds: number): Promise<number> {
@@ -133,7 +140,8 @@ RETURNING value`,
       }),
     );
     const value = rows[0]?.[0];
-    if (value === undefined) throw new SessionStoreError("invalid_argument", `value at key ${key} is not an integer counter`);
+    if (value === undefined)
+      throw new SessionStoreError("invalid_argument", `value at key ${key} is not an integer counter`);
     this.maybeSweep(now);
     return Number(value);
   }
@@ -141,7 +149,10 @@ RETURNING value`,
   async get(key: string): Promise<string | null> {
     checkKey(key, "key");
     const rows = await this.run(() =>
-      this.sql.all({ sql: "SELECT value FROM session_kv WHERE key = ? AND expires_at > ?", args: [this.prefix + key, this.now()] }),
+      this.sql.all({
+        sql: "SELECT value FROM session_kv WHERE key = ? AND expires_at > ?",
+        args: [this.prefix + key, this.now()],
+      }),
     );
     const value = rows[0]?.[0];
     return value === undefined || value === null ? null : String(value);
@@ -177,8 +188,14 @@ RETURNING value`,
     const now = this.now();
     const [sessions, keys] = await this.run(() =>
       this.sql.writeBatch([
-        { sql: "DELETE FROM session_lists WHERE session_id IN (SELECT session_id FROM session_lists WHERE expires_at <= ? LIMIT ?)", args: [now, this.sweepBatch] },
-        { sql: "DELETE FROM session_kv WHERE key IN (SELECT key FROM session_kv WHERE expires_at <= ? LIMIT ?)", args: [now, this.sweepBatch] },
+        {
+          sql: "DELETE FROM session_lists WHERE session_id IN (SELECT session_id FROM session_lists WHERE expires_at <= ? LIMIT ?)",
+          args: [now, this.sweepBatch],
+        },
+        {
+          sql: "DELETE FROM session_kv WHERE key IN (SELECT key FROM session_kv WHERE expires_at <= ? LIMIT ?)",
+          args: [now, this.sweepBatch],
+        },
       ]),
     );
     return { sessions, keys };
@@ -250,9 +267,12 @@ function decodeList(raw: unknown, n: number): SessionEvent[] {
   try {
     parsed = JSON.parse(String(raw));
   } catch (cause) {
-    throw new SessionStoreError("corrupt", `stored session history is not JSON: ${String(raw).slice(0, 80)}`, { cause });
+    throw new SessionStoreError("corrupt", `stored session history is not JSON: ${String(raw).slice(0, 80)}`, {
+      cause,
+    });
   }
-  if (!Array.isArray(parsed)) throw new SessionStoreError("corrupt", `stored session history is not a list: ${String(raw).slice(0, 80)}`);
+  if (!Array.isArray(parsed))
+    throw new SessionStoreError("corrupt", `stored session history is not a list: ${String(raw).slice(0, 80)}`);
   const out: SessionEvent[] = [];
   for (let j = 0; j < parsed.length && out.length < n; j++) {
     const e = parsed[j] as Record<string, unknown> | null;
@@ -260,7 +280,10 @@ function decodeList(raw: unknown, n: number): SessionEvent[] {
     const t = e?.t;
     const s = e?.s;
     if (typeof i !== "string" || typeof s !== "number" || !SESSION_EVENT_TYPES.includes(t as SessionEvent["type"])) {
-      throw new SessionStoreError("corrupt", `stored session event has an unexpected shape: ${JSON.stringify(e)?.slice(0, 80)}`);
+      throw new SessionStoreError(
+        "corrupt",
+        `stored session event has an unexpected shape: ${JSON.stringify(e)?.slice(0, 80)}`,
+      );
     }
     out.push({ itemId: i, type: t as SessionEvent["type"], ts: s });
   }
@@ -276,7 +299,9 @@ export function toSessionStoreError(cause: unknown): SessionStoreError {
   const message = cause instanceof Error ? cause.message : String(cause);
   const code = typeof (cause as { code?: unknown })?.code === "string" ? (cause as { code: string }).code : "";
   // LibsqlError(s) from @libsql/client, SqliteError from the native `libsql` binding (src/db/native-executor.node.ts).
-  const isLibsql = cause instanceof Error && (cause.name === "LibsqlError" || cause.name === "LibsqlBatchError" || cause.name === "SqliteError");
+  const isLibsql =
+    cause instanceof Error &&
+    (cause.name === "LibsqlError" || cause.name === "LibsqlBatchError" || cause.name === "SqliteError");
   if (/malformed JSON/i.test(message) || /^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
     return new SessionStoreError("corrupt", `libSQL session store: stored data is corrupt: ${message}`, { cause });
   }
@@ -285,8 +310,14 @@ export function toSessionStoreError(cause: unknown): SessionStoreError {
   }
   if (!isLibsql) {
     // The remote client's fetch rejects with a bare TypeError when nothing answered.
-    const unreachable = /fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|network|socket|timed? ?out/i.test(`${message} ${String((cause as { cause?: unknown })?.cause ?? "")}`);
-    return new SessionStoreError(unreachable ? "unavailable" : "backend", `libSQL session store ${unreachable ? "unreachable" : "error"}: ${message}`, { cause });
+    const unreachable = /fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|network|socket|timed? ?out/i.test(
+      `${message} ${String((cause as { cause?: unknown })?.cause ?? "")}`,
+    );
+    return new SessionStoreError(
+      unreachable ? "unavailable" : "backend",
+      `libSQL session store ${unreachable ? "unreachable" : "error"}: ${message}`,
+      { cause },
+    );
   }
   if (
     /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY)/.test(code) ||
@@ -295,6 +326,8 @@ export function toSessionStoreError(cause: unknown): SessionStoreError {
   ) {
     return new SessionStoreError("unavailable", `libSQL session store unavailable: ${message}`, { cause });
   }
-  const hint = /no such table: session_(lists|kv)/.test(message) ? " (apply migrations/0008_session_store.sql: npm run migrate)" : "";
+  const hint = /no such table: session_(lists|kv)/.test(message)
+    ? " (apply migrations/0008_session_store.sql: npm run migrate)"
+    : "";
   return new SessionStoreError("backend", `libSQL session store error: ${message}${hint}`, { cause });
 }

@@ -25,7 +25,10 @@ export function checkPositiveInt(value: number, name: string): void {
 
 export function checkKey(key: string, name: string): void {
   if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    throw new SessionStoreError("invalid_argument", `${name} must be a non-empty string of at most ${MAX_KEY_LENGTH} chars`);
+    throw new SessionStoreError(
+      "invalid_argument",
+      `${name} must be a non-empty string of at most ${MAX_KEY_LENGTH} chars`,
+    );
   }
 }
 
@@ -34,7 +37,10 @@ export function checkEvent(event: SessionEvent): void {
     throw new SessionStoreError("invalid_argument", "event.itemId must be a non-empty string");
   }
   if (!SESSION_EVENT_TYPES.includes(event.type)) {
-    throw new SessionStoreError("invalid_argument", `event.type must be one of ${SESSION_EVENT_TYPES.join(", ")}, got ${String(event.type)}`);
+    throw new SessionStoreError(
+      "invalid_argument",
+      `event.type must be one of ${SESSION_EVENT_TYPES.join(", ")}, got ${String(event.type)}`,
+    );
   }
   if (!Number.isFinite(event.ts)) {
     throw new SessionStoreError("invalid_argument", `event.ts must be a finite number (unix ms), got ${event.ts}`);
@@ -69,7 +75,12 @@ export function decodeEvent(raw: string): SessionEvent {
   }
   if (typeof parsed === "object" && parsed !== null) {
     const { i, t, s } = parsed as Record<string, unknown>;
-    if (typeof i === "string" && typeof t === "string" && typeof s === "number" && SESSION_EVENT_TYPES.includes(t as SessionEvent["type"])) {
+    if (
+      typeof i === "string" &&
+      typeof t === "string" &&
+      typeof s === "number" &&
+      SESSION_EVENT_TYPES.includes(t as SessionEvent["type"])
+    ) {
       return { itemId: i, type: t as SessionEvent["type"], ts: s };
     }
   }

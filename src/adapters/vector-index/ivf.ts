@@ -126,7 +126,17 @@ function setBias(centroids: Float32Array, bias: Float32Array, k: number, d: numb
  * coordinate under MIPS; callers without one pass ax = 0 and any array of k numbers, e.g. bias, keeping
  * one monomorphic loop).
  */
-function nearest(data: Float32Array, xo: number, centroids: Float32Array, bias: Float32Array, from: number, to: number, d: number, ax: number, extra: Float32Array): number {
+function nearest(
+  data: Float32Array,
+  xo: number,
+  centroids: Float32Array,
+  bias: Float32Array,
+  from: number,
+  to: number,
+  d: number,
+  ax: number,
+  extra: Float32Array,
+): number {
   const d4 = d - (d % 4);
   let best = from;
   let bestScore = -Infinity;
@@ -158,7 +168,15 @@ function nearest(data: Float32Array, xo: number, centroids: Float32Array, bias: 
  * Lloyd's k-means on n rows of `data` (row-major, contiguous), k-means++ seeding. Deterministic for a
  * given `next` stream. Empty clusters are re-seeded from a random point so every list gets members.
  */
-function kmeans(data: Float32Array, n: number, d: number, k: number, iterations: number, next: () => number, spherical: boolean): KMeansResult {
+function kmeans(
+  data: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  iterations: number,
+  next: () => number,
+  spherical: boolean,
+): KMeansResult {
   const centroids = new Float32Array(k * d);
   const bias = new Float32Array(k);
   const assign = new Int32Array(n);
@@ -224,7 +242,9 @@ export function trainIvf(vectors: Float32Array, d: number, slots: Int32Array, pa
   const nlist = Math.max(1, Math.min(params.nlist, n));
   const mips = params.mips === true && !params.spherical;
   let maxNorm = 0;
-  if (mips) for (let i = 0; i < n; i++) maxNorm = Math.max(maxNorm, Math.sqrt(dot(vectors, slots[i] * d, vectors, slots[i] * d, d)));
+  if (mips)
+    for (let i = 0; i < n; i++)
+      maxNorm = Math.max(maxNorm, Math.sqrt(dot(vectors, slots[i] * d, vectors, slots[i] * d, d)));
   // MIPS: k-means runs spherical on the augmented rows [x, sqrt(M² − |x|²)], all of norm M.
   const w = mips ? d + 1 : d;
   const spherical = params.spherical || mips;
@@ -246,7 +266,8 @@ export function trainIvf(vectors: Float32Array, d: number, slots: Int32Array, pa
   const topN = Math.min(s, 256 * g);
   const top = kmeans(sample, topN, w, g, params.iterations, next, spherical);
   const members: number[][] = Array.from({ length: g }, () => []);
-  for (let i = 0; i < s; i++) members[i < topN ? top.assign[i] : nearest(sample, i * w, top.centroids, top.bias, 0, g, w, 0, top.bias)].push(i);
+  for (let i = 0; i < s; i++)
+    members[i < topN ? top.assign[i] : nearest(sample, i * w, top.centroids, top.bias, 0, g, w, 0, top.bias)].push(i);
 
   const leafCentroids: Float32Array[] = [];
   const leafBias: number[] = [];

@@ -158,7 +158,10 @@ interface Scan {
   dense: boolean;
 }
 
-type ResolvedIvf = Required<Omit<IvfOptions, "nlist" | "quantizer">> & { nlist: number | undefined; quantizer: "mips" | "euclidean" };
+type ResolvedIvf = Required<Omit<IvfOptions, "nlist" | "quantizer">> & {
+  nlist: number | undefined;
+  quantizer: "mips" | "euclidean";
+};
 
 const IVF_DEFAULTS: ResolvedIvf = {
   minSize: 20_000,
@@ -375,14 +378,23 @@ const DENSE_ABOVE = 0.3;
 function resolveIvf(o: IvfOptions): ResolvedIvf {
   const { quantizer, ...numeric } = o;
   const r: ResolvedIvf = { ...IVF_DEFAULTS, quantizer: quantizer ?? IVF_DEFAULTS.quantizer };
-  if (r.quantizer !== "mips" && r.quantizer !== "euclidean") throw new VectorIndexError("invalid_argument", `ivf.quantizer must be "mips" or "euclidean", got ${String(r.quantizer)}`);
-  for (const [key, value] of Object.entries(numeric) as [Exclude<keyof IvfOptions, "quantizer">, number | undefined][]) if (value !== undefined) r[key] = value;
+  if (r.quantizer !== "mips" && r.quantizer !== "euclidean")
+    throw new VectorIndexError(
+      "invalid_argument",
+      `ivf.quantizer must be "mips" or "euclidean", got ${String(r.quantizer)}`,
+    );
+  for (const [key, value] of Object.entries(numeric) as [Exclude<keyof IvfOptions, "quantizer">, number | undefined][])
+    if (value !== undefined) r[key] = value;
   const positive = (name: keyof IvfOptions, v: number | undefined, integer: boolean): void => {
     if (v !== undefined && (!(v > 0) || (integer && !Number.isSafeInteger(v) && v !== Infinity))) {
-      throw new VectorIndexError("invalid_argument", `ivf.${name} must be a positive ${integer ? "integer" : "number"}, got ${v}`);
+      throw new VectorIndexError(
+        "invalid_argument",
+        `ivf.${name} must be a positive ${integer ? "integer" : "number"}, got ${v}`,
+      );
     }
   };
-  for (const name of ["minSize", "nlist", "nprobe", "trainSample", "iterations"] as const) positive(name, r[name], true);
+  for (const name of ["minSize", "nlist", "nprobe", "trainSample", "iterations"] as const)
+    positive(name, r[name], true);
   positive("nlistFactor", r.nlistFactor, false);
   positive("rebuildAfter", r.rebuildAfter, false);
   if (!(r.exactBelowMatches >= 0)) throw new VectorIndexError("invalid_argument", "ivf.exactBelowMatches must be ≥ 0");
@@ -525,7 +537,11 @@ class Collection {
 
   private checkDrift(): void {
     const ivf = this.ivf;
-    if (ivf !== null && ivf.appended + this.tombstones > (this.ivfOptions?.rebuildAfter ?? 0.5) * Math.max(1, ivf.builtCount)) ivf.stale = true;
+    if (
+      ivf !== null &&
+      ivf.appended + this.tombstones > (this.ivfOptions?.rebuildAfter ?? 0.5) * Math.max(1, ivf.builtCount)
+    )
+      ivf.stale = true;
   }
 
   delete(id: string): void {
@@ -554,7 +570,10 @@ class Collection {
   }
 
   payloadAt(slot: number): VectorPayload {
-    const payload: VectorPayload = { category: this.categoryName[this.category[slot]], available: this.available[slot] === 1 };
+    const payload: VectorPayload = {
+      category: this.categoryName[this.category[slot]],
+      available: this.available[slot] === 1,
+    };
     if (!Number.isNaN(this.price[slot])) payload.price = this.price[slot];
     return payload;
   }
@@ -675,7 +694,14 @@ class Collection {
     };
   }
 
-  search(query: Float32Array, k: number, filter: SearchFilter | undefined, exact: boolean, nprobe: number | undefined, forceJs = false): SearchHit[] {
+  search(
+    query: Float32Array,
+    k: number,
+    filter: SearchFilter | undefined,
+    exact: boolean,
+    nprobe: number | undefined,
+    forceJs = false,
+  ): SearchHit[] {
     const d = this.spec.dimension;
     let q = query;
     if (this.spec.distance === "cosine") {
@@ -724,8 +750,17 @@ class Collection {
     const heap = new TopK(k);
     const ivf = this.ivf;
     // Estimated fraction of points passing the filter (categories and availability taken as independent).
-    const selectivity = (passing / Math.max(1, this.count)) * (availableOnly ? this.availableCount / Math.max(1, this.count) : 1);
-    const scan: Scan = { wasm: !forceJs && this.store.backend === "wasm-simd", q, allowed, availableOnly, excluded, heap, dense: selectivity > DENSE_ABOVE };
+    const selectivity =
+      (passing / Math.max(1, this.count)) * (availableOnly ? this.availableCount / Math.max(1, this.count) : 1);
+    const scan: Scan = {
+      wasm: !forceJs && this.store.backend === "wasm-simd",
+      q,
+      allowed,
+      availableOnly,
+      excluded,
+      heap,
+      dense: selectivity > DENSE_ABOVE,
+    };
     if (scan.wasm) this.store.setQuery(q);
     if (!approx || ivf === null || o === null || selectivity * this.count <= o.exactBelowMatches) {
       this.scanSlotRange(scan, 0, this.slots);
@@ -741,8 +776,33 @@ class Collection {
 
   /** Slots from..to-1 into the scan's heap, with the backend the scan chose. */
   private scanSlotRange(scan: Scan, from: number, to: number): void {
-    if (scan.wasm) scanRangeWasm(this.store, from, to, this.category, scan.allowed, this.available, scan.availableOnly, scan.excluded, scan.heap, scan.dense);
-    else scanRange(this.vectors, scan.q, this.spec.dimension, from, to, this.category, scan.allowed, this.available, scan.availableOnly, scan.excluded, scan.heap);
+    if (scan.wasm)
+      scanRangeWasm(
+        this.store,
+        from,
+        to,
+        this.category,
+        scan.allowed,
+        this.available,
+        scan.availableOnly,
+        scan.excluded,
+        scan.heap,
+        scan.dense,
+      );
+    else
+      scanRange(
+        this.vectors,
+        scan.q,
+        this.spec.dimension,
+        from,
+        to,
+        this.category,
+        scan.allowed,
+        this.available,
+        scan.availableOnly,
+        scan.excluded,
+        scan.heap,
+      );
   }
 
   private searchIvf(ivf: IvfState, nprobe: number, scan: Scan): void {
@@ -766,8 +826,32 @@ class Collection {
       this.scanSlotRange(scan, listStart[l], listStart[l + 1]);
       const extra = overflow[l];
       if (extra === null) return;
-      if (scan.wasm) scanSlotsWasm(this.store, extra, overflowLen[l], this.category, scan.allowed, this.available, scan.availableOnly, scan.excluded, heap);
-      else scanSlots(this.vectors, q, d, extra, overflowLen[l], this.category, scan.allowed, this.available, scan.availableOnly, scan.excluded, heap);
+      if (scan.wasm)
+        scanSlotsWasm(
+          this.store,
+          extra,
+          overflowLen[l],
+          this.category,
+          scan.allowed,
+          this.available,
+          scan.availableOnly,
+          scan.excluded,
+          heap,
+        );
+      else
+        scanSlots(
+          this.vectors,
+          q,
+          d,
+          extra,
+          overflowLen[l],
+          this.category,
+          scan.allowed,
+          this.available,
+          scan.availableOnly,
+          scan.excluded,
+          heap,
+        );
     };
     const probed = new Uint8Array(nlist);
     const allProbed = first.size === nlist;
@@ -805,7 +889,12 @@ const SPREAD_WEIGHT = 1;
  * long-vector lists, which a centroid score alone ranks too low. An empty list keeps its model centroid
  * and no spread. One pass, ~2 multiply-adds per stored float: small next to assignment.
  */
-function listStats(model: IvfModel, vectors: Float32Array, listStart: Int32Array, weight: number): { means: Float32Array; spread: Float32Array } {
+function listStats(
+  model: IvfModel,
+  vectors: Float32Array,
+  listStart: Int32Array,
+  weight: number,
+): { means: Float32Array; spread: Float32Array } {
   const d = model.dimension;
   const means = model.centroids.slice();
   const spread = new Float32Array(model.nlist);
@@ -844,11 +933,15 @@ export class MemoryVectorIndex implements VectorIndex {
   constructor(options: MemoryVectorIndexOptions = {}) {
     this.initialCapacity = options.initialCapacity ?? 1024;
     if (!Number.isSafeInteger(this.initialCapacity) || this.initialCapacity < 1) {
-      throw new VectorIndexError("invalid_argument", `initialCapacity must be a positive integer, got ${this.initialCapacity}`);
+      throw new VectorIndexError(
+        "invalid_argument",
+        `initialCapacity must be a positive integer, got ${this.initialCapacity}`,
+      );
     }
     this.ivf = options.ivf === false ? null : resolveIvf(options.ivf ?? {});
     const backend = options.backend ?? "auto";
-    if (backend !== "auto" && backend !== "js") throw new VectorIndexError("invalid_argument", `backend must be "auto" or "js", got ${String(backend)}`);
+    if (backend !== "auto" && backend !== "js")
+      throw new VectorIndexError("invalid_argument", `backend must be "auto" or "js", got ${String(backend)}`);
     this.backend = backend === "js" ? "js" : "wasm-simd";
   }
 
@@ -858,11 +951,22 @@ export class MemoryVectorIndex implements VectorIndex {
     const existing = this.collections.get(version);
     if (existing) {
       if (existing.spec.dimension !== spec.dimension || existing.spec.distance !== spec.distance) {
-        throw new VectorIndexError("conflict", `version ${version} exists with ${existing.spec.dimension}/${existing.spec.distance}, asked for ${spec.dimension}/${spec.distance}`);
+        throw new VectorIndexError(
+          "conflict",
+          `version ${version} exists with ${existing.spec.dimension}/${existing.spec.distance}, asked for ${spec.dimension}/${spec.distance}`,
+        );
       }
       return;
     }
-    this.collections.set(version, new Collection({ dimension: spec.dimension, distance: spec.distance }, this.initialCapacity, this.ivf, this.backend));
+    this.collections.set(
+      version,
+      new Collection(
+        { dimension: spec.dimension, distance: spec.distance },
+        this.initialCapacity,
+        this.ivf,
+        this.backend,
+      ),
+    );
   }
 
   async upsert(version: string, points: readonly VectorPoint[]): Promise<void> {
@@ -879,14 +983,16 @@ export class MemoryVectorIndex implements VectorIndex {
   async search(query: Float32Array, options: MemorySearchOptions): Promise<SearchHit[]> {
     checkK(options.k);
     const version = options.version ?? this.live;
-    if (version === null) throw new VectorIndexError("not_found", "no live version: call setLive first or pass a version");
+    if (version === null)
+      throw new VectorIndexError("not_found", "no live version: call setLive first or pass a version");
     const c = this.get(version);
     // Zero queries are rejected under both distances: they score every item 0.
     checkVector(query, { dimension: c.spec.dimension, distance: "cosine" }, "query");
     if (options.nprobe !== undefined && (!Number.isSafeInteger(options.nprobe) || options.nprobe < 1)) {
       throw new VectorIndexError("invalid_argument", `nprobe must be a positive integer, got ${options.nprobe}`);
     }
-    if (options.backend !== undefined && options.backend !== "js") throw new VectorIndexError("invalid_argument", `backend must be "js" when given, got ${String(options.backend)}`);
+    if (options.backend !== undefined && options.backend !== "js")
+      throw new VectorIndexError("invalid_argument", `backend must be "js" when given, got ${String(options.backend)}`);
     return c.search(query, options.k, options.filter, options.exact === true, options.nprobe, options.backend === "js");
   }
 
@@ -912,11 +1018,16 @@ export class MemoryVectorIndex implements VectorIndex {
    * a superset of scanned points), so a binary search over 1..nlist finds the smallest one.
    * Returns null (nothing stored) when the version has no IVF index: its searches are exact.
    */
-  async calibrateNprobe(version: string, queries: readonly Float32Array[], options: { k: number; targetRecall?: number }): Promise<NprobeCalibration | null> {
+  async calibrateNprobe(
+    version: string,
+    queries: readonly Float32Array[],
+    options: { k: number; targetRecall?: number },
+  ): Promise<NprobeCalibration | null> {
     checkK(options.k);
     const c = this.get(version);
     const target = options.targetRecall ?? 0.95;
-    if (!(target > 0 && target <= 1)) throw new VectorIndexError("invalid_argument", `targetRecall must be in (0, 1], got ${target}`);
+    if (!(target > 0 && target <= 1))
+      throw new VectorIndexError("invalid_argument", `targetRecall must be in (0, 1], got ${target}`);
     if (c.ivf === null || c.ivf.stale || queries.length === 0) return null;
     for (const q of queries) checkVector(q, { dimension: c.spec.dimension, distance: "cosine" }, "query");
     c.calibratedNprobe = null;
@@ -987,7 +1098,8 @@ export class MemoryVectorIndex implements VectorIndex {
 
   async dropVersion(version: string): Promise<boolean> {
     checkVersion(version);
-    if (this.live === version) throw new VectorIndexError("conflict", `version ${version} is live: point live elsewhere before dropping it`);
+    if (this.live === version)
+      throw new VectorIndexError("conflict", `version ${version} is live: point live elsewhere before dropping it`);
     return this.collections.delete(version);
   }
 

@@ -38,9 +38,7 @@ export interface QdrantVectorIndexOptions {
 type QdrantDistance = "Cosine" | "Dot";
 const TO_QDRANT: Record<VectorDistance, QdrantDistance> = { cosine: "Cosine", dot: "Dot" };
 
-type Condition =
-  | { key: string; match: { any: string[] } | { value: boolean } }
-  | { has_id: string[] };
+type Condition = { key: string; match: { any: string[] } | { value: boolean } } | { has_id: string[] };
 
 export class QdrantVectorIndex implements VectorIndex {
   private readonly client: QdrantClient;
@@ -58,7 +56,8 @@ export class QdrantVectorIndex implements VectorIndex {
     this.prefix = options.prefix ?? "items_";
     this.alias = `${this.prefix}live`;
     this.batchSize = options.batchSize ?? 256;
-    if (!/^[A-Za-z0-9_-]*$/.test(this.prefix)) throw new VectorIndexError("invalid_argument", `bad prefix ${this.prefix}`);
+    if (!/^[A-Za-z0-9_-]*$/.test(this.prefix))
+      throw new VectorIndexError("invalid_argument", `bad prefix ${this.prefix}`);
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1) {
       throw new VectorIndexError("invalid_argument", `batchSize must be a positive integer, got ${this.batchSize}`);
     }
@@ -72,7 +71,9 @@ export class QdrantVectorIndex implements VectorIndex {
       await this.call(`ensure ${version}`, async () => {
         const { exists } = await this.client.collectionExists(name);
         if (!exists) {
-          await this.client.createCollection(name, { vectors: { size: spec.dimension, distance: TO_QDRANT[spec.distance] } });
+          await this.client.createCollection(name, {
+            vectors: { size: spec.dimension, distance: TO_QDRANT[spec.distance] },
+          });
         }
       });
     } catch (e) {
@@ -81,11 +82,18 @@ export class QdrantVectorIndex implements VectorIndex {
     }
     const actual = await this.spec(version);
     if (actual.dimension !== spec.dimension || actual.distance !== spec.distance) {
-      throw new VectorIndexError("conflict", `version ${version} exists with ${actual.dimension}/${actual.distance}, asked for ${spec.dimension}/${spec.distance}`);
+      throw new VectorIndexError(
+        "conflict",
+        `version ${version} exists with ${actual.dimension}/${actual.distance}, asked for ${spec.dimension}/${spec.distance}`,
+      );
     }
     // Idempotent in Qdrant, so also repairs a collection whose creator died before indexing.
     await this.call(`index ${version}`, async () => {
-      for (const [field_name, field_schema] of [["category", "keyword"], ["available", "bool"], ["price", "float"]] as const) {
+      for (const [field_name, field_schema] of [
+        ["category", "keyword"],
+        ["available", "bool"],
+        ["price", "float"],
+      ] as const) {
         await this.client.createPayloadIndex(name, { field_name, field_schema, wait: true });
       }
     });
@@ -135,7 +143,9 @@ export class QdrantVectorIndex implements VectorIndex {
       must.push({ key: "category", match: { any: [...new Set(filter.categories)] } });
     }
     if (filter.availableOnly) must.push({ key: "available", match: { value: true } });
-    const mustNot: Condition[] = filter.excludeIds?.length ? [{ has_id: await pointIdsFor([...new Set(filter.excludeIds)]) }] : [];
+    const mustNot: Condition[] = filter.excludeIds?.length
+      ? [{ has_id: await pointIdsFor([...new Set(filter.excludeIds)]) }]
+      : [];
     const result = await this.call(`search ${options.version ?? "live"}`, () =>
       this.client.query(target, {
         query: Array.from(query),
@@ -171,7 +181,10 @@ export class QdrantVectorIndex implements VectorIndex {
     const live = aliases.find((a) => a.alias_name === this.alias);
     if (!live) return null;
     if (!live.collection_name.startsWith(this.prefix)) {
-      throw new VectorIndexError("backend", `alias ${this.alias} points at ${live.collection_name}, outside prefix ${this.prefix}`);
+      throw new VectorIndexError(
+        "backend",
+        `alias ${this.alias} points at ${live.collection_name}, outside prefix ${this.prefix}`,
+      );
     }
     return live.collection_name.slice(this.prefix.length);
   }
@@ -218,7 +231,10 @@ export class QdrantVectorIndex implements VectorIndex {
     const info = await this.call(`read ${version}`, () => this.client.getCollection(this.collectionName(version)));
     const vectors = info.config.params.vectors;
     if (!vectors || typeof vectors.size !== "number" || (vectors.distance !== "Cosine" && vectors.distance !== "Dot")) {
-      throw new VectorIndexError("backend", `collection for ${version} is not a single unnamed Cosine/Dot vector collection`);
+      throw new VectorIndexError(
+        "backend",
+        `collection for ${version} is not a single unnamed Cosine/Dot vector collection`,
+      );
     }
     return { dimension: vectors.size, distance: vectors.distance === "Cosine" ? "cosine" : "dot" };
   }
@@ -242,7 +258,8 @@ export class QdrantVectorIndex implements VectorIndex {
 
 function itemIdOf(payload: Record<string, unknown> | null | undefined): string {
   const id = payload?.item_id;
-  if (typeof id !== "string") throw new VectorIndexError("backend", "Qdrant point without a string item_id in its payload");
+  if (typeof id !== "string")
+    throw new VectorIndexError("backend", "Qdrant point without a string item_id in its payload");
   return id;
 }
 
@@ -259,8 +276,12 @@ function payloadOf(payload: Record<string, unknown> | null | undefined): VectorP
 /** Maps client failures by HTTP status (ApiError carries it); anything without a status is a network failure. */
 export function toVectorIndexError(what: string, cause: unknown): VectorIndexError {
   if (cause instanceof VectorIndexError) return cause;
-  const status = typeof cause === "object" && cause !== null && "status" in cause ? (cause as { status: unknown }).status : undefined;
-  const data = typeof cause === "object" && cause !== null && "data" in cause ? (cause as { data: unknown }).data : undefined;
+  const status =
+    typeof cause === "object" && cause !== null && "status" in cause
+      ? (cause as { status: unknown }).status
+      : undefined;
+  const data =
+    typeof cause === "object" && cause !== null && "data" in cause ? (cause as { data: unknown }).data : undefined;
   const detail = serverMessage(data) ?? (cause instanceof Error ? cause.message : String(cause));
   const msg = `Qdrant ${what}: ${detail}`;
   if (typeof status !== "number") {

@@ -1,16 +1,14 @@
 /** Argument checks shared by VectorIndex adapters, so every adapter rejects the same inputs the same way. */
-import {
-  MAX_SEARCH_K,
-  VectorIndexError,
-  type CollectionSpec,
-  type VectorPoint,
-} from "../../ports/vector-index.js";
+import { MAX_SEARCH_K, VectorIndexError, type CollectionSpec, type VectorPoint } from "../../ports/vector-index.js";
 
 const VERSION_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function checkVersion(version: string): void {
   if (typeof version !== "string" || !VERSION_RE.test(version) || version === "live") {
-    throw new VectorIndexError("invalid_argument", `invalid version name ${JSON.stringify(version)}: use [A-Za-z0-9_-]{1,64}, not "live"`);
+    throw new VectorIndexError(
+      "invalid_argument",
+      `invalid version name ${JSON.stringify(version)}: use [A-Za-z0-9_-]{1,64}, not "live"`,
+    );
   }
 }
 
@@ -26,7 +24,10 @@ export function checkSpec(spec: CollectionSpec): void {
 /** Validates a vector against a collection spec; returns its squared norm. */
 export function checkVector(vector: Float32Array, spec: CollectionSpec, what: string): number {
   if (!(vector instanceof Float32Array) || vector.length !== spec.dimension) {
-    throw new VectorIndexError("invalid_argument", `${what}: expected a Float32Array of length ${spec.dimension}, got ${vector instanceof Float32Array ? vector.length : typeof vector}`);
+    throw new VectorIndexError(
+      "invalid_argument",
+      `${what}: expected a Float32Array of length ${spec.dimension}, got ${vector instanceof Float32Array ? vector.length : typeof vector}`,
+    );
   }
   let sq = 0;
   for (let i = 0; i < vector.length; i++) {
@@ -46,7 +47,10 @@ export function checkPoint(point: VectorPoint, spec: CollectionSpec): void {
   }
   const p = point.payload;
   if (typeof p !== "object" || p === null || typeof p.category !== "string" || typeof p.available !== "boolean") {
-    throw new VectorIndexError("invalid_argument", `point ${point.id}: payload needs category (string) and available (boolean)`);
+    throw new VectorIndexError(
+      "invalid_argument",
+      `point ${point.id}: payload needs category (string) and available (boolean)`,
+    );
   }
   if (p.price !== undefined && !Number.isFinite(p.price)) {
     throw new VectorIndexError("invalid_argument", `point ${point.id}: price must be a finite number`);

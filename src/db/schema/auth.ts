@@ -111,7 +111,11 @@ export const apikey = sqliteTable(
     permissions: text("permissions"),
     metadata: text("metadata"),
   },
-  (t) => [index("apikey_key_idx").on(t.key), index("apikey_reference_idx").on(t.referenceId), index("apikey_config_idx").on(t.configId)],
+  (t) => [
+    index("apikey_key_idx").on(t.key),
+    index("apikey_reference_idx").on(t.referenceId),
+    index("apikey_config_idx").on(t.configId),
+  ],
 );
 
 /** better-auth's database rate-limit counters (one row per client IP + path). */

@@ -51,7 +51,10 @@ export const favorites = sqliteTable(
     targetId: text("target_id").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.targetType, t.targetId] }), index("favorites_user_created_idx").on(t.userId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.targetType, t.targetId] }),
+    index("favorites_user_created_idx").on(t.userId, t.createdAt),
+  ],
 );
 
 export const cartItems = sqliteTable(
@@ -75,14 +78,19 @@ export const orders = sqliteTable(
     buyerId: text("buyer_id")
       .notNull()
       .references(() => user.id),
-    status: text("status", { enum: ["placed"] }).notNull().default("placed"),
+    status: text("status", { enum: ["placed"] })
+      .notNull()
+      .default("placed"),
     totalMinor: integer("total_minor").notNull(),
     currency: text("currency").notNull(),
     /** Client's Idempotency-Key: a retried checkout returns the same order. */
     idempotencyKey: text("idempotency_key"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("orders_buyer_created_idx").on(t.buyerId, t.createdAt), uniqueIndex("orders_buyer_idem_uq").on(t.buyerId, t.idempotencyKey)],
+  (t) => [
+    index("orders_buyer_created_idx").on(t.buyerId, t.createdAt),
+    uniqueIndex("orders_buyer_idem_uq").on(t.buyerId, t.idempotencyKey),
+  ],
 );
 
 export const orderItems = sqliteTable(
@@ -107,7 +115,15 @@ export const orderItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.orderId, t.listingId] }), index("order_items_seller_idx").on(t.sellerId, t.orderId)],
 );
 
-export const eventTypes = ["view", "favorite", "cart_add", "purchase", "click", "not_interested", "impression"] as const;
+export const eventTypes = [
+  "view",
+  "favorite",
+  "cart_add",
+  "purchase",
+  "click",
+  "not_interested",
+  "impression",
+] as const;
 export type EventType = (typeof eventTypes)[number];
 
 /** The interaction log: input of the recommender. */

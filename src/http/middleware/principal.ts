@@ -56,11 +56,21 @@ async function resolveApiKey(c: Context<AppEnv>, rawKey: string): Promise<Princi
   }
   const key = result.key as unknown as VerifiedKey;
   // The key acts for its owner: a banned or deleted owner disables every key they hold.
-  const owner = await db.select({ banned: userTable.banned, banExpires: userTable.banExpires }).from(userTable).where(eq(userTable.id, key.referenceId)).get();
+  const owner = await db
+    .select({ banned: userTable.banned, banExpires: userTable.banExpires })
+    .from(userTable)
+    .where(eq(userTable.id, key.referenceId))
+    .get();
   const banned = owner?.banned === true && (owner.banExpires === null || owner.banExpires.getTime() > Date.now());
   if (!owner || banned) throw new ApiError(401, "invalid_api_key", "API key is invalid, revoked or expired");
   if (key.rateLimitEnabled && key.rateLimitMax !== null && key.rateLimitTimeWindow !== null) {
-    setRateLimitHeaders(c, key.rateLimitMax, key.rateLimitTimeWindow, key.rateLimitMax - key.requestCount, key.rateLimitTimeWindow);
+    setRateLimitHeaders(
+      c,
+      key.rateLimitMax,
+      key.rateLimitTimeWindow,
+      key.rateLimitMax - key.requestCount,
+      key.rateLimitTimeWindow,
+    );
   }
   return { type: "api_key", keyId: key.id, userId: key.referenceId, scopes: permissionsToScopes(key.permissions) };
 }

@@ -17,7 +17,8 @@ export function unauthenticated(p: Principal): ApiError {
 /** The signed-in user, or the right error: 401 for no/invalid credentials, 403 for an API key. */
 export function assertUser(p: Principal): UserPrincipal {
   if (p.type === "user") return p;
-  if (p.type === "api_key") throw new ApiError(403, "session_required", "this route needs a signed-in user, not an API key");
+  if (p.type === "api_key")
+    throw new ApiError(403, "session_required", "this route needs a signed-in user, not an API key");
   throw unauthenticated(p);
 }
 
@@ -47,7 +48,8 @@ export const requireScope = (scope: ApiScope, opts: { anonymous?: boolean } = {}
     if (p.type === "api_key") {
       if (!p.scopes.includes(scope)) throw new ApiError(403, "insufficient_scope", `API key lacks the ${scope} scope`);
     } else if (p.type === "user") {
-      if (!roleCan(p.role, scopeToRolePermission[scope])) throw new ApiError(403, "forbidden", "your role does not allow this");
+      if (!roleCan(p.role, scopeToRolePermission[scope]))
+        throw new ApiError(403, "forbidden", "your role does not allow this");
     } else if (!opts.anonymous) {
       // On public routes a stale cookie just browses anonymously; elsewhere it is a 401 with the reason.
       throw unauthenticated(p);

@@ -26,7 +26,22 @@
  * `new WebAssembly.Module(bytes)` at run time), `scanKernelModule` returns undefined and the index uses
  * the JS loop: same results, slower.
  */
-import { f64x2Add, f64x2Mul, get, i32c, lane, name, promoteLow, section, set, simd, tee, uleb, v128Zero, withLength } from "./wasm-encoding.js";
+import {
+  f64x2Add,
+  f64x2Mul,
+  get,
+  i32c,
+  lane,
+  name,
+  promoteLow,
+  section,
+  set,
+  simd,
+  tee,
+  uleb,
+  v128Zero,
+  withLength,
+} from "./wasm-encoding.js";
 
 /**
  * Blocks of 4 features per feature-loop iteration. Measured at 16k x 64 (range, median of 400 calls in one
@@ -98,22 +113,68 @@ export function scanKernelBytes(d: number, unroll = UNROLL): Uint8Array<ArrayBuf
     const THR = OUT + 3;
     const first = OUT + 4;
     // locals: i32 t, p (row pointer), x (running row pointer), y (running q pointer), end, c (kept); f64 s; v128 a01, a23
-    const [T, P, X, Y, END, C, S, A01, A23] = [first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, first + 7, first + 8];
+    const [T, P, X, Y, END, C, S, A01, A23] = [
+      first,
+      first + 1,
+      first + 2,
+      first + 3,
+      first + 4,
+      first + 5,
+      first + 6,
+      first + 7,
+      first + 8,
+    ];
     /** One block of 4 features at row pointer `x` + rowOff, q pointer `y` + qOff, into (a01, a23). */
     const block = (x: number, rowOff: number, y: number, qOff: number): number[] => [
-      ...get(A01), ...get(x), ...load64Zero(rowOff), ...promoteLow, ...get(y), ...v128Load(qOff), ...f64x2Mul, ...f64x2Add, ...set(A01),
-      ...get(A23), ...get(x), ...load64Zero(rowOff + 8), ...promoteLow, ...get(y), ...v128Load(qOff + 16), ...f64x2Mul, ...f64x2Add, ...set(A23),
+      ...get(A01),
+      ...get(x),
+      ...load64Zero(rowOff),
+      ...promoteLow,
+      ...get(y),
+      ...v128Load(qOff),
+      ...f64x2Mul,
+      ...f64x2Add,
+      ...set(A01),
+      ...get(A23),
+      ...get(x),
+      ...load64Zero(rowOff + 8),
+      ...promoteLow,
+      ...get(y),
+      ...v128Load(qOff + 16),
+      ...f64x2Mul,
+      ...f64x2Add,
+      ...set(A23),
     ];
     const rowPtr = gather
-      ? [...get(SLOTS), ...get(T), ...i32c(2), I32_SHL, I32_ADD, ...i32Load(0), ...i32c(rowBytes), I32_MUL, ...get(VEC), I32_ADD]
+      ? [
+          ...get(SLOTS),
+          ...get(T),
+          ...i32c(2),
+          I32_SHL,
+          I32_ADD,
+          ...i32Load(0),
+          ...i32c(rowBytes),
+          I32_MUL,
+          ...get(VEC),
+          I32_ADD,
+        ]
       : [...get(VEC), ...get(T), ...i32c(rowBytes), I32_MUL, I32_ADD];
     const out: number[] = [
       ...[3, 6, 0x7f, 1, 0x7c, 2, 0x7b], // locals: 6 x i32, 1 x f64, 2 x v128
-      0x02, 0x40, // block
-      ...get(N), I32_EQZ, BR_IF, 0,
-      0x03, 0x40, // loop over rows
-      ...rowPtr, ...set(P),
-      ...v128Zero, ...set(A01), ...v128Zero, ...set(A23),
+      0x02,
+      0x40, // block
+      ...get(N),
+      I32_EQZ,
+      BR_IF,
+      0,
+      0x03,
+      0x40, // loop over rows
+      ...rowPtr,
+      ...set(P),
+      ...v128Zero,
+      ...set(A01),
+      ...v128Zero,
+      ...set(A23),
     ];
     if (loopBlocks > 0) {
       out.push(...get(P), ...set(X), ...get(Q), ...set(Y), ...get(P), ...i32c(loopBlocks * 16), I32_ADD, ...set(END));
@@ -125,14 +186,60 @@ export function scanKernelBytes(d: number, unroll = UNROLL): Uint8Array<ArrayBuf
     for (let b = loopBlocks; b < blocks; b++) out.push(...block(P, 16 * b, Q, 32 * b));
     // s0 (plus the tail features, in order), then ((s0 + s1) + s2) + s3.
     out.push(...get(A01), ...lane(0), ...set(S));
-    for (let j = d4; j < d; j++) out.push(...get(S), ...get(P), ...f32Load(4 * j), F64_PROMOTE, ...get(Q), ...f64Load(8 * j), F64_MUL, F64_ADD, ...set(S));
+    for (let j = d4; j < d; j++)
+      out.push(
+        ...get(S),
+        ...get(P),
+        ...f32Load(4 * j),
+        F64_PROMOTE,
+        ...get(Q),
+        ...f64Load(8 * j),
+        F64_MUL,
+        F64_ADD,
+        ...set(S),
+      );
     out.push(
-      ...get(S), ...get(A01), ...lane(1), F64_ADD, ...get(A23), ...lane(0), F64_ADD, ...get(A23), ...lane(1), F64_ADD, ...set(S),
+      ...get(S),
+      ...get(A01),
+      ...lane(1),
+      F64_ADD,
+      ...get(A23),
+      ...lane(0),
+      F64_ADD,
+      ...get(A23),
+      ...lane(1),
+      F64_ADD,
+      ...set(S),
       // out[c] = s; hits[c] = t; c += !(s <= thr)   (branch-free: the slot is overwritten when not kept)
-      ...get(OUT), ...get(C), ...i32c(3), I32_SHL, I32_ADD, ...get(S), ...f64Store(0),
-      ...get(HITS), ...get(C), ...i32c(2), I32_SHL, I32_ADD, ...get(T), ...i32Store(0),
-      ...get(C), ...get(S), ...get(THR), F64_LE, I32_EQZ, I32_ADD, ...set(C),
-      ...get(T), ...i32c(1), I32_ADD, ...tee(T), ...get(N), I32_LT_U, BR_IF, 0, // br_if (++t < n) unsigned
+      ...get(OUT),
+      ...get(C),
+      ...i32c(3),
+      I32_SHL,
+      I32_ADD,
+      ...get(S),
+      ...f64Store(0),
+      ...get(HITS),
+      ...get(C),
+      ...i32c(2),
+      I32_SHL,
+      I32_ADD,
+      ...get(T),
+      ...i32Store(0),
+      ...get(C),
+      ...get(S),
+      ...get(THR),
+      F64_LE,
+      I32_EQZ,
+      I32_ADD,
+      ...set(C),
+      ...get(T),
+      ...i32c(1),
+      I32_ADD,
+      ...tee(T),
+      ...get(N),
+      I32_LT_U,
+      BR_IF,
+      0, // br_if (++t < n) unsigned
       0x0b, // end loop
       0x0b, // end block
       ...get(C),
@@ -145,7 +252,13 @@ export function scanKernelBytes(d: number, unroll = UNROLL): Uint8Array<ArrayBuf
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
     // types: 0 = (5 x i32, f64) -> i32 (range), 1 = (6 x i32, f64) -> i32 (gather)
-    ...section(1, [2, 0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 1, 0x7f, 0x60, 7, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 1, 0x7f]),
+    ...section(
+      1,
+      [
+        2, 0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 1, 0x7f, 0x60, 7, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 1,
+        0x7f,
+      ],
+    ),
     ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 1]), // import memory, min 1 page
     ...section(3, [2, 0, 1]),
     ...section(7, [2, ...name("range"), 0x00, 0, ...name("gather"), 0x00, 1]),

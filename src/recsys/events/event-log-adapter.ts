@@ -33,7 +33,12 @@ function fromRow(r: Record<string, unknown>): StoredEvent {
     }
   }
   const tableType = String(r.type);
-  const type: LoggedEventType = tableType === "cart_add" ? "cart" : tableType === "not_interested" && context?.hide === true ? "hide" : (tableType as LoggedEventType);
+  const type: LoggedEventType =
+    tableType === "cart_add"
+      ? "cart"
+      : tableType === "not_interested" && context?.hide === true
+        ? "hide"
+        : (tableType as LoggedEventType);
   const stored = String(r.client_event_id ?? "");
   return {
     seq: Number(r.seq),
@@ -94,11 +99,22 @@ export class DbEventLogAdapter implements EventLogPort {
     return { inserted, duplicates };
   }
 
-  async since(afterSeq: number, limit: number, types?: readonly LoggedEventType[]): Promise<{ events: StoredEvent[]; scannedTo: number; more: boolean }> {
+  async since(
+    afterSeq: number,
+    limit: number,
+    types?: readonly LoggedEventType[],
+  ): Promise<{ events: StoredEvent[]; scannedTo: number; more: boolean }> {
     if (types === undefined) {
-      const res = await this.db.$client.execute({ sql: `SELECT ${COLUMNS} FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?`, args: [afterSeq, limit] });
+      const res = await this.db.$client.execute({
+        sql: `SELECT ${COLUMNS} FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+        args: [afterSeq, limit],
+      });
       const events = res.rows.map((r) => fromRow(r as Record<string, unknown>));
-      return { events, scannedTo: events.length > 0 ? events[events.length - 1].seq : afterSeq, more: events.length === limit };
+      return {
+        events,
+        scannedTo: events.length > 0 ? events[events.length - 1].seq : afterSeq,
+        more: events.length === limit,
+      };
     }
     // One read transaction: the highest seq and the matching rows come from the same snapshot, so "scanned
     // to" is exact (rows inserted later are left for the next call). Skipped rows are rejected inside
@@ -124,7 +140,10 @@ export class DbEventLogAdapter implements EventLogPort {
   }
 
   async recentForUser(userId: string, limit: number): Promise<StoredEvent[]> {
-    const res = await this.db.$client.execute({ sql: `SELECT ${COLUMNS} FROM events WHERE user_id = ? ORDER BY ts DESC LIMIT ?`, args: [userId, limit] });
+    const res = await this.db.$client.execute({
+      sql: `SELECT ${COLUMNS} FROM events WHERE user_id = ? ORDER BY ts DESC LIMIT ?`,
+      args: [userId, limit],
+    });
     return res.rows.map((r) => fromRow(r as Record<string, unknown>));
   }
 }

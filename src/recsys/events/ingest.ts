@@ -13,18 +13,42 @@ export const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export const EventInSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "1-100 characters of A-Z a-z 0-9 _ . : -").describe("Client event id: a retried event with the same id is stored once (per user or session)"),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,100}$/, "1-100 characters of A-Z a-z 0-9 _ . : -")
+      .describe("Client event id: a retried event with the same id is stored once (per user or session)"),
     type: z.enum(EVENT_TYPES),
     item_id: z.string().min(1).max(40).optional().describe("Catalog product (parent_asin)"),
     listing_id: z.string().min(1).max(100).optional(),
-    session_id: z.string().regex(SESSION_ID, "8-64 characters of A-Z a-z 0-9 _ -").optional().describe("Defaults to the rc_sid cookie / x-session-id header"),
-    ts: z.union([z.number().int().positive(), z.iso.datetime({ offset: true })]).optional().describe("Unix ms or ISO 8601; default: now"),
-    context: z.record(z.string(), z.unknown()).optional().describe("Free-form (surface, recommendationId, position, ...), at most 2 KB as JSON"),
+    session_id: z
+      .string()
+      .regex(SESSION_ID, "8-64 characters of A-Z a-z 0-9 _ -")
+      .optional()
+      .describe("Defaults to the rc_sid cookie / x-session-id header"),
+    ts: z
+      .union([z.number().int().positive(), z.iso.datetime({ offset: true })])
+      .optional()
+      .describe("Unix ms or ISO 8601; default: now"),
+    context: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Free-form (surface, recommendationId, position, ...), at most 2 KB as JSON"),
   })
-  .refine((e) => e.item_id !== undefined || e.listing_id !== undefined, { message: "item_id or listing_id is required", path: ["item_id"] });
+  .refine((e) => e.item_id !== undefined || e.listing_id !== undefined, {
+    message: "item_id or listing_id is required",
+    path: ["item_id"],
+  });
 export type EventIn = z.infer<typeof EventInSchema>;
 
-export type RejectCode = "invalid_event" | "duplicate_in_batch" | "session_required" | "invalid_timestamp" | "context_too_large" | "unknown_item" | "unknown_listing" | "listing_mismatch";
+export type RejectCode =
+  | "invalid_event"
+  | "duplicate_in_batch"
+  | "session_required"
+  | "invalid_timestamp"
+  | "context_too_large"
+  | "unknown_item"
+  | "unknown_listing"
+  | "listing_mismatch";
 
 export interface Rejection {
   index: number;
@@ -79,16 +103,25 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
     if (seenIds.has(e.id)) return reject("duplicate_in_batch", `id ${e.id} appears earlier in this batch`);
     seenIds.add(e.id);
     const sessionId = e.session_id ?? sender.sessionId;
-    if (!sender.userId && !sessionId) return reject("session_required", "anonymous events need a session id (rc_sid cookie, x-session-id header or session_id)");
+    if (!sender.userId && !sessionId)
+      return reject(
+        "session_required",
+        "anonymous events need a session id (rc_sid cookie, x-session-id header or session_id)",
+      );
     const ts = e.ts === undefined ? d.now : typeof e.ts === "number" ? e.ts : Date.parse(e.ts);
-    if (!(ts >= d.now - MAX_AGE_MS && ts <= d.now + MAX_SKEW_MS)) return reject("invalid_timestamp", "ts must be within the last 30 days and not in the future");
-    if (e.context && JSON.stringify(e.context).length > MAX_CONTEXT_BYTES) return reject("context_too_large", `context exceeds ${MAX_CONTEXT_BYTES} bytes`);
+    if (!(ts >= d.now - MAX_AGE_MS && ts <= d.now + MAX_SKEW_MS))
+      return reject("invalid_timestamp", "ts must be within the last 30 days and not in the future");
+    if (e.context && JSON.stringify(e.context).length > MAX_CONTEXT_BYTES)
+      return reject("context_too_large", `context exceeds ${MAX_CONTEXT_BYTES} bytes`);
     parsed.push({ index, e, sessionId, ts });
   });
 
   const listingIds = [...new Set(parsed.flatMap((p) => (p.e.listing_id ? [p.e.listing_id] : [])))];
   const itemIds = [...new Set(parsed.flatMap((p) => (p.e.item_id ? [p.e.item_id] : [])))];
-  const [listingProducts, knownItems] = await Promise.all([d.marketplace.productsOfListings(listingIds), knownProducts(d.db, itemIds)]);
+  const [listingProducts, knownItems] = await Promise.all([
+    d.marketplace.productsOfListings(listingIds),
+    knownProducts(d.db, itemIds),
+  ]);
 
   const records: EventRecord[] = [];
   const recordIndex: number[] = [];
@@ -101,7 +134,12 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
         continue;
       }
       if (itemId && itemId !== product) {
-        rejected.push({ index, id: e.id, code: "listing_mismatch", message: `listing ${e.listing_id} is not an instance of ${itemId}` });
+        rejected.push({
+          index,
+          id: e.id,
+          code: "listing_mismatch",
+          message: `listing ${e.listing_id} is not an instance of ${itemId}`,
+        });
         continue;
       }
       itemId = product;
@@ -109,7 +147,16 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
       rejected.push({ index, id: e.id, code: "unknown_item", message: `product ${itemId} is not in the catalog` });
       continue;
     }
-    records.push({ clientEventId: e.id, type: e.type, itemId, listingId: e.listing_id ?? null, userId: sender.userId, sessionId, ts, context: e.context ?? null });
+    records.push({
+      clientEventId: e.id,
+      type: e.type,
+      itemId,
+      listingId: e.listing_id ?? null,
+      userId: sender.userId,
+      sessionId,
+      ts,
+      context: e.context ?? null,
+    });
     recordIndex.push(index);
   }
 
@@ -121,12 +168,20 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
 
 async function knownProducts(db: Database, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const res = await db.$client.execute({ sql: `SELECT parent_asin FROM products WHERE parent_asin IN (${ids.map(() => "?").join(",")})`, args: [...ids] });
+  const res = await db.$client.execute({
+    sql: `SELECT parent_asin FROM products WHERE parent_asin IN (${ids.map(() => "?").join(",")})`,
+    args: [...ids],
+  });
   return new Set(res.rows.map((r) => String(r.parent_asin)));
 }
 
 /** Session history keeps only item interactions; `hide` is stored as `not_interested` (the port's vocabulary). */
-async function appendToSessions(sessions: SessionStore, records: readonly EventRecord[], inserted: ReadonlySet<string>, userId: string | null): Promise<void> {
+async function appendToSessions(
+  sessions: SessionStore,
+  records: readonly EventRecord[],
+  inserted: ReadonlySet<string>,
+  userId: string | null,
+): Promise<void> {
   const streams = new Map<string, SessionEvent[]>();
   const add = (id: string, ev: SessionEvent): void => {
     let list = streams.get(id);
@@ -140,6 +195,9 @@ async function appendToSessions(sessions: SessionStore, records: readonly EventR
     if (userId) add(userStreamId(userId), ev);
   }
   if (streams.size === 0) return;
-  const batch: SessionAppend[] = [...streams].map(([sessionId, events]) => ({ sessionId, events: events.sort((a, b) => a.ts - b.ts) }));
+  const batch: SessionAppend[] = [...streams].map(([sessionId, events]) => ({
+    sessionId,
+    events: events.sort((a, b) => a.ts - b.ts),
+  }));
   await sessions.appendMany(batch);
 }

@@ -1,7 +1,10 @@
 /** Recall sources, in the fixed order the ranker's features use. */
 export const SOURCES = ["vector", "covisitation", "session_knn", "trending", "bought_together", "fresh"] as const;
 export type SourceName = (typeof SOURCES)[number];
-export const SOURCE_INDEX: Record<SourceName, number> = Object.fromEntries(SOURCES.map((s, i) => [s, i])) as Record<SourceName, number>;
+export const SOURCE_INDEX: Record<SourceName, number> = Object.fromEntries(SOURCES.map((s, i) => [s, i])) as Record<
+  SourceName,
+  number
+>;
 
 /** What one recall source returns: items best first with the source's own score. */
 export interface SourceResult {
@@ -41,7 +44,14 @@ export function mergeSources(results: readonly SourceResult[]): Candidate[] {
       let c = byItem.get(item);
       if (!c) {
         // Literal arrays of SOURCES.length (6): allocated inline by V8, unlike typed arrays.
-        c = { item, scores: [0, 0, 0, 0, 0, 0], ranks: [-1, -1, -1, -1, -1, -1], anchor: -1, anchorSource: null, score: 0 };
+        c = {
+          item,
+          scores: [0, 0, 0, 0, 0, 0],
+          ranks: [-1, -1, -1, -1, -1, -1],
+          anchor: -1,
+          anchorSource: null,
+          score: 0,
+        };
         byItem.set(item, c);
       }
       if (c.ranks[s] === -1 || j < c.ranks[s]) {

@@ -102,7 +102,11 @@ function unit(v: Float32Array): Float32Array | null {
  * recall sources were given (default: covis's own 0.7x decay), so "covis score" means the same thing here
  * as in the covisitation source, only not cut to its top 100.
  */
-export function denseSignals(models: { vectors: ItemVectors | null; covis: CovisIndex }, history: readonly number[], weights?: readonly number[]): DenseSignals {
+export function denseSignals(
+  models: { vectors: ItemVectors | null; covis: CovisIndex },
+  history: readonly number[],
+  weights?: readonly number[],
+): DenseSignals {
   const v = models.vectors;
   let interest: Float32Array | null = null;
   let last: Float32Array | null = null;
@@ -129,7 +133,7 @@ export function denseSignals(models: { vectors: ItemVectors | null; covis: Covis
   let covisMax = 0;
   const n = Math.min(DENSE_HISTORY, history.length);
   for (let r = 0; r < n; r++) {
-    const wq = weights?.[r] ?? Math.pow(0.7, r);
+    const wq = weights?.[r] ?? 0.7 ** r;
     models.covis.forEach(history[r], COVIS_ROW, (b, w) => {
       const s = (covis.get(b) ?? 0) + wq * w;
       covis.set(b, s);
@@ -151,7 +155,7 @@ function cosines(d: DenseSignals, i: number): void {
   cosOut[0] = 0;
   cosOut[1] = 0;
   const v = d.vectors;
-  if (!v || !v.known[i]) return;
+  if (!v?.known[i]) return;
   const q = d.interest;
   const l = d.last;
   const base = i * v.dim;
@@ -182,7 +186,8 @@ const logScale = (s: number): number => (s > 0 ? Math.min(1, Math.log1p(1000 * s
 /** Max score per source over the candidates, to scale source scores to [0, 1]. */
 export function sourceMaxima(cands: readonly Candidate[]): Float32Array {
   const max = new Float32Array(SOURCES.length);
-  for (const c of cands) for (let s = 0; s < SOURCES.length; s++) if (c.ranks[s] >= 0 && c.scores[s] > max[s]) max[s] = c.scores[s];
+  for (const c of cands)
+    for (let s = 0; s < SOURCES.length; s++) if (c.ranks[s] >= 0 && c.scores[s] > max[s]) max[s] = c.scores[s];
   return max;
 }
 
@@ -246,7 +251,7 @@ export function categoryAffinity(catalog: ItemCatalog, history: readonly number[
   const out = new Map<number, number>();
   let total = 0;
   history.forEach((item, r) => {
-    const w = Math.pow(0.85, r);
+    const w = 0.85 ** r;
     const c = catalog.category[item];
     out.set(c, (out.get(c) ?? 0) + w);
     total += w;

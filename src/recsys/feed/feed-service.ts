@@ -18,7 +18,14 @@ import type { History } from "../history";
 import type { ServingModels } from "../models/serving-models";
 import type { EventLogPort, EventRecord, ListingState, ListingSummary, MarketplacePort } from "../ports";
 
-export const FEED_SOURCES: readonly RecallSource[] = [vectorSource, covisitationSource, sessionKnnSource, trendingSource, boughtTogetherSource, freshSource];
+export const FEED_SOURCES: readonly RecallSource[] = [
+  vectorSource,
+  covisitationSource,
+  sessionKnnSource,
+  trendingSource,
+  boughtTogetherSource,
+  freshSource,
+];
 
 /** Per-source budgets: recall is in-memory except the vector index (maybe remote) and fresh listings (DB). */
 export const DEFAULT_BUDGETS: Record<SourceName, SourceBudget> = {
@@ -86,18 +93,23 @@ export interface FeedPage {
  * stored value is about a third of a row-per-item JSON with reason strings (it is written on every first
  * page, and held in memory or Redis for the TTL).
  */
-const SnapshotSchema = z.object({
-  owner: z.string(),
-  modelVersion: z.string(),
-  sources: z.object({ used: z.array(z.string()), failed: z.array(z.object({ source: z.string(), reason: z.enum(["timeout", "error"]) })) }),
-  degraded: z.boolean(),
-  filtered: z.record(z.string(), z.number()),
-  p: z.array(z.string()),
-  s: z.array(z.number()),
-  m: z.array(z.number().int()),
-  l: z.array(z.number().int()),
-  a: z.array(z.string()),
-}).refine((x) => [x.s, x.m, x.l, x.a].every((col) => col.length === x.p.length), "snapshot columns differ in length");
+const SnapshotSchema = z
+  .object({
+    owner: z.string(),
+    modelVersion: z.string(),
+    sources: z.object({
+      used: z.array(z.string()),
+      failed: z.array(z.object({ source: z.string(), reason: z.enum(["timeout", "error"]) })),
+    }),
+    degraded: z.boolean(),
+    filtered: z.record(z.string(), z.number()),
+    p: z.array(z.string()),
+    s: z.array(z.number()),
+    m: z.array(z.number().int()),
+    l: z.array(z.number().int()),
+    a: z.array(z.string()),
+  })
+  .refine((x) => [x.s, x.m, x.l, x.a].every((col) => col.length === x.p.length), "snapshot columns differ in length");
 type Snapshot = z.infer<typeof SnapshotSchema>;
 
 export class SnapshotGoneError extends Error {
@@ -127,7 +139,13 @@ export class FeedService {
   }
 
   /** Recall + filter + rank, shared by the feed and the session/product recommendations. */
-  async candidates(models: ServingModels, caller: Caller, history: History, sources: readonly RecallSource[], extraExclusions: { seen?: ReadonlySet<number>; historyWeights?: readonly number[] } = {}): Promise<{
+  async candidates(
+    models: ServingModels,
+    caller: Caller,
+    history: History,
+    sources: readonly RecallSource[],
+    extraExclusions: { seen?: ReadonlySet<number>; historyWeights?: readonly number[] } = {},
+  ): Promise<{
     ranked: Candidate[];
     listings: Map<number, ListingSummary>;
     report: SourceReport;
@@ -135,8 +153,11 @@ export class FeedService {
   }> {
     const catalog = models.catalog;
     const now = this.d.now();
-    const marketplaceExcl = caller.userId ? await this.d.marketplace.userExclusions(caller.userId) : { own: new Set<string>(), bought: new Set<string>() };
-    const toIdx = (ids: Set<string>): Set<number> => new Set([...ids].map((id) => catalog.indexOf.get(id)).filter((i): i is number => i !== undefined));
+    const marketplaceExcl = caller.userId
+      ? await this.d.marketplace.userExclusions(caller.userId)
+      : { own: new Set<string>(), bought: new Set<string>() };
+    const toIdx = (ids: Set<string>): Set<number> =>
+      new Set([...ids].map((id) => catalog.indexOf.get(id)).filter((i): i is number => i !== undefined));
     const exclusions: Exclusions = {
       seen: extraExclusions.seen ?? new Set(history.items),
       negative: history.negative,
@@ -145,8 +166,19 @@ export class FeedService {
       unavailable: new Set(),
     };
     const affinity = categoryAffinity(catalog, history.items);
-    const base: Omit<RecallContext, "signal"> = { models, vectors: this.d.vectors, marketplace: this.d.marketplace, history: history.items, historyWeights: extraExclusions.historyWeights, exclude: allExcluded(exclusions), affinity, now };
-    const outcomes: SourceOutcome[] = await Promise.all(sources.map((s) => runWithBudget(s, base, this.budgets[s.name])));
+    const base: Omit<RecallContext, "signal"> = {
+      models,
+      vectors: this.d.vectors,
+      marketplace: this.d.marketplace,
+      history: history.items,
+      historyWeights: extraExclusions.historyWeights,
+      exclude: allExcluded(exclusions),
+      affinity,
+      now,
+    };
+    const outcomes: SourceOutcome[] = await Promise.all(
+      sources.map((s) => runWithBudget(s, base, this.budgets[s.name])),
+    );
     const report: SourceReport = { used: [], failed: [] };
     const results = [];
     for (const o of outcomes) {
@@ -159,7 +191,9 @@ export class FeedService {
     const ids = merged.map((c) => catalog.ids[c.item]);
     // Cached state for the ~300 candidates; the shown items are re-checked against the DB (verifyShown).
     const mp = this.d.marketplace;
-    const { unavailable, best } = await (mp.cachedListingState ? mp.cachedListingState(ids, caller.userId) : mp.listingState(ids, caller.userId));
+    const { unavailable, best } = await (mp.cachedListingState
+      ? mp.cachedListingState(ids, caller.userId)
+      : mp.listingState(ids, caller.userId));
     exclusions.unavailable = toIdx(unavailable);
     const { kept, removed } = filterCandidates(merged, exclusions);
     const listings = new Map<number, ListingSummary>();
@@ -168,7 +202,14 @@ export class FeedService {
       if (i !== undefined) listings.set(i, l);
     }
     // Dense ranker features score every candidate against the same history the sources saw (features.ts).
-    const ctx: FeatureContext = { catalog, popularity: models.popularity, listings, categoryAffinity: affinity, now, dense: denseSignals(models, history.items, extraExclusions.historyWeights) };
+    const ctx: FeatureContext = {
+      catalog,
+      popularity: models.popularity,
+      listings,
+      categoryAffinity: affinity,
+      now,
+      dense: denseSignals(models, history.items, extraExclusions.historyWeights),
+    };
     return { ranked: models.ranker.rank(kept, ctx), listings, report, filtered: removed };
   }
 
@@ -209,15 +250,30 @@ export class FeedService {
   }
 
   /** A later page of an existing snapshot. Throws SnapshotGoneError for an expired or foreign one. */
-  async nextPage(models: ServingModels, caller: Caller, snapshotId: string, offset: number, limit: number): Promise<FeedPage> {
+  async nextPage(
+    models: ServingModels,
+    caller: Caller,
+    snapshotId: string,
+    offset: number,
+    limit: number,
+  ): Promise<FeedPage> {
     const raw = await this.d.sessions.get(`feed:${snapshotId}`);
-    if (raw === null) throw new SnapshotGoneError("feed snapshot expired or unknown; request the feed again without a cursor");
+    if (raw === null)
+      throw new SnapshotGoneError("feed snapshot expired or unknown; request the feed again without a cursor");
     const parsed = SnapshotSchema.safeParse(JSON.parse(raw));
-    if (!parsed.success || parsed.data.owner !== ownerOf(caller)) throw new SnapshotGoneError("cursor does not belong to this caller");
+    if (!parsed.success || parsed.data.owner !== ownerOf(caller))
+      throw new SnapshotGoneError("cursor does not belong to this caller");
     return this.render(models, caller, snapshotId, parsed.data, offset, limit);
   }
 
-  private async render(models: ServingModels, caller: Caller, snapshotId: string, snap: Snapshot, offset: number, limit: number): Promise<FeedPage> {
+  private async render(
+    models: ServingModels,
+    caller: Caller,
+    snapshotId: string,
+    snap: Snapshot,
+    offset: number,
+    limit: number,
+  ): Promise<FeedPage> {
     const catalog = models.catalog;
     // A few spares: an item sold since the snapshot (or since the cache refresh) is dropped and replaced.
     const slice = snap.p.slice(offset, offset + limit + PAGE_SPARES);
@@ -281,18 +337,22 @@ export class FeedService {
    */
   private async logImpressions(caller: Caller, page: FeedPage, offset: number): Promise<void> {
     if (page.items.length === 0) return;
-    this.pendingImpressions.push(
-      {
-        clientEventId: `imp:${page.snapshotId}:${offset}`,
-        type: "impression",
-        itemId: null,
-        listingId: null,
-        userId: caller.userId,
-        sessionId: caller.sessionId,
-        ts: this.d.now(),
-        context: { surface: "home_feed", snapshotId: page.snapshotId, modelVersion: page.modelVersion, offset, items: page.items.map((i) => i.productId) },
+    this.pendingImpressions.push({
+      clientEventId: `imp:${page.snapshotId}:${offset}`,
+      type: "impression",
+      itemId: null,
+      listingId: null,
+      userId: caller.userId,
+      sessionId: caller.sessionId,
+      ts: this.d.now(),
+      context: {
+        surface: "home_feed",
+        snapshotId: page.snapshotId,
+        modelVersion: page.modelVersion,
+        offset,
+        items: page.items.map((i) => i.productId),
       },
-    );
+    });
     if (this.pendingImpressions.length >= IMPRESSION_BATCH) await this.flushImpressions();
     else this.flushTimer ??= setTimeout(() => void this.flushImpressions(), this.d.impressionFlushMs ?? 100);
   }
@@ -306,7 +366,14 @@ export class FeedService {
     try {
       await this.d.events.append(batch);
     } catch (err) {
-      console.error(JSON.stringify({ level: "error", msg: "impression log write failed", count: batch.length, error: err instanceof Error ? err.message : String(err) }));
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "impression log write failed",
+          count: batch.length,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
     }
   }
 }

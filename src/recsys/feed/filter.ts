@@ -17,7 +17,10 @@ export const FILTER_REASONS = ["seen", "negative", "bought", "own", "unavailable
 export type FilterReason = (typeof FILTER_REASONS)[number];
 
 /** Drops excluded candidates (duplicates were merged in mergeSources). Keeps order. */
-export function filterCandidates(cands: readonly Candidate[], ex: Exclusions): { kept: Candidate[]; removed: Record<FilterReason, number> } {
+export function filterCandidates(
+  cands: readonly Candidate[],
+  ex: Exclusions,
+): { kept: Candidate[]; removed: Record<FilterReason, number> } {
   const removed: Record<FilterReason, number> = { seen: 0, negative: 0, bought: 0, own: 0, unavailable: 0 };
   const kept: Candidate[] = [];
   for (const c of cands) {

@@ -10,7 +10,8 @@ export class LinearRanker {
     readonly weights: Float32Array,
     readonly bias: number,
   ) {
-    if (weights.length !== NUM_FEATURES) throw new Error(`ranker ${version}: ${weights.length} weights for ${NUM_FEATURES} features`);
+    if (weights.length !== NUM_FEATURES)
+      throw new Error(`ranker ${version}: ${weights.length} weights for ${NUM_FEATURES} features`);
   }
 
   /**
@@ -47,7 +48,13 @@ export class LinearRanker {
   }
 
   toArtifact(metrics: Record<string, number> = {}): ModelArtifact {
-    return { model: "ranker", version: this.version, params: { features: [...FEATURES], bias: this.bias, metrics }, blobs: { weights: this.weights }, itemIds: [] };
+    return {
+      model: "ranker",
+      version: this.version,
+      params: { features: [...FEATURES], bias: this.bias, metrics },
+      blobs: { weights: this.weights },
+      itemIds: [],
+    };
   }
 
   /** Rebuilds from a registry artifact; refuses one trained on another feature layout. */
@@ -63,7 +70,11 @@ export class LinearRanker {
 
   /** From a { name: weight } map; missing names weigh 0. */
   static fromNamed(version: string, named: Record<string, number>, bias: number): LinearRanker {
-    return new LinearRanker(version, Float32Array.from(FEATURES, (f) => named[f] ?? 0), bias);
+    return new LinearRanker(
+      version,
+      Float32Array.from(FEATURES, (f) => named[f] ?? 0),
+      bias,
+    );
   }
 }
 

@@ -29,7 +29,14 @@ export interface RerankOptions {
  * (0.43), partly because relevance is normalised over the pool. That is a product change, not a free
  * saving, so the per-pick cost was cut instead (2x less CPU, same order; test/recsys/rerank.test.ts).
  */
-export const DEFAULT_RERANK: Omit<RerankOptions, "now"> = { lambda: 0.75, depth: 60, poolFactor: 2, categoryCap: 4, window: 10, freshBoost: 0.1 };
+export const DEFAULT_RERANK: Omit<RerankOptions, "now"> = {
+  lambda: 0.75,
+  depth: 60,
+  poolFactor: 2,
+  categoryCap: 4,
+  window: 10,
+  freshBoost: 0.1,
+};
 
 /**
  * 1/|v| per item (0 for unknown or zero rows), once per ItemVectors, i.e. once per model version: a
@@ -102,7 +109,13 @@ const TAKEN = 2;
  * The running max-similarity per candidate is updated once per pick: O(depth x pool x dim), over the
  * pool's unit vectors gathered contiguously (Float32, normalised with the per-version inverse norms).
  */
-export function rerank(ranked: readonly Candidate[], catalog: ItemCatalog, vectors: ItemVectors | null, listings: ReadonlyMap<number, ListingSummary>, o: RerankOptions): Candidate[] {
+export function rerank(
+  ranked: readonly Candidate[],
+  catalog: ItemCatalog,
+  vectors: ItemVectors | null,
+  listings: ReadonlyMap<number, ListingSummary>,
+  o: RerankOptions,
+): Candidate[] {
   const P = Math.min(ranked.length, Math.round(o.depth * (o.poolFactor ?? 2)));
   if (P === 0) return [];
   const dim = vectors?.dim ?? 0;

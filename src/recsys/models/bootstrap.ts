@@ -9,7 +9,14 @@ import { DEFAULT_BUDGETS } from "../feed/feed-service";
 import { LinearRanker, defaultRanker } from "../feed/rank";
 import { interestQueries, vectorSearchK } from "../feed/recall/vector";
 import type { ArtifactRegistryPort, EventLogPort, RegisteredArtifact } from "../ports";
-import { covisFromArtifact, popularityFromArtifact, SessionKnnSource, vectorsFromArtifact, type ItemVectors, type ServingModels } from "./serving-models";
+import {
+  covisFromArtifact,
+  popularityFromArtifact,
+  SessionKnnSource,
+  vectorsFromArtifact,
+  type ItemVectors,
+  type ServingModels,
+} from "./serving-models";
 import { loadTrainData } from "./train-data";
 
 export type Log = (msg: string, fields?: Record<string, unknown>) => void;
@@ -63,14 +70,24 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
   const missing = [...found].filter(([, v]) => v === null).map(([k]) => k);
   const td = await loadTrainData(o.db, catalog, o.events);
   if (missing.length > 0) {
-    if (!o.trainMissing) throw new Error(`no registered version of ${missing.join(", ")} and in-process training is off`);
-    o.log("recsys: training in-process (no registered version)", { models: missing, items: catalog.size, sequences: td.data.sequences.length, interactions: td.interactions });
+    if (!o.trainMissing)
+      throw new Error(`no registered version of ${missing.join(", ")} and in-process training is off`);
+    o.log("recsys: training in-process (no registered version)", {
+      models: missing,
+      items: catalog.size,
+      sequences: td.data.sequences.length,
+      interactions: td.interactions,
+    });
     for (const name of missing) {
       const t0 = performance.now();
       const model = createModel(name, { params: { [name]: SERVING_MODELS[name] } });
       await model.fit(td.data, { seed: o.seed ?? 1 });
       const artifact: ModelArtifact = model.save();
-      const metrics = { trainMs: Math.round(performance.now() - t0), interactions: td.interactions, items: catalog.size };
+      const metrics = {
+        trainMs: Math.round(performance.now() - t0),
+        interactions: td.interactions,
+        items: catalog.size,
+      };
       const version = await o.registry.register(name, artifact, metrics, { live: true });
       o.log("recsys: registered model", { model: name, version, ...metrics });
       found.set(name, await o.registry.live(name));
@@ -91,7 +108,9 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
   try {
     ranker = rankerEntry ? LinearRanker.fromArtifact(rankerEntry.artifact, rankerEntry.version) : defaultRanker();
   } catch (err) {
-    o.log("recsys: live ranker unusable, serving the committed default weights", { error: err instanceof Error ? err.message : String(err) });
+    o.log("recsys: live ranker unusable, serving the committed default weights", {
+      error: err instanceof Error ? err.message : String(err),
+    });
     ranker = defaultRanker();
   }
 
@@ -120,10 +139,25 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
     ranker,
     components,
   };
-  o.log("recsys: serving models ready", { version: models.version, ms: Math.round(performance.now() - started), items: catalog.size, ...components });
-  const registryVersions: Record<string, string> = Object.fromEntries(Object.keys(SERVING_MODELS).map((name) => [name, get(name).version]));
+  o.log("recsys: serving models ready", {
+    version: models.version,
+    ms: Math.round(performance.now() - started),
+    items: catalog.size,
+    ...components,
+  });
+  const registryVersions: Record<string, string> = Object.fromEntries(
+    Object.keys(SERVING_MODELS).map((name) => [name, get(name).version]),
+  );
   if (rankerEntry) registryVersions.ranker = rankerEntry.version;
-  return { models, histories: actorHistories(td.data.sequences.map((s) => s.items), td.actorKeys), lastSeq: td.lastSeq, registryVersions };
+  return {
+    models,
+    histories: actorHistories(
+      td.data.sequences.map((s) => s.items),
+      td.actorKeys,
+    ),
+    lastSeq: td.lastSeq,
+    registryVersions,
+  };
 }
 
 function actorHistories(seqs: Int32Array[], keys: string[]): Map<string, number[]> {
@@ -133,7 +167,12 @@ function actorHistories(seqs: Int32Array[], keys: string[]): Map<string, number[
 }
 
 /** Upserts item vectors under their version unless already complete there, then points "live" at it. */
-export async function publishVectors(index: VectorIndex, v: ItemVectors, catalog: ItemCatalog, log: Log): Promise<void> {
+export async function publishVectors(
+  index: VectorIndex,
+  v: ItemVectors,
+  catalog: ItemCatalog,
+  log: Log,
+): Promise<void> {
   const expected = v.known.reduce((a, b) => a + b, 0);
   await index.ensureCollection(v.version, { dimension: v.dim, distance: "dot" });
   const info = await index.describe(v.version);
@@ -154,15 +193,32 @@ export async function publishVectors(index: VectorIndex, v: ItemVectors, catalog
   }
   // Adapters with an ANN index built in-process (the memory one's IVF) build it now, not on the first query.
   const buildable = index as VectorIndex & Partial<Pick<MemoryVectorIndex, "buildIndex" | "calibrateNprobe">>;
-  if (typeof buildable.buildIndex === "function" && (await buildable.buildIndex(v.version)) && typeof buildable.calibrateNprobe === "function") {
+  if (
+    typeof buildable.buildIndex === "function" &&
+    (await buildable.buildIndex(v.version)) &&
+    typeof buildable.calibrateNprobe === "function"
+  ) {
     // Probe as few lists as keep recall@k >= 0.95 against the exact scan, measured on queries shaped like
     // serving's: the default nprobe is sized for 1M points and scanned ~a quarter of the data at 30k.
     // Exact ground truth costs N x dim per query, so fewer queries on big collections (about 3 s at 1M x 32).
     const t0 = performance.now();
     const n = Math.max(50, Math.min(200, Math.round(2e9 / (Math.max(1, expected) * v.dim))));
     const k = vectorSearchK(DEFAULT_BUDGETS.vector.count);
-    const cal = await buildable.calibrateNprobe(v.version, interestQueries(v, catalog, n, 1), { k, targetRecall: 0.95 });
-    if (cal) log("recsys: vector index nprobe calibrated", { version: v.version, nprobe: cal.nprobe, nlist: cal.nlist, recall: Math.round(cal.recall * 1000) / 1000, recallLower: Math.round(cal.lower * 1000) / 1000, k, queries: cal.queries, ms: Math.round(performance.now() - t0) });
+    const cal = await buildable.calibrateNprobe(v.version, interestQueries(v, catalog, n, 1), {
+      k,
+      targetRecall: 0.95,
+    });
+    if (cal)
+      log("recsys: vector index nprobe calibrated", {
+        version: v.version,
+        nprobe: cal.nprobe,
+        nlist: cal.nlist,
+        recall: Math.round(cal.recall * 1000) / 1000,
+        recallLower: Math.round(cal.lower * 1000) / 1000,
+        k,
+        queries: cal.queries,
+        ms: Math.round(performance.now() - t0),
+      });
   }
   await index.setLive(v.version);
 }

@@ -3,7 +3,14 @@ import { z } from "zod";
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
 import { makeVersion } from "../../../ml/registry/registry.js";
 import type { ArtifactRegistryPort, RegisteredArtifact } from "../ports";
-import { ArtifactCorruptError, decodeArtifact, encodeArtifact, manifestSchema, sha256Hex, type ArtifactManifest } from "./artifact-codec";
+import {
+  ArtifactCorruptError,
+  decodeArtifact,
+  encodeArtifact,
+  manifestSchema,
+  sha256Hex,
+  type ArtifactManifest,
+} from "./artifact-codec";
 
 /**
  * ArtifactRegistryPort over the app's libSQL database (embedded file in Node, Turso / the local Hrana server
@@ -58,7 +65,8 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
   ) {
     this.now = options.now ?? Date.now;
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-    if (!Number.isInteger(this.chunkBytes) || this.chunkBytes < 1) throw new Error("chunkBytes must be a positive integer");
+    if (!Number.isInteger(this.chunkBytes) || this.chunkBytes < 1)
+      throw new Error("chunkBytes must be a positive integer");
   }
 
   /** The pointer's version (an error if it cannot be loaded), else the newest complete version, else null. */
@@ -81,7 +89,12 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
    * else a fresh time-ordered id) and, with `live`, points the model at it in the same transaction.
    * Re-registering identical bytes under an existing version is a no-op; different bytes are refused.
    */
-  async register(model: string, artifact: ModelArtifact, metrics: Record<string, number>, options: { live?: boolean; createdAt?: number; reason?: string } = {}): Promise<string> {
+  async register(
+    model: string,
+    artifact: ModelArtifact,
+    metrics: Record<string, number>,
+    options: { live?: boolean; createdAt?: number; reason?: string } = {},
+  ): Promise<string> {
     const createdAt = options.createdAt ?? this.now();
     const { manifest, payload } = encodeArtifact({ ...artifact, model });
     const sha256 = await sha256Hex(payload);
@@ -91,10 +104,12 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
 
     const existing = await this.storage(model, version);
     if (existing?.status === "complete") {
-      if (existing.sha256 !== sha256) throw new Error(`model registry: ${where} is already stored with different content`);
+      if (existing.sha256 !== sha256)
+        throw new Error(`model registry: ${where} is already stored with different content`);
     } else {
       if (existing && existing.sha256 !== sha256) {
-        if (this.now() - existing.startedAt < ABANDONED_AFTER_MS) throw new Error(`model registry: ${where} is being written by another publisher`);
+        if (this.now() - existing.startedAt < ABANDONED_AFTER_MS)
+          throw new Error(`model registry: ${where} is being written by another publisher`);
         await this.deleteStorage(model, version, "writing");
       }
       await this.client.execute({
@@ -141,7 +156,8 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
     if (options.live) stmts.push(this.pointStatement(model, version, options.reason ?? "registered live"));
     await this.client.batch(stmts, "write");
     const after = await this.storage(model, version);
-    if (after?.status !== "complete") throw new Error(`model registry: ${where} could not be completed (chunks missing after upload)`);
+    if (after?.status !== "complete")
+      throw new Error(`model registry: ${where} could not be completed (chunks missing after upload)`);
     return version;
   }
 
@@ -160,7 +176,9 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
     try {
       manifest = manifestSchema.parse(JSON.parse(String(row.manifest)));
     } catch (err) {
-      throw new ArtifactCorruptError(`model registry: ${where}: unreadable manifest (${err instanceof Error ? err.message : String(err)})`);
+      throw new ArtifactCorruptError(
+        `model registry: ${where}: unreadable manifest (${err instanceof Error ? err.message : String(err)})`,
+      );
     }
     const chunkCount = Number(row.chunk_count);
     const byteLength = Number(row.byte_length);
@@ -175,19 +193,25 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
       let expected = first;
       for (const c of res.rows) {
         const seq = Number(c.seq);
-        if (seq !== expected) throw new ArtifactMissingError(`model registry: ${where}: chunk ${expected} of ${chunkCount} is missing`);
+        if (seq !== expected)
+          throw new ArtifactMissingError(`model registry: ${where}: chunk ${expected} of ${chunkCount} is missing`);
         const bytes = blobOf(c.bytes, `${where} chunk ${seq}`);
-        if ((await sha256Hex(bytes)) !== String(c.sha256)) throw new ArtifactCorruptError(`model registry: ${where}: chunk ${seq} of ${chunkCount} fails its checksum`);
-        if (filled + bytes.byteLength > byteLength) throw new ArtifactCorruptError(`model registry: ${where}: chunks hold more than ${byteLength} bytes`);
+        if ((await sha256Hex(bytes)) !== String(c.sha256))
+          throw new ArtifactCorruptError(`model registry: ${where}: chunk ${seq} of ${chunkCount} fails its checksum`);
+        if (filled + bytes.byteLength > byteLength)
+          throw new ArtifactCorruptError(`model registry: ${where}: chunks hold more than ${byteLength} bytes`);
         payload.set(bytes, filled);
         filled += bytes.byteLength;
         expected++;
       }
       const want = Math.min(chunkCount, first + perQuery);
-      if (expected !== want) throw new ArtifactMissingError(`model registry: ${where}: chunk ${expected} of ${chunkCount} is missing`);
+      if (expected !== want)
+        throw new ArtifactMissingError(`model registry: ${where}: chunk ${expected} of ${chunkCount} is missing`);
     }
-    if (filled !== byteLength) throw new ArtifactCorruptError(`model registry: ${where}: chunks hold ${filled} bytes, expected ${byteLength}`);
-    if ((await sha256Hex(payload)) !== String(row.sha256)) throw new ArtifactCorruptError(`model registry: ${where}: payload fails its checksum`);
+    if (filled !== byteLength)
+      throw new ArtifactCorruptError(`model registry: ${where}: chunks hold ${filled} bytes, expected ${byteLength}`);
+    if ((await sha256Hex(payload)) !== String(row.sha256))
+      throw new ArtifactCorruptError(`model registry: ${where}: payload fails its checksum`);
     return {
       version,
       artifact: decodeArtifact(manifest, payload, version, `model registry: ${where}`),
@@ -209,12 +233,17 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
 
   /** Models that have at least one complete stored version. */
   async models(): Promise<string[]> {
-    const { rows } = await this.client.execute("SELECT DISTINCT model FROM model_artifacts WHERE status = 'complete' ORDER BY model");
+    const { rows } = await this.client.execute(
+      "SELECT DISTINCT model FROM model_artifacts WHERE status = 'complete' ORDER BY model",
+    );
     return rows.map((r) => String(r.model));
   }
 
   async livePointer(model: string): Promise<LivePointer | null> {
-    const { rows } = await this.client.execute({ sql: "SELECT version, updated_at, reason FROM model_live WHERE model = ?", args: [model] });
+    const { rows } = await this.client.execute({
+      sql: "SELECT version, updated_at, reason FROM model_live WHERE model = ?",
+      args: [model],
+    });
     const r = rows[0];
     return r ? { version: String(r.version), updatedAt: Number(r.updated_at), reason: String(r.reason) } : null;
   }
@@ -222,7 +251,10 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
   /** Points `model` at a complete stored version (refused otherwise, so the pointer never names a partial write). */
   async setLive(model: string, version: string, reason: string): Promise<void> {
     const res = await this.client.execute(this.pointStatement(model, version, reason));
-    if (res.rowsAffected === 0) throw new ArtifactMissingError(`model registry: cannot make ${model}@${version} live: not a complete stored version`);
+    if (res.rowsAffected === 0)
+      throw new ArtifactMissingError(
+        `model registry: cannot make ${model}@${version} live: not a complete stored version`,
+      );
   }
 
   /** Deletes `writing` versions older than `olderThanMs` with their chunks (publishers that died). */
@@ -243,7 +275,9 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
    * full size to the database for good. The DELETE re-checks the live pointer, so a version made live
    * meanwhile is never removed.
    */
-  async pruneVersions(options: { keepNewest?: number; keepPrevious?: number } = {}): Promise<{ model: string; version: string }[]> {
+  async pruneVersions(
+    options: { keepNewest?: number; keepPrevious?: number } = {},
+  ): Promise<{ model: string; version: string }[]> {
     const keepNewest = Math.max(1, options.keepNewest ?? 3);
     const keepPrevious = Math.max(0, options.keepPrevious ?? 2);
     const pruned: { model: string; version: string }[] = [];
@@ -272,8 +306,14 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
     };
   }
 
-  private async storage(model: string, version: string): Promise<{ status: string; sha256: string; startedAt: number } | null> {
-    const { rows } = await this.client.execute({ sql: "SELECT status, sha256, started_at FROM model_artifacts WHERE model = ? AND version = ?", args: [model, version] });
+  private async storage(
+    model: string,
+    version: string,
+  ): Promise<{ status: string; sha256: string; startedAt: number } | null> {
+    const { rows } = await this.client.execute({
+      sql: "SELECT status, sha256, started_at FROM model_artifacts WHERE model = ? AND version = ?",
+      args: [model, version],
+    });
     const r = rows[0];
     return r ? { status: String(r.status), sha256: String(r.sha256), startedAt: Number(r.started_at) } : null;
   }

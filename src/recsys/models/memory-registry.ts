@@ -23,7 +23,12 @@ export class MemoryArtifactRegistry implements ArtifactRegistryPort {
     return (await this.live(model))?.version ?? null;
   }
 
-  async register(model: string, artifact: ModelArtifact, metrics: Record<string, number>, options: { live?: boolean } = {}): Promise<string> {
+  async register(
+    model: string,
+    artifact: ModelArtifact,
+    metrics: Record<string, number>,
+    options: { live?: boolean } = {},
+  ): Promise<string> {
     const version = artifact.version ?? `${model}-${this.now().toString(36)}-${++this.seq}`;
     const list = this.versions.get(model) ?? [];
     list.push({ version, artifact: { ...artifact, version }, metrics, createdAt: this.now() });

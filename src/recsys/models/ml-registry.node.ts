@@ -24,7 +24,12 @@ export class MlRegistryAdapter implements ArtifactRegistryPort {
   async live(model: string): Promise<RegisteredArtifact | null> {
     const rec = await this.registry.latest(model);
     if (!rec) return null;
-    return { version: rec.version, artifact: loadArtifact(rec.artifact_location), metrics: rec.metrics, createdAt: Date.parse(rec.created_at) };
+    return {
+      version: rec.version,
+      artifact: loadArtifact(rec.artifact_location),
+      metrics: rec.metrics,
+      createdAt: Date.parse(rec.created_at),
+    };
   }
 
   async liveVersion(model: string): Promise<string | null> {
@@ -33,7 +38,10 @@ export class MlRegistryAdapter implements ArtifactRegistryPort {
 
   async register(model: string, artifact: ModelArtifact, metrics: Record<string, number>): Promise<string> {
     const createdAt = new Date(this.now());
-    const version = makeVersion(createdAt, `${model}|${JSON.stringify(artifact.params)}|${artifact.itemIds.length}|${JSON.stringify(metrics)}`);
+    const version = makeVersion(
+      createdAt,
+      `${model}|${JSON.stringify(artifact.params)}|${artifact.itemIds.length}|${JSON.stringify(metrics)}`,
+    );
     const dir = join(this.artifactsDir, model, version);
     saveArtifact(dir, artifact, version, createdAt);
     await this.registry.register({

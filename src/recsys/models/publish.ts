@@ -39,7 +39,12 @@ export async function publishModels(
       reason: "published live",
     });
     const stored = known ?? (await target.versions(model)).find((v) => v.version === entry.version);
-    const report: PublishReport = { model, status: known ? "already" : "published", version: entry.version, bytes: stored?.byteLength };
+    const report: PublishReport = {
+      model,
+      status: known ? "already" : "published",
+      version: entry.version,
+      bytes: stored?.byteLength,
+    };
     options.log?.(`publish: ${report.status}`, { ...report });
     out.push(report);
   }

@@ -32,18 +32,29 @@ const QUALITY = /(ndcg|hr@|hit|recall|mrr|map@|auc|precision)/i;
  * metric (what serving's in-process training records), a candidate trained on fewer interactions than the
  * live one is held: less data usually means a truncated export, not a better model.
  */
-export function compareMetrics(candidate: Record<string, number>, live: Record<string, number>): { ok: boolean; reason: string } {
-  const shared = Object.keys(candidate).filter((k) => QUALITY.test(k) && k in live && Number.isFinite(candidate[k]) && Number.isFinite(live[k]));
+export function compareMetrics(
+  candidate: Record<string, number>,
+  live: Record<string, number>,
+): { ok: boolean; reason: string } {
+  const shared = Object.keys(candidate).filter(
+    (k) => QUALITY.test(k) && k in live && Number.isFinite(candidate[k]) && Number.isFinite(live[k]),
+  );
   if (shared.length > 0) {
     const worse = shared.filter((k) => candidate[k] < live[k] - 1e-9);
     return worse.length > 0
-      ? { ok: false, reason: `worse on ${worse.map((k) => `${k} ${round(candidate[k])} < ${round(live[k])}`).join(", ")}` }
+      ? {
+          ok: false,
+          reason: `worse on ${worse.map((k) => `${k} ${round(candidate[k])} < ${round(live[k])}`).join(", ")}`,
+        }
       : { ok: true, reason: `not worse on ${shared.join(", ")}` };
   }
   if (Number.isFinite(candidate.interactions) && Number.isFinite(live.interactions)) {
     return candidate.interactions < live.interactions
       ? { ok: false, reason: `trained on fewer interactions (${candidate.interactions} < ${live.interactions})` }
-      : { ok: true, reason: `no shared quality metric; interactions ${candidate.interactions} >= ${live.interactions}` };
+      : {
+          ok: true,
+          reason: `no shared quality metric; interactions ${candidate.interactions} >= ${live.interactions}`,
+        };
   }
   return { ok: true, reason: "no comparable metrics recorded" };
 }
@@ -70,7 +81,12 @@ export async function rotateModel(reg: LibsqlArtifactRegistry, model: string): P
   if (liveError !== null) {
     // Older than the broken one first (what served before it), then anything else that verifies.
     const others = versions.filter((v) => v.version !== currentVersion);
-    const ordered = current ? [...others.filter((v) => v.createdAt <= current.createdAt), ...others.filter((v) => v.createdAt > current.createdAt)] : others;
+    const ordered = current
+      ? [
+          ...others.filter((v) => v.createdAt <= current.createdAt),
+          ...others.filter((v) => v.createdAt > current.createdAt),
+        ]
+      : others;
     const held: { version: string; reason: string }[] = [];
     for (const candidate of ordered) {
       const err = await verify(reg, model, candidate.version);
@@ -82,7 +98,14 @@ export async function rotateModel(reg: LibsqlArtifactRegistry, model: string): P
       await reg.setLive(model, candidate.version, reason);
       return { model, action: "rolled_back", from: currentVersion, to: candidate.version, reason, held };
     }
-    return { model, action: "broken", from: currentVersion, to: null, reason: `live version unusable and no other version verifies: ${liveError}`, held };
+    return {
+      model,
+      action: "broken",
+      from: currentVersion,
+      to: null,
+      reason: `live version unusable and no other version verifies: ${liveError}`,
+      held,
+    };
   }
 
   if (!pointer) {
@@ -91,7 +114,11 @@ export async function rotateModel(reg: LibsqlArtifactRegistry, model: string): P
     return { model, action: "initialised", from: null, to: currentVersion, reason };
   }
 
-  const newer: StoredVersion[] = current ? versions.filter((v) => v.createdAt > current.createdAt || (v.createdAt === current.createdAt && v.version > current.version)) : [];
+  const newer: StoredVersion[] = current
+    ? versions.filter(
+        (v) => v.createdAt > current.createdAt || (v.createdAt === current.createdAt && v.version > current.version),
+      )
+    : [];
   const held: { version: string; reason: string }[] = [];
   for (const candidate of newer) {
     const cmp = compareMetrics(candidate.metrics, current?.metrics ?? {});
@@ -108,11 +135,21 @@ export async function rotateModel(reg: LibsqlArtifactRegistry, model: string): P
     await reg.setLive(model, candidate.version, reason);
     return { model, action: "promoted", from: currentVersion, to: candidate.version, reason, held };
   }
-  return { model, action: "kept", from: currentVersion, to: currentVersion, reason: held.length > 0 ? "no newer version passed" : "live is the newest", ...(held.length > 0 ? { held } : {}) };
+  return {
+    model,
+    action: "kept",
+    from: currentVersion,
+    to: currentVersion,
+    reason: held.length > 0 ? "no newer version passed" : "live is the newest",
+    ...(held.length > 0 ? { held } : {}),
+  };
 }
 
 /** Rotates every model with stored versions (or `models`), one at a time (one artifact in memory at once). */
-export async function rotateModels(reg: LibsqlArtifactRegistry, models?: readonly string[]): Promise<RotationDecision[]> {
+export async function rotateModels(
+  reg: LibsqlArtifactRegistry,
+  models?: readonly string[],
+): Promise<RotationDecision[]> {
   const out: RotationDecision[] = [];
   for (const model of models ?? (await reg.models())) out.push(await rotateModel(reg, model));
   return out;

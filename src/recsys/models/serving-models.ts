@@ -53,7 +53,13 @@ export function alignment(artifact: ModelArtifact, catalog: ItemCatalog): Int32A
 }
 
 /** Dense per-item array of an artifact, moved onto catalog indices (missing items get `fill`). */
-export function alignDense<T extends Float32Array | Float64Array>(values: T, map: Int32Array | null, size: number, make: (n: number) => T, fill = 0): T {
+export function alignDense<T extends Float32Array | Float64Array>(
+  values: T,
+  map: Int32Array | null,
+  size: number,
+  make: (n: number) => T,
+  fill = 0,
+): T {
   if (map === null) return values;
   const out = make(size);
   out.fill(fill);
@@ -68,7 +74,10 @@ export function covisFromArtifact(artifact: ModelArtifact, catalog: ItemCatalog)
   const lists = CovisitationRecommender.load(artifact).neighbours();
   const map = alignment(artifact, catalog);
   if (map === null) return new CovisIndex(lists, catalog.size);
-  const rows: { ids: number[]; weights: number[] }[] = Array.from({ length: catalog.size }, () => ({ ids: [], weights: [] }));
+  const rows: { ids: number[]; weights: number[] }[] = Array.from({ length: catalog.size }, () => ({
+    ids: [],
+    weights: [],
+  }));
   for (let a = 0; a + 1 < lists.offsets.length; a++) {
     const ca = map[a];
     if (ca < 0) continue;
@@ -82,7 +91,11 @@ export function covisFromArtifact(artifact: ModelArtifact, catalog: ItemCatalog)
   }
   const offsets = new Int32Array(catalog.size + 1);
   rows.forEach((r, i) => (offsets[i + 1] = offsets[i] + r.ids.length));
-  const out: NeighbourLists = { offsets, ids: Int32Array.from(rows.flatMap((r) => r.ids)), weights: Float32Array.from(rows.flatMap((r) => r.weights)) };
+  const out: NeighbourLists = {
+    offsets,
+    ids: Int32Array.from(rows.flatMap((r) => r.ids)),
+    weights: Float32Array.from(rows.flatMap((r) => r.weights)),
+  };
   return new CovisIndex(out, catalog.size);
 }
 
@@ -106,8 +119,14 @@ export class SessionKnnSource {
   }
 
   /** Top `n` items for a history (catalog indices, OLDEST first), `exclude` never returned. */
-  top(history: readonly number[], n: number, exclude: ReadonlySet<number>, now?: number): { items: Int32Array; scores: Float32Array } {
-    const h = this.toArtifact === null ? history : history.map((i) => this.toArtifact?.get(i) ?? -1).filter((i) => i >= 0);
+  top(
+    history: readonly number[],
+    n: number,
+    exclude: ReadonlySet<number>,
+    now?: number,
+  ): { items: Int32Array; scores: Float32Array } {
+    const h =
+      this.toArtifact === null ? history : history.map((i) => this.toArtifact?.get(i) ?? -1).filter((i) => i >= 0);
     if (h.length === 0) return { items: new Int32Array(0), scores: new Float32Array(0) };
     let ex: ReadonlySet<number> = exclude;
     if (this.toArtifact !== null) {
@@ -142,7 +161,8 @@ export function vectorsFromArtifact(artifact: ModelArtifact, catalog: ItemCatalo
   const Q = artifact.blobs.contextVectors instanceof Float32Array ? artifact.blobs.contextVectors : P;
   const nA = artifact.itemIds.length;
   const dim = P.length / Math.max(1, nA);
-  if (!Number.isInteger(dim) || dim <= 0) throw new Error(`${artifact.model}: itemVectors length ${P.length} is not items x dim`);
+  if (!Number.isInteger(dim) || dim <= 0)
+    throw new Error(`${artifact.model}: itemVectors length ${P.length} is not items x dim`);
   const map = alignment(artifact, catalog);
   const items = new Float32Array(catalog.size * dim);
   const context = Q === P ? items : new Float32Array(catalog.size * dim);
@@ -160,7 +180,12 @@ export function vectorsFromArtifact(artifact: ModelArtifact, catalog: ItemCatalo
 }
 
 /** Popularity blob (log decayed counts) -> [0, 1] feature and trending counts (decayed counts). */
-export function popularityFromArtifact(artifact: ModelArtifact, catalog: ItemCatalog, asOf: number, halfLifeDays: number): { popularity: Float32Array; trending: Trending } {
+export function popularityFromArtifact(
+  artifact: ModelArtifact,
+  catalog: ItemCatalog,
+  asOf: number,
+  halfLifeDays: number,
+): { popularity: Float32Array; trending: Trending } {
   const raw = artifact.blobs.scores;
   if (!(raw instanceof Float32Array)) throw new Error("popularity: scores blob missing");
   const aligned = alignDense(raw, alignment(artifact, catalog), catalog.size, (n) => new Float32Array(n));

@@ -10,7 +10,11 @@ export const POSITIVE_TYPES: ReadonlySet<LoggedEventType> = new Set(["view", "cl
  * Interaction sequences for in-process training: every reviewer's reviews plus every user's or session's
  * positive events, each in time order, on the catalog's item indices (so artifacts come out aligned).
  */
-export async function loadTrainData(db: Database, catalog: ItemCatalog, events: EventLogPort): Promise<{ data: TrainData; actorKeys: string[]; interactions: number; latest: number; lastSeq: number }> {
+export async function loadTrainData(
+  db: Database,
+  catalog: ItemCatalog,
+  events: EventLogPort,
+): Promise<{ data: TrainData; actorKeys: string[]; interactions: number; latest: number; lastSeq: number }> {
   const byActor = new Map<string, { items: number[]; ts: number[] }>();
   const push = (actor: string, item: number | undefined, ts: number): void => {
     if (item === undefined) return;
@@ -48,10 +52,20 @@ export async function loadTrainData(db: Database, catalog: ItemCatalog, events: 
   for (const [key, s] of byActor) {
     actorKeys.push(key);
     const order = s.items.map((_, j) => j).sort((a, b) => s.ts[a] - s.ts[b] || a - b);
-    const seq: Sequence = { user: sequences.length, items: Int32Array.from(order, (j) => s.items[j]), timestamps: Float64Array.from(order, (j) => s.ts[j]) };
+    const seq: Sequence = {
+      user: sequences.length,
+      items: Int32Array.from(order, (j) => s.items[j]),
+      timestamps: Float64Array.from(order, (j) => s.ts[j]),
+    };
     sequences.push(seq);
     interactions += seq.items.length;
     for (const t of seq.timestamps) if (t > latest) latest = t;
   }
-  return { data: { numItems: catalog.size, numUsers: sequences.length, sequences, itemIds: catalog.ids }, actorKeys, interactions, latest, lastSeq };
+  return {
+    data: { numItems: catalog.size, numUsers: sequences.length, sequences, itemIds: catalog.ids },
+    actorKeys,
+    interactions,
+    latest,
+    lastSeq,
+  };
 }

@@ -33,7 +33,7 @@ export class Trending {
    */
   fold(events: readonly { item: number; weight: number }[], now: number): void {
     if (now > this.asOf) {
-      const f = Math.pow(2, -(now - this.asOf) / (this.halfLifeDays * DAY_MS));
+      const f = 2 ** (-(now - this.asOf) / (this.halfLifeDays * DAY_MS));
       for (let i = 0; i < this.counts.length; i++) this.counts[i] *= f;
       this.asOf = now;
     }
@@ -52,7 +52,8 @@ export class Trending {
       if (list) list.push(i);
       else touchedByCat.set(c, [i]);
     }
-    for (const [c, items] of touchedByCat) this.byCategory.set(c, this.best([...(this.byCategory.get(c) ?? []), ...items], this.categoryListSize));
+    for (const [c, items] of touchedByCat)
+      this.byCategory.set(c, this.best([...(this.byCategory.get(c) ?? []), ...items], this.categoryListSize));
   }
 
   score(item: number): number {

@@ -21,34 +21,60 @@ type CandidateList = Awaited<ReturnType<FeedService["candidates"]>>;
  * The top `limit` ranked items, re-checked against the DB: candidates were filtered on cached listing
  * state, so a listing sold since the last cache refresh must be dropped here (a few spares fill its place).
  */
-async function toItems(feed: FeedService, models: ServingModels, caller: Caller, list: CandidateList, limit: number, prefix: string): Promise<RecItem[]> {
+async function toItems(
+  feed: FeedService,
+  models: ServingModels,
+  caller: Caller,
+  list: CandidateList,
+  limit: number,
+  prefix: string,
+): Promise<RecItem[]> {
   const cat = models.catalog;
   const top = list.ranked.slice(0, limit + 5);
-  const { unavailable, best } = await feed.listingStateOf(top.map((c) => cat.ids[c.item]), caller.userId);
-  return top.filter((c) => !unavailable.has(cat.ids[c.item])).slice(0, limit).map((c, j) => {
-    const price = cat.price[c.item];
-    const rating = cat.rating[c.item];
-    return {
-      recommendationId: `${prefix}.${j}`,
-      productId: cat.ids[c.item],
-      title: cat.titles[c.item],
-      category: cat.categoryName(c.item),
-      price: Number.isNaN(price) ? null : price,
-      averageRating: Number.isNaN(rating) ? null : rating,
-      ratingCount: cat.ratingCount[c.item],
-      listing: best.get(cat.ids[c.item]) ?? null,
-      score: Math.round(c.score * 1e4) / 1e4,
-      sources: sourcesOf(c),
-      reason: reasonFor(c, cat),
-    };
-  });
+  const { unavailable, best } = await feed.listingStateOf(
+    top.map((c) => cat.ids[c.item]),
+    caller.userId,
+  );
+  return top
+    .filter((c) => !unavailable.has(cat.ids[c.item]))
+    .slice(0, limit)
+    .map((c, j) => {
+      const price = cat.price[c.item];
+      const rating = cat.rating[c.item];
+      return {
+        recommendationId: `${prefix}.${j}`,
+        productId: cat.ids[c.item],
+        title: cat.titles[c.item],
+        category: cat.categoryName(c.item),
+        price: Number.isNaN(price) ? null : price,
+        averageRating: Number.isNaN(rating) ? null : rating,
+        ratingCount: cat.ratingCount[c.item],
+        listing: best.get(cat.ids[c.item]) ?? null,
+        score: Math.round(c.score * 1e4) / 1e4,
+        sources: sourcesOf(c),
+        reason: reasonFor(c, cat),
+      };
+    });
 }
 
 /** "Next for this session": session kNN + co-visitation of the session's last items, ranked. */
-export async function sessionRecommendations(feed: FeedService, models: ServingModels, caller: Caller, history: History, limit: number, requestId: string): Promise<RecList> {
-  if (history.items.length === 0) return { modelVersion: models.version, items: [], sources: { used: [], failed: [] }, degraded: false };
+export async function sessionRecommendations(
+  feed: FeedService,
+  models: ServingModels,
+  caller: Caller,
+  history: History,
+  limit: number,
+  requestId: string,
+): Promise<RecList> {
+  if (history.items.length === 0)
+    return { modelVersion: models.version, items: [], sources: { used: [], failed: [] }, degraded: false };
   const list = await feed.candidates(models, caller, history, [sessionKnnSource, covisitationSource]);
-  return { modelVersion: models.version, items: await toItems(feed, models, caller, list, limit, requestId), sources: list.report, degraded: list.report.failed.length > 0 };
+  return {
+    modelVersion: models.version,
+    items: await toItems(feed, models, caller, list, limit, requestId),
+    sources: list.report,
+    degraded: list.report.failed.length > 0,
+  };
 }
 
 /**
@@ -56,12 +82,31 @@ export async function sessionRecommendations(feed: FeedService, models: ServingM
  * bought-together are anchored on it) and the session follows as context. Only the product itself and
  * "not interested" items are excluded: items seen earlier in the session may be the right next step.
  */
-export async function productRecommendations(feed: FeedService, models: ServingModels, caller: Caller, product: number, session: History, limit: number, requestId: string): Promise<RecList> {
+export async function productRecommendations(
+  feed: FeedService,
+  models: ServingModels,
+  caller: Caller,
+  product: number,
+  session: History,
+  limit: number,
+  requestId: string,
+): Promise<RecList> {
   const history: History = { ...session, items: [product, ...session.items.filter((i) => i !== product)] };
-  const list = await feed.candidates(models, caller, history, [covisitationSource, vectorSource, boughtTogetherSource], {
-    seen: new Set([product]),
-    // The product leads; the session only tilts the answer (0.3, then 0.7x per step back).
-    historyWeights: history.items.map((_, r) => (r === 0 ? 1 : 0.3 * Math.pow(0.7, r - 1))),
-  });
-  return { modelVersion: models.version, items: await toItems(feed, models, caller, list, limit, requestId), sources: list.report, degraded: list.report.failed.length > 0 };
+  const list = await feed.candidates(
+    models,
+    caller,
+    history,
+    [covisitationSource, vectorSource, boughtTogetherSource],
+    {
+      seen: new Set([product]),
+      // The product leads; the session only tilts the answer (0.3, then 0.7x per step back).
+      historyWeights: history.items.map((_, r) => (r === 0 ? 1 : 0.3 * 0.7 ** (r - 1))),
+    },
+  );
+  return {
+    modelVersion: models.version,
+    items: await toItems(feed, models, caller, list, limit, requestId),
+    sources: list.report,
+    degraded: list.report.failed.length > 0,
+  };
 }

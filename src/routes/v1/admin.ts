@@ -54,7 +54,10 @@ const listRoute = createRoute({
   security: sessionSecurity,
   middleware: requirePermission({ user: ["list"] }),
   request: { query: ListQuery },
-  responses: { 200: json(z.object({ items: z.array(AdminUserSchema), nextCursor: z.string().nullable() }), "Users"), ...pick(400, 401, 403) },
+  responses: {
+    200: json(z.object({ items: z.array(AdminUserSchema), nextCursor: z.string().nullable() }), "Users"),
+    ...pick(400, 401, 403),
+  },
 });
 
 const roleRoute = createRoute({
@@ -78,7 +81,17 @@ const banRoute = createRoute({
   request: {
     params: idParam("id"),
     body: jsonBody(
-      z.object({ reason: z.string().trim().min(1).max(500).optional(), expiresInSeconds: z.number().int().min(60).max(10 * 365 * 86_400).optional() }).strict(),
+      z
+        .object({
+          reason: z.string().trim().min(1).max(500).optional(),
+          expiresInSeconds: z
+            .number()
+            .int()
+            .min(60)
+            .max(10 * 365 * 86_400)
+            .optional(),
+        })
+        .strict(),
     ),
   },
   responses: { 200: json(AdminUserSchema, "Banned"), ...pick(400, 401, 403, 404, 409) },
@@ -103,7 +116,8 @@ async function loadUser(c: Context<AppEnv>, id: string): Promise<UserRow> {
 
 /** An admin cannot demote or ban themselves: that is how the last admin locks everyone out. */
 function notSelf(c: Context<AppEnv>, id: string) {
-  if (assertUser(c.var.principal).userId === id) throw new ApiError(409, "cannot_modify_self", "admins cannot change their own role or ban themselves");
+  if (assertUser(c.var.principal).userId === id)
+    throw new ApiError(409, "cannot_modify_self", "admins cannot change their own role or ban themselves");
 }
 
 /** Thin contract over better-auth's admin plugin (which also revokes sessions on ban). */
@@ -118,7 +132,12 @@ export const adminRoutes = createRouter()
     }
     if (q.cursor) {
       const cur = decodeCursor(q.cursor, CursorSchema);
-      conds.push(or(lt(userTable.createdAt, new Date(cur.t)), and(eq(userTable.createdAt, new Date(cur.t)), lt(userTable.id, cur.id)))!);
+      conds.push(
+        or(
+          lt(userTable.createdAt, new Date(cur.t)),
+          and(eq(userTable.createdAt, new Date(cur.t)), lt(userTable.id, cur.id)),
+        )!,
+      );
     }
     const rows = await c.var.deps.db
       .select()
@@ -128,7 +147,8 @@ export const adminRoutes = createRouter()
       .limit(q.limit + 1);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    const nextCursor = rows.length > q.limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last.id }) : null;
+    const nextCursor =
+      rows.length > q.limit && last ? encodeCursor({ t: last.createdAt.getTime(), id: last.id }) : null;
     return c.json({ items: page.map(toAdminUser), nextCursor }, 200);
   })
   .openapi(roleRoute, async (c) => {
@@ -136,7 +156,10 @@ export const adminRoutes = createRouter()
     notSelf(c, id);
     await loadUser(c, id);
     try {
-      await c.var.deps.auth.api.setRole({ body: { userId: id, role: c.req.valid("json").role }, headers: c.req.raw.headers });
+      await c.var.deps.auth.api.setRole({
+        body: { userId: id, role: c.req.valid("json").role },
+        headers: c.req.raw.headers,
+      });
     } catch (err) {
       throw fromAuthError(err);
     }

@@ -28,8 +28,18 @@ const CreatedKeySchema = ApiKeySchema.extend({
 const CreateBody = z
   .object({
     name: z.string().trim().min(1).max(32),
-    scopes: z.array(Scope).min(1).max(apiScopes.length).refine((s) => new Set(s).size === s.length, "scopes must be unique"),
-    rateLimitMax: z.number().int().min(1).max(100_000).optional().openapi({ description: "Requests per window (capped by the server default)" }),
+    scopes: z
+      .array(Scope)
+      .min(1)
+      .max(apiScopes.length)
+      .refine((s) => new Set(s).size === s.length, "scopes must be unique"),
+    rateLimitMax: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .openapi({ description: "Requests per window (capped by the server default)" }),
     expiresInDays: z.number().int().min(1).max(365).optional(),
   })
   .strict()

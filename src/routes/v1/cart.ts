@@ -12,7 +12,10 @@ const CartSchema = z
         listing: ListingSchema,
         addedAt: z.string(),
         available: z.boolean(),
-        reason: z.enum(["sold", "reserved", "withdrawn", "own_listing"]).nullable().openapi({ description: "Why an item cannot be bought now" }),
+        reason: z
+          .enum(["sold", "reserved", "withdrawn", "own_listing"])
+          .nullable()
+          .openapi({ description: "Why an item cannot be bought now" }),
       }),
     ),
     totals: z.array(MoneySchema).openapi({ description: "Sum of the available items, per currency" }),
@@ -39,7 +42,11 @@ const putRoute = createRoute({
   security: sessionSecurity,
   middleware: guard,
   request: { params: idParam("listingId") },
-  responses: { 200: json(CartSchema, "Already in the cart"), 201: json(CartSchema, "Added"), ...pick(401, 403, 404, 409) },
+  responses: {
+    200: json(CartSchema, "Already in the cart"),
+    201: json(CartSchema, "Added"),
+    ...pick(401, 403, 404, 409),
+  },
 });
 
 const deleteRoute = createRoute({
@@ -65,7 +72,14 @@ export const cartRoutes = createRouter()
     const { created, listing } = await addToCart(deps.db, user.userId, c.req.valid("param").listingId, deps.clock());
     if (created) {
       await recordQuietly(deps.events, [
-        { type: "cart_add", userId: user.userId, anonId: c.var.anonId, parentAsin: listing.productId, listingId: listing.id, context: { surface: "cart" } },
+        {
+          type: "cart_add",
+          userId: user.userId,
+          anonId: c.var.anonId,
+          parentAsin: listing.productId,
+          listingId: listing.id,
+          context: { surface: "cart" },
+        },
       ]);
     }
     const cart = await getCart(deps.db, user.userId);

@@ -22,7 +22,9 @@ const treeRoute = createRoute({
   responses: {
     200: {
       description: "Root categories with their children",
-      content: { "application/json": { schema: z.object({ items: z.array(CategoryNodeSchema) }).openapi("CategoryTree") } },
+      content: {
+        "application/json": { schema: z.object({ items: z.array(CategoryNodeSchema) }).openapi("CategoryTree") },
+      },
     },
   },
 });

@@ -12,19 +12,33 @@ const BatchSchema = z
   .object({
     // Items are validated one by one in the handler so a bad event is rejected alone; the union keeps the
     // event's shape in the OpenAPI document.
-    events: z.array(z.union([EventIn, z.unknown()])).min(1).max(MAX_BATCH),
+    events: z
+      .array(z.union([EventIn, z.unknown()]))
+      .min(1)
+      .max(MAX_BATCH),
   })
   .openapi("EventBatch");
 
 const ResultSchema = z
   .object({
-    accepted: z.array(z.string()).openapi({ description: "Ids stored by this or an earlier request (idempotent replays included)" }),
+    accepted: z
+      .array(z.string())
+      .openapi({ description: "Ids stored by this or an earlier request (idempotent replays included)" }),
     duplicates: z.array(z.string()).openapi({ description: "Accepted ids that were already stored" }),
     rejected: z.array(
       z.object({
         index: z.number().int(),
         id: z.string().nullable(),
-        code: z.enum(["invalid_event", "duplicate_in_batch", "session_required", "invalid_timestamp", "context_too_large", "unknown_item", "unknown_listing", "listing_mismatch"]),
+        code: z.enum([
+          "invalid_event",
+          "duplicate_in_batch",
+          "session_required",
+          "invalid_timestamp",
+          "context_too_large",
+          "unknown_item",
+          "unknown_listing",
+          "listing_mismatch",
+        ]),
         message: z.string(),
       }),
     ),
@@ -42,7 +56,10 @@ const route = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: BatchSchema } } } },
   responses: {
     200: { description: "Every event accepted", content: { "application/json": { schema: ResultSchema } } },
-    207: { description: "Some events rejected (see `rejected`)", content: { "application/json": { schema: ResultSchema } } },
+    207: {
+      description: "Some events rejected (see `rejected`)",
+      content: { "application/json": { schema: ResultSchema } },
+    },
     ...errorResponses,
     401: { description: "No user and no session id", content: { "application/json": { schema: ErrorSchema } } },
     403: { description: "API key without events:write", content: { "application/json": { schema: ErrorSchema } } },
@@ -59,8 +76,16 @@ eventsRoutes.openapi(route, async (c) => {
   const sessionId = presentedSession(c);
   const anyEventSession = raw.some((e) => e !== null && typeof e === "object" && "session_id" in e);
   if (!userId && !sessionId && !anyEventSession) {
-    throw new ApiError(401, "session_required", "anonymous events need a session id: send the rc_sid cookie, an x-session-id header or session_id per event");
+    throw new ApiError(
+      401,
+      "session_required",
+      "anonymous events need a session id: send the rc_sid cookie, an x-session-id header or session_id per event",
+    );
   }
-  const result = await ingestEvents({ db, events: recsys.o.events, sessions, marketplace: recsys.o.marketplace, now: c.var.deps.clock() }, { userId, sessionId }, raw);
+  const result = await ingestEvents(
+    { db, events: recsys.o.events, sessions, marketplace: recsys.o.marketplace, now: c.var.deps.clock() },
+    { userId, sessionId },
+    raw,
+  );
   return c.json(result, result.rejected.length > 0 ? 207 : 200);
 });

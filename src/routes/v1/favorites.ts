@@ -40,7 +40,10 @@ const listRoute = createRoute({
       cursor: z.string().max(500).optional(),
     }),
   },
-  responses: { 200: json(z.object({ items: z.array(FavoriteSchema), nextCursor: z.string().nullable() }), "Favorites"), ...pick(400, 401, 403) },
+  responses: {
+    200: json(z.object({ items: z.array(FavoriteSchema), nextCursor: z.string().nullable() }), "Favorites"),
+    ...pick(400, 401, 403),
+  },
 });
 
 const putRoute = createRoute({
@@ -77,7 +80,14 @@ export const favoritesRoutes = createRouter()
     const { created, productId } = await addFavorite(deps.db, user.userId, type, id, deps.clock());
     if (!created) return c.json({ type, id, favorited: true }, 200);
     await recordQuietly(deps.events, [
-      { type: "favorite", userId: user.userId, anonId: c.var.anonId, parentAsin: productId, listingId: type === "listing" ? id : null, context: { target: type } },
+      {
+        type: "favorite",
+        userId: user.userId,
+        anonId: c.var.anonId,
+        parentAsin: productId,
+        listingId: type === "listing" ? id : null,
+        context: { target: type },
+      },
     ]);
     return c.json({ type, id, favorited: true }, 201);
   })

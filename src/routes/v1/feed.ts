@@ -10,7 +10,11 @@ import { callerOf, modelsOr503, notReadyResponse, RecItemSchema, SourceReportSch
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
   cursor: z.string().max(300).optional(),
-  session_id: z.string().regex(SESSION_ID).optional().openapi({ description: "Defaults to the rc_sid cookie / x-session-id header" }),
+  session_id: z
+    .string()
+    .regex(SESSION_ID)
+    .optional()
+    .openapi({ description: "Defaults to the rc_sid cookie / x-session-id header" }),
 });
 
 const CursorSchema = z.object({ s: z.string().min(1).max(100), o: z.number().int().min(0).max(10_000) });
@@ -21,9 +25,13 @@ const FeedSchema = z
     nextCursor: z.string().nullable(),
     snapshotId: z.string(),
     modelVersion: z.string(),
-    degraded: z.boolean().openapi({ description: "True when a recall source failed or ran out of time; `sources.failed` names it" }),
+    degraded: z
+      .boolean()
+      .openapi({ description: "True when a recall source failed or ran out of time; `sources.failed` names it" }),
     sources: SourceReportSchema,
-    filtered: z.record(z.string(), z.number().int()).openapi({ description: "Candidates removed, by reason (seen, negative, bought, own, unavailable)" }),
+    filtered: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: "Candidates removed, by reason (seen, negative, bought, own, unavailable)" }),
   })
   .openapi("Feed");
 
@@ -33,7 +41,11 @@ const route = createRoute({
   tags: ["recommendations"],
   summary: "Personalised home feed (catalog products with their best active listing)",
   request: { query: Query },
-  responses: { 200: { description: "A page of the feed", content: { "application/json": { schema: FeedSchema } } }, ...errorResponses, ...notReadyResponse },
+  responses: {
+    200: { description: "A page of the feed", content: { "application/json": { schema: FeedSchema } } },
+    ...errorResponses,
+    ...notReadyResponse,
+  },
 });
 
 export const feedRoutes = createRouter();
@@ -56,5 +68,8 @@ feedRoutes.openapi(route, async (c) => {
     page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit);
   }
   const { nextCursor, ...rest } = page;
-  return c.json({ ...rest, nextCursor: nextCursor ? encodeCursor({ s: nextCursor.snapshotId, o: nextCursor.offset }) : null }, 200);
+  return c.json(
+    { ...rest, nextCursor: nextCursor ? encodeCursor({ s: nextCursor.snapshotId, o: nextCursor.offset }) : null },
+    200,
+  );
 });

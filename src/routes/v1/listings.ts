@@ -7,8 +7,28 @@ import { ApiError } from "../../http/errors";
 import { assertUser, requirePermission, requireScope } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
 import { recordQuietly } from "../../services/events/event-log";
-import { createListing, getListing, listListings, listingSorts, updateListing, type Viewer } from "../../services/listings/listings";
-import { Condition, Currency, Id, ListingSchema, ListingStatusSchema, MoneySchema, idParam, json, jsonBody, keySecurity, pick, sessionSecurity } from "./marketplace-schemas";
+import {
+  createListing,
+  getListing,
+  listListings,
+  listingSorts,
+  updateListing,
+  type Viewer,
+} from "../../services/listings/listings";
+import {
+  Condition,
+  Currency,
+  Id,
+  ListingSchema,
+  ListingStatusSchema,
+  MoneySchema,
+  idParam,
+  json,
+  jsonBody,
+  keySecurity,
+  pick,
+  sessionSecurity,
+} from "./marketplace-schemas";
 
 export const viewerOf = (p: Principal): Viewer => ({
   userId: p.type === "anonymous" ? null : p.userId,
@@ -26,7 +46,10 @@ const ListQuery = z
       .optional()
       .transform((v, ctx) => {
         if (v === undefined) return undefined;
-        const parts = v.split(",").map((s) => s.trim()).filter(Boolean);
+        const parts = v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
         for (const p of parts) {
           if (!(conditionGrades as readonly string[]).includes(p)) {
             ctx.addIssue({ code: "custom", message: `unknown condition ${p}` });
@@ -40,7 +63,9 @@ const ListQuery = z
     max_price: minor.optional(),
     currency: Currency.optional(),
     seller: Id.optional().openapi({ description: 'Seller user id, or "me"' }),
-    status: ListingStatusSchema.optional().openapi({ description: "Default active; sold/withdrawn only with seller=me (or as admin)" }),
+    status: ListingStatusSchema.optional().openapi({
+      description: "Default active; sold/withdrawn only with seller=me (or as admin)",
+    }),
     sort: z.enum(listingSorts).default("newest"),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(500).optional(),
@@ -50,9 +75,7 @@ const ListQuery = z
     path: ["min_price"],
   });
 
-const PhotoUrl = z
-  .url({ protocol: /^https$/, message: "photo URLs must be https" })
-  .max(2048);
+const PhotoUrl = z.url({ protocol: /^https$/, message: "photo URLs must be https" }).max(2048);
 
 const CreateBody = z
   .object({
@@ -71,13 +94,17 @@ const PatchBody = z
     price: MoneySchema.optional(),
     description: z.string().trim().max(5000).optional(),
     photos: z.array(PhotoUrl).max(10).optional(),
-    status: ListingStatusSchema.optional().openapi({ description: "active ⇄ reserved → sold; active/reserved → withdrawn" }),
+    status: ListingStatusSchema.optional().openapi({
+      description: "active ⇄ reserved → sold; active/reserved → withdrawn",
+    }),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, "nothing to change")
   .openapi("ListingPatch");
 
-const ListingPage = z.object({ items: z.array(ListingSchema), nextCursor: z.string().nullable() }).openapi("ListingPage");
+const ListingPage = z
+  .object({ items: z.array(ListingSchema), nextCursor: z.string().nullable() })
+  .openapi("ListingPage");
 
 const listRoute = createRoute({
   method: "get",
@@ -176,6 +203,12 @@ export const listingsRoutes = createRouter()
   })
   .openapi(patchRoute, async (c) => {
     const { deps } = c.var;
-    const listing = await updateListing(deps.db, c.req.valid("param").id, viewerOf(assertUser(c.var.principal)), c.req.valid("json"), deps.clock());
+    const listing = await updateListing(
+      deps.db,
+      c.req.valid("param").id,
+      viewerOf(assertUser(c.var.principal)),
+      c.req.valid("json"),
+      deps.clock(),
+    );
     return c.json(listing, 200);
   });

@@ -26,7 +26,9 @@ export const Id = z.string().min(1).max(64);
 export const idParam = (name: string) => z.object({ [name]: Id.openapi({ param: { name, in: "path" } }) });
 
 const currencies: ReadonlySet<string> = new Set(
-  typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("currency") : ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF"],
+  typeof Intl.supportedValuesOf === "function"
+    ? Intl.supportedValuesOf("currency")
+    : ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF"],
 );
 export const Currency = z
   .string()
@@ -36,7 +38,12 @@ export const Currency = z
 
 export const MoneySchema = z
   .object({
-    amountMinor: z.number().int().min(0).max(100_000_000).openapi({ description: "Integer minor units (cents)", example: 12999 }),
+    amountMinor: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000_000)
+      .openapi({ description: "Integer minor units (cents)", example: 12999 }),
     currency: Currency,
   })
   .strict()

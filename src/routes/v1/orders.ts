@@ -38,9 +38,20 @@ const checkoutRoute = createRoute({
   security: sessionSecurity,
   middleware: requirePermission({ order: ["create"] }),
   request: {
-    headers: z.object({ "idempotency-key": z.string().min(8).max(128).regex(/^[\x21-\x7e]+$/, "printable ASCII").optional() }),
+    headers: z.object({
+      "idempotency-key": z
+        .string()
+        .min(8)
+        .max(128)
+        .regex(/^[\x21-\x7e]+$/, "printable ASCII")
+        .optional(),
+    }),
   },
-  responses: { 201: json(OrderSchema, "Order placed"), 200: json(OrderSchema, "Replay of an earlier request with the same Idempotency-Key"), ...pick(400, 401, 403, 409, 422) },
+  responses: {
+    201: json(OrderSchema, "Order placed"),
+    200: json(OrderSchema, "Replay of an earlier request with the same Idempotency-Key"),
+    ...pick(400, 401, 403, 409, 422),
+  },
 });
 
 const listRoute = createRoute({
@@ -57,7 +68,13 @@ const listRoute = createRoute({
       cursor: z.string().max(500).optional(),
     }),
   },
-  responses: { 200: json(z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() }).openapi("OrderPage"), "Orders"), ...pick(400, 401, 403) },
+  responses: {
+    200: json(
+      z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() }).openapi("OrderPage"),
+      "Orders",
+    ),
+    ...pick(400, 401, 403),
+  },
 });
 
 const getRoute = createRoute({

@@ -8,8 +8,19 @@ const price = z.coerce.number().min(0).max(1_000_000);
 
 const ListQuery = z
   .object({
-    q: z.string().trim().min(1).max(200).optional().openapi({ description: "Full-text search over title, features and description" }),
-    category: z.string().min(1).max(300).optional().openapi({ description: 'Category path at any level, e.g. "Electronics > Cameras"' }),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: "Full-text search over title, features and description" }),
+    category: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .openapi({ description: 'Category path at any level, e.g. "Electronics > Cameras"' }),
     brand: z.string().min(1).max(200).optional(),
     min_price: price.optional(),
     max_price: price.optional(),
@@ -37,7 +48,9 @@ export const ProductSummarySchema = z
   })
   .openapi("ProductSummary");
 
-const ProductPageSchema = z.object({ items: z.array(ProductSummarySchema), nextCursor: z.string().nullable() }).openapi("ProductPage");
+const ProductPageSchema = z
+  .object({ items: z.array(ProductSummarySchema), nextCursor: z.string().nullable() })
+  .openapi("ProductPage");
 
 const ReviewSchema = z.object({
   userId: z.string(),
@@ -73,7 +86,9 @@ const ProductDetailSchema = ProductSummarySchema.extend({
         createdAt: z.string(),
       }),
     )
-    .openapi({ description: "Active marketplace listings of this product, cheapest first (details: GET /v1/listings/{id})" }),
+    .openapi({
+      description: "Active marketplace listings of this product, cheapest first (details: GET /v1/listings/{id})",
+    }),
 }).openapi("ProductDetail");
 
 const listRoute = createRoute({
@@ -82,7 +97,10 @@ const listRoute = createRoute({
   tags: ["catalog"],
   summary: "List and search products",
   request: { query: ListQuery },
-  responses: { 200: { description: "A page of products", content: { "application/json": { schema: ProductPageSchema } } }, ...errorResponses },
+  responses: {
+    200: { description: "A page of products", content: { "application/json": { schema: ProductPageSchema } } },
+    ...errorResponses,
+  },
 });
 
 const getRoute = createRoute({
@@ -90,8 +108,19 @@ const getRoute = createRoute({
   path: "/{id}",
   tags: ["catalog"],
   summary: "One product with rating stats and recent reviews",
-  request: { params: z.object({ id: z.string().min(1).max(40).openapi({ param: { name: "id", in: "path" } }) }) },
-  responses: { 200: { description: "The product", content: { "application/json": { schema: ProductDetailSchema } } }, ...errorResponses },
+  request: {
+    params: z.object({
+      id: z
+        .string()
+        .min(1)
+        .max(40)
+        .openapi({ param: { name: "id", in: "path" } }),
+    }),
+  },
+  responses: {
+    200: { description: "The product", content: { "application/json": { schema: ProductDetailSchema } } },
+    ...errorResponses,
+  },
 });
 
 export const productsRoutes = createRouter()

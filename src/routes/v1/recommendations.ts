@@ -7,11 +7,20 @@ import { callerOf, modelsOr503, notReadyResponse, RecItemSchema, SourceReportSch
 import { productRecommendations, sessionRecommendations } from "../../recsys/session/session-recs";
 
 const RecListSchema = z
-  .object({ items: z.array(RecItemSchema), modelVersion: z.string(), degraded: z.boolean(), sources: SourceReportSchema })
+  .object({
+    items: z.array(RecItemSchema),
+    modelVersion: z.string(),
+    degraded: z.boolean(),
+    sources: SourceReportSchema,
+  })
   .openapi("RecommendationList");
 
 const limit = z.coerce.number().int().min(1).max(50).default(10);
-const sessionParam = z.string().regex(SESSION_ID).optional().openapi({ description: "Defaults to the rc_sid cookie / x-session-id header" });
+const sessionParam = z
+  .string()
+  .regex(SESSION_ID)
+  .optional()
+  .openapi({ description: "Defaults to the rc_sid cookie / x-session-id header" });
 
 const sessionRoute = createRoute({
   method: "get",
@@ -19,7 +28,11 @@ const sessionRoute = createRoute({
   tags: ["recommendations"],
   summary: "Next items for the live session (session kNN + co-visitation of its last items)",
   request: { query: z.object({ limit, session_id: sessionParam }) },
-  responses: { 200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } }, ...errorResponses, ...notReadyResponse },
+  responses: {
+    200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },
+    ...errorResponses,
+    ...notReadyResponse,
+  },
 });
 
 const productRoute = createRoute({
@@ -28,10 +41,20 @@ const productRoute = createRoute({
   tags: ["recommendations"],
   summary: "Next/similar for a product page (co-visitation + vector neighbours + bought-together, session as context)",
   request: {
-    params: z.object({ id: z.string().min(1).max(40).openapi({ param: { name: "id", in: "path" } }) }),
+    params: z.object({
+      id: z
+        .string()
+        .min(1)
+        .max(40)
+        .openapi({ param: { name: "id", in: "path" } }),
+    }),
     query: z.object({ limit, session_id: sessionParam }),
   },
-  responses: { 200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } }, ...errorResponses, ...notReadyResponse },
+  responses: {
+    200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },
+    ...errorResponses,
+    ...notReadyResponse,
+  },
 });
 
 /**
@@ -49,7 +72,10 @@ recommendationsRoutes
     const caller = callerOf(c, q.session_id);
     // Session recommendations are about this session only: no long-term history.
     const history = await recsys.history({ userId: null, sessionId: caller.sessionId });
-    return c.json(await sessionRecommendations(recsys.feed, models, caller, history, q.limit, `${c.var.requestId}`), 200);
+    return c.json(
+      await sessionRecommendations(recsys.feed, models, caller, history, q.limit, `${c.var.requestId}`),
+      200,
+    );
   })
   .openapi(productRoute, async (c) => {
     const { id } = c.req.valid("param");
@@ -60,5 +86,8 @@ recommendationsRoutes
     if (item === undefined) throw notFound("product");
     const caller = callerOf(c, q.session_id);
     const history = await recsys.history({ userId: null, sessionId: caller.sessionId });
-    return c.json(await productRecommendations(recsys.feed, models, caller, item, history, q.limit, `${c.var.requestId}`), 200);
+    return c.json(
+      await productRecommendations(recsys.feed, models, caller, item, history, q.limit, `${c.var.requestId}`),
+      200,
+    );
   });

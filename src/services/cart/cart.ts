@@ -33,7 +33,8 @@ export async function getCart(db: Database, userId: string): Promise<CartView> {
   const items = rows.map((r) => {
     const listing = toListingView(r);
     const reason = reasonFor(listing, userId);
-    if (!reason) totals.set(listing.price.currency, (totals.get(listing.price.currency) ?? 0) + listing.price.amountMinor);
+    if (!reason)
+      totals.set(listing.price.currency, (totals.get(listing.price.currency) ?? 0) + listing.price.amountMinor);
     return { listing, addedAt: new Date(Number(r.added_at)).toISOString(), available: reason === null, reason };
   });
   return { items, totals: [...totals].map(([currency, amountMinor]) => ({ currency, amountMinor })) };
@@ -44,13 +45,21 @@ export async function getCart(db: Database, userId: string): Promise<CartView> {
  * `own_listing`) and listings that cannot be bought now (409 `listing_unavailable`); hidden ones are 404.
  * Returns whether it was newly added.
  */
-export async function addToCart(db: Database, userId: string, listingId: string, now: number): Promise<{ created: boolean; listing: ListingView }> {
+export async function addToCart(
+  db: Database,
+  userId: string,
+  listingId: string,
+  now: number,
+): Promise<{ created: boolean; listing: ListingView }> {
   const { rows } = await db.$client.execute({ sql: `${LISTING_SELECT} WHERE l.id = ?`, args: [listingId] });
   const listing = rows[0] ? toListingView(rows[0]) : null;
   if (!listing || !canSee(listing, { userId, isAdmin: false })) throw notFound("listing");
   if (listing.sellerId === userId) throw new ApiError(409, "own_listing", "you cannot buy your own listing");
   if (listing.status !== "active") {
-    throw new ApiError(409, "listing_unavailable", `listing ${listing.id} is ${listing.status}`, { listingId: listing.id, status: listing.status });
+    throw new ApiError(409, "listing_unavailable", `listing ${listing.id} is ${listing.status}`, {
+      listingId: listing.id,
+      status: listing.status,
+    });
   }
   const res = await db.$client.execute({
     sql: "INSERT INTO cart_items (user_id, listing_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -61,5 +70,8 @@ export async function addToCart(db: Database, userId: string, listingId: string,
 
 /** Idempotent: removing what is not there is not an error. */
 export async function removeFromCart(db: Database, userId: string, listingId: string): Promise<void> {
-  await db.$client.execute({ sql: "DELETE FROM cart_items WHERE user_id = ? AND listing_id = ?", args: [userId, listingId] });
+  await db.$client.execute({
+    sql: "DELETE FROM cart_items WHERE user_id = ? AND listing_id = ?",
+    args: [userId, listingId],
+  });
 }

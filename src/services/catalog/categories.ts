@@ -15,7 +15,12 @@ export async function getCategoryTree(db: Database): Promise<CategoryNode[]> {
   const byPath = new Map<string, CategoryNode>();
   const roots: CategoryNode[] = [];
   for (const r of rows) {
-    const node: CategoryNode = { path: String(r.path), name: String(r.name), productCount: Number(r.product_count), children: [] };
+    const node: CategoryNode = {
+      path: String(r.path),
+      name: String(r.name),
+      productCount: Number(r.product_count),
+      children: [],
+    };
     byPath.set(node.path, node);
     const parent = r.parent_path === null ? undefined : byPath.get(String(r.parent_path));
     (parent ? parent.children : roots).push(node);

@@ -11,7 +11,11 @@ const TEXT_COLUMNS = "{title features description}";
  * ~5% on a frequent word, as FTS5 must then read every hit's positions to check the column).
  */
 export function toFtsQuery(text: string, maxTokens = 12): string | null {
-  const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, maxTokens) ?? [];
+  const tokens =
+    text
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu)
+      ?.slice(0, maxTokens) ?? [];
   if (tokens.length === 0) return null;
   const expr = tokens.map((t, i) => (i === tokens.length - 1 && t.length >= 2 ? `"${t}"*` : `"${t}"`)).join(" ");
   return tokens.some((t) => /\p{N}/u.test(t)) ? `${TEXT_COLUMNS} : (${expr})` : expr;

@@ -46,7 +46,12 @@ const parseJson = <T>(value: unknown, fallback: T): T => {
  * A product with rating stats computed from the stored ratings (the metadata's average_rating is
  * Amazon's own; the histogram and our count come from the reviews we hold) and its latest reviews.
  */
-export async function getProductDetail(db: Database, parentAsin: string, reviewLimit = 5, listingLimit = 20): Promise<ProductDetail | null> {
+export async function getProductDetail(
+  db: Database,
+  parentAsin: string,
+  reviewLimit = 5,
+  listingLimit = 20,
+): Promise<ProductDetail | null> {
   const [productRes, statsRes, reviewsRes, listingsRes] = await db.$client.batch(
     [
       {

@@ -98,7 +98,11 @@ async function categoryPlan(db: Database, path: string, limit: number): Promise<
 }
 
 /** List/search products with filters, sort and cursor pagination. Raw SQL: drizzle has no FTS5 support. */
-export async function listProducts(db: Database, query: ProductQuery, tuning: { categoryWindow?: number } = {}): Promise<ProductPage> {
+export async function listProducts(
+  db: Database,
+  query: ProductQuery,
+  tuning: { categoryWindow?: number } = {},
+): Promise<ProductPage> {
   const text = query.q === undefined ? null : toFtsQuery(query.q);
   if (query.q !== undefined && text === null) {
     throw new ApiError(400, "invalid_request", "q must contain at least one letter or digit");
@@ -133,7 +137,9 @@ export async function listProducts(db: Database, query: ProductQuery, tuning: { 
   }
   // A unary + keeps SQLite from driving the query off a filter column's index when walking the sort
   // index is cheaper (the filter is then checked per row).
-  const rowFilterCount = [query.brand, query.minPrice, query.maxPrice, query.minRating].filter((v) => v !== undefined).length;
+  const rowFilterCount = [query.brand, query.minPrice, query.maxPrice, query.minRating].filter(
+    (v) => v !== undefined,
+  ).length;
   // With row filters, a category is always read through its member list (bounded by its size, each member
   // checked in the covering index): a walk would scan the whole sort index when the filters reject most
   // members. Without them, large categories walk the (covering) sort index, which stops after a page.
@@ -162,7 +168,18 @@ export async function listProducts(db: Database, query: ProductQuery, tuning: { 
   let rows: Row[] | null = null;
   // A large category with row filters: first the top `CATEGORY_WINDOW` rows of the sort order, filtered
   // (exact whenever they fill the page); the member list below only when they do not.
-  if (!fts && strategy === "walk" && rowFilterCount > 0) rows = await categoryWindow(db, expr, dir, sort, filters, filterArgs, cursor, query.limit, tuning.categoryWindow ?? CATEGORY_WINDOW);
+  if (!fts && strategy === "walk" && rowFilterCount > 0)
+    rows = await categoryWindow(
+      db,
+      expr,
+      dir,
+      sort,
+      filters,
+      filterArgs,
+      cursor,
+      query.limit,
+      tuning.categoryWindow ?? CATEGORY_WINDOW,
+    );
   if (rows !== null) {
     // answered by the window
   } else if (fts && sort === "relevance") {
@@ -201,7 +218,11 @@ export async function listProducts(db: Database, query: ProductQuery, tuning: { 
   const last = page[page.length - 1];
   const nextCursor =
     hasMore && last
-      ? encodeCursor({ s: sort, v: last.sort_key === null ? null : Number(last.sort_key), id: Number(last.id) } satisfies Cursor)
+      ? encodeCursor({
+          s: sort,
+          v: last.sort_key === null ? null : Number(last.sort_key),
+          id: Number(last.id),
+        } satisfies Cursor)
       : null;
   return { items: page.map(toSummary), nextCursor };
 }
@@ -219,7 +240,17 @@ const CATEGORY_WINDOW = 3000;
  * returns null and the caller reads the member list (filters that reject most products). Measured at 100k
  * products: ~1.2 ms for a 12k-product category with a price range, against ~4.4 ms for its member list.
  */
-async function categoryWindow(db: Database, expr: string, dir: "ASC" | "DESC", sort: ProductSort, filters: string[], filterArgs: InValue[], cursor: Cursor | undefined, limit: number, window: number): Promise<Row[] | null> {
+async function categoryWindow(
+  db: Database,
+  expr: string,
+  dir: "ASC" | "DESC",
+  sort: ProductSort,
+  filters: string[],
+  filterArgs: InValue[],
+  cursor: Cursor | undefined,
+  limit: number,
+  window: number,
+): Promise<Row[] | null> {
   const args: InValue[] = [];
   const inner: string[] = [];
   if (cursor) inner.push(keyset(expr, "p.id", dir, cursor, args));
@@ -297,7 +328,12 @@ async function searchByRelevance(
       ORDER BY page.k, page.id`;
     const rows = (await db.$client.execute({ sql, args })).rows;
     const windowWasFull = window !== null && rows.length > 0 && Number(rows[0].window_hits) >= window;
-    if (rows.length > limit || window === null || (rows.length > 0 && !windowWasFull) || (rows.length === 0 && !(await windowFull(db, fts, cursor, window)))) {
+    if (
+      rows.length > limit ||
+      window === null ||
+      (rows.length > 0 && !windowWasFull) ||
+      (rows.length === 0 && !(await windowFull(db, fts, cursor, window)))
+    ) {
       return rows;
     }
   }
@@ -320,7 +356,18 @@ function firstAfter(head: HeadList, v: number, id: number): number {
   return lo;
 }
 
-const summaryKeys = ["id", "parent_asin", "title", "store", "main_category", "category_path", "price", "average_rating", "rating_number", "image"] as const;
+const summaryKeys = [
+  "id",
+  "parent_asin",
+  "title",
+  "store",
+  "main_category",
+  "category_path",
+  "price",
+  "average_rating",
+  "rating_number",
+  "image",
+] as const;
 
 /**
  * One search window (the `window` best hits after the cursor; null = all) served from a head list, if the list

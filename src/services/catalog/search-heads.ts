@@ -86,7 +86,11 @@ export function encodeHeadList(ids: ArrayLike<number>, ranks: ArrayLike<number>)
 
 export function decodeHeadList(value: unknown): { ids: Float64Array; ranks: Float64Array } {
   const bytes =
-    value instanceof ArrayBuffer ? new Uint8Array(value) : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null;
+    value instanceof ArrayBuffer
+      ? new Uint8Array(value)
+      : ArrayBuffer.isView(value)
+        ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+        : null;
   if (!bytes || bytes.byteLength % 16 !== 0) throw new Error("search head list: not a list of (rowid, rank) pairs");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.byteLength / 16;
@@ -114,12 +118,17 @@ export async function loadHeadList(db: Database, match: string): Promise<HeadLis
 }
 
 /** The catalog revision now, and the one the head lists were built at (null: never). */
-export async function catalogRevision(db: Database | Client | Transaction): Promise<{ revision: number; headsRevision: number | null }> {
+export async function catalogRevision(
+  db: Database | Client | Transaction,
+): Promise<{ revision: number; headsRevision: number | null }> {
   const exec = "$client" in db ? db.$client : db;
   const res = await exec.execute("SELECT revision, heads_revision FROM catalog_revision WHERE id = 1");
   const row = res.rows[0];
   if (!row) throw new Error("catalog_revision has no row (migration 0007 not applied?)");
-  return { revision: Number(row.revision), headsRevision: row.heads_revision === null ? null : Number(row.heads_revision) };
+  return {
+    revision: Number(row.revision),
+    headsRevision: row.heads_revision === null ? null : Number(row.heads_revision),
+  };
 }
 
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -145,7 +154,14 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
   const client = db.$client;
   const before = await catalogRevision(client);
   if (!options.force && before.headsRevision === before.revision) {
-    return { status: "current", revision: before.revision, candidates: 0, expressions: 0, capped: 0, ms: Date.now() - started };
+    return {
+      status: "current",
+      revision: before.revision,
+      candidates: 0,
+      expressions: 0,
+      capped: 0,
+      ms: Date.now() - started,
+    };
   }
 
   let revision: number;
@@ -160,7 +176,10 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
     const t1 = Date.now();
     const heads: { match: string; stem: string; hits: number }[] = [];
     for (const c of candidates) {
-      const res = await tx.execute({ sql: "SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH ?", args: [c.match] });
+      const res = await tx.execute({
+        sql: "SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH ?",
+        args: [c.match],
+      });
       const hits = Number(res.rows[0].n);
       if (hits >= o.minHits) heads.push({ match: c.match, stem: c.stem, hits });
       await breathe();
@@ -201,7 +220,9 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
       }
       await breathe();
     }
-    log(`[search-heads] ${chosen.length} lists of up to ${o.listLength} from ${rankedQueries} ranked queries in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
+    log(
+      `[search-heads] ${chosen.length} lists of up to ${o.listLength} from ${rankedQueries} ranked queries in ${((Date.now() - t2) / 1000).toFixed(1)} s`,
+    );
   } finally {
     tx.close();
   }
@@ -211,7 +232,14 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
     const now = (await catalogRevision(w)).revision;
     if (now !== revision) {
       log(`[search-heads] catalog moved from revision ${revision} to ${now} during the build; nothing written`);
-      return { status: "superseded", revision, candidates: candidates.length, expressions: lists.length, capped, ms: Date.now() - started };
+      return {
+        status: "superseded",
+        revision,
+        candidates: candidates.length,
+        expressions: lists.length,
+        capped,
+        ms: Date.now() - started,
+      };
     }
     await w.execute("DELETE FROM search_head_lists");
     const inserts: InStatement[] = lists.map((l) => ({
@@ -315,7 +343,10 @@ async function stemAll(tx: Transaction, strings: string[]): Promise<Map<string, 
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_heads_stem USING fts5(w, tokenize = 'porter unicode61')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_heads_stem_v USING fts5vocab(search_heads_stem, instance)",
     "DELETE FROM temp.search_heads_stem",
-    { sql: "INSERT INTO temp.search_heads_stem (rowid, w) SELECT key + 1, value FROM json_each(?)", args: [JSON.stringify(strings)] },
+    {
+      sql: "INSERT INTO temp.search_heads_stem (rowid, w) SELECT key + 1, value FROM json_each(?)",
+      args: [JSON.stringify(strings)],
+    },
     "SELECT doc, term, offset FROM temp.search_heads_stem_v",
     "DROP TABLE temp.search_heads_stem_v",
     "DROP TABLE temp.search_heads_stem",
@@ -352,7 +383,10 @@ export function startSearchHeadsRefresher(
   const refresh = () =>
     (running = refreshSearchHeads(db, options).then(
       (r) => {
-        if (r.status !== "current") log(`[search-heads] ${r.status} at revision ${r.revision}: ${r.expressions} lists, ${(r.ms / 1000).toFixed(1)} s`);
+        if (r.status !== "current")
+          log(
+            `[search-heads] ${r.status} at revision ${r.revision}: ${r.expressions} lists, ${(r.ms / 1000).toFixed(1)} s`,
+          );
       },
       (err: unknown) => log(`[search-heads] refresh failed: ${err instanceof Error ? err.message : String(err)}`),
     ));

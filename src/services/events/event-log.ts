@@ -30,7 +30,12 @@ export interface EventLog {
  * Writes go through `sql` when given (Node on an embedded file: the native executor's cached prepared
  * statement, instead of a prepare per row), else through the app's client; both in one write transaction.
  */
-export function createDbEventLog(db: Database, clock: Clock, newId: IdGenerator, sql: SqlExecutor = clientExecutor(db.$client)): EventLog {
+export function createDbEventLog(
+  db: Database,
+  clock: Clock,
+  newId: IdGenerator,
+  sql: SqlExecutor = clientExecutor(db.$client),
+): EventLog {
   return {
     async record(events) {
       if (events.length === 0) return 0;
@@ -39,8 +44,15 @@ export function createDbEventLog(db: Database, clock: Clock, newId: IdGenerator,
           sql: `INSERT INTO events (id, user_id, anon_id, parent_asin, listing_id, type, ts, context, client_event_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_event_id) DO NOTHING`,
           args: [
-            newId(), e.userId ?? null, e.anonId ?? null, e.parentAsin ?? null, e.listingId ?? null, e.type,
-            e.ts ?? clock(), e.context ? JSON.stringify(e.context) : null, e.clientEventId ?? null,
+            newId(),
+            e.userId ?? null,
+            e.anonId ?? null,
+            e.parentAsin ?? null,
+            e.listingId ?? null,
+            e.type,
+            e.ts ?? clock(),
+            e.context ? JSON.stringify(e.context) : null,
+            e.clientEventId ?? null,
           ],
         })),
       );

@@ -16,9 +16,17 @@ export interface FavoriteView {
 }
 
 /** Resolves a target the user may see, or 404; returns its catalog item. */
-export async function resolveTarget(db: Database, userId: string, type: FavoriteTarget, id: string): Promise<{ productId: string }> {
+export async function resolveTarget(
+  db: Database,
+  userId: string,
+  type: FavoriteTarget,
+  id: string,
+): Promise<{ productId: string }> {
   if (type === "product") {
-    const { rows } = await db.$client.execute({ sql: "SELECT parent_asin FROM products WHERE parent_asin = ?", args: [id] });
+    const { rows } = await db.$client.execute({
+      sql: "SELECT parent_asin FROM products WHERE parent_asin = ?",
+      args: [id],
+    });
     if (!rows[0]) throw notFound("product");
     return { productId: id };
   }
@@ -29,7 +37,13 @@ export async function resolveTarget(db: Database, userId: string, type: Favorite
 }
 
 /** Idempotent add: returns whether it was new. */
-export async function addFavorite(db: Database, userId: string, type: FavoriteTarget, id: string, now: number): Promise<{ created: boolean; productId: string }> {
+export async function addFavorite(
+  db: Database,
+  userId: string,
+  type: FavoriteTarget,
+  id: string,
+  now: number,
+): Promise<{ created: boolean; productId: string }> {
   const { productId } = await resolveTarget(db, userId, type, id);
   const res = await db.$client.execute({
     sql: "INSERT INTO favorites (user_id, target_type, target_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -39,7 +53,10 @@ export async function addFavorite(db: Database, userId: string, type: FavoriteTa
 }
 
 export async function removeFavorite(db: Database, userId: string, type: FavoriteTarget, id: string): Promise<void> {
-  await db.$client.execute({ sql: "DELETE FROM favorites WHERE user_id = ? AND target_type = ? AND target_id = ?", args: [userId, type, id] });
+  await db.$client.execute({
+    sql: "DELETE FROM favorites WHERE user_id = ? AND target_type = ? AND target_id = ?",
+    args: [userId, type, id],
+  });
 }
 
 const CursorSchema = z.object({ t: z.number(), k: z.string() });
@@ -69,7 +86,10 @@ export async function listFavorites(
   const productIds = page.filter((r) => r.target_type === "product").map((r) => String(r.target_id));
   const listings = new Map<string, ListingView>();
   if (listingIds.length) {
-    const res = await db.$client.execute({ sql: `${LISTING_SELECT} WHERE l.id IN (${listingIds.map(() => "?").join(",")})`, args: listingIds });
+    const res = await db.$client.execute({
+      sql: `${LISTING_SELECT} WHERE l.id IN (${listingIds.map(() => "?").join(",")})`,
+      args: listingIds,
+    });
     for (const r of res.rows) listings.set(String(r.id), toListingView(r));
   }
   const products = new Map<string, { id: string; title: string; image: string | null }>();
@@ -78,26 +98,34 @@ export async function listFavorites(
       sql: `SELECT parent_asin, title, json_extract(images, '$[0].large') AS image FROM products WHERE parent_asin IN (${productIds.map(() => "?").join(",")})`,
       args: productIds,
     });
-    for (const r of res.rows) products.set(String(r.parent_asin), { id: String(r.parent_asin), title: String(r.title), image: r.image === null ? null : String(r.image) });
+    for (const r of res.rows)
+      products.set(String(r.parent_asin), {
+        id: String(r.parent_asin),
+        title: String(r.title),
+        image: r.image === null ? null : String(r.image),
+      });
   }
   const items: FavoriteView[] = page.map((r) => {
     const type = String(r.target_type) as FavoriteTarget;
     const id = String(r.target_id);
-    const listing = type === "listing" ? listings.get(id) ?? null : null;
+    const listing = type === "listing" ? (listings.get(id) ?? null) : null;
     // A favorite listing that was since sold/withdrawn by someone else is shown without its details.
     const visible = listing && canSee(listing, { userId, isAdmin: false }) ? listing : null;
     return {
       type,
       id,
-      productId: type === "product" ? id : listing?.productId ?? "",
+      productId: type === "product" ? id : (listing?.productId ?? ""),
       createdAt: new Date(Number(r.created_at)).toISOString(),
       listing: visible,
-      product: type === "product" ? products.get(id) ?? null : null,
+      product: type === "product" ? (products.get(id) ?? null) : null,
     };
   });
   const last = page[page.length - 1];
   return {
     items,
-    nextCursor: rows.length > opts.limit && last ? encodeCursor({ t: Number(last.created_at), k: `${String(last.target_type)}|${String(last.target_id)}` }) : null,
+    nextCursor:
+      rows.length > opts.limit && last
+        ? encodeCursor({ t: Number(last.created_at), k: `${String(last.target_type)}|${String(last.target_id)}` })
+        : null,
   };
 }

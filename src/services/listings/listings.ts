@@ -81,11 +81,28 @@ export interface NewListing {
   photos: string[];
 }
 
-export async function createListing(db: Database, sellerId: string, input: NewListing, now: number, id: string): Promise<ListingView> {
+export async function createListing(
+  db: Database,
+  sellerId: string,
+  input: NewListing,
+  now: number,
+  id: string,
+): Promise<ListingView> {
   const res = await db.$client.execute({
     sql: `INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, description, photos, status, created_at, updated_at)
           SELECT ?, ?, parent_asin, ?, ?, ?, ?, ?, 'active', ?, ? FROM products WHERE parent_asin = ?`,
-    args: [id, sellerId, input.condition, input.price.amountMinor, input.price.currency, input.description, JSON.stringify(input.photos), now, now, input.productId],
+    args: [
+      id,
+      sellerId,
+      input.condition,
+      input.price.amountMinor,
+      input.price.currency,
+      input.description,
+      JSON.stringify(input.photos),
+      now,
+      now,
+      input.productId,
+    ],
   });
   // Insert-from-select: the product check and the insert are one statement, so no race with ingest.
   if (res.rowsAffected === 0) throw new ApiError(422, "unknown_product", `product ${input.productId} does not exist`);
@@ -105,10 +122,20 @@ export interface ListingPatch {
  * field edits need an open listing; status changes follow the state machine. The UPDATE is
  * conditional on the status read, so a concurrent checkout or edit makes this a 409, not a lost update.
  */
-export async function updateListing(db: Database, id: string, actor: Viewer, patch: ListingPatch, now: number): Promise<ListingView> {
+export async function updateListing(
+  db: Database,
+  id: string,
+  actor: Viewer,
+  patch: ListingPatch,
+  now: number,
+): Promise<ListingView> {
   const current = await loadListing(db, id);
   if (!current || (!actor.isAdmin && current.sellerId !== actor.userId)) throw notFound("listing");
-  const editsFields = patch.condition !== undefined || patch.price !== undefined || patch.description !== undefined || patch.photos !== undefined;
+  const editsFields =
+    patch.condition !== undefined ||
+    patch.price !== undefined ||
+    patch.description !== undefined ||
+    patch.photos !== undefined;
   if (editsFields && !editableStatuses.includes(current.status)) {
     throw new ApiError(409, "invalid_transition", `a ${current.status} listing can no longer be edited`);
   }
@@ -120,7 +147,8 @@ export async function updateListing(db: Database, id: string, actor: Viewer, pat
     ["status", nextStatus],
   ];
   if (patch.condition !== undefined) columns.push(["condition", patch.condition]);
-  if (patch.price !== undefined) columns.push(["price_minor", patch.price.amountMinor], ["currency", patch.price.currency]);
+  if (patch.price !== undefined)
+    columns.push(["price_minor", patch.price.amountMinor], ["currency", patch.price.currency]);
   if (patch.description !== undefined) columns.push(["description", patch.description]);
   if (patch.photos !== undefined) columns.push(["photos", JSON.stringify(patch.photos)]);
   const res = await db.$client.execute({
@@ -151,9 +179,17 @@ export interface ListingQuery {
 const CursorSchema = z.object({ s: z.enum(listingSorts), k: z.number(), id: z.string() });
 
 /** Keyset-paginated search. Non-public statuses only for the seller's own listings (or admins). */
-export async function listListings(db: Database, q: ListingQuery, viewer: Viewer): Promise<{ items: ListingView[]; nextCursor: string | null }> {
+export async function listListings(
+  db: Database,
+  q: ListingQuery,
+  viewer: Viewer,
+): Promise<{ items: ListingView[]; nextCursor: string | null }> {
   const status = q.status ?? "active";
-  if (!publicStatuses.includes(status) && !viewer.isAdmin && (q.sellerId === undefined || q.sellerId !== viewer.userId)) {
+  if (
+    !publicStatuses.includes(status) &&
+    !viewer.isAdmin &&
+    (q.sellerId === undefined || q.sellerId !== viewer.userId)
+  ) {
     throw new ApiError(403, "forbidden", `${status} listings are visible to their seller only (use seller=me)`);
   }
   const where: string[] = [];
@@ -175,7 +211,12 @@ export async function listListings(db: Database, q: ListingQuery, viewer: Viewer
   if (q.cursor) {
     const c = decodeCursor(q.cursor, CursorSchema);
     if (c.s !== q.sort) throw new ApiError(400, "invalid_cursor", "cursor belongs to another sort order");
-    filter(desc ? `(${key} < ? OR (${key} = ? AND l.id < ?))` : `(${key} > ? OR (${key} = ? AND l.id > ?))`, c.k, c.k, c.id);
+    filter(
+      desc ? `(${key} < ? OR (${key} = ? AND l.id < ?))` : `(${key} > ? OR (${key} = ? AND l.id > ?))`,
+      c.k,
+      c.k,
+      c.id,
+    );
   }
   const dir = desc ? "DESC" : "ASC";
   args.push(q.limit + 1);
@@ -188,7 +229,11 @@ export async function listListings(db: Database, q: ListingQuery, viewer: Viewer
   const last = page[page.length - 1];
   const nextCursor =
     rows.length > q.limit && last
-      ? encodeCursor({ s: q.sort, k: Number(q.sort === "newest" ? last.created_at : last.price_minor), id: String(last.id) })
+      ? encodeCursor({
+          s: q.sort,
+          k: Number(q.sort === "newest" ? last.created_at : last.price_minor),
+          id: String(last.id),
+        })
       : null;
   return { items, nextCursor };
 }

@@ -16,7 +16,11 @@ export const canTransition = (from: ListingStatus, to: ListingStatus): boolean =
 
 export function assertTransition(from: ListingStatus, to: ListingStatus): void {
   if (!canTransition(from, to)) {
-    throw new ApiError(409, "invalid_transition", `a listing cannot go from ${from} to ${to}`, { from, to, allowed: manual[from] });
+    throw new ApiError(409, "invalid_transition", `a listing cannot go from ${from} to ${to}`, {
+      from,
+      to,
+      allowed: manual[from],
+    });
   }
 }
 

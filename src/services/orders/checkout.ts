@@ -37,12 +37,17 @@ export async function checkout(db: Database, input: CheckoutInput): Promise<{ or
       });
       if (cart.rows.length === 0) throw new ApiError(422, "cart_empty", "the cart is empty");
       for (const r of cart.rows) {
-        if (r.seller_id === buyerId) throw new ApiError(409, "own_listing", `listing ${String(r.id)} is your own`, { listingId: String(r.id) });
+        if (r.seller_id === buyerId)
+          throw new ApiError(409, "own_listing", `listing ${String(r.id)} is your own`, { listingId: String(r.id) });
         if (r.status !== "active") throw unavailable(String(r.id), String(r.status));
       }
       const currencies = new Set(cart.rows.map((r) => String(r.currency)));
       if (currencies.size > 1) {
-        throw new ApiError(422, "mixed_currencies", `the cart mixes currencies (${[...currencies].join(", ")}); check out one currency at a time`);
+        throw new ApiError(
+          422,
+          "mixed_currencies",
+          `the cart mixes currencies (${[...currencies].join(", ")}); check out one currency at a time`,
+        );
       }
       for (const r of cart.rows) {
         const upd = await tx.execute({
@@ -61,9 +66,21 @@ export async function checkout(db: Database, input: CheckoutInput): Promise<{ or
         ...cart.rows.map((r) => ({
           sql: `INSERT INTO order_items (order_id, listing_id, seller_id, parent_asin, title, condition, price_minor, currency)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          args: [orderId, String(r.id), String(r.seller_id), String(r.parent_asin), String(r.title), String(r.condition), Number(r.price_minor), String(r.currency)],
+          args: [
+            orderId,
+            String(r.id),
+            String(r.seller_id),
+            String(r.parent_asin),
+            String(r.title),
+            String(r.condition),
+            Number(r.price_minor),
+            String(r.currency),
+          ],
         })),
-        { sql: `DELETE FROM cart_items WHERE user_id = ? AND listing_id IN (${ids.map(() => "?").join(",")})`, args: [buyerId, ...ids] },
+        {
+          sql: `DELETE FROM cart_items WHERE user_id = ? AND listing_id IN (${ids.map(() => "?").join(",")})`,
+          args: [buyerId, ...ids],
+        },
       ]);
     });
   } catch (err) {
@@ -78,12 +95,20 @@ export async function checkout(db: Database, input: CheckoutInput): Promise<{ or
 }
 
 const unavailable = (listingId: string, status: string) =>
-  new ApiError(409, "listing_unavailable", `listing ${listingId} is no longer available (${status}); remove it from your cart to check out the rest`, {
-    listingId,
-    status,
-  });
+  new ApiError(
+    409,
+    "listing_unavailable",
+    `listing ${listingId} is no longer available (${status}); remove it from your cart to check out the rest`,
+    {
+      listingId,
+      status,
+    },
+  );
 
 async function findByIdempotencyKey(db: Database, buyerId: string, key: string): Promise<string | null> {
-  const { rows } = await db.$client.execute({ sql: "SELECT id FROM orders WHERE buyer_id = ? AND idempotency_key = ?", args: [buyerId, key] });
+  const { rows } = await db.$client.execute({
+    sql: "SELECT id FROM orders WHERE buyer_id = ? AND idempotency_key = ?",
+    args: [buyerId, key],
+  });
   return rows[0] ? String(rows[0].id) : null;
 }

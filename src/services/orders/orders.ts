@@ -60,7 +60,10 @@ export async function getOrder(db: Database, orderId: string, userId: string, is
   const o = rows[0];
   if (!o) throw notFound("order");
   if (o.buyer_id === userId || isAdmin) return (await hydrate(db, [o]))[0]!;
-  const sold = await db.$client.execute({ sql: "SELECT 1 FROM order_items WHERE order_id = ? AND seller_id = ? LIMIT 1", args: [orderId, userId] });
+  const sold = await db.$client.execute({
+    sql: "SELECT 1 FROM order_items WHERE order_id = ? AND seller_id = ? LIMIT 1",
+    args: [orderId, userId],
+  });
   if (sold.rows.length === 0) throw notFound("order");
   return (await hydrate(db, [o], userId))[0]!;
 }

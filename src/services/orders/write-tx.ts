@@ -10,7 +10,11 @@ const busy = (e: unknown) =>
  * writer fails fast with SQLITE_BUSY: retry with jittered backoff instead of surfacing a 500.
  * `fn` throwing rolls back; nothing is half-written.
  */
-export async function withWriteTransaction<T>(db: Database, fn: (tx: Transaction) => Promise<T>, maxWaitMs = 10_000): Promise<T> {
+export async function withWriteTransaction<T>(
+  db: Database,
+  fn: (tx: Transaction) => Promise<T>,
+  maxWaitMs = 10_000,
+): Promise<T> {
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     let tx: Transaction;

@@ -40,21 +40,44 @@ function fakeClock(start = 1_700_000_000_000): { now: () => number; advance: (ms
 
 sessionStoreContract("libsql (embedded file, @libsql/client)", async (limits?: Partial<SessionStoreLimits>) => {
   const clock = fakeClock();
-  return { store: new LibsqlSessionStore({ client: testDb.db.$client, keyPrefix: `t${++prefixSeq}:`, now: clock.now, ...limits }), advance: clock.advance };
+  return {
+    store: new LibsqlSessionStore({
+      client: testDb.db.$client,
+      keyPrefix: `t${++prefixSeq}:`,
+      now: clock.now,
+      ...limits,
+    }),
+    advance: clock.advance,
+  };
 });
 
-sessionStoreContract("libsql (embedded file, native prepared statements)", async (limits?: Partial<SessionStoreLimits>) => {
-  const clock = fakeClock();
-  return { store: new LibsqlSessionStore({ executor: native, keyPrefix: `n${++prefixSeq}:`, now: clock.now, ...limits }), advance: clock.advance };
-});
+sessionStoreContract(
+  "libsql (embedded file, native prepared statements)",
+  async (limits?: Partial<SessionStoreLimits>) => {
+    const clock = fakeClock();
+    return {
+      store: new LibsqlSessionStore({ executor: native, keyPrefix: `n${++prefixSeq}:`, now: clock.now, ...limits }),
+      advance: clock.advance,
+    };
+  },
+);
 
 sessionStoreContract("libsql (HTTP, @libsql/client/web)", async (limits?: Partial<SessionStoreLimits>) => {
   const clock = fakeClock();
-  return { store: new LibsqlSessionStore({ client: createWebClient({ url: http.url }), keyPrefix: `h${++prefixSeq}:`, now: clock.now, ...limits }), advance: clock.advance };
+  return {
+    store: new LibsqlSessionStore({
+      client: createWebClient({ url: http.url }),
+      keyPrefix: `h${++prefixSeq}:`,
+      now: clock.now,
+      ...limits,
+    }),
+    advance: clock.advance,
+  };
 });
 
 const ev = (itemId: string, ts: number, type: SessionEvent["type"] = "view"): SessionEvent => ({ itemId, type, ts });
-const count = async (table: string, where = "1"): Promise<number> => Number((await testDb.db.$client.execute(`SELECT count(*) FROM ${table} WHERE ${where}`)).rows[0][0]);
+const count = async (table: string, where = "1"): Promise<number> =>
+  Number((await testDb.db.$client.execute(`SELECT count(*) FROM ${table} WHERE ${where}`)).rows[0][0]);
 
 describe("LibsqlSessionStore across processes", () => {
   it("shares histories, values and counters between clients on one file, losing no concurrent append", async () => {
@@ -84,7 +107,14 @@ describe("LibsqlSessionStore across processes", () => {
 describe("LibsqlSessionStore sweeping", () => {
   it("deletes expired rows in bounded batches, from writes in the background and on demand", async () => {
     const clock = fakeClock(1_800_000_000_000);
-    const store = new LibsqlSessionStore({ client: testDb.db.$client, keyPrefix: `w${++prefixSeq}:`, now: clock.now, ttlSeconds: 10, sweepIntervalMs: 1_000, sweepBatch: 3 });
+    const store = new LibsqlSessionStore({
+      client: testDb.db.$client,
+      keyPrefix: `w${++prefixSeq}:`,
+      now: clock.now,
+      ttlSeconds: 10,
+      sweepIntervalMs: 1_000,
+      sweepBatch: 3,
+    });
     for (let i = 0; i < 7; i++) await store.append(`s${i}`, [ev("a", 1)]);
     for (let i = 0; i < 4; i++) await store.set(`k${i}`, "v", 10);
     const expired = `expires_at <= ${clock.now() + 10_000}`;
@@ -108,7 +138,12 @@ describe("LibsqlSessionStore sweeping", () => {
 
   it("replaces an expired history instead of extending it", async () => {
     const clock = fakeClock();
-    const store = new LibsqlSessionStore({ client: testDb.db.$client, keyPrefix: `r${++prefixSeq}:`, now: clock.now, ttlSeconds: 1 });
+    const store = new LibsqlSessionStore({
+      client: testDb.db.$client,
+      keyPrefix: `r${++prefixSeq}:`,
+      now: clock.now,
+      ttlSeconds: 1,
+    });
     await store.append("s", [ev("old", 1)]);
     await clock.advance(1_000);
     await store.append("s", [ev("new", 2)]);
@@ -119,7 +154,10 @@ describe("LibsqlSessionStore sweeping", () => {
 describe("LibsqlSessionStore failures", () => {
   it("reports undecodable stored data as corrupt, on read and on append", async () => {
     const prefix = `c${++prefixSeq}:`;
-    await testDb.db.$client.execute({ sql: "INSERT INTO session_lists VALUES (?, ?, ?), (?, ?, ?)", args: [`${prefix}x`, "not json", 9e15, `${prefix}y`, '[{"i":"a","t":"teleport","s":1}]', 9e15] });
+    await testDb.db.$client.execute({
+      sql: "INSERT INTO session_lists VALUES (?, ?, ?), (?, ?, ?)",
+      args: [`${prefix}x`, "not json", 9e15, `${prefix}y`, '[{"i":"a","t":"teleport","s":1}]', 9e15],
+    });
     const store = new LibsqlSessionStore({ client: testDb.db.$client, keyPrefix: prefix });
     await expect(store.recent("x")).rejects.toMatchObject({ name: "SessionStoreError", code: "corrupt" });
     await expect(store.recent("y")).rejects.toMatchObject({ code: "corrupt" });
@@ -132,7 +170,10 @@ describe("LibsqlSessionStore failures", () => {
     await expect(new LibsqlSessionStore({ client: closed }).get("k")).rejects.toMatchObject({ code: "unavailable" });
     const bare = await createNodeLibsqlClient(":memory:");
     try {
-      await expect(new LibsqlSessionStore({ client: bare }).recent("s")).rejects.toMatchObject({ code: "backend", message: /0008_session_store/ });
+      await expect(new LibsqlSessionStore({ client: bare }).recent("s")).rejects.toMatchObject({
+        code: "backend",
+        message: /0008_session_store/,
+      });
     } finally {
       bare.close();
     }
@@ -141,19 +182,24 @@ describe("LibsqlSessionStore failures", () => {
   it("reports an unreachable remote database as unavailable and a rejected token as unauthorized (HTTP client)", async () => {
     const dead = createWebClient({ url: `http://127.0.0.1:${await freePort()}` });
     await expect(new LibsqlSessionStore({ client: dead }).recent("s")).rejects.toMatchObject({ code: "unavailable" });
-    const server: Server = createServer((_req, res) => res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized"));
+    const server: Server = createServer((_req, res) =>
+      res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized"),
+    );
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const port = (server.address() as { port: number }).port;
       const rejected = createWebClient({ url: `http://127.0.0.1:${port}`, authToken: "wrong" });
-      await expect(new LibsqlSessionStore({ client: rejected }).set("k", "v", 10)).rejects.toMatchObject({ code: "unauthorized" });
+      await expect(new LibsqlSessionStore({ client: rejected }).set("k", "v", 10)).rejects.toMatchObject({
+        code: "unauthorized",
+      });
     } finally {
       server.close();
     }
   });
 
   it("classifies the codes it cannot provoke here", () => {
-    const libsql = (code: string, message: string) => Object.assign(new Error(`${code}: ${message}`), { name: "LibsqlError", code });
+    const libsql = (code: string, message: string) =>
+      Object.assign(new Error(`${code}: ${message}`), { name: "LibsqlError", code });
     expect(toSessionStoreError(libsql("SQLITE_BUSY", "database is locked")).code).toBe("unavailable");
     expect(toSessionStoreError(libsql("SQLITE_CONSTRAINT", "x")).code).toBe("backend");
     expect(toSessionStoreError(new TypeError("fetch failed")).code).toBe("unavailable");

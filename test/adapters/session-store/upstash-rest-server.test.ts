@@ -17,7 +17,11 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+async function post(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${rest.url}${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, ...headers },
@@ -40,7 +44,10 @@ describe("Upstash REST front", () => {
     const enc = { "upstash-encoding": "base64" };
     expect(await post("/", ["SET", "w:s", "héllo"], enc)).toEqual({ status: 200, json: { result: b64("OK") } });
     await post("/", ["RPUSH", "w:l", "a", "ü"]);
-    expect(await post("/", ["LRANGE", "w:l", 0, -1], enc)).toEqual({ status: 200, json: { result: [b64("a"), b64("ü")] } });
+    expect(await post("/", ["LRANGE", "w:l", 0, -1], enc)).toEqual({
+      status: 200,
+      json: { result: [b64("a"), b64("ü")] },
+    });
     expect(await post("/", ["LLEN", "w:l"], enc)).toEqual({ status: 200, json: { result: 2 } });
     expect(await post("/", ["GET", "w:none"], enc)).toEqual({ status: 200, json: { result: null } });
   });
@@ -52,13 +59,22 @@ describe("Upstash REST front", () => {
   });
 
   it("pipelines: 200 with a result or an error per command", async () => {
-    const { status, json } = await post("/pipeline", [["SET", "w:p", "1"], ["INCR", "w:p"], ["LPUSH", "w:p", "x"]]);
+    const { status, json } = await post("/pipeline", [
+      ["SET", "w:p", "1"],
+      ["INCR", "w:p"],
+      ["LPUSH", "w:p", "x"],
+    ]);
     expect(status).toBe(200);
     expect(json).toEqual([{ result: "OK" }, { result: 2 }, { error: expect.stringMatching(/^WRONGTYPE/) }]);
   });
 
   it("runs multi-exec as one transaction and aborts it on a queueing error", async () => {
-    expect(await post("/multi-exec", [["SET", "w:m", "5"], ["INCRBY", "w:m", 2]])).toEqual({
+    expect(
+      await post("/multi-exec", [
+        ["SET", "w:m", "5"],
+        ["INCRBY", "w:m", 2],
+      ]),
+    ).toEqual({
       status: 200,
       json: [{ result: "OK" }, { result: 7 }],
     });
@@ -68,7 +84,11 @@ describe("Upstash REST front", () => {
   });
 
   it("rejects a wrong or missing token with 401 before touching Redis", async () => {
-    const res = await fetch(rest.url, { method: "POST", headers: { authorization: "Bearer nope" }, body: '["SET","w:t","x"]' });
+    const res = await fetch(rest.url, {
+      method: "POST",
+      headers: { authorization: "Bearer nope" },
+      body: '["SET","w:t","x"]',
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: expect.stringMatching(/unauthorized/i) });
     const none = await fetch(rest.url, { method: "POST", body: '["PING"]' });

@@ -41,7 +41,11 @@ describe("UpstashSessionStore failures", () => {
 
   it("reports an unreachable REST endpoint as unavailable after its retries", async () => {
     const deadPort = await freePort();
-    const store = new UpstashSessionStore({ url: `http://127.0.0.1:${deadPort}`, token: TOKEN, retry: { retries: 1, backoffMs: () => 10 } });
+    const store = new UpstashSessionStore({
+      url: `http://127.0.0.1:${deadPort}`,
+      token: TOKEN,
+      retry: { retries: 1, backoffMs: () => 10 },
+    });
     const err = await store.incrWithTtl("c", 10).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "SessionStoreError", code: "unavailable" });
     expect(String((err as Error).message)).toMatch(/unreachable/);

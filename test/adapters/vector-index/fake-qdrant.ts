@@ -57,7 +57,9 @@ const idKey = (id: Json): string => (typeof id === "string" ? id.toLowerCase() :
 
 export async function startFakeQdrant(options: { apiKey?: string } = {}): Promise<FakeQdrant> {
   if (!existsSync(QDRANT_SPEC_PATH)) {
-    throw new Error(`Qdrant OpenAPI document not found at ${QDRANT_SPEC_PATH} (expected ../shared/specs beside the repo root)`);
+    throw new Error(
+      `Qdrant OpenAPI document not found at ${QDRANT_SPEC_PATH} (expected ../shared/specs beside the repo root)`,
+    );
   }
   const validator = OpenApiValidator.fromFile(QDRANT_SPEC_PATH);
   const collections = new Map<string, FakeCollection>();
@@ -80,7 +82,8 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
     return n === 0 ? v : v.map((x) => x / n);
   };
   const checkDim = (c: FakeCollection, v: number[]): void => {
-    if (v.length !== c.size) throw new HttpError(400, `Wrong input: Vector dimension error: expected dim: ${c.size}, got ${v.length}`);
+    if (v.length !== c.size)
+      throw new HttpError(400, `Wrong input: Vector dimension error: expected dim: ${c.size}, got ${v.length}`);
   };
   const denseVector = (v: Json | undefined, what: string): number[] => {
     if (Array.isArray(v) && v.every((x) => typeof x === "number")) return v as number[];
@@ -113,7 +116,10 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
   };
   const selectPayload = (p: StoredPoint, withPayload: Json | undefined): Obj | null => {
     if (withPayload === true) return p.payload;
-    if (Array.isArray(withPayload)) return Object.fromEntries(withPayload.filter((k): k is string => typeof k === "string" && k in p.payload).map((k) => [k, p.payload[k]]));
+    if (Array.isArray(withPayload))
+      return Object.fromEntries(
+        withPayload.filter((k): k is string => typeof k === "string" && k in p.payload).map((k) => [k, p.payload[k]]),
+      );
     if (withPayload === false || withPayload === undefined || withPayload === null) return null;
     return unsupported("with_payload selector objects");
   };
@@ -124,17 +130,28 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
     collection_exists: (op) => ({ exists: collections.has(op.pathParams.collection_name) }),
     create_collection: (op, body) => {
       const name = op.pathParams.collection_name;
-      if (collections.has(name) || aliases.has(name)) throw new HttpError(409, `Wrong input: Collection \`${name}\` already exists!`);
+      if (collections.has(name) || aliases.has(name))
+        throw new HttpError(409, `Wrong input: Collection \`${name}\` already exists!`);
       const vectors = body.vectors;
-      if (!isObj(vectors) || typeof vectors.size !== "number" || typeof vectors.distance !== "string") return unsupported("named or missing vector config");
-      collections.set(name, { size: vectors.size, distance: vectors.distance as FakeCollection["distance"], points: new Map(), indexes: new Map(), opCounter: 0 });
+      if (!isObj(vectors) || typeof vectors.size !== "number" || typeof vectors.distance !== "string")
+        return unsupported("named or missing vector config");
+      collections.set(name, {
+        size: vectors.size,
+        distance: vectors.distance as FakeCollection["distance"],
+        points: new Map(),
+        indexes: new Map(),
+        opCounter: 0,
+      });
       return true;
     },
     get_collection: (op) => {
       const c = getCollection(op.pathParams.collection_name);
       const payloadSchema: Obj = {};
       for (const [field, type] of c.indexes) {
-        payloadSchema[field] = { data_type: type, points: [...c.points.values()].filter((p) => field in p.payload).length };
+        payloadSchema[field] = {
+          data_type: type,
+          points: [...c.points.values()].filter((p) => field in p.payload).length,
+        };
       }
       return {
         status: "green",
@@ -143,7 +160,13 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
         indexed_vectors_count: 0,
         segments_count: 1,
         config: {
-          params: { vectors: { size: c.size, distance: c.distance }, shard_number: 1, replication_factor: 1, write_consistency_factor: 1, on_disk_payload: true },
+          params: {
+            vectors: { size: c.size, distance: c.distance },
+            shard_number: 1,
+            replication_factor: 1,
+            write_consistency_factor: 1,
+            on_disk_payload: true,
+          },
           hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000 },
           optimizer_config: { default_segment_number: 0, flush_interval_sec: 5 },
         },
@@ -159,19 +182,27 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
     create_field_index: (op, body) => {
       const c = getCollection(op.pathParams.collection_name);
       const schema = body.field_schema;
-      if (typeof body.field_name !== "string" || typeof schema !== "string") return unsupported("field index params objects");
+      if (typeof body.field_name !== "string" || typeof schema !== "string")
+        return unsupported("field index params objects");
       c.indexes.set(body.field_name, schema);
       return updateResult(c);
     },
-    get_collections_aliases: () => ({ aliases: [...aliases].map(([alias_name, collection_name]) => ({ alias_name, collection_name })) }),
+    get_collections_aliases: () => ({
+      aliases: [...aliases].map(([alias_name, collection_name]) => ({ alias_name, collection_name })),
+    }),
     update_aliases: (_op, body) => {
       const next = new Map(aliases); // applied to a copy: all actions or none
       for (const action of asList(body.actions)) {
         if (!isObj(action)) return unsupported("alias action");
         if (isObj(action.create_alias)) {
-          const { collection_name, alias_name } = action.create_alias as { collection_name: string; alias_name: string };
-          if (!collections.has(collection_name)) throw new HttpError(404, `Not found: Collection \`${collection_name}\` doesn't exist!`);
-          if (next.has(alias_name) || collections.has(alias_name)) throw new HttpError(409, `Wrong input: Alias \`${alias_name}\` already exists!`);
+          const { collection_name, alias_name } = action.create_alias as {
+            collection_name: string;
+            alias_name: string;
+          };
+          if (!collections.has(collection_name))
+            throw new HttpError(404, `Not found: Collection \`${collection_name}\` doesn't exist!`);
+          if (next.has(alias_name) || collections.has(alias_name))
+            throw new HttpError(409, `Wrong input: Alias \`${alias_name}\` already exists!`);
           next.set(alias_name, collection_name);
         } else if (isObj(action.delete_alias)) {
           const alias = String(action.delete_alias.alias_name);
@@ -194,7 +225,11 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
         const p = raw as Obj;
         const v = denseVector(p.vector, "point vector");
         checkDim(c, v); // checked for all points before any is written, as Qdrant does per request
-        return { id: p.id as PointId, vector: c.distance === "Cosine" ? norm(v) : v, payload: isObj(p.payload) ? p.payload : {} };
+        return {
+          id: p.id as PointId,
+          vector: c.distance === "Cosine" ? norm(v) : v,
+          payload: isObj(p.payload) ? p.payload : {},
+        };
       });
       const version = ++c.opCounter;
       for (const p of prepared) c.points.set(idKey(p.id), { ...p, version });
@@ -268,17 +303,22 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
       }
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     };
-    const fail = (status: number, message: string): void => reply(status, { status: { error: message }, time: (performance.now() - started) / 1000, result: null });
+    const fail = (status: number, message: string): void =>
+      reply(status, { status: { error: message }, time: (performance.now() - started) / 1000, result: null });
 
     void (async () => {
       if (options.apiKey !== undefined && req.headers["api-key"] !== options.apiKey) {
         // Auth failures are answered before routing, like Qdrant's middleware.
-        res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: "Invalid api-key" }, time: 0, result: null }));
+        res
+          .writeHead(401, { "content-type": "application/json" })
+          .end(JSON.stringify({ status: { error: "Invalid api-key" }, time: 0, result: null }));
         return;
       }
       if (!op) {
         state.violations.push(`${req.method} ${url.pathname}: no such path/method in the OpenAPI document`);
-        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: "Not found" }, time: 0, result: null }));
+        res
+          .writeHead(404, { "content-type": "application/json" })
+          .end(JSON.stringify({ status: { error: "Not found" }, time: 0, result: null }));
         return;
       }
       const body = await readJson(req);
@@ -295,7 +335,7 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
       reply(200, { status: "ok", time: (performance.now() - started) / 1000, result });
     })().catch((err: unknown) => {
       if (err instanceof HttpError) fail(err.status, err.message);
-      else fail(500, `fake Qdrant crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      else fail(500, `fake Qdrant crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     });
   });
 

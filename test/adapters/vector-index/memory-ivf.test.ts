@@ -14,7 +14,12 @@ vectorIndexContract("memory (IVF forced, all lists probed)", async () => ({
 const DIM = 32;
 
 /** Clustered synthetic data: `clusters` random unit centres, points = centre + gaussian noise. */
-function clustered(n: number, clusters: number, seed: number, noise = 0.35): { points: VectorPoint[]; centres: Float32Array[] } {
+function clustered(
+  n: number,
+  clusters: number,
+  seed: number,
+  noise = 0.35,
+): { points: VectorPoint[]; centres: Float32Array[] } {
   const r = rng(seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   const centres = Array.from({ length: clusters }, () => {
@@ -33,7 +38,9 @@ function clustered(n: number, clusters: number, seed: number, noise = 0.35): { p
 function queries(count: number, centres: Float32Array[], seed: number): Float32Array[] {
   const r = rng(seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  return Array.from({ length: count }, () => centres[Math.floor(r() * centres.length)].map((x) => x + (0.35 / Math.sqrt(DIM)) * gauss()));
+  return Array.from({ length: count }, () =>
+    centres[Math.floor(r() * centres.length)].map((x) => x + (0.35 / Math.sqrt(DIM)) * gauss()),
+  );
 }
 
 async function loaded(points: VectorPoint[], ivf: IvfOptions | false): Promise<MemoryVectorIndex> {
@@ -62,7 +69,9 @@ describe("MemoryVectorIndex IVF", () => {
     for (const q of qs) {
       const exact = new Set(ids(await index.search(q, { k: 10, version: "v", exact: true })));
       found += ids(await index.search(q, { k: 10, version: "v" })).filter((id) => exact.has(id)).length;
-      narrowFound += ids(await index.search(q, { k: 10, version: "v", nprobe: 1 })).filter((id) => exact.has(id)).length;
+      narrowFound += ids(await index.search(q, { k: 10, version: "v", nprobe: 1 })).filter((id) =>
+        exact.has(id),
+      ).length;
     }
     const recall = found / (qs.length * 10);
     expect(recall).toBeGreaterThanOrEqual(0.95);
@@ -131,7 +140,8 @@ describe("MemoryVectorIndex IVF", () => {
     for (const q of qs.slice(0, 20)) {
       const exact = ids(await fallback.search(q, { k: 10, version: "v", filter: selective, exact: true }));
       expect(ids(await fallback.search(q, { k: 10, version: "v", filter: selective }))).toEqual(exact);
-      if (ids(await noFallback.search(q, { k: 10, version: "v", filter: selective })).join() !== exact.join()) differs++;
+      if (ids(await noFallback.search(q, { k: 10, version: "v", filter: selective })).join() !== exact.join())
+        differs++;
     }
     expect(differs).toBeGreaterThan(0);
   });
@@ -141,7 +151,10 @@ describe("MemoryVectorIndex IVF", () => {
     // selectivity scaling): the first lists hold only a few rare points, so probing must go on.
     const index = await loaded(data.points, { ...ivfOpts, nprobe: 1, exactBelowMatches: 0 });
     await index.buildIndex("v");
-    const rare = data.points.slice(0, 12 * 97).filter((_, i) => i % 97 === 0).map((p, i) => ({ ...p, id: `rare${i}`, payload: { category: "rare", available: true } }));
+    const rare = data.points
+      .slice(0, 12 * 97)
+      .filter((_, i) => i % 97 === 0)
+      .map((p, i) => ({ ...p, id: `rare${i}`, payload: { category: "rare", available: true } }));
     await index.upsert("v", rare);
     const filter = { categories: ["rare"] };
     const hits = await index.search(qs[0], { k: 10, version: "v", filter });
@@ -160,7 +173,11 @@ describe("MemoryVectorIndex IVF", () => {
     // A new point identical to the query is the best match wherever its list is.
     await index.upsert("v", [{ id: "new", vector: q, payload: { category: "fresh", available: true } }]);
     const after = await index.search(q, { k: 10, version: "v" });
-    expect(after[0]).toEqual({ id: "new", score: expect.closeTo(1, 4), payload: { category: "fresh", available: true } });
+    expect(after[0]).toEqual({
+      id: "new",
+      score: expect.closeTo(1, 4),
+      payload: { category: "fresh", available: true },
+    });
     expect((await index.indexStats("v")).unindexed).toBe(1);
     // Delete the previous best: gone from every search mode; count follows.
     await index.delete("v", [before[0].id]);
@@ -168,10 +185,15 @@ describe("MemoryVectorIndex IVF", () => {
     expect(ids(await index.search(q, { k: 10, version: "v", exact: true }))).not.toContain(before[0].id);
     expect((await index.describe("v"))?.count).toBe(N);
     // Replace the new point with a far-away vector: it must not be found near q any more.
-    await index.upsert("v", [{ id: "new", vector: q.map((x) => -x), payload: { category: "fresh", available: false } }]);
+    await index.upsert("v", [
+      { id: "new", vector: q.map((x) => -x), payload: { category: "fresh", available: false } },
+    ]);
     const moved = await index.search(q, { k: 10, version: "v" });
     expect(ids(moved)).not.toContain("new");
-    const far = await index.search(q.map((x) => -x), { k: 1, version: "v", filter: { categories: ["fresh"] } });
+    const far = await index.search(
+      q.map((x) => -x),
+      { k: 1, version: "v", filter: { categories: ["fresh"] } },
+    );
     expect(far).toEqual([{ id: "new", score: expect.closeTo(1, 4), payload: { category: "fresh", available: false } }]);
     expect((await index.indexStats("v")).tombstones).toBe(2);
     expect((await index.describe("v"))?.count).toBe(N);
@@ -241,7 +263,9 @@ describe("MemoryVectorIndex IVF", () => {
     expect(() => new MemoryVectorIndex({ ivf: { nprobe: 0 } })).toThrow(/nprobe/);
     expect(() => new MemoryVectorIndex({ ivf: { exactBelowMatches: -1 } })).toThrow(/exactBelowMatches/);
     const index = await loaded(data.points.slice(0, 10), ivfOpts);
-    await expect(index.search(qs[0], { k: 1, version: "v", nprobe: 1.5 })).rejects.toMatchObject({ code: "invalid_argument" });
+    await expect(index.search(qs[0], { k: 1, version: "v", nprobe: 1.5 })).rejects.toMatchObject({
+      code: "invalid_argument",
+    });
   });
 });
 
@@ -249,7 +273,11 @@ describe("MemoryVectorIndex IVF", () => {
  * Maximum-inner-product data: clustered directions with norms spread over ~e^±1 (lognormal), so the
  * top-k by dot product is dominated by long vectors, as with learned item embeddings.
  */
-function mipsData(n: number, clusters: number, seed: number): { points: VectorPoint[]; queries: (count: number, seed: number) => Float32Array[] } {
+function mipsData(
+  n: number,
+  clusters: number,
+  seed: number,
+): { points: VectorPoint[]; queries: (count: number, seed: number) => Float32Array[] } {
   const r = rng(seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   const centres = Array.from({ length: clusters }, () => {
@@ -265,7 +293,9 @@ function mipsData(n: number, clusters: number, seed: number): { points: VectorPo
   const queries = (count: number, s: number): Float32Array[] => {
     const rq = rng(s);
     const g = (): number => Math.sqrt(-2 * Math.log(1 - rq())) * Math.cos(2 * Math.PI * rq());
-    return Array.from({ length: count }, () => centres[Math.floor(rq() * clusters)].map((x) => x + (0.9 / Math.sqrt(DIM)) * g()));
+    return Array.from({ length: count }, () =>
+      centres[Math.floor(rq() * clusters)].map((x) => x + (0.9 / Math.sqrt(DIM)) * g()),
+    );
   };
   return { points, queries };
 }
@@ -277,13 +307,22 @@ describe("IVF on dot collections (MIPS quantizer)", () => {
     points.forEach((p, i) => vectors.set(p.vector, i * DIM));
     const slots = Int32Array.from({ length: points.length }, (_, i) => i);
     // 4 lists in 2 groups: the 2 best groups searched are all of them, so assignment must be the exact argmax.
-    const model = trainIvf(vectors, DIM, slots, { nlist: 4, trainSample: 2000, iterations: 5, seed: 1, spherical: false, mips: true });
+    const model = trainIvf(vectors, DIM, slots, {
+      nlist: 4,
+      trainSample: 2000,
+      iterations: 5,
+      seed: 1,
+      spherical: false,
+      mips: true,
+    });
     expect(model.extra).not.toBeNull();
     const extra = model.extra as Float32Array;
     let maxNorm = 0;
-    for (let i = 0; i < points.length; i++) maxNorm = Math.max(maxNorm, Math.sqrt(dot(vectors, i * DIM, vectors, i * DIM, DIM)));
+    for (let i = 0; i < points.length; i++)
+      maxNorm = Math.max(maxNorm, Math.sqrt(dot(vectors, i * DIM, vectors, i * DIM, DIM)));
     expect(model.maxNorm).toBeCloseTo(maxNorm, 5);
-    for (let l = 0; l < model.nlist; l++) expect(dot(model.centroids, l * DIM, model.centroids, l * DIM, DIM) + extra[l] ** 2).toBeCloseTo(1, 5);
+    for (let l = 0; l < model.nlist; l++)
+      expect(dot(model.centroids, l * DIM, model.centroids, l * DIM, DIM) + extra[l] ** 2).toBeCloseTo(1, 5);
     const sizes = new Array<number>(model.nlist).fill(0);
     for (let i = 0; i < points.length; i++) {
       const a = Math.sqrt(Math.max(0, maxNorm ** 2 - dot(vectors, i * DIM, vectors, i * DIM, DIM)));
@@ -303,7 +342,9 @@ describe("IVF on dot collections (MIPS quantizer)", () => {
   it("reaches the recall target scanning fewer lists than Euclidean lists ranked by q·c, and recalls at least as much at a fixed nprobe", async () => {
     const data = mipsData(20_000, 100, 31);
     const k = 50;
-    const measure = async (quantizer: "mips" | "euclidean"): Promise<{ recall16: number; nprobe: number; heldOut: number }> => {
+    const measure = async (
+      quantizer: "mips" | "euclidean",
+    ): Promise<{ recall16: number; nprobe: number; heldOut: number }> => {
       const index = new MemoryVectorIndex({ ivf: { minSize: 10_000, quantizer } });
       await index.ensureCollection("v", { dimension: DIM, distance: "dot" });
       await index.upsert("v", data.points);
@@ -335,7 +376,9 @@ describe("IVF on dot collections (MIPS quantizer)", () => {
     await index.upsert("v", data.points);
     await index.buildIndex("v");
     const q = data.queries(1, 52)[0];
-    await index.upsert("v", [{ id: "long", vector: q.map((x) => x * 100), payload: { category: "c0", available: true } }]);
+    await index.upsert("v", [
+      { id: "long", vector: q.map((x) => x * 100), payload: { category: "c0", available: true } },
+    ]);
     const hits = await index.search(q, { k: 10, version: "v" });
     expect(hits[0].id).toBe("long");
     expect(ids(hits)).toEqual(ids(await index.search(q, { k: 10, version: "v", exact: true })));

@@ -15,7 +15,10 @@ describe("MemoryVectorIndex internals", () => {
       payload: { category: `c${i % 5}`, available: i % 2 === 0, price: i },
     }));
     await index.upsert("v", points);
-    await index.delete("v", points.filter((_, i) => i % 3 === 0).map((p) => p.id));
+    await index.delete(
+      "v",
+      points.filter((_, i) => i % 3 === 0).map((p) => p.id),
+    );
     const hits = await index.search(Float32Array.from([1, 0, 0]), { k: 100, version: "v" });
     const expected = points.filter((_, i) => i % 3 !== 0).sort((a, b) => b.vector[0] - a.vector[0]);
     expect(hits.map((h) => h.id)).toEqual(expected.map((p) => p.id));
@@ -28,8 +31,20 @@ describe("MemoryVectorIndex internals", () => {
 
   it("TopK keeps the k largest scores in order", () => {
     const heap = new TopK(3);
-    for (const [s, i] of [[0.5, 1], [0.9, 2], [0.1, 3], [0.7, 4], [0.95, 5], [0.2, 6]]) heap.push(s, i);
-    expect(heap.sorted()).toEqual([{ score: 0.95, slot: 5 }, { score: 0.9, slot: 2 }, { score: 0.7, slot: 4 }]);
+    for (const [s, i] of [
+      [0.5, 1],
+      [0.9, 2],
+      [0.1, 3],
+      [0.7, 4],
+      [0.95, 5],
+      [0.2, 6],
+    ])
+      heap.push(s, i);
+    expect(heap.sorted()).toEqual([
+      { score: 0.95, slot: 5 },
+      { score: 0.9, slot: 2 },
+      { score: 0.7, slot: 4 },
+    ]);
     expect(heap.threshold).toBe(0.7);
   });
 });

@@ -36,7 +36,21 @@ export interface MatchedOperation {
 }
 
 const SCHEMA_ID = "openapi";
-const JSON_SCHEMA_KEYS = new Set(["type", "properties", "items", "anyOf", "oneOf", "allOf", "$ref", "enum", "format", "additionalProperties", "required", "minimum", "maximum"]);
+const JSON_SCHEMA_KEYS = new Set([
+  "type",
+  "properties",
+  "items",
+  "anyOf",
+  "oneOf",
+  "allOf",
+  "$ref",
+  "enum",
+  "format",
+  "additionalProperties",
+  "required",
+  "minimum",
+  "maximum",
+]);
 
 function isObject(v: unknown): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -50,10 +64,12 @@ export function convertSchema(node: Json): Json {
   for (const [k, v] of Object.entries(node)) {
     if (k === "example" || k === "nullable" || k === "deprecated") continue;
     if (k === "$ref" && typeof v === "string") out[k] = v.startsWith("#/") ? `${SCHEMA_ID}${v}` : v;
-    else if (k === "properties" && isObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, convertSchema(s)]));
+    else if (k === "properties" && isObject(v))
+      out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, convertSchema(s)]));
     else out[k] = convertSchema(v);
   }
-  if (out.type === "object" && isObject(out.properties) && !("additionalProperties" in out)) out.additionalProperties = false;
+  if (out.type === "object" && isObject(out.properties) && !("additionalProperties" in out))
+    out.additionalProperties = false;
   if (node.nullable === true) {
     const hasSchema = Object.keys(out).some((k) => JSON_SCHEMA_KEYS.has(k));
     if (!hasSchema) return { ...out, type: "null" };
@@ -74,7 +90,10 @@ function registerFormats(ajv: Ajv): void {
   ajv.addFormat("uint32", { type: "number", validate: int(0, 2 ** 32 - 1) });
   ajv.addFormat("uint8", { type: "number", validate: int(0, 255) });
   ajv.addFormat("int64", { type: "number", validate: int(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) });
-  ajv.addFormat("float", { type: "number", validate: (n: number) => Number.isFinite(n) && Math.abs(n) <= 3.4028234663852886e38 });
+  ajv.addFormat("float", {
+    type: "number",
+    validate: (n: number) => Number.isFinite(n) && Math.abs(n) <= 3.4028234663852886e38,
+  });
   ajv.addFormat("double", { type: "number", validate: Number.isFinite });
   ajv.addFormat("partial-date-time", { type: "string", validate: () => true });
   ajv.addFormat("binary", { type: "string", validate: () => true });
@@ -82,10 +101,19 @@ function registerFormats(ajv: Ajv): void {
 
 export class OpenApiValidator {
   private readonly ajv: Ajv;
-  private readonly routes: { template: string; regex: RegExp; names: string[]; literal: number; methods: Record<string, Operation> }[];
+  private readonly routes: {
+    template: string;
+    regex: RegExp;
+    names: string[];
+    literal: number;
+    methods: Record<string, Operation>;
+  }[];
   private readonly cache = new Map<string, ValidateFunction>();
 
-  constructor(doc: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Json> } }) {
+  constructor(doc: {
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, Json> };
+  }) {
     // strict: false because the document carries annotations Ajv does not know (e.g. "default" inside anyOf).
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv;
@@ -94,11 +122,19 @@ export class OpenApiValidator {
     this.ajv.addSchema({ $id: SCHEMA_ID, components: { schemas: convertSchema(doc.components.schemas) } });
     this.routes = Object.entries(doc.paths).map(([template, methods]) => {
       const names: string[] = [];
-      const pattern = template.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === "{" || c === "}" ? c : `\\${c}`)).replace(/\{([^}]+)\}/g, (_, n: string) => {
-        names.push(n);
-        return "([^/]+)";
-      });
-      return { template, regex: new RegExp(`^${pattern}$`), names, literal: template.replace(/\{[^}]+\}/g, "").length, methods };
+      const pattern = template
+        .replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === "{" || c === "}" ? c : `\\${c}`))
+        .replace(/\{([^}]+)\}/g, (_, n: string) => {
+          names.push(n);
+          return "([^/]+)";
+        });
+      return {
+        template,
+        regex: new RegExp(`^${pattern}$`),
+        names,
+        literal: template.replace(/\{[^}]+\}/g, "").length,
+        methods,
+      };
     });
     // Most literal template first, so /collections/aliases wins over /collections/{collection_name}.
     this.routes.sort((a, b) => b.literal - a.literal);
@@ -130,11 +166,22 @@ export class OpenApiValidator {
         errors.push(`query parameter "${name}" is not documented`);
         continue;
       }
-      errors.push(...this.check(`param:${op.operationId}:${name}`, p.schema ?? {}, coerce(raw, p.schema), `query.${name}`));
+      errors.push(
+        ...this.check(`param:${op.operationId}:${name}`, p.schema ?? {}, coerce(raw, p.schema), `query.${name}`),
+      );
     }
     for (const p of params) {
-      if (p.in === "path") errors.push(...this.check(`path:${op.operationId}:${p.name}`, p.schema ?? {}, coerce(op.pathParams[p.name], p.schema), `path.${p.name}`));
-      if (p.in === "query" && p.required && !query.has(p.name)) errors.push(`required query parameter "${p.name}" missing`);
+      if (p.in === "path")
+        errors.push(
+          ...this.check(
+            `path:${op.operationId}:${p.name}`,
+            p.schema ?? {},
+            coerce(op.pathParams[p.name], p.schema),
+            `path.${p.name}`,
+          ),
+        );
+      if (p.in === "query" && p.required && !query.has(p.name))
+        errors.push(`required query parameter "${p.name}" missing`);
     }
     const rb = op.operation.requestBody;
     if (body === undefined) {
@@ -155,7 +202,9 @@ export class OpenApiValidator {
     const entry = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
     const schema = entry?.content?.["application/json"]?.schema;
     if (!schema) return [`${op.operationId}: no documented JSON response for status ${status}`];
-    return this.check(`res:${op.operationId}:${status}`, schema, body, "response").map((e) => `${op.operationId} -> ${status}: ${e}`);
+    return this.check(`res:${op.operationId}:${status}`, schema, body, "response").map(
+      (e) => `${op.operationId} -> ${status}: ${e}`,
+    );
   }
 
   private check(key: string, schema: JsonObject, data: unknown, where: string): string[] {
@@ -165,7 +214,9 @@ export class OpenApiValidator {
       this.cache.set(key, validate);
     }
     if (validate(data)) return [];
-    return (validate.errors ?? []).slice(0, 8).map((e) => `${where}${e.instancePath} ${e.message ?? "invalid"} ${JSON.stringify(e.params)}`);
+    return (validate.errors ?? [])
+      .slice(0, 8)
+      .map((e) => `${where}${e.instancePath} ${e.message ?? "invalid"} ${JSON.stringify(e.params)}`);
   }
 }
 
@@ -174,6 +225,7 @@ function coerce(raw: string | undefined, schema: JsonObject | undefined): unknow
   if (raw === undefined) return undefined;
   const type = schema?.type;
   if (type === "boolean") return raw === "true" ? true : raw === "false" ? false : raw;
-  if (type === "integer" || type === "number") return raw.trim() !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+  if (type === "integer" || type === "number")
+    return raw.trim() !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
   return raw;
 }

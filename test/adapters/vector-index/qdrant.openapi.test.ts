@@ -33,9 +33,14 @@ describe("QdrantVectorIndex wire details", () => {
     const index = new QdrantVectorIndex({ url: fake.url, prefix: "wire_" });
     const from = fake.calls.length;
     await index.ensureCollection("v1", { dimension: 2, distance: "cosine" });
-    await index.upsert("v1", [{ id: "a", vector: Float32Array.from([1, 0]), payload: { category: "c", available: true } }]);
+    await index.upsert("v1", [
+      { id: "a", vector: Float32Array.from([1, 0]), payload: { category: "c", available: true } },
+    ]);
     await index.setLive("v1");
-    await index.search(Float32Array.from([1, 0]), { k: 1, filter: { categories: ["c"], availableOnly: true, excludeIds: ["b"] } });
+    await index.search(Float32Array.from([1, 0]), {
+      k: 1,
+      filter: { categories: ["c"], availableOnly: true, excludeIds: ["b"] },
+    });
     const calls = fake.calls.slice(from);
     expect(calls).toContain("create_collection");
     expect(calls.filter((c) => c === "create_field_index")).toHaveLength(3);
@@ -75,10 +80,22 @@ describe("fake Qdrant validation (so the checks above can fail)", () => {
   });
 
   it("flags a misspelt field, a non-UUID point id and an undocumented path", async () => {
-    await fetch(`${fake.url}/collections/x`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ vectors: { size: 2, distance: "Cosine" } }) });
-    const query = await fetch(`${fake.url}/collections/x/points/query`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: [1, 0], with_payloads: true }) });
+    await fetch(`${fake.url}/collections/x`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ vectors: { size: 2, distance: "Cosine" } }),
+    });
+    const query = await fetch(`${fake.url}/collections/x/points/query`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: [1, 0], with_payloads: true }),
+    });
     expect(query.status).toBe(400);
-    const upsert = await fetch(`${fake.url}/collections/x/points?wait=true`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ points: [{ id: "item-1", vector: [1, 0] }] }) });
+    const upsert = await fetch(`${fake.url}/collections/x/points?wait=true`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ points: [{ id: "item-1", vector: [1, 0] }] }),
+    });
     expect(upsert.status).toBe(400);
     const search = await fetch(`${fake.url}/collections/x/points/search/legacy`, { method: "POST", body: "{}" });
     expect(search.status).toBe(404);
@@ -89,7 +106,11 @@ describe("fake Qdrant validation (so the checks above can fail)", () => {
   });
 
   it("flags duplicate values where the spec demands unique items, and bad query parameters", async () => {
-    await fetch(`${fake.url}/collections/y`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ vectors: { size: 2, distance: "Dot" } }) });
+    await fetch(`${fake.url}/collections/y`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ vectors: { size: 2, distance: "Dot" } }),
+    });
     const res = await fetch(`${fake.url}/collections/y/points/query?timeout=0&bogus=1`, {
       method: "POST",
       headers: { "content-type": "application/json" },

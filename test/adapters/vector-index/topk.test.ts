@@ -5,7 +5,12 @@ import { rng } from "../../../src/adapters/vector-index/ivf.js";
 describe("TopK", () => {
   it("drainSlots empties the heap best first, matching sorted() on distinct scores", () => {
     const r = rng(3);
-    for (const [k, n] of [[1, 5], [7, 3], [40, 1000], [260, 694]]) {
+    for (const [k, n] of [
+      [1, 5],
+      [7, 3],
+      [40, 1000],
+      [260, 694],
+    ]) {
       const a = new TopK(k);
       const b = new TopK(k);
       for (let i = 0; i < n; i++) {

@@ -6,7 +6,9 @@ import type { VectorDistance, SearchFilter, SearchHit, VectorPoint } from "../..
 import { vectorIndexContract } from "../../ports/vector-index.contract.js";
 
 // The whole port contract on the forced JS backend too (the default runs it on wasm-simd in memory.test.ts).
-vectorIndexContract("memory (JS backend)", async () => ({ index: new MemoryVectorIndex({ initialCapacity: 2, backend: "js" }) }));
+vectorIndexContract("memory (JS backend)", async () => ({
+  index: new MemoryVectorIndex({ initialCapacity: 2, backend: "js" }),
+}));
 
 /** Values that stress the summation: mixed signs and magnitudes, zeros (-0 products), subnormal floats. */
 function randomFloats(n: number, r: () => number): Float32Array {
@@ -15,7 +17,8 @@ function randomFloats(n: number, r: () => number): Float32Array {
     const u = r();
     if (u < 0.03) out[i] = 0;
     else if (u < 0.05) out[i] = -0;
-    else if (u < 0.06) out[i] = (r() < 0.5 ? -1 : 1) * 1e-40; // subnormal
+    else if (u < 0.06)
+      out[i] = (r() < 0.5 ? -1 : 1) * 1e-40; // subnormal
     else out[i] = (r() * 2 - 1) * 10 ** Math.floor(r() * 8 - 4);
   }
   return out;
@@ -56,10 +59,12 @@ describe("wasm SIMD scan kernel", () => {
       const want = Array.from({ length: n }, (_, t) => dot(rows, t * d, q, 0, d));
       // thr = -Infinity keeps every row, in order.
       expect(k.range(vecOff, qOff, outOff, hitsOff, n, -Infinity)).toBe(n);
-      for (let t = 0; t < n; t++) if (!sameBits(out[t], want[t]) || hits[t] !== t) expect.fail(`range d=${d} row ${t}: ${out[t]} vs ${want[t]}`);
+      for (let t = 0; t < n; t++)
+        if (!sameBits(out[t], want[t]) || hits[t] !== t) expect.fail(`range d=${d} row ${t}: ${out[t]} vs ${want[t]}`);
       expect(Object.is(out[0], 0)).toBe(true); // +0, as JS's 0 + -0
       expect(k.gather(vecOff, qOff, slotsOff, outOff, hitsOff, n, -Infinity)).toBe(n);
-      for (let t = 0; t < n; t++) if (!sameBits(out[t], want[slots[t]]) || hits[t] !== t) expect.fail(`gather d=${d} slot ${slots[t]}`);
+      for (let t = 0; t < n; t++)
+        if (!sameBits(out[t], want[slots[t]]) || hits[t] !== t) expect.fail(`gather d=${d} slot ${slots[t]}`);
       // A threshold keeps exactly the rows JS would not skip (!(score <= thr)), in order; a tie with thr is dropped.
       const thr = [...want].sort((a, b) => a - b)[Math.floor(n * 0.8)];
       const keptRows = want.flatMap((s, t) => (s <= thr ? [] : [t]));
@@ -90,7 +95,8 @@ function dataset(n: number, d: number, seed: number): VectorPoint[] {
   const centres = Array.from({ length: 20 }, () => Float32Array.from({ length: d }, gauss));
   const points: VectorPoint[] = [];
   for (let i = 0; i < n; i++) {
-    const vector = i % 50 === 49 ? points[i - 7].vector : centres[Math.floor(r() * centres.length)].map((x) => x + 0.6 * gauss());
+    const vector =
+      i % 50 === 49 ? points[i - 7].vector : centres[Math.floor(r() * centres.length)].map((x) => x + 0.6 * gauss());
     points.push({ id: `p${i}`, vector, payload: { category: `c${i % 10}`, available: r() < 0.7, price: i } });
   }
   return points;
@@ -106,7 +112,11 @@ const filters: (SearchFilter | undefined)[] = [
 ];
 
 /** Searches `index` both ways and requires the same ids, order and score bits. */
-async function compareBackends(index: MemoryVectorIndex, queries: Float32Array[], options: Omit<MemorySearchOptions, "filter">): Promise<number> {
+async function compareBackends(
+  index: MemoryVectorIndex,
+  queries: Float32Array[],
+  options: Omit<MemorySearchOptions, "filter">,
+): Promise<number> {
   let compared = 0;
   for (const q of queries) {
     for (const filter of filters) {
@@ -121,7 +131,8 @@ async function compareBackends(index: MemoryVectorIndex, queries: Float32Array[]
 
 function expectSame(a: SearchHit[], b: SearchHit[]): void {
   expect(a.map((h) => h.id)).toEqual(b.map((h) => h.id));
-  for (let i = 0; i < a.length; i++) if (!sameBits(a[i].score, b[i].score)) expect.fail(`hit ${i} (${a[i].id}): ${a[i].score} vs ${b[i].score}`);
+  for (let i = 0; i < a.length; i++)
+    if (!sameBits(a[i].score, b[i].score)) expect.fail(`hit ${i} (${a[i].id}): ${a[i].score} vs ${b[i].score}`);
 }
 
 describe("MemoryVectorIndex backends", () => {
@@ -135,7 +146,9 @@ describe("MemoryVectorIndex backends", () => {
     expect((await auto.indexStats("v")).backend).toBe("wasm-simd");
     expect((await js.indexStats("v")).backend).toBe("js");
     expect(() => new MemoryVectorIndex({ backend: "wasm" as "js" })).toThrow(/backend/);
-    await expect(auto.search(new Float32Array(8).fill(1), { k: 1, version: "v", backend: "wasm" as "js" })).rejects.toMatchObject({ code: "invalid_argument" });
+    await expect(
+      auto.search(new Float32Array(8).fill(1), { k: 1, version: "v", backend: "wasm" as "js" }),
+    ).rejects.toMatchObject({ code: "invalid_argument" });
   });
 
   it("falls back to JS, visibly, when compiling wasm from bytes is refused (as in workerd)", async () => {
@@ -182,18 +195,35 @@ describe("MemoryVectorIndex backends", () => {
     await reference.upsert("v", points.slice(60));
     expect(await index.indexStats("v")).toMatchObject({ backend: "js", count: 2000 });
     for (const q of points.slice(0, 5).map((p) => p.vector)) {
-      for (const filter of filters) expectSame(await index.search(q, { k: 1000, version: "v", filter }), await reference.search(q, { k: 1000, version: "v", filter }));
+      for (const filter of filters)
+        expectSame(
+          await index.search(q, { k: 1000, version: "v", filter }),
+          await reference.search(q, { k: 1000, version: "v", filter }),
+        );
     }
   });
 
-  for (const [d, distance] of [[64, "cosine"], [13, "dot"], [3, "cosine"]] as [number, VectorDistance][]) {
+  for (const [d, distance] of [
+    [64, "cosine"],
+    [13, "dot"],
+    [3, "cosine"],
+  ] as [number, VectorDistance][]) {
     it(`gives bit-identical results to the JS scan: d=${d} ${distance}, exact and IVF, filters, growth, overflow lists, tombstones`, async () => {
       const points = dataset(3000, d, d);
       const r = rng(100 + d);
-      const queries = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? points[Math.floor(r() * points.length)].vector : randomFloats(d, r).map((x) => x + 0.5)));
+      const queries = Array.from({ length: 8 }, (_, i) =>
+        i % 2 === 0 ? points[Math.floor(r() * points.length)].vector : randomFloats(d, r).map((x) => x + 0.5),
+      );
       // Tiny initial capacity: the wasm memory grows (and its views are re-created) many times on load.
-      const index = new MemoryVectorIndex({ initialCapacity: 1, ivf: { minSize: 1000, nlist: 24, nprobe: 6, exactBelowMatches: 100 } });
-      const jsIndex = new MemoryVectorIndex({ initialCapacity: 1, backend: "js", ivf: { minSize: 1000, nlist: 24, nprobe: 6, exactBelowMatches: 100 } });
+      const index = new MemoryVectorIndex({
+        initialCapacity: 1,
+        ivf: { minSize: 1000, nlist: 24, nprobe: 6, exactBelowMatches: 100 },
+      });
+      const jsIndex = new MemoryVectorIndex({
+        initialCapacity: 1,
+        backend: "js",
+        ivf: { minSize: 1000, nlist: 24, nprobe: 6, exactBelowMatches: 100 },
+      });
       for (const ix of [index, jsIndex]) {
         await ix.ensureCollection("v", { dimension: d, distance });
         await ix.upsert("v", points.slice(0, 900)); // below minSize: exact, swap-deletes
@@ -213,8 +243,14 @@ describe("MemoryVectorIndex backends", () => {
       // centroids in wasm memory), deletes and replacements leave tombstones.
       for (const ix of [index, jsIndex]) {
         await ix.upsert("v", points.slice(2500));
-        await ix.upsert("v", points.slice(0, 40).map((p, i) => ({ ...p, vector: points[2999 - i].vector })));
-        await ix.delete("v", points.slice(100, 160).map((p) => p.id));
+        await ix.upsert(
+          "v",
+          points.slice(0, 40).map((p, i) => ({ ...p, vector: points[2999 - i].vector })),
+        );
+        await ix.delete(
+          "v",
+          points.slice(100, 160).map((p) => p.id),
+        );
       }
       const stats = await index.indexStats("v");
       expect(stats).toMatchObject({ mode: "ivf", backend: "wasm-simd" });
@@ -226,14 +262,18 @@ describe("MemoryVectorIndex backends", () => {
       // And against a separate index on JS storage: the same operations give the same answers.
       for (const q of queries) {
         for (const filter of filters) {
-          expectSame(await index.search(q, { k: 25, version: "v", filter }), await jsIndex.search(q, { k: 25, version: "v", filter }));
+          expectSame(
+            await index.search(q, { k: 25, version: "v", filter }),
+            await jsIndex.search(q, { k: 25, version: "v", filter }),
+          );
         }
       }
       expect(compared).toBeGreaterThan(1000);
       // A rebuild compacts the tombstones and still agrees.
       await index.buildIndex("v");
       await jsIndex.buildIndex("v");
-      for (const q of queries) expectSame(await index.search(q, { k: 50, version: "v" }), await jsIndex.search(q, { k: 50, version: "v" }));
+      for (const q of queries)
+        expectSame(await index.search(q, { k: 50, version: "v" }), await jsIndex.search(q, { k: 50, version: "v" }));
     });
   }
 });

@@ -15,7 +15,11 @@ const queries = [Int32Array.from([0, 1]), Int32Array.from([7]), Int32Array.from(
 
 async function fitted(name: string): Promise<Recommender> {
   const model = createModel(name, {
-    params: { "fism-bpr": { epochs: 2, dim: 8 }, "pure-svd": { dim: 8 }, hybrid: { components: "popularity+covisitation+session-knn+content" } },
+    params: {
+      "fism-bpr": { epochs: 2, dim: 8 },
+      "pure-svd": { dim: 8 },
+      hybrid: { components: "popularity+covisitation+session-knn+content" },
+    },
     embedder: () => new HashingEmbedder(32),
   });
   await model.fit(data, { seed: 5, validation });
@@ -34,7 +38,9 @@ describe("artifact save/load round-trip", () => {
       for (const history of queries) {
         expect(Array.from(loaded.scoreAll({ history }))).toEqual(Array.from(model.scoreAll({ history })));
         const cands = Int32Array.from([3, 1, 4]);
-        expect(Array.from(loaded.scoreCandidates({ history }, cands))).toEqual(Array.from(model.scoreCandidates({ history }, cands)));
+        expect(Array.from(loaded.scoreCandidates({ history }, cands))).toEqual(
+          Array.from(model.scoreCandidates({ history }, cands)),
+        );
       }
       expect(loadArtifact(dir).itemIds).toEqual(data.itemIds);
     },

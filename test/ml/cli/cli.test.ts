@@ -26,19 +26,41 @@ function run(script: string, args: string[], env: Record<string, string> = {}): 
 /** The report without wall-clock fields (fit time, memory, latency legitimately vary run to run). */
 function qualityOnly(path: string): unknown {
   const json = JSON.parse(readFileSync(path, "utf8")) as { reports: Record<string, unknown>[] };
-  return json.reports.map((r) => ({ model: r.model, metrics: r.metrics, coverage: r.coverage, avgPopularity: r.avgPopularity }));
+  return json.reports.map((r) => ({
+    model: r.model,
+    metrics: r.metrics,
+    coverage: r.coverage,
+    avgPopularity: r.avgPopularity,
+  }));
 }
 
 describe("eval CLI", () => {
   it("prints a table, writes JSON, and gives the same numbers for the same seed", () => {
-    const args = ["--dataset", dataset, "--protocol", "sasrec", "--models", "popularity,covisitation", "--k", "5,10", "--seed", "3", "--bootstrap", "100", "--latency-requests", "20"];
+    const args = [
+      "--dataset",
+      dataset,
+      "--protocol",
+      "sasrec",
+      "--models",
+      "popularity,covisitation",
+      "--k",
+      "5,10",
+      "--seed",
+      "3",
+      "--bootstrap",
+      "100",
+      "--latency-requests",
+      "20",
+    ];
     const out1 = join(dir, "r1.json");
     const out2 = join(dir, "r2.json");
     const table = run("eval.ts", [...args, "--out", out1]);
     run("eval.ts", [...args, "--out", out2]);
     expect(table).toMatch(/covisitation\s+\d\.\d{4}/);
     expect(qualityOnly(out1)).toEqual(qualityOnly(out2));
-    const report = JSON.parse(readFileSync(out1, "utf8")) as { reports: { metrics: Record<string, { value: number }> }[] };
+    const report = JSON.parse(readFileSync(out1, "utf8")) as {
+      reports: { metrics: Record<string, { value: number }> }[];
+    };
     // The planted chains make co-visitation far better than popularity.
     expect(report.reports[1].metrics["NDCG@10"].value).toBeGreaterThan(report.reports[0].metrics["NDCG@10"].value);
   }, 60_000);
@@ -54,7 +76,16 @@ describe("train CLI", () => {
   it("writes loadable artifacts and registers them", async () => {
     const outDir = join(dir, "models");
     const registryPath = join(dir, "registry.json");
-    run("train.ts", ["--dataset", dataset, "--models", "covisitation,session-knn", "--out-dir", outDir, "--registry", registryPath]);
+    run("train.ts", [
+      "--dataset",
+      dataset,
+      "--models",
+      "covisitation,session-knn",
+      "--out-dir",
+      outDir,
+      "--registry",
+      registryPath,
+    ]);
     const records = await new JsonFileRegistry(registryPath).list();
     expect(records.map((r) => r.model)).toEqual(["covisitation", "session-knn"]);
     for (const r of records) {
@@ -67,13 +98,17 @@ describe("train CLI", () => {
 
   it("registers into the database's model_registry table by default", async () => {
     const dbUrl = `file:${join(dir, "app.db")}`;
-    run("train.ts", ["--dataset", dataset, "--models", "popularity", "--out-dir", join(dir, "models-db")], { DATABASE_URL: dbUrl });
+    run("train.ts", ["--dataset", dataset, "--models", "popularity", "--out-dir", join(dir, "models-db")], {
+      DATABASE_URL: dbUrl,
+    });
     const client = createClient({ url: dbUrl });
     const records = await new LibsqlModelRegistry(client).list();
     client.close();
     expect(records.map((r) => r.model)).toEqual(["popularity"]);
     expect(records[0].metrics["valid_NDCG@10"]).toBeGreaterThan(0);
-    expect(loadModel(loadArtifact(records[0].artifact_location)).scoreAll({ history: Int32Array.from([0]) }).length).toBe(30);
+    expect(
+      loadModel(loadArtifact(records[0].artifact_location)).scoreAll({ history: Int32Array.from([0]) }).length,
+    ).toBe(30);
   }, 60_000);
 });
 

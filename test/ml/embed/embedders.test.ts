@@ -26,14 +26,25 @@ describe("hashing embedder", () => {
 describe("Hugging Face feature-extraction output pooling", () => {
   it("keeps pooled vectors and mean-pools token vectors", () => {
     expect(Array.from(poolToVector([1, 2, 3]))).toEqual([1, 2, 3]);
-    expect(Array.from(poolToVector([[1, 2], [3, 4]]))).toEqual([2, 3]);
+    expect(
+      Array.from(
+        poolToVector([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toEqual([2, 3]);
   });
 });
 
 describe("Universal Sentence Encoder (offline weights)", () => {
   it("embeds to 512-d unit vectors with related texts closer", async () => {
     const e = new UniversalSentenceEncoderEmbedder();
-    const [a, b, c] = await e.embed(["video game console", "gaming console for playing games", "organic almond oil for skin"]);
+    const [a, b, c] = await e.embed([
+      "video game console",
+      "gaming console for playing games",
+      "organic almond oil for skin",
+    ]);
     expect(a.length).toBe(512);
     expect(dot(a, a)).toBeCloseTo(1, 4);
     expect(dot(a, b)).toBeGreaterThan(dot(a, c));

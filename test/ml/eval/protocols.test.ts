@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Sequence } from "../../../ml/core/recommender.js";
 import type { InteractionLog } from "../../../ml/data/interactions.js";
-import { looFullProtocol, officialProtocol, sasrecProtocol, sessionProtocol, type EvalTask } from "../../../ml/eval/protocols.js";
+import {
+  looFullProtocol,
+  officialProtocol,
+  sasrecProtocol,
+  sessionProtocol,
+  type EvalTask,
+} from "../../../ml/eval/protocols.js";
 import type { OfficialSplit } from "../../../ml/data/amazon-csv.js";
 
 function log(seqs: number[][], times?: number[][]): InteractionLog {
@@ -61,7 +67,12 @@ describe("sasrec protocol", () => {
   });
 
   it("refit data adds validation events but never a test event", () => {
-    expect(task.refitTrain.sequences.map((s) => Array.from(s.items))).toEqual([[0, 1, 2, 3], [5, 6], [8, 9], [1, 3, 5, 7, 9]]);
+    expect(task.refitTrain.sequences.map((s) => Array.from(s.items))).toEqual([
+      [0, 1, 2, 3],
+      [5, 6],
+      [8, 9],
+      [1, 3, 5, 7, 9],
+    ]);
     for (const c of task.test) {
       const refit = task.refitTrain.sequences[c.user];
       expect(refit.items.length).toBe(fixture[c.user].length - 1);
@@ -99,18 +110,43 @@ describe("loo-full protocol", () => {
 
 describe("official protocol", () => {
   it("uses the split files' train log and held-out cases as given", () => {
-    const train = log([[0, 1], [2, 3]], [[1, 2], [1, 2]]);
+    const train = log(
+      [
+        [0, 1],
+        [2, 3],
+      ],
+      [
+        [1, 2],
+        [1, 2],
+      ],
+    );
     const split: OfficialSplit = {
       train,
-      valid: [{ user: 0, history: Int32Array.from([0, 1]), historyTimestamps: new Float64Array(2), target: 2, timestamp: 3 }],
-      test: [{ user: 0, history: Int32Array.from([0, 1, 2]), historyTimestamps: new Float64Array(3), target: 3, timestamp: 4 }],
+      valid: [
+        { user: 0, history: Int32Array.from([0, 1]), historyTimestamps: new Float64Array(2), target: 2, timestamp: 3 },
+      ],
+      test: [
+        {
+          user: 0,
+          history: Int32Array.from([0, 1, 2]),
+          historyTimestamps: new Float64Array(3),
+          target: 3,
+          timestamp: 4,
+        },
+      ],
       files: { train: "a.train.csv", valid: "a.valid.csv", test: "a.test.csv" },
     };
     const task = officialProtocol(split, { seed: 1 });
     expect(task.test[0].target).toBe(3);
     expect(Array.from(task.test[0].query.history)).toEqual([0, 1, 2]);
-    expect(task.train.sequences.map((s) => Array.from(s.items))).toEqual([[0, 1], [2, 3]]);
-    expect(task.refitTrain.sequences.map((s) => Array.from(s.items))).toEqual([[0, 1, 2], [2, 3]]);
+    expect(task.train.sequences.map((s) => Array.from(s.items))).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    expect(task.refitTrain.sequences.map((s) => Array.from(s.items))).toEqual([
+      [0, 1, 2],
+      [2, 3],
+    ]);
     expect(task.excludeHistory).toBe(true);
   });
 });
@@ -119,16 +155,33 @@ describe("session protocol", () => {
   const min = 60_000;
   // user 0: two sessions (gap 2h); user 1: one late session; user 2: one latest session.
   const l = log(
-    [[0, 1, 2, 3, 4], [1, 2, 3], [2, 3, 4]],
-    [[0, min, 2 * min, 200 * min, 201 * min], [300 * min, 301 * min, 302 * min], [400 * min, 401 * min, 402 * min]],
+    [
+      [0, 1, 2, 3, 4],
+      [1, 2, 3],
+      [2, 3, 4],
+    ],
+    [
+      [0, min, 2 * min, 200 * min, 201 * min],
+      [300 * min, 301 * min, 302 * min],
+      [400 * min, 401 * min, 402 * min],
+    ],
   );
 
   it("cuts sessions at the gap and holds out the latest sessions, every position a case", () => {
     const task = sessionProtocol(l, { seed: 1, gapMinutes: 30, testFraction: 0.25 });
     // 4 sessions: [0,1,2]@0, [3,4]@200, [1,2,3]@300, [2,3,4]@400 -> test = latest 1, valid = the one before
-    expect(task.train.sequences.map((s) => Array.from(s.items))).toEqual([[0, 1, 2], [3, 4]]);
-    expect(task.test.map((c) => [Array.from(c.query.history), c.target])).toEqual([[[2], 3], [[2, 3], 4]]);
-    expect(task.validation.map((c) => [Array.from(c.query.history), c.target])).toEqual([[[1], 2], [[1, 2], 3]]);
+    expect(task.train.sequences.map((s) => Array.from(s.items))).toEqual([
+      [0, 1, 2],
+      [3, 4],
+    ]);
+    expect(task.test.map((c) => [Array.from(c.query.history), c.target])).toEqual([
+      [[2], 3],
+      [[2, 3], 4],
+    ]);
+    expect(task.validation.map((c) => [Array.from(c.query.history), c.target])).toEqual([
+      [[1], 2],
+      [[1, 2], 3],
+    ]);
   });
 
   it("never trains on a held-out session (refit adds validation sessions only)", () => {

@@ -4,7 +4,12 @@ import { Rng } from "../../../ml/core/rng.js";
 import { bucketOf, HybridRecommender, normalizeRank, normalizeZ, quantileBounds } from "../../../ml/models/hybrid.js";
 
 const N = 300;
-const data: TrainData = { numItems: N, numUsers: 0, sequences: [], itemIds: Array.from({ length: N }, (_, i) => `i${i}`) };
+const data: TrainData = {
+  numItems: N,
+  numUsers: 0,
+  sequences: [],
+  itemIds: Array.from({ length: N }, (_, i) => `i${i}`),
+};
 
 /**
  * A scripted component: a query's first history item is its case id; `truth` gives the case's target, and
@@ -36,7 +41,11 @@ class Scripted implements Recommender {
 }
 
 /** Cases 0..n-1: history [id, ...] of length 1 + id % 4, a seeded target, optional 50 sampled candidates. */
-function cases(n: number, withCandidates: boolean, offset = 0): { cases: ValidationCase[]; truth: Map<number, number> } {
+function cases(
+  n: number,
+  withCandidates: boolean,
+  offset = 0,
+): { cases: ValidationCase[]; truth: Map<number, number> } {
   const rng = new Rng(3);
   const truth = new Map<number, number>();
   const out: ValidationCase[] = [];
@@ -109,7 +118,10 @@ describe("hybrid: per-history-length weights", () => {
     await h.fit(data, { seed: 1, validation: val });
     const loaded = HybridRecommender.load(h.save(), (a) => (a.model === "short" ? short : long));
     expect(loaded.blendSpec).toEqual(h.blendSpec);
-    for (const c of test.slice(0, 20)) expect(Array.from(loaded.scoreAll({ history: c.history }))).toEqual(Array.from(h.scoreAll({ history: c.history })));
+    for (const c of test.slice(0, 20))
+      expect(Array.from(loaded.scoreAll({ history: c.history }))).toEqual(
+        Array.from(h.scoreAll({ history: c.history })),
+      );
   });
 });
 
@@ -123,7 +135,12 @@ describe("hybrid: score normalisation chosen by cross-validation", () => {
   const candidatesOf = new Map<number, Int32Array>();
   for (const c of [...val, ...test]) candidatesOf.set(c.history[0], c.candidates!);
   const outlier = (id: number): number => candidatesOf.get(id)![1 + (id % 7)];
-  const sharp = new Scripted("sharp", truth, (r, t, _len, item, id) => (item === outlier(id) ? 10 ** (4 * new Rng(id).next()) : t ? 0.9 : 0.8 * r.next()), 3);
+  const sharp = new Scripted(
+    "sharp",
+    truth,
+    (r, t, _len, item, id) => (item === outlier(id) ? 10 ** (4 * new Rng(id).next()) : t ? 0.9 : 0.8 * r.next()),
+    3,
+  );
   const weak = new Scripted("weak", truth, (r, t) => (t ? 0.4 + 0.6 * r.next() : r.next()), 4);
 
   it("normalize=auto picks rank normalisation, which beats min-max on held-out cases", async () => {

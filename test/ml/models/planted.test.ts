@@ -51,13 +51,20 @@ describe("sequential models recover planted chains", () => {
   });
 });
 
-
 describe("popularity with time decay", () => {
   it("prefers the recently popular item over the formerly popular one", async () => {
     const day = 86_400_000;
     const seqs = [
-      ...Array.from({ length: 10 }, (_, u) => ({ user: u, items: Int32Array.from([0]), timestamps: Float64Array.from([day]) })),
-      ...Array.from({ length: 6 }, (_, u) => ({ user: 10 + u, items: Int32Array.from([1]), timestamps: Float64Array.from([400 * day]) })),
+      ...Array.from({ length: 10 }, (_, u) => ({
+        user: u,
+        items: Int32Array.from([0]),
+        timestamps: Float64Array.from([day]),
+      })),
+      ...Array.from({ length: 6 }, (_, u) => ({
+        user: 10 + u,
+        items: Int32Array.from([1]),
+        timestamps: Float64Array.from([400 * day]),
+      })),
     ];
     const d: TrainData = { numItems: 3, numUsers: 16, sequences: seqs, itemIds: ["a", "b", "c"] };
     const decayed = new PopularityRecommender({ halfLifeDays: 30 });
@@ -74,7 +81,13 @@ describe("popularity with time decay", () => {
 
 describe("content model", () => {
   it("recommends items whose text matches the history", async () => {
-    const itemText = ["red gaming mouse", "red gaming keyboard", "blue garden hose", "blue garden shovel", "red gaming headset"];
+    const itemText = [
+      "red gaming mouse",
+      "red gaming keyboard",
+      "blue garden hose",
+      "blue garden shovel",
+      "red gaming headset",
+    ];
     const d: TrainData = {
       numItems: 5,
       numUsers: 1,
@@ -103,7 +116,9 @@ describe("hybrid", () => {
         validation.push({ history: Int32Array.from({ length: pos }, (_, j) => base + j), target: base + pos });
       }
     }
-    const hybrid = new HybridRecommender([new PopularityRecommender(), new CovisitationRecommender()], { poolSize: 20 });
+    const hybrid = new HybridRecommender([new PopularityRecommender(), new CovisitationRecommender()], {
+      poolSize: 20,
+    });
     await hybrid.fit(data, { seed: 1, validation });
     expect(hybrid.weights[1]).toBeGreaterThan(hybrid.weights[0]);
     expect(hybrid.validationReport.hybrid).toBeGreaterThanOrEqual(hybrid.validationReport.covisitation);

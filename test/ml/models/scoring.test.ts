@@ -11,7 +11,13 @@ import { serveTopN } from "../../../ml/eval/evaluate.js";
 // Straightforward references for the optimised serving path: the one-row, four-accumulator dot product the
 // models used before, and a full sort for the top-k (score descending, ties to the lower index, NaN and
 // excluded items never ranked).
-function referenceScores(vectors: Float32Array, u: Float32Array, n: number, d: number, bias?: Float32Array): Float32Array {
+function referenceScores(
+  vectors: Float32Array,
+  u: Float32Array,
+  n: number,
+  d: number,
+  bias?: Float32Array,
+): Float32Array {
   const scores = new Float32Array(n);
   const d4 = d - (d % 4);
   for (let i = 0, base = 0; i < n; i++, base += d) {
@@ -79,7 +85,14 @@ describe("topK matches a full sort", () => {
 describe("scoreRows (two rows per pass) is bit-for-bit the one-row reference", () => {
   it("for odd and even row counts, dims not divisible by 4, with and without bias, into a reused buffer", () => {
     const rng = new Rng(5);
-    for (const [n, d] of [[1, 64], [2, 3], [7, 5], [1001, 64], [64, 33], [10, 1]] as const) {
+    for (const [n, d] of [
+      [1, 64],
+      [2, 3],
+      [7, 5],
+      [1001, 64],
+      [64, 33],
+      [10, 1],
+    ] as const) {
       const vectors = randomVectors(rng, n, d);
       const u = Float32Array.from({ length: d }, () => rng.normal());
       const bias = Float32Array.from({ length: n }, () => rng.normal());
@@ -113,7 +126,16 @@ describe("RowScorer is bit-for-bit the one-row reference on both backends", () =
 
   it("for many shapes, with and without bias, across repeated calls (reused output)", () => {
     const rng = new Rng(17);
-    for (const [n, d] of [[1, 4], [2, 8], [7, 12], [1001, 64], [333, 512], [64, 36], [5, 6], [9, 1]] as const) {
+    for (const [n, d] of [
+      [1, 4],
+      [2, 8],
+      [7, 12],
+      [1001, 64],
+      [333, 512],
+      [64, 36],
+      [5, 6],
+      [9, 1],
+    ] as const) {
       // Mixed magnitudes and exact zeros / negative zeros: summation order shows in the low bits.
       const vectors = Float32Array.from({ length: n * d }, () => {
         const r = rng.next();
@@ -135,55 +157,72 @@ describe("RowScorer is bit-for-bit the one-row reference on both backends", () =
   });
 });
 
-describe.each([true, false])("recommend (serving path) gives exactly topK(scoreAll) and the reference ranking (wasm %s)", (wasm) => {
-  // Scorers are built lazily on a model's first scoring call, i.e. inside the tests below.
-  beforeAll(() => setWasmScoring(wasm));
-  afterAll(() => setWasmScoring(true));
-  const n = 3001;
-  const ids = Array.from({ length: n }, (_, i) => `i${i}`);
-  const rng = new Rng(99);
-  const d = 64;
-  // Quantised vectors make exact score ties common, so the tie-break is really exercised.
-  const quantised = (len: number): Float32Array => Float32Array.from({ length: len }, () => rng.int(5) - 2);
-  const fism = FismBprRecommender.load({
-    model: "fism-bpr",
-    params: { dim: d, context: 10, contextDecay: 0.7 },
-    blobs: { itemVectors: quantised(n * d), contextVectors: randomVectors(rng, n, d, 0.3), bias: Float32Array.from({ length: n }, () => rng.int(3)) },
-    itemIds: ids,
-  });
-  const svd = PureSvdRecommender.load({ model: "pure-svd", params: { dimActual: 48, maxHistory: 20, historyDecay: 0.8 }, blobs: { itemVectors: randomVectors(rng, n, 48) }, itemIds: ids });
-  const content = ContentRecommender.load({
-    model: "content",
-    params: { dim: 36, embedder: "test", maxHistory: 10, historyDecay: 0.7 },
-    blobs: { itemVectors: randomVectors(rng, n, 36), prior: Float32Array.from({ length: n }, () => rng.next() * 0.01) },
-    itemIds: ids,
-  });
-  const queries = Array.from({ length: 40 }, (_, q) => ({
-    history: Int32Array.from({ length: q === 0 ? 0 : 1 + rng.int(60) }, () => rng.int(n)),
-  }));
-
-  for (const model of [fism, svd, content]) {
-    it(`${model.name}`, () => {
-      for (const q of queries) {
-        const all = model.scoreAll(q);
-        const want = referenceTopK(all, 100, q.history);
-        expect(Array.from(model.recommend(q, 100, q.history))).toEqual(want);
-        expect(Array.from(topK(model.scoreAll(q), 100, q.history))).toEqual(want);
-        expect(Array.from(serveTopN(model, q, 100))).toEqual(want);
-        // The reused buffer must not leak the previous request's exclusions or scores.
-        expect(Array.from(model.recommend(q, 100))).toEqual(referenceTopK(all, 100));
-        expect(Array.from(model.recommend(q, n + 5, new Set(q.history)))).toEqual(referenceTopK(all, n + 5, q.history));
-      }
-      const backend = (model as unknown as { scorer: RowScorer }).scorer.backend;
-      expect(backend).toBe(wasm ? "wasm-simd" : "js");
+describe.each([true, false])(
+  "recommend (serving path) gives exactly topK(scoreAll) and the reference ranking (wasm %s)",
+  (wasm) => {
+    // Scorers are built lazily on a model's first scoring call, i.e. inside the tests below.
+    beforeAll(() => setWasmScoring(wasm));
+    afterAll(() => setWasmScoring(true));
+    const n = 3001;
+    const ids = Array.from({ length: n }, (_, i) => `i${i}`);
+    const rng = new Rng(99);
+    const d = 64;
+    // Quantised vectors make exact score ties common, so the tie-break is really exercised.
+    const quantised = (len: number): Float32Array => Float32Array.from({ length: len }, () => rng.int(5) - 2);
+    const fism = FismBprRecommender.load({
+      model: "fism-bpr",
+      params: { dim: d, context: 10, contextDecay: 0.7 },
+      blobs: {
+        itemVectors: quantised(n * d),
+        contextVectors: randomVectors(rng, n, d, 0.3),
+        bias: Float32Array.from({ length: n }, () => rng.int(3)),
+      },
+      itemIds: ids,
     });
-  }
+    const svd = PureSvdRecommender.load({
+      model: "pure-svd",
+      params: { dimActual: 48, maxHistory: 20, historyDecay: 0.8 },
+      blobs: { itemVectors: randomVectors(rng, n, 48) },
+      itemIds: ids,
+    });
+    const content = ContentRecommender.load({
+      model: "content",
+      params: { dim: 36, embedder: "test", maxHistory: 10, historyDecay: 0.7 },
+      blobs: {
+        itemVectors: randomVectors(rng, n, 36),
+        prior: Float32Array.from({ length: n }, () => rng.next() * 0.01),
+      },
+      itemIds: ids,
+    });
+    const queries = Array.from({ length: 40 }, (_, q) => ({
+      history: Int32Array.from({ length: q === 0 ? 0 : 1 + rng.int(60) }, () => rng.int(n)),
+    }));
 
-  it("fism-bpr scoreAll equals the reference dot product with its query vector", () => {
-    const q = queries[3];
-    const u = fism.queryVector(q);
-    const want = referenceScores(fism.itemVectors(), u, n, d, fism.save().blobs.bias as Float32Array);
-    const got = fism.scoreAll(q);
-    for (let i = 0; i < n; i++) expect(Object.is(got[i], want[i])).toBe(true);
-  });
-});
+    for (const model of [fism, svd, content]) {
+      it(`${model.name}`, () => {
+        for (const q of queries) {
+          const all = model.scoreAll(q);
+          const want = referenceTopK(all, 100, q.history);
+          expect(Array.from(model.recommend(q, 100, q.history))).toEqual(want);
+          expect(Array.from(topK(model.scoreAll(q), 100, q.history))).toEqual(want);
+          expect(Array.from(serveTopN(model, q, 100))).toEqual(want);
+          // The reused buffer must not leak the previous request's exclusions or scores.
+          expect(Array.from(model.recommend(q, 100))).toEqual(referenceTopK(all, 100));
+          expect(Array.from(model.recommend(q, n + 5, new Set(q.history)))).toEqual(
+            referenceTopK(all, n + 5, q.history),
+          );
+        }
+        const backend = (model as unknown as { scorer: RowScorer }).scorer.backend;
+        expect(backend).toBe(wasm ? "wasm-simd" : "js");
+      });
+    }
+
+    it("fism-bpr scoreAll equals the reference dot product with its query vector", () => {
+      const q = queries[3];
+      const u = fism.queryVector(q);
+      const want = referenceScores(fism.itemVectors(), u, n, d, fism.save().blobs.bias as Float32Array);
+      const got = fism.scoreAll(q);
+      for (let i = 0; i < n; i++) expect(Object.is(got[i], want[i])).toBe(true);
+    });
+  },
+);

@@ -9,7 +9,14 @@ let log: DbEventLogAdapter;
 let n = 0;
 beforeEach(async () => {
   t = await createTestDb();
-  log = new DbEventLogAdapter(t.db, createDbEventLog(t.db, () => 1_700_000_000_000, () => `e${++n}`));
+  log = new DbEventLogAdapter(
+    t.db,
+    createDbEventLog(
+      t.db,
+      () => 1_700_000_000_000,
+      () => `e${++n}`,
+    ),
+  );
 });
 afterEach(() => t.cleanup());
 
@@ -36,9 +43,18 @@ describe("DbEventLogAdapter.since", () => {
   });
 
   it("filters types in the store but still advances past what it skipped", async () => {
-    await log.append([event(1, "view"), event(2, "impression"), event(3, "cart"), event(4, "impression"), event(5, "impression")]);
+    await log.append([
+      event(1, "view"),
+      event(2, "impression"),
+      event(3, "cart"),
+      event(4, "impression"),
+      event(5, "impression"),
+    ]);
     const first = await log.since(0, 10, POSITIVE);
-    expect(first.events.map((e) => [e.type, e.itemId])).toEqual([["view", "P1"], ["cart", "P3"]]);
+    expect(first.events.map((e) => [e.type, e.itemId])).toEqual([
+      ["view", "P1"],
+      ["cart", "P3"],
+    ]);
     // The trailing impressions were scanned: resuming after scannedTo never reads them again.
     expect(first.scannedTo).toBeGreaterThan(first.events[1].seq);
     expect(first.more).toBe(false);

@@ -1,25 +1,65 @@
 import { describe, expect, it } from "vitest";
 import { ItemCatalog } from "../../../src/recsys/catalog";
 import { SOURCE_INDEX, SOURCES, type Candidate } from "../../../src/recsys/feed/candidates";
-import { DENSE_FEATURES, denseSignals, FEATURES, featurize, NUM_FEATURES, sourceMaxima, type FeatureContext } from "../../../src/recsys/feed/features";
+import {
+  DENSE_FEATURES,
+  denseSignals,
+  FEATURES,
+  featurize,
+  NUM_FEATURES,
+  sourceMaxima,
+  type FeatureContext,
+} from "../../../src/recsys/feed/features";
 import { CovisIndex } from "../../../src/recsys/models/covis-index";
 import type { ItemVectors } from "../../../src/recsys/models/serving-models";
 
 // Six items, 2-d vectors: 0 and 1 point along x (the history), 2 along x too, 3 along y, 4 against x,
 // 5 has no vector. Co-visitation: 0 -> 2 (strong), 0 -> 3 (weak), 1 -> 4.
 const N = 6;
-const catalog = new ItemCatalog(Array.from({ length: N }, (_, i) => ({ id: `p${i}`, title: `t${i}`, categoryPath: null, price: null, rating: null, ratingCount: 0, createdAt: 0, boughtTogether: null })));
+const catalog = new ItemCatalog(
+  Array.from({ length: N }, (_, i) => ({
+    id: `p${i}`,
+    title: `t${i}`,
+    categoryPath: null,
+    price: null,
+    rating: null,
+    ratingCount: 0,
+    createdAt: 0,
+    boughtTogether: null,
+  })),
+);
 const items = Float32Array.of(1, 0, 2, 0, 3, 0, 0, 1, -1, 0, 0, 0);
 const vectors: ItemVectors = { version: "t", dim: 2, items, context: items, known: Uint8Array.of(1, 1, 1, 1, 1, 0) };
-const covis = new CovisIndex({ offsets: Int32Array.of(0, 2, 3, 3, 3, 3, 3), ids: Int32Array.of(2, 3, 4), weights: Float32Array.of(0.5, 0.01, 0.2) }, N);
+const covis = new CovisIndex(
+  {
+    offsets: Int32Array.of(0, 2, 3, 3, 3, 3, 3),
+    ids: Int32Array.of(2, 3, 4),
+    weights: Float32Array.of(0.5, 0.01, 0.2),
+  },
+  N,
+);
 
 const at = (name: string): number => FEATURES.indexOf(name);
 /** A candidate no source recalled (e.g. filled in by a source not modelled here). */
 function bare(item: number): Candidate {
-  return { item, scores: new Float32Array(SOURCES.length), ranks: new Int32Array(SOURCES.length).fill(-1), anchor: -1, anchorSource: null, score: 0 };
+  return {
+    item,
+    scores: new Float32Array(SOURCES.length),
+    ranks: new Int32Array(SOURCES.length).fill(-1),
+    anchor: -1,
+    anchorSource: null,
+    score: 0,
+  };
 }
 function features(c: Candidate, dense = denseSignals({ vectors, covis }, [0, 1])): Float32Array {
-  const ctx: FeatureContext = { catalog, popularity: new Float32Array(N), listings: new Map(), categoryAffinity: new Map(), now: 0, dense };
+  const ctx: FeatureContext = {
+    catalog,
+    popularity: new Float32Array(N),
+    listings: new Map(),
+    categoryAffinity: new Map(),
+    now: 0,
+    dense,
+  };
   const x = new Float32Array(NUM_FEATURES);
   featurize(c, ctx, sourceMaxima([c]), x);
   return x;
@@ -75,7 +115,13 @@ describe("dense ranker features", () => {
   });
 
   it("are 0 without dense signals, and with an empty or vector-less history", () => {
-    const ctx: FeatureContext = { catalog, popularity: new Float32Array(N), listings: new Map(), categoryAffinity: new Map(), now: 0 };
+    const ctx: FeatureContext = {
+      catalog,
+      popularity: new Float32Array(N),
+      listings: new Map(),
+      categoryAffinity: new Map(),
+      now: 0,
+    };
     const x = new Float32Array(NUM_FEATURES).fill(9);
     featurize(bare(2), ctx, sourceMaxima([]), x);
     for (const f of DENSE_FEATURES) expect(x[at(f)]).toBe(0);

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
 import { LibsqlModelRegistry } from "../../../ml/registry/libsql-registry.js";
-import { ArtifactCorruptError, ArtifactMissingError, LibsqlArtifactRegistry } from "../../../src/recsys/models/libsql-artifact-registry";
+import {
+  ArtifactCorruptError,
+  ArtifactMissingError,
+  LibsqlArtifactRegistry,
+} from "../../../src/recsys/models/libsql-artifact-registry";
 import { createTestDb, type TestDb } from "../../helpers/app";
 
 let t: TestDb;
@@ -40,7 +44,10 @@ function expectSame(a: ModelArtifact, b: ModelArtifact): void {
 }
 
 async function chunkCount(model: string, version: string): Promise<number> {
-  const { rows } = await t.db.$client.execute({ sql: "SELECT count(*) AS n FROM model_artifact_chunks WHERE model = ? AND version = ?", args: [model, version] });
+  const { rows } = await t.db.$client.execute({
+    sql: "SELECT count(*) AS n FROM model_artifact_chunks WHERE model = ? AND version = ?",
+    args: [model, version],
+  });
   return Number(rows[0].n);
 }
 
@@ -82,7 +89,9 @@ describe("LibsqlArtifactRegistry (real libSQL engine)", () => {
     expect(await reg.register("pub", a, { interactions: 1 })).toBe(a.version);
     expect(await reg.register("pub", a, { interactions: 1 })).toBe(a.version);
     expect(await reg.versions("pub")).toHaveLength(1);
-    await expect(reg.register("pub", { ...artifact(5), version: a.version }, {})).rejects.toThrow(/already stored with different content/);
+    await expect(reg.register("pub", { ...artifact(5), version: a.version }, {})).rejects.toThrow(
+      /already stored with different content/,
+    );
     expectSame((await reg.live("pub"))!.artifact, a);
   });
 
@@ -95,7 +104,11 @@ describe("LibsqlArtifactRegistry (real libSQL engine)", () => {
       sql: "INSERT INTO model_artifacts (model, version, status, manifest, chunk_count, byte_length, sha256, started_at) VALUES ('half', 'zz-partial', 'writing', '{}', 9, 9000, 'x', ?)",
       args: [clock],
     });
-    for (const seq of [0, 1]) await c.execute({ sql: "INSERT INTO model_artifact_chunks VALUES ('half', 'zz-partial', ?, ?, 'x')", args: [seq, new Uint8Array(1000)] });
+    for (const seq of [0, 1])
+      await c.execute({
+        sql: "INSERT INTO model_artifact_chunks VALUES ('half', 'zz-partial', ?, ?, 'x')",
+        args: [seq, new Uint8Array(1000)],
+      });
     expect((await reg.live("half"))?.version).toBe(good);
     expect((await reg.versions("half")).map((v) => v.version)).toEqual([good]);
     await expect(reg.setLive("half", "zz-partial", "x")).rejects.toBeInstanceOf(ArtifactMissingError);
@@ -115,7 +128,9 @@ describe("LibsqlArtifactRegistry (real libSQL engine)", () => {
       get(target, prop, receiver) {
         if (prop === "execute") {
           return (stmt: { sql: string; args: unknown[] }) =>
-            /INTO model_artifact_chunks/.test(stmt.sql) && stmt.args[2] === 1 ? Promise.resolve({ rowsAffected: 0, rows: [] }) : target.execute(stmt as never);
+            /INTO model_artifact_chunks/.test(stmt.sql) && stmt.args[2] === 1
+              ? Promise.resolve({ rowsAffected: 0, rows: [] })
+              : target.execute(stmt as never);
         }
         const v = Reflect.get(target, prop, receiver) as unknown;
         return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
@@ -135,17 +150,31 @@ describe("LibsqlArtifactRegistry (real libSQL engine)", () => {
     const v = await reg.register("bad", artifact(8), {}, { live: true });
     const c = t.db.$client;
     // flip one byte of chunk 2
-    const { rows } = await c.execute({ sql: "SELECT bytes FROM model_artifact_chunks WHERE model = 'bad' AND version = ? AND seq = 2", args: [v] });
+    const { rows } = await c.execute({
+      sql: "SELECT bytes FROM model_artifact_chunks WHERE model = 'bad' AND version = ? AND seq = 2",
+      args: [v],
+    });
     const bytes = new Uint8Array(rows[0].bytes as ArrayBuffer);
     bytes[10] ^= 0xff;
-    await c.execute({ sql: "UPDATE model_artifact_chunks SET bytes = ? WHERE model = 'bad' AND version = ? AND seq = 2", args: [bytes, v] });
-    await expect(reg.live("bad")).rejects.toThrow(new ArtifactCorruptError(`model registry: bad@${v}: chunk 2 of ${await chunkCount("bad", v)} fails its checksum`));
+    await c.execute({
+      sql: "UPDATE model_artifact_chunks SET bytes = ? WHERE model = 'bad' AND version = ? AND seq = 2",
+      args: [bytes, v],
+    });
+    await expect(reg.live("bad")).rejects.toThrow(
+      new ArtifactCorruptError(`model registry: bad@${v}: chunk 2 of ${await chunkCount("bad", v)} fails its checksum`),
+    );
 
     bytes[10] ^= 0xff;
-    await c.execute({ sql: "UPDATE model_artifact_chunks SET bytes = ? WHERE model = 'bad' AND version = ? AND seq = 2", args: [bytes, v] });
+    await c.execute({
+      sql: "UPDATE model_artifact_chunks SET bytes = ? WHERE model = 'bad' AND version = ? AND seq = 2",
+      args: [bytes, v],
+    });
     expect((await reg.live("bad"))?.version).toBe(v);
 
-    await c.execute({ sql: "DELETE FROM model_artifact_chunks WHERE model = 'bad' AND version = ? AND seq = 3", args: [v] });
+    await c.execute({
+      sql: "DELETE FROM model_artifact_chunks WHERE model = 'bad' AND version = ? AND seq = 3",
+      args: [v],
+    });
     await expect(reg.live("bad")).rejects.toThrow(/chunk 3 of \d+ is missing/);
     await expect(reg.live("bad")).rejects.toBeInstanceOf(ArtifactMissingError);
 
@@ -158,10 +187,16 @@ describe("LibsqlArtifactRegistry (real libSQL engine)", () => {
     const reg = new LibsqlArtifactRegistry(t.db.$client, { now, chunkBytes: 1024 });
     const v = await reg.register("manifest", artifact(9), {});
     const c = t.db.$client;
-    const { rows } = await c.execute({ sql: "SELECT manifest FROM model_artifacts WHERE model = 'manifest' AND version = ?", args: [v] });
+    const { rows } = await c.execute({
+      sql: "SELECT manifest FROM model_artifacts WHERE model = 'manifest' AND version = ?",
+      args: [v],
+    });
     const m = JSON.parse(String(rows[0].manifest)) as { itemIds: { count: number } };
     m.itemIds.count += 1;
-    await c.execute({ sql: "UPDATE model_artifacts SET manifest = ? WHERE model = 'manifest' AND version = ?", args: [JSON.stringify(m), v] });
+    await c.execute({
+      sql: "UPDATE model_artifacts SET manifest = ? WHERE model = 'manifest' AND version = ?",
+      args: [JSON.stringify(m), v],
+    });
     await expect(reg.live("manifest")).rejects.toThrow(/expected 301 string item ids/);
   });
 
@@ -180,14 +215,23 @@ describe("LibsqlArtifactRegistry (real libSQL engine)", () => {
 
     const pruned = await reg.pruneVersions({ keepNewest: 3, keepPrevious: 2 });
     // Newest first: v[4] is newer than live but past the 3 newest; v[0] is older than the 2 rollback targets.
-    expect(pruned).toEqual([{ model: "prune", version: v[4] }, { model: "prune", version: v[0] }]);
+    expect(pruned).toEqual([
+      { model: "prune", version: v[4] },
+      { model: "prune", version: v[0] },
+    ]);
     expect((await reg.versions("prune")).map((x) => x.version)).toEqual([v[7], v[6], v[5], v[3], v[2], v[1]]);
     expect(await chunkCount("prune", v[0])).toBe(0);
     await expect(reg.load("prune", v[0])).rejects.toBeInstanceOf(ArtifactMissingError);
     // Metrics history stays; the live model still loads; the other rows are untouched.
     expect(await new LibsqlModelRegistry(t.db.$client).get("prune", v[0])).toBeDefined();
     expectSame((await reg.live("prune"))!.artifact, artifact(4, 50));
-    expect((await t.db.$client.execute("SELECT status FROM model_artifacts WHERE model = 'prune' AND version = 'zz-writing'")).rows[0]?.status).toBe("writing");
+    expect(
+      (
+        await t.db.$client.execute(
+          "SELECT status FROM model_artifacts WHERE model = 'prune' AND version = 'zz-writing'",
+        )
+      ).rows[0]?.status,
+    ).toBe("writing");
     expect((await reg.versions("prune-other")).map((x) => x.version)).toEqual([other]);
     // Idempotent: nothing left to prune.
     expect(await reg.pruneVersions({ keepNewest: 3, keepPrevious: 2 })).toEqual([]);
@@ -199,7 +243,12 @@ describe("LibsqlArtifactRegistry (real libSQL engine)", () => {
     for (let i = 1; i <= 4; i++) v.push(await reg.register("prune-live", artifact(i, 20), {}));
     await reg.setLive("prune-live", v[0], "rolled back");
     const pruned = await reg.pruneVersions({ keepNewest: 1, keepPrevious: 0 });
-    expect(pruned.filter((p) => p.model === "prune-live").map((p) => p.version).sort()).toEqual([v[1], v[2]].sort());
+    expect(
+      pruned
+        .filter((p) => p.model === "prune-live")
+        .map((p) => p.version)
+        .sort(),
+    ).toEqual([v[1], v[2]].sort());
     expect((await reg.versions("prune-live")).map((x) => x.version)).toEqual([v[3], v[0]]);
     expect((await reg.live("prune-live"))?.version).toBe(v[0]);
     // Without a pointer the newest counts as live (as for rotation): it is never pruned either.

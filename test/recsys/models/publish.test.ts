@@ -30,7 +30,11 @@ describe("publishModels", () => {
     const target = new LibsqlArtifactRegistry(t.db.$client, { chunkBytes: 128 });
 
     const first = await publishModels(source, target, { models: ["popularity", "covisitation", "fism-bpr"] });
-    expect(first.map((r) => [r.model, r.status])).toEqual([["popularity", "published"], ["covisitation", "published"], ["fism-bpr", "missing"]]);
+    expect(first.map((r) => [r.model, r.status])).toEqual([
+      ["popularity", "published"],
+      ["covisitation", "published"],
+      ["fism-bpr", "missing"],
+    ]);
     const pop = await target.live("popularity");
     const want = (await source.live("popularity"))!;
     expect(pop?.version).toBe(srcPop);
@@ -70,7 +74,9 @@ describe("npm run publish-models (CLI)", () => {
     const ok = run(["--models", "ranker", "--live", "--chunk-kb", "1"]);
     expect(ok.stderr).not.toMatch(/Error/);
     expect(ok.status).toBe(0);
-    expect(JSON.parse(ok.stdout).models).toEqual([{ model: "ranker", status: "published", version, bytes: expect.any(Number) }]);
+    expect(JSON.parse(ok.stdout).models).toEqual([
+      { model: "ranker", status: "published", version, bytes: expect.any(Number) },
+    ]);
     const reg = new LibsqlArtifactRegistry(t.db.$client);
     expect((await reg.live("ranker"))?.version).toBe(version);
     expect((await reg.livePointer("ranker"))?.reason).toBe("published live");

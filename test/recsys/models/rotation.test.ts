@@ -13,16 +13,28 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const art = (seed: number): ModelArtifact => ({ model: "x", params: { seed }, blobs: { w: new Float32Array(200).fill(seed) }, itemIds: ["a", "b"] });
+const art = (seed: number): ModelArtifact => ({
+  model: "x",
+  params: { seed },
+  blobs: { w: new Float32Array(200).fill(seed) },
+  itemIds: ["a", "b"],
+});
 
 async function corrupt(model: string, version: string, seq = 1): Promise<void> {
-  await t.db.$client.execute({ sql: "UPDATE model_artifact_chunks SET bytes = zeroblob(length(bytes)) WHERE model = ? AND version = ? AND seq = ?", args: [model, version, seq] });
+  await t.db.$client.execute({
+    sql: "UPDATE model_artifact_chunks SET bytes = zeroblob(length(bytes)) WHERE model = ? AND version = ? AND seq = ?",
+    args: [model, version, seq],
+  });
 }
 
 describe("compareMetrics", () => {
   it("compares shared quality metrics, else interactions", () => {
-    expect(compareMetrics({ "valid_NDCG@10": 0.3, latency_p99_ms: 9 }, { "valid_NDCG@10": 0.3, latency_p99_ms: 1 }).ok).toBe(true);
-    expect(compareMetrics({ "valid_NDCG@10": 0.29, "valid_HR@10": 0.5 }, { "valid_NDCG@10": 0.3, "valid_HR@10": 0.4 })).toMatchObject({ ok: false, reason: expect.stringContaining("valid_NDCG@10") });
+    expect(
+      compareMetrics({ "valid_NDCG@10": 0.3, latency_p99_ms: 9 }, { "valid_NDCG@10": 0.3, latency_p99_ms: 1 }).ok,
+    ).toBe(true);
+    expect(
+      compareMetrics({ "valid_NDCG@10": 0.29, "valid_HR@10": 0.5 }, { "valid_NDCG@10": 0.3, "valid_HR@10": 0.4 }),
+    ).toMatchObject({ ok: false, reason: expect.stringContaining("valid_NDCG@10") });
     expect(compareMetrics({ interactions: 9 }, { interactions: 10 }).ok).toBe(false);
     expect(compareMetrics({ interactions: 10, trainMs: 5 }, { interactions: 10, trainMs: 1 }).ok).toBe(true);
     expect(compareMetrics({}, {}).ok).toBe(true);
@@ -39,7 +51,11 @@ describe("rotateModel over the libSQL registry", () => {
     // without the gate a newer version would serve at once; with a pointer it waits for rotation
     expect((await reg.live("r1"))?.version).toBe(v1);
     const held = await rotateModel(reg, "r1");
-    expect(held).toMatchObject({ action: "kept", to: v1, held: [{ version: worse, reason: expect.stringContaining("fewer interactions") }] });
+    expect(held).toMatchObject({
+      action: "kept",
+      to: v1,
+      held: [{ version: worse, reason: expect.stringContaining("fewer interactions") }],
+    });
 
     const better = await reg.register("r1", art(3), { interactions: 150 });
     expect(await rotateModel(reg, "r1")).toMatchObject({ action: "promoted", from: v1, to: better });
@@ -53,7 +69,11 @@ describe("rotateModel over the libSQL registry", () => {
     const v2 = await reg.register("r2", art(2), { interactions: 2 });
     await corrupt("r2", v2);
     const d = await rotateModel(reg, "r2");
-    expect(d).toMatchObject({ action: "kept", to: v1, held: [{ version: v2, reason: expect.stringContaining("fails its checksum") }] });
+    expect(d).toMatchObject({
+      action: "kept",
+      to: v1,
+      held: [{ version: v2, reason: expect.stringContaining("fails its checksum") }],
+    });
   });
 
   it("rolls back when the live version is corrupt or its chunks are gone, preferring what served before", async () => {
@@ -68,7 +88,10 @@ describe("rotateModel over the libSQL registry", () => {
     // the corrupt newer one is never promoted back
     expect(await rotateModel(reg, "r3")).toMatchObject({ action: "kept", to: v2, held: [{ version: v3 }] });
 
-    await t.db.$client.execute({ sql: "DELETE FROM model_artifact_chunks WHERE model = 'r3' AND version = ?", args: [v2] });
+    await t.db.$client.execute({
+      sql: "DELETE FROM model_artifact_chunks WHERE model = 'r3' AND version = ?",
+      args: [v2],
+    });
     expect(await rotateModel(reg, "r3")).toMatchObject({ action: "rolled_back", from: v2, to: v1, held: [] });
     expect((await reg.live("r3"))?.version).toBe(v1);
   });

@@ -7,13 +7,20 @@ const CATS = ["Electronics > Audio", "Electronics > Cameras", "Electronics > Lap
 
 function catalog(n: number): ItemCatalog {
   const rows: CatalogRow[] = Array.from({ length: n }, (_, i) => ({
-    id: `P${i}`, title: `Item ${i}`, categoryPath: CATS[i % 3], price: 10, rating: 4, ratingCount: 1, createdAt: 0, boughtTogether: null,
+    id: `P${i}`,
+    title: `Item ${i}`,
+    categoryPath: CATS[i % 3],
+    price: 10,
+    rating: 4,
+    ratingCount: 1,
+    createdAt: 0,
+    boughtTogether: null,
   }));
   return new ItemCatalog(rows);
 }
 
 function rng(seed: number): () => number {
-  return () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
 describe("Trending", () => {
@@ -27,7 +34,10 @@ describe("Trending", () => {
     let now = 0;
     for (let round = 0; round < 40; round++) {
       now += r() * DAY;
-      const events = Array.from({ length: Math.floor(r() * 30) }, () => ({ item: Math.floor(r() * n), weight: 1 + Math.floor(r() * 3) }));
+      const events = Array.from({ length: Math.floor(r() * 30) }, () => ({
+        item: Math.floor(r() * n),
+        weight: 1 + Math.floor(r() * 3),
+      }));
       live.fold(events, now);
       // Reference: the same counts, lists rebuilt from scratch over every item.
       const counts = Float64Array.from({ length: n }, (_, i) => live.score(i));
@@ -51,7 +61,14 @@ describe("Trending", () => {
   it("ignores events for unknown items and never lists items without counts", () => {
     const cat = catalog(4);
     const t = new Trending(cat, new Float64Array(4), 0);
-    t.fold([{ item: -1, weight: 1 }, { item: 99, weight: 1 }, { item: 2, weight: 1 }], DAY);
+    t.fold(
+      [
+        { item: -1, weight: 1 },
+        { item: 99, weight: 1 },
+        { item: 2, weight: 1 },
+      ],
+      DAY,
+    );
     expect([...t.top()]).toEqual([2]);
     expect([...t.topIn(cat.category[0])]).toEqual([]);
   });

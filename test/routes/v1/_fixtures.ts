@@ -5,7 +5,12 @@ import { insertProducts } from "../../helpers/catalog-fixtures";
 export const PRODUCTS = [
   { parentAsin: "B0PHONE001", title: "Pixel Phone 7", categories: ["Electronics", "Cell Phones"], price: 599 },
   { parentAsin: "B0CAMERA01", title: "Mirrorless Camera X", categories: ["Electronics", "Camera & Photo"], price: 899 },
-  { parentAsin: "B0HEADPH01", title: "Noise Cancelling Headphones", categories: ["Electronics", "Headphones"], price: 299 },
+  {
+    parentAsin: "B0HEADPH01",
+    title: "Noise Cancelling Headphones",
+    categories: ["Electronics", "Headphones"],
+    price: 299,
+  },
 ];
 
 export interface Market extends TestApp {
@@ -19,7 +24,12 @@ export interface Market extends TestApp {
 export async function createMarket(env: Record<string, string> = {}): Promise<Market> {
   const t = await createTestApp({}, env);
   await insertProducts(t.db, PRODUCTS);
-  const [buyer, seller, otherSeller, admin] = await Promise.all([createUser(t, "buyer"), createUser(t, "seller"), createUser(t, "seller"), createUser(t, "admin")]);
+  const [buyer, seller, otherSeller, admin] = await Promise.all([
+    createUser(t, "buyer"),
+    createUser(t, "seller"),
+    createUser(t, "seller"),
+    createUser(t, "admin"),
+  ]);
   return { ...t, buyer, seller, otherSeller, admin };
 }
 
@@ -39,7 +49,13 @@ export async function listDevice(
   const res = await t.app.request("/v1/listings", {
     method: "POST",
     headers: { ...seller.headers, "content-type": "application/json" },
-    body: JSON.stringify({ productId: "B0PHONE001", condition: "good", price: { amountMinor: 25_000, currency: "USD" }, description: "Works fine", ...overrides }),
+    body: JSON.stringify({
+      productId: "B0PHONE001",
+      condition: "good",
+      price: { amountMinor: 25_000, currency: "USD" },
+      description: "Works fine",
+      ...overrides,
+    }),
   });
   if (res.status !== 201) throw new Error(`listing failed: ${res.status} ${await res.text()}`);
   return json<ListingBody>(res);

@@ -20,7 +20,10 @@ describe("API keys: happy paths", () => {
   afterAll(() => t.cleanup());
 
   it("creates a key shown once, stores only its hash, lists it without the secret", async () => {
-    const res = await send(t, "POST", "/v1/api-keys", t.buyer.headers, { name: "partner", scopes: ["catalog:read", "listings:read"] });
+    const res = await send(t, "POST", "/v1/api-keys", t.buyer.headers, {
+      name: "partner",
+      scopes: ["catalog:read", "listings:read"],
+    });
     expect(res.status).toBe(201);
     const created = await json<KeyView>(res);
     expect(created.key).toMatch(/^rc_/);

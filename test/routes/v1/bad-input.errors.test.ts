@@ -35,7 +35,11 @@ describe("bad input never reaches a 500", () => {
     ["a JSON string", '"hello"', "application/json"],
     ["a JSON number", "42", "application/json"],
     ["deeply nested", "[".repeat(500) + "]".repeat(500), "application/json"],
-    ["wrong types everywhere", JSON.stringify({ name: 1, scopes: {}, productId: [], condition: null, price: "free", role: 7, status: true }), "application/json"],
+    [
+      "wrong types everywhere",
+      JSON.stringify({ name: 1, scopes: {}, productId: [], condition: null, price: "free", role: 7, status: true }),
+      "application/json",
+    ],
     ["oversize", JSON.stringify({ description: "x".repeat(4000) }), "application/json"],
     ["form encoded", "a=1&b=2", "application/x-www-form-urlencoded"],
     ["plain text", "hello", "text/plain"],
@@ -57,7 +61,11 @@ describe("bad input never reaches a 500", () => {
   });
 
   it("path parameters of the wrong shape are 4xx too", async () => {
-    for (const path of [`/v1/orders/${"z".repeat(200)}`, `/v1/favorites/listing/${"q".repeat(100)}`, `/v1/api-keys/${keyId}x/rotate`]) {
+    for (const path of [
+      `/v1/orders/${"z".repeat(200)}`,
+      `/v1/favorites/listing/${"q".repeat(100)}`,
+      `/v1/api-keys/${keyId}x/rotate`,
+    ]) {
       const method = path.includes("favorites") ? "PUT" : path.includes("rotate") ? "POST" : "GET";
       const res = await t.app.request(path, { method, headers: t.seller.headers });
       expect(res.status, path).toBeGreaterThanOrEqual(400);
@@ -68,7 +76,15 @@ describe("bad input never reaches a 500", () => {
   it("better-auth's routes answer bad input with 4xx and the common error object too", async () => {
     for (const path of ["/api/auth/sign-up/email", "/api/auth/sign-in/email", "/api/auth/change-password"]) {
       for (const [name, body, type] of bodies) {
-        const res = await t.app.request(path, { method: "POST", headers: { ...t.buyer.headers, "content-type": type, "x-forwarded-for": `10.200.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` }, body });
+        const res = await t.app.request(path, {
+          method: "POST",
+          headers: {
+            ...t.buyer.headers,
+            "content-type": type,
+            "x-forwarded-for": `10.200.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+          },
+          body,
+        });
         const label = `${path} with ${name}`;
         expect(res.status, label).toBeGreaterThanOrEqual(400);
         expect(res.status, label).toBeLessThan(500);

@@ -28,7 +28,10 @@ describe("cart: happy paths", () => {
     expect(after.items.map((i) => i.listing.id)).toEqual([b.id]);
     await send(t, "DELETE", `/v1/cart/items/${b.id}`, t.buyer.headers);
     // One cart_add event per listing actually added (the idempotent repeat logs nothing).
-    const ev = await t.db.$client.execute({ sql: "SELECT count(*) AS n FROM events WHERE type = 'cart_add' AND user_id = ?", args: [t.buyer.userId] });
+    const ev = await t.db.$client.execute({
+      sql: "SELECT count(*) AS n FROM events WHERE type = 'cart_add' AND user_id = ?",
+      args: [t.buyer.userId],
+    });
     expect(Number(ev.rows[0]!.n)).toBe(2);
   });
 

@@ -12,7 +12,13 @@ afterAll(() => t.cleanup());
 // A cart has no id (it is always the caller's own), so there is no "foreign cart" request to make:
 // another user's PUT/GET simply acts on their own cart (covered in cart.happy: carts are per user).
 runSecurityMatrix("cart", () => t, [
-  { name: "GET /v1/cart", role: "buyer", ownerStatus: 200, keyScopes: [], request: async () => ({ method: "GET", path: "/v1/cart" }) },
+  {
+    name: "GET /v1/cart",
+    role: "buyer",
+    ownerStatus: 200,
+    keyScopes: [],
+    request: async () => ({ method: "GET", path: "/v1/cart" }),
+  },
   {
     name: "PUT /v1/cart/items/{id}",
     role: "buyer",

@@ -31,9 +31,15 @@ describe("checkout and orders: happy paths", () => {
     expect(order.total).toEqual({ amountMinor: 12_500, currency: "USD" });
     expect(order.items.map((i) => i.listingId).sort()).toEqual([a.id, b.id].sort());
     expect(order.items.find((i) => i.listingId === b.id)?.title).toBe("Noise Cancelling Headphones");
-    for (const l of [a, b]) expect((await json<ListingBody>(await send(t, "GET", `/v1/listings/${l.id}`, t.admin.headers))).status).toBe("sold");
+    for (const l of [a, b])
+      expect((await json<ListingBody>(await send(t, "GET", `/v1/listings/${l.id}`, t.admin.headers))).status).toBe(
+        "sold",
+      );
     expect((await json<{ items: unknown[] }>(await send(t, "GET", "/v1/cart", t.buyer.headers))).items).toHaveLength(0);
-    const ev = await t.db.$client.execute({ sql: "SELECT count(*) AS n FROM events WHERE type = 'purchase' AND user_id = ?", args: [t.buyer.userId] });
+    const ev = await t.db.$client.execute({
+      sql: "SELECT count(*) AS n FROM events WHERE type = 'purchase' AND user_id = ?",
+      args: [t.buyer.userId],
+    });
     expect(Number(ev.rows[0]!.n)).toBe(2);
   });
 
@@ -60,6 +66,8 @@ describe("checkout and orders: happy paths", () => {
     expect(sales.items[0]!.total.amountMinor).toBe(10_000);
     const asSeller = await json<Order>(await send(t, "GET", `/v1/orders/${order.id}`, t.otherSeller.headers));
     expect(asSeller.items.map((i) => i.listingId)).toEqual([b.id]);
-    expect((await json<{ items: Order[] }>(await send(t, "GET", "/v1/orders", t.seller.headers))).items).toHaveLength(0);
+    expect((await json<{ items: Order[] }>(await send(t, "GET", "/v1/orders", t.seller.headers))).items).toHaveLength(
+      0,
+    );
   });
 });

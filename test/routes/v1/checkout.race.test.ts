@@ -28,7 +28,9 @@ describe("checkout race: many buyers, one listing", () => {
     const winnerIdx = statuses.indexOf(201);
     for (let i = 0; i < results.length; i++) {
       if (i === winnerIdx) continue;
-      const body = await json<{ error: { code: string; message: string; details: { listingId: string } } }>(results[i]!);
+      const body = await json<{ error: { code: string; message: string; details: { listingId: string } } }>(
+        results[i]!,
+      );
       expect(body.error.code).toBe("listing_unavailable");
       expect(body.error.details.listingId).toBe(contested.id);
       expect(body.error.message).toContain(contested.id);
@@ -36,7 +38,10 @@ describe("checkout race: many buyers, one listing", () => {
 
     const orders = await t.db.$client.execute("SELECT count(*) AS n FROM orders");
     expect(Number(orders.rows[0]!.n)).toBe(1);
-    const items = await t.db.$client.execute({ sql: "SELECT count(*) AS n FROM order_items WHERE listing_id = ?", args: [contested.id] });
+    const items = await t.db.$client.execute({
+      sql: "SELECT count(*) AS n FROM order_items WHERE listing_id = ?",
+      args: [contested.id],
+    });
     expect(Number(items.rows[0]!.n)).toBe(1);
 
     // Losers' carts are intact, now flagging the sold item.
@@ -50,8 +55,12 @@ describe("checkout race: many buyers, one listing", () => {
       if (i === 0) expect(cart.items.find((x) => x.listing.id === extra.id)?.available).toBe(true);
     }
     // The uncontested listing was not sold by the loser's rolled-back attempt (unless buyer 0 won).
-    const extraNow = await json<{ status: string }>(await send(t, "GET", `/v1/listings/${extra.id}`, t.otherSeller.headers));
+    const extraNow = await json<{ status: string }>(
+      await send(t, "GET", `/v1/listings/${extra.id}`, t.otherSeller.headers),
+    );
     expect(extraNow.status).toBe(winnerIdx === 0 ? "sold" : "active");
-    expect(await errorCode(await send(t, "POST", "/v1/checkout", buyers[(winnerIdx + 1) % buyers.length]!.headers))).toBe("listing_unavailable");
+    expect(
+      await errorCode(await send(t, "POST", "/v1/checkout", buyers[(winnerIdx + 1) % buyers.length]!.headers)),
+    ).toBe("listing_unavailable");
   }, 60_000);
 });

@@ -38,7 +38,9 @@ describe("POST /v1/events", () => {
       [5, "invalid_timestamp"],
       [6, "invalid_event"],
     ]);
-    const rows = await t.db.$client.execute("SELECT type, parent_asin, anon_id FROM events WHERE anon_id = 'sess-000030' ORDER BY ts");
+    const rows = await t.db.$client.execute(
+      "SELECT type, parent_asin, anon_id FROM events WHERE anon_id = 'sess-000030' ORDER BY ts",
+    );
     expect(rows.rows.map((r) => [r.type, r.parent_asin])).toEqual([
       ["view", pid(0, 1)],
       ["cart_add", pid(0, 2)],
@@ -71,10 +73,20 @@ describe("POST /v1/events", () => {
     const res = await t.app.request("/v1/listings", {
       method: "POST",
       headers: { ...seller.headers, "content-type": "application/json" },
-      body: JSON.stringify({ productId: pid(3, 3), condition: "good", price: { amountMinor: 1000, currency: "USD" }, description: "ok" }),
+      body: JSON.stringify({
+        productId: pid(3, 3),
+        condition: "good",
+        price: { amountMinor: 1000, currency: "USD" },
+        description: "ok",
+      }),
     });
     const listing = await json<{ id: string }>(res);
-    const body = await json<Result>(await postEvents(t, { "x-session-id": sid(33) }, [{ id: "l-1", type: "click", listing_id: listing.id }, { id: "l-2", type: "click", listing_id: "missing-listing" }]));
+    const body = await json<Result>(
+      await postEvents(t, { "x-session-id": sid(33) }, [
+        { id: "l-1", type: "click", listing_id: listing.id },
+        { id: "l-2", type: "click", listing_id: "missing-listing" },
+      ]),
+    );
     expect(body.accepted).toEqual(["l-1"]);
     expect(body.rejected[0].code).toBe("unknown_listing");
     expect((await t.deps.sessions.recent(sid(33)))[0].itemId).toBe(pid(3, 3));
@@ -83,8 +95,19 @@ describe("POST /v1/events", () => {
 
 describe("POST /v1/events: malformed bodies and auth", () => {
   it("answers a wholly malformed body with the common 400 error body", async () => {
-    for (const body of ['{"events": "x"}', "not json", '{"events": []}', JSON.stringify({ events: Array.from({ length: 501 }, (_, i) => ({ id: `x${i}`, type: "view", item_id: pid(0, 1) })) })]) {
-      const res = await t.app.request("/v1/events", { method: "POST", headers: { "content-type": "application/json", "x-session-id": sid(34) }, body });
+    for (const body of [
+      '{"events": "x"}',
+      "not json",
+      '{"events": []}',
+      JSON.stringify({
+        events: Array.from({ length: 501 }, (_, i) => ({ id: `x${i}`, type: "view", item_id: pid(0, 1) })),
+      }),
+    ]) {
+      const res = await t.app.request("/v1/events", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-session-id": sid(34) },
+        body,
+      });
       expect(res.status).toBe(400);
       const err = await json<{ error: { code: string; requestId: string } }>(res);
       expect(err.error.requestId).toBeTruthy();
@@ -108,9 +131,14 @@ describe("POST /v1/events: malformed bodies and auth", () => {
     const writer = await createKey(t, owner, ["events:write"]);
     const ok = await postEvents(t, writer.headers, [{ id: "k", type: "view", item_id: pid(0, 1) }]);
     expect(ok.status).toBe(200);
-    const row = await t.db.$client.execute({ sql: "SELECT user_id FROM events WHERE client_event_id = ?", args: [`u:${owner.userId}:k`] });
+    const row = await t.db.$client.execute({
+      sql: "SELECT user_id FROM events WHERE client_event_id = ?",
+      args: [`u:${owner.userId}:k`],
+    });
     expect(row.rows[0]?.user_id).toBe(owner.userId);
-    const bad = await postEvents(t, { "x-api-key": "rc_not_a_real_key" }, [{ id: "k2", type: "view", item_id: pid(0, 1) }]);
+    const bad = await postEvents(t, { "x-api-key": "rc_not_a_real_key" }, [
+      { id: "k2", type: "view", item_id: pid(0, 1) },
+    ]);
     expect(bad.status).toBe(401);
   });
 });

@@ -22,7 +22,10 @@ runOpenRouteMatrix("events", () => t, [
     // The stored row of the event just accepted: whose it is.
     actedAs: async (t, res) => {
       const { accepted } = await json<{ accepted: string[] }>(res);
-      const r = await t.db.$client.execute({ sql: "SELECT user_id FROM events WHERE client_event_id LIKE ?", args: [`%:${accepted[0]}`] });
+      const r = await t.db.$client.execute({
+        sql: "SELECT user_id FROM events WHERE client_event_id LIKE ?",
+        args: [`%:${accepted[0]}`],
+      });
       expect(r.rows).toHaveLength(1);
       return r.rows[0].user_id === null ? null : String(r.rows[0].user_id);
     },
@@ -32,13 +35,21 @@ runOpenRouteMatrix("events", () => t, [
 describe("POST /v1/events: who an event belongs to", () => {
   it("the user is always the caller: a user_id in the body is refused, never used", async () => {
     const [alice, mallory] = await Promise.all([createUser(t), createUser(t)]);
-    const res = await postEvents(t, mallory.headers, [{ id: "spoof-1", type: "purchase", item_id: pid(0, 2), ts: NOW - 1000, user_id: alice.userId }]);
+    const res = await postEvents(t, mallory.headers, [
+      { id: "spoof-1", type: "purchase", item_id: pid(0, 2), ts: NOW - 1000, user_id: alice.userId },
+    ]);
     const body = await json<{ accepted: string[]; rejected: { code: string }[] }>(res);
-    const stored = await t.db.$client.execute({ sql: "SELECT user_id FROM events WHERE client_event_id LIKE '%:spoof-1'", args: [] });
+    const stored = await t.db.$client.execute({
+      sql: "SELECT user_id FROM events WHERE client_event_id LIKE '%:spoof-1'",
+      args: [],
+    });
     // Either refused as an unknown field, or stored under Mallory: never under Alice.
     if (body.accepted.includes("spoof-1")) expect(stored.rows.map((r) => r.user_id)).toEqual([mallory.userId]);
     else expect(body.rejected[0].code).toBe("invalid_event");
-    const alices = await t.db.$client.execute({ sql: "SELECT count(*) AS n FROM events WHERE user_id = ?", args: [alice.userId] });
+    const alices = await t.db.$client.execute({
+      sql: "SELECT count(*) AS n FROM events WHERE user_id = ?",
+      args: [alice.userId],
+    });
     expect(Number(alices.rows[0].n)).toBe(0);
   });
 
@@ -46,10 +57,15 @@ describe("POST /v1/events: who an event belongs to", () => {
     const [owner, other] = await Promise.all([createUser(t), createUser(t)]);
     const key = await createKey(t, owner, ["events:write"]);
     const ev = [{ id: "same-client-id", type: "view", item_id: pid(1, 1), ts: NOW - 1000 }];
-    expect((await json<{ accepted: string[] }>(await postEvents(t, key.headers, ev))).accepted).toEqual(["same-client-id"]);
+    expect((await json<{ accepted: string[] }>(await postEvents(t, key.headers, ev))).accepted).toEqual([
+      "same-client-id",
+    ]);
     const fromOther = await json<{ accepted: string[]; duplicates: string[] }>(await postEvents(t, other.headers, ev));
     expect(fromOther.accepted).toEqual(["same-client-id"]); // not swallowed as the owner's duplicate
-    const rows = await t.db.$client.execute({ sql: "SELECT user_id FROM events WHERE client_event_id LIKE '%:same-client-id'", args: [] });
+    const rows = await t.db.$client.execute({
+      sql: "SELECT user_id FROM events WHERE client_event_id LIKE '%:same-client-id'",
+      args: [],
+    });
     expect(rows.rows.map((r) => r.user_id).sort()).toEqual([owner.userId, other.userId].sort());
   });
 });

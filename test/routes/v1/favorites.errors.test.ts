@@ -21,7 +21,9 @@ describe("favorites: errors", () => {
 
   it("unknown target type or bad cursor: 400", async () => {
     expect(await errorCode(await send(t, "PUT", "/v1/favorites/seller/x", t.buyer.headers))).toBe("invalid_request");
-    expect(await errorCode(await send(t, "GET", "/v1/favorites?cursor=%%%", t.buyer.headers))).toMatch(/invalid_cursor|invalid_request|bad_request/);
+    expect(await errorCode(await send(t, "GET", "/v1/favorites?cursor=%%%", t.buyer.headers))).toMatch(
+      /invalid_cursor|invalid_request|bad_request/,
+    );
     expect(await errorCode(await send(t, "GET", "/v1/favorites?type=seller", t.buyer.headers))).toBe("invalid_request");
   });
 });

@@ -3,7 +3,13 @@ import { json } from "../../helpers/auth";
 import { createMarket, listDevice, send, type Market } from "./_fixtures";
 
 interface Favs {
-  items: { type: string; id: string; productId: string; listing: { id: string } | null; product: { title: string } | null }[];
+  items: {
+    type: string;
+    id: string;
+    productId: string;
+    listing: { id: string } | null;
+    product: { title: string } | null;
+  }[];
   nextCursor: string | null;
 }
 
@@ -30,12 +36,20 @@ describe("favorites: happy paths", () => {
     expect(onlyListings.items.map((f) => f.id)).toEqual([l.id]);
     const first = await json<Favs>(await send(t, "GET", "/v1/favorites?limit=1", t.buyer.headers));
     expect(first.items).toHaveLength(1);
-    const second = await json<Favs>(await send(t, "GET", `/v1/favorites?limit=1&cursor=${first.nextCursor}`, t.buyer.headers));
+    const second = await json<Favs>(
+      await send(t, "GET", `/v1/favorites?limit=1&cursor=${first.nextCursor}`, t.buyer.headers),
+    );
     expect(second.items).toHaveLength(1);
     expect(second.items[0]!.id).not.toBe(first.items[0]!.id);
 
-    const ev = await t.db.$client.execute({ sql: "SELECT parent_asin, listing_id FROM events WHERE type = 'favorite' AND user_id = ? ORDER BY parent_asin", args: [t.buyer.userId] });
-    expect(ev.rows.map((r) => [r.parent_asin, r.listing_id])).toEqual([["B0CAMERA01", l.id], ["B0PHONE001", null]]);
+    const ev = await t.db.$client.execute({
+      sql: "SELECT parent_asin, listing_id FROM events WHERE type = 'favorite' AND user_id = ? ORDER BY parent_asin",
+      args: [t.buyer.userId],
+    });
+    expect(ev.rows.map((r) => [r.parent_asin, r.listing_id])).toEqual([
+      ["B0CAMERA01", l.id],
+      ["B0PHONE001", null],
+    ]);
 
     expect((await send(t, "DELETE", "/v1/favorites/product/B0PHONE001", t.buyer.headers)).status).toBe(200);
     expect((await send(t, "DELETE", "/v1/favorites/product/B0PHONE001", t.buyer.headers)).status).toBe(200);

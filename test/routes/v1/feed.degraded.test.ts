@@ -13,7 +13,13 @@ const failing: RecallSource = {
 };
 const slow: RecallSource = {
   name: "bought_together",
-  run: (_ctx, _count) => new Promise((resolve) => setTimeout(() => resolve({ source: "bought_together", items: Int32Array.of(0), scores: Float32Array.of(1) }), 300)),
+  run: (_ctx, _count) =>
+    new Promise((resolve) =>
+      setTimeout(
+        () => resolve({ source: "bought_together", items: Int32Array.of(0), scores: Float32Array.of(1) }),
+        300,
+      ),
+    ),
 };
 
 let t: TestApp;
@@ -32,7 +38,12 @@ describe("GET /v1/feed with a failing and a slow source", () => {
     expect(res.status).toBe(200);
     const f = await json<FeedBody>(res);
     expect(f.degraded).toBe(true);
-    expect(f.sources.failed).toEqual(expect.arrayContaining([{ source: "fresh", reason: "error" }, { source: "bought_together", reason: "timeout" }]));
+    expect(f.sources.failed).toEqual(
+      expect.arrayContaining([
+        { source: "fresh", reason: "error" },
+        { source: "bought_together", reason: "timeout" },
+      ]),
+    );
     expect(f.sources.used).toEqual(expect.arrayContaining(["vector", "covisitation", "session_knn", "trending"]));
     expect(f.sources.used).not.toContain("fresh");
     expect(f.items.length).toBe(20);

@@ -13,8 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const get = (path: string, session = sid(700)): Promise<Response> | Response => t.app.request(path, { headers: { "x-session-id": session } });
-const b64url = (v: unknown): string => btoa(JSON.stringify(v)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const get = (path: string, session = sid(700)): Promise<Response> | Response =>
+  t.app.request(path, { headers: { "x-session-id": session } });
+const b64url = (v: unknown): string =>
+  btoa(JSON.stringify(v)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
 async function expectError(res: Response, status: number, code: string): Promise<void> {
   expect(res.status, await res.clone().text()).toBe(status);
@@ -25,15 +27,25 @@ async function expectError(res: Response, status: number, code: string): Promise
 
 describe("GET /v1/feed: bad input is a 4xx with a machine code, never a 500", () => {
   it("limit outside 1..50 or not a number", async () => {
-    for (const limit of ["0", "51", "-3", "2.5", "abc", ""]) await expectError(await get(`/v1/feed?limit=${limit}`), 400, "invalid_request");
+    for (const limit of ["0", "51", "-3", "2.5", "abc", ""])
+      await expectError(await get(`/v1/feed?limit=${limit}`), 400, "invalid_request");
   });
 
   it("a malformed session_id", async () => {
-    for (const s of ["short", "has space here", "x".repeat(65), "semi;colon-123"]) await expectError(await get(`/v1/feed?session_id=${encodeURIComponent(s)}`), 400, "invalid_request");
+    for (const s of ["short", "has space here", "x".repeat(65), "semi;colon-123"])
+      await expectError(await get(`/v1/feed?session_id=${encodeURIComponent(s)}`), 400, "invalid_request");
   });
 
   it("cursors that are not ours: garbage, valid base64 of the wrong shape, an offset out of range, too long", async () => {
-    const cursors = ["%%%", "bm90IGpzb24", b64url({ s: "x" }), b64url({ s: "snap", o: -1 }), b64url({ s: "snap", o: 10_001 }), b64url([1, 2]), "A".repeat(301)];
+    const cursors = [
+      "%%%",
+      "bm90IGpzb24",
+      b64url({ s: "x" }),
+      b64url({ s: "snap", o: -1 }),
+      b64url({ s: "snap", o: 10_001 }),
+      b64url([1, 2]),
+      "A".repeat(301),
+    ];
     for (const c of cursors) {
       const res = await get(`/v1/feed?cursor=${encodeURIComponent(c)}`);
       expect(res.status, c).toBe(400);
@@ -53,7 +65,11 @@ describe("GET /v1/feed: bad input is a 4xx with a machine code, never a 500", ()
 
   it("a snapshot stored corrupt is refused, not served half-read", async () => {
     const first = await json<FeedBody>(await get("/v1/feed?limit=3"));
-    await t.deps.sessions.set(`feed:${first.snapshotId}`, JSON.stringify({ owner: `s:${sid(700)}`, p: ["a"], s: [] }), 60);
+    await t.deps.sessions.set(
+      `feed:${first.snapshotId}`,
+      JSON.stringify({ owner: `s:${sid(700)}`, p: ["a"], s: [] }),
+      60,
+    );
     await expectError(await get(`/v1/feed?cursor=${first.nextCursor}`), 400, "invalid_cursor");
   });
 });

@@ -28,7 +28,11 @@ describe("GET /v1/feed filters", () => {
     const sold = await listDevice(t, seller, { productId: target, condition: "good" });
     await t.db.$client.execute({ sql: "UPDATE listings SET status = 'sold' WHERE id = ?", args: [sold.id] });
     const other = before.items.find((i) => i.productId !== target)!.productId;
-    const active = await listDevice(t, seller, { productId: other, condition: "like_new", price: { amountMinor: 12_345, currency: "USD" } });
+    const active = await listDevice(t, seller, {
+      productId: other,
+      condition: "like_new",
+      price: { amountMinor: 12_345, currency: "USD" },
+    });
     await postEvents(t, { "x-session-id": sid(11) }, views(history, "s"));
     const after = await feedIds({ "x-session-id": sid(11) });
     expect(after.items.map((i) => i.productId)).not.toContain(target);
@@ -62,7 +66,10 @@ describe("GET /v1/feed filters", () => {
 
   it("never shows items the user already bought (purchase events)", async () => {
     const buyer = await createUser(t, "buyer");
-    await postEvents(t, buyer.headers, [...views([pid(3, 1)], "b"), { id: "b-p", type: "purchase", item_id: pid(3, 2), ts: NOW - 100 }]);
+    await postEvents(t, buyer.headers, [
+      ...views([pid(3, 1)], "b"),
+      { id: "b-p", type: "purchase", item_id: pid(3, 2), ts: NOW - 100 },
+    ]);
     const ids = (await feedIds(buyer.headers)).items.map((i) => i.productId);
     expect(ids).not.toContain(pid(3, 2));
     expect(ids).not.toContain(pid(3, 1));

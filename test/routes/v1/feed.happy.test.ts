@@ -17,12 +17,17 @@ const feed = async (session: string, query = ""): Promise<FeedBody> => {
 
 describe("GET /v1/feed", () => {
   it("personalises: sessions with different histories get different feeds, led by their category", async () => {
-    expect((await postEvents(t, { "x-session-id": sid(1) }, views([pid(0, 1), pid(0, 2), pid(0, 3)], "a"))).status).toBe(200);
-    expect((await postEvents(t, { "x-session-id": sid(2) }, views([pid(2, 1), pid(2, 2), pid(2, 3)], "b"))).status).toBe(200);
+    expect(
+      (await postEvents(t, { "x-session-id": sid(1) }, views([pid(0, 1), pid(0, 2), pid(0, 3)], "a"))).status,
+    ).toBe(200);
+    expect(
+      (await postEvents(t, { "x-session-id": sid(2) }, views([pid(2, 1), pid(2, 2), pid(2, 3)], "b"))).status,
+    ).toBe(200);
     const a = await feed(sid(1), "?limit=10");
     const b = await feed(sid(2), "?limit=10");
     expect(a.items.map((i) => i.productId)).not.toEqual(b.items.map((i) => i.productId));
-    const share = (f: FeedBody, cat: string): number => f.items.filter((i) => i.category === cat).length / f.items.length;
+    const share = (f: FeedBody, cat: string): number =>
+      f.items.filter((i) => i.category === cat).length / f.items.length;
     expect(share(a, "Headphones")).toBeGreaterThan(share(b, "Headphones"));
     expect(share(b, "Laptops")).toBeGreaterThan(share(a, "Laptops"));
     // What the session viewed is not recommended back.
@@ -35,10 +40,18 @@ describe("GET /v1/feed", () => {
       expect(item.sources.length).toBeGreaterThan(0);
     }
     await t.deps.recsys.feed.flushImpressions();
-    const imp = await t.db.$client.execute({ sql: "SELECT context FROM events WHERE type = 'impression' AND anon_id = ?", args: [sid(1)] });
+    const imp = await t.db.$client.execute({
+      sql: "SELECT context FROM events WHERE type = 'impression' AND anon_id = ?",
+      args: [sid(1)],
+    });
     expect(imp.rows).toHaveLength(1);
-    expect(JSON.parse(String(imp.rows[0].context))).toMatchObject({ snapshotId: a.snapshotId, items: a.items.map((i) => i.productId) });
-    expect(a.items[0].reason).toMatch(/^(Because you viewed|Often bought together|Trending in|Just listed|Picked for you)/);
+    expect(JSON.parse(String(imp.rows[0].context))).toMatchObject({
+      snapshotId: a.snapshotId,
+      items: a.items.map((i) => i.productId),
+    });
+    expect(a.items[0].reason).toMatch(
+      /^(Because you viewed|Often bought together|Trending in|Just listed|Picked for you)/,
+    );
   });
 
   it("paginates over one snapshot without repeating an item, to the end", async () => {

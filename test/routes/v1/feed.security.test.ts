@@ -10,7 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-runOpenRouteMatrix("feed", () => t, [{ name: "GET /v1/feed", method: "GET", path: "/v1/feed?limit=5", okStatus: 200, scope: "recommendations:read" }]);
+runOpenRouteMatrix("feed", () => t, [
+  { name: "GET /v1/feed", method: "GET", path: "/v1/feed?limit=5", okStatus: 200, scope: "recommendations:read" },
+]);
 
 const feed = async (headers: Record<string, string>, query = ""): Promise<FeedBody> => {
   const res = await t.app.request(`/v1/feed${query}`, { headers });
@@ -22,7 +24,15 @@ describe("GET /v1/feed: whose data a feed may use", () => {
   it("a signed-in user's history personalises their feed only, never another user's", async () => {
     const [alice, bob] = await Promise.all([createUser(t), createUser(t)]);
     // Alice's events carry no session id of Bob's: they reach her own cross-device stream only.
-    expect((await postEvents(t, { ...alice.headers, "x-session-id": "alice-device-1" }, views([pid(2, 1), pid(2, 2), pid(2, 3)], "al"))).status).toBe(200);
+    expect(
+      (
+        await postEvents(
+          t,
+          { ...alice.headers, "x-session-id": "alice-device-1" },
+          views([pid(2, 1), pid(2, 2), pid(2, 3)], "al"),
+        )
+      ).status,
+    ).toBe(200);
     const a = await feed({ ...alice.headers, "x-session-id": "alice-device-2" }); // another device: the user stream still applies
     expect(a.items.some((i) => i.sources.some((s) => s !== "trending" && s !== "fresh"))).toBe(true);
     const b = await feed({ ...bob.headers, "x-session-id": "bob-device-1" });
@@ -47,7 +57,11 @@ describe("GET /v1/feed: whose data a feed may use", () => {
     const [alice, bob] = await Promise.all([createUser(t), createUser(t)]);
     const first = await feed(alice.headers, "?limit=3");
     expect(first.nextCursor).toBeTruthy();
-    for (const headers of [bob.headers, { "x-session-id": "anon-reader-01" }, (await createKey(t, bob, ["recommendations:read"])).headers]) {
+    for (const headers of [
+      bob.headers,
+      { "x-session-id": "anon-reader-01" },
+      (await createKey(t, bob, ["recommendations:read"])).headers,
+    ]) {
       const res = await t.app.request(`/v1/feed?cursor=${first.nextCursor}`, { headers });
       expect(res.status).toBe(400);
       expect((await json<{ error: { code: string } }>(res)).error.code).toBe("invalid_cursor");

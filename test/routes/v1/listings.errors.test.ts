@@ -14,7 +14,12 @@ describe("listings: bad input is a 4xx with the common body, never a 500", () =>
   const bad: [string, unknown, number, string][] = [
     ["unknown product", { ...valid, productId: "NOPE" }, 422, "unknown_product"],
     ["http photo", { ...valid, photos: ["http://img.example/a.jpg"] }, 400, "invalid_request"],
-    ["11 photos", { ...valid, photos: Array.from({ length: 11 }, (_, i) => `https://img.example/${i}.jpg`) }, 400, "invalid_request"],
+    [
+      "11 photos",
+      { ...valid, photos: Array.from({ length: 11 }, (_, i) => `https://img.example/${i}.jpg`) },
+      400,
+      "invalid_request",
+    ],
     ["unknown field", { ...valid, sellerId: "someone-else" }, 400, "invalid_request"],
     ["price as string", { ...valid, price: { amountMinor: "1000", currency: "USD" } }, 400, "invalid_request"],
     ["fractional minor units", { ...valid, price: { amountMinor: 10.5, currency: "USD" } }, 400, "invalid_request"],
@@ -36,7 +41,11 @@ describe("listings: bad input is a 4xx with the common body, never a 500", () =>
   }
 
   it("malformed JSON: 400", async () => {
-    const res = await t.app.request("/v1/listings", { method: "POST", headers: { ...t.seller.headers, "content-type": "application/json" }, body: "{not json" });
+    const res = await t.app.request("/v1/listings", {
+      method: "POST",
+      headers: { ...t.seller.headers, "content-type": "application/json" },
+      body: "{not json",
+    });
     expect(res.status).toBe(400);
     expect((await json<{ error: { code: string } }>(res)).error.code).toBeTruthy();
   });
@@ -49,7 +58,9 @@ describe("listings: bad input is a 4xx with the common body, never a 500", () =>
 
   it("illegal transitions are 409 invalid_transition", async () => {
     const l = await listDevice(t, t.seller);
-    expect(await errorCode(await send(t, "PATCH", `/v1/listings/${l.id}`, t.seller.headers, { status: "sold" }))).toBe("invalid_transition"); // active → sold only via checkout
+    expect(await errorCode(await send(t, "PATCH", `/v1/listings/${l.id}`, t.seller.headers, { status: "sold" }))).toBe(
+      "invalid_transition",
+    ); // active → sold only via checkout
     await send(t, "PATCH", `/v1/listings/${l.id}`, t.seller.headers, { status: "withdrawn" });
     const res = await send(t, "PATCH", `/v1/listings/${l.id}`, t.seller.headers, { status: "active" });
     expect(res.status).toBe(409);
@@ -66,11 +77,21 @@ describe("listings: bad input is a 4xx with the common body, never a 500", () =>
 
   it("unknown listing: 404", async () => {
     expect((await send(t, "GET", "/v1/listings/does-not-exist", {})).status).toBe(404);
-    expect((await send(t, "PATCH", "/v1/listings/does-not-exist", t.seller.headers, { status: "reserved" })).status).toBe(404);
+    expect(
+      (await send(t, "PATCH", "/v1/listings/does-not-exist", t.seller.headers, { status: "reserved" })).status,
+    ).toBe(404);
   });
 
   it("query errors: bad cursor, min>max, bad condition, limit out of range", async () => {
-    for (const q of ["cursor=garbage", "min_price=10&max_price=1", "condition=mint", "limit=0", "limit=1000", "sort=random", "min_price=-5"]) {
+    for (const q of [
+      "cursor=garbage",
+      "min_price=10&max_price=1",
+      "condition=mint",
+      "limit=0",
+      "limit=1000",
+      "sort=random",
+      "min_price=-5",
+    ]) {
       const res = await send(t, "GET", `/v1/listings?${q}`, {});
       expect(res.status, q).toBe(400);
       expect((await json<{ error: { code: string } }>(res)).error.code).toMatch(/invalid_request|invalid_cursor/);

@@ -12,7 +12,14 @@ afterAll(() => t.cleanup());
 const newListing = { productId: "B0PHONE001", condition: "good", price: { amountMinor: 1000, currency: "USD" } };
 
 runSecurityMatrix("listings (writes)", () => t, [
-  { name: "POST /v1/listings", role: "seller", ownerStatus: 201, wrongRole: "buyer", keyScopes: [], request: async () => ({ method: "POST", path: "/v1/listings", body: newListing }) },
+  {
+    name: "POST /v1/listings",
+    role: "seller",
+    ownerStatus: 201,
+    wrongRole: "buyer",
+    keyScopes: [],
+    request: async () => ({ method: "POST", path: "/v1/listings", body: newListing }),
+  },
   {
     name: "PATCH /v1/listings/{id}",
     role: "seller",
@@ -64,7 +71,8 @@ describe("listings reads: public browsing, keys need listings:read", () => {
     expect((await send(t, "GET", "/v1/listings?status=withdrawn", t.seller.headers)).status).toBe(403);
     const mine = await send(t, "GET", "/v1/listings?status=withdrawn&seller=me", t.seller.headers);
     expect(mine.status).toBe(200);
-    for (const item of (await json<{ items: { sellerId: string }[] }>(mine)).items) expect(item.sellerId).toBe(t.seller.userId);
+    for (const item of (await json<{ items: { sellerId: string }[] }>(mine)).items)
+      expect(item.sellerId).toBe(t.seller.userId);
   });
 
   it("an admin may change any listing", async () => {

@@ -18,8 +18,20 @@ async function buy(t: TestApp, buyer: TestUser): Promise<string> {
 }
 
 runSecurityMatrix("orders and checkout", () => t, [
-  { name: "GET /v1/orders", role: "buyer", ownerStatus: 200, keyScopes: [], request: async () => ({ method: "GET", path: "/v1/orders" }) },
-  { name: "GET /v1/orders?role=seller", role: "seller", ownerStatus: 200, keyScopes: [], request: async () => ({ method: "GET", path: "/v1/orders?role=seller" }) },
+  {
+    name: "GET /v1/orders",
+    role: "buyer",
+    ownerStatus: 200,
+    keyScopes: [],
+    request: async () => ({ method: "GET", path: "/v1/orders" }),
+  },
+  {
+    name: "GET /v1/orders?role=seller",
+    role: "seller",
+    ownerStatus: 200,
+    keyScopes: [],
+    request: async () => ({ method: "GET", path: "/v1/orders?role=seller" }),
+  },
   {
     name: "GET /v1/orders/{id}",
     role: "buyer",

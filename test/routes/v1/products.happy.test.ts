@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../helpers/app";
 import { seedCatalog, seedProducts } from "../../helpers/catalog-seed";
 
-interface Page { items: { id: string; price: number | null; averageRating: number | null; ratingCount: number }[]; nextCursor: string | null }
+interface Page {
+  items: { id: string; price: number | null; averageRating: number | null; ratingCount: number }[];
+  nextCursor: string | null;
+}
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,8 +29,13 @@ describe("GET /v1/products", () => {
   });
 
   it("filters by a category at any depth of the tree", async () => {
-    expect(ids(await get<Page>("/v1/products?category=" + encodeURIComponent("Electronics > Headphones")))).toEqual(["P-HEAD-1", "P-HEAD-2"]);
-    expect(ids(await get<Page>("/v1/products?category=" + encodeURIComponent("Electronics > Camera & Photo > DSLR")))).toEqual(["P-CAM-1"]);
+    expect(ids(await get<Page>(`/v1/products?category=${encodeURIComponent("Electronics > Headphones")}`))).toEqual([
+      "P-HEAD-1",
+      "P-HEAD-2",
+    ]);
+    expect(
+      ids(await get<Page>(`/v1/products?category=${encodeURIComponent("Electronics > Camera & Photo > DSLR")}`)),
+    ).toEqual(["P-CAM-1"]);
     expect((await get<Page>("/v1/products?category=Electronics")).items).toHaveLength(seedProducts.length);
   });
 
@@ -131,7 +139,13 @@ describe("GET /v1/products/{id}", () => {
 
 describe("GET /v1/categories", () => {
   it("returns the tree with counts at every level", async () => {
-    const tree = await get<{ items: { path: string; productCount: number; children: { name: string; productCount: number; children: unknown[] }[] }[] }>("/v1/categories");
+    const tree = await get<{
+      items: {
+        path: string;
+        productCount: number;
+        children: { name: string; productCount: number; children: unknown[] }[];
+      }[];
+    }>("/v1/categories");
     expect(tree.items).toHaveLength(1);
     const root = tree.items[0];
     expect(root.path).toBe("Electronics");
@@ -148,8 +162,12 @@ describe("service routes", () => {
   });
 
   it("/openapi.json documents the catalog routes and the error schema", async () => {
-    const doc = await get<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>("/openapi.json");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/products", "/v1/products/{id}", "/v1/categories", "/healthz"]));
+    const doc = await get<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>(
+      "/openapi.json",
+    );
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/v1/products", "/v1/products/{id}", "/v1/categories", "/healthz"]),
+    );
     expect(doc.components.schemas).toHaveProperty("Error");
   });
 

@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const get = (path: string): Promise<Response> | Response => t.app.request(path, { headers: { "x-session-id": sid(800) } });
+const get = (path: string): Promise<Response> | Response =>
+  t.app.request(path, { headers: { "x-session-id": sid(800) } });
 
 describe("recommendation routes: bad input is a 4xx with a machine code", () => {
   it("an unknown product: 404 not_found", async () => {
@@ -41,7 +42,10 @@ describe("recommendation routes: bad input is a 4xx with a machine code", () => 
   });
 
   it("methods other than GET are not routes", async () => {
-    const res = await t.app.request("/v1/recommendations/session", { method: "POST", headers: { "x-session-id": sid(800) } });
+    const res = await t.app.request("/v1/recommendations/session", {
+      method: "POST",
+      headers: { "x-session-id": sid(800) },
+    });
     expect(res.status).toBe(404);
   });
 });

@@ -57,7 +57,14 @@ describe("GET /v1/products/{id}/recommendations", () => {
     expect(recs.items.map((i) => i.productId)).toContain(pid(0, 2));
     expect((await t.app.request("/v1/products/NOPE/recommendations")).status).toBe(404);
     const openapi = await json<{ paths: Record<string, unknown> }>(await t.app.request("/openapi.json"));
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/v1/products/{id}/recommendations", "/v1/recommendations/session", "/v1/feed", "/v1/events"]));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/products/{id}/recommendations",
+        "/v1/recommendations/session",
+        "/v1/feed",
+        "/v1/events",
+      ]),
+    );
   });
 
   it("uses the session as context: a new view changes the next answer", async () => {
@@ -80,6 +87,8 @@ describe("GET /v1/products/{id}/recommendations", () => {
     expect((await t.app.request("/v1/recommendations/session", { headers: key.headers })).status).toBe(403);
     const reader = await createKey(t, owner, ["recommendations:read", "catalog:read"]);
     expect((await t.app.request("/v1/feed", { headers: reader.headers })).status).toBe(200);
-    expect((await t.app.request(`/v1/products/${pid(0, 1)}/recommendations`, { headers: reader.headers })).status).toBe(200);
+    expect((await t.app.request(`/v1/products/${pid(0, 1)}/recommendations`, { headers: reader.headers })).status).toBe(
+      200,
+    );
   });
 });

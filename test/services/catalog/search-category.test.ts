@@ -23,7 +23,18 @@ const TREE = [
   ["Electronics", "Computers", "Monitors 4K"],
   ["Electronics", "Computers"],
 ];
-const WORDS = ["wireless", "charging", "cable", "camera", "steel", "waterproof", "gaming", "studio", "compact", "travel"];
+const WORDS = [
+  "wireless",
+  "charging",
+  "cable",
+  "camera",
+  "steel",
+  "waterproof",
+  "gaming",
+  "studio",
+  "compact",
+  "travel",
+];
 
 function fixture(n: number): FixtureProduct[] {
   let seed = 12345;
@@ -68,7 +79,11 @@ async function allPages(q: Omit<ProductQuery, "cursor">): Promise<string[]> {
 }
 
 /** The reference: every hit of q in rank order (ties by id), kept if the product is in the category. */
-async function bruteForce(q: string, category: string, keep: (r: Record<string, unknown>) => boolean = () => true): Promise<string[]> {
+async function bruteForce(
+  q: string,
+  category: string,
+  keep: (r: Record<string, unknown>) => boolean = () => true,
+): Promise<string[]> {
   const rs = await db.$client.execute({
     sql: `SELECT p.parent_asin, p.store, p.price, h.rank,
             EXISTS (SELECT 1 FROM product_categories pc WHERE pc.path = ? AND pc.product_id = p.id) AS member
@@ -79,7 +94,13 @@ async function bruteForce(q: string, category: string, keep: (r: Record<string, 
   return rs.rows.filter((r) => Number(r.member) === 1 && keep(r)).map((r) => String(r.parent_asin));
 }
 
-const CATEGORIES = ["Electronics", "Electronics > Audio", "Electronics > Audio > Headphones", "Electronics > Computers > Monitors 4K", "Electronics > Camera & Photo"];
+const CATEGORIES = [
+  "Electronics",
+  "Electronics > Audio",
+  "Electronics > Audio > Headphones",
+  "Electronics > Computers > Monitors 4K",
+  "Electronics > Camera & Photo",
+];
 const QUERIES = ["wireless", "cable", "travel", "device", "wireless charging", "cam", "usb 3", "studio gaming"];
 
 describe("search scoped to a category", () => {
@@ -97,7 +118,11 @@ describe("search scoped to a category", () => {
 
   it("keeps other filters and non-relevance sorts exact", async () => {
     const category = "Electronics > Audio";
-    const want = await bruteForce("wireless", category, (r) => r.store === "Acme" && r.price !== null && Number(r.price) >= 100);
+    const want = await bruteForce(
+      "wireless",
+      category,
+      (r) => r.store === "Acme" && r.price !== null && Number(r.price) >= 100,
+    );
     expect(want.length).toBeGreaterThan(3);
     expect(await allPages({ q: "wireless", category, brand: "Acme", minPrice: 100, limit: 3 })).toEqual(want);
 
@@ -120,14 +145,22 @@ describe("search scoped to a category", () => {
     const local = await createTestDb();
     try {
       await insertProducts(local.db, fixture(60));
-      const ids = async (q: string, category: string) => (await listProducts(local.db, { q, category, limit: 100 })).items.map((i) => i.id);
+      const ids = async (q: string, category: string) =>
+        (await listProducts(local.db, { q, category, limit: 100 })).items.map((i) => i.id);
       const before = await ids("device", "Electronics > Camera & Photo > Tripods");
-      const moved = (await local.db.$client.execute("SELECT parent_asin, id FROM products WHERE category_path = 'Electronics > Audio > Headphones' LIMIT 1")).rows[0];
+      const moved = (
+        await local.db.$client.execute(
+          "SELECT parent_asin, id FROM products WHERE category_path = 'Electronics > Audio > Headphones' LIMIT 1",
+        )
+      ).rows[0];
       // move a product: new category rows in, old ones out, as any writer might do it
       await local.db.$client.batch(
         [
           { sql: "DELETE FROM product_categories WHERE product_id = ? AND path <> 'Electronics'", args: [moved.id] },
-          { sql: "INSERT INTO product_categories (path, product_id, depth) VALUES ('Electronics > Camera & Photo', ?, 2), ('Electronics > Camera & Photo > Tripods', ?, 3)", args: [moved.id, moved.id] },
+          {
+            sql: "INSERT INTO product_categories (path, product_id, depth) VALUES ('Electronics > Camera & Photo', ?, 2), ('Electronics > Camera & Photo > Tripods', ?, 3)",
+            args: [moved.id, moved.id],
+          },
         ],
         "write",
       );
@@ -135,9 +168,15 @@ describe("search scoped to a category", () => {
       expect(after.sort()).toEqual([...before, String(moved.parent_asin)].sort());
       expect(await ids("device", "Electronics > Audio > Headphones")).not.toContain(String(moved.parent_asin));
 
-      await local.db.$client.execute({ sql: "UPDATE products SET title = 'Zebra tripod' WHERE id = ?", args: [moved.id] });
+      await local.db.$client.execute({
+        sql: "UPDATE products SET title = 'Zebra tripod' WHERE id = ?",
+        args: [moved.id],
+      });
       expect(await ids("zebra", "Electronics > Camera & Photo")).toEqual([String(moved.parent_asin)]);
-      await local.db.$client.execute({ sql: "UPDATE product_categories SET path = 'Electronics > Computers' WHERE product_id = ? AND path = 'Electronics > Camera & Photo'", args: [moved.id] });
+      await local.db.$client.execute({
+        sql: "UPDATE product_categories SET path = 'Electronics > Computers' WHERE product_id = ? AND path = 'Electronics > Camera & Photo'",
+        args: [moved.id],
+      });
       expect(await ids("zebra", "Electronics > Camera & Photo")).toEqual([]);
       expect(await ids("zebra", "Electronics > Computers")).toEqual([String(moved.parent_asin)]);
       await local.db.$client.execute({ sql: "DELETE FROM products WHERE id = ?", args: [moved.id] });

@@ -23,7 +23,20 @@ import { insertProducts, type FixtureProduct } from "../../helpers/catalog-fixtu
  * changed, until refreshed.
  */
 
-const WORDS = ["wireless", "charging", "cable", "camera", "steel", "waterproof", "gaming", "studio", "compact", "travel", "chair", "charm"];
+const WORDS = [
+  "wireless",
+  "charging",
+  "cable",
+  "camera",
+  "steel",
+  "waterproof",
+  "gaming",
+  "studio",
+  "compact",
+  "travel",
+  "chair",
+  "charm",
+];
 
 function fixture(n: number, from = 0): FixtureProduct[] {
   let seed = 777 + from;
@@ -39,7 +52,14 @@ function fixture(n: number, from = 0): FixtureProduct[] {
       // many rank ties: the same title shape over and over
       title: `${pick(0.5).join(" ")} device${i % 9 === 0 ? " a" : ""}`,
       features: pick(1).map((w) => `${w} ready`),
-      description: rnd() < 0.5 ? [pick(2).join(" ")] : i % 5 === 0 ? ["batteries included"] : i % 5 === 1 ? ["long battery life"] : [],
+      description:
+        rnd() < 0.5
+          ? [pick(2).join(" ")]
+          : i % 5 === 0
+            ? ["batteries included"]
+            : i % 5 === 1
+              ? ["long battery life"]
+              : [],
       categories: rnd() < 0.5 ? ["Electronics", "Audio"] : ["Electronics", "Computers"],
       store: rnd() < 0.5 ? "Acme" : "Zeta",
       price: rnd() < 0.1 ? null : Math.round(rnd() * 500),
@@ -84,19 +104,39 @@ async function bruteForce(q: string, keep: (r: Record<string, unknown>) => boole
 }
 
 async function hits(q: string): Promise<number> {
-  const rs = await db.$client.execute({ sql: "SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH ?", args: [toFtsQuery(q)] });
+  const rs = await db.$client.execute({
+    sql: "SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH ?",
+    args: [toFtsQuery(q)],
+  });
   return Number(rs.rows[0].n);
 }
 
 /** Queries to compare: words, as-you-type prefixes, a one-character token, and a two-word query (never a head). */
-const QUERIES = ["wireless", "charging", "ch", "cha", "device", "dev", "a", "cable", "steel", "batteries", "wireless cable"];
+const QUERIES = [
+  "wireless",
+  "charging",
+  "ch",
+  "cha",
+  "device",
+  "dev",
+  "a",
+  "cable",
+  "steel",
+  "batteries",
+  "wireless cable",
+];
 
 async function expectExact() {
   for (const q of QUERIES) {
     const all = await bruteForce(q);
-    expect((await listProducts(db, { q, limit: 20 })).items.map((i) => i.id), `${q} page 1`).toEqual(all.slice(0, 20));
+    expect(
+      (await listProducts(db, { q, limit: 20 })).items.map((i) => i.id),
+      `${q} page 1`,
+    ).toEqual(all.slice(0, 20));
     expect(await allPages({ q, limit: 7 }), `${q} all pages`).toEqual(all);
-    expect(await allPages({ q, limit: 20, brand: "Acme" }), `${q} brand`).toEqual(await bruteForce(q, (r) => r.store === "Acme"));
+    expect(await allPages({ q, limit: 20, brand: "Acme" }), `${q} brand`).toEqual(
+      await bruteForce(q, (r) => r.store === "Acme"),
+    );
     expect(await allPages({ q, limit: 9, minPrice: 100, maxPrice: 120 }), `${q} narrow price`).toEqual(
       await bruteForce(q, (r) => r.price !== null && Number(r.price) >= 100 && Number(r.price) <= 120),
     );
@@ -159,7 +199,10 @@ describe("search head lists", () => {
     const match = toFtsQuery("wireless")!;
     const list = (await loadHeadList(db, match))!;
     const swapped = [list.ids[1], list.ids[0], ...list.ids.slice(2)];
-    await db.$client.execute({ sql: "UPDATE search_head_lists SET list = ? WHERE match = ?", args: [encodeHeadList(swapped, list.ranks), match] });
+    await db.$client.execute({
+      sql: "UPDATE search_head_lists SET list = ? WHERE match = ?",
+      args: [encodeHeadList(swapped, list.ranks), match],
+    });
     const ids = (await listProducts(db, { q: "wireless", limit: 3 })).items.map((i) => i.id);
     const truth = await bruteForce("wireless");
     expect(ids).toEqual([truth[1], truth[0], truth[2]]);
@@ -169,7 +212,10 @@ describe("search head lists", () => {
 
   it("is idempotent: a second refresh does nothing, a forced one writes the same lists", async () => {
     const opts = { minHits: 40, listLength: 50, ...quiet };
-    const snapshot = async () => (await db.$client.execute("SELECT match, revision, hits, hex(list) AS l FROM search_head_lists ORDER BY match")).rows.map((r) => ({ ...r }));
+    const snapshot = async () =>
+      (
+        await db.$client.execute("SELECT match, revision, hits, hex(list) AS l FROM search_head_lists ORDER BY match")
+      ).rows.map((r) => ({ ...r }));
     const before = await snapshot();
     expect(before.length).toBeGreaterThan(5);
     const again = await refreshSearchHeads(db, opts);
@@ -183,7 +229,16 @@ describe("search head lists", () => {
     const opts = { minHits: 40, listLength: 50, ...quiet };
     const match = toFtsQuery("wireless")!;
     const writes = [
-      () => insertProducts(db, [{ parentAsin: "HNEW1", title: "wireless wireless wireless charging", features: ["wireless"], store: "Acme", price: 110 }]),
+      () =>
+        insertProducts(db, [
+          {
+            parentAsin: "HNEW1",
+            title: "wireless wireless wireless charging",
+            features: ["wireless"],
+            store: "Acme",
+            price: 110,
+          },
+        ]),
       () => db.$client.execute("UPDATE products SET title = 'wireless wireless cable' WHERE parent_asin = 'H0005'"),
       () => db.$client.execute("DELETE FROM products WHERE parent_asin = 'H0001'"),
     ];
@@ -205,7 +260,9 @@ describe("search head lists", () => {
 
   it("updates that change no indexed text keep the revision (ratings, prices)", async () => {
     const { revision } = await catalogRevision(db);
-    await db.$client.execute("UPDATE products SET price = 1, rating_number = rating_number + 1 WHERE parent_asin = 'H0002'");
+    await db.$client.execute(
+      "UPDATE products SET price = 1, rating_number = rating_number + 1 WHERE parent_asin = 'H0002'",
+    );
     await db.$client.execute("UPDATE products SET title = title WHERE parent_asin = 'H0003'");
     expect((await catalogRevision(db)).revision).toBe(revision);
   });
@@ -232,7 +289,13 @@ describe("search head lists", () => {
 
   it("the background refresher builds at start and again once the revision held still", async () => {
     const logs: string[] = [];
-    const refresher = startSearchHeadsRefresher(db, { minHits: 40, listLength: 50, intervalMs: 20, log: (m) => logs.push(m), ...quiet });
+    const refresher = startSearchHeadsRefresher(db, {
+      minHits: 40,
+      listLength: 50,
+      intervalMs: 20,
+      log: (m) => logs.push(m),
+      ...quiet,
+    });
     try {
       await new Promise((r) => setTimeout(r, 30));
       await refresher.idle();
@@ -291,7 +354,9 @@ describe("search head lists over HTTP", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: Response = await app.app.request(`/v1/products?q=wireless&limit=13${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const res: Response = await app.app.request(
+        `/v1/products?q=wireless&limit=13${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
       expect(res.status).toBe(200);
       const body = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
       seen.push(...body.items.map((i) => i.id));
@@ -301,9 +366,13 @@ describe("search head lists over HTTP", () => {
     expect(new Set(seen).size).toBe(seen.length);
 
     const first = (await (await app.app.request("/v1/products?q=wireless&limit=5")).json()) as { nextCursor: string };
-    const bad = await app.app.request(`/v1/products?q=wireless&limit=5&cursor=${encodeURIComponent(first.nextCursor.slice(0, -2) + "xx")}`);
+    const bad = await app.app.request(
+      `/v1/products?q=wireless&limit=5&cursor=${encodeURIComponent(`${first.nextCursor.slice(0, -2)}xx`)}`,
+    );
     expect(bad.status).toBe(400);
-    const otherSort = await app.app.request(`/v1/products?q=wireless&sort=popularity&cursor=${encodeURIComponent(first.nextCursor)}`);
+    const otherSort = await app.app.request(
+      `/v1/products?q=wireless&sort=popularity&cursor=${encodeURIComponent(first.nextCursor)}`,
+    );
     expect(otherSort.status).toBe(400);
     expect((await app.app.request("/v1/products?q=%22%2A")).status).toBe(400);
     expect((await app.app.request("/v1/products?q=wireless&limit=0")).status).toBe(400);

@@ -15,7 +15,12 @@ export type SourceOutcome =
  * (for sources that can stop early) and a race against a timer (for those that cannot). A source that
  * throws or is late yields an outcome the feed drops, never an exception.
  */
-export async function runWithBudget(source: RecallSource, base: Omit<RecallContext, "signal">, budget: SourceBudget, parent?: AbortSignal): Promise<SourceOutcome> {
+export async function runWithBudget(
+  source: RecallSource,
+  base: Omit<RecallContext, "signal">,
+  budget: SourceBudget,
+  parent?: AbortSignal,
+): Promise<SourceOutcome> {
   const started = performance.now();
   if (source.runSync) return runSyncWithBudget(source, source.runSync, base, budget, parent, started);
   // The AbortController is made only if the source reads ctx.signal: the in-memory sources never do, and
@@ -43,14 +48,26 @@ export async function runWithBudget(source: RecallSource, base: Omit<RecallConte
       resolve("timeout");
     }, budget.timeoutMs);
   });
-  const ctx = { ...base, get signal() { return signal(); } } as RecallContext;
+  const ctx = {
+    ...base,
+    get signal() {
+      return signal();
+    },
+  } as RecallContext;
   try {
     const winner = await Promise.race([source.run(ctx, budget.count), late]);
     const ms = performance.now() - started;
-    if (winner === "timeout") return { source: source.name, ok: false, reason: "timeout", error: `exceeded ${budget.timeoutMs} ms`, ms };
+    if (winner === "timeout")
+      return { source: source.name, ok: false, reason: "timeout", error: `exceeded ${budget.timeoutMs} ms`, ms };
     return { source: source.name, ok: true, result: winner, ms };
   } catch (err) {
-    return { source: source.name, ok: false, reason: "error", error: err instanceof Error ? err.message : String(err), ms: performance.now() - started };
+    return {
+      source: source.name,
+      ok: false,
+      reason: "error",
+      error: err instanceof Error ? err.message : String(err),
+      ms: performance.now() - started,
+    };
   } finally {
     clearTimeout(timer);
     parent?.removeEventListener("abort", onParentAbort);
@@ -61,14 +78,41 @@ export async function runWithBudget(source: RecallSource, base: Omit<RecallConte
  * An in-memory source (RecallSource.runSync): nothing can interrupt it, so it runs to the end and is
  * dropped as late if it took longer than its budget, as an async source answering after its deadline is.
  */
-function runSyncWithBudget(source: RecallSource, runSync: NonNullable<RecallSource["runSync"]>, base: Omit<RecallContext, "signal">, budget: SourceBudget, parent: AbortSignal | undefined, started: number): SourceOutcome {
-  if (parent?.aborted) return { source: source.name, ok: false, reason: "error", error: String((parent.reason as Error | undefined)?.message ?? parent.reason), ms: 0 };
+function runSyncWithBudget(
+  source: RecallSource,
+  runSync: NonNullable<RecallSource["runSync"]>,
+  base: Omit<RecallContext, "signal">,
+  budget: SourceBudget,
+  parent: AbortSignal | undefined,
+  started: number,
+): SourceOutcome {
+  if (parent?.aborted)
+    return {
+      source: source.name,
+      ok: false,
+      reason: "error",
+      error: String((parent.reason as Error | undefined)?.message ?? parent.reason),
+      ms: 0,
+    };
   try {
     const result = runSync(base, budget.count);
     const ms = performance.now() - started;
-    if (ms > budget.timeoutMs) return { source: source.name, ok: false, reason: "timeout", error: `exceeded ${budget.timeoutMs} ms (took ${ms.toFixed(1)} ms)`, ms };
+    if (ms > budget.timeoutMs)
+      return {
+        source: source.name,
+        ok: false,
+        reason: "timeout",
+        error: `exceeded ${budget.timeoutMs} ms (took ${ms.toFixed(1)} ms)`,
+        ms,
+      };
     return { source: source.name, ok: true, result, ms };
   } catch (err) {
-    return { source: source.name, ok: false, reason: "error", error: err instanceof Error ? err.message : String(err), ms: performance.now() - started };
+    return {
+      source: source.name,
+      ok: false,
+      reason: "error",
+      error: err instanceof Error ? err.message : String(err),
+      ms: performance.now() - started,
+    };
   }
 }

@@ -8,7 +8,7 @@ export const covisitationSource: RecallSource = inMemorySource("covisitation", (
   const anchors = new Map<number, number>();
   const best = new Map<number, number>();
   h.forEach((a, r) => {
-    const wq = ctx.historyWeights?.[r] ?? Math.pow(0.7, r);
+    const wq = ctx.historyWeights?.[r] ?? 0.7 ** r;
     ctx.models.covis.forEach(a, 50, (b, w) => {
       const contribution = wq * w;
       acc.set(b, (acc.get(b) ?? 0) + contribution);

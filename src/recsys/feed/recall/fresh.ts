@@ -16,6 +16,11 @@ export const freshSource: RecallSource = {
       scores.push(Math.exp(-Math.max(0, ctx.now - f.listedAt) / (7 * DAY_MS)));
       if (items.length === count) break;
     }
-    return { source: "fresh", items: Int32Array.from(items), scores: Float32Array.from(scores), anchors: new Int32Array(items.length).fill(-1) };
+    return {
+      source: "fresh",
+      items: Int32Array.from(items),
+      scores: Float32Array.from(scores),
+      anchors: new Int32Array(items.length).fill(-1),
+    };
   },
 };

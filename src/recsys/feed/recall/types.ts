@@ -31,7 +31,10 @@ export interface RecallSource {
 }
 
 /** A source over in-memory models: `run` is `runSync` wrapped in a promise. */
-export function inMemorySource(name: SourceName, runSync: (ctx: Omit<RecallContext, "signal">, count: number) => SourceResult): RecallSource {
+export function inMemorySource(
+  name: SourceName,
+  runSync: (ctx: Omit<RecallContext, "signal">, count: number) => SourceResult,
+): RecallSource {
   return { name, runSync, run: async (ctx, count) => runSync(ctx, count) };
 }
 
@@ -40,7 +43,13 @@ export function emptyResult(source: SourceName): SourceResult {
 }
 
 /** Top `n` of a score map, best first (ties: lower index), dropping excluded items. */
-export function topOfMap(source: SourceName, acc: ReadonlyMap<number, number>, n: number, exclude: ReadonlySet<number>, anchors?: ReadonlyMap<number, number>): SourceResult {
+export function topOfMap(
+  source: SourceName,
+  acc: ReadonlyMap<number, number>,
+  n: number,
+  exclude: ReadonlySet<number>,
+  anchors?: ReadonlyMap<number, number>,
+): SourceResult {
   const entries: [number, number][] = [];
   for (const e of acc) if (!exclude.has(e[0]) && e[1] > 0) entries.push(e);
   entries.sort((a, b) => b[1] - a[1] || a[0] - b[0]);

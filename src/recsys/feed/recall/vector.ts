@@ -34,7 +34,11 @@ function viaGraph(ctx: RecallContext, q: Float32Array, count: number): SourceRes
  * Interest vector: recency-weighted mean (0.8x per step) of the context vectors of the last 10 history
  * items that have one. Null when none has.
  */
-export function interestVector(models: ServingModels, history: readonly number[], weights?: readonly number[]): Float32Array | null {
+export function interestVector(
+  models: ServingModels,
+  history: readonly number[],
+  weights?: readonly number[],
+): Float32Array | null {
   return models.vectors ? interestOf(models.vectors, history, weights) : null;
 }
 
@@ -87,7 +91,7 @@ export function interestQueries(v: ItemVectors, catalog: ItemCatalog, count: num
       for (let j = 0; j < extra; j++) history.push(same[rng.int(same.length)]);
     }
     const q = interestOf(v, history);
-    if (q && q.some((x) => x !== 0)) out.push(q);
+    if (q?.some((x) => x !== 0)) out.push(q);
   }
   return out;
 }
@@ -106,7 +110,11 @@ export const vectorSource: RecallSource = {
     const excludeIds = ctx.history.slice(0, 50).map((i) => cat.ids[i]);
     // The collection of this request's models, not the live alias: while a new model version is swapped in,
     // the alias moves before the models do, and the old interest vector must not query the new vectors.
-    const hits = await ctx.vectors.search(q, { k: vectorSearchK(count), filter: { excludeIds }, ...(v ? { version: v.version } : {}) });
+    const hits = await ctx.vectors.search(q, {
+      k: vectorSearchK(count),
+      filter: { excludeIds },
+      ...(v ? { version: v.version } : {}),
+    });
     const items: number[] = [];
     const scores: number[] = [];
     for (const h of hits) {
@@ -116,6 +124,11 @@ export const vectorSource: RecallSource = {
       scores.push(h.score);
       if (items.length === count) break;
     }
-    return { source: "vector", items: Int32Array.from(items), scores: Float32Array.from(scores), anchors: new Int32Array(items.length).fill(ctx.history[0] ?? -1) };
+    return {
+      source: "vector",
+      items: Int32Array.from(items),
+      scores: Float32Array.from(scores),
+      anchors: new Int32Array(items.length).fill(ctx.history[0] ?? -1),
+    };
   },
 };

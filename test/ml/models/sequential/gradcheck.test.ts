@@ -12,14 +12,20 @@ function check(loss: LossKind): { rel: number; checked: number } {
   initParams(layout, theta, 7, 0.3);
   // give LayerNorm gains/biases non-trivial values so their gradients are exercised
   for (let i = layout.denseStart; i < layout.total; i++) theta[i] += 0.05 * Math.sin(i);
-  const seqs = [[1, 2, 3, 4, 5], [6, 7, 8], [9, 10, 11, 0, 1, 2, 3, 4, 5]];
+  const seqs = [
+    [1, 2, 3, 4, 5],
+    [6, 7, 8],
+    [9, 10, 11, 0, 1, 2, 3, 4, 5],
+  ];
   const offsets = new Int32Array(seqs.length + 1);
   seqs.forEach((s, i) => (offsets[i + 1] = offsets[i] + s.length));
   const store: SeqStore = { data: Int32Array.from(seqs.flat()), offsets };
   const grad = new Float32Array(layout.total);
   const engine = new GradEngine(layout, theta, grad, store, { loss, dropout: 0, maxLen: 6 });
   const spec = { seqs: Int32Array.from([0, 1, 2]), negatives: Int32Array.from([3, 9, 0, 7]), norm: 1, seed: 5 };
-  const f = (): number => new GradEngine(layout, theta, new Float32Array(layout.total), store, { loss, dropout: 0, maxLen: 6 }).run(spec).loss;
+  const f = (): number =>
+    new GradEngine(layout, theta, new Float32Array(layout.total), store, { loss, dropout: 0, maxLen: 6 }).run(spec)
+      .loss;
   engine.run(spec);
   const eps = 3e-4;
   let diff = 0;

@@ -7,7 +7,10 @@ import { lrFactor } from "../../../../ml/models/sequential/trainer.js";
 const N = 30;
 
 /** Planted pattern: item i is always followed by i+1 (mod N). */
-function planted(users: number, seed: number): { data: TrainData; validation: { history: Int32Array; target: number }[] } {
+function planted(
+  users: number,
+  seed: number,
+): { data: TrainData; validation: { history: Int32Array; target: number }[] } {
   const rng = new Rng(seed);
   const sequences: Sequence[] = [];
   const validation: { history: Int32Array; target: number }[] = [];
@@ -23,8 +26,19 @@ function planted(users: number, seed: number): { data: TrainData; validation: { 
 }
 
 const SMALL: Partial<SasrecOptions> = {
-  dim: 16, blocks: 1, maxLen: 10, dropout: 0.1, negatives: 16, lr: 5e-3, embLr: 5e-3, batchSize: 32,
-  maxEpochs: 15, evalEvery: 5, patience: 10, valUsers: 100, threads: 1,
+  dim: 16,
+  blocks: 1,
+  maxLen: 10,
+  dropout: 0.1,
+  negatives: 16,
+  lr: 5e-3,
+  embLr: 5e-3,
+  batchSize: 32,
+  maxEpochs: 15,
+  evalEvery: 5,
+  patience: 10,
+  valUsers: 100,
+  threads: 1,
 };
 
 async function fitSmall(opts: Partial<SasrecOptions>, seed = 1): Promise<SasrecRecommender> {
@@ -55,7 +69,9 @@ describe("sasrec", () => {
   it("learns a planted next-item pattern (sampled softmax and bce)", async () => {
     // chance level is 1/30 for top-1, 3/30 for top-3
     expect(hitRate(await fitSmall({ loss: "softmax" }))).toBeGreaterThanOrEqual(0.8);
-    expect(hitRate(await fitSmall({ loss: "bce", maxEpochs: 30, lr: 1e-2, embLr: 1e-2 }), 3)).toBeGreaterThanOrEqual(0.8);
+    expect(hitRate(await fitSmall({ loss: "bce", maxEpochs: 30, lr: 1e-2, embLr: 1e-2 }), 3)).toBeGreaterThanOrEqual(
+      0.8,
+    );
   });
 
   it("is deterministic under a seed and round-trips through save/load", async () => {
