@@ -56,6 +56,13 @@ export const configSchema = z
      * (tables in the app's database, shared with every process and with the Workers). Workers always use libsql.
      */
     MODEL_REGISTRY: z.enum(["file", "libsql"]).default("file"),
+    /**
+     * The learning loop (docs/recsys.md): `on` retrains and re-embeds from the event log and selects models
+     * online; `off` freezes serving on the models loaded at start (the replay benchmark's baseline).
+     */
+    LEARNER: z.enum(["on", "off"]).default("on"),
+    /** Seconds between learner cycles on Node (incremental fold, new items, selection). */
+    LEARNER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     QDRANT_URL: z.url().optional(),
