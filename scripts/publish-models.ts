@@ -15,12 +15,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { MemoryVectorIndex } from "../src/adapters/vector-index/memory";
 import { timeOrderedId } from "../src/context";
-import { DbEventLogAdapter } from "../src/recsys/events/event-log-adapter";
+import { DbEventLogAdapter } from "../src/adapters/event-log/libsql";
 import { bootstrapModels } from "../src/recsys/models/bootstrap";
-import { DEFAULT_CHUNK_BYTES, LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
+import { DEFAULT_CHUNK_BYTES, LibsqlArtifactRegistry } from "../src/adapters/model-registry/libsql";
 import { MlRegistryAdapter } from "../src/recsys/models/ml-registry.node.js";
 import { publishModels } from "../src/recsys/models/publish";
-import { createDbEventLog } from "../src/services/events/event-log";
+import { createDbEventLog } from "../src/adapters/event-log/libsql";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
 const log = (msg: string, fields: Record<string, unknown> = {}): void =>

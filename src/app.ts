@@ -4,7 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { timeOrderedId, type AppDeps, type AppDepsInput } from "./context";
 import { createAuth } from "./auth/auth";
 import { authHandler } from "./auth/handler";
-import { createDbEventLog } from "./services/events/event-log";
+import { createDbEventLog } from "./adapters/event-log/libsql";
 import { anonSession } from "./http/middleware/anon-session";
 import { principal } from "./http/middleware/principal";
 import { requireScope } from "./http/middleware/require";

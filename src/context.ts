@@ -3,7 +3,7 @@ import type { Config } from "./config";
 import type { Database } from "./db/database";
 import type { Auth } from "./auth/auth";
 import type { Principal } from "./auth/principal";
-import type { EventLog } from "./services/events/event-log";
+import type { EventLog } from "./ports/event-log";
 import type { SessionStore } from "./ports/session-store";
 import type { VectorIndex } from "./ports/vector-index";
 import type { Recsys } from "./recsys/recsys";

@@ -3,11 +3,11 @@ import type { Config } from "../src/config";
 import type { Clock } from "../src/context";
 import type { Database } from "../src/db/database";
 import { schedulerRuns } from "../src/db/schema/ops";
-import { LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
+import { LibsqlArtifactRegistry } from "../src/adapters/model-registry/libsql";
 import { SERVING_MODELS } from "../src/recsys/models/bootstrap";
 import { rotateModels } from "../src/recsys/models/rotation";
 import { POSITIVE_TYPES } from "../src/recsys/models/train-data";
-import { TO_TABLE } from "../src/recsys/events/event-log-adapter";
+import { TO_TABLE } from "../src/adapters/event-log/libsql";
 import { refreshSearchHeads } from "../src/services/catalog/search-heads";
 import { buildWorkerDeps, misconfiguredResponse, type WorkerDeps, type WorkerEnv } from "./runtime";
 

@@ -1,9 +1,9 @@
 import { buildServingDeps, jsonLog } from "../src/adapters/select";
 import { timeOrderedId, type AppDepsInput } from "../src/context";
 import { RetryingOnce } from "../src/lib/retrying-once";
-import { LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
+import { LibsqlArtifactRegistry } from "../src/adapters/model-registry/libsql";
 import { SERVING_MODELS } from "../src/recsys/models/bootstrap";
-import { createDbEventLog } from "../src/services/events/event-log";
+import { createDbEventLog } from "../src/adapters/event-log/libsql";
 import type { WorkerDeps } from "./runtime";
 
 /**

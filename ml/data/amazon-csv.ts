@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { parseBenchmarkCsvHeader, parseBenchmarkCsvRow, type BenchmarkCsvHeader } from "../../src/data/amazon/benchmark-csv";
-import { readLines } from "../../src/data/amazon/read-lines.node.js";
-import type { ParseError } from "../../src/data/amazon/result";
+import { parseBenchmarkCsvHeader, parseBenchmarkCsvRow, type BenchmarkCsvHeader } from "./amazon/benchmark-csv";
+import { readLines } from "./amazon/read-lines.node.js";
+import type { ParseError } from "./amazon/result";
 import { DatasetFormatError } from "./errors.js";
 import { IdMap, SequenceBuilder, type HeldOutCase, type InteractionLog } from "./interactions.js";
 
@@ -17,7 +17,7 @@ interface BenchmarkRow {
 }
 
 /**
- * Benchmark CSV rows through the ingest's own header and row parsers (src/data/amazon/benchmark-csv.ts):
+ * Benchmark CSV rows through the ingest's own header and row parsers (ml/data/amazon/benchmark-csv.ts):
  * one parser for the database and the models. A bad row stops the load with its file and line, since a
  * silently shortened evaluation set would change every metric.
  */

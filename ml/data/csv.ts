@@ -1,5 +1,5 @@
-import { csvRecordIsComplete, splitCsvRecord } from "../../src/data/amazon/csv";
-import { readLines } from "../../src/data/amazon/read-lines.node.js";
+import { csvRecordIsComplete, splitCsvRecord } from "./amazon/csv";
+import { readLines } from "./amazon/read-lines.node.js";
 import { DatasetFormatError } from "./errors.js";
 
 /** One parsed CSV record and the 1-based line on which it starts. */
@@ -10,7 +10,7 @@ export interface CsvRow {
 
 /**
  * Streams CSV records (quoted fields may hold commas, doubled quotes and newlines) with bounded memory,
- * plain or .gz. A thin adapter over the ingest's reader and tokenizer (src/data/amazon), so the database
+ * plain or .gz. A thin adapter over the ingest's reader and tokenizer (ml/data/amazon), so the database
  * ingest and the ML loaders share one parser.
  */
 export async function* readCsvRows(path: string): AsyncGenerator<CsvRow> {

@@ -23,8 +23,8 @@ interface Measurement {
 
 async function childParse(file: string): Promise<Measurement> {
   const cpu0 = process.cpuUsage();
-  const { readLineBatches } = await import("../../src/data/amazon/read-lines.node.js");
-  const { parseBenchmarkCsvHeader, parseBenchmarkCsvRow } = await import("../../src/data/amazon/index.js");
+  const { readLineBatches } = await import("../../ml/data/amazon/read-lines.node.js");
+  const { parseBenchmarkCsvHeader, parseBenchmarkCsvRow } = await import("../../ml/data/amazon/index.js");
   const t0 = performance.now();
   let rows = 0;
   let header = null;

@@ -38,7 +38,7 @@ import { nodeHotSql, nodeSessionStore, startNodeServing } from "../../src/recsys
 import { MlRegistryAdapter } from "../../src/recsys/models/ml-registry.node.js";
 import { buildServingDeps } from "../../src/adapters/select";
 import type { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
-import { createDbEventLog } from "../../src/services/events/event-log";
+import { createDbEventLog } from "../../src/adapters/event-log/libsql";
 import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog";
 import { CovisIndex } from "../../src/recsys/models/covis-index";
 import { Trending } from "../../src/recsys/models/trending";

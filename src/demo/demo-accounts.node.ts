@@ -2,7 +2,7 @@ import type { AppDeps } from "../context";
 import { createAccount, generatePassword } from "../auth/accounts";
 import type { RoleName } from "../auth/permissions";
 import { conditionGrades, type ConditionGrade } from "../db/schema/marketplace";
-import type { NewEvent } from "../services/events/event-log";
+import type { NewEvent } from "../ports/event-log";
 
 export interface DemoCredential {
   role: RoleName;

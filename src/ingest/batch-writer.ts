@@ -1,5 +1,5 @@
 import type { Client, Transaction } from "@libsql/client";
-import type { AmazonRecord, BenchmarkRating, RawMeta, RawReview } from "../data/amazon";
+import type { AmazonRecord, BenchmarkRating, RawMeta, RawReview } from "../../ml/data/amazon";
 import { InteractionStage } from "./interaction-stage";
 import { ProductBulkStage } from "./product-bulk-stage";
 import { writeProducts, type ProductCounts } from "./product-writer";

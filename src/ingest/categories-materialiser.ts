@@ -1,5 +1,5 @@
 import type { Client, InValue } from "@libsql/client";
-import { CATEGORY_SEPARATOR } from "../data/amazon";
+import { CATEGORY_SEPARATOR } from "../../ml/data/amazon";
 
 /**
  * Rebuilds the `categories` table (path, name, parent_path, depth, product_count) from product_categories in

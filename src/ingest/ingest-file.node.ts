@@ -6,8 +6,8 @@ import {
   detectAmazonFormat,
   formatHasHeader,
   formatHasMultilineRecords,
-} from "../data/amazon";
-import { readFirstLine, readLineBatches } from "../data/amazon/read-lines.node.js";
+} from "../../ml/data/amazon";
+import { readFirstLine, readLineBatches } from "../../ml/data/amazon/read-lines.node.js";
 import { IngestBatchWriter } from "./batch-writer";
 import { loadSchemaObjects } from "./schema-objects.node.js";
 import { createProgressReporter } from "./progress";

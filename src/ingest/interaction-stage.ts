@@ -1,5 +1,5 @@
 import type { Client, Transaction } from "@libsql/client";
-import type { BenchmarkRating, RawReview } from "../data/amazon";
+import type { BenchmarkRating, RawReview } from "../../ml/data/amazon";
 import { insertJsonRows } from "./multi-row-insert";
 import { cpuSeconds, type TableCounts } from "./report";
 import { pick, type SchemaObjects } from "./schema-objects";

@@ -1,5 +1,5 @@
 import type { Client, Transaction } from "@libsql/client";
-import type { RawMeta } from "../data/amazon";
+import type { RawMeta } from "../../ml/data/amazon";
 import type { InValue } from "@libsql/client";
 import { insertRows, type InsertTemplate } from "./multi-row-insert";
 import { cpuSeconds } from "./report";

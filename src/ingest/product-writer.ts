@@ -1,5 +1,5 @@
 import type { Transaction } from "@libsql/client";
-import { CATEGORY_SEPARATOR, categoryPaths, type RawMeta } from "../data/amazon";
+import { CATEGORY_SEPARATOR, categoryPaths, type RawMeta } from "../../ml/data/amazon";
 import type { TableCounts } from "./report";
 
 const DATA_COLUMNS = [

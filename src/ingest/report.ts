@@ -1,4 +1,4 @@
-import type { AmazonFormat, ParseErrorReason } from "../data/amazon";
+import type { AmazonFormat, ParseErrorReason } from "../../ml/data/amazon";
 
 /** Why a line was skipped: a parser reason, or a row the database refused. */
 export type SkipReason = ParseErrorReason | "db_error" | "unsupported_format";

@@ -61,3 +61,20 @@ export interface ModelRegistry {
   livePointer(model: string): Promise<LivePointer | null>;
   setLive(model: string, version: string, reason: string): Promise<void>;
 }
+
+/** Expected shape of the ML registry (ml/registry/): versioned artifacts with a live pointer per model. */
+export interface ArtifactRegistryPort {
+  /** The live version of `model`, else the newest, else null. */
+  live(model: string): Promise<RegisteredArtifact | null>;
+  /**
+   * The version `live()` would return, without loading its artifact: servers poll it to pick up a rotated or
+   * rolled-back version. Optional: without it the poll falls back to `live()` (correct, only costlier).
+   */
+  liveVersion?(model: string): Promise<string | null>;
+  register(
+    model: string,
+    artifact: ModelArtifact,
+    metrics: Record<string, number>,
+    options?: { live?: boolean },
+  ): Promise<string>;
+}

@@ -1,6 +1,6 @@
 import type { Database } from "../db/database";
 import { CONDITION_SCORE } from "./feed/features";
-import type { ListingCondition, ListingState, ListingSummary } from "./ports";
+import type { ListingCondition, ListingState, ListingSummary } from "../ports/marketplace";
 
 const CONDITIONS = new Set<string>(Object.keys(CONDITION_SCORE));
 

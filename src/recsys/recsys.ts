@@ -6,7 +6,9 @@ import { gatherHistory, type History } from "./history";
 import { bootstrapModels, REGISTRY_MODELS, type Bootstrapped, type Log } from "./models/bootstrap";
 import type { ServingModels } from "./models/serving-models";
 import { POSITIVE_TYPES } from "./models/train-data";
-import type { ArtifactRegistryPort, EventLogPort, MarketplacePort } from "./ports";
+import type { ArtifactRegistryPort } from "../ports/model-registry";
+import type { EventLogPort } from "../ports/event-log";
+import type { MarketplacePort } from "../ports/marketplace";
 
 export interface RecsysOptions {
   sessions: SessionStore;
@@ -134,14 +136,12 @@ export class Recsys {
   /** Drops a replaced vector collection once requests that began on it are done (memory: one per version). */
   private retireVectors(version: string): void {
     const drop = (): void => {
-      this.o.vectors
-        .dropVersion(version)
-        .catch((err: unknown) =>
-          this.o.log("recsys: dropping a retired vector version failed", {
-            version,
-            error: err instanceof Error ? err.message : String(err),
-          }),
-        );
+      this.o.vectors.dropVersion(version).catch((err: unknown) =>
+        this.o.log("recsys: dropping a retired vector version failed", {
+          version,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
     };
     const grace = this.o.retiredVectorGraceMs ?? 60_000;
     if (grace <= 0) return drop();

@@ -13,7 +13,7 @@ import { createAuth } from "../auth/auth";
 import { SERVING_MODELS } from "../recsys/models/bootstrap";
 import { startNodeServing } from "../recsys/start.node.js";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
-import { createDbEventLog } from "../services/events/event-log";
+import { createDbEventLog } from "../adapters/event-log/libsql";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.

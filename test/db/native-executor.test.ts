@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nativeSqlExecutor, type NativeSqlExecutor } from "../../src/db/native-executor.node.js";
 import { clientExecutor } from "../../src/db/sql-executor";
 import { ItemCatalog } from "../../src/recsys/catalog";
-import { SqlMarketplace } from "../../src/recsys/sql-marketplace";
-import { createDbEventLog } from "../../src/services/events/event-log";
+import { SqlMarketplace } from "../../src/adapters/marketplace/libsql";
+import { createDbEventLog } from "../../src/adapters/event-log/libsql";
 import { createTestDb, type TestDb } from "../helpers/app";
 
 const NOW = 1_700_000_000_000;

@@ -7,7 +7,7 @@ import {
   parseBenchmarkCsvRow,
   parseMetaJsonLine,
   parseReviewJsonLine,
-} from "../../src/data/amazon";
+} from "../../ml/data/amazon";
 import { DemoCatalog, Prng, userInteractions } from "../../src/demo";
 import { ensureDemoData } from "../../src/demo/ensure-demo.node.js";
 import { generateDemoFiles } from "../../src/demo/write-demo.node.js";

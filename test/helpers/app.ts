@@ -11,7 +11,7 @@ import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
 import { createAuth, type PasswordHasher } from "../../src/auth/auth";
-import { createDbEventLog } from "../../src/services/events/event-log";
+import { createDbEventLog } from "../../src/adapters/event-log/libsql";
 
 export interface TestDb {
   db: Database;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestApp } from "../helpers/app";
 import { createUser, json, type TestUser } from "../helpers/auth";
 import { listDevice } from "../routes/v1/_fixtures";
-import type { SqlMarketplace } from "../../src/recsys/sql-marketplace";
+import type { SqlMarketplace } from "../../src/adapters/marketplace/libsql";
 import { pid, postEvents, recsysApp, sid, views, NOW, type FeedBody } from "./fixtures";
 
 let t: TestApp;

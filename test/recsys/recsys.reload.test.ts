@@ -3,7 +3,7 @@ import type { TestApp } from "../helpers/app";
 import { json } from "../helpers/auth";
 import { createApp } from "../../src/app";
 import { Recsys } from "../../src/recsys/recsys";
-import type { ArtifactRegistryPort } from "../../src/recsys/ports";
+import type { ArtifactRegistryPort } from "../../src/ports/model-registry";
 import { pid, postEvents, recsysApp, sid, views, type FeedBody } from "./fixtures";
 
 let t: TestApp;

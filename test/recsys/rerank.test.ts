@@ -3,7 +3,7 @@ import { ItemCatalog } from "../../src/recsys/catalog";
 import { SOURCES, type Candidate } from "../../src/recsys/feed/candidates";
 import { DEFAULT_RERANK, inverseNorms, rerank, type RerankOptions } from "../../src/recsys/feed/rerank";
 import type { ItemVectors } from "../../src/recsys/models/serving-models";
-import type { ListingSummary } from "../../src/recsys/ports";
+import type { ListingSummary } from "../../src/ports/marketplace";
 import { Rng } from "../../ml/core/rng";
 
 /**

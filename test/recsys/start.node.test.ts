@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { timeOrderedId } from "../../src/context";
-import { LibsqlArtifactRegistry } from "../../src/recsys/models/libsql-artifact-registry";
+import { LibsqlArtifactRegistry } from "../../src/adapters/model-registry/libsql";
 import { PUBLISHED_MODELS } from "../../src/recsys/models/publish";
 import { startNodeServing, type NodeServing } from "../../src/recsys/start.node";
 import { createTestApp, type TestApp } from "../helpers/app";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passwordProblem } from "../../src/auth/password-policy";
 import { listingStatuses } from "../../src/db/schema/marketplace";
-import { createDbEventLog } from "../../src/services/events/event-log";
+import { createDbEventLog } from "../../src/adapters/event-log/libsql";
 import { canTransition } from "../../src/services/listings/state-machine";
 import { createTestDb, type TestDb } from "../helpers/app";
 

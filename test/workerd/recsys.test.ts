@@ -4,12 +4,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { timeOrderedId } from "../../src/context";
 import { createDatabase } from "../../src/db/database";
-import { DbEventLogAdapter } from "../../src/recsys/events/event-log-adapter";
+import { DbEventLogAdapter } from "../../src/adapters/event-log/libsql";
 import { bootstrapModels } from "../../src/recsys/models/bootstrap";
-import { LibsqlArtifactRegistry } from "../../src/recsys/models/libsql-artifact-registry";
-import { MemoryArtifactRegistry } from "../../src/recsys/models/memory-registry";
+import { LibsqlArtifactRegistry } from "../../src/adapters/model-registry/libsql";
+import { MemoryArtifactRegistry } from "../../src/adapters/model-registry/memory";
 import { publishModels, PUBLISHED_MODELS } from "../../src/recsys/models/publish";
-import { createDbEventLog } from "../../src/services/events/event-log";
+import { createDbEventLog } from "../../src/adapters/event-log/libsql";
 import scheduler from "../../workers/scheduler";
 import { MODEL_RETRY_MS } from "../../workers/serving";
 

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../context";
-import { recordQuietly } from "../../services/events/event-log";
+import { recordQuietly } from "../../services/events/record-quietly";
 
 /**
  * Logs a `view` event after a successful product detail response (GET /v1/products/{id}), without

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { SessionAppend, SessionEvent, SessionStore } from "../../ports/session-store";
 import type { Database } from "../../db/database";
 import { userStreamId } from "../history";
-import { EVENT_TYPES, type EventLogPort, type EventRecord, type MarketplacePort } from "../ports";
+import { EVENT_TYPES, type EventLogPort, type EventRecord } from "../../ports/event-log";
+import type { MarketplacePort } from "../../ports/marketplace";
 
 export const MAX_BATCH = 500;
 const MAX_CONTEXT_BYTES = 2048;

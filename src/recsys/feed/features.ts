@@ -1,7 +1,7 @@
 import type { ItemCatalog } from "../catalog";
 import type { CovisIndex } from "../models/covis-index";
 import type { ItemVectors } from "../models/serving-models";
-import type { ListingCondition, ListingSummary } from "../ports";
+import type { ListingCondition, ListingSummary } from "../../ports/marketplace";
 import { SOURCES, type Candidate } from "./candidates";
 
 const DAY_MS = 86_400_000;

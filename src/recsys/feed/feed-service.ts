@@ -16,7 +16,8 @@ import type { RecallContext, RecallSource } from "./recall/types";
 import { vectorSource } from "./recall/vector";
 import type { History } from "../history";
 import type { ServingModels } from "../models/serving-models";
-import type { EventLogPort, EventRecord, ListingState, ListingSummary, MarketplacePort } from "../ports";
+import type { EventLogPort, EventRecord } from "../../ports/event-log";
+import type { ListingState, ListingSummary, MarketplacePort } from "../../ports/marketplace";
 
 export const FEED_SOURCES: readonly RecallSource[] = [
   vectorSource,

@@ -1,6 +1,6 @@
 import type { ItemCatalog } from "../catalog";
 import type { ItemVectors } from "../models/serving-models";
-import type { ListingSummary } from "../ports";
+import type { ListingSummary } from "../../ports/marketplace";
 import type { Candidate } from "./candidates";
 import { CHUNK, VectorStorage } from "../../lib/simd/vector-storage";
 

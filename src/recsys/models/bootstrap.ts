@@ -8,7 +8,8 @@ import type { MemoryVectorIndex } from "../../adapters/vector-index/memory";
 import { DEFAULT_BUDGETS } from "../feed/feed-service";
 import { LinearRanker, defaultRanker } from "../feed/rank";
 import { interestQueries, vectorSearchK } from "../feed/recall/vector";
-import type { ArtifactRegistryPort, EventLogPort, RegisteredArtifact } from "../ports";
+import type { ArtifactRegistryPort, RegisteredArtifact } from "../../ports/model-registry";
+import type { EventLogPort } from "../../ports/event-log";
 import {
   covisFromArtifact,
   popularityFromArtifact,

@@ -3,7 +3,7 @@ import type { ModelArtifact } from "../../../ml/core/recommender.js";
 import { loadArtifact, saveArtifact } from "../../../ml/artifacts/artifact-store.js";
 import { JsonFileRegistry } from "../../../ml/registry/json-file-registry.js";
 import { makeVersion, type ModelRegistry } from "../../../ml/registry/registry.js";
-import type { ArtifactRegistryPort, RegisteredArtifact } from "../ports";
+import type { ArtifactRegistryPort, RegisteredArtifact } from "../../ports/model-registry";
 
 /**
  * ArtifactRegistryPort over ml/'s registry (records) and artifact store (manifest + binary blobs on disk),

@@ -1,6 +1,6 @@
-import type { ArtifactRegistryPort } from "../ports";
+import type { ArtifactRegistryPort } from "../../ports/model-registry";
 import { REGISTRY_MODELS, type Log } from "./bootstrap";
-import type { LibsqlArtifactRegistry } from "./libsql-artifact-registry";
+import type { LibsqlArtifactRegistry } from "../../adapters/model-registry/libsql";
 
 /** What serving loads: bootstrap.ts's registry models (the recall models of SERVING_MODELS plus the feed ranker). */
 export const PUBLISHED_MODELS = REGISTRY_MODELS;

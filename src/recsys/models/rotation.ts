@@ -1,4 +1,4 @@
-import type { LibsqlArtifactRegistry, StoredVersion } from "./libsql-artifact-registry";
+import type { LibsqlArtifactRegistry, StoredVersion } from "../../adapters/model-registry/libsql";
 
 /**
  * Live-version rotation for artifacts stored in libSQL (run by the scheduler Worker). Per model:

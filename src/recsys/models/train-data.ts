@@ -1,7 +1,7 @@
 import type { Sequence, TrainData } from "../../../ml/core/recommender.js";
 import type { Database } from "../../db/database";
 import type { ItemCatalog } from "../catalog";
-import type { EventLogPort, LoggedEventType } from "../ports";
+import type { EventLogPort, LoggedEventType } from "../../ports/event-log";
 
 /** Event kinds that say "interested in this item" (the rest are negative or not interactions). */
 export const POSITIVE_TYPES: ReadonlySet<LoggedEventType> = new Set(["view", "click", "cart", "favorite", "purchase"]);

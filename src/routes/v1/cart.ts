@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
 import { addToCart, getCart, removeFromCart } from "../../services/cart/cart";
-import { recordQuietly } from "../../services/events/event-log";
+import { recordQuietly } from "../../services/events/record-quietly";
 import { ListingSchema, MoneySchema, idParam, json, pick, sessionSecurity } from "./marketplace-schemas";
 
 const CartSchema = z

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { favoriteTargets } from "../../db/schema/marketplace";
 import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
-import { recordQuietly } from "../../services/events/event-log";
+import { recordQuietly } from "../../services/events/record-quietly";
 import { addFavorite, listFavorites, removeFavorite } from "../../services/favorites/favorites";
 import { Id, ListingSchema, json, pick, sessionSecurity } from "./marketplace-schemas";
 

@@ -6,7 +6,7 @@ import { conditionGrades } from "../../db/schema/marketplace";
 import { ApiError } from "../../http/errors";
 import { assertUser, requirePermission, requireScope } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
-import { recordQuietly } from "../../services/events/event-log";
+import { recordQuietly } from "../../services/events/record-quietly";
 import {
   createListing,
   getListing,

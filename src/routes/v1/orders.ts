@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { conditionGrades } from "../../db/schema/marketplace";
 import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
-import { recordQuietly } from "../../services/events/event-log";
+import { recordQuietly } from "../../services/events/record-quietly";
 import { checkout } from "../../services/orders/checkout";
 import { getOrder, listOrders } from "../../services/orders/orders";
 import { MoneySchema, idParam, json, pick, sessionSecurity } from "./marketplace-schemas";

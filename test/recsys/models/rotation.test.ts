@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
-import { LibsqlArtifactRegistry } from "../../../src/recsys/models/libsql-artifact-registry";
+import { LibsqlArtifactRegistry } from "../../../src/adapters/model-registry/libsql";
 import { compareMetrics, rotateModel, rotateModels } from "../../../src/recsys/models/rotation";
 import { createTestDb, type TestDb } from "../../helpers/app";
 

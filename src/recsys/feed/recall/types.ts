@@ -1,6 +1,6 @@
 import type { VectorIndex } from "../../../ports/vector-index";
 import type { ServingModels } from "../../models/serving-models";
-import type { MarketplacePort } from "../../ports";
+import type { MarketplacePort } from "../../../ports/marketplace";
 import type { SourceName, SourceResult } from "../candidates";
 
 /** What every recall source sees. Histories are catalog indices, NEWEST first. */

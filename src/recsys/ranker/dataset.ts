@@ -2,11 +2,11 @@
  * Ranker training/evaluation data, built with the serving code itself: the same recall sources, merge and
  * features as GET /v1/feed, so the learned weights fit what serving will feed them.
  */
-import type { Sequence, TrainData } from "../core/recommender.js";
-import { createModel } from "../models/index.js";
-import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory.js";
-import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog.js";
-import { mergeSources, SOURCES, type Candidate, type SourceResult } from "../../src/recsys/feed/candidates.js";
+import type { Sequence, TrainData } from "../../../ml/core/recommender.js";
+import { createModel } from "../../../ml/models/index.js";
+import { MemoryVectorIndex } from "../../adapters/vector-index/memory.js";
+import { ItemCatalog, type CatalogRow } from "../catalog.js";
+import { mergeSources, SOURCES, type Candidate, type SourceResult } from "../feed/candidates.js";
 import {
   categoryAffinity,
   denseSignals,
@@ -14,24 +14,24 @@ import {
   NUM_FEATURES,
   sourceMaxima,
   type FeatureContext,
-} from "../../src/recsys/feed/features.js";
-import { defaultRanker } from "../../src/recsys/feed/rank.js";
-import { DEFAULT_BUDGETS } from "../../src/recsys/feed/feed-service.js";
-import { boughtTogetherSource } from "../../src/recsys/feed/recall/bought-together.js";
-import { covisitationSource } from "../../src/recsys/feed/recall/covisitation.js";
-import { sessionKnnSource } from "../../src/recsys/feed/recall/session-knn.js";
-import { trendingSource } from "../../src/recsys/feed/recall/trending.js";
-import type { RecallContext, RecallSource } from "../../src/recsys/feed/recall/types.js";
-import { vectorSource } from "../../src/recsys/feed/recall/vector.js";
-import { publishVectors, SERVING_MODELS } from "../../src/recsys/models/bootstrap.js";
+} from "../feed/features.js";
+import { defaultRanker } from "../feed/rank.js";
+import { DEFAULT_BUDGETS } from "../feed/feed-service.js";
+import { boughtTogetherSource } from "../feed/recall/bought-together.js";
+import { covisitationSource } from "../feed/recall/covisitation.js";
+import { sessionKnnSource } from "../feed/recall/session-knn.js";
+import { trendingSource } from "../feed/recall/trending.js";
+import type { RecallContext, RecallSource } from "../feed/recall/types.js";
+import { vectorSource } from "../feed/recall/vector.js";
+import { publishVectors, SERVING_MODELS } from "../models/bootstrap.js";
 import {
   covisFromArtifact,
   popularityFromArtifact,
   SessionKnnSource,
   vectorsFromArtifact,
   type ServingModels,
-} from "../../src/recsys/models/serving-models.js";
-import type { MarketplacePort } from "../../src/recsys/ports.js";
+} from "../models/serving-models.js";
+import type { MarketplacePort } from "../../ports/marketplace.js";
 
 /** The offline sources: fresh listings has no meaning on a historical data set, the rest are serving's. */
 export const OFFLINE_SOURCES: readonly RecallSource[] = [

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { readFirstLine, readLines } from "../../../src/data/amazon/read-lines.node.js";
+import { readFirstLine, readLines } from "../../../../ml/data/amazon/read-lines.node.js";
 
 const dir = mkdtempSync(join(tmpdir(), "read-lines-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

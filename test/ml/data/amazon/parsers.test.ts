@@ -13,7 +13,7 @@ import {
   parseReviewJsonLine,
   splitCsvRecord,
   type BenchmarkCsvHeader,
-} from "../../../src/data/amazon";
+} from "../../../../ml/data/amazon";
 
 const ratingOnly: BenchmarkCsvHeader = { kind: "rating_only", columnCount: 4 };
 const withHistory: BenchmarkCsvHeader = { kind: "with_history", columnCount: 5 };

@@ -1,7 +1,51 @@
+import type { Clock, IdGenerator } from "../../context";
 import type { Database } from "../../db/database";
 import type { EventType as TableEventType } from "../../db/schema/marketplace";
-import type { EventLog, NewEvent } from "../../services/events/event-log";
-import type { AppendResult, EventLogPort, EventRecord, LoggedEventType, StoredEvent } from "../ports";
+import { clientExecutor, type SqlExecutor } from "../../db/sql-executor";
+import type {
+  AppendResult,
+  EventLog,
+  EventLogPort,
+  EventRecord,
+  LoggedEventType,
+  NewEvent,
+  StoredEvent,
+} from "../../ports/event-log";
+
+/**
+ * Writes go through `sql` when given (Node on an embedded file: the native executor's cached prepared
+ * statement, instead of a prepare per row), else through the app's client; both in one write transaction.
+ */
+export function createDbEventLog(
+  db: Database,
+  clock: Clock,
+  newId: IdGenerator,
+  sql: SqlExecutor = clientExecutor(db.$client),
+): EventLog {
+  return {
+    async record(events) {
+      if (events.length === 0) return 0;
+      const changed = await sql.writeBatch(
+        events.map((e) => ({
+          sql: `INSERT INTO events (id, user_id, anon_id, parent_asin, listing_id, type, ts, context, client_event_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_event_id) DO NOTHING`,
+          args: [
+            newId(),
+            e.userId ?? null,
+            e.anonId ?? null,
+            e.parentAsin ?? null,
+            e.listingId ?? null,
+            e.type,
+            e.ts ?? clock(),
+            e.context ? JSON.stringify(e.context) : null,
+            e.clientEventId ?? null,
+          ],
+        })),
+      );
+      return changed.reduce((n, c) => n + c, 0);
+    },
+  };
+}
 
 /** API event type -> the events table's enum (which has no `hide` and calls the cart event `cart_add`). */
 export const TO_TABLE: Readonly<Record<LoggedEventType, TableEventType>> = {

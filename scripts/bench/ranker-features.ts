@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark: the extra CPU the dense ranker features add to one feed request.
  *
- *   tsx ml/ranker/bench-features.ts [--data ../shared/datasets/sasrec-games/Video.txt] [--cases 300] [--rounds 20]
+ *   tsx scripts/bench/ranker-features.ts [--data ../shared/datasets/sasrec-games/Video.txt] [--cases 300] [--rounds 20]
  *
  * Builds the serving models offline (as train.ts does) and the real candidate lists of `--cases` held-out
  * histories, then times `LinearRanker.rank` over each list with the dense signals (what serving does now:
@@ -11,11 +11,11 @@
  */
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { loadSasrecTxt } from "../data/sasrec-txt.js";
+import { loadSasrecTxt } from "../../ml/data/sasrec-txt.js";
 import { categoryAffinity, denseSignals, type FeatureContext } from "../../src/recsys/feed/features.js";
 import { defaultRanker } from "../../src/recsys/feed/rank.js";
 import type { Candidate } from "../../src/recsys/feed/candidates.js";
-import { buildOfflineModels, candidatesFor, splitForRanker } from "./dataset.js";
+import { buildOfflineModels, candidatesFor, splitForRanker } from "../../src/recsys/ranker/dataset.js";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,8 +1,14 @@
-import type { Database } from "../db/database";
-import { clientExecutor, type SqlExecutor } from "../db/sql-executor";
-import type { ItemCatalog } from "./catalog";
-import type { ListingState, MarketplacePort } from "./ports";
-import { ListingCache, ROWS_AS_JSON, rowsFromJson, summariseListings, type ListingRow } from "./listing-cache";
+import type { Database } from "../../db/database";
+import { clientExecutor, type SqlExecutor } from "../../db/sql-executor";
+import type { ItemCatalog } from "../../recsys/catalog";
+import type { ListingState, MarketplacePort } from "../../ports/marketplace";
+import {
+  ListingCache,
+  ROWS_AS_JSON,
+  rowsFromJson,
+  summariseListings,
+  type ListingRow,
+} from "../../recsys/listing-cache";
 
 /**
  * MarketplacePort over the accounts team's tables (listings, orders, order_items). Listing state for

@@ -5,7 +5,7 @@ import {
   ArtifactCorruptError,
   ArtifactMissingError,
   LibsqlArtifactRegistry,
-} from "../../../src/recsys/models/libsql-artifact-registry";
+} from "../../../src/adapters/model-registry/libsql";
 import { createTestDb, type TestDb } from "../../helpers/app";
 
 let t: TestDb;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog";
-import { SqlMarketplace } from "../../src/recsys/sql-marketplace";
-import { createTestDb, type TestDb } from "../helpers/app";
+import { ItemCatalog, type CatalogRow } from "../../../src/recsys/catalog";
+import { SqlMarketplace } from "../../../src/adapters/marketplace/libsql";
+import { createTestDb, type TestDb } from "../../helpers/app";
 
 const DAY = 86_400_000;
 const catalog = (ids: string[]): ItemCatalog =>

@@ -1,5 +1,5 @@
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
-import type { ArtifactRegistryPort, RegisteredArtifact } from "../ports";
+import type { ArtifactRegistryPort, RegisteredArtifact } from "../../ports/model-registry";
 
 /**
  * In-process registry with the ArtifactRegistryPort semantics (versions per model, one live pointer).

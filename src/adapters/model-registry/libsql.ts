@@ -2,7 +2,7 @@ import type { Client, InStatement, Row } from "@libsql/client";
 import { z } from "zod";
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
 import { makeVersion } from "../../../ml/registry/registry.js";
-import type { ArtifactRegistryPort, RegisteredArtifact } from "../ports";
+import type { ArtifactRegistryPort, RegisteredArtifact } from "../../ports/model-registry";
 import {
   ArtifactCorruptError,
   decodeArtifact,
@@ -10,7 +10,7 @@ import {
   manifestSchema,
   sha256Hex,
   type ArtifactManifest,
-} from "./artifact-codec";
+} from "../../recsys/models/artifact-codec";
 
 /**
  * ArtifactRegistryPort over the app's libSQL database (embedded file in Node, Turso / the local Hrana server

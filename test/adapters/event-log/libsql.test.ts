@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DbEventLogAdapter } from "../../../src/recsys/events/event-log-adapter";
-import type { EventRecord, LoggedEventType } from "../../../src/recsys/ports";
-import { createDbEventLog } from "../../../src/services/events/event-log";
+import { DbEventLogAdapter } from "../../../src/adapters/event-log/libsql";
+import type { EventRecord, LoggedEventType } from "../../../src/ports/event-log";
+import { createDbEventLog } from "../../../src/adapters/event-log/libsql";
 import { createTestDb, type TestDb } from "../../helpers/app";
 
 let t: TestDb;

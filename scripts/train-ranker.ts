@@ -1,7 +1,7 @@
 /**
  * Trains the feed ranker on held-out data and compares it with every single recall source.
  *
- *   tsx ml/ranker/train.ts [--data ../shared/datasets/sasrec-games/Video.txt] [--cases 3000] [--train-cases N]
+ *   tsx scripts/train-ranker.ts [--data ../shared/datasets/sasrec-games/Video.txt] [--cases 3000] [--train-cases N]
  *                          [--seed 1] [--objective auto|pointwise|pairwise|lambdarank] [--l2 1e-4]
  *                          [--bootstrap 2000] [--write] [--registry data/registry]
  *
@@ -18,10 +18,10 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { Rng } from "../core/rng.js";
-import { loadSasrecTxt } from "../data/sasrec-txt.js";
-import { FEATURES, NUM_FEATURES } from "../../src/recsys/feed/features.js";
-import { LinearRanker, defaultRanker } from "../../src/recsys/feed/rank.js";
+import { Rng } from "../ml/core/rng.js";
+import { loadSasrecTxt } from "../ml/data/sasrec-txt.js";
+import { FEATURES, NUM_FEATURES } from "../src/recsys/feed/features.js";
+import { LinearRanker, defaultRanker } from "../src/recsys/feed/rank.js";
 import {
   buildOfflineModels,
   candidatesFor,
@@ -29,9 +29,15 @@ import {
   splitForRanker,
   SOURCES,
   type CaseCandidates,
-} from "./dataset.js";
-import { trainLambdaRank, trainLogReg, trainPairwise, type LogRegResult, type NewtonOptions } from "./logreg.js";
-import { mean, metricsOf, pairedBootstrap, perCase, type ListMetrics } from "./metrics.js";
+} from "../src/recsys/ranker/dataset.js";
+import {
+  trainLambdaRank,
+  trainLogReg,
+  trainPairwise,
+  type LogRegResult,
+  type NewtonOptions,
+} from "../ml/ranker/logreg.js";
+import { mean, metricsOf, pairedBootstrap, perCase, type ListMetrics } from "../ml/ranker/metrics.js";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -76,7 +82,7 @@ function fitObjective(objective: Objective, cases: readonly CaseCandidates[], o:
 }
 
 async function main(): Promise<void> {
-  const data = arg("data", join(here, "../../../shared/datasets/sasrec-games/Video.txt"));
+  const data = arg("data", join(here, "../../shared/datasets/sasrec-games/Video.txt"));
   const perSplit = Number(arg("cases", "3000"));
   const trainWanted = Number(arg("train-cases", String(perSplit)));
   const seed = Number(arg("seed", "1"));
@@ -224,10 +230,10 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(report, null, 2));
   if (flag("write")) {
     const round = (v: number): number => Math.round(v * 1e5) / 1e5;
-    const file = join(here, "weights.json");
+    const file = join(here, "../ml/ranker/weights.json");
     const trainedOn = {
       data: data.split("/").slice(-2).join("/"),
-      command: `tsx ml/ranker/train.ts ${process.argv.slice(2).join(" ")}`,
+      command: `tsx scripts/train-ranker.ts ${process.argv.slice(2).join(" ")}`,
       trainCases: usable.length,
       metrics: table["ranker:learned"],
       bestSingleSource: { [bestSource]: table[bestSource] },
@@ -235,13 +241,13 @@ async function main(): Promise<void> {
     };
     writeFileSync(
       file,
-      `${JSON.stringify({ version: learned.version, trainedOn, note: "written by `tsx ml/ranker/train.ts --write`", bias: Math.round(learned.bias * 1e4) / 1e4, weights: report.weights }, null, 2)}\n`,
+      `${JSON.stringify({ version: learned.version, trainedOn, note: "written by `tsx scripts/train-ranker.ts --write`", bias: Math.round(learned.bias * 1e4) / 1e4, weights: report.weights }, null, 2)}\n`,
     );
     log(`wrote ${file}`);
   }
   const registryDir = arg("registry", "");
   if (registryDir) {
-    const { MlRegistryAdapter } = await import("../../src/recsys/models/ml-registry.node.js");
+    const { MlRegistryAdapter } = await import("../src/recsys/models/ml-registry.node.js");
     const version = await MlRegistryAdapter.atDir(registryDir).register(
       "ranker",
       learned.toArtifact({ ...table["ranker:learned"], candidateRecall: recall }),
