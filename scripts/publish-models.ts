@@ -1,35 +1,39 @@
 /**
- * Publishes the Node-trained serving models into the libSQL registry at DATABASE_URL (embedded file or
- * Turso), where the api Worker loads them:
+ * Models already live in the database: the Node server (first start, learner) and `npm run train` register
+ * them in the registry tables of DATABASE_URL, where the api Worker loads them too. This command is what is
+ * left of publishing:
  *
- *   npm run publish-models -- [--from data/registry] [--models popularity,covisitation,...] [--live]
- *                             [--train-missing] [--chunk-kb 512]
+ *   npm run publish-models -- --from file:./data/recircuit.db [--models popularity,covisitation,...] [--live]
+ *                             [--chunk-kb 512]
+ *   npm run publish-models -- --train-missing
+ *   npm run publish-models                      (lists what DATABASE_URL's registry holds; copies nothing)
  *
- * `--from`: the ml/ file registry the Node server writes (default data/registry). `--train-missing`: first
- * train any serving model that registry lacks, in this process, from the reviews + events at DATABASE_URL
- * (what `npm start` does at first start). `--live`: move each model's live pointer to the published version
- * now instead of leaving promotion to the scheduler. Applies pending migrations first.
- * Exit codes: 0 every model published or already there, 1 a model is missing (nothing trained it), 78 bad config.
+ * `--from <libsql url>`: copies each model's live version from another database's registry (e.g. the Node
+ * server's embedded file) into DATABASE_URL's (e.g. the Turso database the Workers read), keeping version
+ * ids, metrics and creation times (`FROM_DATABASE_AUTH_TOKEN` authenticates a remote source).
+ * `--train-missing`: trains any serving model DATABASE_URL's registry lacks, in this process, from the
+ * reviews + events in that database (what `npm start` does at first start). `--live`: move each published
+ * model's live pointer now instead of leaving promotion to the scheduler's rotation. Applies pending
+ * migrations first. Exit codes: 0 every model published or already there, 1 a model is missing, 78 bad config.
  */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { createDbEventLog, DbEventLogAdapter } from "../src/adapters/event-log/libsql";
+import { DEFAULT_CHUNK_BYTES, LibsqlArtifactRegistry } from "../src/adapters/model-registry/libsql";
 import { MemoryVectorIndex } from "../src/adapters/vector-index/memory";
 import { timeOrderedId } from "../src/context";
-import { DbEventLogAdapter } from "../src/adapters/event-log/libsql";
+import { createNodeLibsqlClient } from "../src/db/client.node.js";
 import { bootstrapModels } from "../src/recsys/models/bootstrap";
-import { DEFAULT_CHUNK_BYTES, LibsqlArtifactRegistry } from "../src/adapters/model-registry/libsql";
-import { MlRegistryAdapter } from "../src/recsys/models/ml-registry.node.js";
-import { publishModels } from "../src/recsys/models/publish";
-import { createDbEventLog } from "../src/adapters/event-log/libsql";
+import { PUBLISHED_MODELS, publishModels, type PublishReport } from "../src/recsys/models/publish";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
 const log = (msg: string, fields: Record<string, unknown> = {}): void =>
   console.error(JSON.stringify({ msg, ...fields }));
+const withoutQuery = (url: string): string => url.replace(/\?.*$/, "");
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      from: { type: "string", default: join("data", "registry") },
+      from: { type: "string" },
       models: { type: "string" },
       live: { type: "boolean", default: false },
       "train-missing": { type: "boolean", default: false },
@@ -41,34 +45,53 @@ async function main(): Promise<number> {
     console.error("--chunk-kb must be a whole number from 1 to 1024 (Turso bounds a request's size)");
     return 1;
   }
+  const models =
+    values.models
+      ?.split(",")
+      .map((m) => m.trim())
+      .filter(Boolean) ?? PUBLISHED_MODELS;
   return withMigratedDatabase(async ({ config, client, db }) => {
-    const source = MlRegistryAdapter.atDir(values.from);
+    const target = new LibsqlArtifactRegistry(client, { chunkBytes });
+    const database = withoutQuery(config.DATABASE_URL);
     if (values["train-missing"]) {
-      const events = new DbEventLogAdapter(db, createDbEventLog(db, Date.now, timeOrderedId));
       await bootstrapModels({
         db,
-        registry: source,
-        events,
+        registry: target,
+        events: new DbEventLogAdapter(db, createDbEventLog(db, Date.now, timeOrderedId)),
         vectors: new MemoryVectorIndex(),
         now: Date.now(),
         log,
         trainMissing: true,
       });
     }
-    const target = new LibsqlArtifactRegistry(client, { chunkBytes });
-    const models = values.models
-      ?.split(",")
-      .map((m) => m.trim())
-      .filter(Boolean);
-    const report = await publishModels(source, target, { models, live: values.live, log });
-    console.log(
-      JSON.stringify(
-        { database: config.DATABASE_URL.replace(/\?.*$/, ""), from: values.from, models: report },
-        null,
-        2,
-      ),
-    );
-    return report.some((r) => r.status === "missing") ? 1 : 0;
+    if (values.from === undefined) {
+      // Nothing to copy: report what serving will load from DATABASE_URL.
+      const report: PublishReport[] = [];
+      for (const model of models) {
+        const version = await target.liveVersion(model);
+        const stored = version ? (await target.versions(model)).find((v) => v.version === version) : undefined;
+        report.push(
+          version ? { model, status: "already", version, bytes: stored?.byteLength } : { model, status: "missing" },
+        );
+      }
+      if (!values["train-missing"])
+        log("models already live in the database's registry: nothing to publish without --from", { database });
+      console.log(JSON.stringify({ database, from: null, models: report }, null, 2));
+      return report.some((r) => r.status === "missing") ? 1 : 0;
+    }
+    if (withoutQuery(values.from) === database) {
+      console.error("--from names DATABASE_URL itself: its models are already there");
+      return 1;
+    }
+    const sourceClient = await createNodeLibsqlClient(values.from, process.env.FROM_DATABASE_AUTH_TOKEN);
+    try {
+      const source = new LibsqlArtifactRegistry(sourceClient);
+      const report = await publishModels(source, target, { models, live: values.live, log });
+      console.log(JSON.stringify({ database, from: withoutQuery(values.from), models: report }, null, 2));
+      return report.some((r) => r.status === "missing") ? 1 : 0;
+    } finally {
+      sourceClient.close();
+    }
   });
 }
 

@@ -3,7 +3,7 @@
  *
  *   tsx scripts/train-ranker.ts [--data ../shared/datasets/sasrec-games/Video.txt] [--cases 3000] [--train-cases N]
  *                          [--seed 1] [--objective auto|pointwise|pairwise|lambdarank] [--l2 1e-4]
- *                          [--bootstrap 2000] [--write] [--registry data/registry]
+ *                          [--bootstrap 2000] [--write] [--register]
  *
  * Protocol: per user with >= 4 items, the last two are held out; the serving models (same code and
  * parameters as serving) train on the rest. Cases target the second-last item. `--cases` users evaluate
@@ -12,7 +12,7 @@
  * from serving's `featurize`. The objective is picked on a validation slice of the training users. Reported:
  * HR@10, NDCG@10 of the final order, candidate recall (target recalled by any source), and paired bootstrap
  * 95% intervals of the learned ranker minus the best single source on the same evaluation cases. `--write`
- * stores the learned weights in ml/ranker/weights.json (the serving default); `--registry` registers them
+ * stores the learned weights in ml/ranker/weights.json (the serving default); `--register` registers them
  * as model "ranker".
  */
 import { writeFileSync } from "node:fs";
@@ -245,15 +245,23 @@ async function main(): Promise<void> {
     );
     log(`wrote ${file}`);
   }
-  const registryDir = arg("registry", "");
-  if (registryDir) {
-    const { MlRegistryAdapter } = await import("../src/recsys/models/ml-registry.node.js");
-    const version = await MlRegistryAdapter.atDir(registryDir).register(
-      "ranker",
-      learned.toArtifact({ ...table["ranker:learned"], candidateRecall: recall }),
-      { ...table["ranker:learned"], candidateRecall: recall },
-    );
-    log(`registered ranker ${version} in ${registryDir}`);
+  if (flag("register")) {
+    // Into the model registry of the app's database (DATABASE_URL), where serving loads "ranker" from.
+    const { loadConfig } = await import("../src/config");
+    const { createNodeLibsqlClient } = await import("../src/db/client.node.js");
+    const { createDatabase } = await import("../src/db/database");
+    const { runMigrations } = await import("../src/db/migrate.node.js");
+    const { LibsqlArtifactRegistry } = await import("../src/adapters/model-registry/libsql");
+    const config = loadConfig(process.env);
+    const client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+    try {
+      await runMigrations(createDatabase(client));
+      const metrics = { ...table["ranker:learned"], candidateRecall: recall };
+      const version = await new LibsqlArtifactRegistry(client).register("ranker", learned.toArtifact(metrics), metrics);
+      log(`registered ranker ${version} in ${config.DATABASE_URL.replace(/\?.*$/, "")}`);
+    } finally {
+      client.close();
+    }
   }
 }
 

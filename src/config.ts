@@ -52,11 +52,6 @@ export const configSchema = z
         return n;
       }),
     /**
-     * Where the Node server keeps model artifacts: `file` (ml/'s registry under ./data/registry) or `libsql`
-     * (tables in the app's database, shared with every process and with the Workers). Workers always use libsql.
-     */
-    MODEL_REGISTRY: z.enum(["file", "libsql"]).default("file"),
-    /**
      * The learning loop (docs/recsys.md): `on` retrains and re-embeds from the event log and selects models
      * online; `off` freezes serving on the models loaded at start (the replay benchmark's baseline).
      */
@@ -186,6 +181,14 @@ export function loadConfig(source: Record<string, unknown>, options: LoadConfigO
     issues.push({
       variable: "UPSTASH_REDIS_REST_URL",
       message: "required (with UPSTASH_REDIS_REST_TOKEN) when SESSION_STORE is upstash",
+    });
+  }
+  // Removed setting: models always live in the database's registry now. A stale `file` must not be ignored
+  // silently (its operator expects ./data/registry to be read).
+  if (cleaned.MODEL_REGISTRY !== undefined && cleaned.MODEL_REGISTRY !== "libsql") {
+    issues.push({
+      variable: "MODEL_REGISTRY",
+      message: "no longer a setting: models live in the registry tables of DATABASE_URL (unset it)",
     });
   }
   if (issues.length > 0) throw new ConfigError(issues);

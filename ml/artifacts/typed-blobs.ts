@@ -1,9 +1,8 @@
 import type { ModelArtifact } from "../core/recommender.js";
 
 /**
- * The typed arrays a ModelArtifact's blobs may be, by the dtype name both artifact formats record: the
- * file store (ml/artifacts/artifact-store.ts, Node) and the database codec (src/recsys/models/
- * artifact-codec.ts, Web APIs). Web-standard only, so Workers can import it.
+ * The typed arrays a ModelArtifact's blobs may be, by the dtype name the registry's artifact codec records
+ * (src/recsys/models/artifact-codec.ts). Web-standard only, so Workers can import it.
  */
 export const DTYPES = { float32: Float32Array, int32: Int32Array, uint32: Uint32Array, float64: Float64Array } as const;
 export type Dtype = keyof typeof DTYPES;
@@ -16,7 +15,7 @@ export function dtypeOf(b: BlobArray): Dtype {
   return "float64";
 }
 
-/** Both formats store raw little-endian bytes; `who` names the format in the error. */
+/** Artifacts store raw little-endian bytes; `who` names the format in the error. */
 export function assertLittleEndian(who: string): void {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
     throw new Error(`${who}: big-endian hosts are not supported`);

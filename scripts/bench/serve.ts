@@ -35,7 +35,7 @@ import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
 import { nodeHotSql, nodeSessionStore, startNodeServing } from "../../src/recsys/start.node.js";
-import { MlRegistryAdapter } from "../../src/recsys/models/ml-registry.node.js";
+import { LibsqlArtifactRegistry } from "../../src/adapters/model-registry/libsql";
 import { buildServingDeps } from "../../src/adapters/select";
 import type { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { createDbEventLog } from "../../src/adapters/event-log/libsql";
@@ -218,7 +218,6 @@ function syntheticModels(now: number): ServingModels {
 }
 
 const workers = values.workers === "auto" ? availableParallelism() : Number(values.workers);
-const registryDir = `data/bench/serve-${items}/registry`;
 
 /** The sessions every scenario reads: 2000 sessions of 5 views each (seeded once, into the serving store). */
 function benchSessions(now: number): SessionAppend[] {
@@ -297,7 +296,7 @@ async function child(): Promise<void> {
   } else {
     serving = await startNodeServing(
       { config, db, clock: systemClock, newId: timeOrderedId },
-      { registryDir, log, trainMissing: !worker },
+      { log, trainMissing: !worker },
     );
   }
   const startupMs = Math.round(performance.now() - t0);
@@ -357,7 +356,7 @@ async function child(): Promise<void> {
 async function primary(config: Config, db: Database, now: number): Promise<void> {
   const t0 = performance.now();
   const events = createDbEventLog(db, systemClock, timeOrderedId);
-  const registry = MlRegistryAdapter.atDir(registryDir, systemClock);
+  const registry = new LibsqlArtifactRegistry(db.$client, { now: systemClock });
   const deps = buildServingDeps({ config, db, clock: systemClock, newId: timeOrderedId, events, registry, log });
   // Train and register missing models once, so workers only load them (two trainers would race).
   if (!values.synthetic) await deps.recsys.start(db, { trainMissing: true });

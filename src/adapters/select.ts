@@ -2,7 +2,7 @@
  * Chooses adapters from validated config, once per entry point: the session store named by SESSION_STORE
  * (resolved by loadConfig: Upstash when UPSTASH_REDIS_REST_URL/TOKEN are set, the libSQL tables when more
  * than one Node process serves, else in-process), Qdrant when QDRANT_URL is set (else the in-process index).
- * Web APIs only, so the Worker entry can use it too; Node-only pieces (the file registry) are passed in.
+ * Web APIs only, so the Worker entry can use it too; Node-only pieces (the native SQL executor) are passed in.
  */
 import type { Config } from "../config";
 import type { Clock, IdGenerator } from "../context";
@@ -13,7 +13,7 @@ import type { VectorIndex } from "../ports/vector-index";
 import { DbEventLogAdapter } from "./event-log/libsql";
 import type { Log } from "../recsys/models/bootstrap";
 import { MemoryArtifactRegistry } from "./model-registry/memory";
-import type { ArtifactRegistryPort } from "../ports/model-registry";
+import type { ModelRegistry } from "../ports/model-registry";
 import type { MarketplacePort } from "../ports/marketplace";
 import { Recsys, type RecsysOptions } from "../recsys/recsys";
 import { SqlMarketplace } from "./marketplace/libsql";
@@ -56,8 +56,8 @@ export interface ServingDepsInput {
   events: EventLog;
   sessions?: SessionStore;
   vectors?: VectorIndex;
-  /** Node: MlRegistryAdapter over data/ (src/recsys/models/ml-registry.node.ts); default in-process. */
-  registry?: ArtifactRegistryPort;
+  /** Entries pass the database's registry (src/adapters/model-registry/libsql.ts); default in-process. */
+  registry?: ModelRegistry;
   marketplace?: MarketplacePort;
   /** Runs the feed's per-page listing read (Node on a file database: the native prepared-statement executor). */
   sql?: SqlExecutor;

@@ -33,11 +33,27 @@ export interface LivePointer {
   reason: string;
 }
 
+/** What a model was trained on (recorded with the version; `npm run train` fills it in). */
+export interface DataWindow {
+  /** Data set the model was trained on (path or logical name). */
+  source: string;
+  /** Earliest / latest training event, ISO 8601; null when the data has no timestamps. */
+  from: string | null;
+  to: string | null;
+  interactions: number;
+}
+
 export interface RegisterOptions {
   /** Point `live` at the new version once it is complete. */
   live?: boolean;
   /** Why it is live (recorded on the pointer). */
   reason?: string;
+  /** Unix ms recorded as the version's creation time (default: now); publishing keeps the source's. */
+  createdAt?: number;
+  /** Training parameters to record instead of the artifact's own (e.g. with the seed and protocol). */
+  params?: Record<string, unknown>;
+  /** What the model was trained on (default: serving's own training, window unknown). */
+  dataWindow?: DataWindow;
 }
 
 export interface ModelRegistry {
@@ -60,21 +76,4 @@ export interface ModelRegistry {
   models(): Promise<string[]>;
   livePointer(model: string): Promise<LivePointer | null>;
   setLive(model: string, version: string, reason: string): Promise<void>;
-}
-
-/** Expected shape of the ML registry (ml/registry/): versioned artifacts with a live pointer per model. */
-export interface ArtifactRegistryPort {
-  /** The live version of `model`, else the newest, else null. */
-  live(model: string): Promise<RegisteredArtifact | null>;
-  /**
-   * The version `live()` would return, without loading its artifact: servers poll it to pick up a rotated or
-   * rolled-back version. Optional: without it the poll falls back to `live()` (correct, only costlier).
-   */
-  liveVersion?(model: string): Promise<string | null>;
-  register(
-    model: string,
-    artifact: ModelArtifact,
-    metrics: Record<string, number>,
-    options?: { live?: boolean },
-  ): Promise<string>;
 }

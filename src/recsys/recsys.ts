@@ -6,7 +6,7 @@ import { gatherHistory, type History } from "./history";
 import { bootstrapModels, REGISTRY_MODELS, type Bootstrapped, type Log } from "./models/bootstrap";
 import type { ServingModels } from "./models/serving-models";
 import { POSITIVE_TYPES } from "./models/train-data";
-import type { ArtifactRegistryPort } from "../ports/model-registry";
+import type { ModelRegistry } from "../ports/model-registry";
 import type { EventLogPort } from "../ports/event-log";
 import type { MarketplacePort } from "../ports/marketplace";
 
@@ -15,7 +15,7 @@ export interface RecsysOptions {
   vectors: VectorIndex;
   events: EventLogPort;
   marketplace: MarketplacePort;
-  registry: ArtifactRegistryPort;
+  registry: ModelRegistry;
   now: () => number;
   newId: () => string;
   log: Log;

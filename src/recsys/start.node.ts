@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { buildServingDeps, jsonLog, selectSessionStore } from "../adapters/select";
 import { LibsqlSessionStore } from "../adapters/session-store/libsql";
 import { nativeSqlExecutor } from "../db/native-executor.node.js";
@@ -10,7 +9,6 @@ import { createDbEventLog } from "../adapters/event-log/libsql";
 import type { EventLog } from "../ports/event-log";
 import type { Log } from "./models/bootstrap";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
-import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
@@ -46,24 +44,20 @@ export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql
 }
 
 /**
- * Node entry wiring for recommendations: adapters from config, the ml/ file registry under
- * `registryDir` (default ./data/registry; with MODEL_REGISTRY=libsql the app database's registry, the one
- * the Workers read), models loaded from it or trained in-process and registered
- * when missing, and `refresh()` every `refreshSeconds` to fold new events in. Pass the result's fields
+ * Node entry wiring for recommendations: adapters from config, the model registry in the app's database
+ * (the one `npm run train` writes and the Workers read), models loaded from it or trained in-process and
+ * registered when missing, and `refresh()` every `refreshSeconds` to fold new events in. Pass the result's fields
  * into createApp: `createApp({ config, db, clock, newId, ...serving })`.
  */
 export async function startNodeServing(
   base: { config: Config; db: Database; clock: Clock; newId: IdGenerator },
   /** `trainMissing: false` (cluster workers): serve what is registered; the primary trained anything missing. */
-  options: { registryDir?: string; refreshSeconds?: number; log?: Log; trainMissing?: boolean } = {},
+  options: { refreshSeconds?: number; log?: Log; trainMissing?: boolean } = {},
 ): Promise<NodeServing> {
   const log = options.log ?? (base.config.LOG_LEVEL === "silent" ? () => {} : jsonLog);
   const hot = nodeHotSql(base.config, base.db);
   const events = createDbEventLog(base.db, base.clock, timeOrderedId, hot.sql);
-  const registry =
-    base.config.MODEL_REGISTRY === "libsql"
-      ? new LibsqlArtifactRegistry(base.db.$client, { now: base.clock })
-      : MlRegistryAdapter.atDir(options.registryDir ?? join("data", "registry"), base.clock);
+  const registry = new LibsqlArtifactRegistry(base.db.$client, { now: base.clock });
   const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
   const serving = buildServingDeps({ ...base, events, registry, log, sessions, sql: hot.sql });
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });

@@ -1,8 +1,6 @@
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { JsonFileRegistry } from "../../ml/registry/json-file-registry.js";
 import { createApp } from "../app";
 import { loadConfig, ConfigError, type Config } from "../config";
 import { randomId, systemClock, timeOrderedId } from "../context";
@@ -14,6 +12,7 @@ import { SERVING_MODELS } from "../recsys/models/bootstrap";
 import { startNodeServing } from "../recsys/start.node.js";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { createDbEventLog } from "../adapters/event-log/libsql";
+import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -100,7 +99,6 @@ async function runSingle(config: Config) {
   process.on("SIGTERM", shutdown);
 }
 
-const REGISTRY_DIR = join("data", "registry");
 /** A worker that lived at least this long counts as healthy: its next crash restarts without delay. */
 const HEALTHY_AFTER_MS = 30_000;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -191,21 +189,18 @@ async function runPrimary(config: Config) {
 }
 
 /**
- * Training at first start writes the file registry (data/registry): done here, before any worker starts,
- * so workers only read it. Cheap when everything is registered (the registry index only, no artifacts).
+ * Training at first start writes the database's model registry: done here, before any worker starts, so
+ * workers only read it. Cheap when everything is registered (one index query per model, no artifact read).
  */
 async function ensureServingModels(config: Config, db: Database): Promise<void> {
-  const registry = new JsonFileRegistry(join(REGISTRY_DIR, "registry.json"));
+  const registry = new LibsqlArtifactRegistry(db.$client);
   const missing: string[] = [];
   for (const model of [...Object.keys(SERVING_MODELS), "ranker"])
-    if (!(await registry.latest(model))) missing.push(model);
+    if ((await registry.liveVersion(model)) === null) missing.push(model);
   if (missing.length === 0) return;
   clusterLog("info", "training and registering missing serving models once, before forking", { models: missing });
   // The same bootstrap a single process runs at first start; its in-memory result is dropped.
-  const once = await startNodeServing(
-    { config, db, clock: systemClock, newId: timeOrderedId },
-    { registryDir: REGISTRY_DIR },
-  );
+  const once = await startNodeServing({ config, db, clock: systemClock, newId: timeOrderedId });
   once.stop();
 }
 
@@ -215,7 +210,7 @@ async function runWorker(config: Config) {
   const auth = createAuth({ config, db });
   const serving = await startNodeServing(
     { config, db, clock: systemClock, newId: timeOrderedId },
-    { registryDir: REGISTRY_DIR, trainMissing: false },
+    { trainMissing: false },
   );
   const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, ...serving });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });

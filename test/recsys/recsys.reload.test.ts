@@ -3,7 +3,7 @@ import type { TestApp } from "../helpers/app";
 import { json } from "../helpers/auth";
 import { createApp } from "../../src/app";
 import { Recsys } from "../../src/recsys/recsys";
-import type { ArtifactRegistryPort } from "../../src/ports/model-registry";
+import type { ModelRegistry } from "../../src/ports/model-registry";
 import { pid, postEvents, recsysApp, sid, views, type FeedBody } from "./fixtures";
 
 let t: TestApp;
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const registry = (): ArtifactRegistryPort => recsys.o.registry;
+const registry = (): ModelRegistry => recsys.o.registry;
 /** Registers the live artifact of `model` again under a new version: a rotation as the scheduler makes one. */
 async function rotate(model: string, version: string): Promise<void> {
   const live = await registry().live(model);
@@ -91,9 +91,15 @@ describe("Recsys.reloadIfChanged: model versions rotated in the registry reach s
   it("a version that cannot be loaded leaves the current models serving, and the error reaches the caller", async () => {
     // The registry names a live popularity version whose artifact is gone: the reload's load must fail.
     let gone = false;
+    const inner = registry();
     const failing = new Recsys({
       ...recsys.o,
       registry: {
+        load: (m, v) => inner.load(m, v),
+        versions: (m, limit) => inner.versions(m, limit),
+        models: () => inner.models(),
+        livePointer: (m) => inner.livePointer(m),
+        setLive: (m, v, reason) => inner.setLive(m, v, reason),
         liveVersion: async (m) =>
           gone && m === "popularity" ? "popularity-gone" : ((await registry().live(m))?.version ?? null),
         live: async (m) => {

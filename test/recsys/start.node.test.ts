@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { timeOrderedId } from "../../src/context";
@@ -12,25 +10,22 @@ import { seedRecsysData } from "./fixtures";
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
-describe("startNodeServing with MODEL_REGISTRY=libsql", () => {
+describe("startNodeServing over the database's model registry", () => {
   it("trains missing models into the database's registry (no files), and a later start loads them without training", async () => {
     const t: TestApp = await createTestApp();
     cleanups.push(t.cleanup);
     await seedRecsysData(t, 40);
-    const config = loadConfig({ DATABASE_URL: t.url, MODEL_REGISTRY: "libsql", LOG_LEVEL: "silent" });
-    expect(config.MODEL_REGISTRY).toBe("libsql");
-    const registryDir = join(t.dir, "registry");
+    const config = loadConfig({ DATABASE_URL: t.url, LOG_LEVEL: "silent" });
     const start = (trainMissing: boolean): Promise<NodeServing> =>
       startNodeServing(
         { config, db: t.db, clock: Date.now, newId: timeOrderedId },
-        { registryDir, trainMissing, refreshSeconds: 3600 },
+        { trainMissing, refreshSeconds: 3600 },
       );
 
     const first = await start(true);
     first.stop();
     const reg = new LibsqlArtifactRegistry(t.db.$client);
     for (const m of PUBLISHED_MODELS) expect(await reg.liveVersion(m), m).not.toBeNull();
-    expect(existsSync(registryDir)).toBe(false);
     const components = first.recsys.models.components;
 
     const second = await start(false);
@@ -39,8 +34,10 @@ describe("startNodeServing with MODEL_REGISTRY=libsql", () => {
     expect(second.recsys.models.components.popularity).toBe(await reg.liveVersion("popularity"));
   });
 
-  it("is file by default and rejects an unknown value naming the variable", () => {
-    expect(loadConfig({}).MODEL_REGISTRY).toBe("file");
+  it("MODEL_REGISTRY is no longer a setting: a leftover file/s3 value fails naming the variable", () => {
+    expect(() => loadConfig({ MODEL_REGISTRY: "file" })).toThrow(/MODEL_REGISTRY.*DATABASE_URL/);
     expect(() => loadConfig({ MODEL_REGISTRY: "s3" })).toThrow(/MODEL_REGISTRY/);
+    expect(loadConfig({ MODEL_REGISTRY: "libsql" })).not.toHaveProperty("MODEL_REGISTRY");
+    expect(loadConfig({})).not.toHaveProperty("MODEL_REGISTRY");
   });
 });

@@ -1,8 +1,13 @@
 import type { Client, InStatement, Row } from "@libsql/client";
 import { z } from "zod";
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
-import { makeVersion } from "../../../ml/registry/registry.js";
-import type { ArtifactRegistryPort, RegisteredArtifact } from "../../ports/model-registry";
+import type {
+  LivePointer,
+  ModelRegistry,
+  RegisteredArtifact,
+  RegisterOptions,
+  StoredVersion,
+} from "../../ports/model-registry";
 import {
   ArtifactCorruptError,
   decodeArtifact,
@@ -11,12 +16,13 @@ import {
   sha256Hex,
   type ArtifactManifest,
 } from "../../recsys/models/artifact-codec";
+import { makeVersion } from "./version";
 
 /**
- * ArtifactRegistryPort over the app's libSQL database (embedded file in Node, Turso / the local Hrana server
+ * The model registry (src/ports/model-registry.ts) in the app's libSQL database (embedded file in Node, Turso / the local Hrana server
  * from Workers: any `@libsql/client`, Web APIs only). Tables from migration 0009 plus `model_registry`:
  *
- * - `model_registry`: the one record of versions (params, metrics, created_at), shared with `npm run train`.
+ * - `model_registry`: the one record of versions (params, data window, metrics, created_at), `npm run train`'s too.
  * - `model_artifacts`: how a version's bytes are stored; `writing` until every chunk is in.
  * - `model_artifact_chunks`: the payload in ≤ `chunkBytes` BLOB rows, each with its own SHA-256.
  * - `model_live`: the live pointer per model.
@@ -37,25 +43,9 @@ export class ArtifactMissingError extends Error {
 }
 export { ArtifactCorruptError };
 
-export interface StoredVersion {
-  model: string;
-  version: string;
-  metrics: Record<string, number>;
-  createdAt: number;
-  byteLength: number;
-  chunkCount: number;
-  sha256: string;
-}
-
-export interface LivePointer {
-  version: string;
-  updatedAt: number;
-  reason: string;
-}
-
 const metricsSchema = z.record(z.string(), z.number());
 
-export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
+export class LibsqlArtifactRegistry implements ModelRegistry {
   private readonly now: () => number;
   private readonly chunkBytes: number;
 
@@ -85,15 +75,15 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
   }
 
   /**
-   * Stores `artifact` as a new version (its own `version` when set, e.g. when publishing what Node trained;
-   * else a fresh time-ordered id) and, with `live`, points the model at it in the same transaction.
+   * Stores `artifact` as a new version (its own `version` when set, e.g. when publishing from another
+   * database; else a fresh time-ordered id) and, with `live`, points the model at it in the same transaction.
    * Re-registering identical bytes under an existing version is a no-op; different bytes are refused.
    */
   async register(
     model: string,
     artifact: ModelArtifact,
     metrics: Record<string, number>,
-    options: { live?: boolean; createdAt?: number; reason?: string } = {},
+    options: RegisterOptions = {},
   ): Promise<string> {
     const createdAt = options.createdAt ?? this.now();
     const { manifest, payload } = encodeArtifact({ ...artifact, model });
@@ -143,8 +133,10 @@ export class LibsqlArtifactRegistry implements ArtifactRegistryPort {
         args: [
           model,
           version,
-          JSON.stringify(artifact.params),
-          JSON.stringify({ source: "serving", from: null, to: null, interactions: metrics.interactions ?? 0 }),
+          JSON.stringify(options.params ?? artifact.params),
+          JSON.stringify(
+            options.dataWindow ?? { source: "serving", from: null, to: null, interactions: metrics.interactions ?? 0 },
+          ),
           JSON.stringify(metrics),
           `${LOCATION_PREFIX}${model}/${version}`,
           new Date(createdAt).toISOString(),

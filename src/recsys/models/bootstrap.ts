@@ -8,7 +8,7 @@ import type { MemoryVectorIndex } from "../../adapters/vector-index/memory";
 import { DEFAULT_BUDGETS } from "../feed/feed-service";
 import { LinearRanker, defaultRanker } from "../feed/rank";
 import { interestQueries, vectorSearchK } from "../feed/recall/vector";
-import type { ArtifactRegistryPort, RegisteredArtifact } from "../../ports/model-registry";
+import type { ModelRegistry, RegisteredArtifact } from "../../ports/model-registry";
 import type { EventLogPort } from "../../ports/event-log";
 import {
   covisFromArtifact,
@@ -33,7 +33,7 @@ export const SERVING_MODELS: Record<string, Record<string, unknown>> = {
 
 export interface BootstrapOptions {
   db: Database;
-  registry: ArtifactRegistryPort;
+  registry: ModelRegistry;
   events: EventLogPort;
   vectors: VectorIndex;
   now: number;

@@ -1,6 +1,5 @@
-import type { ArtifactRegistryPort } from "../../ports/model-registry";
+import type { ModelRegistry } from "../../ports/model-registry";
 import { REGISTRY_MODELS, type Log } from "./bootstrap";
-import type { LibsqlArtifactRegistry } from "../../adapters/model-registry/libsql";
 
 /** What serving loads: bootstrap.ts's registry models (the recall models of SERVING_MODELS plus the feed ranker). */
 export const PUBLISHED_MODELS = REGISTRY_MODELS;
@@ -13,15 +12,15 @@ export interface PublishReport {
 }
 
 /**
- * Copies each model's live version from `source` (e.g. the Node file registry under data/registry) into
- * the libSQL registry, keeping its version id, metrics and creation time, so the Node server and the
- * Workers name the same model the same way. Already-published versions are skipped (idempotent). With
+ * Copies each model's live version from `source` (e.g. the registry in a local database file) into `target`
+ * (e.g. the Turso database the Workers read), keeping its version id, metrics and creation time, so every
+ * runtime names the same model the same way. Already-published versions are skipped (idempotent). With
  * `live`, the model's pointer moves to the published version at once; without it, a model that already
  * has a pointer keeps it until the scheduler's rotation promotes the new version.
  */
 export async function publishModels(
-  source: ArtifactRegistryPort,
-  target: LibsqlArtifactRegistry,
+  source: ModelRegistry,
+  target: ModelRegistry,
   options: { models?: readonly string[]; live?: boolean; log?: Log } = {},
 ): Promise<PublishReport[]> {
   const out: PublishReport[] = [];

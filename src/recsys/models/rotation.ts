@@ -1,7 +1,7 @@
-import type { LibsqlArtifactRegistry, StoredVersion } from "../../adapters/model-registry/libsql";
+import type { ModelRegistry, StoredVersion } from "../../ports/model-registry";
 
 /**
- * Live-version rotation for artifacts stored in libSQL (run by the scheduler Worker). Per model:
+ * Live-version rotation over the model registry (run by the scheduler Worker). Per model:
  *
  * - the live version (pointer, else newest) is loaded and verified every run; when it is missing or
  *   corrupt the pointer rolls back to the newest version that verifies (older than the broken one first);
@@ -61,7 +61,7 @@ export function compareMetrics(
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
-async function verify(reg: LibsqlArtifactRegistry, model: string, version: string): Promise<string | null> {
+async function verify(reg: ModelRegistry, model: string, version: string): Promise<string | null> {
   try {
     await reg.load(model, version);
     return null;
@@ -70,7 +70,7 @@ async function verify(reg: LibsqlArtifactRegistry, model: string, version: strin
   }
 }
 
-export async function rotateModel(reg: LibsqlArtifactRegistry, model: string): Promise<RotationDecision> {
+export async function rotateModel(reg: ModelRegistry, model: string): Promise<RotationDecision> {
   const versions = await reg.versions(model);
   const pointer = await reg.livePointer(model);
   const currentVersion = pointer?.version ?? versions[0]?.version ?? null;
@@ -146,10 +146,7 @@ export async function rotateModel(reg: LibsqlArtifactRegistry, model: string): P
 }
 
 /** Rotates every model with stored versions (or `models`), one at a time (one artifact in memory at once). */
-export async function rotateModels(
-  reg: LibsqlArtifactRegistry,
-  models?: readonly string[],
-): Promise<RotationDecision[]> {
+export async function rotateModels(reg: ModelRegistry, models?: readonly string[]): Promise<RotationDecision[]> {
   const out: RotationDecision[] = [];
   for (const model of models ?? (await reg.models())) out.push(await rotateModel(reg, model));
   return out;

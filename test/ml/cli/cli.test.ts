@@ -3,11 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadArtifact } from "../../../ml/artifacts/artifact-store.js";
 import { loadModel } from "../../../ml/models/index.js";
 import { createClient } from "@libsql/client";
-import { JsonFileRegistry } from "../../../ml/registry/json-file-registry.js";
-import { LibsqlModelRegistry } from "../../../ml/registry/libsql-registry.js";
+import { LibsqlArtifactRegistry } from "../../../src/adapters/model-registry/libsql";
 import { plantedChains } from "../fixtures/synthetic.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ml-cli-"));
@@ -73,43 +71,51 @@ describe("eval CLI", () => {
 });
 
 describe("train CLI", () => {
-  it("writes loadable artifacts and registers them", async () => {
-    const outDir = join(dir, "models");
-    const registryPath = join(dir, "registry.json");
-    run("train.ts", [
-      "--dataset",
-      dataset,
-      "--models",
-      "covisitation,session-knn",
-      "--out-dir",
-      outDir,
-      "--registry",
-      registryPath,
-    ]);
-    const records = await new JsonFileRegistry(registryPath).list();
-    expect(records.map((r) => r.model)).toEqual(["covisitation", "session-knn"]);
-    for (const r of records) {
-      expect(r.metrics["valid_NDCG@10"]).toBeGreaterThan(0);
-      expect(r.data_window.interactions).toBeGreaterThan(0);
-      const model = loadModel(loadArtifact(r.artifact_location));
-      expect(model.scoreAll({ history: Int32Array.from([0]) }).length).toBe(30);
+  it("registers loadable versions in the database's model registry, with metrics and data window", async () => {
+    const dbUrl = `file:${join(dir, "app.db")}`;
+    run("train.ts", ["--dataset", dataset, "--models", "covisitation,session-knn"], { DATABASE_URL: dbUrl });
+    const client = createClient({ url: dbUrl });
+    try {
+      const registry = new LibsqlArtifactRegistry(client);
+      expect(await registry.models()).toEqual(["covisitation", "session-knn"]);
+      for (const model of ["covisitation", "session-knn"]) {
+        const [stored] = await registry.versions(model);
+        expect(stored.metrics["valid_NDCG@10"]).toBeGreaterThan(0);
+        // Without --live no pointer moves: serving picks the newest version (or rotation promotes it).
+        expect(await registry.livePointer(model)).toBeNull();
+        const loaded = loadModel((await registry.load(model, stored.version)).artifact);
+        expect(loaded.scoreAll({ history: Int32Array.from([0]) }).length).toBe(30);
+        const { rows } = await client.execute({
+          sql: "SELECT params, data_window FROM model_registry WHERE model = ? AND version = ?",
+          args: [model, stored.version],
+        });
+        expect(JSON.parse(String(rows[0].params))).toMatchObject({ seed: 42, protocol: "loo-full" });
+        expect(JSON.parse(String(rows[0].data_window))).toMatchObject({ source: dataset });
+        expect(JSON.parse(String(rows[0].data_window)).interactions).toBeGreaterThan(0);
+      }
+    } finally {
+      client.close();
     }
   }, 60_000);
 
-  it("registers into the database's model_registry table by default", async () => {
-    const dbUrl = `file:${join(dir, "app.db")}`;
-    run("train.ts", ["--dataset", dataset, "--models", "popularity", "--out-dir", join(dir, "models-db")], {
-      DATABASE_URL: dbUrl,
-    });
+  it("--live points the model at the new version", async () => {
+    const dbUrl = `file:${join(dir, "live.db")}`;
+    run("train.ts", ["--dataset", dataset, "--models", "popularity", "--live"], { DATABASE_URL: dbUrl });
     const client = createClient({ url: dbUrl });
-    const records = await new LibsqlModelRegistry(client).list();
-    client.close();
-    expect(records.map((r) => r.model)).toEqual(["popularity"]);
-    expect(records[0].metrics["valid_NDCG@10"]).toBeGreaterThan(0);
-    expect(
-      loadModel(loadArtifact(records[0].artifact_location)).scoreAll({ history: Int32Array.from([0]) }).length,
-    ).toBe(30);
+    try {
+      const registry = new LibsqlArtifactRegistry(client);
+      const [stored] = await registry.versions("popularity");
+      expect((await registry.livePointer("popularity"))?.version).toBe(stored.version);
+    } finally {
+      client.close();
+    }
   }, 60_000);
+
+  it("refuses the removed file-registry options", () => {
+    expect(() => run("train.ts", ["--dataset", dataset, "--registry", join(dir, "r.json")])).toThrow(
+      /unknown option --registry/,
+    );
+  });
 });
 
 describe("presets", () => {

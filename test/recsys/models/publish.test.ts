@@ -1,10 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
 import { LibsqlArtifactRegistry } from "../../../src/adapters/model-registry/libsql";
 import { MemoryArtifactRegistry } from "../../../src/adapters/model-registry/memory";
-import { MlRegistryAdapter } from "../../../src/recsys/models/ml-registry.node.js";
 import { publishModels } from "../../../src/recsys/models/publish";
 import { createTestDb, type TestDb } from "../../helpers/app";
 
@@ -61,28 +59,61 @@ describe("publishModels", () => {
 });
 
 describe("npm run publish-models (CLI)", () => {
-  it("publishes what the Node file registry holds into DATABASE_URL and exits 1 naming a missing model", async () => {
-    const dir = join(t.dir, "registry");
-    const files = MlRegistryAdapter.atDir(dir, () => Date.UTC(2026, 2, 1));
-    const version = await files.register("ranker", art("ranker", 5), { interactions: 2 });
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", "scripts/publish-models.ts", "--from", dir, ...args], {
-        encoding: "utf8",
-        env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: "silent" },
-        timeout: 60_000,
-      });
-    const ok = run(["--models", "ranker", "--live", "--chunk-kb", "1"]);
-    expect(ok.stderr).not.toMatch(/Error/);
-    expect(ok.status).toBe(0);
-    expect(JSON.parse(ok.stdout).models).toEqual([
-      { model: "ranker", status: "published", version, bytes: expect.any(Number) },
-    ]);
-    const reg = new LibsqlArtifactRegistry(t.db.$client);
-    expect((await reg.live("ranker"))?.version).toBe(version);
-    expect((await reg.livePointer("ranker"))?.reason).toBe("published live");
+  const run = (args: string[], url = t.url) =>
+    spawnSync(process.execPath, ["--import", "tsx", "scripts/publish-models.ts", ...args], {
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" },
+      timeout: 60_000,
+    });
 
-    const missing = run(["--models", "ranker,popularity"]);
-    expect(missing.status).toBe(1);
-    expect(JSON.parse(missing.stdout).models.map((m: { status: string }) => m.status)).toEqual(["already", "missing"]);
+  it("copies another database's live versions into DATABASE_URL and exits 1 naming a missing model", async () => {
+    const from = await createTestDb();
+    try {
+      const files = new LibsqlArtifactRegistry(from.db.$client, { now: () => Date.UTC(2026, 2, 1) });
+      const version = await files.register("ranker", art("ranker", 5), { interactions: 2 });
+      const ok = run(["--from", from.url, "--models", "ranker", "--live", "--chunk-kb", "1"]);
+      expect(ok.stderr).not.toMatch(/Error/);
+      expect(ok.status).toBe(0);
+      expect(JSON.parse(ok.stdout).models).toEqual([
+        { model: "ranker", status: "published", version, bytes: expect.any(Number) },
+      ]);
+      const reg = new LibsqlArtifactRegistry(t.db.$client);
+      expect((await reg.live("ranker"))?.version).toBe(version);
+      expect((await reg.livePointer("ranker"))?.reason).toBe("published live");
+
+      const missing = run(["--from", from.url, "--models", "ranker,popularity"]);
+      expect(missing.status).toBe(1);
+      expect(JSON.parse(missing.stdout).models.map((m: { status: string }) => m.status)).toEqual([
+        "already",
+        "missing",
+      ]);
+    } finally {
+      from.cleanup();
+    }
+  });
+
+  it("without --from copies nothing and reports what DATABASE_URL's registry serves", async () => {
+    const own = await createTestDb();
+    try {
+      const version = await new LibsqlArtifactRegistry(own.db.$client).register("ranker", art("ranker", 4), {});
+      const res = run(["--models", "ranker,popularity"], own.url);
+      expect(res.status).toBe(1);
+      expect(res.stderr).toMatch(/nothing to publish without --from/);
+      const out = JSON.parse(res.stdout);
+      expect(out.from).toBeNull();
+      expect(out.models).toEqual([
+        { model: "ranker", status: "already", version, bytes: expect.any(Number) },
+        { model: "popularity", status: "missing" },
+      ]);
+      expect(await new LibsqlArtifactRegistry(own.db.$client).versions("ranker")).toHaveLength(1);
+    } finally {
+      own.cleanup();
+    }
+  });
+
+  it("refuses --from naming DATABASE_URL itself", () => {
+    const res = run(["--from", t.url]);
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/DATABASE_URL itself/);
   });
 });

@@ -1,13 +1,17 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadArtifact, saveArtifact } from "../../../ml/artifacts/artifact-store.js";
 import type { Recommender } from "../../../ml/core/recommender.js";
 import { HashingEmbedder } from "../../../ml/embed/hashing-embedder.js";
 import { createModel, loadModel } from "../../../ml/models/index.js";
-import { plantedChains } from "../fixtures/synthetic.js";
+import {
+  ArtifactCorruptError,
+  decodeArtifact,
+  encodeArtifact,
+  manifestSchema,
+} from "../../../src/recsys/models/artifact-codec";
+import { plantedChains } from "../../ml/fixtures/synthetic.js";
 
+// The registry's byte format (both adapters store what encodeArtifact makes): every model type must score
+// bit-identically after a trip through manifest JSON and a fresh payload buffer.
 const data = { ...plantedChains({ users: 200, chains: 6, chainLength: 6, seed: 3 }) };
 data.itemText = data.itemIds.map((id, i) => `chain ${Math.floor(i / 6)} product ${id}`);
 const validation = Array.from({ length: 30 }, (_, n) => ({ history: Int32Array.from([n % 36]), target: (n % 36) + 1 }));
@@ -26,15 +30,22 @@ async function fitted(name: string): Promise<Recommender> {
   return model;
 }
 
-describe("artifact save/load round-trip", () => {
+function roundTrip(model: Recommender) {
+  const { manifest, payload } = encodeArtifact(model.save());
+  const parsed = manifestSchema.parse(JSON.parse(JSON.stringify(manifest)));
+  return decodeArtifact(parsed, payload.slice(), "v1", "test");
+}
+
+describe("artifact codec round-trip", () => {
   it.each(["popularity", "covisitation", "session-knn", "fism-bpr", "pure-svd", "content", "hybrid"])(
-    "%s scores identically after save -> disk -> load",
+    "%s scores identically after encode -> bytes -> decode",
     async (name) => {
       const model = await fitted(name);
-      const dir = mkdtempSync(join(tmpdir(), `ml-artifact-${name}-`));
-      const manifest = saveArtifact(dir, model.save(), "v1");
-      expect(manifest.model).toBe(name);
-      const loaded = loadModel(loadArtifact(dir));
+      const artifact = roundTrip(model);
+      expect(artifact.model).toBe(name);
+      expect(artifact.version).toBe("v1");
+      expect(artifact.itemIds).toEqual(data.itemIds);
+      const loaded = loadModel(artifact);
       for (const history of queries) {
         expect(Array.from(loaded.scoreAll({ history }))).toEqual(Array.from(model.scoreAll({ history })));
         const cands = Int32Array.from([3, 1, 4]);
@@ -42,19 +53,12 @@ describe("artifact save/load round-trip", () => {
           Array.from(model.scoreCandidates({ history }, cands)),
         );
       }
-      expect(loadArtifact(dir).itemIds).toEqual(data.itemIds);
     },
   );
 
-  it("rejects a corrupted blob", async () => {
-    const model = await fitted("covisitation");
-    const dir = mkdtempSync(join(tmpdir(), "ml-artifact-corrupt-"));
-    const manifest = saveArtifact(dir, model.save(), "v1");
-    const file = join(dir, manifest.blobs.weights.file);
-    const bytes = readFileSync(file);
-    bytes[0] ^= 0xff;
-    writeFileSync(file, bytes);
-    expect(() => loadArtifact(dir)).toThrow(/checksum mismatch/);
+  it("refuses a payload whose length disagrees with its manifest", async () => {
+    const { manifest, payload } = encodeArtifact((await fitted("covisitation")).save());
+    expect(() => decodeArtifact(manifest, payload.slice(1), "v1", "test")).toThrow(ArtifactCorruptError);
   });
 
   it("fitting is deterministic under the seed", async () => {
