@@ -53,10 +53,12 @@ CREATE TABLE `model_selection_state` (
 );
 --> statement-breakpoint
 CREATE TABLE `model_snapshot_arms` (
-	`snapshot_id` text PRIMARY KEY NOT NULL,
+	`snapshot_id` text NOT NULL,
+	`position` integer NOT NULL,
 	`experiment_id` text NOT NULL,
 	`arm` text NOT NULL,
-	`created_at` integer NOT NULL
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`snapshot_id`, `position`)
 );
 --> statement-breakpoint
 CREATE INDEX `model_snapshot_arms_created_idx` ON `model_snapshot_arms` (`created_at`);

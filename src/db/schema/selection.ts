@@ -45,16 +45,23 @@ export const modelArmStats = sqliteTable(
   (t) => [primaryKey({ columns: [t.experimentId, t.arm] })],
 );
 
-/** Which arm served a feed snapshot: clicks name a recommendation id (`<snapshot>.<position>`), attributed here. */
+/**
+ * Which arm put each shown item of an experiment's feed page there (interleaving credits clicks per item):
+ * clicks name a recommendation id `<snapshot>.<position>`, looked up here. Pruned after a day.
+ */
 export const modelSnapshotArms = sqliteTable(
   "model_snapshot_arms",
   {
-    snapshotId: text("snapshot_id").primaryKey(),
+    snapshotId: text("snapshot_id").notNull(),
+    position: integer("position").notNull(),
     experimentId: text("experiment_id").notNull(),
     arm: text("arm", { enum: ["champion", "challenger"] }).notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("model_snapshot_arms_created_idx").on(t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.snapshotId, t.position] }),
+    index("model_snapshot_arms_created_idx").on(t.createdAt),
+  ],
 );
 
 /** An admin's pin: selection leaves the model on this version until the pin is removed. */
