@@ -8,7 +8,9 @@ import { createTestApp, type TestApp } from "../helpers/app";
 import { seedRecsysData } from "./fixtures";
 
 const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
+afterAll(() => {
+  for (const c of cleanups) c();
+});
 
 describe("startNodeServing over the database's model registry", () => {
   it("trains missing models into the database's registry (no files), and a later start loads them without training", async () => {
