@@ -17,7 +17,7 @@
  * migrations first. Exit codes: 0 every model published or already there, 1 a model is missing, 78 bad config.
  */
 import { parseArgs } from "node:util";
-import { createDbEventLog, DbEventLogAdapter } from "../src/adapters/event-log/libsql";
+import { createDbEventLog } from "../src/adapters/event-log/libsql";
 import { DEFAULT_CHUNK_BYTES, LibsqlArtifactRegistry } from "../src/adapters/model-registry/libsql";
 import { MemoryVectorIndex } from "../src/adapters/vector-index/memory";
 import { timeOrderedId } from "../src/context";
@@ -57,7 +57,7 @@ async function main(): Promise<number> {
       await bootstrapModels({
         db,
         registry: target,
-        events: new DbEventLogAdapter(db, createDbEventLog(db, Date.now, timeOrderedId)),
+        events: createDbEventLog(db, Date.now, timeOrderedId),
         vectors: new MemoryVectorIndex(),
         now: Date.now(),
         log,

@@ -10,7 +10,6 @@ import type { Database } from "../db/database";
 import type { SqlExecutor } from "../db/sql-executor";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
-import { DbEventLogAdapter } from "./event-log/libsql";
 import type { Log } from "../recsys/models/bootstrap";
 import { MemoryArtifactRegistry } from "./model-registry/memory";
 import type { ModelRegistry } from "../ports/model-registry";
@@ -89,7 +88,7 @@ export function buildServingDeps(i: ServingDepsInput): {
   recsys = new Recsys({
     sessions,
     vectors,
-    events: new DbEventLogAdapter(i.db, i.events),
+    events: i.events,
     marketplace,
     registry: i.registry ?? new MemoryArtifactRegistry(i.clock),
     now: i.clock,

@@ -1,8 +1,10 @@
 import type { EventType as TableEventType } from "../db/schema/marketplace";
 
 /**
- * Event log port: every interaction the recommender learns from goes through here. Adapter: the app
- * database's `events` table (src/adapters/event-log/libsql.ts).
+ * Event log port: every interaction the recommender learns from goes through here, written by the routes
+ * (views, cart, favorites, orders: `record`) and by recsys (POST /v1/events, feed impressions: `append`), and
+ * read back by recsys to train and update models. One adapter: the app database's `events` table
+ * (src/adapters/event-log/libsql.ts).
  */
 
 /** Event kinds accepted by POST /v1/events (`impression` is written by the feed itself). */
@@ -37,24 +39,7 @@ export interface StoredEvent extends EventRecord {
   seq: number;
 }
 
-/** Expected shape of the accounts team's EventLog service (src/services/events/). */
-export interface EventLogPort {
-  append(events: readonly EventRecord[]): Promise<AppendResult>;
-  /**
-   * Events with seq > `afterSeq`, oldest first, at most `limit`; with `types`, only those types are returned
-   * (filtered in the store, so the impressions every feed page logs are never read back).
-   * `scannedTo` is the seq to resume after: past skipped events too, so the next call never re-reads them;
-   * `more` says whether the limit cut the read short.
-   */
-  since(
-    afterSeq: number,
-    limit: number,
-    types?: readonly LoggedEventType[],
-  ): Promise<{ events: StoredEvent[]; scannedTo: number; more: boolean }>;
-  /** A user's newest events (newest first), for long-term history and exclusions. */
-  recentForUser(userId: string, limit: number): Promise<StoredEvent[]>;
-}
-
+/** A server-side event as the routes record it (the `events` table's own vocabulary). */
 export interface NewEvent {
   type: TableEventType;
   userId?: string | null;
@@ -69,11 +54,28 @@ export interface NewEvent {
   clientEventId?: string | null;
 }
 
-/**
- * Event log port: every interaction the recommender learns from goes through here, so the serving
- * side (and a future queue-backed adapter) can reuse it without knowing the table.
- */
 export interface EventLog {
-  /** Stores events; returns how many were new (duplicates by clientEventId are skipped). */
+  /**
+   * Server-side events in the table's vocabulary (`cart_add`, …): stores them and returns how many were new
+   * (an event whose clientEventId is already stored is skipped).
+   */
   record(events: NewEvent[]): Promise<number>;
+  /**
+   * API events (POST /v1/events, the feed's impressions): idempotent per (actor, clientEventId); says which
+   * were written now and which were already there.
+   */
+  append(events: readonly EventRecord[]): Promise<AppendResult>;
+  /**
+   * Events with seq > `afterSeq`, oldest first, at most `limit`; with `types`, only those types are returned
+   * (filtered in the store, so the impressions every feed page logs are never read back).
+   * `scannedTo` is the seq to resume after: past skipped events too, so the next call never re-reads them;
+   * `more` says whether the limit cut the read short.
+   */
+  since(
+    afterSeq: number,
+    limit: number,
+    types?: readonly LoggedEventType[],
+  ): Promise<{ events: StoredEvent[]; scannedTo: number; more: boolean }>;
+  /** A user's newest events (newest first), for long-term history and exclusions. */
+  recentForUser(userId: string, limit: number): Promise<StoredEvent[]>;
 }

@@ -7,13 +7,13 @@ import { bootstrapModels, REGISTRY_MODELS, type Bootstrapped, type Log } from ".
 import type { ServingModels } from "./models/serving-models";
 import { POSITIVE_TYPES } from "./models/train-data";
 import type { ModelRegistry } from "../ports/model-registry";
-import type { EventLogPort } from "../ports/event-log";
+import type { EventLog } from "../ports/event-log";
 import type { MarketplacePort } from "../ports/marketplace";
 
 export interface RecsysOptions {
   sessions: SessionStore;
   vectors: VectorIndex;
-  events: EventLogPort;
+  events: EventLog;
   marketplace: MarketplacePort;
   registry: ModelRegistry;
   now: () => number;

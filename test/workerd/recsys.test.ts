@@ -4,7 +4,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { timeOrderedId } from "../../src/context";
 import { createDatabase } from "../../src/db/database";
-import { DbEventLogAdapter } from "../../src/adapters/event-log/libsql";
 import { bootstrapModels } from "../../src/recsys/models/bootstrap";
 import { LibsqlArtifactRegistry } from "../../src/adapters/model-registry/libsql";
 import { MemoryArtifactRegistry } from "../../src/adapters/model-registry/memory";
@@ -52,7 +51,7 @@ async function seedEvents(): Promise<void> {
  */
 async function trainAndPublish(): Promise<void> {
   const source = new MemoryArtifactRegistry();
-  const events = new DbEventLogAdapter(db, createDbEventLog(db, Date.now, timeOrderedId));
+  const events = createDbEventLog(db, Date.now, timeOrderedId);
   await bootstrapModels({
     db,
     registry: source,

@@ -2,7 +2,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { loadConfig } from "../../src/config";
 import { randomId, timeOrderedId } from "../../src/context";
-import { DbEventLogAdapter } from "../../src/adapters/event-log/libsql";
 import { bootstrapModels } from "../../src/recsys/models/bootstrap";
 import { LibsqlArtifactRegistry } from "../../src/adapters/model-registry/libsql";
 import { MemoryArtifactRegistry } from "../../src/adapters/model-registry/memory";
@@ -37,10 +36,7 @@ describe("buildWorkerServing", () => {
       /no published version of popularity, covisitation, session-knn, fism-bpr/,
     );
     const source = new MemoryArtifactRegistry(() => clock);
-    const events = new DbEventLogAdapter(
-      t.db,
-      createDbEventLog(t.db, () => clock, timeOrderedId),
-    );
+    const events = createDbEventLog(t.db, () => clock, timeOrderedId);
     await bootstrapModels({
       db: t.db,
       registry: source,

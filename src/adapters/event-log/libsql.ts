@@ -5,47 +5,11 @@ import { clientExecutor, type SqlExecutor } from "../../db/sql-executor";
 import type {
   AppendResult,
   EventLog,
-  EventLogPort,
   EventRecord,
   LoggedEventType,
   NewEvent,
   StoredEvent,
 } from "../../ports/event-log";
-
-/**
- * Writes go through `sql` when given (Node on an embedded file: the native executor's cached prepared
- * statement, instead of a prepare per row), else through the app's client; both in one write transaction.
- */
-export function createDbEventLog(
-  db: Database,
-  clock: Clock,
-  newId: IdGenerator,
-  sql: SqlExecutor = clientExecutor(db.$client),
-): EventLog {
-  return {
-    async record(events) {
-      if (events.length === 0) return 0;
-      const changed = await sql.writeBatch(
-        events.map((e) => ({
-          sql: `INSERT INTO events (id, user_id, anon_id, parent_asin, listing_id, type, ts, context, client_event_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_event_id) DO NOTHING`,
-          args: [
-            newId(),
-            e.userId ?? null,
-            e.anonId ?? null,
-            e.parentAsin ?? null,
-            e.listingId ?? null,
-            e.type,
-            e.ts ?? clock(),
-            e.context ? JSON.stringify(e.context) : null,
-            e.clientEventId ?? null,
-          ],
-        })),
-      );
-      return changed.reduce((n, c) => n + c, 0);
-    },
-  };
-}
 
 /** API event type -> the events table's enum (which has no `hide` and calls the cart event `cart_add`). */
 export const TO_TABLE: Readonly<Record<LoggedEventType, TableEventType>> = {
@@ -100,16 +64,42 @@ function fromRow(r: Record<string, unknown>): StoredEvent {
 const COLUMNS = "rowid AS seq, user_id, anon_id, parent_asin, listing_id, type, ts, context, client_event_id";
 
 /**
- * EventLogPort over the accounts team's EventLog (writes) and events table (reads). Their `record()`
- * reports only a count, so duplicates are found by a lookup first; `seq` is SQLite's rowid, which grows
- * with every insert and lets `refresh()` read "everything since" with an index range.
+ * The event log over the app database's `events` table. `seq` is SQLite's rowid, which grows with every
+ * insert and lets `since()` read "everything since" with an index range. Writes go through `sql` when given
+ * (Node on an embedded file: the native executor's cached prepared statement, instead of a prepare per row),
+ * else through the app's client; a batch is one write transaction.
  */
-export class DbEventLogAdapter implements EventLogPort {
+export class LibsqlEventLog implements EventLog {
   constructor(
     private readonly db: Database,
-    private readonly log: EventLog,
+    private readonly clock: Clock,
+    private readonly newId: IdGenerator,
+    private readonly sql: SqlExecutor = clientExecutor(db.$client),
   ) {}
 
+  async record(events: NewEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const changed = await this.sql.writeBatch(
+      events.map((e) => ({
+        sql: `INSERT INTO events (id, user_id, anon_id, parent_asin, listing_id, type, ts, context, client_event_id)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_event_id) DO NOTHING`,
+        args: [
+          this.newId(),
+          e.userId ?? null,
+          e.anonId ?? null,
+          e.parentAsin ?? null,
+          e.listingId ?? null,
+          e.type,
+          e.ts ?? this.clock(),
+          e.context ? JSON.stringify(e.context) : null,
+          e.clientEventId ?? null,
+        ],
+      })),
+    );
+    return changed.reduce((n, c) => n + c, 0);
+  }
+
+  /** `record` reports only a count, so duplicates are found by a lookup first. */
   async append(events: readonly EventRecord[]): Promise<AppendResult> {
     if (events.length === 0) return { inserted: [], duplicates: [] };
     const ids = events.map(storedClientId);
@@ -139,7 +129,7 @@ export class DbEventLogAdapter implements EventLogPort {
         clientEventId: ids[j],
       });
     });
-    if (fresh.length > 0) await this.log.record(fresh);
+    if (fresh.length > 0) await this.record(fresh);
     return { inserted, duplicates };
   }
 
@@ -190,4 +180,14 @@ export class DbEventLogAdapter implements EventLogPort {
     });
     return res.rows.map((r) => fromRow(r as Record<string, unknown>));
   }
+}
+
+/** The event log of `db` (see LibsqlEventLog). */
+export function createDbEventLog(
+  db: Database,
+  clock: Clock,
+  newId: IdGenerator,
+  sql: SqlExecutor = clientExecutor(db.$client),
+): EventLog {
+  return new LibsqlEventLog(db, clock, newId, sql);
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { SessionAppend, SessionEvent, SessionStore } from "../../ports/session-store";
 import type { Database } from "../../db/database";
 import { userStreamId } from "../history";
-import { EVENT_TYPES, type EventLogPort, type EventRecord } from "../../ports/event-log";
+import { EVENT_TYPES, type EventLog, type EventRecord } from "../../ports/event-log";
 import type { MarketplacePort } from "../../ports/marketplace";
 
 export const MAX_BATCH = 500;
@@ -66,7 +66,7 @@ export interface IngestResult {
 
 export interface IngestDeps {
   db: Database;
-  events: EventLogPort;
+  events: EventLog;
   sessions: SessionStore;
   marketplace: MarketplacePort;
   now: number;

@@ -16,7 +16,7 @@ import type { RecallContext, RecallSource } from "./recall/types";
 import { vectorSource } from "./recall/vector";
 import type { History } from "../history";
 import type { ServingModels } from "../models/serving-models";
-import type { EventLogPort, EventRecord } from "../../ports/event-log";
+import type { EventLog, EventRecord } from "../../ports/event-log";
 import type { ListingState, ListingSummary, MarketplacePort } from "../../ports/marketplace";
 
 export const FEED_SOURCES: readonly RecallSource[] = [
@@ -41,7 +41,7 @@ export const DEFAULT_BUDGETS: Record<SourceName, SourceBudget> = {
 export interface FeedDeps {
   sessions: SessionStore;
   vectors: VectorIndex;
-  events: EventLogPort;
+  events: EventLog;
   marketplace: MarketplacePort;
   now: () => number;
   newId: () => string;

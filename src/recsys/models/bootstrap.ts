@@ -9,7 +9,7 @@ import { DEFAULT_BUDGETS } from "../feed/feed-service";
 import { LinearRanker, defaultRanker } from "../feed/rank";
 import { interestQueries, vectorSearchK } from "../feed/recall/vector";
 import type { ModelRegistry, RegisteredArtifact } from "../../ports/model-registry";
-import type { EventLogPort } from "../../ports/event-log";
+import type { EventLog } from "../../ports/event-log";
 import {
   covisFromArtifact,
   popularityFromArtifact,
@@ -34,7 +34,7 @@ export const SERVING_MODELS: Record<string, Record<string, unknown>> = {
 export interface BootstrapOptions {
   db: Database;
   registry: ModelRegistry;
-  events: EventLogPort;
+  events: EventLog;
   vectors: VectorIndex;
   now: number;
   log: Log;

@@ -1,7 +1,7 @@
 import type { Sequence, TrainData } from "../../../ml/core/recommender.js";
 import type { Database } from "../../db/database";
 import type { ItemCatalog } from "../catalog";
-import type { EventLogPort, LoggedEventType } from "../../ports/event-log";
+import type { EventLog, LoggedEventType } from "../../ports/event-log";
 
 /** Event kinds that say "interested in this item" (the rest are negative or not interactions). */
 export const POSITIVE_TYPES: ReadonlySet<LoggedEventType> = new Set(["view", "click", "cart", "favorite", "purchase"]);
@@ -13,7 +13,7 @@ export const POSITIVE_TYPES: ReadonlySet<LoggedEventType> = new Set(["view", "cl
 export async function loadTrainData(
   db: Database,
   catalog: ItemCatalog,
-  events: EventLogPort,
+  events: EventLog,
 ): Promise<{ data: TrainData; actorKeys: string[]; interactions: number; latest: number; lastSeq: number }> {
   const byActor = new Map<string, { items: number[]; ts: number[] }>();
   const push = (actor: string, item: number | undefined, ts: number): void => {

@@ -1,21 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DbEventLogAdapter } from "../../../src/adapters/event-log/libsql";
-import type { EventRecord, LoggedEventType } from "../../../src/ports/event-log";
 import { createDbEventLog } from "../../../src/adapters/event-log/libsql";
+import type { EventLog, EventRecord, LoggedEventType } from "../../../src/ports/event-log";
 import { createTestDb, type TestDb } from "../../helpers/app";
 
 let t: TestDb;
-let log: DbEventLogAdapter;
+let log: EventLog;
 let n = 0;
 beforeEach(async () => {
   t = await createTestDb();
-  log = new DbEventLogAdapter(
+  log = createDbEventLog(
     t.db,
-    createDbEventLog(
-      t.db,
-      () => 1_700_000_000_000,
-      () => `e${++n}`,
-    ),
+    () => 1_700_000_000_000,
+    () => `e${++n}`,
   );
 });
 afterEach(() => t.cleanup());
@@ -33,7 +29,7 @@ const event = (i: number, type: LoggedEventType): EventRecord => ({
 
 const POSITIVE: LoggedEventType[] = ["view", "click", "cart", "favorite", "purchase"];
 
-describe("DbEventLogAdapter.since", () => {
+describe("LibsqlEventLog.since", () => {
   it("reads every event in order without a type filter", async () => {
     await log.append([event(1, "view"), event(2, "impression"), event(3, "cart")]);
     const all = await log.since(0, 10);
