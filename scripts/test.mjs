@@ -1,5 +1,6 @@
-// `npm test`: the whole suite. Installs what is missing, lints and checks formatting (Biome), type-checks, runs the Node suite (real libSQL,
-// real redis-server, real browser) and the workerd suite, then prints one closing line with the totals.
+// `npm test`: the whole suite. Installs what is missing, lints and checks formatting (Biome), checks the
+// dependency rules (dependency-cruiser), type-checks, runs the Node suite (real libSQL, real redis-server, real
+// browser) and the workerd suite, then prints one closing line with the totals.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync } from "node:fs";
 import { ensureInstalled } from "./ensure-install.mjs";
@@ -9,6 +10,8 @@ mkdirSync(".tmp", { recursive: true });
 
 const steps = [
   { name: "lint", cmd: ["npx", "biome", "check", "."] },
+  // Dependency rules (.dependency-cruiser.cjs): layering, node:* only in Node code, no import cycles.
+  { name: "deps", cmd: ["node", "scripts/lint-deps.mjs"] },
   { name: "typecheck", cmd: ["npx", "tsc", "-p", ".", "--noEmit"] },
   {
     name: "node",
@@ -44,6 +47,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let ok = true;
+// Check steps (lint, deps, typecheck) have no test count: each one that fails counts as one failure.
+const failedChecks = [];
 for (const step of steps) {
   console.log(`\n=== ${step.name}: ${step.cmd.join(" ")}`);
   const started = Date.now();
@@ -53,6 +58,10 @@ for (const step of steps) {
   });
   console.log(`=== ${step.name}: exit ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (result.status !== 0) ok = false;
+  if (result.status !== 0 && !step.report) {
+    failed += 1;
+    failedChecks.push(step.name);
+  }
   if (step.report) {
     if (!existsSync(step.report)) {
       ok = false;
@@ -66,5 +75,6 @@ for (const step of steps) {
   }
 }
 if (passed === 0) ok = false;
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+const checks = failedChecks.length > 0 ? ` (failed checks: ${failedChecks.join(", ")})` : "";
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped${checks}`);
 process.exit(ok && failed === 0 ? 0 : 1);

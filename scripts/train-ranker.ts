@@ -15,6 +15,7 @@
  * stores the learned weights in ml/ranker/weights.json (the serving default); `--register` registers them
  * as model "ranker".
  */
+import { MemoryVectorIndex } from "../src/adapters/vector-index/memory.js";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     rows,
     seed,
     log,
+    new MemoryVectorIndex(),
   );
   const rng = new Rng(seed);
   const order = rng.shuffle(Int32Array.from(cases.keys()));

@@ -9,6 +9,7 @@
  * difference per request is the extra cost. Rounds alternate the two variants so drift hits both alike;
  * the median round is reported. Single-threaded CPU time (process.cpuUsage, user + system).
  */
+import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { loadSasrecTxt } from "../../ml/data/sasrec-txt.js";
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     rows,
     1,
     () => {},
+    new MemoryVectorIndex(),
   );
   const requests: { cands: Candidate[]; history: number[]; affinity: Map<number, number> }[] = [];
   for (const c of cases.slice(0, n)) {

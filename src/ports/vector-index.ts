@@ -119,4 +119,35 @@ export interface VectorIndex {
   dropVersion(version: string): Promise<boolean>;
 }
 
+/** What an in-process ANN index measured when calibrating how many lists a query probes. */
+export interface NprobeCalibration {
+  /** The nprobe now used by this version's unfiltered searches. */
+  nprobe: number;
+  /** Mean recall@k against the exact scan at that nprobe, over the calibration queries. */
+  recall: number;
+  /** recall - 2 standard errors: the figure held to targetRecall. */
+  lower: number;
+  nlist: number;
+  k: number;
+  queries: number;
+  targetRecall: number;
+  /** Every nprobe the search tried, with its recall. */
+  curve: { nprobe: number; recall: number; lower: number }[];
+}
+
+/**
+ * Optional capability of adapters that build an approximate index in process (the memory adapter's IVF):
+ * bootstrap builds it right after a bulk load (not on the first query) and calibrates its nprobe.
+ */
+export interface InProcessAnnIndex {
+  /** Builds the index of `version` now; false when the adapter would not index it (too small). */
+  buildIndex(version: string, options?: { force?: boolean }): Promise<boolean>;
+  /** Measures recall@k against the exact scan over `queries` and keeps the smallest nprobe meeting the target. */
+  calibrateNprobe(
+    version: string,
+    queries: readonly Float32Array[],
+    options: { k: number; targetRecall?: number },
+  ): Promise<NprobeCalibration | null>;
+}
+
 export const MAX_SEARCH_K = 1000;

@@ -37,6 +37,8 @@ import {
   VectorIndexError,
   type CollectionInfo,
   type CollectionSpec,
+  type InProcessAnnIndex,
+  type NprobeCalibration,
   type SearchFilter,
   type SearchHit,
   type SearchOptions,
@@ -108,22 +110,6 @@ export interface MemorySearchOptions extends SearchOptions {
   nprobe?: number;
   /** "js": score with the JS loop even where the collection uses the wasm kernel (same-run baselines, tests). */
   backend?: "js";
-}
-
-/** What `MemoryVectorIndex.calibrateNprobe` measured and stored. */
-export interface NprobeCalibration {
-  /** The nprobe now used by this version's unfiltered searches. */
-  nprobe: number;
-  /** Mean recall@k against the exact scan at that nprobe, over the calibration queries. */
-  recall: number;
-  /** recall - 2 standard errors: the figure held to targetRecall. */
-  lower: number;
-  nlist: number;
-  k: number;
-  queries: number;
-  targetRecall: number;
-  /** Every nprobe the search tried, with its recall. */
-  curve: { nprobe: number; recall: number; lower: number }[];
 }
 
 /** What `MemoryVectorIndex.indexStats` reports about one collection. */
@@ -923,7 +909,7 @@ function listStats(
   return { means, spread };
 }
 
-export class MemoryVectorIndex implements VectorIndex {
+export class MemoryVectorIndex implements VectorIndex, InProcessAnnIndex {
   private readonly collections = new Map<string, Collection>();
   private live: string | null = null;
   private readonly initialCapacity: number;

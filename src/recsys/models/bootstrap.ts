@@ -1,10 +1,9 @@
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
 import { createModel } from "../../../ml/models/index.js";
-import type { VectorIndex, VectorPoint } from "../../ports/vector-index";
+import type { InProcessAnnIndex, VectorIndex, VectorPoint } from "../../ports/vector-index";
 import type { Database } from "../../db/database";
 import type { ItemCatalog } from "../catalog";
 import { loadCatalog } from "../catalog-loader";
-import type { MemoryVectorIndex } from "../../adapters/vector-index/memory";
 import { DEFAULT_BUDGETS } from "../feed/feed-service";
 import { LinearRanker, defaultRanker } from "../feed/rank";
 import { interestQueries, vectorSearchK } from "../feed/recall/vector";
@@ -195,7 +194,7 @@ export async function publishVectors(
     log("recsys: item vectors upserted", { version: v.version, count: expected, dim: v.dim });
   }
   // Adapters with an ANN index built in-process (the memory one's IVF) build it now, not on the first query.
-  const buildable = index as VectorIndex & Partial<Pick<MemoryVectorIndex, "buildIndex" | "calibrateNprobe">>;
+  const buildable = index as VectorIndex & Partial<InProcessAnnIndex>;
   if (
     typeof buildable.buildIndex === "function" &&
     (await buildable.buildIndex(v.version)) &&

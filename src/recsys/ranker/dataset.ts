@@ -4,7 +4,6 @@
  */
 import type { Sequence, TrainData } from "../../../ml/core/recommender.js";
 import { createModel } from "../../../ml/models/index.js";
-import { MemoryVectorIndex } from "../../adapters/vector-index/memory.js";
 import { ItemCatalog, type CatalogRow } from "../catalog.js";
 import { mergeSources, SOURCES, type Candidate, type SourceResult } from "../feed/candidates.js";
 import {
@@ -32,6 +31,7 @@ import {
   type ServingModels,
 } from "../models/serving-models.js";
 import type { MarketplacePort } from "../../ports/marketplace.js";
+import type { VectorIndex } from "../../ports/vector-index.js";
 
 /** The offline sources: fresh listings has no meaning on a historical data set, the rest are serving's. */
 export const OFFLINE_SOURCES: readonly RecallSource[] = [
@@ -63,13 +63,17 @@ export interface CaseCandidates {
   positive: number;
 }
 
-/** Trains the serving models on `train` with serving's parameters and assembles them like bootstrap does. */
+/**
+ * Trains the serving models on `train` with serving's parameters and assembles them like bootstrap does,
+ * publishing the item vectors into `index` (callers pass an empty in-process one).
+ */
 export async function buildOfflineModels(
   train: TrainData,
   rows: CatalogRow[],
   seed: number,
   log: (m: string) => void,
-): Promise<{ models: ServingModels; vectors: MemoryVectorIndex }> {
+  index: VectorIndex,
+): Promise<{ models: ServingModels; vectors: VectorIndex }> {
   const catalog = new ItemCatalog(rows);
   const artifacts = new Map<string, ReturnType<ReturnType<typeof createModel>["save"]>>();
   for (const [name, params] of Object.entries(SERVING_MODELS)) {
@@ -82,7 +86,6 @@ export async function buildOfflineModels(
   const get = (n: string) => artifacts.get(n) as NonNullable<ReturnType<typeof artifacts.get>>;
   const { popularity, trending } = popularityFromArtifact(get("popularity"), catalog, 0, 7);
   const vectors = vectorsFromArtifact(get("fism-bpr"), catalog, "offline");
-  const index = new MemoryVectorIndex();
   await publishVectors(index, vectors, catalog, () => {});
   const models: ServingModels = {
     version: "offline",
@@ -100,11 +103,7 @@ export async function buildOfflineModels(
 }
 
 /** Candidates and features for one case, exactly as the feed computes them (history items excluded). */
-export async function candidatesFor(
-  models: ServingModels,
-  vectors: MemoryVectorIndex,
-  c: RankCase,
-): Promise<CaseCandidates> {
+export async function candidatesFor(models: ServingModels, vectors: VectorIndex, c: RankCase): Promise<CaseCandidates> {
   const newestFirst = Array.from(c.history).reverse();
   const affinity = categoryAffinity(models.catalog, newestFirst.slice(0, 20));
   const ctx: RecallContext = {
