@@ -20,9 +20,14 @@
 ;; dropped here would also fail the JS loop's `score <= threshold` test (same NaN behaviour: NaN passes).
 ;; With thr = -Infinity every row is kept and out[t] is row t's score.
 ;;
-;; The feature loop does two blocks of 4 floats per iteration. Measured at 16k x 64 (range, median of 400
-;; calls in one process, when the kernel was generated per dimension): 1 and 2 blocks 0.18 ms, 4 blocks
-;; 0.19 ms, the whole row unrolled 0.24 ms; scoring two rows per iteration gained nothing over one.
+;; One module for every d (an imported global). A row is: pairs of 4-float blocks (the feature loop, two blocks
+;; per iteration), one more block when their number is odd, then the d mod 4 tail; the low bits of 4d say which,
+;; so the common d = 64, 384, 768 pay one test per row. Kept to few live locals on purpose: a version with
+;; three more (precomputed byte counts, or range and gather sharing one body behind a per-row branch) spilled
+;; registers and ran 5-15 % slower at d = 64. Against the kernels that were generated per dimension from
+;; TypeScript (constants in place of 4d), same process, 16k rows: within ±3 % at d = 13, 64, 128, 768; d = 3
+;; (tail only) is 1.6x slower, 0.03 ms. Earlier measures at 16k x 64: 1 and 2 blocks per iteration 0.18 ms,
+;; 4 blocks 0.19 ms, the whole row unrolled 0.24 ms; scoring two rows per iteration gained nothing over one.
 (module
   (import "env" "memory" (memory 1))
   (import "env" "d" (global $d i32))
@@ -34,14 +39,10 @@
     (local $p i32)                  ;; the row
     (local $x i32) (local $y i32)   ;; running pointers into the row and into q
     (local $end i32)
-    (local $rowBytes i32)           ;; 4d
-    (local $blockBytes i32)         ;; bytes of the 4-float blocks: 4 (d - d mod 4)
-    (local $pairBytes i32)          ;; bytes of the blocks done two per iteration
+    (local $rowBytes i32)           ;; 4d: its low bits say how the row splits (few locals: no register spills)
     (local $s f64)
     (local $a01 v128) (local $a23 v128)
     (local.set $rowBytes (i32.shl (global.get $d) (i32.const 2)))
-    (local.set $blockBytes (i32.and (local.get $rowBytes) (i32.const -16)))
-    (local.set $pairBytes (i32.and (local.get $rowBytes) (i32.const -32)))
     (block $done
       (br_if $done (i32.eqz (local.get $n)))
       (loop $rows
@@ -51,9 +52,9 @@
         (local.set $x (local.get $p))
         (local.set $y (local.get $q))
         ;; Two blocks of 4 features per iteration: (s0, s1) += promote(x0, x1) * (q0, q1), (s2, s3) likewise.
-        (if (local.get $pairBytes)
+        (if (i32.ge_u (local.get $rowBytes) (i32.const 32))
           (then
-            (local.set $end (i32.add (local.get $p) (local.get $pairBytes)))
+            (local.set $end (i32.add (local.get $p) (i32.and (local.get $rowBytes) (i32.const -32))))
             (loop $pairs
               (local.set $a01
                 (f64x2.add (local.get $a01)
@@ -78,32 +79,38 @@
               (local.set $y (i32.add (local.get $y) (i32.const 64)))
               (br_if $pairs
                 (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 32))) (local.get $end))))))
-        ;; The last block when their number is odd.
-        (if (i32.ne (local.get $pairBytes) (local.get $blockBytes))
-          (then
-            (local.set $a01
-              (f64x2.add (local.get $a01)
-                (f64x2.mul
-                  (f64x2.promote_low_f32x4 (v128.load64_zero align=1 (local.get $x)))
-                  (v128.load align=1 (local.get $y)))))
-            (local.set $a23
-              (f64x2.add (local.get $a23)
-                (f64x2.mul
-                  (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=1 (local.get $x)))
-                  (v128.load offset=16 align=1 (local.get $y)))))))
-        ;; s0, then the d mod 4 tail features into it, in order.
-        (local.set $s (f64x2.extract_lane 0 (local.get $a01)))
-        (if (i32.ne (local.get $blockBytes) (local.get $rowBytes))
-          (then
-            (local.set $x (i32.add (local.get $p) (local.get $blockBytes)))
-            (local.set $y (i32.add (local.get $q) (i32.shl (local.get $blockBytes) (i32.const 1))))
-            (local.set $end (i32.add (local.get $p) (local.get $rowBytes)))
-            (loop $tail
-              (local.set $s
-                (f64.add (local.get $s)
-                  (f64.mul (f64.promote_f32 (f32.load align=1 (local.get $x))) (f64.load align=1 (local.get $y)))))
-              (local.set $y (i32.add (local.get $y) (i32.const 8)))
-              (br_if $tail (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 4))) (local.get $end))))))
+        ;; d mod 8 != 0 (one test per row for the common d = 64, 384, 768): the last block when their number
+        ;; is odd, then s0 and the d mod 4 tail features into it, in order.
+        (if (i32.eqz (i32.and (local.get $rowBytes) (i32.const 31)))
+          (then (local.set $s (f64x2.extract_lane 0 (local.get $a01))))
+          (else
+            (if (i32.and (local.get $rowBytes) (i32.const 16))
+              (then
+                (local.set $a01
+                  (f64x2.add (local.get $a01)
+                    (f64x2.mul
+                      (f64x2.promote_low_f32x4 (v128.load64_zero align=1 (local.get $x)))
+                      (v128.load align=1 (local.get $y)))))
+                (local.set $a23
+                  (f64x2.add (local.get $a23)
+                    (f64x2.mul
+                      (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=1 (local.get $x)))
+                      (v128.load offset=16 align=1 (local.get $y)))))
+                (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                (local.set $y (i32.add (local.get $y) (i32.const 32)))))
+            (local.set $s (f64x2.extract_lane 0 (local.get $a01)))
+            (if (i32.and (local.get $rowBytes) (i32.const 15))
+              (then
+                ;; x and y are past the blocks already.
+                (local.set $end (i32.add (local.get $p) (local.get $rowBytes)))
+                (loop $tail
+                  (local.set $s
+                    (f64.add (local.get $s)
+                      (f64.mul
+                        (f64.promote_f32 (f32.load align=1 (local.get $x)))
+                        (f64.load align=1 (local.get $y)))))
+                  (local.set $y (i32.add (local.get $y) (i32.const 8)))
+                  (br_if $tail (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 4))) (local.get $end))))))))
         ;; ((s0 + s1) + s2) + s3
         (local.set $s
           (f64.add
@@ -119,7 +126,7 @@
     (local.get $c))
 
   ;; As range, with row t at vec + slots[t] * 4d. The row body is the same, line for line: wasm text has no
-  ;; macros, and a call or a branch per row to share it costs ~10 % at d = 64.
+  ;; macros, and sharing it (a call or a branch per row) costs 5-15 % at d = 64.
   (func (export "gather")
     (param $vec i32) (param $q i32) (param $slots i32) (param $out i32) (param $hits i32) (param $n i32)
     (param $thr f64) (result i32)
@@ -127,14 +134,10 @@
     (local $p i32)                  ;; the row
     (local $x i32) (local $y i32)   ;; running pointers into the row and into q
     (local $end i32)
-    (local $rowBytes i32)           ;; 4d
-    (local $blockBytes i32)         ;; bytes of the 4-float blocks: 4 (d - d mod 4)
-    (local $pairBytes i32)          ;; bytes of the blocks done two per iteration
+    (local $rowBytes i32)           ;; 4d: its low bits say how the row splits (few locals: no register spills)
     (local $s f64)
     (local $a01 v128) (local $a23 v128)
     (local.set $rowBytes (i32.shl (global.get $d) (i32.const 2)))
-    (local.set $blockBytes (i32.and (local.get $rowBytes) (i32.const -16)))
-    (local.set $pairBytes (i32.and (local.get $rowBytes) (i32.const -32)))
     (block $done
       (br_if $done (i32.eqz (local.get $n)))
       (loop $rows
@@ -149,9 +152,9 @@
         (local.set $x (local.get $p))
         (local.set $y (local.get $q))
         ;; Two blocks of 4 features per iteration: (s0, s1) += promote(x0, x1) * (q0, q1), (s2, s3) likewise.
-        (if (local.get $pairBytes)
+        (if (i32.ge_u (local.get $rowBytes) (i32.const 32))
           (then
-            (local.set $end (i32.add (local.get $p) (local.get $pairBytes)))
+            (local.set $end (i32.add (local.get $p) (i32.and (local.get $rowBytes) (i32.const -32))))
             (loop $pairs
               (local.set $a01
                 (f64x2.add (local.get $a01)
@@ -176,32 +179,38 @@
               (local.set $y (i32.add (local.get $y) (i32.const 64)))
               (br_if $pairs
                 (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 32))) (local.get $end))))))
-        ;; The last block when their number is odd.
-        (if (i32.ne (local.get $pairBytes) (local.get $blockBytes))
-          (then
-            (local.set $a01
-              (f64x2.add (local.get $a01)
-                (f64x2.mul
-                  (f64x2.promote_low_f32x4 (v128.load64_zero align=1 (local.get $x)))
-                  (v128.load align=1 (local.get $y)))))
-            (local.set $a23
-              (f64x2.add (local.get $a23)
-                (f64x2.mul
-                  (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=1 (local.get $x)))
-                  (v128.load offset=16 align=1 (local.get $y)))))))
-        ;; s0, then the d mod 4 tail features into it, in order.
-        (local.set $s (f64x2.extract_lane 0 (local.get $a01)))
-        (if (i32.ne (local.get $blockBytes) (local.get $rowBytes))
-          (then
-            (local.set $x (i32.add (local.get $p) (local.get $blockBytes)))
-            (local.set $y (i32.add (local.get $q) (i32.shl (local.get $blockBytes) (i32.const 1))))
-            (local.set $end (i32.add (local.get $p) (local.get $rowBytes)))
-            (loop $tail
-              (local.set $s
-                (f64.add (local.get $s)
-                  (f64.mul (f64.promote_f32 (f32.load align=1 (local.get $x))) (f64.load align=1 (local.get $y)))))
-              (local.set $y (i32.add (local.get $y) (i32.const 8)))
-              (br_if $tail (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 4))) (local.get $end))))))
+        ;; d mod 8 != 0 (one test per row for the common d = 64, 384, 768): the last block when their number
+        ;; is odd, then s0 and the d mod 4 tail features into it, in order.
+        (if (i32.eqz (i32.and (local.get $rowBytes) (i32.const 31)))
+          (then (local.set $s (f64x2.extract_lane 0 (local.get $a01))))
+          (else
+            (if (i32.and (local.get $rowBytes) (i32.const 16))
+              (then
+                (local.set $a01
+                  (f64x2.add (local.get $a01)
+                    (f64x2.mul
+                      (f64x2.promote_low_f32x4 (v128.load64_zero align=1 (local.get $x)))
+                      (v128.load align=1 (local.get $y)))))
+                (local.set $a23
+                  (f64x2.add (local.get $a23)
+                    (f64x2.mul
+                      (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=1 (local.get $x)))
+                      (v128.load offset=16 align=1 (local.get $y)))))
+                (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                (local.set $y (i32.add (local.get $y) (i32.const 32)))))
+            (local.set $s (f64x2.extract_lane 0 (local.get $a01)))
+            (if (i32.and (local.get $rowBytes) (i32.const 15))
+              (then
+                ;; x and y are past the blocks already.
+                (local.set $end (i32.add (local.get $p) (local.get $rowBytes)))
+                (loop $tail
+                  (local.set $s
+                    (f64.add (local.get $s)
+                      (f64.mul
+                        (f64.promote_f32 (f32.load align=1 (local.get $x)))
+                        (f64.load align=1 (local.get $y)))))
+                  (local.set $y (i32.add (local.get $y) (i32.const 8)))
+                  (br_if $tail (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 4))) (local.get $end))))))))
         ;; ((s0 + s1) + s2) + s3
         (local.set $s
           (f64.add
