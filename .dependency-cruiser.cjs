@@ -48,12 +48,7 @@ module.exports = {
       severity: "error",
       from: {
         path: "^ml/",
-        pathNot: [
-          "^ml/cli/",
-          // Until the wasm work lands (issue 18.5): the kernels' wasm encoder still lives in src/lib/simd and
-          // moves to ml/kernels/, after which this import is ml -> ml.
-          `^ml/models/row-scorer${TS}`,
-        ],
+        pathNot: "^ml/cli/",
       },
       to: { path: "^(src|scripts|workers|test)/" },
     },

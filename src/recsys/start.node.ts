@@ -67,6 +67,7 @@ export async function startNodeServing(
   const every = (options.refreshSeconds ?? 60) * 1000;
   // Every tick: pick up a model version rotated or rolled back in the registry, then fold new events in
   // (a reload reads the event log itself, so the refresh after it has little to fold).
+  const verified = new Set<string>();
   const selection =
     base.config.LEARNER === "on"
       ? () =>
@@ -77,6 +78,7 @@ export async function startNodeServing(
             now: base.clock,
             newId: timeOrderedId,
             models: REGISTRY_MODELS,
+            verified,
           })
       : null;
   const timer = setInterval(() => {
