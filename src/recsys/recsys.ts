@@ -1,6 +1,7 @@
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 import type { Database } from "../db/database";
+import { UnavailableError } from "../domain/errors";
 import { FeedService, type FeedDeps } from "./feed/feed-service";
 import { gatherHistory, type History } from "./history";
 import { bootstrapModels, REGISTRY_MODELS, type Bootstrapped, type Log } from "./models/bootstrap";
@@ -33,8 +34,11 @@ export interface ReloadReport {
   to: string;
 }
 
-export class ModelsNotReadyError extends Error {
-  override readonly name = "ModelsNotReadyError";
+/** Models not loaded yet: a 503 with Retry-After to clients (src/http/errors.ts maps it). */
+export class ModelsNotReadyError extends UnavailableError {
+  constructor(message: string) {
+    super("service_unavailable", message, 5);
+  }
 }
 
 /**
@@ -134,14 +138,12 @@ export class Recsys {
   /** Drops a replaced vector collection once requests that began on it are done (memory: one per version). */
   private retireVectors(version: string): void {
     const drop = (): void => {
-      this.o.vectors
-        .dropVersion(version)
-        .catch((err: unknown) =>
-          this.o.log("recsys: dropping a retired vector version failed", {
-            version,
-            error: err instanceof Error ? err.message : String(err),
-          }),
-        );
+      this.o.vectors.dropVersion(version).catch((err: unknown) =>
+        this.o.log("recsys: dropping a retired vector version failed", {
+          version,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
     };
     const grace = this.o.retiredVectorGraceMs ?? 60_000;
     if (grace <= 0) return drop();

@@ -1,6 +1,6 @@
 import type { Database } from "../../db/database";
-import { ApiError, notFound } from "../../http/errors";
 import { LISTING_SELECT, canSee, toListingView, type ListingView } from "../listings/listings";
+import { ConflictError, notFound } from "../../domain/errors";
 
 export type UnavailableReason = "sold" | "reserved" | "withdrawn" | "own_listing";
 
@@ -54,9 +54,9 @@ export async function addToCart(
   const { rows } = await db.$client.execute({ sql: `${LISTING_SELECT} WHERE l.id = ?`, args: [listingId] });
   const listing = rows[0] ? toListingView(rows[0]) : null;
   if (!listing || !canSee(listing, { userId, isAdmin: false })) throw notFound("listing");
-  if (listing.sellerId === userId) throw new ApiError(409, "own_listing", "you cannot buy your own listing");
+  if (listing.sellerId === userId) throw new ConflictError("own_listing", "you cannot buy your own listing");
   if (listing.status !== "active") {
-    throw new ApiError(409, "listing_unavailable", `listing ${listing.id} is ${listing.status}`, {
+    throw new ConflictError("listing_unavailable", `listing ${listing.id} is ${listing.status}`, {
       listingId: listing.id,
       status: listing.status,
     });

@@ -1,10 +1,10 @@
 import type { InValue } from "@libsql/client";
 import { z } from "zod";
 import type { Database } from "../../db/database";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
-import { ApiError } from "../../http/errors";
+import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { toFtsQuery, withCategoryTerm } from "./fts-query";
 import { catalogRevision, isHeadForm, loadHeadList, type HeadList } from "./search-heads";
+import { InvalidInputError } from "../../domain/errors";
 
 export const productSorts = ["relevance", "popularity", "rating", "price_asc", "price_desc"] as const;
 export type ProductSort = (typeof productSorts)[number];
@@ -105,14 +105,15 @@ export async function listProducts(
 ): Promise<ProductPage> {
   const text = query.q === undefined ? null : toFtsQuery(query.q);
   if (query.q !== undefined && text === null) {
-    throw new ApiError(400, "invalid_request", "q must contain at least one letter or digit");
+    throw new InvalidInputError("invalid_request", "q must contain at least one letter or digit");
   }
   const sort: ProductSort = query.sort ?? (text ? "relevance" : "popularity");
   if (sort === "relevance" && !text) {
-    throw new ApiError(400, "invalid_request", "sort=relevance needs a search query q");
+    throw new InvalidInputError("invalid_request", "sort=relevance needs a search query q");
   }
   const cursor: Cursor | undefined = query.cursor ? decodeCursor(query.cursor, cursorSchema) : undefined;
-  if (cursor && cursor.s !== sort) throw new ApiError(400, "invalid_cursor", "cursor belongs to another sort order");
+  if (cursor && cursor.s !== sort)
+    throw new InvalidInputError("invalid_cursor", "cursor belongs to another sort order");
 
   const plan = query.category ? await categoryPlan(db, query.category, query.limit) : null;
   if (plan?.strategy === "empty") return { items: [], nextCursor: null };

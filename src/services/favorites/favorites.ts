@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { Database } from "../../db/database";
 import type { FavoriteTarget } from "../../db/schema/marketplace";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
-import { notFound } from "../../http/errors";
+import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { canSee, LISTING_SELECT, toListingView, type ListingView } from "../listings/listings";
+import { notFound } from "../../domain/errors";
 
 export interface FavoriteView {
   type: FavoriteTarget;

@@ -2,9 +2,9 @@ import type { InArgs, Row } from "@libsql/client";
 import { z } from "zod";
 import type { Database } from "../../db/database";
 import { conditionGrades, listingStatuses, type ConditionGrade, type ListingStatus } from "../../db/schema/marketplace";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
-import { ApiError, notFound } from "../../http/errors";
+import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { assertTransition, editableStatuses, publicStatuses } from "./state-machine";
+import { ConflictError, ForbiddenError, InvalidInputError, notFound, UnprocessableError } from "../../domain/errors";
 
 export interface ListingView {
   id: string;
@@ -105,7 +105,8 @@ export async function createListing(
     ],
   });
   // Insert-from-select: the product check and the insert are one statement, so no race with ingest.
-  if (res.rowsAffected === 0) throw new ApiError(422, "unknown_product", `product ${input.productId} does not exist`);
+  if (res.rowsAffected === 0)
+    throw new UnprocessableError("unknown_product", `product ${input.productId} does not exist`);
   return (await loadListing(db, id))!;
 }
 
@@ -137,7 +138,7 @@ export async function updateListing(
     patch.description !== undefined ||
     patch.photos !== undefined;
   if (editsFields && !editableStatuses.includes(current.status)) {
-    throw new ApiError(409, "invalid_transition", `a ${current.status} listing can no longer be edited`);
+    throw new ConflictError("invalid_transition", `a ${current.status} listing can no longer be edited`);
   }
   const nextStatus = patch.status ?? current.status;
   if (nextStatus !== current.status) assertTransition(current.status, nextStatus);
@@ -155,7 +156,7 @@ export async function updateListing(
     sql: `UPDATE listings SET ${columns.map(([c]) => `${c} = ?`).join(", ")} WHERE id = ? AND status = ?`,
     args: [...columns.map(([, v]) => v), id, current.status],
   });
-  if (res.rowsAffected === 0) throw new ApiError(409, "conflict", "the listing changed meanwhile; reload and retry");
+  if (res.rowsAffected === 0) throw new ConflictError("conflict", "the listing changed meanwhile; reload and retry");
   return (await loadListing(db, id))!;
 }
 
@@ -190,7 +191,7 @@ export async function listListings(
     !viewer.isAdmin &&
     (q.sellerId === undefined || q.sellerId !== viewer.userId)
   ) {
-    throw new ApiError(403, "forbidden", `${status} listings are visible to their seller only (use seller=me)`);
+    throw new ForbiddenError("forbidden", `${status} listings are visible to their seller only (use seller=me)`);
   }
   const where: string[] = [];
   const args: InArgs = [];
@@ -210,7 +211,7 @@ export async function listListings(
   const desc = q.sort !== "price_asc";
   if (q.cursor) {
     const c = decodeCursor(q.cursor, CursorSchema);
-    if (c.s !== q.sort) throw new ApiError(400, "invalid_cursor", "cursor belongs to another sort order");
+    if (c.s !== q.sort) throw new InvalidInputError("invalid_cursor", "cursor belongs to another sort order");
     filter(
       desc ? `(${key} < ? OR (${key} = ? AND l.id < ?))` : `(${key} > ? OR (${key} = ? AND l.id > ?))`,
       c.k,

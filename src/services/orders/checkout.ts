@@ -1,7 +1,7 @@
 import type { Database } from "../../db/database";
-import { ApiError } from "../../http/errors";
 import { getOrder, type OrderView } from "./orders";
 import { withWriteTransaction } from "./write-tx";
+import { ConflictError, UnprocessableError } from "../../domain/errors";
 
 export interface CheckoutInput {
   buyerId: string;
@@ -35,16 +35,15 @@ export async function checkout(db: Database, input: CheckoutInput): Promise<{ or
               WHERE c.user_id = ? ORDER BY l.id`,
         args: [buyerId],
       });
-      if (cart.rows.length === 0) throw new ApiError(422, "cart_empty", "the cart is empty");
+      if (cart.rows.length === 0) throw new UnprocessableError("cart_empty", "the cart is empty");
       for (const r of cart.rows) {
         if (r.seller_id === buyerId)
-          throw new ApiError(409, "own_listing", `listing ${String(r.id)} is your own`, { listingId: String(r.id) });
+          throw new ConflictError("own_listing", `listing ${String(r.id)} is your own`, { listingId: String(r.id) });
         if (r.status !== "active") throw unavailable(String(r.id), String(r.status));
       }
       const currencies = new Set(cart.rows.map((r) => String(r.currency)));
       if (currencies.size > 1) {
-        throw new ApiError(
-          422,
+        throw new UnprocessableError(
           "mixed_currencies",
           `the cart mixes currencies (${[...currencies].join(", ")}); check out one currency at a time`,
         );
@@ -95,8 +94,7 @@ export async function checkout(db: Database, input: CheckoutInput): Promise<{ or
 }
 
 const unavailable = (listingId: string, status: string) =>
-  new ApiError(
-    409,
+  new ConflictError(
     "listing_unavailable",
     `listing ${listingId} is no longer available (${status}); remove it from your cart to check out the rest`,
     {

@@ -2,8 +2,8 @@ import type { Row } from "@libsql/client";
 import { z } from "zod";
 import type { Database } from "../../db/database";
 import type { ConditionGrade } from "../../db/schema/marketplace";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
-import { notFound } from "../../http/errors";
+import { decodeCursor, encodeCursor } from "../../domain/cursor";
+import { notFound } from "../../domain/errors";
 
 export interface OrderItemView {
   listingId: string;
