@@ -1,7 +1,14 @@
 import { and, desc, eq } from "drizzle-orm";
 import { products } from "../../db/schema/catalog";
 import { cartItems, listings } from "../../db/schema/marketplace";
-import { canSee, getListingRow, listingColumns, listingProduct, toListingView, type ListingView } from "../listings/listings";
+import {
+  canSee,
+  getListingRow,
+  listingColumns,
+  listingProduct,
+  toListingView,
+  type ListingView,
+} from "../listings/listings";
 import type { Queryable } from "../queryable";
 import { ConflictError, notFound } from "../../domain/errors";
 

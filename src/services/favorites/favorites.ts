@@ -25,11 +25,7 @@ export async function resolveTarget(
   id: string,
 ): Promise<{ productId: string }> {
   if (type === "product") {
-    const p = await db
-      .select({ id: products.parentAsin })
-      .from(products)
-      .where(eq(products.parentAsin, id))
-      .get();
+    const p = await db.select({ id: products.parentAsin }).from(products).where(eq(products.parentAsin, id)).get();
     if (!p) throw notFound("product");
     return { productId: id };
   }

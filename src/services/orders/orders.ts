@@ -92,7 +92,10 @@ export async function listOrders(
   const where: (SQL | undefined)[] = [
     role === "buyer"
       ? eq(orders.buyerId, userId)
-      : inArray(orders.id, db.select({ id: orderItems.orderId }).from(orderItems).where(eq(orderItems.sellerId, userId))),
+      : inArray(
+          orders.id,
+          db.select({ id: orderItems.orderId }).from(orderItems).where(eq(orderItems.sellerId, userId)),
+        ),
   ];
   if (cursor) {
     const c = decodeCursor(cursor, CursorSchema);
