@@ -146,7 +146,10 @@ export class Recsys {
       );
     };
     const grace = this.o.retiredVectorGraceMs ?? 60_000;
-    if (grace <= 0) return drop();
+    if (grace <= 0) {
+      drop();
+      return;
+    }
     const timer = setTimeout(drop, grace);
     (timer as { unref?: () => void }).unref?.();
   }

@@ -54,7 +54,7 @@ feedRoutes.openapi(feedRoute, async (c) => {
   const recsys = c.var.deps.recsys;
   const models = recsys.models;
   const caller = callerOf(c, session_id);
-  let page;
+  let page: Awaited<ReturnType<typeof recsys.feed.firstPage>>;
   if (cursor) {
     const cur = decodeCursor(cursor, CursorSchema);
     page = await recsys.feed.nextPage(models, caller, cur.s, cur.o, limit);
