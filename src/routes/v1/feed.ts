@@ -59,7 +59,7 @@ feedRoutes.openapi(feedRoute, async (c) => {
     const cur = decodeCursor(cursor, CursorSchema);
     page = await recsys.feed.nextPage(models, caller, cur.s, cur.o, limit);
   } else {
-    page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit);
+    page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit, recsys.activeExperiment());
   }
   const { nextCursor, ...rest } = page;
   return c.json(
