@@ -3,7 +3,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timeOrderedId, type AppDeps, type AppDepsInput } from "./context";
 import { createAuth } from "./auth/auth";
-import { authHandler } from "./auth/handler";
+import { authHandler } from "./routes/auth";
 import { createDbEventLog } from "./services/events/event-log";
 import { anonSession } from "./http/middleware/anon-session";
 import { principal } from "./http/middleware/principal";
