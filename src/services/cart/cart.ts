@@ -3,7 +3,7 @@ import { products } from "../../db/schema/catalog";
 import { cartItems, listings } from "../../db/schema/marketplace";
 import {
   canSee,
-  getListingRow,
+  findListing,
   listingColumns,
   listingProduct,
   toListingView,
@@ -63,7 +63,7 @@ export async function addToCart(
   listingId: string,
   now: number,
 ): Promise<{ created: boolean; listing: ListingView }> {
-  const listing = await getListingRow(db, listingId);
+  const listing = await findListing(db, listingId);
   if (!listing || !canSee(listing, { userId, isAdmin: false })) throw notFound("listing");
   if (listing.sellerId === userId) throw new ConflictError("own_listing", "you cannot buy your own listing");
   if (listing.status !== "active") {

@@ -4,7 +4,7 @@ import { products } from "../../db/schema/catalog";
 import { favorites, listings, type FavoriteTarget } from "../../db/schema/marketplace";
 import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { notFound } from "../../domain/errors";
-import { canSee, getListingRow, selectListings, toListingView, type ListingView } from "../listings/listings";
+import { canSee, findListing, selectListings, toListingView, type ListingView } from "../listings/listings";
 import type { Queryable } from "../queryable";
 
 export interface FavoriteView {
@@ -29,7 +29,7 @@ export async function resolveTarget(
     if (!p) throw notFound("product");
     return { productId: id };
   }
-  const l = await getListingRow(db, id);
+  const l = await findListing(db, id);
   if (!l || !canSee(l, { userId, isAdmin: false })) throw notFound("listing");
   return { productId: l.productId };
 }

@@ -83,14 +83,14 @@ export const canSee = (l: { status: ListingStatus; sellerId: string }, viewer: V
   publicStatuses.includes(l.status) || viewer.isAdmin || l.sellerId === viewer.userId;
 
 /** A listing whatever its status (callers decide visibility with canSee), or null. */
-export async function getListingRow(db: Queryable, id: string): Promise<ListingView | null> {
+export async function findListing(db: Queryable, id: string): Promise<ListingView | null> {
   const r = await selectListings(db).where(eq(listings.id, id)).get();
   return r ? toListingView(r) : null;
 }
 
 /** A listing the viewer may see; a hidden one is indistinguishable from a missing one (404). */
 export async function getListing(db: Queryable, id: string, viewer: Viewer): Promise<ListingView> {
-  const l = await getListingRow(db, id);
+  const l = await findListing(db, id);
   if (!l || !canSee(l, viewer)) throw notFound("listing");
   return l;
 }
@@ -110,7 +110,8 @@ export async function createListing(
   now: number,
   id: string,
 ): Promise<ListingView> {
-  // Insert-from-select: the product check and the insert are one statement, so no race with ingest.
+  // Insert-from-select: the product check and the insert are one statement, so no race with ingest. drizzle
+  // lists every column in the table's declaration order: the select names them all, in that order.
   const res = await db.insert(listings).select(
     db
       .select({
@@ -131,7 +132,7 @@ export async function createListing(
   );
   if (res.rowsAffected === 0)
     throw new UnprocessableError("unknown_product", `product ${input.productId} does not exist`);
-  return (await getListingRow(db, id))!;
+  return (await findListing(db, id))!;
 }
 
 export interface ListingPatch {
@@ -154,7 +155,7 @@ export async function updateListing(
   patch: ListingPatch,
   now: number,
 ): Promise<ListingView> {
-  const current = await getListingRow(db, id);
+  const current = await findListing(db, id);
   if (!current || (!actor.isAdmin && current.sellerId !== actor.userId)) throw notFound("listing");
   const editsFields =
     patch.condition !== undefined ||
@@ -180,7 +181,7 @@ export async function updateListing(
     })
     .where(and(eq(listings.id, id), eq(listings.status, current.status)));
   if (res.rowsAffected === 0) throw new ConflictError("conflict", "the listing changed meanwhile; reload and retry");
-  return (await getListingRow(db, id))!;
+  return (await findListing(db, id))!;
 }
 
 export const listingSorts = ["newest", "price_asc", "price_desc"] as const;
