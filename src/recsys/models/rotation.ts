@@ -1,4 +1,4 @@
-import type { LibsqlArtifactRegistry, StoredVersion } from "./libsql-artifact-registry";
+import type { ModelRegistry, StoredVersion } from "../../ports/model-registry";
 
 /**
  * Live-version rotation for artifacts stored in libSQL (run by the scheduler Worker). Per model:
@@ -23,7 +23,7 @@ export interface RotationDecision {
   held?: { version: string; reason: string }[];
 }
 
-async function verify(reg: LibsqlArtifactRegistry, model: string, version: string): Promise<string | null> {
+async function verify(reg: ModelRegistry, model: string, version: string): Promise<string | null> {
   try {
     await reg.load(model, version);
     return null;
@@ -32,7 +32,7 @@ async function verify(reg: LibsqlArtifactRegistry, model: string, version: strin
   }
 }
 
-export async function rotateModel(reg: LibsqlArtifactRegistry, model: string): Promise<RotationDecision> {
+export async function rotateModel(reg: ModelRegistry, model: string): Promise<RotationDecision> {
   const versions = await reg.versions(model);
   const pointer = await reg.livePointer(model);
   const currentVersion = pointer?.version ?? versions[0]?.version ?? null;
@@ -95,10 +95,7 @@ export async function rotateModel(reg: LibsqlArtifactRegistry, model: string): P
 }
 
 /** Rotates every model with stored versions (or `models`), one at a time (one artifact in memory at once). */
-export async function rotateModels(
-  reg: LibsqlArtifactRegistry,
-  models?: readonly string[],
-): Promise<RotationDecision[]> {
+export async function rotateModels(reg: ModelRegistry, models?: readonly string[]): Promise<RotationDecision[]> {
   const out: RotationDecision[] = [];
   for (const model of models ?? (await reg.models())) out.push(await rotateModel(reg, model));
   return out;
