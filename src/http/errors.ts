@@ -25,8 +25,8 @@ export interface ErrorBody {
 }
 
 /**
- * An HTTP-level error with an explicit status, for the HTTP layer only (src/http, src/routes, the app's
- * middleware). Services, recsys and auth throw domain errors (src/domain/errors.ts) instead.
+ * An error with an explicit HTTP status, for what only HTTP knows (a body over the size limit). Everything
+ * else, guards and routes included, throws domain errors (src/domain/errors.ts), mapped below.
  */
 export class ApiError extends HTTPException {
   constructor(
