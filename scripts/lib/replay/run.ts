@@ -44,6 +44,8 @@ export interface RunOptions {
   keep?: boolean;
   /** Bounded wait for the server's start (training included). */
   startTimeoutMs?: number;
+  /** The server child's LOG_LEVEL (default warn; tests pass silent). */
+  serverLogLevel?: "silent" | "warn" | "info";
 }
 
 /** One scored case: the replayed event `index` and the rank of its item on each surface (0 = not in the top k). */
@@ -237,7 +239,7 @@ export async function runReplay(o: RunOptions): Promise<RunResult> {
         LEARNER: o.mode,
         LEARNER_INTERVAL_SECONDS: String(o.learnerIntervalSeconds),
         NODE_ENV: "development",
-        LOG_LEVEL: "warn",
+        LOG_LEVEL: o.serverLogLevel ?? "warn",
       },
       o.startTimeoutMs ?? 600_000,
     );
