@@ -5,6 +5,7 @@
  */
 import { createRecordParser, detectAmazonFormat, formatHasHeader, type AmazonFormat } from "../../../src/data/amazon";
 import { readFirstLine, readLineBatches } from "../../../src/data/amazon/read-lines.node.js";
+import { mulberry32 } from "../simulate/rng";
 
 /** One interaction: who, which item, when (Unix ms, or the position clock for data without timestamps). */
 export interface ReplayEvent {
@@ -102,16 +103,4 @@ export function subsampleUsers(events: readonly ReplayEvent[], n: number, seed: 
   }
   const keep = new Set(users.slice(0, n));
   return events.filter((e) => keep.has(e.user));
-}
-
-/** A small seeded PRNG (uniform in [0, 1)): reproducible samples and bootstrap resamples. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -3,7 +3,7 @@
  * case, means per window with 95% intervals, and paired differences between two runs of the same cases.
  * Pure functions (test/scripts/replay-metrics.test.ts checks them on hand-computed cases).
  */
-import { mulberry32 } from "./dataset";
+import { mulberry32 } from "../simulate/rng";
 
 /** 1-based position of `item` in `list`, or 0 when absent. */
 export function rankOf(list: readonly string[], item: string): number {
