@@ -10,12 +10,12 @@
  *     [--modes off,on] [--out docs/benchmarks/replay-<name>] [--keep] [--json]
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { renderChart } from "./lib/replay/chart";
 import { DatasetError, readDataset, subsampleUsers } from "./lib/replay/dataset";
-import { buildComparison, formatComparison } from "./lib/replay/report";
+import { buildComparison, formatComparison, type WindowReport } from "./lib/replay/report";
 import {
   REPLAY_EVENT_TYPES,
   runReplay,
@@ -31,7 +31,8 @@ import { windowBounds } from "./lib/replay/split";
 const USAGE =
   "usage: npm run replay -- --dataset <file> [--dataset <file>...] [--items <file>...] [--split 0.8|<ms|ISO|position>|files] " +
   "[--users N] [--seed N] [--windows N] [--k N] [--surface feed|session|both] [--prime N] [--event-type purchase] " +
-  "[--learner-interval S] [--wall-seconds S|auto] [--concurrency N] [--modes off,on] [--out <path prefix>] [--keep] [--json]";
+  "[--learner-interval S] [--wall-seconds S|auto] [--concurrency N] [--modes off,on] [--out <path prefix>] [--keep] [--json]" +
+  " | --render <report.json>";
 
 class UsageError extends Error {}
 
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
       out: { type: "string" },
       keep: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      render: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -70,6 +72,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const log = (m: string) => process.stderr.write(`${m}\n`);
+  if (values.render) return rerender(values.render, log);
   if (!values.dataset?.length) throw new UsageError("--dataset is required");
   const seed = int("seed", values.seed, 1, 0);
   const windows = int("windows", values.windows, 5, 1);
@@ -199,10 +202,36 @@ async function main(): Promise<number> {
       perWindow,
       surfaces,
       k,
+      timeLabel,
     ),
   );
   log(`[replay] wrote ${name}.json and ${name}.svg`);
   if (values.json) console.log(JSON.stringify(report));
+  return 0;
+}
+
+/** `--render <report.json>`: draws the chart of an earlier run again (same name, .svg) without replaying. */
+function rerender(path: string, log: (m: string) => void): number {
+  const r = JSON.parse(readFileSync(path, "utf8")) as {
+    dataset: { hasTimestamps: boolean; files: { path: string }[]; subsampleUsers: number | null };
+    split: { spec: string };
+    config: { k: number; surfaces: Surface[] };
+    windows: WindowReport[];
+  };
+  const timeLabel = (t: number) => (r.dataset.hasTimestamps ? new Date(t).toISOString().slice(0, 10) : `pos ${t}`);
+  const users = r.dataset.subsampleUsers;
+  const out = path.replace(/\.json$/, ".svg");
+  writeFileSync(
+    out,
+    renderChart(
+      `Replay ${basename(r.dataset.files[0].path)}${users ? ` (${users} users)` : ""}: split ${r.split.spec}`,
+      r.windows,
+      r.config.surfaces,
+      r.config.k,
+      timeLabel,
+    ),
+  );
+  log(`[replay] wrote ${out}`);
   return 0;
 }
 

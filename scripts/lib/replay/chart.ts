@@ -29,6 +29,7 @@ function panel(
   title: string,
   windows: readonly WindowReport[],
   get: (w: WindowReport) => { off?: Interval; on?: Interval },
+  timeLabel: (t: number) => string,
 ): string {
   const n = windows.length;
   const pw = W - M.left - M.right;
@@ -77,6 +78,7 @@ export function renderChart(
   windows: readonly WindowReport[],
   surfaces: readonly Surface[],
   k: number,
+  timeLabel: (t: number) => string = String,
 ): string {
   const width = 2 * W;
   const height = surfaces.length * H + 60;
@@ -89,8 +91,8 @@ export function renderChart(
   ];
   surfaces.forEach((s, r) => {
     const y = 50 + r * H;
-    parts.push(panel(0, y, `${s}: HR@${k}`, windows, (w) => w.metrics[s]?.hr ?? {}));
-    parts.push(panel(W, y, `${s}: NDCG@${k}`, windows, (w) => w.metrics[s]?.ndcg ?? {}));
+    parts.push(panel(0, y, `${s}: HR@${k}`, windows, (w) => w.metrics[s]?.hr ?? {}, timeLabel));
+    parts.push(panel(W, y, `${s}: NDCG@${k}`, windows, (w) => w.metrics[s]?.ndcg ?? {}, timeLabel));
   });
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
