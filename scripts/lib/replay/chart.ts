@@ -49,10 +49,13 @@ function panel(
     out.push(`<text x="${x0 + M.left - 6}" y="${y + 4}" text-anchor="end">${fmt(100 * v)}%</text>`);
   }
   windows.forEach((w, i) => {
-    out.push(`<text x="${px(i)}" y="${y0 + H - M.bottom + 16}" text-anchor="middle">${w.window}</text>`);
+    out.push(`<text x="${px(i)}" y="${y0 + H - M.bottom + 14}" text-anchor="middle">${w.window}</text>`);
+    out.push(
+      `<text x="${px(i)}" y="${y0 + H - M.bottom + 26}" text-anchor="middle" font-size="9" fill="#6b7280">to ${esc(timeLabel(w.to))}</text>`,
+    );
   });
   out.push(
-    `<text x="${x0 + M.left + pw / 2}" y="${y0 + H - 10}" text-anchor="middle">time window (equal event counts)</text>`,
+    `<text x="${x0 + M.left + pw / 2}" y="${y0 + H - 4}" text-anchor="middle">time window (equal event counts)</text>`,
   );
   for (const mode of ["off", "on"] as const) {
     const pts = windows.map((w, i) => ({ i, iv: get(w)[mode] })).filter((p) => p.iv !== undefined) as {
