@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { startNodeServer, type RunningServer } from "./lib/server-process";
-import { CHALLENGERS, prepareChallenger, type ChallengerKind } from "./lib/simulate/challenger";
+import { CHALLENGERS, prepareChallenger, type ChallengerKind, type ChallengerState } from "./lib/simulate/challenger";
+import { registerChallenger, selectionOutcome } from "./lib/simulate/challenger-registry.node";
 import type { CountsReport } from "./lib/simulate/outcomes";
 import { simulateShoppers } from "./lib/simulate/run";
 
@@ -101,19 +102,39 @@ async function main(): Promise<number> {
   let dir: string | null = null;
   try {
     let base = values.url?.replace(/\/$/, "") ?? "";
+    let databaseUrl: string | null = null;
     if (values.start) {
       dir = mkdtempSync(join(tmpdir(), "simulate-"));
+      databaseUrl = `file:${join(dir, "sim.db")}`;
       log(`[simulate] starting a server on ${dir} with the demo catalog (trains at start)`);
       server = await startNodeServer(
-        { DATABASE_URL: `file:${join(dir, "sim.db")}`, DEMO_DATA: "true", MODEL_REGISTRY: "libsql", LOG_LEVEL: "warn" },
+        {
+          DATABASE_URL: databaseUrl,
+          DEMO_DATA: "true",
+          MODEL_REGISTRY: "libsql",
+          LEARNER: "on",
+          LOG_LEVEL: "warn",
+        },
         900_000,
       );
       base = server.url;
     }
     await waitForFeed(base, 900_000);
-    const headers: Record<string, string> = values["admin-key"] ? { "x-api-key": values["admin-key"] } : {};
-    const state = await prepareChallenger(challenger, { base, headers });
-    if (!state.applied) log(`[simulate] NOTE: challenger "${challenger}" not applied: ${state.reason}`);
+    let state: ChallengerState;
+    if (databaseUrl && challenger !== "none") {
+      // Our own server: register the challenger in its registry; its selection cycle takes it from there.
+      const reg = await registerChallenger(challenger, databaseUrl, opts.seed);
+      state = {
+        kind: challenger,
+        applied: true,
+        reason: `registered ranker ${reg?.version} (not live) against champion ${reg?.champion}; the server's selection cycle picks it up`,
+      };
+      log(`[simulate] ${state.reason}`);
+    } else {
+      const headers: Record<string, string> = values["admin-key"] ? { "x-api-key": values["admin-key"] } : {};
+      state = await prepareChallenger(challenger, { base, headers });
+      if (!state.applied) log(`[simulate] NOTE: challenger "${challenger}" not applied: ${state.reason}`);
+    }
     const report = await simulateShoppers({ base, ...opts, log });
     const byNumber = (a: string, b: string) => Number(a) - Number(b);
     console.log(table("CTR / purchase rate per feed position (Wilson 95%)", report.byPosition, byNumber));
