@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { startNodeServer, type RunningServer } from "./lib/server-process";
 import { CHALLENGERS, prepareChallenger, type ChallengerKind, type ChallengerState } from "./lib/simulate/challenger";
-import { registerChallenger, selectionOutcome } from "./lib/simulate/challenger-registry.node";
+import { registerChallenger, selectionOutcome } from "./lib/simulate/challenger-registry.node.js";
 import type { CountsReport } from "./lib/simulate/outcomes";
 import { simulateShoppers } from "./lib/simulate/run";
 
