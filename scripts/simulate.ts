@@ -145,11 +145,14 @@ async function main(): Promise<number> {
     console.log();
     console.log(`mean hidden affinity of what was shown, per bucket: ${JSON.stringify(report.meanAffinityByBucket)}`);
     console.log(`events posted ${report.events.posted}, rejected ${JSON.stringify(report.events.rejected)}`);
+    const selection = databaseUrl ? await selectionOutcome(databaseUrl) : null;
+    if (selection) console.log(`selection (ranker): ${JSON.stringify(selection, null, 2)}`);
     const full = {
       generatedAt: new Date().toISOString(),
       server: values.start ? "started (demo catalog)" : base,
       challenger: state,
       ...report,
+      selection,
     };
     if (values.out) {
       mkdirSync(dirname(values.out), { recursive: true });
