@@ -87,6 +87,7 @@ export function renderChart(
   const height = surfaces.length * H + 60;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<title>${esc(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`,
     `<rect x="${width / 2 - 170}" y="30" width="12" height="4" fill="${COLORS.off}"/><text x="${width / 2 - 152}" y="36">loop frozen (LEARNER=off)</text>`,

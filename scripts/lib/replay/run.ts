@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LibsqlSessionStore } from "../../../src/adapters/session-store/libsql";
 import { createNodeLibsqlClient } from "../../../src/db/client.node.js";
-import { createDatabase } from "../../../src/db/database";
+import { createDatabase, type Database } from "../../../src/db/database";
 import { runMigrations } from "../../../src/db/migrate.node.js";
 import { ingestFiles } from "../../../src/ingest/ingest-service.node.js";
 import type { SessionAppend, SessionEventType } from "../../../src/ports/session-store";
@@ -90,8 +90,7 @@ export async function prepareDatabase(dir: string, o: RunOptions): Promise<{ url
   try {
     const db = createDatabase(client);
     await runMigrations(db);
-    const quiet = { materialiseCategories: true };
-    if (o.itemFiles.length > 0) await checkedIngest(db, o.itemFiles, quiet);
+    if (o.itemFiles.length > 0) await checkedIngest(db, o.itemFiles);
     // Items with events but no metadata (the SASRec text has none at all): a minimal product each, through the
     // ingest's meta JSONL path, so events name known items and the models can index them.
     const items = new Set<string>();
@@ -120,7 +119,7 @@ export async function prepareDatabase(dir: string, o: RunOptions): Promise<{ url
     const historyPath = join(dir, "history.csv");
     writeHistoryCsv(historyPath, o.split.history);
     files.push(historyPath);
-    await checkedIngest(db, files, quiet);
+    await checkedIngest(db, files);
     if (o.prime > 0) await primeSessions(client, o);
     return { url, stubs: missing.length };
   } finally {
@@ -128,8 +127,9 @@ export async function prepareDatabase(dir: string, o: RunOptions): Promise<{ url
   }
 }
 
-async function checkedIngest(db: ReturnType<typeof createDatabase>, files: readonly string[], opts: object) {
-  const report = await ingestFiles(db, files, opts);
+/** The project's ingest; a file it cannot read at all fails the run (the replay would measure nothing). */
+async function checkedIngest(db: Database, files: readonly string[]) {
+  const report = await ingestFiles(db, files);
   for (const f of report.files) {
     if (f.format === "unknown") throw new Error(`ingest could not read ${f.file}: ${f.skippedSamples[0]?.detail}`);
   }
