@@ -6,10 +6,11 @@
  * - `better`: a truly better challenger (≥ 5% relative); selection must promote it within 20,000 impressions.
  * - `failing`: a challenger that starts failing mid-run; selection must roll it back by itself.
  *
- * Registering challengers is the selection feature's admin API (`GET /v1/admin/models` and what the lead adds
- * next to it). Until a server has it, `prepareChallenger` says so and the run goes on without one, recording
- * `applied: false` and the reason in the report, so the simulator's CTR/purchase figures per position and per
- * model version are still produced, and nobody mistakes them for a selection experiment.
+ * With `--start` the simulator owns the server's database and registers the challenger in its registry itself
+ * (challenger-registry.node.ts). Against `--url` there is no HTTP endpoint to upload a version, so
+ * `prepareChallenger` only checks the selection API (`GET /v1/admin/models`) and the run goes on without a
+ * challenger, recording `applied: false` and the reason in the report: the CTR/purchase figures per position
+ * and per model version are still produced, and nobody mistakes them for a selection experiment.
  */
 export const CHALLENGERS = ["none", "random", "better", "failing"] as const;
 export type ChallengerKind = (typeof CHALLENGERS)[number];
@@ -57,12 +58,12 @@ export async function prepareChallenger(kind: ChallengerKind, api: AdminApi): Pr
       reason: `GET /v1/admin/models answered ${status}: pass an admin key with --admin-key`,
     };
   }
-  // The selection API exists: registering the scenario's challenger is the hook the lead wires here
-  // (e.g. POST /v1/admin/models with a random-weight ranker, a better one, or one whose artifact breaks).
+  // The selection API exists but offers no upload: a challenger must be registered where the server's
+  // registry lives (npm run publish-models, the learner, or `--start`).
   return {
     kind,
     applied: false,
-    reason: `GET /v1/admin/models answered ${status}; registering a "${kind}" challenger is not wired yet`,
+    reason: `GET /v1/admin/models answered ${status}; over HTTP a "${kind}" challenger cannot be registered (use --start)`,
     models: body,
   };
 }
