@@ -67,6 +67,7 @@ export class Recsys {
       now: o.now,
       newId: o.newId,
       ...o.feed,
+      liveOutcome: (_models, outcome) => this.experiments?.recordLive(this.state?.registryVersions, outcome),
     });
   }
 

@@ -54,6 +54,8 @@ export interface FeedDeps {
   /** Most items a snapshot keeps (pages past it end the feed). */
   snapshotSize?: number;
   impressionFlushMs?: number;
+  /** Counts each first page computed on the live models alone: its compute time and whether it failed. */
+  liveOutcome?: (models: ServingModels, outcome: { ms: number; error: boolean }) => void;
 }
 
 export interface Caller {
@@ -281,7 +283,16 @@ export class FeedService {
       models = mixed.models;
       arms = mixed.arms;
       list = mixed.list;
-    } else list = await this.rankedList(models, caller, history);
+    } else {
+      const t0 = performance.now();
+      try {
+        list = await this.rankedList(models, caller, history);
+      } catch (err) {
+        this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: true });
+        throw err;
+      }
+      this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: false });
+    }
     const { reranked, report, filtered } = list;
     const snapshotId = this.d.newId();
     const snap: Snapshot = {
