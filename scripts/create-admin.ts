@@ -6,7 +6,6 @@
  */
 import { parseArgs } from "node:util";
 import { AccountError, ensureAdmin } from "../src/auth/accounts";
-import { createAuth } from "../src/auth/auth";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
 async function main(): Promise<number> {
@@ -24,10 +23,10 @@ async function main(): Promise<number> {
     console.error("usage: npm run create-admin -- --email <email> --password <password> [--name <name>] [--promote]");
     return 1;
   }
-  return withMigratedDatabase(async ({ config, db }) => {
+  return withMigratedDatabase(async ({ deps }) => {
     try {
       const result = await ensureAdmin(
-        { auth: createAuth({ config, db }), db },
+        { auth: deps.auth, db: deps.db },
         { email, password, name: values.name, promote: values.promote },
       );
       const said = {

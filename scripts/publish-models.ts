@@ -14,17 +14,13 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { MemoryVectorIndex } from "../src/adapters/vector-index/memory";
-import { timeOrderedId } from "../src/context";
 import { DbEventLogAdapter } from "../src/recsys/events/event-log-adapter";
 import { bootstrapModels } from "../src/recsys/models/bootstrap";
 import { DEFAULT_CHUNK_BYTES, LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "../src/recsys/models/ml-registry.node.js";
 import { publishModels } from "../src/recsys/models/publish";
-import { createDbEventLog } from "../src/services/events/event-log";
+import { logAt } from "../src/ports/logger";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
-
-const log = (msg: string, fields: Record<string, unknown> = {}): void =>
-  console.error(JSON.stringify({ msg, ...fields }));
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -41,10 +37,12 @@ async function main(): Promise<number> {
     console.error("--chunk-kb must be a whole number from 1 to 1024 (Turso bounds a request's size)");
     return 1;
   }
-  return withMigratedDatabase(async ({ config, client, db }) => {
+  return withMigratedDatabase(async ({ config, client, db, deps }) => {
+    // Progress as JSON lines on stderr (the CLI logger); the report goes to stdout.
+    const log = logAt(deps.logger);
     const source = MlRegistryAdapter.atDir(values.from);
     if (values["train-missing"]) {
-      const events = new DbEventLogAdapter(db, createDbEventLog(db, Date.now, timeOrderedId));
+      const events = new DbEventLogAdapter(db, deps.events);
       await bootstrapModels({
         db,
         registry: source,

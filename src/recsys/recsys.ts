@@ -56,6 +56,7 @@ export class Recsys {
       marketplace: o.marketplace,
       now: o.now,
       newId: o.newId,
+      log: o.log,
       ...o.feed,
     });
   }
