@@ -1,6 +1,7 @@
 import { createApp, type App } from "../src/app";
 import { createConsoleJsonLogger } from "../src/adapters/logger/console-json";
-import { buildApiWorkerDeps, buildWorkerDeps, misconfiguredResponse, type Built, type WorkerEnv } from "./runtime";
+import { buildApiWorkerDeps } from "../src/deps/api-worker";
+import { buildWorkerDeps, misconfiguredResponse, type Built, type WorkerEnv } from "./runtime";
 import { buildWorkerServing, needsModels, type WorkerServing } from "./serving";
 
 type Entry = { ok: true; app: App; serving: WorkerServing } | Extract<Built, { ok: false }>;

@@ -1,14 +1,7 @@
 import type { ConfigError } from "../src/config";
 
-/** Assembly lives in src/deps/worker.ts (one buildDeps per runtime); re-exported for the Worker entries. */
-export {
-  buildApiWorkerDeps,
-  buildWorkerDeps,
-  type ApiWorkerDeps,
-  type Built,
-  type WorkerDeps,
-  type WorkerEnv,
-} from "../src/deps/worker";
+/** Assembly lives in src/deps/worker.ts and api-worker.ts (one buildDeps per runtime); shared by both Workers. */
+export { buildWorkerDeps, type Built, type WorkerDeps, type WorkerEnv } from "../src/deps/worker";
 
 const requestIdPattern = /^[\w\-=]{1,128}$/;
 

@@ -2,7 +2,7 @@ import type { AppDeps } from "../src/context";
 import { RetryingOnce } from "../src/lib/retrying-once";
 import { errorMessage } from "../src/ports/logger";
 import { SERVING_MODELS } from "../src/recsys/models/serving-model-names";
-import type { ApiWorkerDeps } from "./runtime";
+import type { ApiWorkerDeps } from "../src/deps/api-worker";
 
 /**
  * After a failed model load, requests within this window get the 503 without another attempt; it doubles

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { Client } from "@libsql/client";
-import { createPinoLogger } from "../adapters/logger/pino.node";
+import { createPinoLogger } from "../adapters/logger/pino.node.js";
 import { createAuth } from "../auth/auth";
 import { loadConfig, type Config } from "../config";
 import { randomId, systemClock, timeOrderedId, type AppDeps } from "../context";

@@ -1,22 +1,15 @@
 /**
- * Assembly for the Cloudflare Workers (workers/api.ts, workers/scheduler.ts): validated bindings to deps.
- * Web APIs only (no node:*): the Workers bundle this without `nodejs_compat` (the scheduler does).
- *
- * - buildWorkerDeps: what every Worker needs (config, libSQL over HTTP, clock, ids, the console JSON logger);
- *   the scheduler runs on these alone.
- * - buildApiWorkerDeps: the complete AppDeps of the api Worker (auth, event log, serving over the libSQL model
- *   registry). Models load lazily per isolate (workers/serving.ts), never trained here.
+ * Assembly for the Cloudflare Workers: validated bindings to the deps every Worker needs (config, libSQL over
+ * HTTP, clock, ids, the console JSON logger). The scheduler runs on these alone; the api Worker completes
+ * them into AppDeps with src/deps/api-worker.ts. Kept apart from that module so the scheduler's bundle holds
+ * no auth, serving or model code (it runs without `nodejs_compat`: test/workers/scheduler-bundle.test.ts).
  */
 import { LibsqlError } from "@libsql/client/web";
 import { createConsoleJsonLogger } from "../adapters/logger/console-json";
-import { createAuth } from "../auth/auth";
 import { ConfigError, loadConfig, type Config } from "../config";
-import { randomId, systemClock, timeOrderedId, type AppDeps } from "../context";
+import { randomId, systemClock, type AppDeps } from "../context";
 import { createWebLibsqlClient } from "../db/client.web";
 import { createDatabase } from "../db/database";
-import { LibsqlArtifactRegistry } from "../recsys/models/libsql-artifact-registry";
-import { createDbEventLog } from "../services/events/event-log";
-import { buildServingDeps } from "./serving";
 
 /**
  * Bindings both Workers read: plain vars from the wrangler config, secrets from `wrangler secret put`
@@ -87,22 +80,4 @@ export function buildWorkerDeps(env: WorkerEnv): Built {
 
 function fail(variable: string, message: string): Built {
   return { ok: false, error: new ConfigError([{ variable, message }]) };
-}
-
-export interface ApiWorkerDeps {
-  deps: AppDeps;
-  /** The registry serving loads from (the lazy model load probes it first: workers/serving.ts). */
-  registry: LibsqlArtifactRegistry;
-}
-
-/**
- * The api Worker's complete AppDeps over `base`: auth, the event log (time-ordered ids), session store and
- * vector index from config, and the Recsys holder over the libSQL model registry (`npm run publish-models`
- * fills it). Recsys is not started: workers/serving.ts loads the live models on the first request needing them.
- */
-export function buildApiWorkerDeps(base: WorkerDeps): ApiWorkerDeps {
-  const events = createDbEventLog(base.db, base.clock, timeOrderedId);
-  const registry = new LibsqlArtifactRegistry(base.db.$client, { now: base.clock });
-  const serving = buildServingDeps({ ...base, newId: timeOrderedId, events, registry });
-  return { deps: { ...base, auth: createAuth(base), events, ...serving }, registry };
 }

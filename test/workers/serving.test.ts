@@ -9,7 +9,7 @@ import { MemoryArtifactRegistry } from "../../src/recsys/models/memory-registry"
 import { publishModels } from "../../src/recsys/models/publish";
 import { createDbEventLog } from "../../src/services/events/event-log";
 import { buildWorkerServing, MODEL_RETRY_MS, needsModels, REFRESH_MS } from "../../workers/serving";
-import { buildApiWorkerDeps } from "../../workers/runtime";
+import { buildApiWorkerDeps } from "../../src/deps/api-worker";
 import { nullLogger } from "../../src/ports/logger";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { seedRecsysData } from "../recsys/fixtures";
