@@ -30,7 +30,7 @@ import { freePort } from "../lib/server-process";
 import { createApp } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
 import type { SessionAppend } from "../../src/ports/session-store";
-import { systemClock, timeOrderedId } from "../../src/context";
+import { systemClock, timeOrderedId, type AppDeps } from "../../src/context";
 import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
@@ -139,12 +139,12 @@ async function prepareDb(db: Database, now: number): Promise<void> {
   for (let u = 0; u < users; u++) {
     const seq = walk(rng, 6 + rng.int(5));
     const t0 = now - 300 * DAY + rng.int(290) * DAY;
-    seq.forEach((i, j) =>
+    for (const [j, i] of seq.entries()) {
       reviews.push({
         sql: "INSERT OR IGNORE INTO reviews (user_id, parent_asin, rating, timestamp, helpful_vote) VALUES (?, ?, ?, ?, 0)",
         args: [`U${u}`, pidOf(i), 1 + rng.int(5), t0 + j * 3_600_000],
-      }),
-    );
+      });
+    }
   }
   await chunk(reviews);
   // Sellers and listings: 5% of products listed, some sold.
@@ -266,7 +266,7 @@ async function child(): Promise<void> {
   const t0 = performance.now();
   // The CLI runtime's deps (auth, logger on stderr at LOG_LEVEL) under the serving ones built here.
   const base = buildCliDeps(config, db);
-  let serving;
+  let serving: Pick<AppDeps, "events" | "sessions" | "vectors" | "recsys">;
   if (values.synthetic) {
     // The same wiring as startNodeServing (hot SQL on the native connection), with generated models.
     const hot = nodeHotSql(config, db);

@@ -12,6 +12,10 @@ import { buildServingDeps } from "../deps/serving";
 import { LibsqlArtifactRegistry } from "./models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
+import { REGISTRY_MODELS } from "./models/bootstrap";
+import { runSelectionCycle } from "./selection/cycle";
+import { DbEventLogAdapter } from "./events/event-log-adapter";
+import { SelectionStore } from "./selection/store";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 
@@ -57,8 +61,8 @@ export async function startNodeServing(
   /** `trainMissing: false` (cluster workers): serve what is registered; the primary trained anything missing. */
   options: { registryDir?: string; refreshSeconds?: number; trainMissing?: boolean } = {},
 ): Promise<NodeServing> {
-  // Only the refresh timer's failures are logged here (recsys logs through base.logger itself).
-  const log = logAt(base.logger, "warn");
+  // The timer's lines (selection decisions, failures) as before the logger port: at info.
+  const log = logAt(base.logger);
   const hot = nodeHotSql(base.config, base.db);
   const events = createDbEventLog(base.db, base.clock, timeOrderedId, hot.sql);
   const registry =
@@ -71,11 +75,31 @@ export async function startNodeServing(
   const every = (options.refreshSeconds ?? 60) * 1000;
   // Every tick: pick up a model version rotated or rolled back in the registry, then fold new events in
   // (a reload reads the event log itself, so the refresh after it has little to fold).
+  // Online model selection needs a registry with live pointers (libsql); the file registry has none.
+  const selection =
+    registry instanceof LibsqlArtifactRegistry && base.config.LEARNER === "on"
+      ? () =>
+          runSelectionCycle({
+            store: new SelectionStore(base.db),
+            registry,
+            events: new DbEventLogAdapter(base.db, events),
+            now: base.clock,
+            newId: timeOrderedId,
+            models: REGISTRY_MODELS,
+          })
+      : null;
   const timer = setInterval(() => {
     const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-    serving.recsys
-      .reloadIfChanged()
+    (selection
+      ? selection().then((r) =>
+          r.decisions.length > 0 ? log("selection: decisions", { decisions: r.decisions }) : undefined,
+        )
+      : Promise.resolve()
+    )
+      .catch((err: unknown) => log("selection: cycle failed", { error: why(err) }))
+      .then(() => serving.recsys.reloadIfChanged())
       .catch((err: unknown) => log("recsys: reload failed; the current models keep serving", { error: why(err) }))
+      .then(() => serving.recsys.refreshExperiments())
       .then(() => serving.recsys.refresh())
       .catch((err: unknown) => log("recsys: refresh failed", { error: why(err) }));
   }, every);

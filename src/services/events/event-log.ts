@@ -65,10 +65,7 @@ export function createDbEventLog(
 /**
  * Logging an interaction must never fail the request that caused it: errors are reported and dropped.
  */
-export async function recordQuietly(
-  deps: { events: EventLog; logger: Logger },
-  events: NewEvent[],
-): Promise<void> {
+export async function recordQuietly(deps: { events: EventLog; logger: Logger }, events: NewEvent[]): Promise<void> {
   try {
     await deps.events.record(events);
   } catch (err) {
