@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { AccountError, ensureAdmin } from "../src/auth/accounts";
+import { buildCliDeps } from "../src/deps/node-base.node.js";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
 async function main(): Promise<number> {
@@ -23,10 +24,10 @@ async function main(): Promise<number> {
     console.error("usage: npm run create-admin -- --email <email> --password <password> [--name <name>] [--promote]");
     return 1;
   }
-  return withMigratedDatabase(async ({ deps }) => {
+  return withMigratedDatabase(async ({ config, db }) => {
     try {
       const result = await ensureAdmin(
-        { auth: deps.auth, db: deps.db },
+        { auth: buildCliDeps(config, db).auth, db },
         { email, password, name: values.name, promote: values.promote },
       );
       const said = {

@@ -20,6 +20,7 @@ import { DEFAULT_CHUNK_BYTES, LibsqlArtifactRegistry } from "../src/recsys/model
 import { MlRegistryAdapter } from "../src/recsys/models/ml-registry.node.js";
 import { publishModels } from "../src/recsys/models/publish";
 import { logAt } from "../src/ports/logger";
+import { buildCliDeps } from "../src/deps/node-base.node.js";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
 async function main(): Promise<number> {
@@ -37,7 +38,8 @@ async function main(): Promise<number> {
     console.error("--chunk-kb must be a whole number from 1 to 1024 (Turso bounds a request's size)");
     return 1;
   }
-  return withMigratedDatabase(async ({ config, client, db, deps }) => {
+  return withMigratedDatabase(async ({ config, client, db }) => {
+    const deps = buildCliDeps(config, db);
     // Progress as JSON lines on stderr (the CLI logger); the report goes to stdout.
     const log = logAt(deps.logger);
     const source = MlRegistryAdapter.atDir(values.from);

@@ -16,7 +16,9 @@ export type IdGenerator = () => string;
 
 /**
  * Everything a route or service may touch, built complete from validated config by the runtime's buildDeps
- * (src/deps/: Node, Workers, CLIs, tests) and handed to the app. Routes never import adapters directly.
+ * and handed to the app. Routes never import adapters directly. One assembly per runtime, in src/deps/:
+ * node.node.ts (Node server, cluster primary and workers, CLIs), worker.ts + api-worker.ts (scheduler and api
+ * Workers), in-process.ts (tests); serving.ts is the serving part they share.
  */
 export interface AppDeps {
   config: Config;

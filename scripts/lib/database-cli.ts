@@ -5,25 +5,24 @@
  */
 import type { Client } from "@libsql/client";
 import { ConfigError, loadConfig, type Config } from "../../src/config";
-import type { Database } from "../../src/db/database";
+import { createNodeLibsqlClient } from "../../src/db/client.node.js";
+import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
-import { buildCliDeps, openNodeDatabase, type NodeBaseDeps } from "../../src/deps/node.node.js";
 
 export interface CliDatabase {
   config: Config;
   client: Client;
   db: Database;
-  /** The CLI runtime's deps (src/deps/node.node.ts: buildCliDeps): auth, event log, a logger on stderr. */
-  deps: NodeBaseDeps;
 }
 
 /** Runs `fn` on the migrated database at DATABASE_URL; the client is closed whatever happens. */
 export async function withMigratedDatabase<T>(fn: (ctx: CliDatabase) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
-  const { client, db } = await openNodeDatabase(config);
+  const client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   try {
+    const db = createDatabase(client);
     await runMigrations(db);
-    return await fn({ config, client, db, deps: buildCliDeps(config, db) });
+    return await fn({ config, client, db });
   } finally {
     client.close();
   }
