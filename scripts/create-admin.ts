@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { AccountError, ensureAdmin } from "../src/auth/accounts";
+import { createAuth } from "../src/auth/auth";
 import { buildCliDeps } from "../src/deps/node-base.node.js";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
   return withMigratedDatabase(async ({ config, db }) => {
     try {
       const result = await ensureAdmin(
-        { auth: buildCliDeps(config, db).auth, db },
+        { auth: createAuth(buildCliDeps(config, db)), db },
         { email, password, name: values.name, promote: values.promote },
       );
       const said = {

@@ -37,7 +37,7 @@ import { runMigrations } from "../../src/db/migrate.node.js";
 import { nodeHotSql, nodeSessionStore } from "../../src/recsys/start.node.js";
 import { MlRegistryAdapter } from "../../src/recsys/models/ml-registry.node.js";
 import { buildServingDeps } from "../../src/deps/serving";
-import { buildCliDeps, buildNodeDeps } from "../../src/deps/node.node.js";
+import { buildCliDeps, buildNodeBaseDeps, buildNodeDeps, createNodeLogger } from "../../src/deps/node.node.js";
 import type { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { createDbEventLog } from "../../src/services/events/event-log";
 import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog";
@@ -264,8 +264,8 @@ async function child(): Promise<void> {
   }
   if (workers > 1 && cluster.isPrimary) return primary(config, db, now);
   const t0 = performance.now();
-  // The CLI runtime's deps (auth, logger on stderr at LOG_LEVEL) under the serving ones built here.
-  const base = buildCliDeps(config, db);
+  // The Node runtime's deps without serving (auth, logger on stderr at LOG_LEVEL) under the serving ones built here.
+  const base = buildNodeBaseDeps(config, db, createNodeLogger(config, 2));
   let serving: Pick<AppDeps, "events" | "sessions" | "vectors" | "recsys">;
   if (values.synthetic) {
     // The same wiring as startNodeServing (hot SQL on the native connection), with generated models.

@@ -1,12 +1,11 @@
 /**
- * The light half of the Node assembly: config, logger, database and the deps without serving, for the cluster
- * primary and the CLIs (scripts/). Apart from node.node.ts so a CLI does not load the serving stack (recsys,
- * ml/) just to start: `npm run migrate` would take twice as long.
+ * The light half of the Node assembly: config, logger, database and the CLIs' deps (scripts/). Apart from
+ * node.node.ts so a CLI does not load the serving stack (recsys, ml/, better-auth) just to start: `npm run
+ * migrate` took twice as long. A CLI that needs auth builds it over these (`createAuth(deps)`).
  */
 import { availableParallelism } from "node:os";
 import type { Client } from "@libsql/client";
 import { createPinoLogger } from "../adapters/logger/pino.node.js";
-import { createAuth } from "../auth/auth";
 import { loadConfig, type Config } from "../config";
 import { randomId, systemClock, timeOrderedId, type AppDeps } from "../context";
 import { createNodeLibsqlClient } from "../db/client.node.js";
@@ -28,25 +27,16 @@ export async function openNodeDatabase(config: Config): Promise<{ client: Client
   return { client, db: createDatabase(client) };
 }
 
-/** Everything but serving: what the cluster primary and the CLIs use (no models, no session store). */
-export type NodeBaseDeps = Pick<AppDeps, "config" | "db" | "clock" | "newId" | "logger" | "auth" | "events">;
+/** The deps of a CLI: the event log and a logger on stderr (its stdout carries results); no auth, no serving. */
+export type CliDeps = Pick<AppDeps, "config" | "db" | "clock" | "newId" | "logger" | "events">;
 
-export function buildNodeBaseDeps(
-  config: Config,
-  db: Database,
-  logger: Logger = createNodeLogger(config),
-): NodeBaseDeps {
+export function buildCliDeps(config: Config, db: Database): CliDeps {
   return {
     config,
     db,
     clock: systemClock,
     newId: randomId,
-    logger,
-    auth: createAuth({ config, db, logger }),
+    logger: createNodeLogger(config, 2),
     events: createDbEventLog(db, systemClock, timeOrderedId),
   };
 }
-
-/** The deps of a CLI: logs to stderr. */
-export const buildCliDeps = (config: Config, db: Database): NodeBaseDeps =>
-  buildNodeBaseDeps(config, db, createNodeLogger(config, 2));

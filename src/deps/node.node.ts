@@ -1,8 +1,8 @@
 /**
  * Assembly for the Node runtimes: the server (src/server/node.ts: one process, cluster primary and workers)
- * and the CLIs (scripts/). buildNodeDeps is the serving process's; the primary and the CLIs use the lighter
- * node-base.node.ts (re-exported here). Tests assemble through src/deps/in-process.ts. Logs are pino JSON
- * lines: stdout for the server, stderr for CLIs (their stdout carries results).
+ * and the CLIs (scripts/). buildNodeDeps is the serving process's, buildNodeBaseDeps the cluster primary's;
+ * the CLIs use the lighter node-base.node.ts (re-exported here). Tests assemble through src/deps/in-process.ts.
+ * Logs are pino JSON lines: stdout for the server, stderr for CLIs (their stdout carries results).
  */
 import { createAuth } from "../auth/auth";
 import type { Config } from "../config";
@@ -10,9 +10,29 @@ import { randomId, systemClock, timeOrderedId, type AppDeps } from "../context";
 import type { Database } from "../db/database";
 import type { Logger } from "../ports/logger";
 import { startNodeServing } from "../recsys/start.node.js";
+import { createDbEventLog } from "../services/events/event-log";
 import { createNodeLogger } from "./node-base.node.js";
 
 export * from "./node-base.node.js";
+
+/** Everything but serving: what the cluster primary uses (demo accounts, search head lists), and benchmarks. */
+export type NodeBaseDeps = Pick<AppDeps, "config" | "db" | "clock" | "newId" | "logger" | "auth" | "events">;
+
+export function buildNodeBaseDeps(
+  config: Config,
+  db: Database,
+  logger: Logger = createNodeLogger(config),
+): NodeBaseDeps {
+  return {
+    config,
+    db,
+    clock: systemClock,
+    newId: randomId,
+    logger,
+    auth: createAuth({ config, db, logger }),
+    events: createDbEventLog(db, systemClock, timeOrderedId),
+  };
+}
 
 export interface NodeDepsOptions {
   /** The migrated database (the entry owns its client: it closes it on shutdown). */

@@ -44,13 +44,15 @@ describe("buildNodeDeps (the Node server's assembly)", () => {
     expect(((await res.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
   });
 
-  it("the primary's and the CLIs' deps carry auth, the event log and a logger, but no serving", () => {
+  it("the primary's deps carry auth, the event log and a logger; the CLIs' the event log and a logger", () => {
     const config = loadNodeConfig({ NODE_ENV: "test", DATABASE_URL: t.url, LOG_LEVEL: "silent" });
-    for (const deps of [buildNodeBaseDeps(config, t.db, nullLogger), buildCliDeps(config, t.db)]) {
-      for (const key of ["config", "db", "clock", "newId", "logger", "auth", "events"] as const)
-        expect(deps[key], key).toBeDefined();
-      expect("recsys" in deps).toBe(false);
-    }
+    const primary = buildNodeBaseDeps(config, t.db, nullLogger);
+    for (const key of ["config", "db", "clock", "newId", "logger", "auth", "events"] as const)
+      expect(primary[key], key).toBeDefined();
+    const cli = buildCliDeps(config, t.db);
+    for (const key of ["config", "db", "clock", "newId", "logger", "events"] as const)
+      expect(cli[key], key).toBeDefined();
+    for (const deps of [primary, cli]) expect("recsys" in deps).toBe(false);
   });
 
   it("rejects bad config with a ConfigError naming the variable", () => {
