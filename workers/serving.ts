@@ -69,6 +69,7 @@ export function buildWorkerServing({ deps, registry }: ApiWorkerDeps): WorkerSer
       const work = deps.recsys
         .reloadIfChanged()
         .then(() => undefined, fail("recsys: reload failed; the loaded models keep serving"))
+        .then(() => deps.recsys.refreshExperiments())
         .then(() => deps.recsys.refresh())
         .then(() => undefined, fail("recsys: refresh failed"));
       ctx.waitUntil(work);

@@ -76,6 +76,7 @@ export async function startNodeServing(
   // Every tick: pick up a model version rotated or rolled back in the registry, then fold new events in
   // (a reload reads the event log itself, so the refresh after it has little to fold).
   // Online model selection needs a registry with live pointers (libsql); the file registry has none.
+  const verified = new Set<string>();
   const selection =
     registry instanceof LibsqlArtifactRegistry && base.config.LEARNER === "on"
       ? () =>
@@ -86,6 +87,7 @@ export async function startNodeServing(
             now: base.clock,
             newId: timeOrderedId,
             models: REGISTRY_MODELS,
+            verified,
           })
       : null;
   const timer = setInterval(() => {
