@@ -66,6 +66,7 @@ export class Recsys {
       marketplace: o.marketplace,
       now: o.now,
       newId: o.newId,
+      log: o.log,
       ...o.feed,
       liveOutcome: (_models, outcome) => this.experiments?.recordLive(this.state?.registryVersions, outcome),
     });
