@@ -61,11 +61,8 @@ module.exports = {
       from: {
         path: `^src/(app${TS}|routes/|services/|recsys/|http/)`,
         pathNot: [
-          // Until one buildDeps per runtime lands (issue 18.1, the assembly work): createApp still builds
-          // serving and the event log itself when the entry does not pass them.
-          `^src/app${TS}`,
-          // The Node wiring of recsys (adapters from config, registry, refresh timer): a composition root that
-          // moves into src/deps/ with the assembly work.
+          // The Node wiring of recsys (adapters from config, registry, refresh timer), called by src/deps/node.node.ts:
+          // a composition root still living under recsys/ (its home is src/deps/).
           `^src/recsys/start\\.node${TS}`,
         ],
       },

@@ -22,12 +22,12 @@ import { DEFAULT_CHUNK_BYTES, LibsqlArtifactRegistry } from "../src/adapters/mod
 import { MemoryVectorIndex } from "../src/adapters/vector-index/memory";
 import { timeOrderedId } from "../src/context";
 import { createNodeLibsqlClient } from "../src/db/client.node.js";
+import { buildCliDeps } from "../src/deps/node-base.node.js";
+import { logAt } from "../src/ports/logger";
 import { bootstrapModels } from "../src/recsys/models/bootstrap";
 import { PUBLISHED_MODELS, publishModels, type PublishReport } from "../src/recsys/models/publish";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
-const log = (msg: string, fields: Record<string, unknown> = {}): void =>
-  console.error(JSON.stringify({ msg, ...fields }));
 const withoutQuery = (url: string): string => url.replace(/\?.*$/, "");
 
 async function main(): Promise<number> {
@@ -51,6 +51,8 @@ async function main(): Promise<number> {
       .map((m) => m.trim())
       .filter(Boolean) ?? PUBLISHED_MODELS;
   return withMigratedDatabase(async ({ config, client, db }) => {
+    // Progress as JSON lines on stderr (the CLI logger); the report goes to stdout.
+    const log = logAt(buildCliDeps(config, db).logger);
     const target = new LibsqlArtifactRegistry(client, { chunkBytes });
     const database = withoutQuery(config.DATABASE_URL);
     if (values["train-missing"]) {
@@ -74,8 +76,9 @@ async function main(): Promise<number> {
           version ? { model, status: "already", version, bytes: stored?.byteLength } : { model, status: "missing" },
         );
       }
+      // Said whatever LOG_LEVEL is: it explains why nothing was copied.
       if (!values["train-missing"])
-        log("models already live in the database's registry: nothing to publish without --from", { database });
+        console.error(`models already live in the registry of ${database}: nothing to publish without --from`);
       console.log(JSON.stringify({ database, from: null, models: report }, null, 2));
       return report.some((r) => r.status === "missing") ? 1 : 0;
     }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { timeOrderedId } from "../../src/context";
+import { nullLogger } from "../../src/ports/logger";
 import { LibsqlArtifactRegistry } from "../../src/adapters/model-registry/libsql";
 import { PUBLISHED_MODELS } from "../../src/recsys/models/publish";
 import { startNodeServing, type NodeServing } from "../../src/recsys/start.node";
@@ -20,7 +21,7 @@ describe("startNodeServing over the database's model registry", () => {
     const config = loadConfig({ DATABASE_URL: t.url, LOG_LEVEL: "silent" });
     const start = (trainMissing: boolean): Promise<NodeServing> =>
       startNodeServing(
-        { config, db: t.db, clock: Date.now, newId: timeOrderedId },
+        { config, db: t.db, clock: Date.now, newId: timeOrderedId, logger: nullLogger },
         { trainMissing, refreshSeconds: 3600 },
       );
 

@@ -1,12 +1,13 @@
 import type { EventLog, NewEvent } from "../../ports/event-log";
+import { errorMessage, type Logger } from "../../ports/logger";
 
 /**
  * Logging an interaction must never fail the request that caused it: errors are reported and dropped.
  */
-export async function recordQuietly(log: EventLog, events: NewEvent[]): Promise<void> {
+export async function recordQuietly(deps: { events: EventLog; logger: Logger }, events: NewEvent[]): Promise<void> {
   try {
-    await log.record(events);
+    await deps.events.record(events);
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "event log write failed", error: (err as Error).message }));
+    deps.logger.error("event log write failed", { error: errorMessage(err) });
   }
 }
