@@ -19,6 +19,7 @@ import { productsRoutes } from "./routes/v1/products";
 import { buildServingDeps } from "./adapters/select";
 import { eventsRoutes } from "./routes/v1/events";
 import { feedRoutes } from "./routes/v1/feed";
+import { feedbackRoutes } from "./routes/v1/feedback";
 import { recommendationsRoutes } from "./routes/v1/recommendations";
 
 /**
@@ -82,6 +83,7 @@ export function createApp(input: AppDepsInput) {
   app.route("/v1", marketplaceRoutes);
   app.route("/v1", eventsRoutes);
   app.route("/v1", feedRoutes);
+  app.route("/v1", feedbackRoutes);
   app.route("/v1", recommendationsRoutes);
 
   app.doc31("/openapi.json", {

@@ -11,6 +11,7 @@ import type { SqlExecutor } from "../db/sql-executor";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 import { DbEventLogAdapter } from "../recsys/events/event-log-adapter";
+import { FeedbackSignals } from "../recsys/feedback/signals";
 import type { Log } from "../recsys/models/bootstrap";
 import { MemoryArtifactRegistry } from "../recsys/models/memory-registry";
 import type { ArtifactRegistryPort, MarketplacePort } from "../recsys/ports";
@@ -91,6 +92,7 @@ export function buildServingDeps(i: ServingDepsInput): {
     events: new DbEventLogAdapter(i.db, i.events),
     marketplace,
     registry: i.registry ?? new MemoryArtifactRegistry(i.clock),
+    feedback: new FeedbackSignals(i.db, sessions, i.clock),
     now: i.clock,
     newId: i.newId,
     log: i.log ?? (i.config.LOG_LEVEL === "silent" ? () => {} : jsonLog),
