@@ -88,17 +88,37 @@ export function mergeSources(results: readonly SourceResult[]): Candidate[] {
   return out;
 }
 
-/** Index (SOURCES order) of the source that ranked a candidate highest (ties: SOURCES order); -1 when none. */
-export function leadSourceIndex(c: Pick<Candidate, "ranks">): number {
+/**
+ * Neighbour sources (SOURCES order): their recall is evidence only through a history item (the anchor). A
+ * vector hit without a positive term for any history item is a filler, not a similarity worth naming.
+ */
+const NEEDS_ANCHOR: readonly boolean[] = SOURCES.map(
+  (s) => s === "vector" || s === "covisitation" || s === "bought_together",
+);
+
+/**
+ * Index (SOURCES order) of the source that explains a candidate: the best-ranked (ties: SOURCES order) of
+ * the sources with evidence for it (a signal source, or a neighbour source with an anchor); when none has,
+ * the best-ranked overall. -1 when no source recalled it. Without `anchors` (hand-built), the best-ranked.
+ */
+export function leadSourceIndex(c: Pick<Candidate, "ranks" | "anchors">): number {
   let best = -1;
   let bestRank = Infinity;
+  let bestAny = -1;
+  let bestAnyRank = Infinity;
   for (let k = 0; k < SOURCES.length; k++) {
-    if (c.ranks[k] >= 0 && c.ranks[k] < bestRank) {
-      bestRank = c.ranks[k];
+    const r = c.ranks[k];
+    if (r < 0) continue;
+    if (r < bestAnyRank) {
+      bestAnyRank = r;
+      bestAny = k;
+    }
+    if (r < bestRank && (!NEEDS_ANCHOR[k] || !c.anchors || c.anchors[k] >= 0)) {
+      bestRank = r;
       best = k;
     }
   }
-  return best;
+  return best >= 0 ? best : bestAny;
 }
 
 /** Sources that recalled a candidate, in SOURCES order. */

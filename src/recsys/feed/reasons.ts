@@ -3,8 +3,11 @@ import { leadSourceIndex, SOURCES, type Candidate, type SourceName } from "./can
 
 const short = (title: string): string => (title.length > 60 ? `${title.slice(0, 57).trimEnd()}…` : title);
 
-/** The source that explains a candidate best: the one that ranked it highest (ties: SOURCES order). */
-export function leadSource(c: Pick<Candidate, "ranks">): SourceName | null {
+/**
+ * The source that explains a candidate: the best-ranked one with evidence for it (candidates.ts
+ * leadSourceIndex: a neighbour source only with its history item).
+ */
+export function leadSource(c: Pick<Candidate, "ranks" | "anchors">): SourceName | null {
   const k = leadSourceIndex(c);
   return k >= 0 ? SOURCES[k] : null;
 }
@@ -33,7 +36,7 @@ export function reasonText(lead: SourceName | null, anchor: number, item: number
     case "covisitation":
       return anchorTitle ? `Because you viewed ${anchorTitle}` : `Viewed with items you viewed`;
     case "vector":
-      return anchorTitle ? `Similar to ${anchorTitle}` : `Matches your interests in ${category}`;
+      return anchorTitle ? `Similar to ${anchorTitle}` : `Picked for you`;
     case "session_knn":
       return `Viewed in sessions like yours`;
     case "trending":

@@ -168,7 +168,7 @@ describe("items shown many times without a click", () => {
   it("lose rank by the documented curve, item by item", async () => {
     const h = { "x-session-id": sid(600) };
     await postEvents(t, h, views([pid(1, 1), pid(1, 2)], "i"));
-    type Scored = FeedBody & { items: { score: number; productId: string }[] };
+    type Scored = Omit<FeedBody, "items"> & { items: (FeedBody["items"][number] & { score: number })[] };
     const first = await get<Scored>(t.app, "/v1/feed?limit=50", h);
     const shown = new Map<string, number>(first.items.map((i) => [i.productId, 1]));
     // Page one of four more feeds (limit 5), nothing clicked: once an item passes two impressions it drops,
