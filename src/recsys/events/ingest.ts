@@ -201,7 +201,10 @@ async function recordNegativeFeedback(
   }
   await Promise.all(
     [...byActor.values()].map((g) =>
-      store.record({ userId, sessionId: g.sessionId }, g.entries.sort((a, b) => a.createdAt - b.createdAt)),
+      store.record(
+        { userId, sessionId: g.sessionId },
+        g.entries.sort((a, b) => a.createdAt - b.createdAt),
+      ),
     ),
   );
 }
@@ -224,7 +227,11 @@ async function appendToSessions(
   };
   for (const r of records) {
     if (!inserted.has(r.clientEventId) || !r.itemId || r.type === "impression") continue;
-    const ev: SessionEvent = { itemId: r.itemId, type: r.type === "hide" || r.type === "dislike" ? "not_interested" : r.type, ts: r.ts };
+    const ev: SessionEvent = {
+      itemId: r.itemId,
+      type: r.type === "hide" || r.type === "dislike" ? "not_interested" : r.type,
+      ts: r.ts,
+    };
     if (r.sessionId) add(r.sessionId, ev);
     if (userId) add(userStreamId(userId), ev);
   }

@@ -231,11 +231,15 @@ export class FeedService {
       now,
       dense: denseSignals(models, history.items, extraExclusions.historyWeights),
     };
-    // Items shown many times without a click lose rank (a logit penalty; feedback/impressions.ts).
+    // Items shown many times without a click lose rank (a logit penalty; feedback/impressions.ts). An item
+    // of the history was engaged with (viewed, clicked, ...): never penalised.
     const shown = new Map<number, number>();
-    for (const [pid, n] of feedback.shownWithoutClick) {
-      const i = catalog.indexOf.get(pid);
-      if (i !== undefined) shown.set(i, n);
+    if (feedback.shownWithoutClick.size > 0) {
+      const engaged = new Set(history.items);
+      for (const [pid, n] of feedback.shownWithoutClick) {
+        const i = catalog.indexOf.get(pid);
+        if (i !== undefined && !engaged.has(i)) shown.set(i, n);
+      }
     }
     const ranked = demoteUnclicked(models.ranker.rank(kept, ctx), shown);
     return { ranked, listings, report, filtered: removed };
@@ -391,17 +395,32 @@ export class FeedService {
     this.flushTimer = null;
     const batch = this.pendingImpressions.splice(0);
     if (batch.length === 0) return;
-    try {
-      await this.d.events.append(batch);
-    } catch (err) {
+    const fail = (msg: string, err: unknown): void =>
       console.error(
         JSON.stringify({
           level: "error",
-          msg: "impression log write failed",
+          msg,
           count: batch.length,
           error: err instanceof Error ? err.message : String(err),
         }),
       );
+    try {
+      await this.d.events.append(batch);
+    } catch (err) {
+      return fail("impression log write failed", err);
+    }
+    // After the log write: a caller's first count is seeded from the log, which then holds these pages.
+    try {
+      await this.d.feedback.recordShown(
+        batch.map((e) => ({
+          userId: e.userId,
+          sessionId: e.sessionId,
+          ts: e.ts,
+          items: (e.context?.items as string[] | undefined) ?? [],
+        })),
+      );
+    } catch (err) {
+      fail("shown-count update failed", err);
     }
   }
 }

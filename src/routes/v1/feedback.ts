@@ -6,7 +6,11 @@ import { ApiError, notFound } from "../../http/errors";
 import { requireScope } from "../../http/middleware/require";
 import { createRouter, ErrorSchema, errorResponses } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
-import { negativeFeedbackKinds, NegativeFeedbackStore, type FeedbackActor } from "../../recsys/feedback/negative-feedback";
+import {
+  negativeFeedbackKinds,
+  NegativeFeedbackStore,
+  type FeedbackActor,
+} from "../../recsys/feedback/negative-feedback";
 import { presentedSession } from "../../recsys/http";
 
 const sessionParam = z

@@ -84,10 +84,9 @@ describe("mergeSources provenance", () => {
   it("keeps each source's anchor and gives the reason only the lead source's", () => {
     // Item 7 leads in trending (rank 0) and was also a far vector hit anchored on history item 3: the
     // reason must not borrow item 3 (the "memory card because you viewed a Chromebook" bug).
-    const [c] = mergeSources([
-      result("vector", [1, 2, 7], [3, 3, 3]),
-      result("trending", [7], [-1]),
-    ]).filter((x) => x.item === 7);
+    const [c] = mergeSources([result("vector", [1, 2, 7], [3, 3, 3]), result("trending", [7], [-1])]).filter(
+      (x) => x.item === 7,
+    );
     expect(c.anchors).toEqual([3, -1, -1, -1, -1, -1]);
     expect(leadSource(c)).toBe("trending");
     expect(c.anchor).toBe(-1);

@@ -7,6 +7,8 @@ import {
   FREE_IMPRESSIONS,
   impressionPenalty,
   MAX_COUNTED_IMPRESSIONS,
+  MAX_TRACKED_PRODUCTS,
+  ShownCounts,
 } from "../../../src/recsys/feedback/impressions";
 import { FeedbackSignals } from "../../../src/recsys/feedback/signals";
 import type { EventRecord } from "../../../src/recsys/ports";
@@ -62,7 +64,11 @@ describe("FeedbackSignals: unclicked impression counts from the event log", () =
   let signals: FeedbackSignals;
   let n = 0;
   let log: DbEventLogAdapter;
-  const imp = (actor: { userId: string | null; sessionId: string | null }, ts: number, items: string[]): EventRecord => ({
+  const imp = (
+    actor: { userId: string | null; sessionId: string | null },
+    ts: number,
+    items: string[],
+  ): EventRecord => ({
     clientEventId: `imp-${++n}`,
     type: "impression",
     itemId: null,
@@ -71,7 +77,11 @@ describe("FeedbackSignals: unclicked impression counts from the event log", () =
     ts,
     context: { surface: "home_feed", snapshotId: `s${n}`, modelVersion: "m1", offset: 0, items },
   });
-  const ev = (actor: { userId: string | null; sessionId: string | null }, type: EventRecord["type"], item: string): EventRecord => ({
+  const ev = (
+    actor: { userId: string | null; sessionId: string | null },
+    type: EventRecord["type"],
+    item: string,
+  ): EventRecord => ({
     clientEventId: `ev-${++n}`,
     type,
     itemId: item,
@@ -83,7 +93,14 @@ describe("FeedbackSignals: unclicked impression counts from the event log", () =
 
   beforeAll(async () => {
     d = await createTestDb();
-    log = new DbEventLogAdapter(d.db, createDbEventLog(d.db, () => NOW, () => `id-${++n}`));
+    log = new DbEventLogAdapter(
+      d.db,
+      createDbEventLog(
+        d.db,
+        () => NOW,
+        () => `id-${++n}`,
+      ),
+    );
     signals = new FeedbackSignals(d.db, new MemorySessionStore({ now: () => NOW }), () => NOW);
     const alice = { userId: "alice", sessionId: "alice-sess-1" };
     const anon = { userId: null, sessionId: "anon-sess-01" };
@@ -123,5 +140,81 @@ describe("FeedbackSignals: unclicked impression counts from the event log", () =
     // The newest 4 impression rows: the item-less one at NOW - 1 s, then pages k = 1..3.
     const fb = await capped.forCaller({ userId: "alice", sessionId: null });
     expect(Object.fromEntries(fb.shownWithoutClick)).toEqual({ A: 3 });
+  });
+});
+
+describe("ShownCounts: counts kept in the SessionStore, seeded from the event log", () => {
+  let d: TestDb;
+  let n = 0;
+  const clock = NOW;
+  let log: DbEventLogAdapter;
+  const bob = { userId: "bob", sessionId: "bob-sess-01" };
+  const page = (items: string[], ts = clock) => ({ ...bob, ts, items });
+
+  beforeAll(async () => {
+    d = await createTestDb();
+    log = new DbEventLogAdapter(
+      d.db,
+      createDbEventLog(
+        d.db,
+        () => NOW,
+        () => `id-${++n}`,
+      ),
+    );
+    await log.append(
+      [1, 2, 3].map((k) => ({
+        clientEventId: `imp-${k}`,
+        type: "impression" as const,
+        itemId: null,
+        listingId: null,
+        ...bob,
+        ts: NOW - k * 1000,
+        context: { items: ["A", "B"] },
+      })),
+    );
+  });
+  afterAll(() => d.cleanup());
+
+  it("seeds a caller's counts from the log once, then counts flushed pages without reading the log", async () => {
+    const sessions = new MemorySessionStore({ now: () => clock });
+    const counts = new ShownCounts(d.db, sessions, () => clock);
+    expect(Object.fromEntries(await counts.read(bob))).toEqual({ A: 3, B: 3 });
+    expect(JSON.parse((await sessions.get("shown:u:bob")) as string)).toEqual({
+      A: [3, NOW - 1000],
+      B: [3, NOW - 1000],
+    });
+    // Pages flushed later: counted in the store (the log is not read again: these rows are not in it).
+    await counts.add([page(["A", "C"]), page(["C"]), page(["C", "D"])]);
+    expect(Object.fromEntries(await counts.read(bob))).toEqual({ A: 4, B: 3, C: 3 });
+    // The hot value holds only what can be demoted.
+    expect(Object.keys(JSON.parse((await sessions.get("demote:u:bob")) as string)).sort()).toEqual(["A", "B", "C"]);
+  });
+
+  it("survives a restart of an in-process store: the next process seeds from the log again", async () => {
+    const fresh = new ShownCounts(d.db, new MemorySessionStore({ now: () => clock }), () => clock);
+    expect(Object.fromEntries(await fresh.read(bob))).toEqual({ A: 3, B: 3 });
+  });
+
+  it("forgets products last shown before the window and keeps at most MAX_TRACKED_PRODUCTS", async () => {
+    const sessions = new MemorySessionStore({ now: () => clock });
+    const counts = new ShownCounts(d.db, sessions, () => clock);
+    const anon = { userId: null, sessionId: "anon-window-1" };
+    await counts.read(anon); // seeds an empty value
+    const many = Array.from({ length: MAX_TRACKED_PRODUCTS + 50 }, (_, j) => `P${j}`);
+    await counts.add([0, 1, 2].map(() => ({ ...anon, ts: clock, items: many })));
+    expect((await counts.read(anon)).size).toBe(MAX_TRACKED_PRODUCTS);
+    // A page (late-flushed) from before the window is not kept; the window's pages are.
+    await counts.add([{ ...anon, ts: clock - DEFAULT_IMPRESSION_WINDOW.windowMs - 1, items: ["OLD"] }]);
+    await counts.add([{ ...anon, ts: clock + 1, items: ["NEW"] }]);
+    const kept = Object.keys(JSON.parse((await sessions.get("shown:s:anon-window-1")) as string));
+    expect(kept).toContain("NEW");
+    expect(kept).not.toContain("OLD");
+  });
+
+  it("refuses a malformed stored value", async () => {
+    const sessions = new MemorySessionStore({ now: () => clock });
+    await sessions.set("demote:s:bad-sess-01", JSON.stringify({ A: "three" }), 60);
+    const counts = new ShownCounts(d.db, sessions, () => clock);
+    await expect(counts.read({ userId: null, sessionId: "bad-sess-01" })).rejects.toThrow(/malformed/);
   });
 });

@@ -65,7 +65,9 @@ describe("negative feedback of a signed-in user", () => {
 
     const after = await get<FeedBody>(t.app, "/v1/feed?limit=50", h);
     for (const p of [DISLIKED, HIDDEN, NOT_INTERESTED]) expect(after.items.map((i) => i.productId)).not.toContain(p);
-    const session = (await get<RecList>(t.app, "/v1/recommendations/session?limit=50", h)).items.map((i) => i.productId);
+    const session = (await get<RecList>(t.app, "/v1/recommendations/session?limit=50", h)).items.map(
+      (i) => i.productId,
+    );
     const product = (await get<RecList>(t.app, `/v1/products/${pid(0, 2)}/recommendations?limit=50`, h)).items.map(
       (i) => i.productId,
     );
@@ -119,9 +121,9 @@ describe("negative feedback of a signed-in user", () => {
       expect(back).toContain(DISLIKED);
       expect(back).not.toContain(HIDDEN);
       // Both instances read the same table.
-      expect((await get<FeedbackList>(t.app, "/v1/feedback", user.headers)).items.map((i) => i.productId)).not.toContain(
-        DISLIKED,
-      );
+      expect(
+        (await get<FeedbackList>(t.app, "/v1/feedback", user.headers)).items.map((i) => i.productId),
+      ).not.toContain(DISLIKED);
     } finally {
       client.close();
     }
