@@ -132,9 +132,13 @@ describe("recall sources report true provenance", () => {
     const sknn = await sessionKnnSource.run(ctx(), 20);
     expect(Array.from(sknn.anchors ?? [])).toEqual(new Array(sknn.items.length).fill(-1));
     const cv = await covisitationSource.run(ctx(), 30);
-    cv.items.forEach((item, j) => expect(covisNeighbours(cv.anchors![j]).has(item)).toBe(true));
+    cv.items.forEach((item, j) => {
+      expect(covisNeighbours(cv.anchors![j]).has(item)).toBe(true);
+    });
     const bt = await boughtTogetherSource.run({ ...ctx(), history: [idx(pid(0, 2))] }, 10);
-    bt.items.forEach((item, j) => expect(m.catalog.boughtTogether.get(bt.anchors![j])).toContain(item));
+    bt.items.forEach((item, j) => {
+      expect(m.catalog.boughtTogether.get(bt.anchors![j])).toContain(item);
+    });
   });
 });
 
