@@ -30,7 +30,7 @@ export interface ImpressionWindow {
 export const DEFAULT_IMPRESSION_WINDOW: ImpressionWindow = { windowMs: 3 * 86_400_000, maxPages: 100, minCount: 3 };
 
 /** Most products a caller's value keeps (the most recently shown win): bounds the per-request parse. */
-export const MAX_TRACKED_PRODUCTS = 300;
+export const MAX_TRACKED_PRODUCTS = 200;
 
 /**
  * Counting from the event log (the seed of `ShownCounts`). One statement per caller kind. The impression rows come from
@@ -198,15 +198,27 @@ export class ShownCounts {
     return value;
   }
 
+  /** Writes the full value and the hot one in one pass (this runs for every flushed feed page). */
   private async store(key: string, value: ShownValue): Promise<void> {
     const since = this.now() - this.window.windowMs;
-    let entries = Object.entries(value).filter(([, e]) => e[1] >= since);
-    if (entries.length > MAX_TRACKED_PRODUCTS)
-      entries = entries.sort((a, b) => b[1][1] - a[1][1] || b[1][0] - a[1][0]).slice(0, MAX_TRACKED_PRODUCTS);
+    let pids = Object.keys(value);
+    if (pids.length > MAX_TRACKED_PRODUCTS)
+      pids = pids
+        .filter((p) => value[p][1] >= since)
+        .sort((a, b) => value[b][1] - value[a][1] || value[b][0] - value[a][0])
+        .slice(0, MAX_TRACKED_PRODUCTS);
+    let full = "";
+    let demote = "";
+    for (const pid of pids) {
+      const [n, last] = value[pid];
+      if (last < since) continue;
+      const entry = `${JSON.stringify(pid)}:[${n},${last}]`;
+      full += full ? `,${entry}` : entry;
+      if (n >= this.window.minCount) demote += demote ? `,${entry}` : entry;
+    }
     const ttl = Math.ceil(this.window.windowMs / 1000);
-    const demote = entries.filter(([, e]) => e[0] >= this.window.minCount);
     // The full value first: a reader that finds the hot value can rely on the full one being there.
-    await this.sessions.set(key, JSON.stringify(Object.fromEntries(entries)), ttl);
-    await this.sessions.set(demoteKey(key), JSON.stringify(Object.fromEntries(demote)), ttl);
+    await this.sessions.set(key, `{${full}}`, ttl);
+    await this.sessions.set(demoteKey(key), `{${demote}}`, ttl);
   }
 }

@@ -3,7 +3,7 @@ import type { SessionStore } from "../../ports/session-store";
 import { DEFAULT_IMPRESSION_WINDOW, ShownCounts, type ImpressionWindow, type ShownPage } from "./impressions";
 import {
   NegativeFeedbackStore,
-  SELECT_USER_FEEDBACK,
+  SELECT_USER_NEGATIVE_IDS,
   type FeedbackActor,
   type NegativeEntry,
 } from "./negative-feedback";
@@ -44,15 +44,17 @@ export class FeedbackSignals implements FeedbackSignalsPort {
   }
 
   async forCaller(caller: FeedbackActor): Promise<CallerFeedback> {
-    const [sessionEntries, userRows, shownWithoutClick] = await Promise.all([
+    const [sessionEntries, userIds, shownWithoutClick] = await Promise.all([
       caller.sessionId ? this.store.sessionEntries(caller.sessionId) : Promise.resolve<NegativeEntry[]>([]),
       caller.userId
-        ? this.db.$client.execute({ sql: SELECT_USER_FEEDBACK, args: [caller.userId] }).then((r) => r.rows)
-        : Promise.resolve([]),
+        ? this.db.$client
+            .execute({ sql: SELECT_USER_NEGATIVE_IDS, args: [caller.userId] })
+            .then((r) => JSON.parse(String(r.rows[0].ids)) as string[])
+        : Promise.resolve<string[]>([]),
       this.shown.read(caller),
     ]);
-    const negative = new Set(sessionEntries.map((e) => e.productId));
-    for (const r of userRows) negative.add(String(r.product_id));
+    const negative = new Set(userIds);
+    for (const e of sessionEntries) negative.add(e.productId);
     if (caller.userId && caller.sessionId && sessionEntries.length > 0)
       await this.store.carryOver(caller.userId, caller.sessionId);
     return { negative, shownWithoutClick };
