@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mergeSources, SOURCES, type Candidate, type SourceResult } from "../../../src/recsys/feed/candidates";
-import { FEED_SOURCES } from "../../../src/recsys/feed/feed-service";
+import { DEFAULT_BUDGETS, FEED_SOURCES } from "../../../src/recsys/feed/feed-service";
 import { leadSource, reasonFor } from "../../../src/recsys/feed/reasons";
 import { boughtTogetherSource } from "../../../src/recsys/feed/recall/bought-together";
 import { covisitationSource } from "../../../src/recsys/feed/recall/covisitation";
@@ -10,14 +10,18 @@ import type { History } from "../../../src/recsys/history";
 import type { ServingModels } from "../../../src/recsys/models/serving-models";
 import type { TestApp } from "../../helpers/app";
 import { createUser, json } from "../../helpers/auth";
-import { pid, postEvents, recsysApp, sid, views, type FeedBody } from "../fixtures";
+import { pid, postEvents, recsysAppWithFeed, sid, views, type FeedBody } from "../fixtures";
 
 let t: TestApp;
 let m: ServingModels;
 const idx = (id: string): number => m.catalog.indexOf.get(id) as number;
 
 beforeAll(async () => {
-  t = await recsysApp();
+  // Generous budgets: a source late under load would only hide some kinds of reason from the checks.
+  const budgets = Object.fromEntries(
+    Object.entries(DEFAULT_BUDGETS).map(([name, b]) => [name, { ...b, timeoutMs: 5000 }]),
+  );
+  t = await recsysAppWithFeed({ budgets });
   m = t.deps.recsys.models;
 });
 afterAll(() => t.cleanup());

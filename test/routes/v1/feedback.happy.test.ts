@@ -10,7 +10,8 @@ import { impressionPenalty } from "../../../src/recsys/feedback/impressions";
 import { createDbEventLog } from "../../../src/services/events/event-log";
 import { fastPasswordHasher, type TestApp } from "../../helpers/app";
 import { createUser, json, type TestUser } from "../../helpers/auth";
-import { pid, postEvents, recsysApp, sid, views, NOW, type FeedBody } from "../../recsys/fixtures";
+import { DEFAULT_BUDGETS } from "../../../src/recsys/feed/feed-service";
+import { pid, postEvents, recsysApp, recsysAppWithFeed, sid, views, NOW, type FeedBody } from "../../recsys/fixtures";
 
 interface RecList {
   items: { productId: string; score: number }[];
@@ -167,6 +168,16 @@ describe("negative feedback of an anonymous session", () => {
 });
 
 describe("items shown many times without a click", () => {
+  // Scores are compared across requests: generous budgets, so a source late under load cannot change them.
+  let t: TestApp;
+  beforeAll(async () => {
+    const budgets = Object.fromEntries(
+      Object.entries(DEFAULT_BUDGETS).map(([name, b]) => [name, { ...b, timeoutMs: 5000 }]),
+    );
+    t = await recsysAppWithFeed({ budgets });
+  });
+  afterAll(() => t.cleanup());
+
   it("lose rank by the documented curve, item by item", async () => {
     const h = { "x-session-id": sid(600) };
     await postEvents(t, h, views([pid(1, 1), pid(1, 2)], "i"));
