@@ -37,6 +37,7 @@ export const MAX_TRACKED_PRODUCTS = 200;
  * the (user_id, ts) / (anon_id, ts) index, newest first and capped; SQLite expands their item arrays with
  * json_each (no JSON parsed in JS), and engaged products are removed with the same index range.
  */
+// raw SQL: json_each over impression rows in SQLite (no JSON parsed in JS), bench:feedback-signals
 const countsSql = (actorColumn: "user_id" | "anon_id"): string =>
   `WITH pages AS (SELECT context, ts FROM events WHERE ${actorColumn} = ?1 AND type = 'impression' AND ts >= ?2 ` +
   `ORDER BY ts DESC LIMIT ?3) ` +

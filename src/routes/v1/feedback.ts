@@ -2,7 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { actingUserId } from "../../auth/principal";
 import type { AppEnv } from "../../context";
-import { ApiError, notFound } from "../../http/errors";
+import { notFound, UnauthenticatedError } from "../../domain/errors";
+import { presentedSession } from "../../http/caller";
 import { requireScope } from "../../http/middleware/require";
 import { createRouter, ErrorSchema, errorResponses } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
@@ -11,7 +12,6 @@ import {
   NegativeFeedbackStore,
   type FeedbackActor,
 } from "../../recsys/feedback/negative-feedback";
-import { presentedSession } from "../../recsys/http";
 
 const sessionParam = z
   .string()
@@ -81,8 +81,7 @@ function actorOf(c: Context<AppEnv>, sessionParam: string | undefined): Feedback
   const userId = actingUserId(c.var.principal);
   const sessionId = sessionParam ?? presentedSession(c);
   if (!userId && !sessionId)
-    throw new ApiError(
-      401,
+    throw new UnauthenticatedError(
       "session_required",
       "anonymous feedback belongs to a session: send the rc_sid cookie, an x-session-id header or session_id",
     );
