@@ -14,6 +14,7 @@ import type { VectorIndex } from "../ports/vector-index";
 import { MemoryArtifactRegistry } from "../adapters/model-registry/memory";
 import type { ModelRegistry } from "../ports/model-registry";
 import type { MarketplacePort } from "../ports/marketplace";
+import { FeedbackSignals } from "../recsys/feedback/signals";
 import { Recsys, type RecsysOptions } from "../recsys/recsys";
 import { SqlMarketplace } from "../adapters/marketplace/libsql";
 import type { EventLog } from "../ports/event-log";
@@ -67,6 +68,7 @@ export function buildServingDeps(i: ServingDepsInput): ServingDeps {
     events: i.events,
     marketplace,
     registry: i.registry ?? new MemoryArtifactRegistry(i.clock),
+    feedback: new FeedbackSignals(i.db, sessions, i.clock),
     now: i.clock,
     newId: i.newId,
     log: logAt(i.logger),
