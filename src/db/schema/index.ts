@@ -4,4 +4,5 @@ export * from "./auth";
 export * from "./marketplace";
 export * from "./ml";
 export * from "./session-store";
+export * from "./selection";
 export * from "./embeddings";

@@ -162,7 +162,9 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
 
 function actorHistories(seqs: Int32Array[], keys: string[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  seqs.forEach((items, j) => out.set(keys[j], Array.from(items.subarray(Math.max(0, items.length - 20))).reverse()));
+  seqs.forEach((items, j) => {
+    out.set(keys[j], Array.from(items.subarray(Math.max(0, items.length - 20))).reverse());
+  });
   return out;
 }
 

@@ -55,7 +55,7 @@ feedRoutes.openapi(route, async (c) => {
   const recsys = c.var.deps.recsys;
   const models = modelsOr503(c, recsys);
   const caller = callerOf(c, session_id);
-  let page;
+  let page: Awaited<ReturnType<typeof recsys.feed.firstPage>>;
   if (cursor) {
     const cur = decodeCursor(cursor, CursorSchema);
     try {
