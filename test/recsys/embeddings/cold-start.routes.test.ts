@@ -43,7 +43,7 @@ afterAll(async () => {
   t.cleanup();
 });
 
-const recs = (id: string, session?: string): Promise<Response> =>
+const recs = async (id: string, session?: string): Promise<Response> =>
   t.app.request(`/v1/products/${id}/recommendations?limit=10`, {
     headers: session ? { "x-session-id": session } : {},
   });
