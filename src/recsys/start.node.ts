@@ -11,6 +11,7 @@ import type { Log } from "./models/bootstrap";
 import { LibsqlArtifactRegistry } from "./models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
+import { nodeColdStart, type NodeColdStart, type NodeColdStartOptions } from "./embeddings/cold-start.node.js";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 
@@ -19,6 +20,8 @@ export interface NodeServing {
   sessions: SessionStore;
   vectors: VectorIndex;
   recsys: Recsys;
+  /** New catalog items joining serving (src/recsys/embeddings/cold-start.ts); null with LEARNER=off. */
+  coldStart?: NodeColdStart | null;
   /** Stops the periodic refresh (and closes the session store's own connection, if it has one). */
   stop(): void;
 }
@@ -54,7 +57,13 @@ export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql
 export async function startNodeServing(
   base: { config: Config; db: Database; clock: Clock; newId: IdGenerator },
   /** `trainMissing: false` (cluster workers): serve what is registered; the primary trained anything missing. */
-  options: { registryDir?: string; refreshSeconds?: number; log?: Log; trainMissing?: boolean } = {},
+  options: {
+    registryDir?: string;
+    refreshSeconds?: number;
+    log?: Log;
+    trainMissing?: boolean;
+    coldStart?: NodeColdStartOptions;
+  } = {},
 ): Promise<NodeServing> {
   const log = options.log ?? (base.config.LOG_LEVEL === "silent" ? () => {} : jsonLog);
   const hot = nodeHotSql(base.config, base.db);
@@ -66,6 +75,18 @@ export async function startNodeServing(
   const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
   const serving = buildServingDeps({ ...base, events, registry, log, sessions, sql: hot.sql });
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
+  // Cold start: items added while serving get content vectors and join the catalog, every tick (frozen: off).
+  const coldStart =
+    base.config.LEARNER === "on" ? nodeColdStart({ ...base, log }, serving.recsys, options.coldStart) : null;
+  const coldStartCycle = (): Promise<unknown> =>
+    coldStart
+      ? coldStart.coldStart.cycle().catch((err: unknown) =>
+          log("recsys: cold-start cycle failed; new items wait for the next one", {
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        )
+      : Promise.resolve();
+  void coldStartCycle(); // the first one now: a restart copies the stored vectors in without waiting a tick
   const every = (options.refreshSeconds ?? 60) * 1000;
   // Every tick: pick up a model version rotated or rolled back in the registry, then fold new events in
   // (a reload reads the event log itself, so the refresh after it has little to fold).
@@ -75,14 +96,17 @@ export async function startNodeServing(
       .reloadIfChanged()
       .catch((err: unknown) => log("recsys: reload failed; the current models keep serving", { error: why(err) }))
       .then(() => serving.recsys.refresh())
-      .catch((err: unknown) => log("recsys: refresh failed", { error: why(err) }));
+      .catch((err: unknown) => log("recsys: refresh failed", { error: why(err) }))
+      .then(coldStartCycle);
   }, every);
   timer.unref();
   return {
     events,
     ...serving,
+    coldStart,
     stop: () => {
       clearInterval(timer);
+      void coldStart?.stop();
       hot.close();
     },
   };

@@ -1,6 +1,6 @@
 import type { Config } from "../../config";
 import { selectEmbedder, type EmbedderChoice } from "./select";
-import { UniversalSentenceEncoderEmbedder } from "./universal-sentence-encoder.node";
+import { UniversalSentenceEncoderEmbedder } from "./universal-sentence-encoder.node.js";
 
 /** Node's embedder: Hugging Face when HF_TOKEN is set, else the offline Universal Sentence Encoder. */
 export function selectNodeEmbedder(config: Pick<Config, "HF_TOKEN">, env = process.env): EmbedderChoice {

@@ -1,45 +1,34 @@
-import { selectNodeEmbedder } from "../../adapters/embedder/select.node";
-import { MemoryVectorIndex } from "../../adapters/vector-index/memory";
-import { QdrantVectorIndex } from "../../adapters/vector-index/qdrant";
+import { selectNodeEmbedder } from "../../adapters/embedder/select.node.js";
 import type { Config } from "../../config";
 import type { Database } from "../../db/database";
 import type { Embedder } from "../../ports/embedder";
-import type { VectorIndex } from "../../ports/vector-index";
 import type { Log } from "../models/bootstrap";
 import type { ServingModels } from "../models/serving-models";
 import { ColdStart } from "./cold-start";
+import { contentIndex } from "./content-index";
 import { reembedNewItems } from "./reembed";
-
-/** Qdrant collections of content vectors: `content_<version>`, live alias `content_live`. */
-export const CONTENT_INDEX_PREFIX = "content_";
-
-/** The content index of a deployment: Qdrant (shared by every process) when QDRANT_URL is set, else in-process. */
-export function contentIndex(config: Pick<Config, "QDRANT_URL" | "QDRANT_API_KEY">): {
-  index: VectorIndex;
-  shared: boolean;
-} {
-  if (config.QDRANT_URL)
-    return {
-      index: new QdrantVectorIndex({
-        url: config.QDRANT_URL,
-        apiKey: config.QDRANT_API_KEY,
-        prefix: CONTENT_INDEX_PREFIX,
-      }),
-      shared: true,
-    };
-  return { index: new MemoryVectorIndex(), shared: false };
-}
+import { ReembedThread } from "./reembed-thread.node.js";
 
 export interface NodeColdStartOptions {
   /**
-   * Re-embed new and changed items in this process each cycle (default true). Set false where the learner
-   * (its worker thread, `npm run learn`) or the scheduler Worker runs `reembedNewItems`: this process then
-   * only copies the stored vectors into its index.
+   * Where new and changed items are embedded each cycle:
+   * - "thread" (default): a worker thread of this process, so the encoder never stalls requests;
+   * - "in-process": on this thread (tests, tools);
+   * - "off": elsewhere (the learner's run, `npm run learn`, the scheduler Worker): this process only copies
+   *   the stored vectors into its index and grows its catalog.
    */
-  reembedHere?: boolean;
-  /** Items embedded per cycle here (default 256: about 8 s of the offline encoder's CPU per minute at most). */
+  reembed?: "thread" | "in-process" | "off";
+  /** Items embedded per cycle (default 1,000: about 30 s of the offline encoder). */
   maxItemsPerCycle?: number;
+  /** In-process mode only: a given embedder instead of the configured one. */
   embedder?: Embedder;
+}
+
+export interface NodeColdStart {
+  coldStart: ColdStart;
+  /** Which embedder, and why (logged at start). */
+  note: string;
+  stop(): Promise<void>;
 }
 
 /**
@@ -50,29 +39,49 @@ export function nodeColdStart(
   base: { config: Config; db: Database; clock: () => number; log: Log },
   recsys: { readonly ready: boolean; readonly models: ServingModels },
   options: NodeColdStartOptions = {},
-): ColdStart {
+): NodeColdStart {
   const choice = options.embedder
     ? { embedder: options.embedder, note: `embedder ${options.embedder.id} (given)` }
     : selectNodeEmbedder(base.config);
   const { index, shared } = contentIndex(base.config);
-  base.log("recsys: content embeddings", { embedder: choice.embedder.id, why: choice.note, sharedIndex: shared });
-  const reembedHere = options.reembedHere ?? true;
-  return new ColdStart({
+  const mode = options.reembed ?? "thread";
+  const maxItems = options.maxItemsPerCycle ?? 1000;
+  base.log("recsys: content embeddings", { embedder: choice.embedder.id, why: choice.note, sharedIndex: shared, mode });
+  const thread =
+    mode === "thread"
+      ? new ReembedThread({
+          databaseUrl: base.config.DATABASE_URL,
+          databaseAuthToken: base.config.DATABASE_AUTH_TOKEN,
+          env: {
+            HF_TOKEN: base.config.HF_TOKEN,
+            HF_EMBED_MODEL: process.env.HF_EMBED_MODEL,
+            HF_EMBED_DIM: process.env.HF_EMBED_DIM,
+            HF_EMBED_URL: process.env.HF_EMBED_URL,
+            QDRANT_URL: base.config.QDRANT_URL,
+            QDRANT_API_KEY: base.config.QDRANT_API_KEY,
+          },
+          maxItems,
+          batchSize: 32,
+        })
+      : null;
+  const reembed =
+    mode === "thread" && thread
+      ? () => thread.run()
+      : mode === "in-process"
+        ? () =>
+            reembedNewItems(
+              { client: base.db.$client, embedder: choice.embedder, index, now: base.clock, log: base.log },
+              { maxItems, batchSize: 32 },
+            )
+        : undefined;
+  const coldStart = new ColdStart({
     db: base.db,
     recsys,
     embedderId: choice.embedder.id,
     index,
     syncIndex: !shared,
     log: base.log,
-    ...(reembedHere
-      ? {
-          reembed: () =>
-            reembedNewItems(
-              { client: base.db.$client, embedder: choice.embedder, index, now: base.clock, log: base.log },
-              // Small batches: each is one synchronous stretch of the encoder on the serving thread.
-              { maxItems: options.maxItemsPerCycle ?? 256, batchSize: 16 },
-            ),
-        }
-      : {}),
+    ...(reembed ? { reembed } : {}),
   });
+  return { coldStart, note: choice.note, stop: async () => thread?.close() };
 }

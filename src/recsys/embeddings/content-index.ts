@@ -1,0 +1,27 @@
+import { MemoryVectorIndex } from "../../adapters/vector-index/memory";
+import { QdrantVectorIndex } from "../../adapters/vector-index/qdrant";
+import type { Config } from "../../config";
+import type { VectorIndex } from "../../ports/vector-index";
+
+/** Qdrant collections of content vectors: `content_<version>`, live alias `content_live` (apart from `items_*`). */
+export const CONTENT_INDEX_PREFIX = "content_";
+
+/**
+ * The content-vector index of a deployment: Qdrant (shared by every process and the scheduler Worker) when
+ * QDRANT_URL is set, else in-process (filled from item_embeddings by each serving process).
+ */
+export function contentIndex(config: Pick<Config, "QDRANT_URL" | "QDRANT_API_KEY">): {
+  index: VectorIndex;
+  shared: boolean;
+} {
+  if (config.QDRANT_URL)
+    return {
+      index: new QdrantVectorIndex({
+        url: config.QDRANT_URL,
+        apiKey: config.QDRANT_API_KEY,
+        prefix: CONTENT_INDEX_PREFIX,
+      }),
+      shared: true,
+    };
+  return { index: new MemoryVectorIndex(), shared: false };
+}
