@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AccountError, ensureAdmin, generatePassword } from "../../src/auth/accounts";
 import { passwordProblem } from "../../src/auth/password-policy";
-import { ensureDemoAccounts, formatDemoCredentials } from "../../src/demo/demo-accounts.node.js";
+import { ensureDemoAccounts, formatDemoCredentials } from "../../src/demo/demo-accounts.node";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { json, signIn } from "../helpers/auth";
 import { insertProducts, insertReview } from "../helpers/catalog-fixtures";

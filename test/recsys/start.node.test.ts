@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/config";
 import { timeOrderedId } from "../../src/context";
 import { LibsqlArtifactRegistry } from "../../src/recsys/models/libsql-artifact-registry";
 import { PUBLISHED_MODELS } from "../../src/recsys/models/publish";
-import { startNodeServing, type NodeServing } from "../../src/recsys/start.node.js";
+import { startNodeServing, type NodeServing } from "../../src/recsys/start.node";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { seedRecsysData } from "./fixtures";
 
