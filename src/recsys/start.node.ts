@@ -12,6 +12,10 @@ import { LibsqlArtifactRegistry } from "./models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
 import { nodeColdStart, type NodeColdStart, type NodeColdStartOptions } from "./embeddings/cold-start.node.js";
+import { REGISTRY_MODELS } from "./models/bootstrap";
+import { runSelectionCycle } from "./selection/cycle";
+import { DbEventLogAdapter } from "./events/event-log-adapter";
+import { SelectionStore } from "./selection/store";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 
@@ -90,11 +94,33 @@ export async function startNodeServing(
   const every = (options.refreshSeconds ?? 60) * 1000;
   // Every tick: pick up a model version rotated or rolled back in the registry, then fold new events in
   // (a reload reads the event log itself, so the refresh after it has little to fold).
+  // Online model selection needs a registry with live pointers (libsql); the file registry has none.
+  const verified = new Set<string>();
+  const selection =
+    registry instanceof LibsqlArtifactRegistry && base.config.LEARNER === "on"
+      ? () =>
+          runSelectionCycle({
+            store: new SelectionStore(base.db),
+            registry,
+            events: new DbEventLogAdapter(base.db, events),
+            now: base.clock,
+            newId: timeOrderedId,
+            models: REGISTRY_MODELS,
+            verified,
+          })
+      : null;
   const timer = setInterval(() => {
     const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-    serving.recsys
-      .reloadIfChanged()
+    (selection
+      ? selection().then((r) =>
+          r.decisions.length > 0 ? log("selection: decisions", { decisions: r.decisions }) : undefined,
+        )
+      : Promise.resolve()
+    )
+      .catch((err: unknown) => log("selection: cycle failed", { error: why(err) }))
+      .then(() => serving.recsys.reloadIfChanged())
       .catch((err: unknown) => log("recsys: reload failed; the current models keep serving", { error: why(err) }))
+      .then(() => serving.recsys.refreshExperiments())
       .then(() => serving.recsys.refresh())
       .catch((err: unknown) => log("recsys: refresh failed", { error: why(err) }))
       .then(coldStartCycle);

@@ -52,13 +52,14 @@ describe("scheduler Worker in workerd", () => {
       "search-head-lists",
       "model-artifacts-sweep",
       "model-rotation",
+      "model-selection",
       "model-artifacts-prune",
       "model-event-backlog",
       "re-embed",
     ]);
-    expect(detail.jobs.map((j) => j.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok", "ok"]);
+    expect(detail.jobs.map((j) => j.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok"]);
     // No HF_TOKEN here and workerd cannot run the offline encoder: the job says it fell back, loudly.
-    expect(detail.jobs[6].result).toMatchObject({
+    expect(detail.jobs.find((j) => j.name === "re-embed")?.result).toMatchObject({
       embedderKind: "hashing-fallback",
       degraded: true,
       embedder: "hashing-256",
@@ -82,7 +83,7 @@ describe("scheduler Worker in workerd", () => {
     };
     expect(again.jobs[1].result.status).toBe("current");
     // Every product has its vector now (this run or an earlier one in this database); nothing is embedded twice.
-    expect(again.jobs[6].result).toMatchObject({ embedded: 0, scanned: 0 });
+    expect(again.jobs.find((j) => j.name === "re-embed")?.result).toMatchObject({ embedded: 0, scanned: 0 });
     const stored = await client.execute("SELECT count(*) AS n FROM item_embeddings WHERE embedder = 'hashing-256'");
     expect(Number(stored.rows[0].n)).toBe(inject("fixtureCount"));
   });

@@ -17,6 +17,8 @@ import { vectorSource } from "./recall/vector";
 import type { History } from "../history";
 import type { ServingModels } from "../models/serving-models";
 import type { EventLogPort, EventRecord, ListingState, ListingSummary, MarketplacePort } from "../ports";
+import { type Arm, interleave } from "../selection/interleave";
+import type { ActiveExperiment } from "../selection/live";
 
 export const FEED_SOURCES: readonly RecallSource[] = [
   vectorSource,
@@ -108,6 +110,9 @@ const SnapshotSchema = z
     m: z.array(z.number().int()),
     l: z.array(z.number().int()),
     a: z.array(z.string()),
+    /** Model-selection experiment whose arms were interleaved into this list, and each position's arm (0/1). */
+    x: z.string().optional(),
+    t: z.array(z.number().int()).optional(),
   })
   .refine((x) => [x.s, x.m, x.l, x.a].every((col) => col.length === x.p.length), "snapshot columns differ in length");
 type Snapshot = z.infer<typeof SnapshotSchema>;
@@ -218,10 +223,62 @@ export class FeedService {
     return this.d.marketplace.listingState(productIds, userId);
   }
 
-  /** First page: computes and stores a snapshot. */
-  async firstPage(models: ServingModels, caller: Caller, history: History, limit: number): Promise<FeedPage> {
+  /** Recall, filter, rank and re-rank with one model set: the list a first page is cut from. */
+  private async rankedList(models: ServingModels, caller: Caller, history: History) {
     const { ranked, listings, report, filtered } = await this.candidates(models, caller, history, this.sources);
     const reranked = rerank(ranked, models.catalog, models.vectors, listings, { ...DEFAULT_RERANK, now: this.d.now() });
+    return { reranked, report, filtered };
+  }
+
+  /**
+   * Both arms of a running experiment, interleaved (selection/interleave.ts): each arm's list is computed,
+   * timed and counted; an arm that fails is counted as an error and the page is served from the other arm
+   * alone, outside the experiment (an interleaved list is only credited when both arms produced one).
+   */
+  private async experimentList(experiment: ActiveExperiment, caller: Caller, history: History, random: () => number) {
+    const run = async (arm: Arm, models: ServingModels) => {
+      const t0 = performance.now();
+      try {
+        const list = await this.rankedList(models, caller, history);
+        experiment.record(arm, { ms: performance.now() - t0, error: false });
+        return list;
+      } catch (err) {
+        experiment.record(arm, { ms: performance.now() - t0, error: true });
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    };
+    const a = await run("champion", experiment.champion);
+    const b = await run("challenger", experiment.challenger);
+    if (a instanceof Error && b instanceof Error) throw a;
+    if (a instanceof Error) return { list: b as Exclude<typeof b, Error>, models: experiment.challenger, arms: null };
+    if (b instanceof Error) return { list: a, models: experiment.champion, arms: null };
+    const size = this.d.snapshotSize ?? 200;
+    const mixed = interleave(a.reranked, b.reranked, (c) => c.item, experiment.share, random, size);
+    return { list: { ...a, reranked: mixed.items }, models: experiment.champion, arms: mixed.arms };
+  }
+
+  /**
+   * First page: computes and stores a snapshot. With a running experiment, the list interleaves the
+   * champion's and the challenger's rankings and the snapshot remembers each position's arm.
+   */
+  async firstPage(
+    liveModels: ServingModels,
+    caller: Caller,
+    history: History,
+    limit: number,
+    experiment: ActiveExperiment | null = null,
+    random: () => number = Math.random,
+  ): Promise<FeedPage> {
+    let models = liveModels;
+    let arms: Arm[] | null = null;
+    let list: Awaited<ReturnType<FeedService["rankedList"]>>;
+    if (experiment) {
+      const mixed = await this.experimentList(experiment, caller, history, random);
+      models = mixed.models;
+      arms = mixed.arms;
+      list = mixed.list;
+    } else list = await this.rankedList(models, caller, history);
+    const { reranked, report, filtered } = list;
     const snapshotId = this.d.newId();
     const snap: Snapshot = {
       owner: ownerOf(caller),
@@ -234,6 +291,7 @@ export class FeedService {
       m: [],
       l: [],
       a: [],
+      ...(experiment && arms ? { x: experiment.id, t: arms.map((a) => (a === "challenger" ? 1 : 0)) } : {}),
     };
     for (const c of reranked.slice(0, this.d.snapshotSize ?? 200)) {
       let mask = 0;
@@ -281,6 +339,8 @@ export class FeedService {
     // between pages, so every page re-checks availability and picks the current best listing in the DB.
     const { unavailable, best } = await this.d.marketplace.listingState(slice, caller.userId);
     const items: RecItem[] = [];
+    const shownArms: Arm[] = [];
+    const shownAt: number[] = [];
     let consumed = 0;
     let dropped = 0;
     for (const pid of slice) {
@@ -295,6 +355,10 @@ export class FeedService {
       const price = catalog.price[i];
       const rating = catalog.rating[i];
       const lead = snap.l[at];
+      if (snap.t) {
+        shownArms.push(snap.t[at] === 1 ? "challenger" : "champion");
+        shownAt.push(at);
+      }
       const anchor = snap.a[at] ? (catalog.indexOf.get(snap.a[at]) ?? -1) : -1;
       items.push({
         recommendationId: `${snapshotId}.${at}`,
@@ -322,7 +386,12 @@ export class FeedService {
       degraded: snap.degraded,
       filtered,
     };
-    await this.logImpressions(caller, page, offset);
+    await this.logImpressions(
+      caller,
+      page,
+      offset,
+      snap.x && snap.t ? { experiment: snap.x, arms: shownArms, positions: shownAt } : null,
+    );
     return page;
   }
 
@@ -335,7 +404,12 @@ export class FeedService {
    * Batches stay small because the embedded engine writes synchronously: a 100-page batch held the event
    * loop ~5-10 ms, which every request queued behind it paid (a p99 cost at 500 req/s), 20 pages ~1-2 ms.
    */
-  private async logImpressions(caller: Caller, page: FeedPage, offset: number): Promise<void> {
+  private async logImpressions(
+    caller: Caller,
+    page: FeedPage,
+    offset: number,
+    experiment: { experiment: string; arms: Arm[]; positions: number[] } | null,
+  ): Promise<void> {
     if (page.items.length === 0) return;
     this.pendingImpressions.push({
       clientEventId: `imp:${page.snapshotId}:${offset}`,
@@ -351,6 +425,8 @@ export class FeedService {
         modelVersion: page.modelVersion,
         offset,
         items: page.items.map((i) => i.productId),
+        // Per shown item (same order as `items`): the arm that put it there; the selection cycle credits it.
+        ...(experiment ?? {}),
       },
     });
     if (this.pendingImpressions.length >= IMPRESSION_BATCH) await this.flushImpressions();

@@ -174,6 +174,8 @@ export async function publishVectors(
   v: ItemVectors,
   catalog: ItemCatalog,
   log: Log,
+  /** `setLive: false`: an experiment arm's vectors, searched by version while the live alias stays put. */
+  options: { setLive?: boolean } = {},
 ): Promise<void> {
   const expected = v.known.reduce((a, b) => a + b, 0);
   await index.ensureCollection(v.version, { dimension: v.dim, distance: "dot" });
@@ -222,7 +224,7 @@ export async function publishVectors(
         ms: Math.round(performance.now() - t0),
       });
   }
-  await index.setLive(v.version);
+  if (options.setLive !== false) await index.setLive(v.version);
 }
 
 /** FNV-1a, base36: short stable ids for model-version combinations. */

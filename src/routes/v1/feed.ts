@@ -65,7 +65,7 @@ feedRoutes.openapi(route, async (c) => {
       throw err;
     }
   } else {
-    page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit);
+    page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit, recsys.activeExperiment());
   }
   const { nextCursor, ...rest } = page;
   return c.json(
