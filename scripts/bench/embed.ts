@@ -66,7 +66,7 @@ async function reembedBench() {
     const index = new MemoryVectorIndex();
     const t = performance.now();
     const c0 = process.cpuUsage();
-    const report = await reembedNewItems({ client, embedder, index, now: Date.now }, { maxItems: n, batchSize: 32 });
+    const report = await reembedNewItems({ client, embedder, index, now: Date.now }, { maxItems: n, batchSize: 16 });
     const ms = performance.now() - t;
     const used = process.cpuUsage(c0);
     cpu.push((used.user + used.system) / 1000);
@@ -109,7 +109,9 @@ async function timeToFeed() {
   const client = await createNodeLibsqlClient(dbUrl);
   const results: { trial: number; recommendationsSeconds: number; feedSeconds: number; source: string[] }[] = [];
   try {
-    const cat = await client.execute("SELECT category_path, categories FROM products WHERE category_path IS NOT NULL LIMIT 1");
+    const cat = await client.execute(
+      "SELECT category_path, categories FROM products WHERE category_path IS NOT NULL LIMIT 1",
+    );
     await client.execute({
       sql: "INSERT OR IGNORE INTO user (id, name, email, created_at, updated_at) VALUES ('bench-seller', 'Bench', 'bench-seller@x.test', ?, ?)",
       args: [Date.now(), Date.now()],
@@ -156,7 +158,10 @@ async function timeToFeed() {
               headers: { "x-session-id": session },
             });
             if (!res.ok) break;
-            const body = (await res.json()) as { items: { productId: string; sources: string[] }[]; nextCursor: string | null };
+            const body = (await res.json()) as {
+              items: { productId: string; sources: string[] }[];
+              nextCursor: string | null;
+            };
             const hit = body.items.find((i) => i.productId === id);
             if (hit) {
               feedAt = Date.now();
@@ -174,14 +179,20 @@ async function timeToFeed() {
         feedSeconds: feedAt ? Math.round((feedAt - now) / 100) / 10 : Number.NaN,
         source,
       };
-      log(`time to feed, trial ${k + 1}: recommendations ${row.recommendationsSeconds} s, feed ${row.feedSeconds} s (${source.join("+")})`);
+      log(
+        `time to feed, trial ${k + 1}: recommendations ${row.recommendationsSeconds} s, feed ${row.feedSeconds} s (${source.join("+")})`,
+      );
       results.push(row);
     }
   } finally {
     client.close();
     await server.stop();
   }
-  return { trials: results, maxSeconds: Math.max(...results.map((r) => Math.max(r.recommendationsSeconds, r.feedSeconds))), targetSeconds: 60 };
+  return {
+    trials: results,
+    maxSeconds: Math.max(...results.map((r) => Math.max(r.recommendationsSeconds, r.feedSeconds))),
+    targetSeconds: 60,
+  };
 }
 
 async function main() {

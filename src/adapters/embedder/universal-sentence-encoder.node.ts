@@ -12,14 +12,19 @@ interface UseModel {
  * `fs` and a `file://` URL, and they exceed a Worker's bundle size, so workerd never gets this adapter
  * (src/adapters/embedder/select.ts says what it gets instead). Loads lazily on first use (~1 s). It runs on
  * tfjs' pure-JS CPU backend, so cost grows with text length (about 30 ms per 130-char text on this loaded
- * 2-core box); texts are cut to `maxChars` (title and category carry most of the signal).
+ * 2-core box); texts are cut to `maxChars` (title and category carry most of the signal). Measured CPU per
+ * item on catalog texts (scripts/bench/embed.ts): 64 ms at 200 characters in batches of 32 (a batch is padded
+ * to its longest text), 26 ms at 120, 17 ms at 80: the default, 120, keeps title and category.
  */
 export class UniversalSentenceEncoderEmbedder implements Embedder {
-  readonly id = "energetic-ai/universal-sentence-encoder-en@0.2.0";
+  /** The cut is part of the id: vectors of two cuts are not comparable and are never mixed. */
+  readonly id: string;
   readonly dimension = 512;
   private model: Promise<UseModel> | undefined;
 
-  constructor(private readonly maxChars = 200) {}
+  constructor(private readonly maxChars = 120) {
+    this.id = `energetic-ai/universal-sentence-encoder-en@0.2.0/${maxChars}c`;
+  }
 
   private load(): Promise<UseModel> {
     this.model ??= (async () => {

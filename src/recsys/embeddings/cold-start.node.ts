@@ -61,7 +61,7 @@ export function nodeColdStart(
             QDRANT_API_KEY: base.config.QDRANT_API_KEY,
           },
           maxItems,
-          batchSize: 32,
+          batchSize: 16, // the offline encoder pads a batch to its longest text: small batches waste less
         })
       : null;
   const reembed =
@@ -71,7 +71,7 @@ export function nodeColdStart(
         ? () =>
             reembedNewItems(
               { client: base.db.$client, embedder: choice.embedder, index, now: base.clock, log: base.log },
-              { maxItems, batchSize: 32 },
+              { maxItems, batchSize: 16 },
             )
         : undefined;
   const coldStart = new ColdStart({

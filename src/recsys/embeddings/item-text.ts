@@ -1,6 +1,6 @@
 /**
- * The text an item is embedded from, and its content hash. Title first, then the category path and the
- * first features: the encoders cut long texts (the offline one at 200 characters), and these carry the
+ * The text an item is embedded from, and its content hash. Title first, then the leaf category and the
+ * first features: the encoders cut long texts (the offline one at 120 characters), and these carry the
  * signal. The hash (SHA-256, Web Crypto: Node and workerd) decides whether a changed product needs a new
  * vector: only when its embedded text changed.
  */
@@ -15,7 +15,8 @@ const MAX_CHARS = 400;
 
 export function itemText(p: ItemTextSource): string {
   const parts = [p.title.trim()];
-  if (p.categoryPath) parts.push(p.categoryPath.split(" > ").slice(1).join(", ") || p.categoryPath);
+  // The leaf category names the kind of product; the upper levels are shared by most of the catalogue.
+  if (p.categoryPath) parts.push(p.categoryPath.split(" > ").at(-1)?.trim() ?? "");
   const more = [...p.features, ...p.description].map((s) => s.trim()).filter((s) => s !== "");
   let text = parts.filter((s) => s !== "").join(". ");
   for (const s of more) {

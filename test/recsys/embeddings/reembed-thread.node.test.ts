@@ -24,7 +24,7 @@ it("embeds new items with the offline encoder off the calling thread and stores 
   thread = new ReembedThread({ databaseUrl: t.url, env: {}, maxItems: 100, batchSize: 8 });
   const report = await thread.run();
   expect(report).toMatchObject({
-    embedder: "energetic-ai/universal-sentence-encoder-en@0.2.0",
+    embedder: "energetic-ai/universal-sentence-encoder-en@0.2.0/120c",
     embedded: 3,
     upserted: 0,
   });
