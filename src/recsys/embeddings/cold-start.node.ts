@@ -18,7 +18,9 @@ export interface NodeColdStartOptions {
    *   the stored vectors into its index and grows its catalog.
    */
   reembed?: "thread" | "in-process" | "off";
-  /** Items embedded per cycle (default 1,000: about 30 s of the offline encoder). */
+  /** Seconds between cycles (default 20: a new item reaches feeds within a minute with margin). */
+  everySeconds?: number;
+  /** Items embedded per cycle (default 1,000: about 26 s of the offline encoder's CPU, on its own thread). */
   maxItemsPerCycle?: number;
   /** In-process mode only: a given embedder instead of the configured one. */
   embedder?: Embedder;

@@ -1,5 +1,6 @@
 import type { VectorIndex } from "../../ports/vector-index";
 import type { Database } from "../../db/database";
+import type { ItemCatalog } from "../catalog";
 import { loadCatalogRows } from "../catalog-loader";
 import type { Log } from "../models/bootstrap";
 import type { ServingModels } from "../models/serving-models";
@@ -59,8 +60,11 @@ export class ColdStart {
   private readonly store: EmbeddingStore;
   private readonly collection: string;
   private syncCursor = { embeddedAt: -1, itemId: "" };
-  /** products.id read up to (catalog rows after it are new); -1 until the first cycle compared everything. */
-  private lastRowId = -1;
+  /**
+   * products.id read up to, per catalog instance: a reload brings a new catalog (read from the database at
+   * its own moment), which is compared in full once, so a row added around a reload is never skipped.
+   */
+  private readonly lastRowId = new WeakMap<ItemCatalog, number>();
   private readonly lists = new Map<string, { ids: string[]; scores: number[] }>();
   private running: Promise<ColdStartReport> | null = null;
   /** The in-process index's ANN structure is built once, after the first bulk copy. */
@@ -105,9 +109,9 @@ export class ColdStart {
 
     const models = deps.recsys.models;
     const catalog = models.catalog;
-    const { rows, lastRowId } = await loadCatalogRows(deps.db, Math.max(0, this.lastRowId));
+    const { rows, lastRowId } = await loadCatalogRows(deps.db, this.lastRowId.get(catalog) ?? 0);
     const added = catalog.append(rows).map((i) => catalog.ids[i]);
-    this.lastRowId = lastRowId;
+    this.lastRowId.set(catalog, lastRowId);
     models.covis.grow(catalog.size);
 
     const neighboured = await this.neighbourColdItems(models);
