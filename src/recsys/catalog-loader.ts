@@ -39,6 +39,7 @@ export async function loadCatalogRows(
   const rows: CatalogRow[] = [];
   let after = afterRowId;
   for (;;) {
+    // raw SQL: bulk catalog read at model load, ~10x less allocation than drizzle rows, bench:serve
     const res = await db.$client.execute({
       sql: `SELECT ${COLUMNS} FROM products WHERE id > ? ORDER BY id LIMIT ?`,
       args: [after, pageSize],
