@@ -66,7 +66,9 @@ export class Recsys {
       marketplace: o.marketplace,
       now: o.now,
       newId: o.newId,
+      log: o.log,
       ...o.feed,
+      liveOutcome: (_models, outcome) => this.experiments?.recordLive(this.state?.registryVersions, outcome),
     });
   }
 

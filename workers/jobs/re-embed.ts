@@ -34,9 +34,15 @@ export function reEmbedJob(options: ReEmbedJobOptions = {}): Job {
           : ctx.config.QDRANT_URL
             ? contentIndex(ctx.config).index
             : null;
-      if (choice.kind === "hashing-fallback") console.warn(`re-embed: ${choice.note}`);
+      if (choice.kind === "hashing-fallback") ctx.logger.warn("re-embed: degraded embedder", { note: choice.note });
       const report = await reembedNewItems(
-        { client: ctx.db.$client, embedder: choice.embedder, ...(index ? { index } : {}), now: ctx.clock },
+        {
+          client: ctx.db.$client,
+          embedder: choice.embedder,
+          ...(index ? { index } : {}),
+          now: ctx.clock,
+          log: (msg, fields) => ctx.logger.info(msg, fields),
+        },
         { maxItems: options.maxItems ?? RE_EMBED_MAX_ITEMS, batchSize: 32 },
       );
       const { itemIds, ...rest } = report;

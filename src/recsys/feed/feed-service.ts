@@ -2,6 +2,7 @@ import { z } from "zod";
 import { InvalidInputError } from "../../domain/errors";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
+import { errorMessage, type Log } from "../../ports/logger";
 import { categoryAffinity, denseSignals, type FeatureContext } from "./features";
 import { mergeSources, SOURCE_INDEX, SOURCES, type Candidate, type SourceName } from "./candidates";
 import { allExcluded, filterCandidates, type Exclusions, type FilterReason } from "./filter";
@@ -54,6 +55,10 @@ export interface FeedDeps {
   /** Most items a snapshot keeps (pages past it end the feed). */
   snapshotSize?: number;
   impressionFlushMs?: number;
+  /** Counts each first page computed on the live models alone: its compute time and whether it failed. */
+  liveOutcome?: (models: ServingModels, outcome: { ms: number; error: boolean }) => void;
+  /** Failed impression writes are reported here (never thrown to a request). */
+  log: Log;
 }
 
 export interface Caller {
@@ -281,7 +286,16 @@ export class FeedService {
       models = mixed.models;
       arms = mixed.arms;
       list = mixed.list;
-    } else list = await this.rankedList(models, caller, history);
+    } else {
+      const t0 = performance.now();
+      try {
+        list = await this.rankedList(models, caller, history);
+      } catch (err) {
+        this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: true });
+        throw err;
+      }
+      this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: false });
+    }
     const { reranked, report, filtered } = list;
     const snapshotId = this.d.newId();
     const snap: Snapshot = {
@@ -446,14 +460,7 @@ export class FeedService {
     try {
       await this.d.events.append(batch);
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "impression log write failed",
-          count: batch.length,
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      );
+      this.d.log("impression log write failed", { level: "error", count: batch.length, error: errorMessage(err) });
     }
   }
 }
