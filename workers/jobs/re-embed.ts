@@ -1,8 +1,8 @@
 import { selectEmbedder } from "../../src/adapters/embedder/select";
 import type { Embedder } from "../../src/ports/embedder";
 import type { VectorIndex } from "../../src/ports/vector-index";
-import { contentIndex } from "../../src/recsys/embeddings/content-index";
-import { reembedNewItems } from "../../src/recsys/embeddings/reembed";
+import { QdrantVectorIndex } from "../../src/adapters/vector-index/qdrant";
+import { CONTENT_INDEX_PREFIX, reembedNewItems } from "../../src/recsys/embeddings/reembed";
 import type { Job, JobContext } from "../scheduler";
 
 /** Items per run: one cron run stays well inside a scheduled Worker's CPU and wall limits. */
@@ -32,7 +32,12 @@ export function reEmbedJob(options: ReEmbedJobOptions = {}): Job {
         options.index !== undefined
           ? options.index(ctx)
           : ctx.config.QDRANT_URL
-            ? contentIndex(ctx.config).index
+            ? // Not contentIndex(): its in-process fallback would pull the memory index's kernels into this bundle.
+              new QdrantVectorIndex({
+                url: ctx.config.QDRANT_URL,
+                apiKey: ctx.config.QDRANT_API_KEY,
+                prefix: CONTENT_INDEX_PREFIX,
+              })
             : null;
       if (choice.kind === "hashing-fallback") ctx.logger.warn("re-embed: degraded embedder", { note: choice.note });
       const report = await reembedNewItems(

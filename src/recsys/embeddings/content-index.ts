@@ -3,8 +3,9 @@ import { QdrantVectorIndex } from "../../adapters/vector-index/qdrant";
 import type { Config } from "../../config";
 import type { VectorIndex } from "../../ports/vector-index";
 
-/** Qdrant collections of content vectors: `content_<version>`, live alias `content_live` (apart from `items_*`). */
-export const CONTENT_INDEX_PREFIX = "content_";
+import { CONTENT_INDEX_PREFIX } from "./reembed";
+
+export { CONTENT_INDEX_PREFIX };
 
 /**
  * The content-vector index of a deployment: Qdrant (shared by every process and the scheduler Worker) when

@@ -8,7 +8,7 @@ import { selectNodeEmbedder } from "../../adapters/embedder/select.node.js";
 import { QdrantVectorIndex } from "../../adapters/vector-index/qdrant";
 import { createNodeLibsqlClient } from "../../db/client.node.js";
 import { EmbedderError } from "../../ports/embedder";
-import { CONTENT_INDEX_PREFIX } from "./content-index";
+import { CONTENT_INDEX_PREFIX } from "./reembed";
 import { reembedNewItems } from "./reembed";
 import type { ReembedThreadInit, ReembedThreadReply } from "./reembed-thread.node.js";
 

@@ -46,6 +46,9 @@ export interface ReembedReport {
   ms: number;
 }
 
+/** Qdrant collections of content vectors: `content_<version>`, live alias `content_live` (apart from `items_*`). */
+export const CONTENT_INDEX_PREFIX = "content_";
+
 /** The content collection of an embedder: one per embedder id, so a model change never mixes vectors. */
 export function contentVersion(embedderId: string): string {
   let h = 0x811c9dc5;
