@@ -14,6 +14,7 @@ import { categoriesRoutes } from "./routes/v1/categories";
 import { productsRoutes } from "./routes/v1/products";
 import { eventsRoutes } from "./routes/v1/events";
 import { feedRoutes } from "./routes/v1/feed";
+import { feedbackRoutes } from "./routes/v1/feedback";
 import { recommendationsRoutes } from "./routes/v1/recommendations";
 
 /**
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", marketplaceRoutes);
   app.route("/v1", eventsRoutes);
   app.route("/v1", feedRoutes);
+  app.route("/v1", feedbackRoutes);
   app.route("/v1", recommendationsRoutes);
 
   app.doc31("/openapi.json", {

@@ -14,6 +14,7 @@ import type { VectorIndex } from "../ports/vector-index";
 import { DbEventLogAdapter } from "../recsys/events/event-log-adapter";
 import { MemoryArtifactRegistry } from "../recsys/models/memory-registry";
 import type { ArtifactRegistryPort, MarketplacePort } from "../recsys/ports";
+import { FeedbackSignals } from "../recsys/feedback/signals";
 import { Recsys, type RecsysOptions } from "../recsys/recsys";
 import { SqlMarketplace } from "../recsys/sql-marketplace";
 import type { EventLog } from "../services/events/event-log";
@@ -67,6 +68,7 @@ export function buildServingDeps(i: ServingDepsInput): ServingDeps {
     events: new DbEventLogAdapter(i.db, i.events),
     marketplace,
     registry: i.registry ?? new MemoryArtifactRegistry(i.clock),
+    feedback: new FeedbackSignals(i.db, sessions, i.clock),
     now: i.clock,
     newId: i.newId,
     log: logAt(i.logger),

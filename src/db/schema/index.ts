@@ -5,4 +5,5 @@ export * from "./marketplace";
 export * from "./ml";
 export * from "./session-store";
 export * from "./selection";
+export * from "./feedback";
 export * from "./embeddings";
