@@ -1,6 +1,8 @@
 import type { FitOptions, ModelArtifact, Query, Recommender, TrainData, ValidationCase } from "../core/recommender.js";
 import { Rng } from "../core/rng.js";
 import { topK } from "../core/topk.js";
+import { expectedRank, ndcgOfRank } from "../eval/metrics.js";
+import { USER_SEGMENT_BOUNDS } from "../eval/segments.js";
 import { numberParam } from "./common.js";
 
 /** Loads a component from its artifact (the registry's loader, injected to avoid an import cycle). */
@@ -48,6 +50,14 @@ interface CaseFeatures {
  *   falls back to them when it has fewer than `minBucketCases` cases. `auto` tries 0 and 4.
  * - With `auto` anywhere, every variant is scored by 2-fold cross-validation on the validation cases (learn on
  *   one half, measure on the other, both ways) and the best is then learned on all of them.
+ * - `lengthBuckets=segments`: the buckets are the user segments of ml/eval/segments.ts (no history, short,
+ *   long), each learned once it has `minSegmentCases` validation cases (default 30).
+ * - `guard=on` (the default hybrid): a component that does not raise a bucket's validation NDCG is set to
+ *   zero there, and each bucket's blend is then compared on validation, ranked exactly as the protocol ranks
+ *   (all items minus the history, or the case's candidates), with every component alone: when the blend is
+ *   not strictly better, the bucket deploys the best single component. So on validation the hybrid is never
+ *   below any of its parts (plain popularity is one of the default's parts) in any bucket.
+ * Components that need item text (content) are dropped at fit when the data has none (logged).
  */
 export class HybridRecommender implements Recommender {
   readonly name = "hybrid";
@@ -57,26 +67,43 @@ export class HybridRecommender implements Recommender {
   private blend: Blend;
   /** Validation NDCG of the learned blend and of each component alone (for the report). */
   readonly validationReport: Record<string, number> = {};
+  /** Per bucket, what the guard deployed ("blend" or a component's name). */
+  guardChoice: string[] = [];
+  /** Set when the components were fitted by the caller: the next fit only learns the blend. */
+  componentsFitted = false;
+  components: Recommender[];
+  private needsText: boolean[];
 
   constructor(
-    readonly components: Recommender[],
+    components: Recommender[],
     params: Record<string, unknown> = {},
+    needsText: boolean[] = components.map(() => false),
   ) {
+    this.components = components;
+    this.needsText = needsText;
     if (components.length === 0) throw new Error("hybrid: needs at least one component");
     const normalize = String(params.normalize ?? "minmax");
     if (normalize !== "auto" && !NORMALIZATIONS.includes(normalize as Normalization))
       throw new Error(`hybrid: unknown normalize ${normalize}`);
     const lengthBuckets = String(params.lengthBuckets ?? "0");
-    if (lengthBuckets !== "auto" && !(Number.isInteger(Number(lengthBuckets)) && Number(lengthBuckets) >= 0))
-      throw new Error(`hybrid: lengthBuckets must be a count or auto, got ${lengthBuckets}`);
+    if (
+      lengthBuckets !== "auto" &&
+      lengthBuckets !== "segments" &&
+      !(Number.isInteger(Number(lengthBuckets)) && Number(lengthBuckets) >= 0)
+    )
+      throw new Error(`hybrid: lengthBuckets must be a count, auto or segments, got ${lengthBuckets}`);
+    const guard = String(params.guard ?? "off");
+    if (guard !== "on" && guard !== "off") throw new Error(`hybrid: guard must be on or off, got ${guard}`);
     this.params = {
       validationCases: numberParam(params, "validationCases", 10000),
       poolSize: numberParam(params, "poolSize", 100),
       rounds: numberParam(params, "rounds", 3),
       targetK: numberParam(params, "targetK", 10),
       minBucketCases: numberParam(params, "minBucketCases", 500),
+      minSegmentCases: numberParam(params, "minSegmentCases", 30),
       normalize,
       lengthBuckets,
+      guard,
     };
     this.weights = new Float64Array(components.length).fill(1);
     const fixed = normalize === "auto" ? "minmax" : (normalize as Normalization);
@@ -84,7 +111,19 @@ export class HybridRecommender implements Recommender {
   }
 
   async fit(data: TrainData, options: FitOptions): Promise<void> {
-    for (const c of this.components) {
+    const hasText = data.itemText?.some((t) => t !== undefined && t !== "") === true;
+    if (!hasText && this.needsText.some((n) => n)) {
+      const dropped = this.components.filter((_, k) => this.needsText[k]).map((c) => c.name);
+      options.onProgress?.(`no item text in the data: leaving out ${dropped.join(", ")}`);
+      this.components = this.components.filter((_, k) => !this.needsText[k]);
+      this.needsText = this.components.map(() => false);
+      this.weights = new Float64Array(this.components.length).fill(1);
+      this.blend = single(this.blend.normalize, this.weights);
+      if (this.components.length === 0) throw new Error("hybrid: no component left without item text");
+    }
+    const skipFit = this.componentsFitted;
+    this.componentsFitted = false;
+    for (const c of skipFit ? [] : this.components) {
       const t = performance.now();
       await c.fit(data, { ...options, onProgress: (m) => options.onProgress?.(`${c.name}: ${m}`) });
       options.onProgress?.(`component ${c.name} fitted in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -120,7 +159,9 @@ export class HybridRecommender implements Recommender {
             .map((i) => all[i]);
     const norms: Normalization[] =
       this.params.normalize === "auto" ? [...NORMALIZATIONS] : [this.params.normalize as Normalization];
-    const bucketCounts = this.params.lengthBuckets === "auto" ? [0, 4] : [Number(this.params.lengthBuckets)];
+    const segments = this.params.lengthBuckets === "segments";
+    const bucketCounts =
+      this.params.lengthBuckets === "auto" ? [0, 4] : segments ? [0] : [Number(this.params.lengthBuckets)];
     const features = cases.map((c, n) => {
       const f = this.caseFeatures(c, norms);
       if ((n + 1) % 1000 === 0) log(`scored ${n + 1}/${cases.length} validation cases`);
@@ -166,8 +207,10 @@ export class HybridRecommender implements Recommender {
       w[k] = 1;
       this.validationReport[this.components[k].name] = blendNdcg(features, single(chosen.normalize, w), targetK);
     }
-    this.blend = this.fitBlend(features, chosen.normalize, quantileBounds(lengths, chosen.buckets), log);
+    const bounds = segments ? [...USER_SEGMENT_BOUNDS] : quantileBounds(lengths, chosen.buckets);
+    this.blend = this.fitBlend(features, chosen.normalize, bounds, log);
     this.weights = this.blend.global;
+    if (this.params.guard === "on") this.guardBlend(cases, features, log);
     this.validationReport.hybrid = blendNdcg(features, this.blend, targetK);
     log(
       `blend ${this.describeWeights()}: validation NDCG@${targetK} ${this.validationReport.hybrid.toFixed(4)} (learned in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
@@ -219,7 +262,8 @@ export class HybridRecommender implements Recommender {
         start = w;
       }
     }
-    const global = ascend(features, start);
+    let global = ascend(features, start);
+    if (this.params.guard === "on") global = prune(global, (x) => score(x, features));
     log?.(
       `${normalize}: global weights ${Array.from(global).join(" ")} NDCG@${targetK} ${score(global, features).toFixed(4)}`,
     );
@@ -227,13 +271,83 @@ export class HybridRecommender implements Recommender {
     const weights: Float64Array[] = [];
     for (let b = 0; b <= bounds.length; b++) {
       const inBucket = features.filter((f) => bucketOf(f.length, bounds) === b);
-      const w = inBucket.length >= Number(this.params.minBucketCases) ? ascend(inBucket, global) : global;
+      const min = Number(
+        this.params.lengthBuckets === "segments" ? this.params.minSegmentCases : this.params.minBucketCases,
+      );
+      let w = inBucket.length >= min ? ascend(inBucket, global) : global;
+      if (this.params.guard === "on" && inBucket.length > 0) w = prune(w, (x) => score(x, inBucket));
       log?.(
         `${normalize}: bucket ${bucketLabel(bounds, b)} (${inBucket.length} cases) weights ${Array.from(w).join(" ")}`,
       );
       weights.push(w);
     }
     return { normalize, bounds, weights, global };
+  }
+
+  /**
+   * Per bucket, the blend against every component alone on the validation cases, each ranked exactly as the
+   * protocol ranks (not on the top-`poolSize` pool the weights were searched on): the bucket keeps the blend
+   * only when it is strictly better, else it deploys the best single component (earlier components win ties,
+   * so plain popularity, first in the default, is the fallback of last resort).
+   */
+  private guardBlend(cases: ValidationCase[], features: CaseFeatures[], log: (m: string) => void): void {
+    const b = this.blend;
+    const m = this.components.length;
+    const nb = b.bounds.length + 1;
+    const sums = Array.from({ length: nb }, () => new Float64Array(m + 1));
+    const counts = new Float64Array(nb);
+    const targetK = Number(this.params.targetK);
+    cases.forEach((c, n) => {
+      const bucket = bucketOf(features[n].length, b.bounds);
+      const w = b.weights[bucket];
+      const query: Query = { history: c.history, timestamps: c.timestamps, now: c.now };
+      const exclude = c.candidates === undefined ? new Set<number>(c.history) : undefined;
+      const target = c.candidates === undefined ? c.target : 0;
+      let blended: Float32Array | undefined;
+      this.components.forEach((comp, k) => {
+        const raw = c.candidates === undefined ? comp.scoreAll(query) : comp.scoreCandidates(query, c.candidates);
+        sums[bucket][k + 1] += ndcgOfRank(expectedRank(raw, target, exclude), targetK);
+        if (w[k] === 0) return;
+        const ns = normalize(raw, b.normalize);
+        if (blended === undefined) blended = ns.map((v) => v * w[k]);
+        else for (let i = 0; i < ns.length; i++) blended[i] += w[k] * ns[i];
+      });
+      if (blended !== undefined) sums[bucket][0] += ndcgOfRank(expectedRank(blended, target, exclude), targetK);
+      counts[bucket]++;
+    });
+    this.guardChoice = [];
+    for (let bucket = 0; bucket < nb; bucket++) {
+      const label = b.bounds.length === 0 ? "all" : bucketLabel(b.bounds, bucket);
+      const n = Math.max(1, counts[bucket]);
+      let bestK = -1;
+      let bestSingle = -1;
+      for (let k = 0; k < m; k++) {
+        const v = sums[bucket][k + 1] / n;
+        this.validationReport[`guard:${label}:${this.components[k].name}`] = v;
+        if (v > bestSingle + 1e-12) {
+          bestSingle = v;
+          bestK = k;
+        }
+      }
+      const blendV = sums[bucket][0] / n;
+      this.validationReport[`guard:${label}:blend`] = blendV;
+      this.validationReport[`guard:${label}:cases`] = counts[bucket];
+      if (blendV > bestSingle + 1e-12) {
+        this.guardChoice.push("blend");
+      } else {
+        const w = new Float64Array(m);
+        w[bestK] = 1;
+        b.weights[bucket] = w;
+        this.guardChoice.push(this.components[bestK].name);
+      }
+      log(
+        `guard [history ${label}] (${counts[bucket]} cases, exact ranking): blend NDCG@${targetK} ${blendV.toFixed(4)}, best single ${this.components[bestK].name} ${bestSingle.toFixed(4)} -> ${this.guardChoice[bucket]}`,
+      );
+    }
+    if (b.bounds.length === 0) {
+      b.global = b.weights[0];
+      this.weights = b.global;
+    }
   }
 
   /** Normalised component scores of one validation case under each requested normalisation. */
@@ -366,6 +480,24 @@ export class HybridRecommender implements Recommender {
           };
     return h;
   }
+}
+
+/** Drops (sets to zero) every weight whose removal does not lower `score`: a part that does not help gets none. */
+function prune(weights: Float64Array, score: (w: Float64Array) => number): Float64Array {
+  let w = weights;
+  let best = score(w);
+  for (let k = 0; k < w.length; k++) {
+    if (w[k] === 0) continue;
+    const tryW = w.slice();
+    tryW[k] = 0;
+    if (tryW.every((x) => x === 0)) continue;
+    const v = score(tryW);
+    if (v >= best - 1e-12) {
+      w = tryW;
+      best = Math.max(best, v);
+    }
+  }
+  return w;
 }
 
 function single(normalize: Normalization, w: Float64Array): Blend {
