@@ -54,8 +54,9 @@ interface CaseFeatures {
  *   long), each learned once it has `minSegmentCases` validation cases (default 30).
  * - `guard=on` (the default hybrid): a component that does not raise a bucket's validation NDCG is set to
  *   zero there, and each bucket's blend is then compared on validation, ranked exactly as the protocol ranks
- *   (all items minus the history, or the case's candidates), with every component alone: when the blend is
- *   not strictly better, the bucket deploys the best single component. So on validation the hybrid is never
+ *   (all items minus the history, or the case's candidates), with every component alone: unless the blend is
+ *   better than the best of them by more than `minGainZ` (default 2) standard errors of the paired per-case
+ *   difference, the bucket deploys the best single component. Pruning uses the same margin. So on validation the hybrid is never
  *   below any of its parts (plain popularity is one of the default's parts) in any bucket.
  * Components that need item text (content) are dropped at fit when the data has none (logged).
  */
@@ -101,6 +102,7 @@ export class HybridRecommender implements Recommender {
       targetK: numberParam(params, "targetK", 10),
       minBucketCases: numberParam(params, "minBucketCases", 500),
       minSegmentCases: numberParam(params, "minSegmentCases", 30),
+      minGainZ: numberParam(params, "minGainZ", 2),
       normalize,
       lengthBuckets,
       guard,
@@ -227,6 +229,9 @@ export class HybridRecommender implements Recommender {
     const m = this.components.length;
     const targetK = Number(this.params.targetK);
     const score = (w: Float64Array, fs: CaseFeatures[]): number => blendNdcg(fs, single(normalize, w), targetK);
+    const caseScore = (w: Float64Array, fs: CaseFeatures[]): Float64Array =>
+      blendCaseNdcg(fs, single(normalize, w), targetK);
+    const z = Number(this.params.minGainZ);
     const ascend = (fs: CaseFeatures[], start: Float64Array): Float64Array => {
       let weights = start;
       let best = score(weights, fs);
@@ -263,7 +268,7 @@ export class HybridRecommender implements Recommender {
       }
     }
     let global = ascend(features, start);
-    if (this.params.guard === "on") global = prune(global, (x) => score(x, features));
+    if (this.params.guard === "on") global = prune(global, (x) => caseScore(x, features), z);
     log?.(
       `${normalize}: global weights ${Array.from(global).join(" ")} NDCG@${targetK} ${score(global, features).toFixed(4)}`,
     );
@@ -275,7 +280,7 @@ export class HybridRecommender implements Recommender {
         this.params.lengthBuckets === "segments" ? this.params.minSegmentCases : this.params.minBucketCases,
       );
       let w = inBucket.length >= min ? ascend(inBucket, global) : global;
-      if (this.params.guard === "on" && inBucket.length > 0) w = prune(w, (x) => score(x, inBucket));
+      if (this.params.guard === "on" && inBucket.length > 0) w = prune(w, (x) => caseScore(x, inBucket), z);
       log?.(
         `${normalize}: bucket ${bucketLabel(bounds, b)} (${inBucket.length} cases) weights ${Array.from(w).join(" ")}`,
       );
@@ -294,7 +299,8 @@ export class HybridRecommender implements Recommender {
     const b = this.blend;
     const m = this.components.length;
     const nb = b.bounds.length + 1;
-    const sums = Array.from({ length: nb }, () => new Float64Array(m + 1));
+    // per bucket: per-case NDCG of the blend (row 0) and of each component alone (rows 1..m)
+    const perCase = Array.from({ length: nb }, () => Array.from({ length: m + 1 }, () => [] as number[]));
     const counts = new Float64Array(nb);
     const targetK = Number(this.params.targetK);
     cases.forEach((c, n) => {
@@ -306,33 +312,34 @@ export class HybridRecommender implements Recommender {
       let blended: Float32Array | undefined;
       this.components.forEach((comp, k) => {
         const raw = c.candidates === undefined ? comp.scoreAll(query) : comp.scoreCandidates(query, c.candidates);
-        sums[bucket][k + 1] += ndcgOfRank(expectedRank(raw, target, exclude), targetK);
+        perCase[bucket][k + 1].push(ndcgOfRank(expectedRank(raw, target, exclude), targetK));
         if (w[k] === 0) return;
         const ns = normalize(raw, b.normalize);
         if (blended === undefined) blended = ns.map((v) => v * w[k]);
         else for (let i = 0; i < ns.length; i++) blended[i] += w[k] * ns[i];
       });
-      if (blended !== undefined) sums[bucket][0] += ndcgOfRank(expectedRank(blended, target, exclude), targetK);
+      perCase[bucket][0].push(blended === undefined ? 0 : ndcgOfRank(expectedRank(blended, target, exclude), targetK));
       counts[bucket]++;
     });
     this.guardChoice = [];
     for (let bucket = 0; bucket < nb; bucket++) {
       const label = b.bounds.length === 0 ? "all" : bucketLabel(b.bounds, bucket);
       const n = Math.max(1, counts[bucket]);
+      const avg = (xs: number[]): number => xs.reduce((a, x) => a + x, 0) / n;
       let bestK = -1;
       let bestSingle = -1;
       for (let k = 0; k < m; k++) {
-        const v = sums[bucket][k + 1] / n;
+        const v = avg(perCase[bucket][k + 1]);
         this.validationReport[`guard:${label}:${this.components[k].name}`] = v;
         if (v > bestSingle + 1e-12) {
           bestSingle = v;
           bestK = k;
         }
       }
-      const blendV = sums[bucket][0] / n;
+      const blendV = avg(perCase[bucket][0]);
       this.validationReport[`guard:${label}:blend`] = blendV;
       this.validationReport[`guard:${label}:cases`] = counts[bucket];
-      if (blendV > bestSingle + 1e-12) {
+      if (pairedGain(perCase[bucket][0], perCase[bucket][bestK + 1], Number(this.params.minGainZ))) {
         this.guardChoice.push("blend");
       } else {
         const w = new Float64Array(m);
@@ -482,19 +489,22 @@ export class HybridRecommender implements Recommender {
   }
 }
 
-/** Drops (sets to zero) every weight whose removal does not lower `score`: a part that does not help gets none. */
-function prune(weights: Float64Array, score: (w: Float64Array) => number): Float64Array {
+/**
+ * Sets to zero every weight whose part does not help: one whose removal costs no more than `z` standard
+ * errors of the paired per-case validation NDCG (so a part that only fits validation noise gets no weight).
+ */
+function prune(weights: Float64Array, caseScores: (w: Float64Array) => Float64Array, z: number): Float64Array {
   let w = weights;
-  let best = score(w);
+  let current = caseScores(w);
   for (let k = 0; k < w.length; k++) {
     if (w[k] === 0) continue;
     const tryW = w.slice();
     tryW[k] = 0;
     if (tryW.every((x) => x === 0)) continue;
-    const v = score(tryW);
-    if (v >= best - 1e-12) {
+    const without = caseScores(tryW);
+    if (!pairedGain(current, without, z)) {
       w = tryW;
-      best = Math.max(best, v);
+      current = without;
     }
   }
   return w;
@@ -506,8 +516,16 @@ function single(normalize: Normalization, w: Float64Array): Blend {
 
 /** Mean NDCG@k of the target (column 0) under a blend; ties count half (expected rank under random tie-breaking). */
 function blendNdcg(features: CaseFeatures[], blend: Blend, k: number): number {
+  const v = blendCaseNdcg(features, blend, k);
   let total = 0;
-  for (const c of features) {
+  for (const x of v) total += x;
+  return total / Math.max(1, features.length);
+}
+
+/** Per-case NDCG@k of the target (column 0) under a blend. */
+function blendCaseNdcg(features: CaseFeatures[], blend: Blend, k: number): Float64Array {
+  const out = new Float64Array(features.length);
+  features.forEach((c, n) => {
     const f = c.f.get(blend.normalize);
     if (f === undefined) throw new Error(`hybrid: no ${blend.normalize} features`);
     const w = blend.bounds.length === 0 ? blend.weights[0] : blend.weights[bucketOf(c.length, blend.bounds)];
@@ -524,9 +542,28 @@ function blendNdcg(features: CaseFeatures[], blend: Blend, k: number): number {
       else if (s === target) ties++;
     }
     const rank = greater + ties / 2;
-    if (rank < k) total += 1 / Math.log2(rank + 2);
+    if (rank < k) out[n] = 1 / Math.log2(rank + 2);
+  });
+  return out;
+}
+
+/**
+ * True when `a` beats `b` on the same cases by more than `z` standard errors of the paired per-case
+ * difference: a gain that validation noise alone would rarely give (z = 2: about one time in forty).
+ */
+export function pairedGain(a: ArrayLike<number>, b: ArrayLike<number>, z: number): boolean {
+  const n = a.length;
+  if (n === 0) return false;
+  let sum = 0;
+  let sq = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - b[i];
+    sum += d;
+    sq += d * d;
   }
-  return total / Math.max(1, features.length);
+  const meanD = sum / n;
+  const variance = n > 1 ? Math.max(0, (sq - n * meanD * meanD) / (n - 1)) : 0;
+  return meanD > 1e-12 && meanD > z * Math.sqrt(variance / n);
 }
 
 /** Bucket of a history length: the first bound it does not exceed, else the last (open) bucket. */
