@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { InvalidInputError } from "../../domain/errors";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
 import { categoryAffinity, denseSignals, type FeatureContext } from "./features";
@@ -53,6 +54,8 @@ export interface FeedDeps {
   /** Most items a snapshot keeps (pages past it end the feed). */
   snapshotSize?: number;
   impressionFlushMs?: number;
+  /** Counts each first page computed on the live models alone: its compute time and whether it failed. */
+  liveOutcome?: (models: ServingModels, outcome: { ms: number; error: boolean }) => void;
 }
 
 export interface Caller {
@@ -117,8 +120,11 @@ const SnapshotSchema = z
   .refine((x) => [x.s, x.m, x.l, x.a].every((col) => col.length === x.p.length), "snapshot columns differ in length");
 type Snapshot = z.infer<typeof SnapshotSchema>;
 
-export class SnapshotGoneError extends Error {
-  override readonly name = "SnapshotGoneError";
+/** A feed cursor whose snapshot expired or belongs to someone else: the client starts a new feed. */
+export class SnapshotGoneError extends InvalidInputError {
+  constructor(message: string) {
+    super("invalid_cursor", message);
+  }
 }
 
 /** Feed pages whose impressions are written in one transaction (see logImpressions). */
@@ -277,7 +283,16 @@ export class FeedService {
       models = mixed.models;
       arms = mixed.arms;
       list = mixed.list;
-    } else list = await this.rankedList(models, caller, history);
+    } else {
+      const t0 = performance.now();
+      try {
+        list = await this.rankedList(models, caller, history);
+      } catch (err) {
+        this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: true });
+        throw err;
+      }
+      this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: false });
+    }
     const { reranked, report, filtered } = list;
     const snapshotId = this.d.newId();
     const snap: Snapshot = {
