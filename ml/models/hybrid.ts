@@ -32,6 +32,11 @@ interface CaseFeatures {
   width: number;
   length: number;
   f: Map<Normalization, Float32Array>;
+  /**
+   * Full ranking: how many items each column stands for (1 for the pool; the sampled out-of-pool columns
+   * stand for all the items outside the pool). Absent: every column counts 1 (candidate lists).
+   */
+  mass?: Float32Array;
 }
 
 /**
@@ -55,8 +60,9 @@ interface CaseFeatures {
  * - `guard=on` (the default hybrid): a component that does not raise a bucket's validation NDCG is set to
  *   zero there, and each bucket's blend is then compared on validation, ranked exactly as the protocol ranks
  *   (all items minus the history, or the case's candidates), with every component alone: unless the blend is
- *   better than the best of them by more than `minGainZ` (default 2) standard errors of the paired per-case
- *   difference, the bucket deploys the best single component. Pruning uses the same margin. So on validation the hybrid is never
+ *   strictly better than the best of them, the bucket deploys the best single component. During the weight
+ *   search a part with no weight enters only when it raises validation NDCG by more than `minGainZ` (default 2)
+ *   standard errors of the paired per-case difference, so parts that only fit validation noise stay out. So on validation the hybrid is never
  *   below any of its parts (plain popularity is one of the default's parts) in any bucket.
  * Components that need item text (content) are dropped at fit when the data has none (logged).
  */
@@ -165,7 +171,7 @@ export class HybridRecommender implements Recommender {
     const bucketCounts =
       this.params.lengthBuckets === "auto" ? [0, 4] : segments ? [0] : [Number(this.params.lengthBuckets)];
     const features = cases.map((c, n) => {
-      const f = this.caseFeatures(c, norms);
+      const f = this.caseFeatures(c, norms, new Rng(options.seed ^ (n * 2654435761)));
       if ((n + 1) % 1000 === 0) log(`scored ${n + 1}/${cases.length} validation cases`);
       return f;
     });
@@ -244,7 +250,9 @@ export class HybridRecommender implements Recommender {
             w[k] = g;
             if (w.every((x) => x === 0)) continue;
             const v = score(w, fs);
-            if (v > best + 1e-9) {
+            // With the guard, a part that had no weight enters only on a gain validation noise rarely gives.
+            const entering = weights[k] === 0 && this.params.guard === "on";
+            if (v > best + 1e-9 && (!entering || pairedGain(caseScore(w, fs), caseScore(weights, fs), z))) {
               best = v;
               weights = w;
               improved = true;
@@ -256,19 +264,22 @@ export class HybridRecommender implements Recommender {
       return weights;
     };
     // start from the best single component
-    let start = new Float64Array(m);
-    let bestSingle = -1;
-    for (let k = 0; k < m; k++) {
-      const w = new Float64Array(m);
-      w[k] = 1;
-      const v = score(w, features);
-      if (v > bestSingle) {
-        bestSingle = v;
-        start = w;
+    const bestSingleOf = (fs: CaseFeatures[]): Float64Array => {
+      let start = new Float64Array(m);
+      let bestSingle = -1;
+      for (let k = 0; k < m; k++) {
+        const w = new Float64Array(m);
+        w[k] = 1;
+        const v = score(w, fs);
+        if (v > bestSingle) {
+          bestSingle = v;
+          start = w;
+        }
       }
-    }
-    let global = ascend(features, start);
-    if (this.params.guard === "on") global = prune(global, (x) => caseScore(x, features), z);
+      return start;
+    };
+    let global = ascend(features, bestSingleOf(features));
+    if (this.params.guard === "on") global = prune(global, (x) => caseScore(x, features));
     log?.(
       `${normalize}: global weights ${Array.from(global).join(" ")} NDCG@${targetK} ${score(global, features).toFixed(4)}`,
     );
@@ -279,8 +290,11 @@ export class HybridRecommender implements Recommender {
       const min = Number(
         this.params.lengthBuckets === "segments" ? this.params.minSegmentCases : this.params.minBucketCases,
       );
-      let w = inBucket.length >= min ? ascend(inBucket, global) : global;
-      if (this.params.guard === "on" && inBucket.length > 0) w = prune(w, (x) => caseScore(x, inBucket), z);
+      // a segment starts from the global blend or its own best part, whichever does better on it
+      const own = bestSingleOf(inBucket);
+      const from = this.params.guard === "on" && score(own, inBucket) > score(global, inBucket) ? own : global;
+      let w = inBucket.length >= min ? ascend(inBucket, from) : global;
+      if (this.params.guard === "on" && inBucket.length > 0) w = prune(w, (x) => caseScore(x, inBucket));
       log?.(
         `${normalize}: bucket ${bucketLabel(bounds, b)} (${inBucket.length} cases) weights ${Array.from(w).join(" ")}`,
       );
@@ -339,7 +353,7 @@ export class HybridRecommender implements Recommender {
       const blendV = avg(perCase[bucket][0]);
       this.validationReport[`guard:${label}:blend`] = blendV;
       this.validationReport[`guard:${label}:cases`] = counts[bucket];
-      if (pairedGain(perCase[bucket][0], perCase[bucket][bestK + 1], Number(this.params.minGainZ))) {
+      if (blendV > bestSingle + 1e-12) {
         this.guardChoice.push("blend");
       } else {
         const w = new Float64Array(m);
@@ -358,7 +372,7 @@ export class HybridRecommender implements Recommender {
   }
 
   /** Normalised component scores of one validation case under each requested normalisation. */
-  private caseFeatures(c: ValidationCase, norms: Normalization[]): CaseFeatures {
+  private caseFeatures(c: ValidationCase, norms: Normalization[], rng: Rng): CaseFeatures {
     const query: Query = { history: c.history, timestamps: c.timestamps, now: c.now };
     const m = this.components.length;
     const f = new Map<Normalization, Float32Array>();
@@ -379,7 +393,23 @@ export class HybridRecommender implements Recommender {
     const pool = new Set<number>([c.target]);
     const history = new Set<number>(c.history);
     for (const s of raw) for (const i of topK(s, Number(this.params.poolSize), history)) pool.add(i);
-    const cands = Int32Array.from(pool);
+    // The items outside the pool are not ignored: a sample of them stands for all of them, so a target tied
+    // with hundreds of zero-scored items ranks behind them as in the protocol's full ranking (ranking within
+    // the pool alone rewarded ties and made blends look better on validation than on test).
+    const outside: number[] = [];
+    const numItems = raw[0].length;
+    for (let i = 0; i < numItems; i++) if (!pool.has(i) && !history.has(i)) outside.push(i);
+    const sampleSize = Math.min(outside.length, Number(this.params.poolSize));
+    for (let j = 0; j < sampleSize; j++) {
+      const r = j + rng.int(outside.length - j);
+      const t = outside[j];
+      outside[j] = outside[r];
+      outside[r] = t;
+    }
+    const sampled = outside.slice(0, sampleSize);
+    const cands = Int32Array.from([...pool, ...sampled]);
+    const mass = new Float32Array(cands.length).fill(1);
+    for (let j = pool.size; j < cands.length; j++) mass[j] = outside.length / sampleSize;
     for (const norm of norms) {
       const out = new Float32Array(m * cands.length);
       raw.forEach((s, k) => {
@@ -388,7 +418,7 @@ export class HybridRecommender implements Recommender {
       });
       f.set(norm, out);
     }
-    return { width: cands.length, length: c.history.length, f };
+    return { width: cands.length, length: c.history.length, f, mass };
   }
 
   describeWeights(): string {
@@ -489,22 +519,20 @@ export class HybridRecommender implements Recommender {
   }
 }
 
-/**
- * Sets to zero every weight whose part does not help: one whose removal costs no more than `z` standard
- * errors of the paired per-case validation NDCG (so a part that only fits validation noise gets no weight).
- */
-function prune(weights: Float64Array, caseScores: (w: Float64Array) => Float64Array, z: number): Float64Array {
+/** Sets to zero every weight whose removal does not lower the validation NDCG: a part that does not help gets none. */
+function prune(weights: Float64Array, caseScores: (w: Float64Array) => Float64Array): Float64Array {
+  const avg = (v: Float64Array): number => v.reduce((a, x) => a + x, 0) / Math.max(1, v.length);
   let w = weights;
-  let current = caseScores(w);
+  let best = avg(caseScores(w));
   for (let k = 0; k < w.length; k++) {
     if (w[k] === 0) continue;
     const tryW = w.slice();
     tryW[k] = 0;
     if (tryW.every((x) => x === 0)) continue;
-    const without = caseScores(tryW);
-    if (!pairedGain(current, without, z)) {
+    const v = avg(caseScores(tryW));
+    if (v >= best - 1e-12) {
       w = tryW;
-      current = without;
+      best = Math.max(best, v);
     }
   }
   return w;
@@ -533,13 +561,15 @@ function blendCaseNdcg(features: CaseFeatures[], blend: Blend, k: number): Float
     const width = c.width;
     let target = 0;
     for (let q = 0; q < m; q++) if (w[q] !== 0) target += w[q] * f[q * width];
+    const mass = c.mass;
     let greater = 0;
     let ties = 0;
     for (let j = 1; j < width; j++) {
       let s = 0;
       for (let q = 0; q < m; q++) if (w[q] !== 0) s += w[q] * f[q * width + j];
-      if (s > target) greater++;
-      else if (s === target) ties++;
+      const x = mass === undefined ? 1 : mass[j];
+      if (s > target) greater += x;
+      else if (s === target) ties += x;
     }
     const rank = greater + ties / 2;
     if (rank < k) out[n] = 1 / Math.log2(rank + 2);
