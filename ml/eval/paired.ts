@@ -29,8 +29,8 @@ export interface PairedWindowResult {
   delta: { hr: IntervalValue; ndcg: IntervalValue };
   /**
    * Flat metrics under the learner's names: `ndcg@K`, `ndcg@K_lo`, `ndcg@K_hi` (candidate),
-   * `delta_ndcg@K`, `delta_ndcg@K_lo`, `delta_ndcg@K_hi`, the same for `hr@K`, and `champion_ndcg@K` /
-   * `champion_hr@K`.
+   * `delta_ndcg@K`, `delta_ndcg@K_lo`, `delta_ndcg@K_hi`, the same for `hr@K`, `live_ndcg@K` /
+   * `live_hr@K` (the champion's) and `eval.cases` (the learner's names).
    */
   metrics: Record<string, number>;
 }
@@ -120,13 +120,13 @@ export function pairedFromRanks(
     hr: iv(candidate.hr.value - champion.hr.value, dHr),
     ndcg: iv(candidate.ndcg.value - champion.ndcg.value, dNdcg),
   };
-  const metrics: Record<string, number> = {};
+  const metrics: Record<string, number> = { "eval.cases": n };
   for (const m of ["hr", "ndcg"] as const) {
     const key = `${m}@${k}`;
     metrics[key] = candidate[m].value;
     metrics[`${key}_lo`] = candidate[m].lo;
     metrics[`${key}_hi`] = candidate[m].hi;
-    metrics[`champion_${key}`] = champion[m].value;
+    metrics[`live_${key}`] = champion[m].value;
     metrics[`delta_${key}`] = delta[m].value;
     metrics[`delta_${key}_lo`] = delta[m].lo;
     metrics[`delta_${key}_hi`] = delta[m].hi;

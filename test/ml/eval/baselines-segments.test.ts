@@ -123,7 +123,8 @@ describe("pairedWindowEval (the learning loop's offline gate)", () => {
     const r = pairedWindowEval(cand, champ, cases, { resamples: 200 });
     expect(r.metrics["hr@10"]).toBe(1);
     expect(r.metrics["ndcg@10"]).toBe(1);
-    expect(r.metrics["champion_hr@10"]).toBe(0);
+    expect(r.metrics["live_hr@10"]).toBe(0);
+    expect(r.metrics["eval.cases"]).toBe(50);
     expect(r.metrics["delta_ndcg@10"]).toBe(1);
     expect(r.metrics["delta_ndcg@10_lo"]).toBe(1);
     for (const k of ["ndcg@10_lo", "ndcg@10_hi", "delta_hr@10", "delta_hr@10_lo", "delta_hr@10_hi", "hr@10_lo"])
