@@ -169,7 +169,9 @@ class CachingEmbedder implements Embedder {
     const missing = [...new Set(texts.filter((t) => !this.cache.has(t)))];
     if (missing.length > 0) {
       const vecs = await this.inner.embed(missing);
-      missing.forEach((t, i) => this.cache.set(t, vecs[i]));
+      missing.forEach((t, i) => {
+        this.cache.set(t, vecs[i]);
+      });
     }
     return texts.map((t) => (this.cache.get(t) as Float32Array).slice());
   }

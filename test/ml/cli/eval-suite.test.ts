@@ -15,9 +15,9 @@ function fixture(): string {
   const d = plantedChains({ users: 160, chains: 6, chainLength: 8, seed: 5 });
   const rows = ["user_id,parent_asin,rating,timestamp"];
   for (const s of d.sequences)
-    s.items.forEach((item, j) =>
-      rows.push(`U${s.user},B${item},5.0,${1_600_000_000_000 + s.user * 3_600_000 + j * 86_400_000}`),
-    );
+    s.items.forEach((item, j) => {
+      rows.push(`U${s.user},B${item},5.0,${1_600_000_000_000 + s.user * 3_600_000 + j * 86_400_000}`);
+    });
   writeFileSync(join(beauty, "5core/rating_only/All_Beauty.csv"), `${rows.join("\n")}\n`);
   const meta = [",index,title,description,price,details,parent_asin"];
   for (let i = 0; i < d.numItems; i++) meta.push(`${i},${i},chain ${Math.floor(i / 8)} item,,,,B${i}`);
