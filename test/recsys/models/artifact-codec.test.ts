@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Recommender } from "../../../ml/core/recommender.js";
-import { HashingEmbedder } from "../../../ml/embed/hashing-embedder.js";
+import { HashingEmbedder } from "../../../src/adapters/embedder/hashing.js";
 import { createModel, loadModel } from "../../../ml/models/index.js";
 import {
   ArtifactCorruptError,
