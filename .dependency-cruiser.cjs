@@ -64,6 +64,10 @@ module.exports = {
           // The Node wiring of recsys (adapters from config, registry, refresh timer), called by src/deps/node.node.ts:
           // a composition root still living under recsys/ (its home is src/deps/).
           `^src/recsys/start\\.node${TS}`,
+          // The embed work (issue 14.2) landed its wiring inside recsys: the re-embed worker and cold-start
+          // (Node entries' helpers) pick the embedder adapter, content-index picks Qdrant or the in-process
+          // index. Composition that belongs in src/deps/; until it moves there, these files are roots too.
+          `^src/recsys/embeddings/(reembed-worker\\.node|cold-start\\.node|content-index)${TS}`,
         ],
       },
       to: { path: "^src/adapters/" },
