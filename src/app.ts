@@ -10,6 +10,7 @@ import { ApiError, errorBody, handleError } from "./http/errors";
 import { createRouter } from "./http/openapi";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { readyzRoutes } from "./routes/readyz";
 import { categoriesRoutes } from "./routes/v1/categories";
 import { productsRoutes } from "./routes/v1/products";
 import { eventsRoutes } from "./routes/v1/events";
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps) {
   // Guards (scope, role, signed-in) are declared by each route in its createRoute definition (src/routes).
 
   app.route("/", healthRoutes);
+  app.route("/", readyzRoutes);
   app.route("/", docsRoutes);
   app.route("/v1/products", productsRoutes);
   app.route("/v1/categories", categoriesRoutes);
