@@ -39,7 +39,6 @@ async function startWrapper() {
     HOST: "127.0.0.1",
     PORT: String(port),
     DATABASE_URL: `file:${join(dir, "db.sqlite")}`,
-    MODEL_REGISTRY: "libsql",
     DEMO_DATA: "true",
     NODE_ENV: "test",
     LOG_LEVEL: "info",
