@@ -8,9 +8,11 @@ import { timeOrderedId, type Clock, type IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import { createDbEventLog, type EventLog } from "../services/events/event-log";
 import type { Log } from "./models/bootstrap";
+import { Learner } from "./learner/learner.node";
 import { LibsqlArtifactRegistry } from "./models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
+import type { LearnerReport } from "./learner/cycle";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 
@@ -19,8 +21,40 @@ export interface NodeServing {
   sessions: SessionStore;
   vectors: VectorIndex;
   recsys: Recsys;
-  /** Stops the periodic refresh (and closes the session store's own connection, if it has one). */
-  stop(): void;
+  /** The learner's worker thread, when it runs in this process (LEARNER=on, libSQL registry, file/remote DB). */
+  learner: Learner | null;
+  /** Stops the periodic reload, the learner (after its current cycle) and the hot SQL connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts continuous training in a worker thread over the app database (its own connection), unless
+ * LEARNER=off. Its versions land in the libSQL registry; serving picks up new live ones with
+ * `reloadIfChanged()`, which `onReport` triggers at once when a cycle registered anything. Needs the libSQL
+ * registry (the file registry is not shared between threads or pods) and a database other threads can open.
+ */
+export function startLearner(config: Config, log: Log, onReport?: (r: LearnerReport) => void): Learner | null {
+  if (config.LEARNER === "off") return null;
+  const why =
+    config.MODEL_REGISTRY !== "libsql"
+      ? "MODEL_REGISTRY is not libsql"
+      : config.DATABASE_URL.includes(":memory:")
+        ? "an in-memory database cannot be opened by another thread"
+        : null;
+  if (why) {
+    log("learner: not started", { reason: why });
+    return null;
+  }
+  return new Learner({
+    databaseUrl: config.DATABASE_URL,
+    authToken: config.DATABASE_AUTH_TOKEN,
+    intervalMs: config.LEARNER_INTERVAL_SECONDS * 1000,
+    // Until the selection module (champion/challenger) decides what serves, the learner's versions go live.
+    // LEARNER-SELECTION: the lead's selection module replaces this with its promotion decision.
+    options: { promote: true },
+    log,
+    onReport,
+  }).start();
 }
 
 /**
@@ -54,7 +88,14 @@ export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql
 export async function startNodeServing(
   base: { config: Config; db: Database; clock: Clock; newId: IdGenerator },
   /** `trainMissing: false` (cluster workers): serve what is registered; the primary trained anything missing. */
-  options: { registryDir?: string; refreshSeconds?: number; log?: Log; trainMissing?: boolean } = {},
+  options: {
+    registryDir?: string;
+    refreshSeconds?: number;
+    log?: Log;
+    trainMissing?: boolean;
+    /** Run the learner in this process (default: when it trains missing models, i.e. not in cluster workers). */
+    learner?: boolean;
+  } = {},
 ): Promise<NodeServing> {
   const log = options.log ?? (base.config.LOG_LEVEL === "silent" ? () => {} : jsonLog);
   const hot = nodeHotSql(base.config, base.db);
@@ -67,22 +108,37 @@ export async function startNodeServing(
   const serving = buildServingDeps({ ...base, events, registry, log, sessions, sql: hot.sql });
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
   const every = (options.refreshSeconds ?? 60) * 1000;
-  // Every tick: pick up a model version rotated or rolled back in the registry, then fold new events in
-  // (a reload reads the event log itself, so the refresh after it has little to fold).
-  const timer = setInterval(() => {
-    const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+  const frozen = base.config.LEARNER === "off";
+  const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+  // Pick up a model version promoted or rolled back in the registry, then (unless frozen) fold new events
+  // into signed-in users' long-term histories. Models change only through registry versions.
+  const tick = (): Promise<void> =>
     serving.recsys
       .reloadIfChanged()
-      .catch((err: unknown) => log("recsys: reload failed; the current models keep serving", { error: why(err) }))
-      .then(() => serving.recsys.refresh())
-      .catch((err: unknown) => log("recsys: refresh failed", { error: why(err) }));
-  }, every);
+      .then(
+        () => undefined,
+        (err: unknown) => log("recsys: reload failed; the current models keep serving", { error: why(err) }),
+      )
+      .then(() => (frozen ? undefined : serving.recsys.refresh()))
+      .then(
+        () => undefined,
+        (err: unknown) => log("recsys: refresh failed", { error: why(err) }),
+      );
+  const timer = setInterval(() => void tick(), every);
   timer.unref();
+  const learner =
+    (options.learner ?? options.trainMissing ?? true)
+      ? startLearner(base.config, log, (r) => {
+          if (r.models.some((m) => m.status === "registered")) void tick();
+        })
+      : null;
   return {
     events,
     ...serving,
-    stop: () => {
+    learner,
+    stop: async () => {
       clearInterval(timer);
+      await learner?.stop();
       hot.close();
     },
   };

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
-import { categoryAffinity, denseSignals, type FeatureContext } from "./features";
+import { encodeFeatures } from "./feature-codec";
+import { categoryAffinity, denseSignals, featurize, NUM_FEATURES, sourceMaxima, type FeatureContext } from "./features";
 import { mergeSources, SOURCE_INDEX, SOURCES, type Candidate, type SourceName } from "./candidates";
 import { allExcluded, filterCandidates, type Exclusions, type FilterReason } from "./filter";
 import { leadSource, reasonText } from "./reasons";
@@ -108,6 +109,10 @@ const SnapshotSchema = z
     m: z.array(z.number().int()),
     l: z.array(z.number().int()),
     a: z.array(z.string()),
+    /** Encoded ranker features of the first LOGGED_FEATURE_ITEMS items (absent in older snapshots). */
+    f: z.array(z.string()).optional(),
+    /** Ranker version that scored them. */
+    r: z.string().optional(),
   })
   .refine((x) => [x.s, x.m, x.l, x.a].every((col) => col.length === x.p.length), "snapshot columns differ in length");
 type Snapshot = z.infer<typeof SnapshotSchema>;
@@ -115,6 +120,12 @@ type Snapshot = z.infer<typeof SnapshotSchema>;
 export class SnapshotGoneError extends Error {
   override readonly name = "SnapshotGoneError";
 }
+
+/**
+ * Snapshot items whose ranker features are kept (encoded, feature-codec.ts) and logged with their impression:
+ * the first three pages, where nearly all impressions are. The learner trains the ranker on them.
+ */
+const LOGGED_FEATURE_ITEMS = 60;
 
 /** Feed pages whose impressions are written in one transaction (see logImpressions). */
 const IMPRESSION_BATCH = 20;
@@ -150,6 +161,8 @@ export class FeedService {
     listings: Map<number, ListingSummary>;
     report: SourceReport;
     filtered: Record<FilterReason, number>;
+    /** The ranker features of a ranked candidate, as the ranker saw them (for the impression log). */
+    features: (c: Candidate) => Float32Array;
   }> {
     const catalog = models.catalog;
     const now = this.d.now();
@@ -210,7 +223,15 @@ export class FeedService {
       now,
       dense: denseSignals(models, history.items, extraExclusions.historyWeights),
     };
-    return { ranked: models.ranker.rank(kept, ctx), listings, report, filtered: removed };
+    const ranked = models.ranker.rank(kept, ctx);
+    let maxima: Float32Array | null = null;
+    const features = (c: Candidate): Float32Array => {
+      maxima ??= sourceMaxima(ranked);
+      const x = new Float32Array(NUM_FEATURES);
+      featurize(c, ctx, maxima, x);
+      return x;
+    };
+    return { ranked, listings, report, filtered: removed, features };
   }
 
   /** Authoritative listing state (DB) of items about to be shown. */
@@ -220,7 +241,12 @@ export class FeedService {
 
   /** First page: computes and stores a snapshot. */
   async firstPage(models: ServingModels, caller: Caller, history: History, limit: number): Promise<FeedPage> {
-    const { ranked, listings, report, filtered } = await this.candidates(models, caller, history, this.sources);
+    const { ranked, listings, report, filtered, features } = await this.candidates(
+      models,
+      caller,
+      history,
+      this.sources,
+    );
     const reranked = rerank(ranked, models.catalog, models.vectors, listings, { ...DEFAULT_RERANK, now: this.d.now() });
     const snapshotId = this.d.newId();
     const snap: Snapshot = {
@@ -234,8 +260,11 @@ export class FeedService {
       m: [],
       l: [],
       a: [],
+      f: [],
+      r: models.ranker.version,
     };
     for (const c of reranked.slice(0, this.d.snapshotSize ?? 200)) {
+      if (snap.p.length < LOGGED_FEATURE_ITEMS) snap.f?.push(encodeFeatures(features(c)));
       let mask = 0;
       for (let k = 0; k < SOURCES.length; k++) if (c.ranks[k] >= 0) mask |= 1 << k;
       const lead = leadSource(c);
@@ -322,7 +351,7 @@ export class FeedService {
       degraded: snap.degraded,
       filtered,
     };
-    await this.logImpressions(caller, page, offset);
+    await this.logImpressions(caller, page, offset, snap);
     return page;
   }
 
@@ -335,8 +364,10 @@ export class FeedService {
    * Batches stay small because the embedded engine writes synchronously: a 100-page batch held the event
    * loop ~5-10 ms, which every request queued behind it paid (a p99 cost at 500 req/s), 20 pages ~1-2 ms.
    */
-  private async logImpressions(caller: Caller, page: FeedPage, offset: number): Promise<void> {
+  private async logImpressions(caller: Caller, page: FeedPage, offset: number, snap: Snapshot): Promise<void> {
     if (page.items.length === 0) return;
+    // Each item's snapshot position (its recommendationId's suffix) finds the features it was ranked with.
+    const at = page.items.map((i) => Number(i.recommendationId.slice(i.recommendationId.lastIndexOf(".") + 1)));
     this.pendingImpressions.push({
       clientEventId: `imp:${page.snapshotId}:${offset}`,
       type: "impression",
@@ -351,6 +382,7 @@ export class FeedService {
         modelVersion: page.modelVersion,
         offset,
         items: page.items.map((i) => i.productId),
+        ...(snap.f && snap.r ? { ranker: snap.r, features: at.map((p) => snap.f?.[p] ?? "") } : {}),
       },
     });
     if (this.pendingImpressions.length >= IMPRESSION_BATCH) await this.flushImpressions();

@@ -1,0 +1,195 @@
+import { type RankingCase, trainPairwise } from "../../../ml/ranker/logreg.js";
+import { decodeFeatures } from "../feed/feature-codec";
+import { NUM_FEATURES } from "../feed/features";
+import { LinearRanker } from "../feed/rank";
+import type { EventLogPort } from "../ports";
+import { estimatePropensities } from "./propensity";
+import type { QualityMetrics } from "./evaluate";
+import type { TrainingLog } from "./training-log";
+
+/**
+ * The feed ranker learned from this marketplace's own logs:
+ *
+ * 1. Impressions: every feed page logs its items, their positions and the ranker features serving scored them
+ *    with (feed-service.ts, feature-codec.ts). Pages logged without features (older code) are skipped.
+ * 2. Labels: the same actor's later view/click (1), favorite (2), cart (3) or purchase (4) of a shown item within
+ *    `horizonMs` grade it; everything else on the page is 0.
+ * 3. Position bias: propensities per position from a click model fitted on the same logs (propensity.ts).
+ * 4. Fit: propensity-weighted pairwise logistic (Joachims et al. 2017, "Unbiased Learning-to-Rank with Biased
+ *    Feedback"): each labelled item against every lower-graded item of its page, weighted gain / propensity
+ *    of its position, regularised towards the prior weights (the committed Games ranker: the cold start).
+ */
+export interface ImpressionPage {
+  seq: number;
+  ts: number;
+  actor: string;
+  items: number[];
+  positions: number[];
+  /** Row-major features (items x NUM_FEATURES), as logged. */
+  x: Float32Array;
+  gains: number[];
+}
+
+/** Reads logged feed pages with usable features (newest `max` of those after `afterSeq`), items on catalog indices. */
+export async function readImpressionPages(
+  events: EventLogPort,
+  log: TrainingLog,
+  o: { afterSeq?: number; max?: number } = {},
+): Promise<{ pages: ImpressionPage[]; lastSeq: number; skipped: number }> {
+  const pages: ImpressionPage[] = [];
+  let after = o.afterSeq ?? 0;
+  let skipped = 0;
+  const max = o.max ?? 50_000;
+  for (;;) {
+    const batch = await events.since(after, 10_000, ["impression"]);
+    for (const e of batch.events) {
+      const page = toPage(e.context, log);
+      if (!page) {
+        skipped++;
+        continue;
+      }
+      pages.push({ ...page, seq: e.seq, ts: e.ts, actor: e.userId ? `u:${e.userId}` : `s:${e.sessionId ?? ""}` });
+    }
+    after = batch.scannedTo;
+    if (!batch.more) break;
+  }
+  return { pages: pages.slice(Math.max(0, pages.length - max)), lastSeq: after, skipped };
+}
+
+function toPage(
+  ctx: Record<string, unknown> | null,
+  log: TrainingLog,
+): Omit<ImpressionPage, "seq" | "ts" | "actor"> | null {
+  if (!ctx || !Array.isArray(ctx.items) || !Array.isArray(ctx.features)) return null;
+  const ids = ctx.items as unknown[];
+  const feats = ctx.features as unknown[];
+  const offset = Number(ctx.offset ?? 0);
+  if (ids.length === 0 || feats.length !== ids.length || !Number.isInteger(offset)) return null;
+  const items: number[] = [];
+  const positions: number[] = [];
+  const rows: Float32Array[] = [];
+  ids.forEach((id, j) => {
+    const item = typeof id === "string" ? log.catalog.indexOf.get(id) : undefined;
+    const x = typeof feats[j] === "string" ? decodeFeatures(feats[j] as string, NUM_FEATURES) : null;
+    if (item === undefined || !x) return;
+    items.push(item);
+    positions.push(offset + j);
+    rows.push(x);
+  });
+  if (items.length < 2) return null;
+  const x = new Float32Array(items.length * NUM_FEATURES);
+  rows.forEach((r, j) => x.set(r, j * NUM_FEATURES));
+  return { items, positions, x, gains: new Array<number>(items.length).fill(0) };
+}
+
+/** Grades each page's items by the actor's later interactions with them (within `horizonMs`). */
+export function labelPages(pages: ImpressionPage[], log: TrainingLog, horizonMs: number): number {
+  let labelled = 0;
+  for (const p of pages) {
+    const a = log.actorOf(p.actor);
+    if (!a) continue;
+    const where = new Map<number, number>();
+    p.items.forEach((item, j) => where.set(item, j));
+    for (let k = 0; k < a.items.length; k++) {
+      if (a.seq[k] === 0 || a.ts[k] < p.ts || a.ts[k] > p.ts + horizonMs) continue;
+      const j = where.get(a.items[k]);
+      if (j === undefined || a.gain[k] <= p.gains[j]) continue;
+      if (p.gains[j] === 0) labelled++;
+      p.gains[j] = a.gain[k];
+    }
+  }
+  return labelled;
+}
+
+export function pagePropensities(pages: readonly ImpressionPage[]): Float64Array {
+  const obs = pages.flatMap((p) =>
+    p.items.map((item, j) => ({ item, position: p.positions[j], clicked: p.gains[j] > 0 })),
+  );
+  return estimatePropensities(obs);
+}
+
+export interface RankerFitOptions {
+  /** Pull towards the prior (per unit of mean pair loss). */
+  l2?: number;
+  /** False: every position counts as fully examined (the biased fit, for comparison). */
+  ips?: boolean;
+}
+
+/** IPS-weighted pairwise fit over labelled pages, shrunk towards `prior`'s weights. */
+export function fitRanker(
+  pages: readonly ImpressionPage[],
+  propensity: Float64Array,
+  prior: LinearRanker,
+  version: string,
+  o: RankerFitOptions = {},
+): { ranker: LinearRanker; cases: number; pairs: number } {
+  const cases: RankingCase[] = [];
+  const pairWeights: Float32Array[] = [];
+  let pairs = 0;
+  const prop = (k: number): number => (o.ips === false ? 1 : propensity[Math.min(propensity.length - 1, k)]);
+  for (const p of pages) {
+    p.gains.forEach((g, i) => {
+      if (g <= 0) return;
+      const w = new Float32Array(p.items.length);
+      for (let j = 0; j < p.items.length; j++)
+        if (p.gains[j] < g) {
+          w[j] = g / prop(p.positions[i]);
+          pairs++;
+        }
+      cases.push({ x: p.x, positive: i, count: p.items.length });
+      pairWeights.push(w);
+    });
+  }
+  if (cases.length === 0) return { ranker: prior, cases: 0, pairs: 0 };
+  const fit = trainPairwise(cases, NUM_FEATURES, { l2: o.l2 ?? 0.01, prior: prior.weights, pairWeights });
+  return { ranker: new LinearRanker(version, fit.weights, prior.bias), cases: cases.length, pairs };
+}
+
+/**
+ * IPS-weighted NDCG@10 of a ranker re-ordering each logged page with at least one labelled item, and HR@10 as
+ * the weighted share of labelled items it puts in the top 10: estimates of what the ranker would get from
+ * unbiased feedback on those pages.
+ */
+export function evaluateRanker(
+  pages: readonly ImpressionPage[],
+  propensity: Float64Array,
+  ranker: LinearRanker,
+): QualityMetrics {
+  const hits: number[] = [];
+  const gains: number[] = [];
+  const x = new Float32Array(NUM_FEATURES);
+  for (const p of pages) {
+    if (!p.gains.some((g) => g > 0)) continue;
+    const n = p.items.length;
+    const s = Float64Array.from({ length: n }, (_, j) => {
+      x.set(p.x.subarray(j * NUM_FEATURES, (j + 1) * NUM_FEATURES));
+      return ranker.logit(x);
+    });
+    const value = p.gains.map((g, j) => (g > 0 ? g / propensity[Math.min(propensity.length - 1, p.positions[j])] : 0));
+    const order = Array.from(s.keys()).sort((a, b) => s[b] - s[a] || a - b);
+    const ideal = [...value].sort((a, b) => b - a);
+    let dcg = 0;
+    let idcg = 0;
+    let hit = 0;
+    let total = 0;
+    for (let r = 0; r < Math.min(10, n); r++) {
+      dcg += value[order[r]] / Math.log2(r + 2);
+      idcg += ideal[r] / Math.log2(r + 2);
+      hit += value[order[r]];
+    }
+    for (const v of value) total += v;
+    gains.push(idcg > 0 ? dcg / idcg : 0);
+    hits.push(total > 0 ? hit / total : 0);
+  }
+  const hit = Float64Array.from(hits);
+  const gain = Float64Array.from(gains);
+  const mean = (v: Float64Array): { m: number; h: number } => {
+    if (v.length === 0) return { m: 0, h: 0 };
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
+    return { m, h: (1.96 * sd) / Math.sqrt(v.length) };
+  };
+  const h = mean(hit);
+  const g = mean(gain);
+  return { cases: hit.length, hr: h.m, ndcg: g.m, hrHalfWidth: h.h, ndcgHalfWidth: g.h, perCase: { hit, gain } };
+}
