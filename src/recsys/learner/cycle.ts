@@ -393,11 +393,18 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
 
 const round = (v: number): number => Math.round(v * 1e4) / 1e4;
 
-/** Newest version of `model` that the learner (or the bootstrap, with the same metrics) registered. */
+/**
+ * The learner's latest state of `model`: of its recent versions registered by the learner (or the bootstrap,
+ * with the same metrics), the one covering the most of the event log (creation times may tie).
+ */
 async function newestLearned(registry: ModelRegistry, model: string): Promise<Base | null> {
-  for (const v of await registry.versions(model, 20))
-    if (typeof v.metrics[M.eventSeq] === "number") return { version: v.version, metrics: v.metrics };
-  return null;
+  let best: Base | null = null;
+  for (const v of await registry.versions(model, 20)) {
+    const seq = v.metrics[M.eventSeq];
+    if (typeof seq === "number" && (!best || seq > (best.metrics[M.eventSeq] ?? 0)))
+      best = { version: v.version, metrics: v.metrics };
+  }
+  return best;
 }
 
 /** The base version's artifact when it indexes items exactly as the catalog does (else a full fit). */
