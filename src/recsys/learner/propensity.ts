@@ -22,51 +22,72 @@ export interface PropensityOptions {
 
 export function estimatePropensities(obs: readonly ImpressionObservation[], o: PropensityOptions = {}): Float64Array {
   const positions = o.positions ?? 60;
-  const iterations = o.iterations ?? 100;
+  const iterations = o.iterations ?? 5000;
   const floor = o.minPropensity ?? 0.05;
+  // Observations aggregated per (item, position) cell: EM needs only the click and no-click counts of each,
+  // and converges slowly (hundreds of iterations), so each iteration must be cheap.
   const items = new Map<number, number>();
-  for (const x of obs) if (!items.has(x.item)) items.set(x.item, items.size);
+  const cells = new Map<number, number>();
+  const cellItem: number[] = [];
+  const cellPos: number[] = [];
+  const cellClicks: number[] = [];
+  const cellMisses: number[] = [];
+  for (const x of obs) {
+    let i = items.get(x.item);
+    if (i === undefined) items.set(x.item, (i = items.size));
+    const k = Math.min(positions - 1, Math.max(0, x.position));
+    const key = i * positions + k;
+    let c = cells.get(key);
+    if (c === undefined) {
+      cells.set(key, (c = cellItem.length));
+      cellItem.push(i);
+      cellPos.push(k);
+      cellClicks.push(0);
+      cellMisses.push(0);
+    }
+    if (x.clicked) cellClicks[c]++;
+    else cellMisses[c]++;
+  }
+  const n = cellItem.length;
   const theta = Float64Array.from({ length: positions }, (_, k) => 1 / (1 + k) ** 0.5);
   const gamma = new Float64Array(items.size).fill(0.3);
   const thetaNum = new Float64Array(positions);
   const thetaDen = new Float64Array(positions);
   const gammaNum = new Float64Array(items.size);
   const gammaDen = new Float64Array(items.size);
-  const pos = (k: number): number => Math.min(positions - 1, Math.max(0, k));
+  for (let c = 0; c < n; c++) {
+    thetaDen[cellPos[c]] += cellClicks[c] + cellMisses[c];
+    gammaDen[cellItem[c]] += cellClicks[c] + cellMisses[c];
+  }
   for (let it = 0; it < iterations; it++) {
+    // A click implies examined and relevant; a miss is examined-not-relevant or not examined.
     thetaNum.fill(0);
-    thetaDen.fill(0);
     gammaNum.fill(0);
-    gammaDen.fill(0);
-    for (const x of obs) {
-      const k = pos(x.position);
-      const i = items.get(x.item) ?? 0;
+    for (let c = 0; c < n; c++) {
+      const k = cellPos[c];
+      const i = cellItem[c];
       const t = theta[k];
       const g = gamma[i];
-      // Posterior of "examined" and of "relevant" given the observed click (a click implies both).
-      let examined = 1;
-      let relevant = 1;
-      if (!x.clicked) {
-        const none = 1 - t * g;
-        examined = none > 0 ? (t * (1 - g)) / none : 0;
-        relevant = none > 0 ? ((1 - t) * g) / none : 0;
-      }
-      thetaNum[k] += examined;
-      thetaDen[k] += 1;
-      gammaNum[i] += relevant;
-      gammaDen[i] += 1;
+      const none = 1 - t * g;
+      thetaNum[k] += cellClicks[c] + (none > 0 ? (cellMisses[c] * t * (1 - g)) / none : 0);
+      gammaNum[i] += cellClicks[c] + (none > 0 ? (cellMisses[c] * (1 - t) * g) / none : 0);
     }
-    for (let k = 0; k < positions; k++) if (thetaDen[k] > 0) theta[k] = clamp(thetaNum[k] / thetaDen[k]);
+    let change = 0;
+    for (let k = 0; k < positions; k++)
+      if (thetaDen[k] > 0) {
+        const next = clamp(thetaNum[k] / thetaDen[k]);
+        change = Math.max(change, Math.abs(next - theta[k]));
+        theta[k] = next;
+      }
     for (let i = 0; i < gamma.length; i++) if (gammaDen[i] > 0) gamma[i] = clamp(gammaNum[i] / gammaDen[i]);
+    if (change < 1e-7) break;
   }
   // Positions never observed take the nearest observed one above them (propensities only fall down a page).
-  const seen = new Uint8Array(positions);
-  for (const x of obs) seen[pos(x.position)] = 1;
-  const top = theta[0] > 0 ? theta[0] : 1;
+  const top = theta[0] > 0 && thetaDen[0] > 0 ? theta[0] : 1;
   const out = new Float64Array(positions);
   let last = 1;
   for (let k = 0; k < positions; k++) {
-    if (seen[k]) last = Math.min(1, theta[k] / top);
+    if (thetaDen[k] > 0) last = Math.min(1, theta[k] / top);
     out[k] = Math.max(floor, last);
   }
   return out;

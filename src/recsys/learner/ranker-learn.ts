@@ -4,7 +4,7 @@ import { NUM_FEATURES } from "../feed/features";
 import { LinearRanker } from "../feed/rank";
 import type { EventLogPort } from "../ports";
 import { estimatePropensities } from "./propensity";
-import type { QualityMetrics } from "./evaluate";
+import { meanInterval, type QualityMetrics } from "./evaluate";
 import type { TrainingLog } from "./training-log";
 
 /**
@@ -146,17 +146,22 @@ export function fitRanker(
 }
 
 /**
- * IPS-weighted NDCG@10 of a ranker re-ordering each logged page with at least one labelled item, and HR@10 as
- * the weighted share of labelled items it puts in the top 10: estimates of what the ranker would get from
- * unbiased feedback on those pages.
+ * Offline quality of a ranker on logged pages, position-bias corrected: each page with a labelled item is
+ * re-ordered by the ranker and scored by IPS-weighted DCG@10 (gain / propensity of the position it was shown
+ * at, so a click far down counts for the many people who never looked there), divided by the mean ideal DCG
+ * over the pages: a per-page value whose mean estimates NDCG under unbiased feedback. (Normalising each page
+ * by its own ideal would cancel the weights of a page's single click.) HR@10 likewise: the weighted labels a
+ * ranker puts in its top 10 over the mean weighted labels per page.
  */
 export function evaluateRanker(
   pages: readonly ImpressionPage[],
   propensity: Float64Array,
   ranker: LinearRanker,
 ): QualityMetrics {
+  const dcgs: number[] = [];
+  const idcgs: number[] = [];
   const hits: number[] = [];
-  const gains: number[] = [];
+  const totals: number[] = [];
   const x = new Float32Array(NUM_FEATURES);
   for (const p of pages) {
     if (!p.gains.some((g) => g > 0)) continue;
@@ -171,25 +176,22 @@ export function evaluateRanker(
     let dcg = 0;
     let idcg = 0;
     let hit = 0;
-    let total = 0;
     for (let r = 0; r < Math.min(10, n); r++) {
       dcg += value[order[r]] / Math.log2(r + 2);
       idcg += ideal[r] / Math.log2(r + 2);
       hit += value[order[r]];
     }
-    for (const v of value) total += v;
-    gains.push(idcg > 0 ? dcg / idcg : 0);
-    hits.push(total > 0 ? hit / total : 0);
+    dcgs.push(dcg);
+    idcgs.push(idcg);
+    hits.push(hit);
+    totals.push(value.reduce((a, b) => a + b, 0));
   }
-  const hit = Float64Array.from(hits);
-  const gain = Float64Array.from(gains);
-  const mean = (v: Float64Array): { m: number; h: number } => {
-    if (v.length === 0) return { m: 0, h: 0 };
-    const m = v.reduce((a, b) => a + b, 0) / v.length;
-    const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
-    return { m, h: (1.96 * sd) / Math.sqrt(v.length) };
-  };
-  const h = mean(hit);
-  const g = mean(gain);
-  return { cases: hit.length, hr: h.m, ndcg: g.m, hrHalfWidth: h.h, ndcgHalfWidth: g.h, perCase: { hit, gain } };
+  const meanOf = (v: number[]): number => (v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+  const idealMean = meanOf(idcgs) || 1;
+  const totalMean = meanOf(totals) || 1;
+  const gain = Float64Array.from(dcgs, (d) => d / idealMean);
+  const hit = Float64Array.from(hits, (h) => h / totalMean);
+  const g = meanInterval(gain);
+  const h = meanInterval(hit);
+  return { cases: gain.length, hr: h.mean, ndcg: g.mean, hrHalfWidth: h.half, ndcgHalfWidth: g.half, perCase: { hit, gain } };
 }
