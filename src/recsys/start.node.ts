@@ -8,7 +8,7 @@ import { timeOrderedId, type Clock, type IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import { createDbEventLog, type EventLog } from "../services/events/event-log";
 import type { Log } from "./models/bootstrap";
-import { Learner } from "./learner/learner.node";
+import { Learner } from "./learner/learner.node.js";
 import { LibsqlArtifactRegistry } from "./models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";

@@ -164,12 +164,16 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
   } else await cache.log?.extend(deps.events, Number.POSITIVE_INFINITY);
   const log = cache.log as TrainingLog;
   const catalog = cache.catalog as ItemCatalog;
-  progress(`${log.interactions} interactions, ${log.actors.length} actors, ${catalog.size} items, log at ${log.lastSeq}`);
+  progress(
+    `${log.interactions} interactions, ${log.actors.length} actors, ${catalog.size} items, log at ${log.lastSeq}`,
+  );
 
   const backlog = log.countAfter(lastFullSeq);
   if (!full && o.mode !== "incremental" && backlog >= o.backlogThreshold)
     [full, reason] = [true, `backlog of ${backlog} interactions since the last full run`];
-  const baseSeqs = recall.map((m) => bases.get(m)?.metrics[M.eventSeq] ?? 0);
+  // New since the incremental models' versions (embeddings lag until the next full run by design).
+  const incremental = recall.filter((m) => m !== "fism-bpr");
+  const baseSeqs = (incremental.length > 0 ? incremental : recall).map((m) => bases.get(m)?.metrics[M.eventSeq] ?? 0);
   const newEvents = log.countAfter(baseSeqs.length > 0 ? Math.min(...baseSeqs) : log.lastSeq);
   const report: LearnerReport = {
     mode: full ? "full" : newEvents > 0 ? "incremental" : "idle",
@@ -305,7 +309,13 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     const t0 = performance.now();
     const artifact = await fitFull("session-knn", all);
     const trainMs = performance.now() - t0;
-    return register("session-knn", full ? "full" : "incremental", artifact, await fitFull("session-knn", holdoutData()), trainMs);
+    return register(
+      "session-knn",
+      full ? "full" : "incremental",
+      artifact,
+      await fitFull("session-knn", holdoutData()),
+      trainMs,
+    );
   });
 
   await runModel("fism-bpr", async () => {
@@ -395,14 +405,18 @@ const round = (v: number): number => Math.round(v * 1e4) / 1e4;
 
 /**
  * The learner's latest state of `model`: of its recent versions registered by the learner (or the bootstrap,
- * with the same metrics), the one covering the most of the event log (creation times may tie).
+ * with the same metrics), the one covering the most of the event log (creation times may tie, so they are
+ * not used).
  */
 async function newestLearned(registry: ModelRegistry, model: string): Promise<Base | null> {
+  // Ties (a full run over the same log as an incremental one): the one with the later full run.
+  const key = (m: Record<string, number>): [number, number] => [m[M.eventSeq] ?? -1, m[M.fullSeq] ?? -1];
   let best: Base | null = null;
   for (const v of await registry.versions(model, 20)) {
-    const seq = v.metrics[M.eventSeq];
-    if (typeof seq === "number" && (!best || seq > (best.metrics[M.eventSeq] ?? 0)))
-      best = { version: v.version, metrics: v.metrics };
+    if (typeof v.metrics[M.eventSeq] !== "number") continue;
+    const [seq, full] = key(v.metrics);
+    const [bestSeq, bestFull] = best ? key(best.metrics) : [-1, -1];
+    if (seq > bestSeq || (seq === bestSeq && full > bestFull)) best = { version: v.version, metrics: v.metrics };
   }
   return best;
 }

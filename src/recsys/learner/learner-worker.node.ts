@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { LearnerOptions } from "./cycle";
-import { learnerLoop, openLearnerDeps, type LearnerConnection } from "./worker-loop.node";
+import { learnerLoop, openLearnerDeps, type LearnerConnection } from "./worker-loop.node.js";
 
 export interface LearnerWorkerData extends LearnerConnection {
   intervalMs: number;
@@ -61,4 +61,5 @@ try {
 } finally {
   close();
   post({ type: "stopped" });
+  port.unref(); // the message listener would keep the thread alive
 }

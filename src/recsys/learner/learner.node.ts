@@ -1,8 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { Log } from "../models/bootstrap";
 import type { LearnerOptions, LearnerReport } from "./cycle";
-import type { LearnerMessage, LearnerWorkerData } from "./learner-worker.node";
-import type { LearnerConnection } from "./worker-loop.node";
+import type { LearnerMessage, LearnerWorkerData } from "./learner-worker.node.js";
+import type { LearnerConnection } from "./worker-loop.node.js";
 
 export interface LearnerStartOptions extends LearnerConnection {
   /** Pause between cycles (LEARNER_INTERVAL_SECONDS). */
@@ -47,9 +47,17 @@ export class Learner {
       options: this.o.options ?? {},
     };
     const url = new URL(`./learner-worker.node${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
-    // Run from TypeScript sources (tsx, vitest): the worker needs the same loader as this thread.
-    const execArgv = url.pathname.endsWith(".ts") && !hasTsx(process.execArgv) ? ["--import", "tsx"] : undefined;
-    const worker = new Worker(url, { workerData: data, execArgv: execArgv && [...process.execArgv, ...execArgv] });
+    // Run from TypeScript sources (tsx, vitest): the thread loads the entry through tsx's API (a loader
+    // registered on the main thread does not reach worker threads, and `--import` is not honoured there).
+    const worker = url.pathname.endsWith(".ts")
+      ? new Worker(
+          `import("tsx/esm/api").then((tsx) => tsx.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(import.meta.url)}))`,
+          {
+            eval: true,
+            workerData: data,
+          },
+        )
+      : new Worker(url, { workerData: data });
     this.worker = worker;
     worker.unref();
     worker.on("message", (m: LearnerMessage) => this.onMessage(m));
@@ -116,8 +124,4 @@ export class Learner {
   get running(): boolean {
     return this.worker !== null;
   }
-}
-
-function hasTsx(argv: readonly string[]): boolean {
-  return argv.some((a) => a.includes("tsx"));
 }

@@ -193,5 +193,12 @@ export function evaluateRanker(
   const hit = Float64Array.from(hits, (h) => h / totalMean);
   const g = meanInterval(gain);
   const h = meanInterval(hit);
-  return { cases: gain.length, hr: h.mean, ndcg: g.mean, hrHalfWidth: h.half, ndcgHalfWidth: g.half, perCase: { hit, gain } };
+  return {
+    cases: gain.length,
+    hr: h.mean,
+    ndcg: g.mean,
+    hrHalfWidth: h.half,
+    ndcgHalfWidth: g.half,
+    perCase: { hit, gain },
+  };
 }

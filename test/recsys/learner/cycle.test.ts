@@ -92,8 +92,10 @@ describe("runLearnerCycle on the real libSQL engine", () => {
     await pairedViews(pid(2, 1), pid(0, 8), 2, "fail");
     const failing: ModelRegistry = Object.create(t.registry, {
       register: {
-        value: (model: string, ...rest: Parameters<ModelRegistry["register"]> extends [string, ...infer R] ? R : never) =>
-          model === "session-knn" ? Promise.reject(new Error("disk full")) : t.registry.register(model, ...rest),
+        value: (
+          model: string,
+          ...rest: Parameters<ModelRegistry["register"]> extends [string, ...infer R] ? R : never
+        ) => (model === "session-knn" ? Promise.reject(new Error("disk full")) : t.registry.register(model, ...rest)),
       },
     });
     const r = await runLearnerCycle(t.learnerDeps({ registry: failing }), { backlogThreshold: 1e9 });

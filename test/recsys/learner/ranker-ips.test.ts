@@ -90,7 +90,11 @@ describe("feed ranker from logged impressions, position-bias corrected", () => {
   });
 
   it("with few labelled pages the fit stays near the prior (the committed cold-start weights)", () => {
-    const prior = new LinearRanker("prior", Float32Array.from({ length: NUM_FEATURES }, (_, f) => (f % 3) / 3), 0.5);
+    const prior = new LinearRanker(
+      "prior",
+      Float32Array.from({ length: NUM_FEATURES }, (_, f) => (f % 3) / 3),
+      0.5,
+    );
     const few = fitRanker(pages.slice(0, 5), pagePropensities(pages.slice(0, 5)), prior, "few", { l2: 1 }).ranker;
     let moved = 0;
     for (let f = 0; f < NUM_FEATURES; f++) moved = Math.max(moved, Math.abs(few.weights[f] - prior.weights[f]));
@@ -118,7 +122,9 @@ describe("feed ranker from logged impressions, position-bias corrected", () => {
     const x = Float32Array.from({ length: NUM_FEATURES }, (_, f) => Math.sin(f) * 1.2);
     const back = decodeFeatures(encodeFeatures(x), NUM_FEATURES);
     expect(back).not.toBeNull();
-    x.forEach((v, f) => expect(Math.abs((back as Float32Array)[f] - Math.max(-1, Math.min(1, v)))).toBeLessThan(0.5 / 127 + 1e-6));
+    x.forEach((v, f) =>
+      expect(Math.abs((back as Float32Array)[f] - Math.max(-1, Math.min(1, v)))).toBeLessThan(0.5 / 127 + 1e-6),
+    );
     expect(decodeFeatures("not base64!", NUM_FEATURES)).toBeNull();
     expect(decodeFeatures(encodeFeatures(x), NUM_FEATURES + 1)).toBeNull();
   });
