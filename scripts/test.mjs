@@ -1,4 +1,4 @@
-// `npm test`: the whole suite. Installs what is missing, type-checks, runs the Node suite (real libSQL,
+// `npm test`: the whole suite. Installs what is missing, lints and checks formatting (Biome), type-checks, runs the Node suite (real libSQL,
 // real redis-server, real browser) and the workerd suite, then prints one closing line with the totals.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync } from "node:fs";
@@ -8,6 +8,7 @@ ensureInstalled();
 mkdirSync(".tmp", { recursive: true });
 
 const steps = [
+  { name: "lint", cmd: ["npx", "biome", "check", "."] },
   { name: "typecheck", cmd: ["npx", "tsc", "-p", ".", "--noEmit"] },
   {
     name: "node",

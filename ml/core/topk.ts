@@ -21,7 +21,7 @@ export function topK(scores: Float32Array, k: number, exclude?: Int32Array | Rea
   // Fill phase: the first `size` rankable items.
   for (; i < n && count < size; i++) {
     const s = scores[i];
-    if (s !== s) continue; // NaN never ranks
+    if (Number.isNaN(s)) continue; // NaN never ranks
     if (excluded?.has(i)) continue;
     heapItems[count] = i;
     heapScores[count] = s;

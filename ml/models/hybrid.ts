@@ -246,7 +246,9 @@ export class HybridRecommender implements Recommender {
       const raw = this.components.map((comp) => comp.scoreCandidates(query, cands));
       for (const norm of norms) {
         const out = new Float32Array(m * cands.length);
-        raw.forEach((s, k) => out.set(normalize(s.slice(), norm), k * cands.length));
+        raw.forEach((s, k) => {
+          out.set(normalize(s.slice(), norm), k * cands.length);
+        });
         f.set(norm, out);
       }
       return { width: cands.length, length: c.history.length, f };

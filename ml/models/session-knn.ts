@@ -54,7 +54,9 @@ export class SessionKnnRecommender implements Recommender {
     const n = data.numItems;
     const seqs = data.sequences.filter((s) => s.items.length > 0);
     this.sessOff = new Int32Array(seqs.length + 1);
-    seqs.forEach((s, i) => (this.sessOff[i + 1] = this.sessOff[i] + s.items.length));
+    seqs.forEach((s, i) => {
+      this.sessOff[i + 1] = this.sessOff[i] + s.items.length;
+    });
     this.sessItems = new Int32Array(this.sessOff[seqs.length]);
     this.sessTime = new Float64Array(seqs.length);
     seqs.forEach((s, i) => {

@@ -246,7 +246,9 @@ export function trainLambdaRank(
       // Rank of each candidate in the current order (ties: lower index first, as the evaluation breaks them).
       const order = Array.from(s.keys()).sort((a, b) => s[b] - s[a] || a - b);
       const rank = new Int32Array(c.count);
-      order.forEach((j, k) => (rank[j] = k));
+      order.forEach((j, k) => {
+        rank[j] = k;
+      });
       const gp = 1 / Math.log2(rank[c.positive] + 2);
       for (let j = 0; j < c.count; j++) if (j !== c.positive) out[j] = Math.abs(gp - 1 / Math.log2(rank[j] + 2));
       return out;

@@ -125,14 +125,12 @@ async function main(): Promise<void> {
       if (queries.length < WARMUP + REQUESTS) throw new Error("not enough held-out histories to build requests");
       timeRequests(model, queries.slice(0, WARMUP), TOP_N, 0); // warm-up on requests that are not timed
       const timed = timeRequests(model, queries.slice(WARMUP), TOP_N, 0);
-      perRun
-        .get(name)
-        ?.push({
-          p50: percentile(timed.wall, 50),
-          p99: percentile(timed.wall, 99),
-          cpuP50: percentile(timed.cpu, 50),
-          cpuP99: percentile(timed.cpu, 99),
-        });
+      perRun.get(name)?.push({
+        p50: percentile(timed.wall, 50),
+        p99: percentile(timed.wall, 99),
+        cpuP50: percentile(timed.cpu, 50),
+        cpuP99: percentile(timed.cpu, 99),
+      });
     }
     console.log(`run ${run + 1}/${RUNS} done, load ${load()}`);
   }

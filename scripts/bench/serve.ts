@@ -138,12 +138,12 @@ async function prepareDb(db: Database, now: number): Promise<void> {
   for (let u = 0; u < users; u++) {
     const seq = walk(rng, 6 + rng.int(5));
     const t0 = now - 300 * DAY + rng.int(290) * DAY;
-    seq.forEach((i, j) =>
+    for (const [j, i] of seq.entries()) {
       reviews.push({
         sql: "INSERT OR IGNORE INTO reviews (user_id, parent_asin, rating, timestamp, helpful_vote) VALUES (?, ?, ?, ?, 0)",
         args: [`U${u}`, pidOf(i), 1 + rng.int(5), t0 + j * 3_600_000],
-      }),
-    );
+      });
+    }
   }
   await chunk(reviews);
   // Sellers and listings: 5% of products listed, some sold.
@@ -263,7 +263,7 @@ async function child(): Promise<void> {
   }
   if (workers > 1 && cluster.isPrimary) return primary(config, db, now);
   const t0 = performance.now();
-  let serving;
+  let serving: Omit<Awaited<ReturnType<typeof startNodeServing>>, "stop">;
   if (values.synthetic) {
     // The same wiring as startNodeServing (hot SQL on the native connection), with generated models.
     const hot = nodeHotSql(config, db);

@@ -15,6 +15,8 @@ export const statements = {
   apiKey: ["manage-own"],
   recommendation: ["read"],
   event: ["write"],
+  /** Recommendation model versions: see experiments and decisions, pin, roll back (GET/PUT/POST /v1/admin/models). */
+  model: ["read", "manage"],
 } as const;
 
 export const ac = createAccessControl(statements);
@@ -40,6 +42,7 @@ export const roles = {
     catalog: ["read", "write"],
     listing: ["read", "create", "update-own", "update-any", "read-any"],
     order: ["create", "read-own", "read-any"],
+    model: ["read", "manage"],
   }),
 };
 

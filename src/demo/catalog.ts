@@ -29,7 +29,9 @@ export class DemoCatalog {
     const total = weights.reduce((a, b) => a + b, 0);
     this.leafCdf = new Float64Array(weights.length);
     let acc = 0;
-    weights.forEach((w, i) => (this.leafCdf[i] = acc += w / total));
+    weights.forEach((w, i) => {
+      this.leafCdf[i] = acc += w / total;
+    });
     const counts = new Int32Array(LEAF_CATEGORIES.length);
     for (let i = 0; i < itemCount; i++) {
       const rng = this.itemRng(i, 0);

@@ -18,7 +18,10 @@ export class Prng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    for (const s of seeds) (h = (h ^ Math.imul(s | 0, 0x27d4eb2d)) | 0), mix();
+    for (const s of seeds) {
+      h = (h ^ Math.imul(s | 0, 0x27d4eb2d)) | 0;
+      mix();
+    }
     this.a = mix();
     this.b = mix();
     this.c = mix();

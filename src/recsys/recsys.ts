@@ -7,6 +7,10 @@ import { bootstrapModels, REGISTRY_MODELS, type Bootstrapped, type Log } from ".
 import type { ServingModels } from "./models/serving-models";
 import { POSITIVE_TYPES } from "./models/train-data";
 import type { ArtifactRegistryPort, EventLogPort, MarketplacePort } from "./ports";
+import type { ModelRegistry } from "../ports/model-registry";
+import { type ActiveExperiment, ExperimentRouter } from "./selection/live";
+import { SelectionStore } from "./selection/store";
+import { loadVariant } from "./selection/variant";
 
 export interface RecsysOptions {
   sessions: SessionStore;
@@ -47,6 +51,8 @@ export class Recsys {
   private refreshing: Promise<RefreshReport> | null = null;
   private reloading: Promise<ReloadReport> | null = null;
   private loadedWith: { db: Database; seed?: number } | null = null;
+  /** Online model selection's serving side: the running experiment's arms (selection/live.ts). */
+  private experiments: ExperimentRouter | null = null;
 
   constructor(readonly o: RecsysOptions) {
     this.feed = new FeedService({
@@ -84,6 +90,19 @@ export class Recsys {
       }),
     );
     this.loadedWith = { db, seed: options.seed };
+    this.experiments = new ExperimentRouter({
+      store: new SelectionStore(db),
+      loadVariant: (base, model, version) =>
+        loadVariant(
+          { registry: this.o.registry as ModelRegistry, vectors: this.o.vectors, log: this.o.log },
+          base,
+          model,
+          version,
+        ),
+      servedVersion: (model) => this.state?.registryVersions[model] ?? null,
+      log: this.o.log,
+    });
+    await this.refreshExperiments();
     return this.models;
   }
 
@@ -144,9 +163,32 @@ export class Recsys {
       );
     };
     const grace = this.o.retiredVectorGraceMs ?? 60_000;
-    if (grace <= 0) return drop();
+    if (grace <= 0) {
+      drop();
+      return;
+    }
     const timer = setTimeout(drop, grace);
     (timer as { unref?: () => void }).unref?.();
+  }
+
+  /** The experiment a first feed page should interleave, if any. */
+  activeExperiment(): ActiveExperiment | null {
+    return this.experiments?.active() ?? null;
+  }
+
+  /**
+   * Follows the experiments in the database (after a reload, so the arms match the versions served) and
+   * writes this process's arm counters. A failure leaves the feed on the live models alone, logged.
+   */
+  async refreshExperiments(): Promise<void> {
+    if (!this.experiments || !this.state) return;
+    try {
+      await this.experiments.refresh(this.state.models);
+    } catch (err) {
+      this.o.log("selection: experiment not served; the live models serve alone", {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   install(b: Bootstrapped): void {

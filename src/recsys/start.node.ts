@@ -13,6 +13,10 @@ import { LibsqlArtifactRegistry } from "./models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
 import type { LearnerReport } from "./learner/cycle";
+import { REGISTRY_MODELS } from "./models/bootstrap";
+import { runSelectionCycle } from "./selection/cycle";
+import { DbEventLogAdapter } from "./events/event-log-adapter";
+import { SelectionStore } from "./selection/store";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 
@@ -22,7 +26,7 @@ export interface NodeServing {
   vectors: VectorIndex;
   recsys: Recsys;
   /** The learner's worker thread, when it runs in this process (LEARNER=on, libSQL registry, file/remote DB). */
-  learner: Learner | null;
+  learner?: Learner | null;
   /** Stops the periodic reload, the learner (after its current cycle) and the hot SQL connection. */
   stop(): Promise<void>;
 }
@@ -49,9 +53,8 @@ export function startLearner(config: Config, log: Log, onReport?: (r: LearnerRep
     databaseUrl: config.DATABASE_URL,
     authToken: config.DATABASE_AUTH_TOKEN,
     intervalMs: config.LEARNER_INTERVAL_SECONDS * 1000,
-    // Until the selection module (champion/challenger) decides what serves, the learner's versions go live.
-    // LEARNER-SELECTION: the lead's selection module replaces this with its promotion decision.
-    options: { promote: true },
+    // Registered as challengers: the selection module (src/recsys/selection) decides what serves.
+    options: { promote: false },
     log,
     onReport,
   }).start();
@@ -110,15 +113,36 @@ export async function startNodeServing(
   const every = (options.refreshSeconds ?? 60) * 1000;
   const frozen = base.config.LEARNER === "off";
   const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-  // Pick up a model version promoted or rolled back in the registry, then (unless frozen) fold new events
-  // into signed-in users' long-term histories. Models change only through registry versions.
+  // Online model selection needs a registry with live pointers (libsql); the file registry has none.
+  const selection =
+    registry instanceof LibsqlArtifactRegistry && !frozen
+      ? () =>
+          runSelectionCycle({
+            store: new SelectionStore(base.db),
+            registry,
+            events: new DbEventLogAdapter(base.db, events),
+            now: base.clock,
+            newId: timeOrderedId,
+            models: REGISTRY_MODELS,
+          })
+      : null;
+  // Every tick: selection decides (promotes, rolls back) among the registered versions, serving picks up
+  // live versions that moved, then (unless frozen) new events are folded into signed-in users' long-term
+  // histories. Models change only through registry versions (the learner writes them).
   const tick = (): Promise<void> =>
-    serving.recsys
-      .reloadIfChanged()
+    (selection
+      ? selection().then((r) =>
+          r.decisions.length > 0 ? log("selection: decisions", { decisions: r.decisions }) : undefined,
+        )
+      : Promise.resolve()
+    )
+      .catch((err: unknown) => log("selection: cycle failed", { error: why(err) }))
+      .then(() => serving.recsys.reloadIfChanged())
       .then(
         () => undefined,
         (err: unknown) => log("recsys: reload failed; the current models keep serving", { error: why(err) }),
       )
+      .then(() => serving.recsys.refreshExperiments())
       .then(() => (frozen ? undefined : serving.recsys.refresh()))
       .then(
         () => undefined,

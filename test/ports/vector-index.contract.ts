@@ -281,7 +281,9 @@ export function vectorIndexContract(name: string, factory: VectorIndexFactory): 
             .slice(0, 10);
           const hits = await index.search(query, { k: 10, version: "v", filter });
           expect(hitIds(hits)).toEqual(expected.map((e) => e.id));
-          hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i].score, 4));
+          hits.forEach((h, i) => {
+            expect(h.score).toBeCloseTo(expected[i].score, 4);
+          });
         }
       });
     });

@@ -57,7 +57,9 @@ describe("session kNN sparse top-k (serving) vs dense scoreAll", () => {
     for (const history of queries()) {
       const dense = m.scoreAll({ history });
       const got = m.recommendTopK({ history }, 30);
-      got.items.forEach((i, j) => expect(got.scores[j]).toBe(dense[i]));
+      got.items.forEach((i, j) => {
+        expect(got.scores[j]).toBe(dense[i]);
+      });
       // Any dense score above the largest prior has neighbour evidence, so those items lead both lists.
       const denseTop = Array.from(topK(dense, 30)).filter((i) => dense[i] > maxPrior);
       expect(Array.from(got.items).slice(0, denseTop.length)).toEqual(denseTop);

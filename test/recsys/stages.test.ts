@@ -272,7 +272,9 @@ describe("merge, filter, rank, rerank", () => {
     const cs = [0, 3, 2].flatMap((c, block) =>
       Array.from({ length: 10 }, (_, k) => cand(idx(pid(c, k)), 0, block * 10 + k, 1)),
     );
-    cs.forEach((c, j) => (c.score = 100 - j));
+    cs.forEach((c, j) => {
+      c.score = 100 - j;
+    });
     const out = rerank(cs, m.catalog, m.vectors, new Map(), { ...DEFAULT_RERANK, now: NOW });
     expect(out).toHaveLength(30);
     expect(new Set(out.map((c) => c.item)).size).toBe(30);

@@ -10,7 +10,9 @@ import { createTestApp, type TestApp } from "../helpers/app";
 import { seedRecsysData } from "./fixtures";
 
 const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
+afterAll(() => {
+  for (const c of cleanups) c();
+});
 
 describe("startNodeServing with MODEL_REGISTRY=libsql", () => {
   it("trains missing models into the database's registry (no files), and a later start loads them without training", async () => {

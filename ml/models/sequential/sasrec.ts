@@ -219,8 +219,12 @@ function coerce(raw: Record<string, unknown>): Partial<SasrecOptions> {
 function toStore(data: TrainData, maxLen: number): SeqStore {
   const seqs = data.sequences.map((s) => s.items.subarray(Math.max(0, s.items.length - maxLen - 1)));
   const offsets = new Int32Array(seqs.length + 1);
-  seqs.forEach((s, i) => (offsets[i + 1] = offsets[i] + s.length));
+  seqs.forEach((s, i) => {
+    offsets[i + 1] = offsets[i] + s.length;
+  });
   const flat = new Int32Array(offsets[seqs.length]);
-  seqs.forEach((s, i) => flat.set(s, offsets[i]));
+  seqs.forEach((s, i) => {
+    flat.set(s, offsets[i]);
+  });
   return { data: flat, offsets };
 }

@@ -302,7 +302,9 @@ export function trainIvf(vectors: Float32Array, d: number, slots: Int32Array, pa
     return { c, e };
   };
   const flat = new Float32Array(leafCentroids.length * w);
-  leafCentroids.forEach((c, l) => flat.set(c, l * w));
+  leafCentroids.forEach((c, l) => {
+    flat.set(c, l * w);
+  });
   const leaves = split(flat, leafCentroids.length);
   const groups = split(groupCentroids, groupBias.length);
   return {

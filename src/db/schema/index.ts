@@ -4,3 +4,4 @@ export * from "./auth";
 export * from "./marketplace";
 export * from "./ml";
 export * from "./session-store";
+export * from "./selection";

@@ -91,30 +91,39 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
   const rejected: Rejection[] = [];
   const parsed: { index: number; e: EventIn; sessionId: string | null; ts: number }[] = [];
   const seenIds = new Set<string>();
-  raw.forEach((r, index) => {
+  for (const [index, r] of raw.entries()) {
     const res = EventInSchema.safeParse(r);
     if (!res.success) {
       const message = res.error.issues.map((i) => `${i.path.join(".") || "(event)"}: ${i.message}`).join("; ");
       rejected.push({ index, id: idOf(r), code: "invalid_event", message });
-      return;
+      continue;
     }
     const e = res.data;
     const reject = (code: RejectCode, message: string): void => void rejected.push({ index, id: e.id, code, message });
-    if (seenIds.has(e.id)) return reject("duplicate_in_batch", `id ${e.id} appears earlier in this batch`);
+    if (seenIds.has(e.id)) {
+      reject("duplicate_in_batch", `id ${e.id} appears earlier in this batch`);
+      continue;
+    }
     seenIds.add(e.id);
     const sessionId = e.session_id ?? sender.sessionId;
-    if (!sender.userId && !sessionId)
-      return reject(
+    if (!sender.userId && !sessionId) {
+      reject(
         "session_required",
         "anonymous events need a session id (rc_sid cookie, x-session-id header or session_id)",
       );
+      continue;
+    }
     const ts = e.ts === undefined ? d.now : typeof e.ts === "number" ? e.ts : Date.parse(e.ts);
-    if (!(ts >= d.now - MAX_AGE_MS && ts <= d.now + MAX_SKEW_MS))
-      return reject("invalid_timestamp", "ts must be within the last 30 days and not in the future");
-    if (e.context && JSON.stringify(e.context).length > MAX_CONTEXT_BYTES)
-      return reject("context_too_large", `context exceeds ${MAX_CONTEXT_BYTES} bytes`);
+    if (!(ts >= d.now - MAX_AGE_MS && ts <= d.now + MAX_SKEW_MS)) {
+      reject("invalid_timestamp", "ts must be within the last 30 days and not in the future");
+      continue;
+    }
+    if (e.context && JSON.stringify(e.context).length > MAX_CONTEXT_BYTES) {
+      reject("context_too_large", `context exceeds ${MAX_CONTEXT_BYTES} bytes`);
+      continue;
+    }
     parsed.push({ index, e, sessionId, ts });
-  });
+  }
 
   const listingIds = [...new Set(parsed.flatMap((p) => (p.e.listing_id ? [p.e.listing_id] : [])))];
   const itemIds = [...new Set(parsed.flatMap((p) => (p.e.item_id ? [p.e.item_id] : [])))];

@@ -2,7 +2,14 @@ import { z } from "zod";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
 import { encodeFeatures } from "./feature-codec";
-import { categoryAffinity, denseSignals, featurize, NUM_FEATURES, sourceMaxima, type FeatureContext } from "./features";
+import {
+  categoryAffinity,
+  denseSignals,
+  featurize,
+  NUM_FEATURES,
+  sourceMaxima,
+  type FeatureContext,
+} from "./features";
 import { mergeSources, SOURCE_INDEX, SOURCES, type Candidate, type SourceName } from "./candidates";
 import { allExcluded, filterCandidates, type Exclusions, type FilterReason } from "./filter";
 import { leadSource, reasonText } from "./reasons";
@@ -18,6 +25,8 @@ import { vectorSource } from "./recall/vector";
 import type { History } from "../history";
 import type { ServingModels } from "../models/serving-models";
 import type { EventLogPort, EventRecord, ListingState, ListingSummary, MarketplacePort } from "../ports";
+import { type Arm, interleave } from "../selection/interleave";
+import type { ActiveExperiment } from "../selection/live";
 
 export const FEED_SOURCES: readonly RecallSource[] = [
   vectorSource,
@@ -109,9 +118,12 @@ const SnapshotSchema = z
     m: z.array(z.number().int()),
     l: z.array(z.number().int()),
     a: z.array(z.string()),
+    /** Model-selection experiment whose arms were interleaved into this list, and each position's arm (0/1). */
+    x: z.string().optional(),
+    t: z.array(z.number().int()).optional(),
     /** Encoded ranker features of the first LOGGED_FEATURE_ITEMS items (absent in older snapshots). */
     f: z.array(z.string()).optional(),
-    /** Ranker version that scored them. */
+    /** Ranker version that scored them (the champion's, in an experiment). */
     r: z.string().optional(),
   })
   .refine((x) => [x.s, x.m, x.l, x.a].every((col) => col.length === x.p.length), "snapshot columns differ in length");
@@ -239,8 +251,8 @@ export class FeedService {
     return this.d.marketplace.listingState(productIds, userId);
   }
 
-  /** First page: computes and stores a snapshot. */
-  async firstPage(models: ServingModels, caller: Caller, history: History, limit: number): Promise<FeedPage> {
+  /** Recall, filter, rank and re-rank with one model set: the list a first page is cut from. */
+  private async rankedList(models: ServingModels, caller: Caller, history: History) {
     const { ranked, listings, report, filtered, features } = await this.candidates(
       models,
       caller,
@@ -248,6 +260,61 @@ export class FeedService {
       this.sources,
     );
     const reranked = rerank(ranked, models.catalog, models.vectors, listings, { ...DEFAULT_RERANK, now: this.d.now() });
+    return { reranked, report, filtered, features };
+  }
+
+  /**
+   * Both arms of a running experiment, interleaved (selection/interleave.ts): each arm's list is computed,
+   * timed and counted; an arm that fails is counted as an error and the page is served from the other arm
+   * alone, outside the experiment (an interleaved list is only credited when both arms produced one).
+   */
+  private async experimentList(experiment: ActiveExperiment, caller: Caller, history: History, random: () => number) {
+    const run = async (arm: Arm, models: ServingModels) => {
+      const t0 = performance.now();
+      try {
+        const list = await this.rankedList(models, caller, history);
+        experiment.record(arm, { ms: performance.now() - t0, error: false });
+        return list;
+      } catch (err) {
+        experiment.record(arm, { ms: performance.now() - t0, error: true });
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    };
+    const a = await run("champion", experiment.champion);
+    const b = await run("challenger", experiment.challenger);
+    if (a instanceof Error && b instanceof Error) throw a;
+    if (a instanceof Error) return { list: b as Exclude<typeof b, Error>, models: experiment.challenger, arms: null };
+    if (b instanceof Error) return { list: a, models: experiment.champion, arms: null };
+    const size = this.d.snapshotSize ?? 200;
+    const mixed = interleave(a.reranked, b.reranked, (c) => c.item, experiment.share, random, size);
+    // Each item's logged features come from the arm (models) that ranked it.
+    const fromB = new Set(b.reranked);
+    const features = (c: Candidate): Float32Array => (fromB.has(c) ? b.features(c) : a.features(c));
+    return { list: { ...a, reranked: mixed.items, features }, models: experiment.champion, arms: mixed.arms };
+  }
+
+  /**
+   * First page: computes and stores a snapshot. With a running experiment, the list interleaves the
+   * champion's and the challenger's rankings and the snapshot remembers each position's arm.
+   */
+  async firstPage(
+    liveModels: ServingModels,
+    caller: Caller,
+    history: History,
+    limit: number,
+    experiment: ActiveExperiment | null = null,
+    random: () => number = Math.random,
+  ): Promise<FeedPage> {
+    let models = liveModels;
+    let arms: Arm[] | null = null;
+    let list: Awaited<ReturnType<FeedService["rankedList"]>>;
+    if (experiment) {
+      const mixed = await this.experimentList(experiment, caller, history, random);
+      models = mixed.models;
+      arms = mixed.arms;
+      list = mixed.list;
+    } else list = await this.rankedList(models, caller, history);
+    const { reranked, report, filtered, features } = list;
     const snapshotId = this.d.newId();
     const snap: Snapshot = {
       owner: ownerOf(caller),
@@ -260,6 +327,7 @@ export class FeedService {
       m: [],
       l: [],
       a: [],
+      ...(experiment && arms ? { x: experiment.id, t: arms.map((a) => (a === "challenger" ? 1 : 0)) } : {}),
       f: [],
       r: models.ranker.version,
     };
@@ -310,6 +378,8 @@ export class FeedService {
     // between pages, so every page re-checks availability and picks the current best listing in the DB.
     const { unavailable, best } = await this.d.marketplace.listingState(slice, caller.userId);
     const items: RecItem[] = [];
+    const shownArms: Arm[] = [];
+    const shownAt: number[] = [];
     let consumed = 0;
     let dropped = 0;
     for (const pid of slice) {
@@ -324,6 +394,10 @@ export class FeedService {
       const price = catalog.price[i];
       const rating = catalog.rating[i];
       const lead = snap.l[at];
+      if (snap.t) {
+        shownArms.push(snap.t[at] === 1 ? "challenger" : "champion");
+        shownAt.push(at);
+      }
       const anchor = snap.a[at] ? (catalog.indexOf.get(snap.a[at]) ?? -1) : -1;
       items.push({
         recommendationId: `${snapshotId}.${at}`,
@@ -351,7 +425,13 @@ export class FeedService {
       degraded: snap.degraded,
       filtered,
     };
-    await this.logImpressions(caller, page, offset, snap);
+    await this.logImpressions(
+      caller,
+      page,
+      offset,
+      snap.x && snap.t ? { experiment: snap.x, arms: shownArms, positions: shownAt } : null,
+      snap,
+    );
     return page;
   }
 
@@ -364,7 +444,13 @@ export class FeedService {
    * Batches stay small because the embedded engine writes synchronously: a 100-page batch held the event
    * loop ~5-10 ms, which every request queued behind it paid (a p99 cost at 500 req/s), 20 pages ~1-2 ms.
    */
-  private async logImpressions(caller: Caller, page: FeedPage, offset: number, snap: Snapshot): Promise<void> {
+  private async logImpressions(
+    caller: Caller,
+    page: FeedPage,
+    offset: number,
+    experiment: { experiment: string; arms: Arm[]; positions: number[] } | null,
+    snap: Snapshot,
+  ): Promise<void> {
     if (page.items.length === 0) return;
     // Each item's snapshot position (its recommendationId's suffix) finds the features it was ranked with.
     const at = page.items.map((i) => Number(i.recommendationId.slice(i.recommendationId.lastIndexOf(".") + 1)));
@@ -382,6 +468,9 @@ export class FeedService {
         modelVersion: page.modelVersion,
         offset,
         items: page.items.map((i) => i.productId),
+        // Per shown item (same order as `items`): the arm that put it there; the selection cycle credits it.
+        ...(experiment ?? {}),
+        // Per shown item: the ranker features serving scored it with (the learner trains the ranker on them).
         ...(snap.f && snap.r ? { ranker: snap.r, features: at.map((p) => snap.f?.[p] ?? "") } : {}),
       },
     });

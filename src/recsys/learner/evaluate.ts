@@ -99,31 +99,32 @@ export function meanInterval(v: ArrayLike<number>): { mean: number; half: number
 }
 
 /**
- * Registry metrics of a candidate version: its quality, the live version's on the same cases (when there is
- * one), and the paired difference candidate - live with its interval (what a "not worse" gate reads).
+ * Registry metrics of a candidate version: its quality with its 95% interval (`m`, `m_lo`, `m_hi`), the live
+ * version's on the same cases (`live_m`, when there is one), and the paired difference candidate - live with
+ * its interval (`delta_m`, `delta_m_lo`, `delta_m_hi`): the names the selection module's offline gate reads.
  */
 export function qualityMetrics(candidate: QualityMetrics, live: QualityMetrics | null): Record<string, number> {
   const m: Record<string, number> = {
     "eval.cases": candidate.cases,
     "hr@10": candidate.hr,
-    "hr@10.lo": candidate.hr - candidate.hrHalfWidth,
-    "hr@10.hi": candidate.hr + candidate.hrHalfWidth,
+    "hr@10_lo": candidate.hr - candidate.hrHalfWidth,
+    "hr@10_hi": candidate.hr + candidate.hrHalfWidth,
     "ndcg@10": candidate.ndcg,
-    "ndcg@10.lo": candidate.ndcg - candidate.ndcgHalfWidth,
-    "ndcg@10.hi": candidate.ndcg + candidate.ndcgHalfWidth,
+    "ndcg@10_lo": candidate.ndcg - candidate.ndcgHalfWidth,
+    "ndcg@10_hi": candidate.ndcg + candidate.ndcgHalfWidth,
   };
   if (live && live.cases === candidate.cases) {
-    m["live.hr@10"] = live.hr;
-    m["live.ndcg@10"] = live.ndcg;
+    m["live_hr@10"] = live.hr;
+    m["live_ndcg@10"] = live.ndcg;
     for (const [name, a, b] of [
       ["hr@10", candidate.perCase.hit, live.perCase.hit],
       ["ndcg@10", candidate.perCase.gain, live.perCase.gain],
     ] as const) {
       const d = Float64Array.from(a, (x, i) => x - b[i]);
       const { mean, half } = meanInterval(d);
-      m[`delta.${name}`] = mean;
-      m[`delta.${name}.lo`] = mean - half;
-      m[`delta.${name}.hi`] = mean + half;
+      m[`delta_${name}`] = mean;
+      m[`delta_${name}_lo`] = mean - half;
+      m[`delta_${name}_hi`] = mean + half;
     }
   }
   for (const [k, v] of Object.entries(m)) m[k] = Math.round(v * 1e6) / 1e6;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
-import { assertLittleEndian, dtypeOf, DTYPES, } from "../../../ml/artifacts/typed-blobs.js";
+import { assertLittleEndian, dtypeOf, DTYPES } from "../../../ml/artifacts/typed-blobs.js";
 
 /**
  * One ModelArtifact as a single byte payload plus a small JSON manifest (Web APIs only, so Workers can

@@ -176,7 +176,9 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
 
 function actorHistories(seqs: Int32Array[], keys: string[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  seqs.forEach((items, j) => out.set(keys[j], Array.from(items.subarray(Math.max(0, items.length - 20))).reverse()));
+  seqs.forEach((items, j) => {
+    out.set(keys[j], Array.from(items.subarray(Math.max(0, items.length - 20))).reverse());
+  });
   return out;
 }
 
@@ -186,6 +188,8 @@ export async function publishVectors(
   v: ItemVectors,
   catalog: ItemCatalog,
   log: Log,
+  /** `setLive: false`: an experiment arm's vectors, searched by version while the live alias stays put. */
+  options: { setLive?: boolean } = {},
 ): Promise<void> {
   const expected = v.known.reduce((a, b) => a + b, 0);
   await index.ensureCollection(v.version, { dimension: v.dim, distance: "dot" });
@@ -234,7 +238,7 @@ export async function publishVectors(
         ms: Math.round(performance.now() - t0),
       });
   }
-  await index.setLive(v.version);
+  if (options.setLive !== false) await index.setLive(v.version);
 }
 
 /** FNV-1a, base36: short stable ids for model-version combinations. */

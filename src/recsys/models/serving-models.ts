@@ -90,7 +90,9 @@ export function covisFromArtifact(artifact: ModelArtifact, catalog: ItemCatalog)
     }
   }
   const offsets = new Int32Array(catalog.size + 1);
-  rows.forEach((r, i) => (offsets[i + 1] = offsets[i] + r.ids.length));
+  rows.forEach((r, i) => {
+    offsets[i + 1] = offsets[i] + r.ids.length;
+  });
   const out: NeighbourLists = {
     offsets,
     ids: Int32Array.from(rows.flatMap((r) => r.ids)),
@@ -110,7 +112,9 @@ export class SessionKnnSource {
     if (toCatalog === null) this.toArtifact = null;
     else {
       this.toArtifact = new Map();
-      toCatalog.forEach((c, a) => c >= 0 && this.toArtifact?.set(c, a));
+      toCatalog.forEach((c, a) => {
+        if (c >= 0) this.toArtifact?.set(c, a);
+      });
     }
   }
 

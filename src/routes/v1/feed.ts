@@ -55,7 +55,7 @@ feedRoutes.openapi(route, async (c) => {
   const recsys = c.var.deps.recsys;
   const models = modelsOr503(c, recsys);
   const caller = callerOf(c, session_id);
-  let page;
+  let page: Awaited<ReturnType<typeof recsys.feed.firstPage>>;
   if (cursor) {
     const cur = decodeCursor(cursor, CursorSchema);
     try {
@@ -65,7 +65,7 @@ feedRoutes.openapi(route, async (c) => {
       throw err;
     }
   } else {
-    page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit);
+    page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit, recsys.activeExperiment());
   }
   const { nextCursor, ...rest } = page;
   return c.json(

@@ -1,5 +1,6 @@
 import { createRouter } from "../../http/openapi";
 import { adminRoutes } from "./admin";
+import { adminModelsRoutes } from "./admin-models";
 import { apiKeysRoutes } from "./api-keys";
 import { cartRoutes } from "./cart";
 import { favoritesRoutes } from "./favorites";
@@ -28,6 +29,7 @@ marketplaceRoutes.openAPIRegistry.registerComponent("securitySchemes", "apiKey",
 marketplaceRoutes.route("/listings", listingsRoutes);
 marketplaceRoutes.route("/api-keys", apiKeysRoutes);
 marketplaceRoutes.route("/admin", adminRoutes);
+marketplaceRoutes.route("/admin", adminModelsRoutes);
 marketplaceRoutes.route("/cart", cartRoutes);
 marketplaceRoutes.route("/", ordersRoutes);
 marketplaceRoutes.route("/favorites", favoritesRoutes);

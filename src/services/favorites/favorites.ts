@@ -68,7 +68,10 @@ export async function listFavorites(
 ): Promise<{ items: FavoriteView[]; nextCursor: string | null }> {
   const where = ["f.user_id = ?"];
   const args: (string | number)[] = [userId];
-  if (opts.type) where.push("f.target_type = ?"), args.push(opts.type);
+  if (opts.type) {
+    where.push("f.target_type = ?");
+    args.push(opts.type);
+  }
   // Keyset on (created_at, type|id): stable across inserts.
   if (opts.cursor) {
     const c = decodeCursor(opts.cursor, CursorSchema);

@@ -116,6 +116,8 @@ describe("Upstash REST front", () => {
         return tx.exec<[string, number]>();
       }),
     );
-    results.forEach((r, i) => expect(r).toEqual(["OK", i + 1]));
+    results.forEach((r, i) => {
+      expect(r).toEqual(["OK", i + 1]);
+    });
   });
 });

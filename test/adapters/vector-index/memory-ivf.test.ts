@@ -304,7 +304,9 @@ describe("IVF on dot collections (MIPS quantizer)", () => {
   it("assigns a vector to the list with the best augmented score [x, sqrt(M² − |x|²)] · c, centroids unit length in d + 1", () => {
     const { points } = mipsData(2000, 20, 41);
     const vectors = new Float32Array(points.length * DIM);
-    points.forEach((p, i) => vectors.set(p.vector, i * DIM));
+    points.forEach((p, i) => {
+      vectors.set(p.vector, i * DIM);
+    });
     const slots = Int32Array.from({ length: points.length }, (_, i) => i);
     // 4 lists in 2 groups: the 2 best groups searched are all of them, so assignment must be the exact argmax.
     const model = trainIvf(vectors, DIM, slots, {

@@ -36,7 +36,7 @@ describe("runLearnerCycle on the real libSQL engine", () => {
       const m = run(model, r);
       expect(m?.status, JSON.stringify(m)).toBe("registered");
       expect(m?.metrics?.["eval.cases"]).toBeGreaterThan(0);
-      for (const k of ["hr@10", "hr@10.lo", "hr@10.hi", "ndcg@10", "live.ndcg@10", "delta.ndcg@10.lo"])
+      for (const k of ["hr@10", "hr@10_lo", "hr@10_hi", "ndcg@10", "live_ndcg@10", "delta_ndcg@10_lo"])
         expect(typeof m?.metrics?.[k], `${model} ${k}`).toBe("number");
       expect(m?.metrics?.["learner.eventSeq"]).toBe(r.eventSeq);
     }

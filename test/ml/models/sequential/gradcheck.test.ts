@@ -18,7 +18,9 @@ function check(loss: LossKind): { rel: number; checked: number } {
     [9, 10, 11, 0, 1, 2, 3, 4, 5],
   ];
   const offsets = new Int32Array(seqs.length + 1);
-  seqs.forEach((s, i) => (offsets[i + 1] = offsets[i] + s.length));
+  seqs.forEach((s, i) => {
+    offsets[i + 1] = offsets[i] + s.length;
+  });
   const store: SeqStore = { data: Int32Array.from(seqs.flat()), offsets };
   const grad = new Float32Array(layout.total);
   const engine = new GradEngine(layout, theta, grad, store, { loss, dropout: 0, maxLen: 6 });

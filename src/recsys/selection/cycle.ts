@@ -1,0 +1,381 @@
+import type { EventLogPort, StoredEvent } from "../ports";
+import type { ModelRegistry } from "../../ports/model-registry";
+import { probChallengerBetter, rateInterval, relativeLift, thompsonShare } from "./bandit";
+import { offlineGate } from "./gate";
+import type { Arm } from "./interleave";
+import type { ArmStats, Experiment, SelectionStore } from "./store";
+
+/**
+ * One run of autonomous model selection (the learner's cycle on Node, the scheduler Worker's `select` job):
+ *
+ * 1. Fold new events into each experiment arm's outcomes: impressions of interleaved feed pages (their
+ *    context names the experiment and the arm of every item) and clicks/purchases naming a recommendation id.
+ * 2. Decide every running experiment from its numbers: promote a challenger the posterior says is better,
+ *    reject one it says is worse, or that fails or slows down; otherwise move its traffic share to
+ *    Thompson sampling's allocation. A promotion starts a guard period in which the previous version keeps
+ *    a small share: an online quality drop, an error-rate or a latency regression of the new one rolls it back.
+ * 3. Start an experiment for the newest untried version of a model when its artifact loads and it passes
+ *    the offline gate (gate.ts); a pinned model is held on its pin.
+ *
+ * Every decision is written to `model_decisions` with its numbers and reason.
+ */
+
+export interface SelectionPolicy {
+  /** Decisions wait until both arms have this many impressions (promotion) … */
+  minImpressionsToPromote: number;
+  /** … or the challenger has this many (rejection: a bad version must leave fast). */
+  minImpressionsToReject: number;
+  promoteProbability: number;
+  rejectProbability: number;
+  /** An experiment that has not decided after this many impressions ends, the champion kept. */
+  maxImpressions: number;
+  initialShare: number;
+  /** Start share of a challenger without offline metrics to compare (riskier: less traffic). */
+  unmeasuredShare: number;
+  guardShare: number;
+  guardImpressions: number;
+  maxErrorRate: number;
+  minRequestsForHealth: number;
+  /** Latency regression: mean ms per request above the other arm's × factor + slack. */
+  latencyFactor: number;
+  latencySlackMs: number;
+  /** Snapshot arms (click attribution) older than this are deleted. */
+  attributionTtlMs: number;
+}
+
+export const DEFAULT_SELECTION_POLICY: SelectionPolicy = {
+  minImpressionsToPromote: 300,
+  minImpressionsToReject: 100,
+  promoteProbability: 0.95,
+  rejectProbability: 0.05,
+  maxImpressions: 100_000,
+  initialShare: 0.2,
+  unmeasuredShare: 0.1,
+  guardShare: 0.1,
+  guardImpressions: 5_000,
+  maxErrorRate: 0.05,
+  minRequestsForHealth: 20,
+  latencyFactor: 2,
+  latencySlackMs: 25,
+  attributionTtlMs: 24 * 3_600_000,
+};
+
+export interface SelectionDeps {
+  store: SelectionStore;
+  registry: ModelRegistry;
+  events: Pick<EventLogPort, "since">;
+  now: () => number;
+  newId: () => string;
+  /** Models under selection (the serving models). */
+  models: readonly string[];
+  policy?: Partial<SelectionPolicy>;
+}
+
+export interface SelectionReport {
+  folded: { events: number; impressions: number; clicks: number };
+  decisions: { model: string; action: string; reason: string }[];
+}
+
+const CURSOR = "selection.events";
+const FOLD_TYPES = ["impression", "click", "cart", "purchase"] as const;
+
+export async function runSelectionCycle(d: SelectionDeps): Promise<SelectionReport> {
+  const policy = { ...DEFAULT_SELECTION_POLICY, ...d.policy };
+  const report: SelectionReport = { folded: { events: 0, impressions: 0, clicks: 0 }, decisions: [] };
+  const decide = async (
+    model: string,
+    action: string,
+    reason: string,
+    extra: { from?: string | null; to?: string | null; experimentId?: string; numbers?: Record<string, unknown> } = {},
+  ): Promise<void> => {
+    report.decisions.push({ model, action, reason });
+    await d.store.decide({
+      ts: d.now(),
+      model,
+      action,
+      fromVersion: extra.from ?? null,
+      toVersion: extra.to ?? null,
+      experimentId: extra.experimentId ?? null,
+      reason,
+      numbers: extra.numbers ?? null,
+      actor: "selection",
+    });
+  };
+
+  await foldEvents(d, report);
+
+  for (const e of await d.store.running()) {
+    const stats = await d.store.armStats(e.id);
+    const verdict = judge(e, stats, policy);
+    if (verdict.action === "continue") {
+      if (Math.abs(verdict.share - e.share) > 1e-4) await d.store.setShare(e.id, verdict.share);
+      continue;
+    }
+    const numbers = summarize(stats);
+    if (verdict.action === "promote") {
+      const pin = await d.store.pin(e.model);
+      if (pin) {
+        await d.store.end(e.id, "ended", `better, but ${e.model} is pinned to ${pin.version}`, d.now());
+        await decide(e.model, "held_by_pin", `challenger ${e.challenger} won; pinned to ${pin.version}`, {
+          from: e.champion,
+          to: e.challenger,
+          experimentId: e.id,
+          numbers,
+        });
+        continue;
+      }
+      await d.registry.setLive(e.model, e.challenger, `promoted by experiment ${e.id}: ${verdict.reason}`);
+      await d.store.end(e.id, "promoted", verdict.reason, d.now());
+      await decide(e.model, "promoted", verdict.reason, {
+        from: e.champion,
+        to: e.challenger,
+        experimentId: e.id,
+        numbers,
+      });
+      // Guard: the replaced version keeps a small share, so a drop after promotion is measured against it.
+      await d.store.createExperiment({
+        id: d.newId(),
+        model: e.model,
+        kind: "guard",
+        champion: e.challenger,
+        challenger: e.champion,
+        status: "running",
+        share: policy.guardShare,
+        startedAt: d.now(),
+        reason: `guard after promoting ${e.challenger}`,
+      });
+    } else if (verdict.action === "rollback") {
+      await d.registry.setLive(e.model, e.challenger, `rolled back by guard ${e.id}: ${verdict.reason}`);
+      await d.store.end(e.id, "rolled_back", verdict.reason, d.now());
+      await decide(e.model, "rolled_back", verdict.reason, {
+        from: e.champion,
+        to: e.challenger,
+        experimentId: e.id,
+        numbers,
+      });
+    } else {
+      await d.store.end(e.id, verdict.action === "reject" ? "rejected" : "ended", verdict.reason, d.now());
+      await decide(e.model, verdict.action === "reject" ? "rejected" : "kept", verdict.reason, {
+        from: e.champion,
+        to: e.challenger,
+        experimentId: e.id,
+        numbers,
+      });
+    }
+  }
+
+  const running = new Set((await d.store.running()).map((e) => e.model));
+  for (const model of d.models) {
+    if (running.size > 0) break; // one experiment at a time: every arm's traffic is a share of the same feed
+    const started = await startExperiment(d, model, policy, decide);
+    if (started) running.add(model);
+  }
+
+  await d.store.pruneSnapshotArms(d.now() - policy.attributionTtlMs);
+  return report;
+}
+
+type Verdict =
+  | { action: "continue"; share: number }
+  | { action: "promote" | "reject" | "rollback" | "end"; reason: string };
+
+/** The decision for one running experiment from its arms' numbers (pure: tested on its own). */
+export function judge(e: Pick<Experiment, "kind" | "share">, s: Record<Arm, ArmStats>, p: SelectionPolicy): Verdict {
+  const a = s.champion;
+  const b = s.challenger;
+  const guard = e.kind === "guard";
+  // For a guard, the version under watch is the champion (just promoted); for a challenge, the challenger.
+  const watched = guard ? a : b;
+  const other = guard ? b : a;
+  if (watched.requests >= p.minRequestsForHealth) {
+    const rate = watched.errors / watched.requests;
+    if (rate > p.maxErrorRate) {
+      const why = `error rate ${(rate * 100).toFixed(1)}% over ${watched.requests} requests > ${p.maxErrorRate * 100}%`;
+      return { action: guard ? "rollback" : "reject", reason: why };
+    }
+    if (other.requests >= p.minRequestsForHealth) {
+      const mean = watched.latencyMsSum / watched.requests;
+      const base = other.latencyMsSum / other.requests;
+      if (mean > base * p.latencyFactor + p.latencySlackMs) {
+        const why = `latency regression: ${mean.toFixed(1)} ms per request against ${base.toFixed(1)} ms`;
+        return { action: guard ? "rollback" : "reject", reason: why };
+      }
+    }
+  }
+  const pBetter = probChallengerBetter(a, b);
+  const ctr = (x: ArmStats): string => `${((x.clicks / Math.max(1, x.impressions)) * 100).toFixed(2)}%`;
+  const line = `P(challenger better) ${pBetter.toFixed(3)}; CTR champion ${ctr(a)} (${a.impressions}), challenger ${ctr(b)} (${b.impressions})`;
+  const total = a.impressions + b.impressions;
+  if (guard) {
+    if (
+      pBetter >= p.promoteProbability &&
+      a.impressions >= p.minImpressionsToReject &&
+      b.impressions >= p.minImpressionsToReject
+    )
+      return { action: "rollback", reason: `online quality drop after promotion: ${line}` };
+    if (total >= p.guardImpressions) return { action: "end", reason: `guard period passed: ${line}` };
+    return { action: "continue", share: e.share };
+  }
+  if (pBetter >= p.promoteProbability && Math.min(a.impressions, b.impressions) >= p.minImpressionsToPromote)
+    return { action: "promote", reason: line };
+  if (pBetter <= p.rejectProbability && b.impressions >= p.minImpressionsToReject)
+    return { action: "reject", reason: line };
+  if (total >= p.maxImpressions) return { action: "end", reason: `no decision after ${total} impressions: ${line}` };
+  return { action: "continue", share: thompsonShare(a, b, { minShare: 0.01, maxShare: 0.5 }) };
+}
+
+function summarize(s: Record<Arm, ArmStats>): Record<string, unknown> {
+  return {
+    champion: { ...s.champion, ctr: rateInterval(s.champion) },
+    challenger: { ...s.challenger, ctr: rateInterval(s.challenger) },
+    pChallengerBetter: probChallengerBetter(s.champion, s.challenger),
+    lift: relativeLift(s.champion, s.challenger),
+  };
+}
+
+async function startExperiment(
+  d: SelectionDeps,
+  model: string,
+  p: SelectionPolicy,
+  decide: (
+    m: string,
+    a: string,
+    r: string,
+    x?: { from?: string | null; to?: string | null; experimentId?: string; numbers?: Record<string, unknown> },
+  ) => Promise<void>,
+): Promise<boolean> {
+  const pin = await d.store.pin(model);
+  const pointer = await d.registry.livePointer(model);
+  if (pin) {
+    if (pointer?.version !== pin.version) {
+      await d.registry.setLive(model, pin.version, `pinned by ${pin.pinnedBy}: ${pin.reason}`);
+      await decide(model, "pinned", pin.reason, { from: pointer?.version ?? null, to: pin.version });
+    }
+    return false;
+  }
+  const versions = await d.registry.versions(model, 50);
+  if (versions.length === 0) return false;
+  if (!pointer) {
+    await d.registry.setLive(model, versions[0].version, "initial pointer at the newest complete version");
+    await decide(model, "initialised", "initial pointer at the newest complete version", { to: versions[0].version });
+    return false;
+  }
+  const live = versions.find((v) => v.version === pointer.version);
+  const candidates = versions.filter((v) => v.version !== pointer.version && (!live || v.createdAt >= live.createdAt));
+  for (const c of candidates) {
+    if (await d.store.tried(model, c.version)) continue;
+    const id = d.newId();
+    const record = async (status: "rejected", reason: string, numbers: Record<string, number>): Promise<void> => {
+      await d.store.createExperiment({
+        id,
+        model,
+        kind: "challenge",
+        champion: pointer.version,
+        challenger: c.version,
+        status,
+        share: 0,
+        startedAt: d.now(),
+        endedAt: d.now(),
+        reason,
+        offline: numbers,
+      });
+      await decide(model, "held", reason, { from: pointer.version, to: c.version, experimentId: id, numbers });
+    };
+    try {
+      await d.registry.load(model, c.version);
+    } catch (err) {
+      await record("rejected", `artifact does not load: ${err instanceof Error ? err.message : String(err)}`, {});
+      continue;
+    }
+    const gate = offlineGate(c.metrics, live?.metrics ?? {});
+    if (gate.verdict === "fail") {
+      await record("rejected", `offline gate: ${gate.reason}`, gate.numbers);
+      continue;
+    }
+    const share = gate.verdict === "pass" ? p.initialShare : p.unmeasuredShare;
+    await d.store.createExperiment({
+      id,
+      model,
+      kind: "challenge",
+      champion: pointer.version,
+      challenger: c.version,
+      status: "running",
+      share,
+      startedAt: d.now(),
+      reason: `offline gate ${gate.verdict}: ${gate.reason}`,
+      offline: gate.numbers,
+    });
+    await decide(model, "experiment_started", `offline gate ${gate.verdict}: ${gate.reason}; start share ${share}`, {
+      from: pointer.version,
+      to: c.version,
+      experimentId: id,
+      numbers: gate.numbers,
+    });
+    return true;
+  }
+  return false;
+}
+
+/** Credits impressions and clicks since the last run to experiment arms. */
+async function foldEvents(d: SelectionDeps, report: SelectionReport): Promise<void> {
+  let cursor = await d.store.cursor(CURSOR);
+  for (let round = 0; round < 20; round++) {
+    const batch = await d.events.since(cursor, 20_000, FOLD_TYPES);
+    const deltas = new Map<string, Partial<ArmStats>>();
+    const add = (exp: string, arm: Arm, k: "impressions" | "clicks" | "purchases"): void => {
+      const key = `${exp}|${arm}`;
+      const cur = deltas.get(key) ?? {};
+      cur[k] = (cur[k] ?? 0) + 1;
+      deltas.set(key, cur);
+    };
+    const arms: { snapshotId: string; position: number; experimentId: string; arm: Arm; createdAt: number }[] = [];
+    const outcomes: StoredEvent[] = [];
+    for (const e of batch.events) {
+      if (e.type === "impression") {
+        const ctx = e.context ?? {};
+        const exp = typeof ctx.experiment === "string" ? ctx.experiment : null;
+        const list = Array.isArray(ctx.arms) ? ctx.arms : null;
+        const snap = typeof ctx.snapshotId === "string" ? ctx.snapshotId : null;
+        const offset = typeof ctx.offset === "number" ? ctx.offset : 0;
+        const positions = Array.isArray(ctx.positions) ? ctx.positions : null;
+        if (!exp || !list || !snap) continue;
+        list.forEach((a, j) => {
+          if (a !== "champion" && a !== "challenger") return;
+          // The recommendation id's position (items sold since the snapshot are skipped, so not offset + j).
+          const position = typeof positions?.[j] === "number" ? positions[j] : offset + j;
+          arms.push({ snapshotId: snap, position, experimentId: exp, arm: a, createdAt: e.ts });
+          add(exp, a, "impressions");
+          report.folded.impressions++;
+        });
+      } else if (typeof e.context?.recommendationId === "string") outcomes.push(e);
+    }
+    await d.store.recordSnapshotArms(arms);
+    if (outcomes.length > 0) {
+      const snapOf = (e: StoredEvent): string => String(e.context?.recommendationId).split(".")[0];
+      const known = await d.store.snapshotArms([...new Set(outcomes.map(snapOf))]);
+      const credited = new Set<string>();
+      for (const e of outcomes) {
+        const rec = String(e.context?.recommendationId);
+        const hit = known.get(rec);
+        if (!hit) continue;
+        // One click per shown item counts (a double-click or a retried event is not twice the evidence).
+        const key = `${e.type}|${rec}`;
+        if (credited.has(key)) continue;
+        credited.add(key);
+        if (e.type === "purchase") add(hit.experimentId, hit.arm, "purchases");
+        else if (e.type === "click") {
+          add(hit.experimentId, hit.arm, "clicks");
+          report.folded.clicks++;
+        }
+      }
+    }
+    for (const [key, delta] of deltas) {
+      const [exp, arm] = key.split("|") as [string, Arm];
+      await d.store.addArmStats(exp, arm, delta);
+    }
+    report.folded.events += batch.events.length;
+    cursor = batch.scannedTo;
+    await d.store.setCursor(CURSOR, cursor);
+    if (!batch.more) break;
+  }
+}

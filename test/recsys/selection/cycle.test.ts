@@ -1,0 +1,200 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defaultRanker } from "../../../src/recsys/feed/rank";
+import { DbEventLogAdapter } from "../../../src/recsys/events/event-log-adapter";
+import { LibsqlArtifactRegistry } from "../../../src/recsys/models/libsql-artifact-registry";
+import type { EventRecord } from "../../../src/recsys/ports";
+import { runSelectionCycle, type SelectionDeps } from "../../../src/recsys/selection/cycle";
+import type { Arm } from "../../../src/recsys/selection/interleave";
+import { SelectionStore } from "../../../src/recsys/selection/store";
+import { createDbEventLog } from "../../../src/services/events/event-log";
+import { createTestDb, type TestDb } from "../../helpers/app";
+
+let t: TestDb;
+let now: number;
+let n: number;
+let registry: LibsqlArtifactRegistry;
+let store: SelectionStore;
+let events: DbEventLogAdapter;
+let deps: SelectionDeps;
+
+beforeEach(async () => {
+  t = await createTestDb();
+  now = Date.UTC(2026, 11, 1);
+  n = 0;
+  const clock = () => now;
+  const newId = () => `id-${String(++n).padStart(6, "0")}`;
+  registry = new LibsqlArtifactRegistry(t.db.$client, { now: () => (now += 1000) });
+  store = new SelectionStore(t.db);
+  events = new DbEventLogAdapter(t.db, createDbEventLog(t.db, clock, newId));
+  deps = { store, registry, events, now: clock, newId, models: ["ranker"] };
+});
+afterEach(() => t.cleanup());
+
+const ranker = () => ({ ...defaultRanker().toArtifact(), version: undefined });
+const passing = { "ndcg@10": 0.1, "delta_ndcg@10": 0.01, "delta_ndcg@10_lo": -0.002, "delta_ndcg@10_hi": 0.02 };
+
+let snap = 0;
+/** One interleaved feed page of 10 items (arms alternate as drawn) and the clicks on it, as the feed logs them. */
+function page(experiment: string, clicksOn: (arm: Arm, position: number) => boolean): EventRecord[] {
+  const snapshotId = `snap-${++snap}`;
+  const arms: Arm[] = Array.from({ length: 10 }, (_, j) => (j % 2 === 0 ? "champion" : "challenger"));
+  const out: EventRecord[] = [
+    {
+      clientEventId: `imp:${snapshotId}:0`,
+      type: "impression",
+      itemId: null,
+      listingId: null,
+      userId: null,
+      sessionId: `s-${snap}`,
+      ts: now,
+      context: {
+        snapshotId,
+        offset: 0,
+        items: arms.map((_, j) => `p${j}`),
+        experiment,
+        arms,
+        positions: arms.map((_, j) => j),
+      },
+    },
+  ];
+  arms.forEach((arm, j) => {
+    if (!clicksOn(arm, j)) return;
+    out.push({
+      clientEventId: `c:${snapshotId}:${j}`,
+      type: "click",
+      itemId: null,
+      listingId: null,
+      userId: null,
+      sessionId: `s-${snap}`,
+      ts: now,
+      context: { recommendationId: `${snapshotId}.${j}` },
+    });
+  });
+  return out;
+}
+
+async function play(experiment: string, pages: number, ctr: Record<Arm, number>, seed = 1): Promise<void> {
+  let s = seed;
+  const random = () => (s = (s * 16807) % 2147483647) / 2147483647;
+  for (let i = 0; i < pages; i++) await events.append(page(experiment, (arm) => random() < ctr[arm]));
+}
+
+describe("runSelectionCycle on the real libSQL engine", () => {
+  it("starts an experiment for a new version that passes the offline gate, then promotes it on clicks", async () => {
+    const v1 = await registry.register("ranker", ranker(), { "ndcg@10": 0.1 }, { live: true });
+    const v2 = await registry.register("ranker", ranker(), passing);
+    const first = await runSelectionCycle(deps);
+    expect(first.decisions).toEqual([expect.objectContaining({ model: "ranker", action: "experiment_started" })]);
+    const [exp] = await store.running();
+    expect(exp).toMatchObject({ kind: "challenge", champion: v1, challenger: v2, share: 0.2 });
+
+    await play(exp.id, 120, { champion: 0.05, challenger: 0.2 });
+    const second = await runSelectionCycle(deps);
+    expect(second.folded.impressions).toBe(1200);
+    const stats = await store.armStats(exp.id);
+    expect(stats.champion.impressions).toBe(600);
+    expect(stats.challenger.impressions).toBe(600);
+    expect(stats.challenger.clicks).toBeGreaterThan(stats.champion.clicks);
+    expect(second.decisions.map((d) => d.action)).toContain("promoted");
+    expect((await registry.livePointer("ranker"))?.version).toBe(v2);
+
+    // A guard follows: the previous version keeps a small share against the new champion.
+    const [guard] = await store.running();
+    expect(guard).toMatchObject({ kind: "guard", champion: v2, challenger: v1, share: 0.1 });
+    const log = await store.decisions(10, "ranker");
+    expect(log[0]).toMatchObject({ action: "promoted", fromVersion: v1, toVersion: v2, actor: "selection" });
+    expect(log[0].numbers).toMatchObject({ pChallengerBetter: expect.any(Number), lift: expect.any(Object) });
+  });
+
+  it("rejects a worse challenger quickly: its share falls first, then it is dropped and never promoted", async () => {
+    const v1 = await registry.register("ranker", ranker(), {}, { live: true });
+    await registry.register("ranker", ranker(), {});
+    await runSelectionCycle(deps);
+    const [exp] = await store.running();
+    expect(exp.share).toBe(0.1); // unmeasured offline: a smaller start
+    await play(exp.id, 8, { champion: 0.2, challenger: 0 });
+    await runSelectionCycle(deps);
+    const after = await store.experiment(exp.id);
+    expect(after?.status).toBe("running");
+    expect(after?.share).toBeLessThan(0.05);
+    await play(exp.id, 30, { champion: 0.2, challenger: 0 }, 7);
+    const r = await runSelectionCycle(deps);
+    expect(r.decisions.map((d) => d.action)).toContain("rejected");
+    expect((await registry.livePointer("ranker"))?.version).toBe(v1);
+    // Tried once: later cycles do not restart it.
+    expect((await runSelectionCycle(deps)).decisions).toEqual([]);
+  });
+
+  it("holds a version the offline gate finds worse, with its numbers, and one whose artifact is broken", async () => {
+    const v1 = await registry.register("ranker", ranker(), {}, { live: true });
+    const worse = await registry.register("ranker", ranker(), {
+      "delta_ndcg@10": -0.03,
+      "delta_ndcg@10_lo": -0.05,
+      "delta_ndcg@10_hi": -0.01,
+    });
+    const r = await runSelectionCycle(deps);
+    expect(r.decisions).toEqual([
+      expect.objectContaining({ action: "held", reason: expect.stringContaining("offline gate") }),
+    ]);
+    expect(await store.running()).toEqual([]);
+    const [held] = await store.decisions(1);
+    expect(held).toMatchObject({ fromVersion: v1, toVersion: worse });
+    expect(held.numbers).toMatchObject({ "delta_ndcg@10_hi": -0.01 });
+
+    const broken = await registry.register("ranker", ranker(), passing);
+    await t.db.$client.execute({
+      sql: "UPDATE model_artifact_chunks SET bytes = zeroblob(length(bytes)) WHERE model = 'ranker' AND version = ?",
+      args: [broken],
+    });
+    const r2 = await runSelectionCycle(deps);
+    expect(r2.decisions).toEqual([
+      expect.objectContaining({ action: "held", reason: expect.stringContaining("does not load") }),
+    ]);
+  });
+
+  it("a guard rolls back a promoted version that starts failing", async () => {
+    const v1 = await registry.register("ranker", ranker(), {}, { live: true });
+    const v2 = await registry.register("ranker", ranker(), passing);
+    await runSelectionCycle(deps);
+    const [exp] = await store.running();
+    await play(exp.id, 120, { champion: 0.05, challenger: 0.2 });
+    await runSelectionCycle(deps);
+    expect((await registry.livePointer("ranker"))?.version).toBe(v2);
+    const [guard] = await store.running();
+    // Serving counted its requests: the new champion fails one in four.
+    await store.addArmStats(guard.id, "champion", { requests: 40, errors: 10, latencyMsSum: 200 });
+    await store.addArmStats(guard.id, "challenger", { requests: 5, latencyMsSum: 25 });
+    const r = await runSelectionCycle(deps);
+    expect(r.decisions).toEqual([
+      expect.objectContaining({ action: "rolled_back", reason: expect.stringContaining("error rate") }),
+    ]);
+    expect((await registry.livePointer("ranker"))?.version).toBe(v1);
+    expect((await store.experiment(guard.id))?.status).toBe("rolled_back");
+  });
+
+  it("a pinned model stays on its pin: no experiment starts, a moved pointer is put back", async () => {
+    const v1 = await registry.register("ranker", ranker(), {}, { live: true });
+    const v2 = await registry.register("ranker", ranker(), passing);
+    await store.setPin({ model: "ranker", version: v1, pinnedBy: "admin-1", pinnedAt: now, reason: "holiday freeze" });
+    await registry.setLive("ranker", v2, "moved by hand");
+    const r = await runSelectionCycle(deps);
+    expect(r.decisions).toEqual([expect.objectContaining({ action: "pinned" })]);
+    expect((await registry.livePointer("ranker"))?.version).toBe(v1);
+    expect(await store.running()).toEqual([]);
+  });
+
+  it("credits a click once, and only to recommendations of an experiment", async () => {
+    await registry.register("ranker", ranker(), {}, { live: true });
+    await registry.register("ranker", ranker(), passing);
+    await runSelectionCycle(deps);
+    const [exp] = await store.running();
+    const evs = page(exp.id, (_, j) => j === 1);
+    const click = evs[1];
+    await events.append([...evs, { ...click, clientEventId: "again", ts: now + 1 }]);
+    await events.append([{ ...click, clientEventId: "stranger", context: { recommendationId: "other-snap.1" } }]);
+    await runSelectionCycle(deps);
+    const stats = await store.armStats(exp.id);
+    expect(stats.challenger.clicks).toBe(1);
+    expect(stats.champion.clicks).toBe(0);
+  });
+});
