@@ -2,14 +2,7 @@ import { z } from "zod";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
 import { encodeFeatures } from "./feature-codec";
-import {
-  categoryAffinity,
-  denseSignals,
-  featurize,
-  NUM_FEATURES,
-  sourceMaxima,
-  type FeatureContext,
-} from "./features";
+import { categoryAffinity, denseSignals, featurize, NUM_FEATURES, sourceMaxima, type FeatureContext } from "./features";
 import { mergeSources, SOURCE_INDEX, SOURCES, type Candidate, type SourceName } from "./candidates";
 import { allExcluded, filterCandidates, type Exclusions, type FilterReason } from "./filter";
 import { leadSource, reasonText } from "./reasons";

@@ -249,11 +249,11 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     return m.save();
   };
 
-  const skipIdle = (model: LearnedModel): Omit<ModelRun, "model" | "ms"> | null =>
+  const skipIdle = (): Omit<ModelRun, "model" | "ms"> | null =>
     report.mode === "idle" ? { status: "skipped", reason: "no new interactions" } : null;
 
   await runModel("popularity", async () => {
-    const idle = skipIdle("popularity");
+    const idle = skipIdle();
     if (idle) return idle;
     const halfLife = Number(SERVING_MODELS.popularity.halfLifeDays);
     const t0 = performance.now();
@@ -281,7 +281,7 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
   });
 
   await runModel("covisitation", async () => {
-    const idle = skipIdle("covisitation");
+    const idle = skipIdle();
     if (idle) return idle;
     const t0 = performance.now();
     const base = full ? null : await loadAligned(deps.registry, "covisitation", bases.get("covisitation"), catalog);
@@ -303,7 +303,7 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
   });
 
   await runModel("session-knn", async () => {
-    const idle = skipIdle("session-knn");
+    const idle = skipIdle();
     if (idle) return idle;
     // An index over the sequences, not a fit: rebuilt from the cache every cycle (a second or two at 1M).
     const t0 = performance.now();

@@ -78,7 +78,9 @@ function toPage(
   });
   if (items.length < 2) return null;
   const x = new Float32Array(items.length * NUM_FEATURES);
-  rows.forEach((r, j) => x.set(r, j * NUM_FEATURES));
+  rows.forEach((r, j) => {
+    x.set(r, j * NUM_FEATURES);
+  });
   return { items, positions, x, gains: new Array<number>(items.length).fill(0) };
 }
 
@@ -89,7 +91,9 @@ export function labelPages(pages: ImpressionPage[], log: TrainingLog, horizonMs:
     const a = log.actorOf(p.actor);
     if (!a) continue;
     const where = new Map<number, number>();
-    p.items.forEach((item, j) => where.set(item, j));
+    p.items.forEach((item, j) => {
+      where.set(item, j);
+    });
     for (let k = 0; k < a.items.length; k++) {
       if (a.seq[k] === 0 || a.ts[k] < p.ts || a.ts[k] > p.ts + horizonMs) continue;
       const j = where.get(a.items[k]);

@@ -122,9 +122,9 @@ describe("feed ranker from logged impressions, position-bias corrected", () => {
     const x = Float32Array.from({ length: NUM_FEATURES }, (_, f) => Math.sin(f) * 1.2);
     const back = decodeFeatures(encodeFeatures(x), NUM_FEATURES);
     expect(back).not.toBeNull();
-    x.forEach((v, f) =>
-      expect(Math.abs((back as Float32Array)[f] - Math.max(-1, Math.min(1, v)))).toBeLessThan(0.5 / 127 + 1e-6),
-    );
+    x.forEach((v, f) => {
+      expect(Math.abs((back as Float32Array)[f] - Math.max(-1, Math.min(1, v)))).toBeLessThan(0.5 / 127 + 1e-6);
+    });
     expect(decodeFeatures("not base64!", NUM_FEATURES)).toBeNull();
     expect(decodeFeatures(encodeFeatures(x), NUM_FEATURES + 1)).toBeNull();
   });
