@@ -129,7 +129,9 @@ const DEFAULTS = {
  * It never moves a live pointer unless `promote` says so: choosing what serves is the selection module's job.
  */
 export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = {}): Promise<LearnerReport> {
-  const o = { ...DEFAULTS, ...opts };
+  // Options left undefined (a CLI flag not given) keep their defaults.
+  const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as LearnerOptions;
+  const o = { ...DEFAULTS, ...given };
   const started = performance.now();
   const startedAt = deps.now();
   const progress = (m: string): void => o.onProgress?.(m);
