@@ -18,7 +18,7 @@ import {
   rowsAround,
 } from "./incremental";
 import { evaluateRanker, fitRanker, labelPages, pagePropensities, readImpressionPages } from "./ranker-learn";
-import { TrainingLog } from "./training-log";
+import { eventsTableReader, TrainingLog } from "./training-log";
 
 /** Every model the learner keeps current, in the order a cycle trains them. */
 export const LEARNED_MODELS = ["popularity", "covisitation", "session-knn", "fism-bpr", "ranker"] as const;
@@ -162,8 +162,8 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     progress("reading catalog, reviews and the event log");
     cache.catalog = await loadCatalog(deps.db);
     cache.catalogMark = mark;
-    cache.log = await TrainingLog.load(deps.db, cache.catalog, deps.events);
-  } else await cache.log?.extend(deps.events, Number.POSITIVE_INFINITY);
+    cache.log = await TrainingLog.load(deps.db, cache.catalog, eventsTableReader(deps.db));
+  } else await cache.log?.extend(eventsTableReader(deps.db), Number.POSITIVE_INFINITY);
   const log = cache.log as TrainingLog;
   const catalog = cache.catalog as ItemCatalog;
   progress(
@@ -322,10 +322,13 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
 
   await runModel("fism-bpr", async () => {
     if (!full) return { status: "skipped", reason: "embeddings retrain in full runs only" };
+    // One fit, on everything before the evaluation window: the slowest model is not trained twice, and its
+    // window metrics are out of sample. The window (the newest evalWindow interactions) reaches the
+    // embeddings at the next full run; the count models, refreshed every cycle, carry it meanwhile.
     const t0 = performance.now();
-    const artifact = await fitFull("fism-bpr", all);
+    const artifact = await fitFull("fism-bpr", holdoutData());
     const trainMs = performance.now() - t0;
-    return register("fism-bpr", "full", artifact, await fitFull("fism-bpr", holdoutData()), trainMs);
+    return register("fism-bpr", "full", artifact, artifact, trainMs, { "learner.trainedToSeq": cut - 1 });
   });
 
   if (wanted.has("fism-bpr")) {
@@ -340,13 +343,14 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
   }
 
   await runModel("ranker", async () => {
+    // Incremental cycles retrain it once enough new pages were logged; full runs whenever enough exist.
     const base = bases.get("ranker");
-    const since = base?.metrics[M.impressionSeq] ?? 0;
-    const fresh = await readImpressionPages(deps.events, log, { afterSeq: since, max: o.rankerMinImpressions });
+    const since = full ? 0 : (base?.metrics[M.impressionSeq] ?? 0);
+    const fresh = await readImpressionPages(deps.events, log, { afterSeq: since, stopAt: o.rankerMinImpressions });
     if (fresh.pages.length < o.rankerMinImpressions)
       return {
         status: "skipped",
-        reason: `${fresh.pages.length} new feed pages with features (${o.rankerMinImpressions} needed)`,
+        reason: `${fresh.pages.length} ${full ? "" : "new "}feed pages with features (${o.rankerMinImpressions} needed)`,
       };
     const t0 = performance.now();
     progress("ranker: reading impressions");
