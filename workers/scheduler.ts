@@ -4,10 +4,14 @@ import type { Clock } from "../src/context";
 import type { Database } from "../src/db/database";
 import { schedulerRuns } from "../src/db/schema/ops";
 import { LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
-import { SERVING_MODELS } from "../src/recsys/models/bootstrap";
+import { REGISTRY_MODELS, SERVING_MODELS } from "../src/recsys/models/bootstrap";
+import { runSelectionCycle } from "../src/recsys/selection/cycle";
+import { SelectionStore } from "../src/recsys/selection/store";
+import { timeOrderedId } from "../src/context";
+import { createDbEventLog } from "../src/services/events/event-log";
 import { rotateModels } from "../src/recsys/models/rotation";
 import { POSITIVE_TYPES } from "../src/recsys/models/train-data";
-import { TO_TABLE } from "../src/recsys/events/event-log-adapter";
+import { DbEventLogAdapter, TO_TABLE } from "../src/recsys/events/event-log-adapter";
 import { refreshSearchHeads } from "../src/services/catalog/search-heads";
 import { buildWorkerDeps, misconfiguredResponse, type WorkerDeps, type WorkerEnv } from "./runtime";
 
@@ -70,7 +74,7 @@ export const defaultJobs: Job[] = [
     },
   },
   {
-    // Live model versions: verify, roll back a missing/corrupt one, promote a newer one that is not worse.
+    // Live model versions: verify, roll back a missing/corrupt one (promotion is model-selection's job).
     // Artifacts are checked one at a time (each is read in full: SHA-256 of every chunk).
     name: "model-rotation",
     run: async ({ db, clock }) => {
@@ -79,6 +83,22 @@ export const defaultJobs: Job[] = [
       if (broken.length > 0)
         throw new Error(`no usable version of ${broken.map((d) => d.model).join(", ")}: ${JSON.stringify(decisions)}`);
       return { decisions };
+    },
+  },
+  {
+    // Online model selection (src/recsys/selection): credit impressions and clicks to experiment arms, promote,
+    // reject or roll back from the numbers, start an experiment for a new version that passes the offline gate.
+    name: "model-selection",
+    run: async ({ db, clock }) => {
+      const r = await runSelectionCycle({
+        store: new SelectionStore(db),
+        registry: new LibsqlArtifactRegistry(db.$client, { now: clock }),
+        events: new DbEventLogAdapter(db, createDbEventLog(db, clock, timeOrderedId)),
+        now: clock,
+        newId: timeOrderedId,
+        models: REGISTRY_MODELS,
+      });
+      return { folded: r.folded, decisions: r.decisions };
     },
   },
   {

@@ -82,6 +82,7 @@ export function buildWorkerServing(deps: WorkerDeps): WorkerServing {
       const work = serving.recsys
         .reloadIfChanged()
         .then(() => undefined, fail("recsys: reload failed; the loaded models keep serving"))
+        .then(() => serving.recsys.refreshExperiments())
         .then(() => serving.recsys.refresh())
         .then(() => undefined, fail("recsys: refresh failed"));
       ctx.waitUntil(work);

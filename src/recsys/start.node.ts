@@ -114,6 +114,7 @@ export async function startNodeServing(
   const frozen = base.config.LEARNER === "off";
   const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
   // Online model selection needs a registry with live pointers (libsql); the file registry has none.
+  const verified = new Set<string>();
   const selection =
     registry instanceof LibsqlArtifactRegistry && !frozen
       ? () =>
@@ -124,6 +125,7 @@ export async function startNodeServing(
             now: base.clock,
             newId: timeOrderedId,
             models: REGISTRY_MODELS,
+            verified,
           })
       : null;
   // Every tick: selection decides (promotes, rolls back) among the registered versions, serving picks up

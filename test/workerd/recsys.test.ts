@@ -105,7 +105,7 @@ describe("recommendations in the api Worker, models from the libSQL registry", (
     expect(recBody.items.map((i) => i.productId)).toContain("W-LENS-1");
   });
 
-  it("the scheduler's model jobs run and are recorded in scheduler_runs (initial pointers, then a promotion)", async () => {
+  it("the scheduler's model jobs run and are recorded in scheduler_runs (initial pointers, then an experiment)", async () => {
     const reg = new LibsqlArtifactRegistry(client);
     const cron = "*/15 * * * *";
     const at = Date.UTC(2026, 3, 2, 8, 0) + Math.floor(Math.random() * 1e6);
@@ -139,7 +139,7 @@ describe("recommendations in the api Worker, models from the libSQL registry", (
     });
     expect(backlog.result.newerEvents).toBe(Number(expected.rows[0].n));
 
-    // a newer popularity version with at least as much data is promoted by the next run
+    // A newer popularity version is not promoted for being newer: the next run starts an online experiment.
     const live = (await reg.live("popularity"))!;
     const next = await reg.register(
       "popularity",
@@ -149,14 +149,21 @@ describe("recommendations in the api Worker, models from the libSQL registry", (
     );
     await scheduler.scheduled(createScheduledController({ cron, scheduledTime: at + 1 }), env);
     const second = await detailOf(at + 1);
-    const promoted = (
-      second.detail.jobs.find((j) => j.name === "model-rotation")!.result.decisions as {
-        model: string;
-        action: string;
-        to: string;
-      }[]
-    ).find((d) => d.model === "popularity");
-    expect(promoted).toMatchObject({ action: "promoted", to: next });
-    expect((await reg.livePointer("popularity"))?.version).toBe(next);
+    const rotated = second.detail.jobs.find((j) => j.name === "model-rotation")!.result.decisions as {
+      model: string;
+      action: string;
+    }[];
+    expect(rotated.find((d) => d.model === "popularity")).toMatchObject({ action: "kept" });
+    const selection = second.detail.jobs.find((j) => j.name === "model-selection")!;
+    expect(selection.status).toBe("ok");
+    expect(selection.result.decisions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ model: "popularity", action: "experiment_started" })]),
+    );
+    expect((await reg.livePointer("popularity"))?.version).toBe(live.version);
+    const { rows } = await client.execute({
+      sql: "SELECT champion, challenger, status FROM model_experiments WHERE model = 'popularity'",
+      args: [],
+    });
+    expect(rows.map((r) => [r.champion, r.challenger, r.status])).toEqual([[live.version, next, "running"]]);
   });
 });

@@ -50,10 +50,11 @@ describe("scheduler Worker in workerd", () => {
       "search-head-lists",
       "model-artifacts-sweep",
       "model-rotation",
+      "model-selection",
       "model-artifacts-prune",
       "model-event-backlog",
     ]);
-    expect(detail.jobs.map((j) => j.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok"]);
+    expect(detail.jobs.map((j) => j.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok", "ok"]);
     expect(detail.jobs[0]).toMatchObject({
       name: "database-check",
       status: "ok",

@@ -1,5 +1,6 @@
 import type { EventLogPort, StoredEvent } from "../ports";
 import type { ModelRegistry } from "../../ports/model-registry";
+import { rotateModel } from "../models/rotation";
 import { probChallengerBetter, rateInterval, relativeLift, thompsonShare } from "./bandit";
 import { offlineGate } from "./gate";
 import type { Arm } from "./interleave";
@@ -69,6 +70,11 @@ export interface SelectionDeps {
   /** Models under selection (the serving models). */
   models: readonly string[];
   policy?: Partial<SelectionPolicy>;
+  /**
+   * Live versions this process has already loaded and verified (`model@version`): each live version is read
+   * in full once, not on every run. Omit to verify every live version on every run.
+   */
+  verified?: Set<string>;
 }
 
 export interface SelectionReport {
@@ -103,6 +109,7 @@ export async function runSelectionCycle(d: SelectionDeps): Promise<SelectionRepo
   };
 
   await foldEvents(d, report);
+  await verifyLive(d, decide);
 
   for (const e of await d.store.running()) {
     const stats = await d.store.armStats(e.id);
@@ -314,6 +321,35 @@ async function startExperiment(
     return true;
   }
   return false;
+}
+
+/**
+ * A live version whose artifact no longer loads (corrupt or missing chunks) is rolled back to the newest
+ * version that does, preferring what served before it (models/rotation.ts), and the decision is logged.
+ */
+async function verifyLive(
+  d: SelectionDeps,
+  decide: (m: string, a: string, r: string, x?: { from?: string | null; to?: string | null }) => Promise<void>,
+): Promise<void> {
+  for (const model of d.models) {
+    const live = await d.registry.liveVersion(model);
+    if (live === null || d.verified?.has(`${model}@${live}`)) continue;
+    try {
+      await d.registry.load(model, live);
+      d.verified?.add(`${model}@${live}`);
+    } catch {
+      const r = await rotateModel(d.registry, model);
+      if (r.action === "rolled_back" || r.action === "broken") {
+        await decide(model, r.action === "rolled_back" ? "rolled_back" : "broken", `broken artifact: ${r.reason}`, {
+          from: r.from,
+          to: r.to,
+        });
+        for (const e of await d.store.running()) {
+          if (e.model === model) await d.store.end(e.id, "aborted", `live version ${live} broken`, d.now());
+        }
+      }
+    }
+  }
 }
 
 /** Credits impressions and clicks since the last run to experiment arms. */

@@ -172,6 +172,19 @@ describe("runSelectionCycle on the real libSQL engine", () => {
     expect((await store.experiment(guard.id))?.status).toBe("rolled_back");
   });
 
+  it("rolls back a live version whose artifact breaks, to what served before it", async () => {
+    const v1 = await registry.register("ranker", ranker(), {}, { live: true });
+    const v2 = await registry.register("ranker", ranker(), {});
+    await registry.setLive("ranker", v2, "by hand");
+    await t.db.$client.execute({
+      sql: "UPDATE model_artifact_chunks SET bytes = zeroblob(length(bytes)) WHERE model = 'ranker' AND version = ?",
+      args: [v2],
+    });
+    const r = await runSelectionCycle({ ...deps, verified: new Set() });
+    expect(r.decisions[0]).toMatchObject({ action: "rolled_back", reason: expect.stringContaining("broken artifact") });
+    expect((await registry.livePointer("ranker"))?.version).toBe(v1);
+  });
+
   it("a pinned model stays on its pin: no experiment starts, a moved pointer is put back", async () => {
     const v1 = await registry.register("ranker", ranker(), {}, { live: true });
     const v2 = await registry.register("ranker", ranker(), passing);
