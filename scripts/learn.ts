@@ -43,7 +43,8 @@ async function main(): Promise<number> {
   if (values.full && values.incremental) throw new Error("--full and --incremental exclude each other");
   const models = values.models?.split(",").map((m) => m.trim());
   const unknown = models?.filter((m) => !(LEARNED_MODELS as readonly string[]).includes(m)) ?? [];
-  if (unknown.length > 0) throw new Error(`unknown model(s) ${unknown.join(", ")}; known: ${LEARNED_MODELS.join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown model(s) ${unknown.join(", ")}; known: ${LEARNED_MODELS.join(", ")}`);
   const fullEvery = positive("full-every-hours", values["full-every-hours"]);
   const t0 = performance.now();
   const stamp = (): string => `${((performance.now() - t0) / 1000).toFixed(1)}s`.padStart(7);

@@ -131,7 +131,15 @@ function impressionPages(ids: string[], n: number, rng: Rng, end: number): (stri
       if (rng.next() < relevance / (1 + k)) clicks.push(item);
     }
     const id = `imp-${p}`;
-    const context = { surface: "home_feed", snapshotId: id, modelVersion: "bench", offset: 0, items: page, ranker: "bench", features: feats };
+    const context = {
+      surface: "home_feed",
+      snapshotId: id,
+      modelVersion: "bench",
+      offset: 0,
+      items: page,
+      ranker: "bench",
+      features: feats,
+    };
     rows.push([id, session, null, "impression", ts, JSON.stringify(context), `s:${session}:${id}`]);
     clicks.forEach((item, j) => {
       rows.push([`${id}-c${j}`, session, item, "click", ts + 10_000 + j, null, `s:${session}:${id}-c${j}`]);

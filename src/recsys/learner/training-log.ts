@@ -46,7 +46,14 @@ export function eventsTableReader(db: Database): InteractionReader {
       );
       const top = Number(res[0].rows[0].top);
       const n = Number(res[1].rows[0].n);
-      const rows = JSON.parse(String(res[1].rows[0].rows)) as [number, string, string | null, string | null, string | null, number][];
+      const rows = JSON.parse(String(res[1].rows[0].rows)) as [
+        number,
+        string,
+        string | null,
+        string | null,
+        string | null,
+        number,
+      ][];
       const events = rows
         .map(([seq, type, itemId, userId, sessionId, ts]) => ({
           seq,
