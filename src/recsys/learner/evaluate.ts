@@ -104,6 +104,8 @@ export function meanInterval(v: ArrayLike<number>): { mean: number; half: number
  * its interval (`delta_m`, `delta_m_lo`, `delta_m_hi`): the names the selection module's offline gate reads.
  */
 export function qualityMetrics(candidate: QualityMetrics, live: QualityMetrics | null): Record<string, number> {
+  // No window yet (no logged events): no quality numbers at all, rather than a 0 a gate would compare.
+  if (candidate.cases === 0) return { "eval.cases": 0 };
   const m: Record<string, number> = {
     "eval.cases": candidate.cases,
     "hr@10": candidate.hr,

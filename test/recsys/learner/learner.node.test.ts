@@ -92,3 +92,27 @@ describe("Learner: failures stay in the worker", () => {
     expect(learner.running).toBe(false);
   }, 120_000);
 });
+
+describe("Learner: a worker that dies is restarted", () => {
+  it("logs the crash and starts a new worker after the back-off, until stopped", async () => {
+    const logs: string[] = [];
+    // A database URL no client accepts: the entry throws before any cycle, the thread exits.
+    const learner = new Learner({
+      databaseUrl: "bogus://nowhere",
+      intervalMs: 100,
+      restartDelayMs: 50,
+      log: (msg) => void logs.push(msg),
+    }).start();
+    try {
+      await until("two restarts", () => learner.restarts >= 2);
+      expect(logs).toContain("learner: worker crashed");
+      expect(logs).toContain("learner: worker exited; restarting");
+    } finally {
+      await learner.stop();
+    }
+    const restarts = learner.restarts;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(learner.restarts).toBe(restarts); // stopped: no more restarts
+    expect(learner.running).toBe(false);
+  }, 120_000);
+});
