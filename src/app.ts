@@ -3,12 +3,10 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timeOrderedId, type AppDeps, type AppDepsInput } from "./context";
 import { createAuth } from "./auth/auth";
-import { authHandler } from "./auth/handler";
+import { authHandler } from "./routes/auth";
 import { createDbEventLog } from "./services/events/event-log";
 import { anonSession } from "./http/middleware/anon-session";
 import { principal } from "./http/middleware/principal";
-import { requireScope } from "./http/middleware/require";
-import { trackProductViews } from "./http/middleware/track-views";
 import { marketplaceRoutes } from "./routes/v1/marketplace";
 import { ApiError, errorBody, handleError } from "./http/errors";
 import { createRouter } from "./http/openapi";
@@ -65,15 +63,7 @@ export function createApp(input: AppDepsInput) {
   app.on(["GET", "POST"], "/api/auth/*", authHandler);
   app.use("/v1/*", anonSession());
   app.use("/v1/*", principal());
-  // Catalog browsing is public; an API key presenting itself still needs catalog:read (docs/auth.md).
-  app.use("/v1/products", requireScope("catalog:read", { anonymous: true }));
-  // ... except a product's recommendations, which need recommendations:read alone (as the feed does; the
-  // route's own guard, src/routes/v1/recommendations.ts): a recommendations-only key must not also need catalog:read.
-  const catalogRead = requireScope("catalog:read", { anonymous: true });
-  app.use("/v1/products/*", (c, next) => (PRODUCT_RECOMMENDATIONS.test(c.req.path) ? next() : catalogRead(c, next)));
-  app.use("/v1/categories", requireScope("catalog:read", { anonymous: true }));
-  app.use("/v1/categories/*", requireScope("catalog:read", { anonymous: true }));
-  app.use("/v1/products/:id", trackProductViews());
+  // Guards (scope, role, signed-in) are declared by each route in its createRoute definition (src/routes).
 
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
@@ -99,5 +89,3 @@ export function createApp(input: AppDepsInput) {
 }
 
 export type App = ReturnType<typeof createApp>;
-
-const PRODUCT_RECOMMENDATIONS = /^\/v1\/products\/[^/]+\/recommendations\/?$/;

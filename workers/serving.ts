@@ -18,9 +18,8 @@ export const MODEL_RETRY_MAX_MS = 60_000;
  */
 export const REFRESH_MS = 60_000;
 
-/** Paths whose handlers need the models: only these wait for (and trigger) the load. */
-const MODEL_ROUTES = /^\/v1\/(feed|recommendations)(\/|$)|^\/v1\/products\/[^/]+\/recommendations\/?$/;
-export const needsModels = (pathname: string): boolean => MODEL_ROUTES.test(pathname);
+/** Paths whose handlers need the models (read from the route definitions): only these wait for (and trigger) the load. */
+export { needsModels } from "../src/routes/v1/model-routes";
 
 export interface WorkerServing {
   /** Spread into createApp's input. */

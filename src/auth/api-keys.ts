@@ -1,9 +1,9 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { AppDeps } from "../context";
 import { apikey } from "../db/schema/auth";
-import { ApiError, notFound } from "../http/errors";
 import { fromAuthError } from "./errors";
 import { permissionsToScopes, scopesToPermissions, type ApiScope } from "./permissions";
+import { ConflictError, notFound } from "../domain/errors";
 
 export interface ApiKeyView {
   id: string;
@@ -126,7 +126,7 @@ export async function rotateApiKey(
 ): Promise<ApiKeyView & { key: string }> {
   const old = await findOwned(deps, ownerId, keyId);
   const view = toKeyView(old);
-  if (view.status !== "active") throw new ApiError(409, "key_not_active", `a ${view.status} key cannot be rotated`);
+  if (view.status !== "active") throw new ConflictError("key_not_active", `a ${view.status} key cannot be rotated`);
   const remainingDays = old.expiresAt
     ? Math.max(1, Math.ceil((old.expiresAt.getTime() - Date.now()) / 86_400_000))
     : undefined;
@@ -142,7 +142,7 @@ export async function rotateApiKey(
     .where(and(eq(apikey.id, keyId), eq(apikey.referenceId, ownerId), eq(apikey.enabled, true)));
   if (res.rowsAffected === 0) {
     await deps.db.delete(apikey).where(eq(apikey.id, fresh.id));
-    throw new ApiError(409, "key_not_active", "the key was revoked or rotated meanwhile");
+    throw new ConflictError("key_not_active", "the key was revoked or rotated meanwhile");
   }
   return fresh;
 }

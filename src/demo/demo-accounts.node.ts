@@ -1,7 +1,10 @@
+import { count, desc, eq } from "drizzle-orm";
 import type { AppDeps } from "../context";
 import { createAccount, generatePassword } from "../auth/accounts";
 import type { RoleName } from "../auth/permissions";
-import { conditionGrades, type ConditionGrade } from "../db/schema/marketplace";
+import { user } from "../db/schema/auth";
+import { products as productsTable, reviews } from "../db/schema/catalog";
+import { conditionGrades, favorites as favoritesTable, listings, type ConditionGrade } from "../db/schema/marketplace";
 import type { NewEvent } from "../services/events/event-log";
 
 export interface DemoCredential {
@@ -42,8 +45,8 @@ export async function ensureDemoAccounts(
   options: DemoAccountsOptions = {},
 ): Promise<DemoAccountsResult> {
   const { db } = deps;
-  const anyUser = await db.$client.execute("SELECT 1 FROM user LIMIT 1");
-  if (anyUser.rows.length > 0) return { status: "skipped", reason: "users_present" };
+  const anyUser = await db.select({ id: user.id }).from(user).limit(1).get();
+  if (anyUser) return { status: "skipped", reason: "users_present" };
   const nBuyers = options.buyers ?? 5;
   const nSellers = options.sellers ?? 3;
   const perSeller = options.listingsPerSeller ?? 10;
@@ -60,77 +63,75 @@ export async function ensureDemoAccounts(
   accounts.push({ role: "admin", email: "admin@recircuit.demo", password: admin.password, note: "administrator" });
 
   // Sellers: listings of the most-rated products, spread round-robin, conditions cycled.
-  const products = await db.$client.execute({
-    sql: "SELECT parent_asin, price FROM products ORDER BY rating_number DESC, id LIMIT ?",
-    args: [nSellers * perSeller],
-  });
+  const products = await db
+    .select({ parentAsin: productsTable.parentAsin, price: productsTable.price })
+    .from(productsTable)
+    .orderBy(desc(productsTable.ratingNumber), productsTable.id)
+    .limit(nSellers * perSeller);
   for (let s = 0; s < nSellers; s++) {
     const email = `seller${s + 1}@recircuit.demo`;
     const { userId, password } = await make("seller", email, `Demo Seller ${s + 1}`);
-    const mine = products.rows.filter((_, i) => i % nSellers === s);
-    const stmts = mine.map((p, i) => {
+    const mine = products.filter((_, i) => i % nSellers === s);
+    const rows = mine.map((p, i) => {
       const condition = conditionGrades[(s + i) % conditionGrades.length]!;
-      const base = p.price === null ? 50 + ((i * 37) % 400) : Number(p.price);
-      const priceMinor = Math.max(100, Math.round(base * priceFactor[condition] * 100));
+      const base = p.price === null ? 50 + ((i * 37) % 400) : p.price;
       return {
-        sql: `INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, description, photos, status, created_at, updated_at)
-              VALUES (?, ?, ?, ?, ?, 'USD', ?, '[]', 'active', ?, ?)`,
-        args: [
-          deps.newId(),
-          userId,
-          String(p.parent_asin),
-          condition,
-          priceMinor,
-          `Used, ${condition.replace(/_/g, " ")}. Demo listing.`,
-          now - i * 3_600_000,
-          now - i * 3_600_000,
-        ],
+        id: deps.newId(),
+        sellerId: userId,
+        parentAsin: p.parentAsin,
+        condition,
+        priceMinor: Math.max(100, Math.round(base * priceFactor[condition] * 100)),
+        currency: "USD",
+        description: `Used, ${condition.replace(/_/g, " ")}. Demo listing.`,
+        photos: [],
+        status: "active" as const,
+        createdAt: now - i * 3_600_000,
+        updatedAt: now - i * 3_600_000,
       };
     });
-    if (stmts.length) await db.$client.batch(stmts, "write");
+    if (rows.length) await db.insert(listings).values(rows);
     accounts.push({ role: "seller", email, password, note: `${mine.length} listings` });
   }
 
   // Buyers: each replays one of the most active reviewers (views of everything reviewed, favorites of 5-star items).
-  const reviewers = await db.$client.execute({
-    sql: "SELECT user_id FROM reviews GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT ?",
-    args: [nBuyers],
-  });
+  const reviewers = await db
+    .select({ userId: reviews.userId })
+    .from(reviews)
+    .groupBy(reviews.userId)
+    .orderBy(desc(count()), reviews.userId)
+    .limit(nBuyers);
   for (let b = 0; b < nBuyers; b++) {
     const email = `buyer${b + 1}@recircuit.demo`;
     const { userId, password } = await make("buyer", email, `Demo Buyer ${b + 1}`);
-    const reviewer = reviewers.rows[b]?.user_id;
+    const reviewer = reviewers[b]?.userId;
     let views = 0;
     let favs = 0;
     if (reviewer !== undefined) {
-      const history = await db.$client.execute({
-        sql: "SELECT parent_asin, rating, timestamp FROM reviews WHERE user_id = ? ORDER BY timestamp DESC LIMIT 50",
-        args: [String(reviewer)],
-      });
+      const history = await db
+        .select({ item: reviews.parentAsin, rating: reviews.rating, ts: reviews.timestamp })
+        .from(reviews)
+        .where(eq(reviews.userId, reviewer))
+        .orderBy(desc(reviews.timestamp))
+        .limit(50);
       const events: NewEvent[] = [];
-      const favorites: { sql: string; args: (string | number)[] }[] = [];
-      for (const r of history.rows) {
-        const item = String(r.parent_asin);
-        const ts = Number(r.timestamp);
+      const favorites: (typeof favoritesTable.$inferInsert)[] = [];
+      for (const { item, rating, ts } of history) {
         events.push({
           type: "view",
           userId,
           parentAsin: item,
           ts,
-          context: { source: "demo", replayOf: String(reviewer) },
+          context: { source: "demo", replayOf: reviewer },
         });
-        if (Number(r.rating) >= 5 && favorites.length < 10) {
-          favorites.push({
-            sql: "INSERT INTO favorites (user_id, target_type, target_id, created_at) VALUES (?, 'product', ?, ?) ON CONFLICT DO NOTHING",
-            args: [userId, item, ts],
-          });
+        if (rating >= 5 && favorites.length < 10) {
+          favorites.push({ userId, targetType: "product", targetId: item, createdAt: ts });
           events.push({ type: "favorite", userId, parentAsin: item, ts: ts + 1, context: { source: "demo" } });
         }
       }
-      views = history.rows.length;
+      views = history.length;
       favs = favorites.length;
       await deps.events.record(events);
-      if (favorites.length) await db.$client.batch(favorites, "write");
+      if (favorites.length) await db.insert(favoritesTable).values(favorites).onConflictDoNothing();
     }
     accounts.push({ role: "buyer", email, password, note: `${views} viewed items, ${favs} favorites` });
   }

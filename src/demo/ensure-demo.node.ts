@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "../db/database";
+import { products } from "../db/schema/catalog";
 import { ingestFiles } from "../ingest/ingest-service.node.js";
 import type { IngestRunReport } from "../ingest/report";
 import { generateDemoFiles, type GenerateDemoOptions } from "./write-demo.node.js";
@@ -35,8 +36,8 @@ export type EnsureDemoResult =
  */
 export async function ensureDemoData(db: Database, options: EnsureDemoOptions = {}): Promise<EnsureDemoResult> {
   const started = performance.now();
-  const any = await db.$client.execute("SELECT 1 FROM products LIMIT 1");
-  if (any.rows.length > 0) return { status: "skipped", reason: "products_present" };
+  const any = await db.select({ id: products.id }).from(products).limit(1).get();
+  if (any) return { status: "skipped", reason: "products_present" };
   const dir = options.dir ?? "data/demo";
   const gen: GenerateDemoOptions = {
     items: options.items ?? 5_000,

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DomainError, type DomainErrorKind, UnavailableError } from "../domain/errors";
 
 /** Machine-readable error codes: clients branch on these, never on messages. */
 export type ErrorCode =
@@ -23,7 +24,10 @@ export interface ErrorBody {
   error: { code: ErrorCode | string; message: string; requestId: string; details?: unknown };
 }
 
-/** The one error type of the API: an HTTPException carrying a machine code (and optional details). */
+/**
+ * An error with an explicit HTTP status, for what only HTTP knows (a body over the size limit). Everything
+ * else, guards and routes included, throws domain errors (src/domain/errors.ts), mapped below.
+ */
 export class ApiError extends HTTPException {
   constructor(
     status: ContentfulStatusCode,
@@ -35,8 +39,6 @@ export class ApiError extends HTTPException {
     this.name = "ApiError";
   }
 }
-
-export const notFound = (what = "resource") => new ApiError(404, "not_found", `${what} not found`);
 
 export function errorBody(c: Context, code: string, message: string, details?: unknown): ErrorBody {
   const requestId = (c.get("requestId") as string | undefined) ?? "unknown";
@@ -56,8 +58,28 @@ const statusCodes: Partial<Record<number, ErrorCode>> = {
   503: "service_unavailable",
 };
 
-/** Global onError: every failure leaves as the common body; unknown errors are 500s logged with the id. */
+/** The one mapping from a domain error's kind to its HTTP status. */
+const domainStatus: Record<DomainErrorKind, ContentfulStatusCode> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/**
+ * Global onError, the one mapper: domain errors get their kind's status and their own code, HTTP-level errors
+ * theirs; every failure leaves as the common body. Unknown errors are 500s logged with the request id.
+ */
 export function handleError(err: Error, c: Context): Response {
+  if (err instanceof DomainError) {
+    if (err instanceof UnavailableError && err.retryAfterSeconds !== undefined)
+      c.header("Retry-After", String(err.retryAfterSeconds));
+    return c.json(errorBody(c, err.code, err.message, err.details), domainStatus[err.kind]);
+  }
   if (err instanceof ApiError) {
     return c.json(errorBody(c, err.code, err.message, err.details), err.status);
   }

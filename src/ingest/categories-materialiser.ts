@@ -9,6 +9,7 @@ import { CATEGORY_SEPARATOR } from "../data/amazon";
 export async function materialiseCategories(client: Client): Promise<number> {
   const tx = await client.transaction("write");
   try {
+    // raw SQL: the category tree rebuilt from product_categories after an ingest, bench:ingest
     const rs = await tx.execute(
       "SELECT path, min(depth) AS depth, count(*) AS n FROM product_categories GROUP BY path",
     );
@@ -27,6 +28,7 @@ export async function materialiseCategories(client: Client): Promise<number> {
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
       const args: InValue[] = chunk.flatMap((r) => [r.path, r.name, r.parentPath, r.depth, r.count]);
+      // raw SQL: the category tree rebuilt from product_categories after an ingest, bench:ingest
       await tx.execute({
         sql: `INSERT INTO categories (path, name, parent_path, depth, product_count) VALUES ${chunk.map(() => "(?,?,?,?,?)").join(",")}`,
         args,

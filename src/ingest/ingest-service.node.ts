@@ -30,6 +30,7 @@ export async function ingestFiles(
   const runId = crypto.randomUUID();
   const startedAt = Date.now();
   const batchSize = options.batchSize ?? 20_000;
+  // raw SQL: connection PRAGMAs and the ingest_runs report around the stages, bench:ingest
   await client.execute(`PRAGMA cache_size = -${(options.cacheSizeMiB ?? 64) * 1024}`);
   // libSQL is built with SQLITE_TEMP_STORE=2: temp tables and sorter spills default to RAM, which made the
   // interaction stage and the merge's sorts grow RSS with the input (888 MB at 5M rows). On disk, RSS stays flat.
@@ -50,6 +51,7 @@ export async function ingestFiles(
       bulkLoad: options.bulkLoad,
     });
     reports.push(report);
+    // raw SQL: connection PRAGMAs and the ingest_runs report around the stages, bench:ingest
     await client.execute({
       sql: "UPDATE ingest_runs SET format = ?, finished_at = ?, report = ? WHERE id = ?",
       args: [report.format, Date.now(), JSON.stringify({ runId, ...report }), id],

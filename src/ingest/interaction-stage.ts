@@ -52,6 +52,7 @@ export class InteractionStage {
 
   /** Creates (or empties) the stage on the client's connection. */
   static async open(client: Client, kind: StageKind): Promise<InteractionStage> {
+    // raw SQL: TEMP staging tables and one ordered merge into reviews, bench:ingest
     await client.execute(`DROP TABLE IF EXISTS ${STAGE}`);
     await client.execute(`DROP TABLE IF EXISTS ${STAGE_USERS}`);
     await client.execute(`CREATE TABLE ${STAGE_USERS} (user_id TEXT NOT NULL)`);
@@ -129,6 +130,7 @@ export class InteractionStage {
     const updatable = cols.filter((c) => c !== "user_id" && c !== "parent_asin" && c !== "timestamp");
     const tx = await this.client.transaction("write");
     try {
+      // raw SQL: TEMP staging tables and one ordered merge into reviews, bench:ingest
       const existing = Number((await tx.execute("SELECT coalesce(max(id), 0) AS n FROM reviews")).rows[0].n);
       const rebuild = this.rows >= REBUILD_MIN_ROWS && this.rows >= existing * REBUILD_MIN_FRACTION;
       const started = performance.now();
@@ -175,6 +177,7 @@ export class InteractionStage {
   }
 
   async close(): Promise<void> {
+    // raw SQL: TEMP staging tables and one ordered merge into reviews, bench:ingest
     await this.client.execute(`DROP TABLE IF EXISTS ${STAGE}`);
     await this.client.execute(`DROP TABLE IF EXISTS ${STAGE_USERS}`);
   }

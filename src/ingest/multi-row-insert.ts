@@ -56,6 +56,7 @@ export async function insertRows(
   for (let start = 0; start < rowCount; start += per) {
     const n = Math.min(per, rowCount - start);
     const args: InArgs = values.slice(start * t.columnCount, (start + n) * t.columnCount);
+    // raw SQL: multi-row INSERT sized to SQLite's variable limit, bench:ingest
     const rs = await tx.execute({ sql: sqlFor(t, n), args });
     rowsAffected += rs.rowsAffected;
     for (const row of rs.rows) returned.push(row as unknown as Record<string, unknown>);
@@ -77,6 +78,7 @@ export async function insertJsonRows(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const select = columns.map((_, i) => `value->>${i}`).join(", ");
+  // raw SQL: multi-row INSERT sized to SQLite's variable limit, bench:ingest
   const rs = await tx.execute({
     sql: `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM json_each(?)`,
     args: [JSON.stringify(rows)],

@@ -49,6 +49,7 @@ export class ProductBulkStage {
    */
   static async openIfEmpty(client: Client): Promise<ProductBulkStage | null> {
     if (!(await tablesEmpty(client))) return null;
+    // raw SQL: bulk load (TEMP stage, indexes dropped and re-created, FTS5 'rebuild'), bench:ingest
     await client.execute(`DROP TABLE IF EXISTS ${STAGE}`);
     await client.execute(
       `CREATE TABLE ${STAGE} (parent_asin TEXT NOT NULL, title TEXT NOT NULL, store TEXT, main_category TEXT, category_path TEXT, ` +
@@ -79,6 +80,7 @@ export class ProductBulkStage {
     // the FK holds by construction. The checks looked each product up in path order, i.e. at random over a table of
     // ~1 KB rows: 4.0 of 6.6 CPU-s of the category insert at 200k products. Restored in `finally`; the client has
     // one connection, which the transaction holds, so nothing else runs on it meanwhile.
+    // raw SQL: bulk load (TEMP stage, indexes dropped and re-created, FTS5 'rebuild'), bench:ingest
     const fk = Number((await this.client.execute("PRAGMA foreign_keys")).rows[0][0]);
     if (fk) await this.client.execute("PRAGMA foreign_keys = OFF");
     const tx = await this.client.transaction("write");
@@ -103,6 +105,7 @@ export class ProductBulkStage {
     await dropObjects(tx, [...triggers, ...indexes]);
     // One row per parent_asin: id numbers products in order of first appearance (the ids the incremental path
     // gives), `last` is the staged record that wins. Explicit ids let product_categories skip a lookup by parent_asin.
+    // raw SQL: bulk load (TEMP stage, indexes dropped and re-created, FTS5 'rebuild'), bench:ingest
     await tx.execute(`DROP TABLE IF EXISTS ${PICK}`);
     await tx.execute(`CREATE TABLE ${PICK} (id INTEGER PRIMARY KEY, last INTEGER NOT NULL)`);
     await tx.execute(
@@ -148,6 +151,7 @@ export class ProductBulkStage {
     };
     let after = 0;
     for (;;) {
+      // raw SQL: bulk load (TEMP stage, indexes dropped and re-created, FTS5 'rebuild'), bench:ingest
       const rs = await tx.execute({
         sql: `SELECT rowid AS r, ${STAGE_COLUMNS.join(", ")} FROM ${STAGE} WHERE rowid > ? ORDER BY rowid LIMIT 5000`,
         args: [after],
@@ -165,6 +169,7 @@ export class ProductBulkStage {
       total.productCategories.updated += c.productCategories.updated;
       total.unchanged += c.unchanged;
     }
+    // raw SQL: bulk load (TEMP stage, indexes dropped and re-created, FTS5 'rebuild'), bench:ingest
     await tx.execute(`DELETE FROM ${STAGE}`);
     return total;
   }

@@ -88,6 +88,7 @@ export function productRow(m: RawMeta, now: number): ProductRow {
 export async function writeProductRows(tx: Transaction, rows: readonly ProductRow[]): Promise<ProductCounts> {
   const byAsin = new Map<string, ProductRow>();
   for (const r of rows) byAsin.set(String(r.values[0]), r);
+  // raw SQL: incremental upsert from one json_each argument with RETURNING, bench:ingest
   const maxBefore = Number((await tx.execute("SELECT coalesce(max(id), 0) AS m FROM products")).rows[0].m);
   const paths = new Set<string>();
   for (const r of byAsin.values()) for (const [path] of r.paths) paths.add(path);
@@ -113,6 +114,7 @@ export async function writeProductRows(tx: Transaction, rows: readonly ProductRo
   // triggers rewrite and re-index the product once per row. Only stale rows go and only new ones come in.
   let pcDeleted = 0;
   if (updatedIds.length > 0) {
+    // raw SQL: incremental upsert from one json_each argument with RETURNING, bench:ingest
     const rs = await tx.execute({
       sql: `DELETE FROM product_categories WHERE product_id IN (SELECT value FROM json_each(?))
               AND (product_id, path) NOT IN (SELECT value->>1, value->>0 FROM json_each(?))`,
@@ -123,7 +125,8 @@ export async function writeProductRows(tx: Transaction, rows: readonly ProductRo
   const pcInserted =
     pcRows.length === 0
       ? 0
-      : (
+      : // raw SQL: incremental upsert from one json_each argument with RETURNING, bench:ingest
+        (
           await tx.execute({
             sql: "INSERT INTO product_categories (path, product_id, depth) SELECT value->>0, value->>1, value->>2 FROM json_each(?) WHERE true ON CONFLICT DO NOTHING",
             args: [JSON.stringify(pcRows)],

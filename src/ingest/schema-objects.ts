@@ -54,6 +54,7 @@ export function pick(defs: SchemaObjects, names: readonly string[]): SchemaObjec
 }
 
 export async function dropObjects(tx: Transaction, objs: readonly SchemaObject[]): Promise<void> {
+  // raw SQL: the migrations' own DDL, dropped and re-created around a bulk load, bench:ingest
   for (const o of objs) await tx.execute(`DROP ${o.kind === "index" ? "INDEX" : "TRIGGER"} IF EXISTS ${o.name}`);
 }
 

@@ -16,6 +16,7 @@ export async function loadCatalog(db: Database, pageSize = 20_000): Promise<Item
   const rows: CatalogRow[] = [];
   let after = 0;
   for (;;) {
+    // raw SQL: bulk catalog read at model load, ~10x less allocation than drizzle rows, bench:serve
     const res = await db.$client.execute({
       sql: `SELECT id, parent_asin, title, category_path, price, average_rating, rating_number, created_at, bought_together
             FROM products WHERE id > ? ORDER BY id LIMIT ?`,

@@ -141,6 +141,7 @@ export class ListingCache {
   async refresh(): Promise<void> {
     const started = performance.now();
     if (this.watermark >= 0) {
+      // raw SQL: the cache's cheap change probe on the serving hot path (docs/recsys.md), bench:serve
       const probe = await this.db.$client.execute({
         sql: "SELECT count(*) AS n, max(updated_at) AS m FROM listings WHERE updated_at >= ?",
         args: [this.watermark],
@@ -152,6 +153,7 @@ export class ListingCache {
         return;
       }
     }
+    // raw SQL: rows as one JSON cell (json_group_array; per-cell decoding cost measured above), bench:serve
     const res =
       this.watermark < 0
         ? await this.db.$client.execute({ sql: `SELECT ${ROWS_AS_JSON} AS j FROM listings`, args: [] })

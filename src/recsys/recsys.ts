@@ -1,6 +1,7 @@
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 import type { Database } from "../db/database";
+import { UnavailableError } from "../domain/errors";
 import { FeedService, type FeedDeps } from "./feed/feed-service";
 import { gatherHistory, type History } from "./history";
 import { bootstrapModels, REGISTRY_MODELS, type Bootstrapped, type Log } from "./models/bootstrap";
@@ -37,8 +38,11 @@ export interface ReloadReport {
   to: string;
 }
 
-export class ModelsNotReadyError extends Error {
-  override readonly name = "ModelsNotReadyError";
+/** Models not loaded yet: a 503 with Retry-After to clients (src/http/errors.ts maps it). */
+export class ModelsNotReadyError extends UnavailableError {
+  constructor(message: string) {
+    super("service_unavailable", message, 5);
+  }
 }
 
 /**

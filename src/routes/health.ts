@@ -23,6 +23,7 @@ const healthRoute = createRoute({
 export const healthRoutes = createRouter().openapi(healthRoute, async (c) => {
   const started = performance.now();
   try {
+    // raw SQL: a bare round trip, the baseline row of bench:catalog and bench:serve
     await c.var.deps.db.$client.execute("SELECT 1");
     return c.json(
       { status: "ok" as const, checks: { database: { ok: true, latencyMs: performance.now() - started } } },

@@ -3,11 +3,11 @@
  * plain dot product), with payload fields as columns (Uint32 category codes, Uint8 availability) so a
  * filter is a cheap check before each dot product.
  *
- * Scoring backend (src/lib/simd/: vector-storage.ts, scan-kernel.ts): where WebAssembly SIMD can be compiled (Node), the
- * vectors live in a WebAssembly.Memory and a hand-assembled f64x2 kernel scores contiguous slot ranges
+ * Scoring backend (ml/kernels/: vector-storage.ts, scan.wat): where WebAssembly SIMD is available (Node, workerd),
+ * the vectors live in a WebAssembly.Memory and an f64x2 kernel scores contiguous slot ranges
  * (an IVF list, the exact scan in chunks), gathered slots (selective filters, overflow lists) and the
  * IVF centroids, returning only the rows that beat the heap threshold; JS keeps the filter, exclusion and
- * heap work. Elsewhere (workerd refuses to compile wasm from bytes) or with `backend: "js"`, plain JS
+ * heap work. Elsewhere (no wasm SIMD) or with `backend: "js"`, plain JS
  * loops over a Float32Array. Both give bit-identical scores, hence identical hits, ties and recall
  * calibration; `indexStats().backend` says which one a collection uses. The kernel is 4-5x faster per
  * dot product (docs/benchmarks/vectors.md).
@@ -45,7 +45,7 @@ import {
   type VectorPoint,
 } from "../../ports/vector-index.js";
 import { assignList, dot, trainIvf, type IvfModel } from "./ivf.js";
-import { CHUNK, VectorStorage, type ScanBackend } from "../../lib/simd/vector-storage.js";
+import { CHUNK, VectorStorage, type ScanBackend } from "../../../ml/kernels/vector-storage.js";
 import { TopK } from "./topk.js";
 import { checkK, checkPoint, checkSpec, checkVector, checkVersion } from "./validate.js";
 

@@ -7,7 +7,7 @@ import { isRoleName, permissionsToScopes } from "../../auth/permissions";
 import type { Principal } from "../../auth/principal";
 import type { AppEnv } from "../../context";
 import { apikey, user as userTable } from "../../db/schema/auth";
-import { ApiError } from "../errors";
+import { RateLimitedError, UnauthenticatedError } from "../../domain/errors";
 
 interface VerifiedKey {
   id: string;
@@ -49,10 +49,10 @@ async function resolveApiKey(c: Context<AppEnv>, rawKey: string): Promise<Princi
         .where(eq(apikey.key, await hashKey(rawKey)))
         .get();
       if (row?.max != null && row.windowMs != null) setRateLimitHeaders(c, row.max, row.windowMs, 0, retryMs);
-      throw new ApiError(429, "rate_limited", "API key rate limit exceeded");
+      throw new RateLimitedError("rate_limited", "API key rate limit exceeded");
     }
-    if (err.code === "USAGE_EXCEEDED") throw new ApiError(429, "rate_limited", "API key usage limit reached");
-    throw new ApiError(401, "invalid_api_key", "API key is invalid, revoked or expired");
+    if (err.code === "USAGE_EXCEEDED") throw new RateLimitedError("rate_limited", "API key usage limit reached");
+    throw new UnauthenticatedError("invalid_api_key", "API key is invalid, revoked or expired");
   }
   const key = result.key as unknown as VerifiedKey;
   // The key acts for its owner: a banned or deleted owner disables every key they hold.
@@ -62,7 +62,7 @@ async function resolveApiKey(c: Context<AppEnv>, rawKey: string): Promise<Princi
     .where(eq(userTable.id, key.referenceId))
     .get();
   const banned = owner?.banned === true && (owner.banExpires === null || owner.banExpires.getTime() > Date.now());
-  if (!owner || banned) throw new ApiError(401, "invalid_api_key", "API key is invalid, revoked or expired");
+  if (!owner || banned) throw new UnauthenticatedError("invalid_api_key", "API key is invalid, revoked or expired");
   if (key.rateLimitEnabled && key.rateLimitMax !== null && key.rateLimitTimeWindow !== null) {
     setRateLimitHeaders(
       c,

@@ -2,23 +2,23 @@ import { createMiddleware } from "hono/factory";
 import { roleCan, scopeToRolePermission, type ApiScope, type PermissionRequest } from "../../auth/permissions";
 import type { Principal, UserPrincipal } from "../../auth/principal";
 import type { AppEnv } from "../../context";
-import { ApiError } from "../errors";
+import { ForbiddenError, UnauthenticatedError } from "../../domain/errors";
 
-export function unauthenticated(p: Principal): ApiError {
+export function unauthenticated(p: Principal): UnauthenticatedError {
   if (p.type === "anonymous" && p.failure === "session_idle") {
-    return new ApiError(401, "session_idle", "session expired after inactivity; sign in again");
+    return new UnauthenticatedError("session_idle", "session expired after inactivity; sign in again");
   }
   if (p.type === "anonymous" && p.failure === "invalid_session") {
-    return new ApiError(401, "invalid_session", "session is invalid, expired or revoked");
+    return new UnauthenticatedError("invalid_session", "session is invalid, expired or revoked");
   }
-  return new ApiError(401, "unauthorized", "authentication required");
+  return new UnauthenticatedError("unauthorized", "authentication required");
 }
 
 /** The signed-in user, or the right error: 401 for no/invalid credentials, 403 for an API key. */
 export function assertUser(p: Principal): UserPrincipal {
   if (p.type === "user") return p;
   if (p.type === "api_key")
-    throw new ApiError(403, "session_required", "this route needs a signed-in user, not an API key");
+    throw new ForbiddenError("session_required", "this route needs a signed-in user, not an API key");
   throw unauthenticated(p);
 }
 
@@ -33,7 +33,7 @@ export const requireUser = () =>
 export const requirePermission = (permission: PermissionRequest) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const u = assertUser(c.var.principal);
-    if (!roleCan(u.role, permission)) throw new ApiError(403, "forbidden", "your role does not allow this");
+    if (!roleCan(u.role, permission)) throw new ForbiddenError("forbidden", "your role does not allow this");
     await next();
   });
 
@@ -46,10 +46,10 @@ export const requireScope = (scope: ApiScope, opts: { anonymous?: boolean } = {}
   createMiddleware<AppEnv>(async (c, next) => {
     const p = c.var.principal;
     if (p.type === "api_key") {
-      if (!p.scopes.includes(scope)) throw new ApiError(403, "insufficient_scope", `API key lacks the ${scope} scope`);
+      if (!p.scopes.includes(scope)) throw new ForbiddenError("insufficient_scope", `API key lacks the ${scope} scope`);
     } else if (p.type === "user") {
       if (!roleCan(p.role, scopeToRolePermission[scope]))
-        throw new ApiError(403, "forbidden", "your role does not allow this");
+        throw new ForbiddenError("forbidden", "your role does not allow this");
     } else if (!opts.anonymous) {
       // On public routes a stale cookie just browses anonymously; elsewhere it is a 401 with the reason.
       throw unauthenticated(p);

@@ -1,6 +1,8 @@
+import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { SessionAppend, SessionEvent, SessionStore } from "../../ports/session-store";
 import type { Database } from "../../db/database";
+import { products } from "../../db/schema/catalog";
 import { userStreamId } from "../history";
 import { EVENT_TYPES, type EventLogPort, type EventRecord, type MarketplacePort } from "../ports";
 
@@ -177,11 +179,11 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
 
 async function knownProducts(db: Database, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const res = await db.$client.execute({
-    sql: `SELECT parent_asin FROM products WHERE parent_asin IN (${ids.map(() => "?").join(",")})`,
-    args: [...ids],
-  });
-  return new Set(res.rows.map((r) => String(r.parent_asin)));
+  const found = await db
+    .select({ id: products.parentAsin })
+    .from(products)
+    .where(inArray(products.parentAsin, [...ids]));
+  return new Set(found.map((p) => p.id));
 }
 
 /** Session history keeps only item interactions; `hide` is stored as `not_interested` (the port's vocabulary). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { InvalidInputError } from "../../domain/errors";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
 import { encodeFeatures } from "./feature-codec";
@@ -122,8 +123,11 @@ const SnapshotSchema = z
   .refine((x) => [x.s, x.m, x.l, x.a].every((col) => col.length === x.p.length), "snapshot columns differ in length");
 type Snapshot = z.infer<typeof SnapshotSchema>;
 
-export class SnapshotGoneError extends Error {
-  override readonly name = "SnapshotGoneError";
+/** A feed cursor whose snapshot expired or belongs to someone else: the client starts a new feed. */
+export class SnapshotGoneError extends InvalidInputError {
+  constructor(message: string) {
+    super("invalid_cursor", message);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import type { ItemCatalog } from "../catalog";
 import type { ItemVectors } from "../models/serving-models";
 import type { ListingSummary } from "../ports";
 import type { Candidate } from "./candidates";
-import { CHUNK, VectorStorage } from "../../lib/simd/vector-storage";
+import { CHUNK, VectorStorage } from "../../../ml/kernels/vector-storage.js";
 
 const DAY_MS = 86_400_000;
 
@@ -76,8 +76,8 @@ const scratch = {
 
 /**
  * The pool's unit vectors in WebAssembly memory, so a pick scores the whole pool in one SIMD call
- * (src/lib/simd: the vector index's kernel, bit-identical to the JS loop below, which stays as the
- * fallback where wasm SIMD cannot be compiled, e.g. workerd). One per dimension, reused by every call.
+ * (ml/kernels/scan.wat: the vector index's kernel, bit-identical to the JS loop below, which stays as the
+ * fallback where the runtime has no wasm SIMD). One per dimension, reused by every call.
  */
 const simdPools = new Map<number, VectorStorage>();
 

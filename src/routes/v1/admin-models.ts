@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { ApiError } from "../../http/errors";
+import { ConflictError, NotFoundError } from "../../domain/errors";
 import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
 import type { ModelRegistry } from "../../ports/model-registry";
@@ -150,13 +150,13 @@ export const adminModelsRoutes = createRouter()
     const { model } = c.req.valid("param");
     const body = c.req.valid("json");
     const r = await adminOf(c).pin(model, body.version, assertUser(c.var.principal).userId, body.reason);
-    if (!r.ok) throw new ApiError(404, "version_not_found", `${model} has no loadable version ${body.version}`);
+    if (!r.ok) throw new NotFoundError("version_not_found", `${model} has no loadable version ${body.version}`);
     return c.json({ model, from: r.from, to: r.to }, 200);
   })
   .openapi(unpinRoute, async (c) => {
     const { model } = c.req.valid("param");
     if (!(await adminOf(c).unpin(model, assertUser(c.var.principal).userId)))
-      throw new ApiError(404, "not_found", `${model} is not pinned`);
+      throw new NotFoundError("not_found", `${model} is not pinned`);
     return c.body(null, 204);
   })
   .openapi(rollbackRoute, async (c) => {
@@ -164,7 +164,7 @@ export const adminModelsRoutes = createRouter()
     const body = c.req.valid("json");
     const r = await adminOf(c).rollback(model, assertUser(c.var.principal).userId, body.reason, body.version);
     if (!r.ok && r.code === "unknown_version")
-      throw new ApiError(404, "version_not_found", `${model} has no loadable version ${body.version}`);
-    if (!r.ok) throw new ApiError(409, "no_previous_version", `${model} has no version older than the live one`);
+      throw new NotFoundError("version_not_found", `${model} has no loadable version ${body.version}`);
+    if (!r.ok) throw new ConflictError("no_previous_version", `${model} has no version older than the live one`);
     return c.json({ model, from: r.from, to: r.to }, 200);
   });

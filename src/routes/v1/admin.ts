@@ -5,11 +5,11 @@ import { fromAuthError } from "../../auth/errors";
 import { roleNames } from "../../auth/permissions";
 import type { AppEnv } from "../../context";
 import { user as userTable } from "../../db/schema/auth";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
-import { ApiError, notFound } from "../../http/errors";
+import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
 import { idParam, json, jsonBody, pick, sessionSecurity } from "./marketplace-schemas";
+import { ConflictError, notFound } from "../../domain/errors";
 
 const Role = z.enum(roleNames);
 
@@ -117,7 +117,7 @@ async function loadUser(c: Context<AppEnv>, id: string): Promise<UserRow> {
 /** An admin cannot demote or ban themselves: that is how the last admin locks everyone out. */
 function notSelf(c: Context<AppEnv>, id: string) {
   if (assertUser(c.var.principal).userId === id)
-    throw new ApiError(409, "cannot_modify_self", "admins cannot change their own role or ban themselves");
+    throw new ConflictError("cannot_modify_self", "admins cannot change their own role or ban themselves");
 }
 
 /** Thin contract over better-auth's admin plugin (which also revokes sessions on ban). */

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { requireScope } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
 import { getCategoryTree, type CategoryNode } from "../../services/catalog/categories";
 
@@ -19,6 +20,7 @@ const treeRoute = createRoute({
   path: "/",
   tags: ["catalog"],
   summary: "The category tree with product counts",
+  middleware: [requireScope("catalog:read", { anonymous: true })] as const,
   responses: {
     200: {
       description: "Root categories with their children",

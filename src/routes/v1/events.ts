@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { actingUserId } from "../../auth/principal";
-import { ApiError } from "../../http/errors";
 import { requireScope } from "../../http/middleware/require";
 import { createRouter, ErrorSchema, errorResponses } from "../../http/openapi";
 import { EventInSchema, ingestEvents, MAX_BATCH } from "../../recsys/events/ingest";
-import { presentedSession } from "../../recsys/http";
+import { presentedSession } from "../../http/caller";
+import { UnauthenticatedError } from "../../domain/errors";
 
 const EventIn = EventInSchema.openapi("EventIn");
 
@@ -50,6 +50,7 @@ const route = createRoute({
   path: "/events",
   tags: ["recommendations"],
   summary: "Ingest interaction events (batch of up to 500)",
+  middleware: [requireScope("events:write", { anonymous: true })] as const,
   description:
     "Each event is validated on its own: good ones are stored even when others are rejected (207 with reasons). " +
     "Signed-in users and API keys with `events:write` act for their user; anonymous callers must send a session id.",
@@ -68,7 +69,6 @@ const route = createRoute({
 
 /** POST /v1/events (issue 5): per-event validation, idempotent by client id, event log + session history. */
 export const eventsRoutes = createRouter();
-eventsRoutes.use("/events", requireScope("events:write", { anonymous: true }));
 eventsRoutes.openapi(route, async (c) => {
   const { events: raw } = c.req.valid("json");
   const { db, sessions, recsys } = c.var.deps;
@@ -76,8 +76,7 @@ eventsRoutes.openapi(route, async (c) => {
   const sessionId = presentedSession(c);
   const anyEventSession = raw.some((e) => e !== null && typeof e === "object" && "session_id" in e);
   if (!userId && !sessionId && !anyEventSession) {
-    throw new ApiError(
-      401,
+    throw new UnauthenticatedError(
       "session_required",
       "anonymous events need a session id: send the rc_sid cookie, an x-session-id header or session_id per event",
     );

@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
-import { ApiError } from "../../http/errors";
+import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { requireScope } from "../../http/middleware/require";
 import { createRouter, errorResponses } from "../../http/openapi";
-import { SnapshotGoneError } from "../../recsys/feed/feed-service";
 import { SESSION_ID } from "../../recsys/events/ingest";
-import { callerOf, modelsOr503, notReadyResponse, RecItemSchema, SourceReportSchema } from "../../recsys/http";
+import { callerOf } from "../../http/caller";
+import { notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
 
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
@@ -35,11 +34,12 @@ const FeedSchema = z
   })
   .openapi("Feed");
 
-const route = createRoute({
+export const feedRoute = createRoute({
   method: "get",
   path: "/feed",
   tags: ["recommendations"],
   summary: "Personalised home feed (catalog products with their best active listing)",
+  middleware: [requireScope("recommendations:read", { anonymous: true })] as const,
   request: { query: Query },
   responses: {
     200: { description: "A page of the feed", content: { "application/json": { schema: FeedSchema } } },
@@ -49,21 +49,15 @@ const route = createRoute({
 });
 
 export const feedRoutes = createRouter();
-feedRoutes.use("/feed", requireScope("recommendations:read", { anonymous: true }));
-feedRoutes.openapi(route, async (c) => {
+feedRoutes.openapi(feedRoute, async (c) => {
   const { limit, cursor, session_id } = c.req.valid("query");
   const recsys = c.var.deps.recsys;
-  const models = modelsOr503(c, recsys);
+  const models = recsys.models;
   const caller = callerOf(c, session_id);
   let page: Awaited<ReturnType<typeof recsys.feed.firstPage>>;
   if (cursor) {
     const cur = decodeCursor(cursor, CursorSchema);
-    try {
-      page = await recsys.feed.nextPage(models, caller, cur.s, cur.o, limit);
-    } catch (err) {
-      if (err instanceof SnapshotGoneError) throw new ApiError(400, "invalid_cursor", err.message);
-      throw err;
-    }
+    page = await recsys.feed.nextPage(models, caller, cur.s, cur.o, limit);
   } else {
     page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit, recsys.activeExperiment());
   }

@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import type { Principal } from "../../auth/principal";
 import type { AppEnv } from "../../context";
 import { conditionGrades } from "../../db/schema/marketplace";
-import { ApiError } from "../../http/errors";
 import { assertUser, requirePermission, requireScope } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
 import { recordQuietly } from "../../services/events/event-log";
@@ -29,6 +28,7 @@ import {
   pick,
   sessionSecurity,
 } from "./marketplace-schemas";
+import { UnauthenticatedError } from "../../domain/errors";
 
 export const viewerOf = (p: Principal): Viewer => ({
   userId: p.type === "anonymous" ? null : p.userId,
@@ -153,7 +153,7 @@ const patchRoute = createRoute({
 const sellerFilter = (c: Context<AppEnv>, seller: string | undefined): string | undefined => {
   if (seller !== "me") return seller;
   const p = c.var.principal;
-  if (p.type === "anonymous") throw new ApiError(401, "unauthorized", "seller=me needs a signed-in user");
+  if (p.type === "anonymous") throw new UnauthenticatedError("unauthorized", "seller=me needs a signed-in user");
   return p.userId;
 };
 

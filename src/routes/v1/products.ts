@@ -1,8 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { requireScope } from "../../http/middleware/require";
+import { trackProductViews } from "../../http/middleware/track-views";
 import { createRouter, errorResponses } from "../../http/openapi";
-import { notFound } from "../../http/errors";
 import { getProductDetail } from "../../services/catalog/product-detail";
 import { listProducts, productSorts } from "../../services/catalog/products";
+import { notFound } from "../../domain/errors";
 
 const price = z.coerce.number().min(0).max(1_000_000);
 
@@ -91,11 +93,15 @@ const ProductDetailSchema = ProductSummarySchema.extend({
     }),
 }).openapi("ProductDetail");
 
+/** Catalog browsing is public; an API key presenting itself still needs catalog:read (docs/auth.md). */
+const catalogRead = requireScope("catalog:read", { anonymous: true });
+
 const listRoute = createRoute({
   method: "get",
   path: "/",
   tags: ["catalog"],
   summary: "List and search products",
+  middleware: [catalogRead] as const,
   request: { query: ListQuery },
   responses: {
     200: { description: "A page of products", content: { "application/json": { schema: ProductPageSchema } } },
@@ -108,6 +114,8 @@ const getRoute = createRoute({
   path: "/{id}",
   tags: ["catalog"],
   summary: "One product with rating stats and recent reviews",
+  // The guard first: a refused request is no view.
+  middleware: [catalogRead, trackProductViews()] as const,
   request: {
     params: z.object({
       id: z

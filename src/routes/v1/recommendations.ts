@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { notFound } from "../../http/errors";
 import { requireScope } from "../../http/middleware/require";
 import { createRouter, errorResponses } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
-import { callerOf, modelsOr503, notReadyResponse, RecItemSchema, SourceReportSchema } from "../../recsys/http";
+import { callerOf } from "../../http/caller";
 import { productRecommendations, sessionRecommendations } from "../../recsys/session/session-recs";
+import { notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
+import { notFound } from "../../domain/errors";
 
 const RecListSchema = z
   .object({
@@ -22,11 +23,15 @@ const sessionParam = z
   .optional()
   .openapi({ description: "Defaults to the rc_sid cookie / x-session-id header" });
 
-const sessionRoute = createRoute({
+/** An API key needs recommendations:read alone (not catalog:read, even under /products): docs/auth.md. */
+const guard = requireScope("recommendations:read", { anonymous: true });
+
+export const sessionRecsRoute = createRoute({
   method: "get",
   path: "/recommendations/session",
   tags: ["recommendations"],
   summary: "Next items for the live session (session kNN + co-visitation of its last items)",
+  middleware: guard,
   request: { query: z.object({ limit, session_id: sessionParam }) },
   responses: {
     200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },
@@ -35,11 +40,12 @@ const sessionRoute = createRoute({
   },
 });
 
-const productRoute = createRoute({
+export const productRecsRoute = createRoute({
   method: "get",
   path: "/products/{id}/recommendations",
   tags: ["recommendations"],
   summary: "Next/similar for a product page (co-visitation + vector neighbours + bought-together, session as context)",
+  middleware: guard,
   request: {
     params: z.object({
       id: z
@@ -62,13 +68,11 @@ const productRoute = createRoute({
  * `/products/{id}`, so the two never match the same request (tested in recommendations.routes.test.ts).
  */
 export const recommendationsRoutes = createRouter();
-recommendationsRoutes.use("/recommendations/*", requireScope("recommendations:read", { anonymous: true }));
-recommendationsRoutes.use("/products/:id/recommendations", requireScope("recommendations:read", { anonymous: true }));
 recommendationsRoutes
-  .openapi(sessionRoute, async (c) => {
+  .openapi(sessionRecsRoute, async (c) => {
     const q = c.req.valid("query");
     const recsys = c.var.deps.recsys;
-    const models = modelsOr503(c, recsys);
+    const models = recsys.models;
     const caller = callerOf(c, q.session_id);
     // Session recommendations are about this session only: no long-term history.
     const history = await recsys.history({ userId: null, sessionId: caller.sessionId });
@@ -77,11 +81,11 @@ recommendationsRoutes
       200,
     );
   })
-  .openapi(productRoute, async (c) => {
+  .openapi(productRecsRoute, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
     const recsys = c.var.deps.recsys;
-    const models = modelsOr503(c, recsys);
+    const models = recsys.models;
     const item = models.catalog.indexOf.get(id);
     if (item === undefined) throw notFound("product");
     const caller = callerOf(c, q.session_id);

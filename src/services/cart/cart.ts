@@ -1,6 +1,16 @@
-import type { Database } from "../../db/database";
-import { ApiError, notFound } from "../../http/errors";
-import { LISTING_SELECT, canSee, toListingView, type ListingView } from "../listings/listings";
+import { and, desc, eq } from "drizzle-orm";
+import { products } from "../../db/schema/catalog";
+import { cartItems, listings } from "../../db/schema/marketplace";
+import {
+  canSee,
+  findListing,
+  listingColumns,
+  listingProduct,
+  toListingView,
+  type ListingView,
+} from "../listings/listings";
+import type { Queryable } from "../queryable";
+import { ConflictError, notFound } from "../../domain/errors";
 
 export type UnavailableReason = "sold" | "reserved" | "withdrawn" | "own_listing";
 
@@ -23,19 +33,21 @@ const reasonFor = (l: ListingView, userId: string): UnavailableReason | null => 
   return l.status;
 };
 
-export async function getCart(db: Database, userId: string): Promise<CartView> {
-  const { rows } = await db.$client.execute({
-    sql: `${LISTING_SELECT.replace("SELECT", "SELECT c.added_at,")} JOIN cart_items c ON c.listing_id = l.id
-          WHERE c.user_id = ? ORDER BY c.added_at DESC, l.id DESC`,
-    args: [userId],
-  });
+export async function getCart(db: Queryable, userId: string): Promise<CartView> {
+  const rows = await db
+    .select({ ...listingColumns, addedAt: cartItems.addedAt })
+    .from(cartItems)
+    .innerJoin(listings, eq(listings.id, cartItems.listingId))
+    .leftJoin(products, listingProduct)
+    .where(eq(cartItems.userId, userId))
+    .orderBy(desc(cartItems.addedAt), desc(listings.id));
   const totals = new Map<string, number>();
   const items = rows.map((r) => {
     const listing = toListingView(r);
     const reason = reasonFor(listing, userId);
     if (!reason)
       totals.set(listing.price.currency, (totals.get(listing.price.currency) ?? 0) + listing.price.amountMinor);
-    return { listing, addedAt: new Date(Number(r.added_at)).toISOString(), available: reason === null, reason };
+    return { listing, addedAt: new Date(r.addedAt).toISOString(), available: reason === null, reason };
   });
   return { items, totals: [...totals].map(([currency, amountMinor]) => ({ currency, amountMinor })) };
 }
@@ -46,32 +58,25 @@ export async function getCart(db: Database, userId: string): Promise<CartView> {
  * Returns whether it was newly added.
  */
 export async function addToCart(
-  db: Database,
+  db: Queryable,
   userId: string,
   listingId: string,
   now: number,
 ): Promise<{ created: boolean; listing: ListingView }> {
-  const { rows } = await db.$client.execute({ sql: `${LISTING_SELECT} WHERE l.id = ?`, args: [listingId] });
-  const listing = rows[0] ? toListingView(rows[0]) : null;
+  const listing = await findListing(db, listingId);
   if (!listing || !canSee(listing, { userId, isAdmin: false })) throw notFound("listing");
-  if (listing.sellerId === userId) throw new ApiError(409, "own_listing", "you cannot buy your own listing");
+  if (listing.sellerId === userId) throw new ConflictError("own_listing", "you cannot buy your own listing");
   if (listing.status !== "active") {
-    throw new ApiError(409, "listing_unavailable", `listing ${listing.id} is ${listing.status}`, {
+    throw new ConflictError("listing_unavailable", `listing ${listing.id} is ${listing.status}`, {
       listingId: listing.id,
       status: listing.status,
     });
   }
-  const res = await db.$client.execute({
-    sql: "INSERT INTO cart_items (user_id, listing_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-    args: [userId, listingId, now],
-  });
+  const res = await db.insert(cartItems).values({ userId, listingId, addedAt: now }).onConflictDoNothing();
   return { created: res.rowsAffected > 0, listing };
 }
 
 /** Idempotent: removing what is not there is not an error. */
-export async function removeFromCart(db: Database, userId: string, listingId: string): Promise<void> {
-  await db.$client.execute({
-    sql: "DELETE FROM cart_items WHERE user_id = ? AND listing_id = ?",
-    args: [userId, listingId],
-  });
+export async function removeFromCart(db: Queryable, userId: string, listingId: string): Promise<void> {
+  await db.delete(cartItems).where(and(eq(cartItems.userId, userId), eq(cartItems.listingId, listingId)));
 }

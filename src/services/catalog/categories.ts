@@ -1,4 +1,6 @@
-import type { Database } from "../../db/database";
+import { asc, desc } from "drizzle-orm";
+import { categories } from "../../db/schema/catalog";
+import type { Queryable } from "../queryable";
 
 export interface CategoryNode {
   path: string;
@@ -8,21 +10,17 @@ export interface CategoryNode {
 }
 
 /** The category tree from the materialised `categories` table, children sorted by product count. */
-export async function getCategoryTree(db: Database): Promise<CategoryNode[]> {
-  const { rows } = await db.$client.execute(
-    "SELECT path, name, parent_path, product_count FROM categories ORDER BY depth, product_count DESC, path",
-  );
+export async function getCategoryTree(db: Queryable): Promise<CategoryNode[]> {
+  const rows = await db
+    .select()
+    .from(categories)
+    .orderBy(asc(categories.depth), desc(categories.productCount), asc(categories.path));
   const byPath = new Map<string, CategoryNode>();
   const roots: CategoryNode[] = [];
   for (const r of rows) {
-    const node: CategoryNode = {
-      path: String(r.path),
-      name: String(r.name),
-      productCount: Number(r.product_count),
-      children: [],
-    };
+    const node: CategoryNode = { path: r.path, name: r.name, productCount: r.productCount, children: [] };
     byPath.set(node.path, node);
-    const parent = r.parent_path === null ? undefined : byPath.get(String(r.parent_path));
+    const parent = r.parentPath === null ? undefined : byPath.get(r.parentPath);
     (parent ? parent.children : roots).push(node);
   }
   return roots;

@@ -1,10 +1,10 @@
 import type { InValue } from "@libsql/client";
 import { z } from "zod";
 import type { Database } from "../../db/database";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
-import { ApiError } from "../../http/errors";
+import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { toFtsQuery, withCategoryTerm } from "./fts-query";
 import { catalogRevision, isHeadForm, loadHeadList, type HeadList } from "./search-heads";
+import { InvalidInputError } from "../../domain/errors";
 
 export const productSorts = ["relevance", "popularity", "rating", "price_asc", "price_desc"] as const;
 export type ProductSort = (typeof productSorts)[number];
@@ -85,6 +85,7 @@ interface CategoryPlan {
  * the category's FTS term instead, fetched in the same round trip.
  */
 async function categoryPlan(db: Database, path: string, limit: number): Promise<CategoryPlan> {
+  // raw SQL: the category plan probe (size, catalog max id and FTS term in one round trip), bench:catalog
   const res = await db.$client.execute({
     sql: `SELECT (SELECT product_count FROM categories WHERE path = ?) AS n, (SELECT max(id) FROM products) AS total,
             (SELECT id FROM category_terms WHERE path = ?) AS term`,
@@ -105,14 +106,15 @@ export async function listProducts(
 ): Promise<ProductPage> {
   const text = query.q === undefined ? null : toFtsQuery(query.q);
   if (query.q !== undefined && text === null) {
-    throw new ApiError(400, "invalid_request", "q must contain at least one letter or digit");
+    throw new InvalidInputError("invalid_request", "q must contain at least one letter or digit");
   }
   const sort: ProductSort = query.sort ?? (text ? "relevance" : "popularity");
   if (sort === "relevance" && !text) {
-    throw new ApiError(400, "invalid_request", "sort=relevance needs a search query q");
+    throw new InvalidInputError("invalid_request", "sort=relevance needs a search query q");
   }
   const cursor: Cursor | undefined = query.cursor ? decodeCursor(query.cursor, cursorSchema) : undefined;
-  if (cursor && cursor.s !== sort) throw new ApiError(400, "invalid_cursor", "cursor belongs to another sort order");
+  if (cursor && cursor.s !== sort)
+    throw new InvalidInputError("invalid_cursor", "cursor belongs to another sort order");
 
   const plan = query.category ? await categoryPlan(db, query.category, query.limit) : null;
   if (plan?.strategy === "empty") return { items: [], nextCursor: null };
@@ -210,6 +212,7 @@ export async function listProducts(
             ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
             ORDER BY ${expr} ${dir}, p.id ${dir} LIMIT ?) h
           JOIN products p ON p.id = h.id ORDER BY h.sort_key ${dir}, h.id ${dir}`;
+    // raw SQL: covering-index walk with a hand-chosen category plan (SQLite picks a 100 ms plan), bench:catalog
     rows = (await db.$client.execute({ sql, args })).rows;
   }
 
@@ -264,10 +267,12 @@ async function categoryWindow(
         WHERE ${filters.join(" AND ")}
         ORDER BY ${expr} ${dir}, p.id ${dir} LIMIT ?) h
       JOIN products p ON p.id = h.id ORDER BY h.sort_key ${dir}, h.id ${dir}`;
+  // raw SQL: the bounded category window over the sort's covering index, bench:catalog ("large category + price")
   const rows = (await db.$client.execute({ sql, args })).rows;
   if (rows.length > limit) return rows;
   // Fewer than a page: exact only if the window held every remaining row of the sort order.
   const countArgs = args.slice(0, args.length - filterArgs.length - 1);
+  // raw SQL: the same window's bounded count (index only), bench:catalog
   const seen = await db.$client.execute({
     sql: `SELECT count(*) AS n FROM (SELECT 1 FROM products p ${inner.length ? `WHERE ${inner.join(" AND ")}` : ""} LIMIT ?)`,
     args: countArgs,
@@ -326,6 +331,7 @@ async function searchByRelevance(
           ORDER BY h.k, h.id LIMIT ?) page
       JOIN products p ON p.id = page.id
       ORDER BY page.k, page.id`;
+    // raw SQL: FTS5 MATCH + bm25 rank with keyset and window, bench:catalog
     const rows = (await db.$client.execute({ sql, args })).rows;
     const windowWasFull = window !== null && rows.length > 0 && Number(rows[0].window_hits) >= window;
     if (
@@ -399,6 +405,7 @@ async function windowFromHead(
       JOIN products p ON p.id = h.id
     WHERE (SELECT revision FROM catalog_revision WHERE id = 1) = ?
     ORDER BY h.pos`;
+  // raw SQL: a search head list (json_each over precomputed rowids) checked against the catalog revision, bench:catalog
   const res = await db.$client.execute({ sql, args: [JSON.stringify(ids), ...filterArgs, limit + 1, head.revision] });
   if (res.rows.length === 0 && (await catalogRevision(db)).revision !== head.revision) return "stale";
   const rows = res.rows.map((r) => {
@@ -415,6 +422,7 @@ async function windowFull(db: Database, fts: string, cursor: Cursor | undefined,
   const args: InValue[] = [fts];
   const after = cursor ? ` AND ${keyset("rank", "rowid", "ASC", cursor, args)}` : "";
   args.push(window);
+  // raw SQL: FTS5 MATCH window count, bench:catalog
   const res = await db.$client.execute({
     sql: `SELECT count(*) AS n FROM (SELECT rowid FROM products_fts WHERE products_fts MATCH ?${after} LIMIT ?)`,
     args,

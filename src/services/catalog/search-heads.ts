@@ -105,6 +105,7 @@ export function decodeHeadList(value: unknown): { ids: Float64Array; ranks: Floa
 
 /** The current list for `match`, or null (none, or built at an older revision). One statement, one snapshot. */
 export async function loadHeadList(db: Database, match: string): Promise<HeadList | null> {
+  // raw SQL: the search hot path reads a head list and its revision in one statement, bench:catalog
   const res = await db.$client.execute({
     sql: `SELECT h.revision, h.hits, h.list FROM search_head_lists h
           WHERE h.match = ? AND h.revision = (SELECT revision FROM catalog_revision WHERE id = 1)`,
@@ -122,6 +123,7 @@ export async function catalogRevision(
   db: Database | Client | Transaction,
 ): Promise<{ revision: number; headsRevision: number | null }> {
   const exec = "$client" in db ? db.$client : db;
+  // raw SQL: also runs on a bare libSQL client or the refresher's snapshot transaction, bench:catalog
   const res = await exec.execute("SELECT revision, heads_revision FROM catalog_revision WHERE id = 1");
   const row = res.rows[0];
   if (!row) throw new Error("catalog_revision has no row (migration 0007 not applied?)");
@@ -176,6 +178,7 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
     const t1 = Date.now();
     const heads: { match: string; stem: string; hits: number }[] = [];
     for (const c of candidates) {
+      // raw SQL: FTS5 MATCH hit count, bench:catalog (head lists build)
       const res = await tx.execute({
         sql: "SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH ?",
         args: [c.match],
@@ -202,6 +205,7 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
       const key = `${h.hits}\u0000${h.match.replace(/"[^"]+"/, `"${h.stem}"`)}`;
       let list = ranked.get(key);
       if (!list) {
+        // raw SQL: FTS5 MATCH ranked by bm25, bench:catalog (head lists build)
         const res = await tx.execute({
           sql: "SELECT rowid AS id, rank FROM products_fts WHERE products_fts MATCH ? ORDER BY rank, rowid LIMIT ?",
           args: [h.match, o.listLength],
@@ -241,6 +245,7 @@ export async function refreshSearchHeads(db: Database, options: HeadListOptions 
         ms: Date.now() - started,
       };
     }
+    // raw SQL: swaps the lists in the libSQL write transaction that rechecked the revision, bench:catalog
     await w.execute("DELETE FROM search_head_lists");
     const inserts: InStatement[] = lists.map((l) => ({
       sql: "INSERT INTO search_head_lists (match, revision, hits, list) VALUES (?, ?, ?, ?)",
@@ -271,6 +276,7 @@ async function chooseCandidates(
   o: typeof DEFAULTS,
   breathe: (always?: boolean) => Promise<void>,
 ): Promise<{ match: string; stem: string; estimate: number }[]> {
+  // raw SQL: fts5vocab has no drizzle table, bench:catalog (head lists build)
   const vocab = await tx.execute("SELECT term, doc FROM products_fts_vocab");
   const sums = new Map<string, number>();
   const singles = new Map<string, number>();
@@ -288,6 +294,7 @@ async function chooseCandidates(
   for (const [p, n] of sums) if (n >= o.minHits) typed.add(p);
   await breathe();
 
+  // raw SQL: sampling inside the build's read snapshot (a libSQL transaction), bench:catalog
   const stats = await tx.execute("SELECT max(id) AS maxId FROM products");
   const maxId = Number(stats.rows[0].maxId ?? 0);
   const step = Math.max(1, Math.floor(maxId / o.sampleDocs));
@@ -339,6 +346,7 @@ const MAX_STEMMED = 200_000;
 async function stemAll(tx: Transaction, strings: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (strings.length === 0) return out;
+  // raw SQL: a TEMP FTS5 table runs the porter stemmer, bench:catalog (head lists build)
   const res = await tx.batch([
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_heads_stem USING fts5(w, tokenize = 'porter unicode61')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_heads_stem_v USING fts5vocab(search_heads_stem, instance)",

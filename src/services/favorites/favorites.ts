@@ -1,9 +1,11 @@
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "../../db/database";
-import type { FavoriteTarget } from "../../db/schema/marketplace";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
-import { notFound } from "../../http/errors";
-import { canSee, LISTING_SELECT, toListingView, type ListingView } from "../listings/listings";
+import { products } from "../../db/schema/catalog";
+import { favorites, listings, type FavoriteTarget } from "../../db/schema/marketplace";
+import { decodeCursor, encodeCursor } from "../../domain/cursor";
+import { notFound } from "../../domain/errors";
+import { canSee, findListing, selectListings, toListingView, type ListingView } from "../listings/listings";
+import type { Queryable } from "../queryable";
 
 export interface FavoriteView {
   type: FavoriteTarget;
@@ -17,118 +19,105 @@ export interface FavoriteView {
 
 /** Resolves a target the user may see, or 404; returns its catalog item. */
 export async function resolveTarget(
-  db: Database,
+  db: Queryable,
   userId: string,
   type: FavoriteTarget,
   id: string,
 ): Promise<{ productId: string }> {
   if (type === "product") {
-    const { rows } = await db.$client.execute({
-      sql: "SELECT parent_asin FROM products WHERE parent_asin = ?",
-      args: [id],
-    });
-    if (!rows[0]) throw notFound("product");
+    const p = await db.select({ id: products.parentAsin }).from(products).where(eq(products.parentAsin, id)).get();
+    if (!p) throw notFound("product");
     return { productId: id };
   }
-  const { rows } = await db.$client.execute({ sql: `${LISTING_SELECT} WHERE l.id = ?`, args: [id] });
-  const l = rows[0] ? toListingView(rows[0]) : null;
+  const l = await findListing(db, id);
   if (!l || !canSee(l, { userId, isAdmin: false })) throw notFound("listing");
   return { productId: l.productId };
 }
 
 /** Idempotent add: returns whether it was new. */
 export async function addFavorite(
-  db: Database,
+  db: Queryable,
   userId: string,
   type: FavoriteTarget,
   id: string,
   now: number,
 ): Promise<{ created: boolean; productId: string }> {
   const { productId } = await resolveTarget(db, userId, type, id);
-  const res = await db.$client.execute({
-    sql: "INSERT INTO favorites (user_id, target_type, target_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    args: [userId, type, id, now],
-  });
+  const res = await db
+    .insert(favorites)
+    .values({ userId, targetType: type, targetId: id, createdAt: now })
+    .onConflictDoNothing();
   return { created: res.rowsAffected > 0, productId };
 }
 
-export async function removeFavorite(db: Database, userId: string, type: FavoriteTarget, id: string): Promise<void> {
-  await db.$client.execute({
-    sql: "DELETE FROM favorites WHERE user_id = ? AND target_type = ? AND target_id = ?",
-    args: [userId, type, id],
-  });
+export async function removeFavorite(db: Queryable, userId: string, type: FavoriteTarget, id: string): Promise<void> {
+  await db
+    .delete(favorites)
+    .where(and(eq(favorites.userId, userId), eq(favorites.targetType, type), eq(favorites.targetId, id)));
 }
 
 const CursorSchema = z.object({ t: z.number(), k: z.string() });
 
+/** The keyset's tie-breaker: one string per favorite, ordered like (type, id). */
+const targetKey = sql<string>`(${favorites.targetType} || '|' || ${favorites.targetId})`;
+
 export async function listFavorites(
-  db: Database,
+  db: Queryable,
   userId: string,
   opts: { type?: FavoriteTarget; limit: number; cursor?: string },
 ): Promise<{ items: FavoriteView[]; nextCursor: string | null }> {
-  const where = ["f.user_id = ?"];
-  const args: (string | number)[] = [userId];
-  if (opts.type) {
-    where.push("f.target_type = ?");
-    args.push(opts.type);
-  }
+  const where: (SQL | undefined)[] = [
+    eq(favorites.userId, userId),
+    opts.type ? eq(favorites.targetType, opts.type) : undefined,
+  ];
   // Keyset on (created_at, type|id): stable across inserts.
   if (opts.cursor) {
     const c = decodeCursor(opts.cursor, CursorSchema);
-    where.push("(f.created_at < ? OR (f.created_at = ? AND (f.target_type || '|' || f.target_id) < ?))");
-    args.push(c.t, c.t, c.k);
+    where.push(or(lt(favorites.createdAt, c.t), and(eq(favorites.createdAt, c.t), lt(targetKey, c.k))));
   }
-  args.push(opts.limit + 1);
-  const { rows } = await db.$client.execute({
-    sql: `SELECT f.target_type, f.target_id, f.created_at FROM favorites f WHERE ${where.join(" AND ")}
-          ORDER BY f.created_at DESC, (f.target_type || '|' || f.target_id) DESC LIMIT ?`,
-    args,
-  });
+  const rows = await db
+    .select({ type: favorites.targetType, id: favorites.targetId, createdAt: favorites.createdAt })
+    .from(favorites)
+    .where(and(...where))
+    .orderBy(desc(favorites.createdAt), desc(targetKey))
+    .limit(opts.limit + 1);
   const page = rows.slice(0, opts.limit);
-  const listingIds = page.filter((r) => r.target_type === "listing").map((r) => String(r.target_id));
-  const productIds = page.filter((r) => r.target_type === "product").map((r) => String(r.target_id));
-  const listings = new Map<string, ListingView>();
+  const listingIds = page.filter((r) => r.type === "listing").map((r) => r.id);
+  const productIds = page.filter((r) => r.type === "product").map((r) => r.id);
+  const listingViews = new Map<string, ListingView>();
   if (listingIds.length) {
-    const res = await db.$client.execute({
-      sql: `${LISTING_SELECT} WHERE l.id IN (${listingIds.map(() => "?").join(",")})`,
-      args: listingIds,
-    });
-    for (const r of res.rows) listings.set(String(r.id), toListingView(r));
+    for (const r of await selectListings(db).where(inArray(listings.id, listingIds)))
+      listingViews.set(r.id, toListingView(r));
   }
-  const products = new Map<string, { id: string; title: string; image: string | null }>();
+  const productViews = new Map<string, { id: string; title: string; image: string | null }>();
   if (productIds.length) {
-    const res = await db.$client.execute({
-      sql: `SELECT parent_asin, title, json_extract(images, '$[0].large') AS image FROM products WHERE parent_asin IN (${productIds.map(() => "?").join(",")})`,
-      args: productIds,
-    });
-    for (const r of res.rows)
-      products.set(String(r.parent_asin), {
-        id: String(r.parent_asin),
-        title: String(r.title),
-        image: r.image === null ? null : String(r.image),
-      });
+    const found = await db
+      .select({
+        id: products.parentAsin,
+        title: products.title,
+        image: sql<string | null>`json_extract(${products.images}, '$[0].large')`,
+      })
+      .from(products)
+      .where(inArray(products.parentAsin, productIds));
+    for (const p of found) productViews.set(p.id, p);
   }
-  const items: FavoriteView[] = page.map((r) => {
-    const type = String(r.target_type) as FavoriteTarget;
-    const id = String(r.target_id);
-    const listing = type === "listing" ? (listings.get(id) ?? null) : null;
+  const items: FavoriteView[] = page.map(({ type, id, createdAt }) => {
+    const listing = type === "listing" ? (listingViews.get(id) ?? null) : null;
     // A favorite listing that was since sold/withdrawn by someone else is shown without its details.
     const visible = listing && canSee(listing, { userId, isAdmin: false }) ? listing : null;
     return {
       type,
       id,
       productId: type === "product" ? id : (listing?.productId ?? ""),
-      createdAt: new Date(Number(r.created_at)).toISOString(),
+      createdAt: new Date(createdAt).toISOString(),
       listing: visible,
-      product: type === "product" ? (products.get(id) ?? null) : null,
+      product: type === "product" ? (productViews.get(id) ?? null) : null,
     };
   });
   const last = page[page.length - 1];
   return {
     items,
     nextCursor:
-      rows.length > opts.limit && last
-        ? encodeCursor({ t: Number(last.created_at), k: `${String(last.target_type)}|${String(last.target_id)}` })
-        : null,
+      rows.length > opts.limit && last ? encodeCursor({ t: last.createdAt, k: `${last.type}|${last.id}` }) : null,
   };
 }

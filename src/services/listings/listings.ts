@@ -1,10 +1,17 @@
-import type { InArgs, Row } from "@libsql/client";
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "../../db/database";
-import { conditionGrades, listingStatuses, type ConditionGrade, type ListingStatus } from "../../db/schema/marketplace";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
-import { ApiError, notFound } from "../../http/errors";
+import { productCategories, products } from "../../db/schema/catalog";
+import {
+  conditionGrades,
+  listings,
+  listingStatuses,
+  type ConditionGrade,
+  type ListingStatus,
+} from "../../db/schema/marketplace";
+import { decodeCursor, encodeCursor } from "../../domain/cursor";
+import type { Queryable } from "../queryable";
 import { assertTransition, editableStatuses, publicStatuses } from "./state-machine";
+import { ConflictError, ForbiddenError, InvalidInputError, notFound, UnprocessableError } from "../../domain/errors";
 
 export interface ListingView {
   id: string;
@@ -27,48 +34,63 @@ export interface Viewer {
   isAdmin: boolean;
 }
 
-export const LISTING_SELECT = `
-  SELECT l.id, l.parent_asin, l.seller_id, l.condition, l.price_minor, l.currency, l.description, l.photos, l.status,
-         l.created_at, l.updated_at, p.title AS product_title, json_extract(p.images, '$[0].large') AS product_image
-  FROM listings l LEFT JOIN products p ON p.parent_asin = l.parent_asin`;
-
-const parsePhotos = (v: unknown): string[] => {
-  try {
-    const parsed: unknown = JSON.parse(String(v ?? "[]"));
-    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === "string") : [];
-  } catch {
-    return [];
-  }
+/** A listing row with its product's title and first image: what every listing view is built from. */
+export const listingColumns = {
+  id: listings.id,
+  productId: listings.parentAsin,
+  sellerId: listings.sellerId,
+  condition: listings.condition,
+  priceMinor: listings.priceMinor,
+  currency: listings.currency,
+  description: listings.description,
+  photos: listings.photos,
+  status: listings.status,
+  createdAt: listings.createdAt,
+  updatedAt: listings.updatedAt,
+  productTitle: products.title,
+  productImage: sql<string | null>`json_extract(${products.images}, '$[0].large')`,
 };
 
-export function toListingView(r: Row): ListingView {
+/** The join that brings a listing's product (title, image); the product may be missing. */
+export const listingProduct = eq(products.parentAsin, listings.parentAsin);
+
+/** Listings joined with their product; callers add where, order and limit. */
+export const selectListings = (db: Queryable) =>
+  db.select(listingColumns).from(listings).leftJoin(products, listingProduct);
+
+export type ListingRow = Awaited<ReturnType<typeof selectListings>>[number];
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toListingView(r: ListingRow): ListingView {
   return {
-    id: String(r.id),
-    productId: String(r.parent_asin),
-    productTitle: r.product_title === null || r.product_title === undefined ? "" : String(r.product_title),
-    productImage: r.product_image === null || r.product_image === undefined ? null : String(r.product_image),
-    sellerId: String(r.seller_id),
-    condition: String(r.condition) as ConditionGrade,
-    price: { amountMinor: Number(r.price_minor), currency: String(r.currency) },
-    description: String(r.description ?? ""),
-    photos: parsePhotos(r.photos),
-    status: String(r.status) as ListingStatus,
-    createdAt: new Date(Number(r.created_at)).toISOString(),
-    updatedAt: new Date(Number(r.updated_at)).toISOString(),
+    id: r.id,
+    productId: r.productId,
+    productTitle: r.productTitle ?? "",
+    productImage: r.productImage,
+    sellerId: r.sellerId,
+    condition: r.condition,
+    price: { amountMinor: r.priceMinor, currency: r.currency },
+    description: r.description,
+    photos: r.photos,
+    status: r.status,
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
   };
 }
 
 export const canSee = (l: { status: ListingStatus; sellerId: string }, viewer: Viewer): boolean =>
   publicStatuses.includes(l.status) || viewer.isAdmin || l.sellerId === viewer.userId;
 
-async function loadListing(db: Database, id: string): Promise<ListingView | null> {
-  const { rows } = await db.$client.execute({ sql: `${LISTING_SELECT} WHERE l.id = ?`, args: [id] });
-  return rows[0] ? toListingView(rows[0]) : null;
+/** A listing whatever its status (callers decide visibility with canSee), or null. */
+export async function findListing(db: Queryable, id: string): Promise<ListingView | null> {
+  const r = await selectListings(db).where(eq(listings.id, id)).get();
+  return r ? toListingView(r) : null;
 }
 
 /** A listing the viewer may see; a hidden one is indistinguishable from a missing one (404). */
-export async function getListing(db: Database, id: string, viewer: Viewer): Promise<ListingView> {
-  const l = await loadListing(db, id);
+export async function getListing(db: Queryable, id: string, viewer: Viewer): Promise<ListingView> {
+  const l = await findListing(db, id);
   if (!l || !canSee(l, viewer)) throw notFound("listing");
   return l;
 }
@@ -82,31 +104,35 @@ export interface NewListing {
 }
 
 export async function createListing(
-  db: Database,
+  db: Queryable,
   sellerId: string,
   input: NewListing,
   now: number,
   id: string,
 ): Promise<ListingView> {
-  const res = await db.$client.execute({
-    sql: `INSERT INTO listings (id, seller_id, parent_asin, condition, price_minor, currency, description, photos, status, created_at, updated_at)
-          SELECT ?, ?, parent_asin, ?, ?, ?, ?, ?, 'active', ?, ? FROM products WHERE parent_asin = ?`,
-    args: [
-      id,
-      sellerId,
-      input.condition,
-      input.price.amountMinor,
-      input.price.currency,
-      input.description,
-      JSON.stringify(input.photos),
-      now,
-      now,
-      input.productId,
-    ],
-  });
-  // Insert-from-select: the product check and the insert are one statement, so no race with ingest.
-  if (res.rowsAffected === 0) throw new ApiError(422, "unknown_product", `product ${input.productId} does not exist`);
-  return (await loadListing(db, id))!;
+  // Insert-from-select: the product check and the insert are one statement, so no race with ingest. drizzle
+  // lists every column in the table's declaration order: the select names them all, in that order.
+  const res = await db.insert(listings).select(
+    db
+      .select({
+        id: sql<string>`${id}`.as("id"),
+        sellerId: sql<string>`${sellerId}`.as("seller_id"),
+        parentAsin: products.parentAsin,
+        condition: sql<ConditionGrade>`${input.condition}`.as("condition"),
+        priceMinor: sql<number>`${input.price.amountMinor}`.as("price_minor"),
+        currency: sql<string>`${input.price.currency}`.as("currency"),
+        description: sql<string>`${input.description}`.as("description"),
+        photos: sql<string[]>`${JSON.stringify(input.photos)}`.as("photos"),
+        status: sql<ListingStatus>`'active'`.as("status"),
+        createdAt: sql<number>`${now}`.as("created_at"),
+        updatedAt: sql<number>`${now}`.as("updated_at"),
+      })
+      .from(products)
+      .where(eq(products.parentAsin, input.productId)),
+  );
+  if (res.rowsAffected === 0)
+    throw new UnprocessableError("unknown_product", `product ${input.productId} does not exist`);
+  return (await findListing(db, id))!;
 }
 
 export interface ListingPatch {
@@ -123,13 +149,13 @@ export interface ListingPatch {
  * conditional on the status read, so a concurrent checkout or edit makes this a 409, not a lost update.
  */
 export async function updateListing(
-  db: Database,
+  db: Queryable,
   id: string,
   actor: Viewer,
   patch: ListingPatch,
   now: number,
 ): Promise<ListingView> {
-  const current = await loadListing(db, id);
+  const current = await findListing(db, id);
   if (!current || (!actor.isAdmin && current.sellerId !== actor.userId)) throw notFound("listing");
   const editsFields =
     patch.condition !== undefined ||
@@ -137,26 +163,25 @@ export async function updateListing(
     patch.description !== undefined ||
     patch.photos !== undefined;
   if (editsFields && !editableStatuses.includes(current.status)) {
-    throw new ApiError(409, "invalid_transition", `a ${current.status} listing can no longer be edited`);
+    throw new ConflictError("invalid_transition", `a ${current.status} listing can no longer be edited`);
   }
   const nextStatus = patch.status ?? current.status;
   if (nextStatus !== current.status) assertTransition(current.status, nextStatus);
 
-  const columns: [string, string | number][] = [
-    ["updated_at", now],
-    ["status", nextStatus],
-  ];
-  if (patch.condition !== undefined) columns.push(["condition", patch.condition]);
-  if (patch.price !== undefined)
-    columns.push(["price_minor", patch.price.amountMinor], ["currency", patch.price.currency]);
-  if (patch.description !== undefined) columns.push(["description", patch.description]);
-  if (patch.photos !== undefined) columns.push(["photos", JSON.stringify(patch.photos)]);
-  const res = await db.$client.execute({
-    sql: `UPDATE listings SET ${columns.map(([c]) => `${c} = ?`).join(", ")} WHERE id = ? AND status = ?`,
-    args: [...columns.map(([, v]) => v), id, current.status],
-  });
-  if (res.rowsAffected === 0) throw new ApiError(409, "conflict", "the listing changed meanwhile; reload and retry");
-  return (await loadListing(db, id))!;
+  const res = await db
+    .update(listings)
+    .set({
+      updatedAt: now,
+      status: nextStatus,
+      condition: patch.condition,
+      priceMinor: patch.price?.amountMinor,
+      currency: patch.price?.currency,
+      description: patch.description,
+      photos: patch.photos,
+    })
+    .where(and(eq(listings.id, id), eq(listings.status, current.status)));
+  if (res.rowsAffected === 0) throw new ConflictError("conflict", "the listing changed meanwhile; reload and retry");
+  return (await findListing(db, id))!;
 }
 
 export const listingSorts = ["newest", "price_asc", "price_desc"] as const;
@@ -180,7 +205,7 @@ const CursorSchema = z.object({ s: z.enum(listingSorts), k: z.number(), id: z.st
 
 /** Keyset-paginated search. Non-public statuses only for the seller's own listings (or admins). */
 export async function listListings(
-  db: Database,
+  db: Queryable,
   q: ListingQuery,
   viewer: Viewer,
 ): Promise<{ items: ListingView[]; nextCursor: string | null }> {
@@ -190,52 +215,46 @@ export async function listListings(
     !viewer.isAdmin &&
     (q.sellerId === undefined || q.sellerId !== viewer.userId)
   ) {
-    throw new ApiError(403, "forbidden", `${status} listings are visible to their seller only (use seller=me)`);
+    throw new ForbiddenError("forbidden", `${status} listings are visible to their seller only (use seller=me)`);
   }
-  const where: string[] = [];
-  const args: InArgs = [];
-  const filter = (clause: string, ...values: (string | number)[]) => {
-    where.push(clause);
-    args.push(...values);
-  };
-  filter("l.status = ?", status);
-  if (q.productId) filter("l.parent_asin = ?", q.productId);
-  if (q.sellerId) filter("l.seller_id = ?", q.sellerId);
-  if (q.currency) filter("l.currency = ?", q.currency);
-  if (q.minPrice !== undefined) filter("l.price_minor >= ?", q.minPrice);
-  if (q.maxPrice !== undefined) filter("l.price_minor <= ?", q.maxPrice);
-  if (q.condition?.length) filter(`l.condition IN (${q.condition.map(() => "?").join(",")})`, ...q.condition);
-  if (q.category) filter("p.id IN (SELECT product_id FROM product_categories WHERE path = ?)", q.category);
-  const key = q.sort === "newest" ? "l.created_at" : "l.price_minor";
-  const desc = q.sort !== "price_asc";
+  const key = q.sort === "newest" ? listings.createdAt : listings.priceMinor;
+  const desc_ = q.sort !== "price_asc";
+  const where: (SQL | undefined)[] = [
+    eq(listings.status, status),
+    q.productId ? eq(listings.parentAsin, q.productId) : undefined,
+    q.sellerId ? eq(listings.sellerId, q.sellerId) : undefined,
+    q.currency ? eq(listings.currency, q.currency) : undefined,
+    q.minPrice !== undefined ? gte(listings.priceMinor, q.minPrice) : undefined,
+    q.maxPrice !== undefined ? lte(listings.priceMinor, q.maxPrice) : undefined,
+    q.condition?.length ? inArray(listings.condition, q.condition) : undefined,
+    q.category
+      ? inArray(
+          products.id,
+          db
+            .select({ id: productCategories.productId })
+            .from(productCategories)
+            .where(eq(productCategories.path, q.category)),
+        )
+      : undefined,
+  ];
   if (q.cursor) {
     const c = decodeCursor(q.cursor, CursorSchema);
-    if (c.s !== q.sort) throw new ApiError(400, "invalid_cursor", "cursor belongs to another sort order");
-    filter(
-      desc ? `(${key} < ? OR (${key} = ? AND l.id < ?))` : `(${key} > ? OR (${key} = ? AND l.id > ?))`,
-      c.k,
-      c.k,
-      c.id,
-    );
+    if (c.s !== q.sort) throw new InvalidInputError("invalid_cursor", "cursor belongs to another sort order");
+    const after = desc_ ? lt : gt;
+    where.push(or(after(key, c.k), and(eq(key, c.k), after(listings.id, c.id))));
   }
-  const dir = desc ? "DESC" : "ASC";
-  args.push(q.limit + 1);
-  const { rows } = await db.$client.execute({
-    sql: `${LISTING_SELECT} WHERE ${where.join(" AND ")} ORDER BY ${key} ${dir}, l.id ${dir} LIMIT ?`,
-    args,
-  });
+  const dir = desc_ ? desc : asc;
+  const rows = await selectListings(db)
+    .where(and(...where))
+    .orderBy(dir(key), dir(listings.id))
+    .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
-  const items = page.map(toListingView);
   const last = page[page.length - 1];
   const nextCursor =
     rows.length > q.limit && last
-      ? encodeCursor({
-          s: q.sort,
-          k: Number(q.sort === "newest" ? last.created_at : last.price_minor),
-          id: String(last.id),
-        })
+      ? encodeCursor({ s: q.sort, k: q.sort === "newest" ? last.createdAt : last.priceMinor, id: last.id })
       : null;
-  return { items, nextCursor };
+  return { items: page.map(toListingView), nextCursor };
 }
 
 export { conditionGrades, listingStatuses };

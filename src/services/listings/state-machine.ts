@@ -1,5 +1,5 @@
 import type { ListingStatus } from "../../db/schema/marketplace";
-import { ApiError } from "../../http/errors";
+import { ConflictError } from "../../domain/errors";
 
 /**
  * Listing lifecycle. Sellers move active ⇄ reserved, reserved → sold (sold off-platform), and
@@ -16,7 +16,7 @@ export const canTransition = (from: ListingStatus, to: ListingStatus): boolean =
 
 export function assertTransition(from: ListingStatus, to: ListingStatus): void {
   if (!canTransition(from, to)) {
-    throw new ApiError(409, "invalid_transition", `a listing cannot go from ${from} to ${to}`, {
+    throw new ConflictError("invalid_transition", `a listing cannot go from ${from} to ${to}`, {
       from,
       to,
       allowed: manual[from],

@@ -1,7 +1,11 @@
+import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/database";
-import { ApiError } from "../../http/errors";
+import { products } from "../../db/schema/catalog";
+import { cartItems, listings, orderItems, orders } from "../../db/schema/marketplace";
+import { ConflictError, UnprocessableError } from "../../domain/errors";
+import type { Queryable } from "../queryable";
 import { getOrder, type OrderView } from "./orders";
-import { withWriteTransaction } from "./write-tx";
+import { libsqlErrorOf, withWriteTransaction } from "./write-tx";
 
 export interface CheckoutInput {
   buyerId: string;
@@ -28,64 +32,80 @@ export async function checkout(db: Database, input: CheckoutInput): Promise<{ or
   }
   try {
     await withWriteTransaction(db, async (tx) => {
-      const cart = await tx.execute({
-        sql: `SELECT l.id, l.seller_id, l.parent_asin, l.condition, l.price_minor, l.currency, l.status,
-                     coalesce(p.title, '') AS title
-              FROM cart_items c JOIN listings l ON l.id = c.listing_id LEFT JOIN products p ON p.parent_asin = l.parent_asin
-              WHERE c.user_id = ? ORDER BY l.id`,
-        args: [buyerId],
-      });
-      if (cart.rows.length === 0) throw new ApiError(422, "cart_empty", "the cart is empty");
-      for (const r of cart.rows) {
-        if (r.seller_id === buyerId)
-          throw new ApiError(409, "own_listing", `listing ${String(r.id)} is your own`, { listingId: String(r.id) });
-        if (r.status !== "active") throw unavailable(String(r.id), String(r.status));
+      const cart = await tx
+        .select({
+          id: listings.id,
+          sellerId: listings.sellerId,
+          parentAsin: listings.parentAsin,
+          condition: listings.condition,
+          priceMinor: listings.priceMinor,
+          currency: listings.currency,
+          status: listings.status,
+          title: products.title,
+        })
+        .from(cartItems)
+        .innerJoin(listings, eq(listings.id, cartItems.listingId))
+        .leftJoin(products, eq(products.parentAsin, listings.parentAsin))
+        .where(eq(cartItems.userId, buyerId))
+        .orderBy(listings.id);
+      if (cart.length === 0) throw new UnprocessableError("cart_empty", "the cart is empty");
+      for (const r of cart) {
+        if (r.sellerId === buyerId)
+          throw new ConflictError("own_listing", `listing ${r.id} is your own`, { listingId: r.id });
+        if (r.status !== "active") throw unavailable(r.id, r.status);
       }
-      const currencies = new Set(cart.rows.map((r) => String(r.currency)));
+      const currencies = new Set(cart.map((r) => r.currency));
       if (currencies.size > 1) {
-        throw new ApiError(
-          422,
+        throw new UnprocessableError(
           "mixed_currencies",
           `the cart mixes currencies (${[...currencies].join(", ")}); check out one currency at a time`,
         );
       }
-      for (const r of cart.rows) {
-        const upd = await tx.execute({
-          sql: "UPDATE listings SET status = 'sold', updated_at = ? WHERE id = ? AND status = 'active'",
-          args: [now, String(r.id)],
-        });
-        if (upd.rowsAffected !== 1) throw unavailable(String(r.id), "sold");
+      for (const r of cart) {
+        const upd = await tx
+          .update(listings)
+          .set({ status: "sold", updatedAt: now })
+          .where(and(eq(listings.id, r.id), eq(listings.status, "active")));
+        if (upd.rowsAffected !== 1) throw unavailable(r.id, "sold");
       }
-      const total = cart.rows.reduce((n, r) => n + Number(r.price_minor), 0);
-      const ids = cart.rows.map((r) => String(r.id));
+      const total = cart.reduce((n, r) => n + r.priceMinor, 0);
       await tx.batch([
-        {
-          sql: "INSERT INTO orders (id, buyer_id, status, total_minor, currency, idempotency_key, created_at) VALUES (?, ?, 'placed', ?, ?, ?, ?)",
-          args: [orderId, buyerId, total, [...currencies][0]!, idempotencyKey ?? null, now],
-        },
-        ...cart.rows.map((r) => ({
-          sql: `INSERT INTO order_items (order_id, listing_id, seller_id, parent_asin, title, condition, price_minor, currency)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          args: [
+        tx.insert(orders).values({
+          id: orderId,
+          buyerId,
+          status: "placed",
+          totalMinor: total,
+          currency: [...currencies][0]!,
+          idempotencyKey: idempotencyKey ?? null,
+          createdAt: now,
+        }),
+        tx.insert(orderItems).values(
+          cart.map((r) => ({
             orderId,
-            String(r.id),
-            String(r.seller_id),
-            String(r.parent_asin),
-            String(r.title),
-            String(r.condition),
-            Number(r.price_minor),
-            String(r.currency),
-          ],
-        })),
-        {
-          sql: `DELETE FROM cart_items WHERE user_id = ? AND listing_id IN (${ids.map(() => "?").join(",")})`,
-          args: [buyerId, ...ids],
-        },
+            listingId: r.id,
+            sellerId: r.sellerId,
+            parentAsin: r.parentAsin,
+            title: r.title ?? "",
+            condition: r.condition,
+            priceMinor: r.priceMinor,
+            currency: r.currency,
+          })),
+        ),
+        tx.delete(cartItems).where(
+          and(
+            eq(cartItems.userId, buyerId),
+            inArray(
+              cartItems.listingId,
+              cart.map((r) => r.id),
+            ),
+          ),
+        ),
       ]);
     });
   } catch (err) {
     // Two retries with one Idempotency-Key racing each other: the unique index lets one win; return its order.
-    if (idempotencyKey && /UNIQUE constraint failed: orders\.buyer_id/i.test(String((err as Error).message))) {
+    const cause = libsqlErrorOf(err) ?? (err as Error);
+    if (idempotencyKey && /UNIQUE constraint failed: orders\.buyer_id/i.test(String(cause?.message))) {
       const prior = await findByIdempotencyKey(db, buyerId, idempotencyKey);
       if (prior) return { order: await getOrder(db, prior, buyerId), replayed: true };
     }
@@ -95,20 +115,17 @@ export async function checkout(db: Database, input: CheckoutInput): Promise<{ or
 }
 
 const unavailable = (listingId: string, status: string) =>
-  new ApiError(
-    409,
+  new ConflictError(
     "listing_unavailable",
     `listing ${listingId} is no longer available (${status}); remove it from your cart to check out the rest`,
-    {
-      listingId,
-      status,
-    },
+    { listingId, status },
   );
 
-async function findByIdempotencyKey(db: Database, buyerId: string, key: string): Promise<string | null> {
-  const { rows } = await db.$client.execute({
-    sql: "SELECT id FROM orders WHERE buyer_id = ? AND idempotency_key = ?",
-    args: [buyerId, key],
-  });
-  return rows[0] ? String(rows[0].id) : null;
+async function findByIdempotencyKey(db: Queryable, buyerId: string, key: string): Promise<string | null> {
+  const prior = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.buyerId, buyerId), eq(orders.idempotencyKey, key)))
+    .get();
+  return prior?.id ?? null;
 }

@@ -1,9 +1,9 @@
-import type { Row } from "@libsql/client";
+import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "../../db/database";
-import type { ConditionGrade } from "../../db/schema/marketplace";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
-import { notFound } from "../../http/errors";
+import { orderItems, orders, type ConditionGrade } from "../../db/schema/marketplace";
+import { decodeCursor, encodeCursor } from "../../domain/cursor";
+import { notFound } from "../../domain/errors";
+import type { Queryable } from "../queryable";
 
 export interface OrderItemView {
   listingId: string;
@@ -23,77 +23,94 @@ export interface OrderView {
   createdAt: string;
 }
 
-const itemView = (r: Row): OrderItemView => ({
-  listingId: String(r.listing_id),
-  productId: String(r.parent_asin),
-  sellerId: String(r.seller_id),
-  title: String(r.title),
-  condition: String(r.condition) as ConditionGrade,
-  price: { amountMinor: Number(r.price_minor), currency: String(r.currency) },
+type OrderRow = typeof orders.$inferSelect;
+type OrderItemRow = typeof orderItems.$inferSelect;
+
+const itemView = (r: OrderItemRow): OrderItemView => ({
+  listingId: r.listingId,
+  productId: r.parentAsin,
+  sellerId: r.sellerId,
+  title: r.title,
+  condition: r.condition,
+  price: { amountMinor: r.priceMinor, currency: r.currency },
 });
 
-async function hydrate(db: Database, orderRows: Row[], sellerId?: string): Promise<OrderView[]> {
+async function hydrate(db: Queryable, orderRows: OrderRow[], sellerId?: string): Promise<OrderView[]> {
   if (orderRows.length === 0) return [];
-  const ids = orderRows.map((r) => String(r.id));
-  const { rows } = await db.$client.execute({
-    sql: `SELECT * FROM order_items WHERE order_id IN (${ids.map(() => "?").join(",")})${sellerId ? " AND seller_id = ?" : ""} ORDER BY listing_id`,
-    args: sellerId ? [...ids, sellerId] : ids,
-  });
+  const items = await db
+    .select()
+    .from(orderItems)
+    .where(
+      and(
+        inArray(
+          orderItems.orderId,
+          orderRows.map((o) => o.id),
+        ),
+        sellerId ? eq(orderItems.sellerId, sellerId) : undefined,
+      ),
+    )
+    .orderBy(orderItems.listingId);
   return orderRows.map((o) => {
-    const items = rows.filter((r) => r.order_id === o.id).map(itemView);
+    const mine = items.filter((r) => r.orderId === o.id).map(itemView);
     // A seller sees only their part of an order, and the total of that part.
-    const total = sellerId ? items.reduce((n, i) => n + i.price.amountMinor, 0) : Number(o.total_minor);
+    const total = sellerId ? mine.reduce((n, i) => n + i.price.amountMinor, 0) : o.totalMinor;
     return {
-      id: String(o.id),
-      buyerId: String(o.buyer_id),
-      status: "placed" as const,
-      total: { amountMinor: total, currency: String(o.currency) },
-      items,
-      createdAt: new Date(Number(o.created_at)).toISOString(),
+      id: o.id,
+      buyerId: o.buyerId,
+      status: o.status,
+      total: { amountMinor: total, currency: o.currency },
+      items: mine,
+      createdAt: new Date(o.createdAt).toISOString(),
     };
   });
 }
 
 /** An order its buyer or one of its sellers may read; anyone else gets a 404. */
-export async function getOrder(db: Database, orderId: string, userId: string, isAdmin = false): Promise<OrderView> {
-  const { rows } = await db.$client.execute({ sql: "SELECT * FROM orders WHERE id = ?", args: [orderId] });
-  const o = rows[0];
+export async function getOrder(db: Queryable, orderId: string, userId: string, isAdmin = false): Promise<OrderView> {
+  const o = await db.select().from(orders).where(eq(orders.id, orderId)).get();
   if (!o) throw notFound("order");
-  if (o.buyer_id === userId || isAdmin) return (await hydrate(db, [o]))[0]!;
-  const sold = await db.$client.execute({
-    sql: "SELECT 1 FROM order_items WHERE order_id = ? AND seller_id = ? LIMIT 1",
-    args: [orderId, userId],
-  });
-  if (sold.rows.length === 0) throw notFound("order");
+  if (o.buyerId === userId || isAdmin) return (await hydrate(db, [o]))[0]!;
+  const sold = await db
+    .select({ orderId: orderItems.orderId })
+    .from(orderItems)
+    .where(and(eq(orderItems.orderId, orderId), eq(orderItems.sellerId, userId)))
+    .limit(1)
+    .get();
+  if (!sold) throw notFound("order");
   return (await hydrate(db, [o], userId))[0]!;
 }
 
 const CursorSchema = z.object({ t: z.number(), id: z.string() });
 
 export async function listOrders(
-  db: Database,
+  db: Queryable,
   userId: string,
   role: "buyer" | "seller",
   limit: number,
   cursor?: string,
 ): Promise<{ items: OrderView[]; nextCursor: string | null }> {
-  const args: (string | number)[] = [userId];
-  let keyset = "";
+  const where: (SQL | undefined)[] = [
+    role === "buyer"
+      ? eq(orders.buyerId, userId)
+      : inArray(
+          orders.id,
+          db.select({ id: orderItems.orderId }).from(orderItems).where(eq(orderItems.sellerId, userId)),
+        ),
+  ];
   if (cursor) {
     const c = decodeCursor(cursor, CursorSchema);
-    keyset = " AND (o.created_at < ? OR (o.created_at = ? AND o.id < ?))";
-    args.push(c.t, c.t, c.id);
+    where.push(or(lt(orders.createdAt, c.t), and(eq(orders.createdAt, c.t), lt(orders.id, c.id))));
   }
-  args.push(limit + 1);
-  const who = role === "buyer" ? "o.buyer_id = ?" : "o.id IN (SELECT order_id FROM order_items WHERE seller_id = ?)";
-  const { rows } = await db.$client.execute({
-    sql: `SELECT o.* FROM orders o WHERE ${who}${keyset} ORDER BY o.created_at DESC, o.id DESC LIMIT ?`,
-    args,
-  });
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(and(...where))
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
     items: await hydrate(db, page, role === "seller" ? userId : undefined),
-    nextCursor: rows.length > limit && last ? encodeCursor({ t: Number(last.created_at), id: String(last.id) }) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt, id: last.id }) : null,
   };
 }

@@ -1,8 +1,25 @@
-import { LibsqlError, type Transaction } from "@libsql/client";
-import type { Database } from "../../db/database";
+import { type Client, LibsqlError, type Transaction } from "@libsql/client";
+import { createDatabase, type Database } from "../../db/database";
+import type { Queryable } from "../queryable";
 
-const busy = (e: unknown) =>
-  e instanceof LibsqlError && /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(`${e.code} ${e.message}`);
+/** The libSQL error behind `e`: drizzle wraps a failed query's error in its own (as `cause`). */
+export function libsqlErrorOf(e: unknown): LibsqlError | null {
+  for (let cur = e, depth = 0; cur && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++)
+    if (cur instanceof LibsqlError) return cur;
+  return null;
+}
+
+const busy = (e: unknown) => {
+  const le = libsqlErrorOf(e);
+  return le !== null && /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(`${le.code} ${le.message}`);
+};
+
+/**
+ * drizzle over a libSQL transaction: drizzle's libSQL session only calls `execute` and `batch` on its client,
+ * which a Transaction has, so every query (and batch) of `fn` runs inside the transaction. drizzle's own
+ * `db.transaction` cannot be used: it has no BEGIN IMMEDIATE retry and ignores the behaviour option.
+ */
+const inTransaction = (tx: Transaction): Queryable => createDatabase(tx as unknown as Client);
 
 /**
  * Runs `fn` in a libSQL write transaction (BEGIN IMMEDIATE: one writer at a time, reads inside see a
@@ -12,7 +29,7 @@ const busy = (e: unknown) =>
  */
 export async function withWriteTransaction<T>(
   db: Database,
-  fn: (tx: Transaction) => Promise<T>,
+  fn: (tx: Queryable) => Promise<T>,
   maxWaitMs = 10_000,
 ): Promise<T> {
   const started = Date.now();
@@ -28,7 +45,7 @@ export async function withWriteTransaction<T>(
       throw e;
     }
     try {
-      const result = await fn(tx);
+      const result = await fn(inTransaction(tx));
       await tx.commit();
       return result;
     } catch (e) {

@@ -2,7 +2,7 @@ import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../../src/db/database";
 import { runMigrations } from "../../../src/db/migrate.node.js";
-import { ApiError } from "../../../src/http/errors";
+import { InvalidInputError } from "../../../src/domain/errors";
 import { toFtsQuery } from "../../../src/services/catalog/fts-query";
 import { listProducts, type ProductQuery } from "../../../src/services/catalog/products";
 import {
@@ -379,6 +379,6 @@ describe("search head lists over HTTP", () => {
   });
 
   it("listProducts still rejects a query with no letters or digits", async () => {
-    await expect(listProducts(app.db, { q: "***", limit: 5 })).rejects.toBeInstanceOf(ApiError);
+    await expect(listProducts(app.db, { q: "***", limit: 5 })).rejects.toBeInstanceOf(InvalidInputError);
   });
 });

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import { errorBody } from "../http/errors";
-import { enforceIdleTimeout, presentsSession } from "./idle";
+import { enforceIdleTimeout, presentsSession } from "../auth/idle";
 
 /** better-auth routes we do not expose: API keys are managed through /v1/api-keys (scopes, rotation). */
 const hidden = [/^\/api\/auth\/api-key(\/|$)/];

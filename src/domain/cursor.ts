@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ApiError } from "./errors";
+import { InvalidInputError } from "./errors";
 
 /**
  * Opaque pagination cursors: base64url JSON validated by a schema on the way back in, so a tampered or
@@ -22,5 +22,5 @@ export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
   } catch {
     // fall through to the typed error below: any decoding failure means the same thing to a client
   }
-  throw new ApiError(400, "invalid_cursor", "cursor is malformed or does not belong to this query");
+  throw new InvalidInputError("invalid_cursor", "cursor is malformed or does not belong to this query");
 }

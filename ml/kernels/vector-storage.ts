@@ -2,13 +2,13 @@
  * Row storage of one collection's vectors (capacity x d float32, row-major) and the scoring of a query
  * against it.
  *
- * Backend "wasm-simd": the rows live in a WebAssembly.Memory, scored by the kernel in scan-kernel.ts
+ * Backend "wasm-simd": the rows live in a WebAssembly.Memory, scored by the scan kernel (scan.wat, scan.ts)
  * up to CHUNK rows per call into reusable buffers: `scores` (float64) and `hits` (the row's position in
- * the call) of the rows that beat the heap threshold given; JS then does the filter, exclusion and heap
- * work on those. Backend "js": a plain Float32Array, scored by the JS loops in memory.ts. Both give
- * bit-identical scores. "js" is used where the kernel cannot be compiled (no wasm SIMD; workerd refuses
- * to compile wasm from bytes at run time), when asked for (`backend: "js"`), or after the memory could
- * not grow (the rows are then copied out once).
+ * the call) of the rows that beat the heap threshold given; the caller then does the filter, exclusion and
+ * heap work on those (src/adapters/vector-index/memory.ts, src/recsys/feed/rerank.ts). Backend "js": a plain
+ * Float32Array, scored by the callers' JS loops. Both give bit-identical scores. "js" is used where the
+ * runtime has no wasm SIMD, when asked for (`backend: "js"`), or after the memory could not grow (the rows
+ * are then copied out once). On Node and in workerd the kernel is available (load.ts).
  *
  * Memory layout (byte offsets): q (d float64) | scores (CHUNK float64) | hits (CHUNK int32) |
  * slots (CHUNK int32) | rows (capacity x d float32) | centroids (nlist x d float32, the IVF lists' centroids).
@@ -16,7 +16,7 @@
  * `vectors` is a view: growing the memory detaches the old buffer, so every view is re-created after a
  * grow and callers must read `storage.vectors` again after `resize` (never keep it across one).
  */
-import { scanKernelModule, type ScanKernelExports } from "./scan-kernel.js";
+import { scanKernel, type ScanKernel } from "./scan.js";
 
 export type ScanBackend = "wasm-simd" | "js";
 
@@ -27,7 +27,7 @@ const PAGE = 65536;
 
 interface Wasm {
   memory: WebAssembly.Memory;
-  kernel: ScanKernelExports;
+  kernel: ScanKernel;
   qOff: number;
   scoresOff: number;
   hitsOff: number;
@@ -56,20 +56,20 @@ export class VectorStorage {
     public capacity: number,
     want: ScanBackend,
   ) {
-    const module = want === "wasm-simd" ? scanKernelModule(d) : undefined;
-    if (module !== undefined) {
+    if (want === "wasm-simd") {
       const qOff = 0;
       const scoresOff = align16(d * 8);
       const hitsOff = scoresOff + CHUNK * 8;
       const slotsOff = hitsOff + CHUNK * 4;
       const rowsOff = slotsOff + CHUNK * 4;
+      let memory: WebAssembly.Memory | undefined;
       try {
-        const memory = new WebAssembly.Memory({ initial: Math.ceil((rowsOff + capacity * d * 4) / PAGE) });
-        const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ScanKernelExports;
-        this.wasm = { memory, kernel, qOff, scoresOff, hitsOff, slotsOff, rowsOff };
+        memory = new WebAssembly.Memory({ initial: Math.ceil((rowsOff + capacity * d * 4) / PAGE) });
       } catch {
-        this.wasm = null; // no memory of that size: the JS backend below
+        // no memory of that size: the JS backend below
       }
+      const kernel = memory && scanKernel(memory, d);
+      if (memory && kernel) this.wasm = { memory, kernel, qOff, scoresOff, hitsOff, slotsOff, rowsOff };
     }
     this.backend = this.wasm === null ? "js" : "wasm-simd";
     this.vectors = this.wasm === null ? new Float32Array(capacity * d) : new Float32Array(0);

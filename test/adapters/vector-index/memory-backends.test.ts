@@ -1,92 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { dot, rng } from "../../../src/adapters/vector-index/ivf.js";
+import { rng } from "../../../src/adapters/vector-index/ivf.js";
 import { MemoryVectorIndex, type MemorySearchOptions } from "../../../src/adapters/vector-index/memory.js";
-import { scanKernelBytes, scanKernelModule, type ScanKernelExports } from "../../../src/lib/simd/scan-kernel.js";
-import type { VectorDistance, SearchFilter, SearchHit, VectorPoint } from "../../../src/ports/vector-index.js";
+import type { SearchFilter, SearchHit, VectorDistance, VectorPoint } from "../../../src/ports/vector-index.js";
+import { randomFloats, sameBits } from "../../ml/kernels/floats.js";
 import { vectorIndexContract } from "../../ports/vector-index.contract.js";
 
 // The whole port contract on the forced JS backend too (the default runs it on wasm-simd in memory.test.ts).
 vectorIndexContract("memory (JS backend)", async () => ({
   index: new MemoryVectorIndex({ initialCapacity: 2, backend: "js" }),
 }));
-
-/** Values that stress the summation: mixed signs and magnitudes, zeros (-0 products), subnormal floats. */
-function randomFloats(n: number, r: () => number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = r();
-    if (u < 0.03) out[i] = 0;
-    else if (u < 0.05) out[i] = -0;
-    else if (u < 0.06)
-      out[i] = (r() < 0.5 ? -1 : 1) * 1e-40; // subnormal
-    else out[i] = (r() * 2 - 1) * 10 ** Math.floor(r() * 8 - 4);
-  }
-  return out;
-}
-
-const sameBits = (a: number, b: number): boolean => Object.is(a, b);
-
-describe("wasm SIMD scan kernel", () => {
-  it("is available in Node", () => {
-    expect(scanKernelModule(64)).toBeDefined();
-  });
-
-  it("scores bit-for-bit like the JS four-sum dot product, for any dimension, contiguous and gathered", () => {
-    const r = rng(7);
-    for (const d of [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 31, 32, 33, 63, 64, 65, 100, 127, 128, 257]) {
-      const module = scanKernelModule(d);
-      expect(module, `d=${d}`).toBeDefined();
-      if (!module) continue;
-      const n = 301; // odd
-      const qOff = 0;
-      const outOff = 8 * 1024 * 16;
-      const slotsOff = outOff + n * 8;
-      const vecOff = slotsOff + n * 4 + 4; // deliberately not 16-aligned
-      const hitsOff = vecOff + n * d * 4 + 4;
-      const memory = new WebAssembly.Memory({ initial: Math.ceil((hitsOff + n * 4) / 65536) + 1 });
-      const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ScanKernelExports;
-      const rows = randomFloats(n * d, r);
-      // A zero row against any query (all products ±0) and a duplicate: -0 sums and ties.
-      rows.fill(-0, 0, d);
-      rows.copyWithin(d * 2, d, d * 2);
-      new Float32Array(memory.buffer, vecOff, n * d).set(rows);
-      const q = randomFloats(d, r);
-      new Float64Array(memory.buffer, qOff, d).set(q);
-      const slots = new Int32Array(memory.buffer, slotsOff, n);
-      for (let t = 0; t < n; t++) slots[t] = (t * 7 + 3) % n;
-      const out = new Float64Array(memory.buffer, outOff, n);
-      const hits = new Int32Array(memory.buffer, hitsOff, n);
-      const want = Array.from({ length: n }, (_, t) => dot(rows, t * d, q, 0, d));
-      // thr = -Infinity keeps every row, in order.
-      expect(k.range(vecOff, qOff, outOff, hitsOff, n, -Infinity)).toBe(n);
-      for (let t = 0; t < n; t++)
-        if (!sameBits(out[t], want[t]) || hits[t] !== t) expect.fail(`range d=${d} row ${t}: ${out[t]} vs ${want[t]}`);
-      expect(Object.is(out[0], 0)).toBe(true); // +0, as JS's 0 + -0
-      expect(k.gather(vecOff, qOff, slotsOff, outOff, hitsOff, n, -Infinity)).toBe(n);
-      for (let t = 0; t < n; t++)
-        if (!sameBits(out[t], want[slots[t]]) || hits[t] !== t) expect.fail(`gather d=${d} slot ${slots[t]}`);
-      // A threshold keeps exactly the rows JS would not skip (!(score <= thr)), in order; a tie with thr is dropped.
-      const thr = [...want].sort((a, b) => a - b)[Math.floor(n * 0.8)];
-      const keptRows = want.flatMap((s, t) => (s <= thr ? [] : [t]));
-      expect(k.range(vecOff, qOff, outOff, hitsOff, n, thr)).toBe(keptRows.length);
-      keptRows.forEach((t, c) => {
-        if (hits[c] !== t || !sameBits(out[c], want[t])) expect.fail(`range thr d=${d}: kept ${c}`);
-      });
-      const keptSlots = Array.from(slots).flatMap((slot, t) => (want[slot] <= thr ? [] : [t]));
-      expect(k.gather(vecOff, qOff, slotsOff, outOff, hitsOff, n, thr)).toBe(keptSlots.length);
-      keptSlots.forEach((t, c) => {
-        if (hits[c] !== t || !sameBits(out[c], want[slots[t]])) expect.fail(`gather thr d=${d}: kept ${c}`);
-      });
-      expect(k.range(vecOff, qOff, outOff, hitsOff, n, Infinity)).toBe(0);
-      expect(k.range(vecOff, qOff, outOff, hitsOff, n, Number.NaN)).toBe(n); // as JS: score <= NaN is false, nothing skipped
-      expect(k.range(vecOff, qOff, outOff, hitsOff, 0, -Infinity)).toBe(0); // n = 0 writes nothing and does not trap
-    }
-  });
-
-  it("rejects a bad dimension when building bytes", () => {
-    expect(() => scanKernelBytes(0)).toThrow(RangeError);
-  });
-});
 
 /** Clustered points with duplicates (ties), categories and availability. */
 function dataset(n: number, d: number, seed: number): VectorPoint[] {
@@ -149,29 +71,6 @@ describe("MemoryVectorIndex backends", () => {
     await expect(
       auto.search(new Float32Array(8).fill(1), { k: 1, version: "v", backend: "wasm" as "js" }),
     ).rejects.toMatchObject({ code: "invalid_argument" });
-  });
-
-  it("falls back to JS, visibly, when compiling wasm from bytes is refused (as in workerd)", async () => {
-    const original = WebAssembly.Module;
-    // A dimension no other test compiles, so the per-dimension module cache has not seen it.
-    const d = 11;
-    (WebAssembly as { Module: unknown }).Module = function refused(): never {
-      throw new WebAssembly.CompileError("Wasm code generation disallowed by embedder");
-    };
-    const index = new MemoryVectorIndex();
-    try {
-      await index.ensureCollection("v", { dimension: d, distance: "dot" });
-    } finally {
-      (WebAssembly as { Module: unknown }).Module = original;
-    }
-    const points = dataset(200, d, 2);
-    await index.upsert("v", points);
-    expect((await index.indexStats("v")).backend).toBe("js");
-    const q = points[5].vector;
-    const reference = new MemoryVectorIndex({ backend: "js" });
-    await reference.ensureCollection("v", { dimension: d, distance: "dot" });
-    await reference.upsert("v", points);
-    expectSame(await index.search(q, { k: 10, version: "v" }), await reference.search(q, { k: 10, version: "v" }));
   });
 
   it("moves to the JS backend, keeping every point, when the wasm memory cannot grow", async () => {
