@@ -43,13 +43,14 @@ const sleep = (ms: number): Promise<void> =>
     wake = done;
   });
 
-const { deps, close } = await openLearnerDeps(data, (msg, fields) => post({ type: "log", msg, fields }));
+const { deps, close, prune } = await openLearnerDeps(data, (msg, fields) => post({ type: "log", msg, fields }));
 try {
   await learnerLoop(deps, {
     intervalMs: data.intervalMs,
     options: data.options,
     stopped: () => stopped,
     sleep,
+    prune,
     onReport: (report) => post({ type: "report", report }),
     onError: (err) =>
       post({

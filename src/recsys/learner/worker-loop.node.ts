@@ -21,13 +21,17 @@ export async function openLearnerDeps(
   c: LearnerConnection,
   log: Log,
   now: () => number = Date.now,
-): Promise<{ deps: LearnerDeps; close: () => void }> {
+): Promise<{ deps: LearnerDeps; close: () => void; prune: () => Promise<number> }> {
   const client = await createNodeLibsqlClient(c.databaseUrl, c.authToken);
   const db = createDatabase(client);
   const events = new DbEventLogAdapter(db, createDbEventLog(db, now, timeOrderedId));
   const registry = new LibsqlArtifactRegistry(client, { now });
   const cache: LearnerCache = {};
-  return { deps: { db, events, registry, now, log, cache }, close: () => client.close() };
+  // Incremental cycles register a few MB a minute: without pruning the database would grow by the models'
+  // size every cycle. Kept: the newest 10 versions of each model, the live one and the 2 before it (the
+  // selection module's challengers are among the newest).
+  const prune = async (): Promise<number> => (await registry.pruneVersions({ keepNewest: 10, keepPrevious: 2 })).length;
+  return { deps: { db, events, registry, now, log, cache }, close: () => client.close(), prune };
 }
 
 /**
@@ -44,11 +48,18 @@ export async function learnerLoop(
     sleep: (ms: number) => Promise<void>;
     onReport: (r: LearnerReport) => void;
     onError: (err: unknown) => void;
+    /** After a cycle that registered versions: drop old versions' bytes. */
+    prune?: () => Promise<number>;
   },
 ): Promise<void> {
   while (!o.stopped()) {
     try {
-      o.onReport(await runLearnerCycle(deps, o.options));
+      const report = await runLearnerCycle(deps, o.options);
+      if (o.prune && report.models.some((m) => m.status === "registered")) {
+        const pruned = await o.prune();
+        if (pruned > 0) deps.log("learner: pruned old model versions", { versions: pruned });
+      }
+      o.onReport(report);
     } catch (err) {
       if (deps.cache) for (const k of Object.keys(deps.cache)) delete deps.cache[k as keyof LearnerCache];
       o.onError(err);
