@@ -1,5 +1,6 @@
 import { createApp } from "../../../src/app";
-import { buildServingDeps } from "../../../src/adapters/select";
+import { buildServingDeps } from "../../../src/deps/serving";
+import type { Logger } from "../../../src/ports/logger";
 import { MemoryVectorIndex } from "../../../src/adapters/vector-index/memory";
 import { MemorySessionStore } from "../../../src/adapters/session-store/memory";
 import type { LearnerDeps } from "../../../src/recsys/learner/cycle";
@@ -24,6 +25,7 @@ export async function learnerTestApp(): Promise<LearnerTestApp> {
   const registry = new LibsqlArtifactRegistry(t.db.$client, { now: t.deps.clock });
   const logs: LearnerTestApp["logs"] = [];
   const log = (msg: string, fields?: Record<string, unknown>): void => void logs.push({ msg, fields });
+  const logger: Logger = { debug: log, info: log, warn: log, error: log, child: () => logger };
   const build = () =>
     buildServingDeps({
       ...t.deps,
@@ -31,7 +33,7 @@ export async function learnerTestApp(): Promise<LearnerTestApp> {
       registry,
       sessions: new MemorySessionStore({ now: t.deps.clock }),
       vectors: new MemoryVectorIndex(),
-      log,
+      logger,
     });
   const serving = build();
   await serving.recsys.start(t.db, { trainMissing: true, seed: 7 });
