@@ -1,10 +1,10 @@
 import { loadItemText } from "../data/item-text.js";
 import { isOfficialSplitPath, loadInteractionLog, loadOfficialSplit } from "../data/load.js";
 import type { InteractionLog } from "../data/interactions.js";
-import type { Embedder } from "../embed/embedder.js";
-import { HashingEmbedder } from "../embed/hashing-embedder.js";
-import { HuggingFaceEmbedder } from "../embed/huggingface-embedder.js";
-import { UniversalSentenceEncoderEmbedder } from "../embed/use-embedder.js";
+import type { Embedder } from "../../src/ports/embedder.js";
+import { HashingEmbedder } from "../../src/adapters/embedder/hashing.js";
+import { HuggingFaceEmbedder } from "../../src/adapters/embedder/huggingface.js";
+import { UniversalSentenceEncoderEmbedder } from "../../src/adapters/embedder/universal-sentence-encoder.node.js";
 import {
   looFullProtocol,
   officialProtocol,

@@ -3,7 +3,7 @@
  * To add a model, add one entry to MODELS (e.g. the sequential neural model from ./sequential/).
  */
 import type { ModelArtifact, Recommender } from "../core/recommender.js";
-import type { Embedder } from "../embed/embedder.js";
+import type { TextEmbedder } from "../embed/embedder.js";
 import { ContentRecommender } from "./content.js";
 import { CovisitationRecommender } from "./covisitation.js";
 import { FismBprRecommender } from "./fism-bpr.js";
@@ -17,7 +17,7 @@ export interface ModelContext {
   /** Parameters for this model (from `--param <model>.<key>=<value>`). */
   params: Record<string, unknown>;
   /** Text embedder for content models (created lazily by the caller). */
-  embedder: () => Embedder;
+  embedder: () => TextEmbedder;
   /** Builds another registered model by name (how the hybrid gets its components). */
   create: (name: string) => Recommender;
 }
@@ -103,7 +103,7 @@ export function loadModel(artifact: ModelArtifact): Recommender {
 export interface CreateOptions {
   /** Per-model parameters, keyed by model name. */
   params?: Record<string, Record<string, unknown>>;
-  embedder?: () => Embedder;
+  embedder?: () => TextEmbedder;
 }
 
 /** Builds a model by name with its parameters; components of a hybrid get their own parameters. */

@@ -14,6 +14,7 @@ import { LibsqlArtifactRegistry } from "./models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
 import type { LearnerReport } from "./learner/cycle";
+import { nodeColdStart, type NodeColdStart, type NodeColdStartOptions } from "./embeddings/cold-start.node.js";
 import { REGISTRY_MODELS } from "./models/bootstrap";
 import { runSelectionCycle } from "./selection/cycle";
 import { DbEventLogAdapter } from "./events/event-log-adapter";
@@ -28,7 +29,9 @@ export interface NodeServing {
   recsys: Recsys;
   /** The learner's worker thread, when it runs in this process (LEARNER=on, libSQL registry, file/remote DB). */
   learner?: Learner | null;
-  /** Stops the periodic reload, the learner (after its current cycle) and the hot SQL connection. */
+  /** New catalog items joining serving (src/recsys/embeddings/cold-start.ts); null with LEARNER=off. */
+  coldStart?: NodeColdStart | null;
+  /** Stops the timers, the learner (after its current cycle), cold start and the hot SQL connection. */
   stop(): Promise<void>;
 }
 
@@ -98,6 +101,7 @@ export async function startNodeServing(
     trainMissing?: boolean;
     /** Run the learner in this process (default: when it trains missing models, i.e. not in cluster workers). */
     learner?: boolean;
+    coldStart?: NodeColdStartOptions;
   } = {},
 ): Promise<NodeServing> {
   // The timer's lines (selection decisions, failures) as before the logger port: at info.
@@ -111,6 +115,24 @@ export async function startNodeServing(
   const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
   const serving = buildServingDeps({ ...base, events, registry, sessions, sql: hot.sql });
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
+  // Cold start: items added while serving get content vectors and join the catalog, every tick (frozen: off).
+  const coldStart =
+    base.config.LEARNER === "on" ? nodeColdStart({ ...base, log }, serving.recsys, options.coldStart) : null;
+  const coldStartCycle = (): Promise<unknown> =>
+    coldStart
+      ? coldStart.coldStart.cycle().catch((err: unknown) =>
+          log("recsys: cold-start cycle failed; new items wait for the next one", {
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        )
+      : Promise.resolve();
+  void coldStartCycle(); // the first one now: a restart copies the stored vectors in without waiting a tick
+  // Its own, shorter period: a new item must reach feeds within a minute, and a cycle with nothing new costs
+  // a few indexed reads. Concurrent calls share one run, so a slow cycle never piles up.
+  const coldTimer = coldStart
+    ? setInterval(() => void coldStartCycle(), (options.coldStart?.everySeconds ?? 20) * 1000)
+    : null;
+  coldTimer?.unref();
   const every = (options.refreshSeconds ?? 60) * 1000;
   const frozen = base.config.LEARNER === "off";
   const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -163,9 +185,11 @@ export async function startNodeServing(
     events,
     ...serving,
     learner,
+    coldStart,
     stop: async () => {
       clearInterval(timer);
-      await learner?.stop();
+      if (coldTimer) clearInterval(coldTimer);
+      await Promise.all([learner?.stop(), coldStart?.stop()]);
       hot.close();
     },
   };
