@@ -11,6 +11,7 @@ import {
   PROTOCOLS,
   sasrecProtocol,
   sessionProtocol,
+  timeProtocol,
   type EvalTask,
   type ProtocolName,
 } from "../eval/protocols.js";
@@ -45,6 +46,7 @@ export async function buildTask(
     if (itemTextPath !== undefined) interactionLog.itemText = await loadItemText(itemTextPath, interactionLog.itemIds);
     if (protocol === "sasrec") task = sasrecProtocol(interactionLog, { seed, maxUsers: users ?? 10_000 });
     else if (protocol === "loo-full") task = looFullProtocol(interactionLog, { seed, maxUsers: users });
+    else if (protocol === "time") task = timeProtocol(interactionLog, { seed, maxUsers: users });
     else task = sessionProtocol(interactionLog, { seed, gapMinutes: intArg(args, "gap-minutes", 30), maxCases: users });
   }
   log(
