@@ -1,9 +1,12 @@
 // Installs dependencies when node_modules is missing or older than package-lock.json, so `npm start`
 // and `npm test` work on a fresh clone. Plain Node (no dependencies): it runs before any are installed.
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, lstatSync, statSync } from "node:fs";
 
 export function ensureInstalled() {
+  // A symlinked node_modules is another checkout's install (git worktrees share one): `npm ci` through the
+  // link would delete it under every process using it. A fresh checkout's newer lockfile mtime is not a reason.
+  if (existsSync("node_modules") && lstatSync("node_modules").isSymbolicLink()) return;
   const marker = "node_modules/.package-lock.json";
   const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync("package-lock.json").mtimeMs;
   if (!stale) return;

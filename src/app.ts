@@ -10,6 +10,9 @@ import { ApiError, errorBody, handleError } from "./http/errors";
 import { createRouter } from "./http/openapi";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { readyzRoutes } from "./routes/readyz";
+import { metricsRoutes } from "./routes/metrics";
+import { accessLog } from "./http/middleware/access-log";
 import { categoriesRoutes } from "./routes/v1/categories";
 import { productsRoutes } from "./routes/v1/products";
 import { eventsRoutes } from "./routes/v1/events";
@@ -31,6 +34,7 @@ export function createApp(deps: AppDeps) {
     c.set("deps", deps);
     await next();
   });
+  app.use("*", accessLog());
   app.use(
     "*",
     bodyLimit({
@@ -48,6 +52,8 @@ export function createApp(deps: AppDeps) {
   // Guards (scope, role, signed-in) are declared by each route in its createRoute definition (src/routes).
 
   app.route("/", healthRoutes);
+  app.route("/", readyzRoutes);
+  app.route("/", metricsRoutes);
   app.route("/", docsRoutes);
   app.route("/v1/products", productsRoutes);
   app.route("/v1/categories", categoriesRoutes);

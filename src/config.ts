@@ -68,6 +68,8 @@ export const configSchema = z
     QDRANT_URL: z.url().optional(),
     QDRANT_API_KEY: z.string().min(1).optional(),
     HF_TOKEN: z.string().min(1).optional(),
+    /** Bearer token `/metrics` (Prometheus) requires; unset, `/metrics` answers 404 (README: Observability). */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     BETTER_AUTH_URL: z.url().optional(),
     /** Session lifetime (sliding: refreshed at most once per SESSION_UPDATE_AGE_SECONDS of use). */

@@ -5,6 +5,7 @@ import type { Auth } from "./auth/auth";
 import type { Principal } from "./auth/principal";
 import type { EventLog } from "./services/events/event-log";
 import type { Logger } from "./ports/logger";
+import type { Metrics } from "./ports/metrics";
 import type { SessionStore } from "./ports/session-store";
 import type { VectorIndex } from "./ports/vector-index";
 import type { Recsys } from "./recsys/recsys";
@@ -27,6 +28,8 @@ export interface AppDeps {
   newId: IdGenerator;
   /** Structured JSON logs at LOG_LEVEL (src/ports/logger.ts). */
   logger: Logger;
+  /** Request metrics for `/metrics` (Node: Prometheus); absent on Workers. */
+  metrics?: Metrics;
   /** better-auth instance for this database (see src/auth/auth.ts: createAuth). */
   auth: Auth;
   /** Interaction event log (recommender input). */

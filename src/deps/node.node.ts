@@ -13,6 +13,7 @@ import { startNodeServing } from "../recsys/start.node.js";
 import { createDbEventLog } from "../services/events/event-log";
 import { createNodeLogger } from "./node-base.node.js";
 
+import { createPrometheusMetrics } from "../adapters/metrics/prometheus.node.js";
 export * from "./node-base.node.js";
 
 /** Everything but serving: what the cluster primary uses (demo accounts, search head lists), and benchmarks. */
@@ -72,5 +73,8 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
     auth: createAuth({ config, db, logger }),
     ...serving,
   };
+  deps.metrics = createPrometheusMetrics({
+    liveModelVersion: () => (deps.recsys.ready ? deps.recsys.models.version : null),
+  });
   return { deps, stop };
 }

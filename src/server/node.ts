@@ -89,16 +89,42 @@ async function runSingle(config: Config, logger: Logger) {
   );
   const heads = startHeads(db, config, logger);
 
-  const shutdown = () => {
+  // Drain: stop accepting, let in-flight requests finish (idle keep-alive connections are closed at once),
+  // exit when the last one is done or after SHUTDOWN_GRACE_MS - 1 s at the latest (the kubelet's and our
+  // wrapper's budget is 10 s).
+  let closing = false;
+  const shutdown = (reason: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info("shutting down: draining in-flight requests", { reason });
     heads.stop();
     serving.stop();
+    setTimeout(() => {
+      logger.warn("shutdown: requests still running at the deadline, exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS - 1000).unref();
     server.close(() => {
       client.close();
       process.exit(0);
     });
+    // A keep-alive connection whose request finishes during the drain turns idle: close those as they appear
+    // instead of waiting out the keep-alive timeout.
+    if ("closeIdleConnections" in server) {
+      server.closeIdleConnections();
+      setInterval(() => server.closeIdleConnections(), 100).unref();
+    }
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  exitWithParent(() => shutdown("parent process gone"));
+}
+
+/**
+ * Started by a wrapper with an IPC channel (scripts/start.mjs): when the wrapper dies, even by SIGKILL, the
+ * channel closes and this process shuts down instead of living on as an orphan holding the port.
+ */
+function exitWithParent(shutdown: () => void): void {
+  if (process.connected) process.on("disconnect", shutdown);
 }
 
 const REGISTRY_DIR = join("data", "registry");
@@ -187,6 +213,7 @@ async function runPrimary(config: Config, logger: Logger) {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  exitWithParent(() => shutdown("SIGTERM"));
 
   for (let slot = 0; slot < n; slot++) fork(slot);
 }
