@@ -22,6 +22,11 @@ export interface NewtonOptions {
   iterations?: number;
   /** Stop when the largest step component is below this. */
   tolerance?: number;
+  /**
+   * Weights to shrink towards instead of 0 (the penalty is (l2/2)|w - prior|^2) and to start from: a prior
+   * model (the committed cold-start weights) that little data should only move a little.
+   */
+  prior?: ArrayLike<number>;
 }
 
 /**
@@ -69,9 +74,15 @@ function newton(pass: Pass, dim: number, withBias: boolean, o: NewtonOptions): L
   const g = new Float64Array(n);
   const H = new Float64Array(n * n);
   const trial = new Float64Array(n);
+  const prior = new Float64Array(dim);
+  if (o.prior) {
+    if (o.prior.length !== dim) throw new Error(`prior has ${o.prior.length} weights for ${dim} features`);
+    for (let f = 0; f < dim; f++) prior[f] = o.prior[f];
+    w.set(prior);
+  }
   const objective = (p: Float64Array, data: number): number => {
     let r = 0;
-    for (let f = 0; f < dim; f++) r += p[f] * p[f];
+    for (let f = 0; f < dim; f++) r += (p[f] - prior[f]) ** 2;
     return data + 0.5 * l2 * r;
   };
   let loss = pass(w, null, null);
@@ -82,7 +93,7 @@ function newton(pass: Pass, dim: number, withBias: boolean, o: NewtonOptions): L
     pass(w, g, H);
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) H[i * n + j] = H[j * n + i];
     for (let f = 0; f < dim; f++) {
-      g[f] += l2 * w[f];
+      g[f] += l2 * (w[f] - prior[f]);
       H[f * n + f] += l2;
     }
     // The bias is unpenalised; a tiny ridge keeps the system solvable when it is unused (pairwise).

@@ -153,6 +153,8 @@ export class Recsys {
       log: this.o.log,
       trainMissing: false,
       seed: loadedWith.seed,
+      // Histories carry over: a reload reads models, not the whole event log on the serving thread.
+      histories: { map: state.histories, lastSeq: state.lastSeq },
     });
     const retired = state.models.vectors?.version;
     this.install(next);
@@ -211,8 +213,9 @@ export class Recsys {
   }
 
   /**
-   * Folds events logged since the last refresh into co-visitation (overlay), trending counts and
-   * long-term histories. Concurrent calls share one run. Returns what was folded.
+   * Folds events logged since the last refresh into the long-term histories of signed-in users. Models are
+   * not touched: the learner (src/recsys/learner/) retrains them into registry versions, which serve after
+   * `reloadIfChanged()`, so nothing folded here is lost on restart. Concurrent calls share one run.
    */
   refresh(maxEvents = 200_000): Promise<RefreshReport> {
     this.refreshing ??= this.doRefresh(maxEvents).finally(() => (this.refreshing = null));
@@ -222,28 +225,20 @@ export class Recsys {
   private async doRefresh(maxEvents: number): Promise<RefreshReport> {
     const state = this.state;
     if (!state) throw new ModelsNotReadyError("refresh before start");
-    const { catalog, covis, trending } = state.models;
+    const { catalog } = state.models;
     const { events, scannedTo } = await this.o.events.since(state.lastSeq, maxEvents, [...POSITIVE_TYPES]);
     state.lastSeq = scannedTo;
-    const byActor = new Map<string, number[]>();
-    const counts: { item: number; weight: number }[] = [];
+    let interactions = 0;
     for (const e of events) {
-      if (!e.itemId) continue;
+      if (!e.itemId || !e.userId) continue;
       const item = catalog.indexOf.get(e.itemId);
       if (item === undefined) continue;
-      const actor = e.userId ? `u:${e.userId}` : `s:${e.sessionId ?? ""}`;
-      let seq = byActor.get(actor);
-      if (!seq) byActor.set(actor, (seq = []));
-      seq.push(item);
-      counts.push({ item, weight: e.type === "purchase" ? 3 : e.type === "cart" ? 2 : 1 });
-      if (e.userId) {
-        const h = state.histories.get(actor) ?? [];
-        state.histories.set(actor, [item, ...h.filter((i) => i !== item)].slice(0, 20));
-      }
+      interactions++;
+      const actor = `u:${e.userId}`;
+      const h = state.histories.get(actor) ?? [];
+      state.histories.set(actor, [item, ...h.filter((i) => i !== item)].slice(0, 20));
     }
-    const pairs = covis.fold([...byActor.values()]);
-    trending.fold(counts, this.o.now());
-    const report = { events: events.length, interactions: counts.length, pairs, lastSeq: state.lastSeq };
+    const report = { events: events.length, interactions, lastSeq: state.lastSeq };
     if (events.length > 0) this.o.log("recsys: refreshed", report);
     return report;
   }
@@ -251,7 +246,7 @@ export class Recsys {
 
 export interface RefreshReport {
   events: number;
+  /** Events folded into a signed-in user's history. */
   interactions: number;
-  pairs: number;
   lastSeq: number;
 }

@@ -7,10 +7,12 @@ import { timeOrderedId, type Clock, type IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import { createDbEventLog } from "../adapters/event-log/libsql";
 import type { EventLog } from "../ports/event-log";
-import { logAt, type Logger } from "../ports/logger";
+import { logAt, type Log, type Logger } from "../ports/logger";
 import { buildServingDeps } from "../deps/serving";
+import { Learner } from "./learner/learner.node.js";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
 import type { Recsys } from "./recsys";
+import type { LearnerReport } from "./learner/cycle";
 import { nodeColdStart, type NodeColdStart, type NodeColdStartOptions } from "./embeddings/cold-start.node.js";
 import { REGISTRY_MODELS } from "./models/bootstrap";
 import { runSelectionCycle } from "./selection/cycle";
@@ -23,10 +25,38 @@ export interface NodeServing {
   sessions: SessionStore;
   vectors: VectorIndex;
   recsys: Recsys;
+  /** The learner's worker thread, when it runs in this process (LEARNER=on, libSQL registry, file/remote DB). */
+  learner?: Learner | null;
   /** New catalog items joining serving (src/recsys/embeddings/cold-start.ts); null with LEARNER=off. */
   coldStart?: NodeColdStart | null;
-  /** Stops the periodic refresh (and closes the session store's own connection, if it has one). */
-  stop(): void;
+  /** Stops the timers, the learner (after its current cycle), cold start and the hot SQL connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts continuous training in a worker thread over the app database (its own connection), unless
+ * LEARNER=off. Its versions land in the libSQL registry; serving picks up new live ones with
+ * `reloadIfChanged()`, which `onReport` triggers at once when a cycle registered anything. Needs a database
+ * other threads can open.
+ */
+export function startLearner(config: Config, log: Log, onReport?: (r: LearnerReport) => void): Learner | null {
+  if (config.LEARNER === "off") return null;
+  const why = config.DATABASE_URL.includes(":memory:")
+    ? "an in-memory database cannot be opened by another thread"
+    : null;
+  if (why) {
+    log("learner: not started", { reason: why });
+    return null;
+  }
+  return new Learner({
+    databaseUrl: config.DATABASE_URL,
+    authToken: config.DATABASE_AUTH_TOKEN,
+    intervalMs: config.LEARNER_INTERVAL_SECONDS * 1000,
+    // Registered as challengers: the selection module (src/recsys/selection) decides what serves.
+    options: { promote: false },
+    log,
+    onReport,
+  }).start();
 }
 
 /**
@@ -62,6 +92,8 @@ export async function startNodeServing(
   options: {
     refreshSeconds?: number;
     trainMissing?: boolean;
+    /** Run the learner in this process (default: when it trains missing models, i.e. not in cluster workers). */
+    learner?: boolean;
     coldStart?: NodeColdStartOptions;
   } = {},
 ): Promise<NodeServing> {
@@ -92,24 +124,25 @@ export async function startNodeServing(
     : null;
   coldTimer?.unref();
   const every = (options.refreshSeconds ?? 60) * 1000;
-  // Every tick: pick up a model version rotated or rolled back in the registry, then fold new events in
-  // (a reload reads the event log itself, so the refresh after it has little to fold).
+  const frozen = base.config.LEARNER === "off";
+  const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
   const verified = new Set<string>();
-  const selection =
-    base.config.LEARNER === "on"
-      ? () =>
-          runSelectionCycle({
-            store: new SelectionStore(base.db),
-            registry,
-            events,
-            now: base.clock,
-            newId: timeOrderedId,
-            models: REGISTRY_MODELS,
-            verified,
-          })
-      : null;
-  const timer = setInterval(() => {
-    const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+  const selection = !frozen
+    ? () =>
+        runSelectionCycle({
+          store: new SelectionStore(base.db),
+          registry,
+          events,
+          now: base.clock,
+          newId: timeOrderedId,
+          models: REGISTRY_MODELS,
+          verified,
+        })
+    : null;
+  // Every tick: selection decides (promotes, rolls back) among the registered versions, serving picks up
+  // live versions that moved, then (unless frozen) new events are folded into signed-in users' long-term
+  // histories. Models change only through registry versions (the learner writes them).
+  const tick = (): Promise<void> =>
     (selection
       ? selection().then((r) =>
           r.decisions.length > 0 ? log("selection: decisions", { decisions: r.decisions }) : undefined,
@@ -118,20 +151,33 @@ export async function startNodeServing(
     )
       .catch((err: unknown) => log("selection: cycle failed", { error: why(err) }))
       .then(() => serving.recsys.reloadIfChanged())
-      .catch((err: unknown) => log("recsys: reload failed; the current models keep serving", { error: why(err) }))
+      .then(
+        () => undefined,
+        (err: unknown) => log("recsys: reload failed; the current models keep serving", { error: why(err) }),
+      )
       .then(() => serving.recsys.refreshExperiments())
-      .then(() => serving.recsys.refresh())
-      .catch((err: unknown) => log("recsys: refresh failed", { error: why(err) }));
-  }, every);
+      .then(() => (frozen ? undefined : serving.recsys.refresh()))
+      .then(
+        () => undefined,
+        (err: unknown) => log("recsys: refresh failed", { error: why(err) }),
+      );
+  const timer = setInterval(() => void tick(), every);
   timer.unref();
+  const learner =
+    (options.learner ?? options.trainMissing ?? true)
+      ? startLearner(base.config, log, (r) => {
+          if (r.models.some((m) => m.status === "registered")) void tick();
+        })
+      : null;
   return {
     events,
     ...serving,
+    learner,
     coldStart,
-    stop: () => {
+    stop: async () => {
       clearInterval(timer);
       if (coldTimer) clearInterval(coldTimer);
-      void coldStart?.stop();
+      await Promise.all([learner?.stop(), coldStart?.stop()]);
       hot.close();
     },
   };

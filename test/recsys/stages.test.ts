@@ -289,7 +289,7 @@ describe("merge, filter, rank, rerank", () => {
 });
 
 describe("refresh", () => {
-  it("folds new events into co-visitation and trending without retraining", async () => {
+  it("reads new events for long-term histories only: models change through learner versions, not overlays", async () => {
     const a = pid(3, 0);
     const b = pid(1, 11); // never follows a phone in training data
     const before = await covisitationSource.run(ctx([a]), 50);
@@ -299,13 +299,13 @@ describe("refresh", () => {
         { id: `r${s}a`, type: "view", item_id: a, ts: NOW - 2000 },
         { id: `r${s}b`, type: "purchase", item_id: b, ts: NOW - 1000 },
       ]);
-    const control = idx(pid(2, 0));
-    const trendBefore = m.trending.score(idx(b)) / m.trending.score(control);
+    const trendBefore = m.trending.score(idx(b));
     const report = await t.deps.recsys.refresh();
-    expect(report.interactions).toBeGreaterThanOrEqual(10);
+    expect(report.events).toBeGreaterThanOrEqual(10);
+    expect(report.interactions).toBe(0); // anonymous sessions: no long-term history to extend
     const after = await covisitationSource.run(ctx([a]), 50);
-    expect(ids(after.items)).toContain(b);
-    expect(m.trending.score(idx(b)) / m.trending.score(control)).toBeGreaterThan(trendBefore);
-    expect((await t.deps.recsys.refresh()).interactions).toBe(0); // nothing new: idempotent
+    expect(ids(after.items)).not.toContain(b); // src/recsys/learner retrains it (test/recsys/learner/cycle.test.ts)
+    expect(m.trending.score(idx(b))).toBe(trendBefore);
+    expect((await t.deps.recsys.refresh()).events).toBe(0); // nothing new: idempotent
   });
 });

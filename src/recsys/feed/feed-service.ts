@@ -3,7 +3,8 @@ import { InvalidInputError } from "../../domain/errors";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
 import { errorMessage, type Log } from "../../ports/logger";
-import { categoryAffinity, denseSignals, type FeatureContext } from "./features";
+import { encodeFeatures } from "./feature-codec";
+import { categoryAffinity, denseSignals, featurize, NUM_FEATURES, sourceMaxima, type FeatureContext } from "./features";
 import { mergeSources, SOURCE_INDEX, SOURCES, type Candidate, type SourceName } from "./candidates";
 import { allExcluded, filterCandidates, type Exclusions, type FilterReason } from "./filter";
 import { leadSource, reasonText } from "./reasons";
@@ -124,6 +125,10 @@ const SnapshotSchema = z
     /** Model-selection experiment whose arms were interleaved into this list, and each position's arm (0/1). */
     x: z.string().optional(),
     t: z.array(z.number().int()).optional(),
+    /** Encoded ranker features of the first LOGGED_FEATURE_ITEMS items (absent in older snapshots). */
+    f: z.array(z.string()).optional(),
+    /** Ranker version that scored them (the champion's, in an experiment). */
+    r: z.string().optional(),
   })
   .refine((x) => [x.s, x.m, x.l, x.a].every((col) => col.length === x.p.length), "snapshot columns differ in length");
 type Snapshot = z.infer<typeof SnapshotSchema>;
@@ -134,6 +139,12 @@ export class SnapshotGoneError extends InvalidInputError {
     super("invalid_cursor", message);
   }
 }
+
+/**
+ * Snapshot items whose ranker features are kept (encoded, feature-codec.ts) and logged with their impression:
+ * the first three pages, where nearly all impressions are. The learner trains the ranker on them.
+ */
+const LOGGED_FEATURE_ITEMS = 60;
 
 /** Feed pages whose impressions are written in one transaction (see logImpressions). */
 const IMPRESSION_BATCH = 20;
@@ -174,6 +185,8 @@ export class FeedService {
     listings: Map<number, ListingSummary>;
     report: SourceReport;
     filtered: Record<FilterReason, number>;
+    /** The ranker features of a ranked candidate, as the ranker saw them (for the impression log). */
+    features: (c: Candidate) => Float32Array;
   }> {
     const catalog = models.catalog;
     const now = this.d.now();
@@ -257,7 +270,15 @@ export class FeedService {
       }
     }
     const ranked = demoteUnclicked(models.ranker.rank(kept, ctx), shown);
-    return { ranked, listings, report, filtered: removed };
+    // The impression log keeps each shown item's features as the ranker saw them (before any demotion).
+    let maxima: Float32Array | null = null;
+    const features = (c: Candidate): Float32Array => {
+      maxima ??= sourceMaxima(ranked);
+      const x = new Float32Array(NUM_FEATURES);
+      featurize(c, ctx, maxima, x);
+      return x;
+    };
+    return { ranked, listings, report, filtered: removed, features };
   }
 
   /** Authoritative listing state (DB) of items about to be shown. */
@@ -267,9 +288,14 @@ export class FeedService {
 
   /** Recall, filter, rank and re-rank with one model set: the list a first page is cut from. */
   private async rankedList(models: ServingModels, caller: Caller, history: History) {
-    const { ranked, listings, report, filtered } = await this.candidates(models, caller, history, this.sources);
+    const { ranked, listings, report, filtered, features } = await this.candidates(
+      models,
+      caller,
+      history,
+      this.sources,
+    );
     const reranked = rerank(ranked, models.catalog, models.vectors, listings, { ...DEFAULT_RERANK, now: this.d.now() });
-    return { reranked, report, filtered };
+    return { reranked, report, filtered, features };
   }
 
   /**
@@ -296,7 +322,10 @@ export class FeedService {
     if (b instanceof Error) return { list: a, models: experiment.champion, arms: null };
     const size = this.d.snapshotSize ?? 200;
     const mixed = interleave(a.reranked, b.reranked, (c) => c.item, experiment.share, random, size);
-    return { list: { ...a, reranked: mixed.items }, models: experiment.champion, arms: mixed.arms };
+    // Each item's logged features come from the arm (models) that ranked it.
+    const fromB = new Set(b.reranked);
+    const features = (c: Candidate): Float32Array => (fromB.has(c) ? b.features(c) : a.features(c));
+    return { list: { ...a, reranked: mixed.items, features }, models: experiment.champion, arms: mixed.arms };
   }
 
   /**
@@ -329,7 +358,7 @@ export class FeedService {
       }
       this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: false });
     }
-    const { reranked, report, filtered } = list;
+    const { reranked, report, filtered, features } = list;
     const snapshotId = this.d.newId();
     const snap: Snapshot = {
       owner: ownerOf(caller),
@@ -343,8 +372,11 @@ export class FeedService {
       l: [],
       a: [],
       ...(experiment && arms ? { x: experiment.id, t: arms.map((a) => (a === "challenger" ? 1 : 0)) } : {}),
+      f: [],
+      r: models.ranker.version,
     };
     for (const c of reranked.slice(0, this.d.snapshotSize ?? 200)) {
+      if (snap.p.length < LOGGED_FEATURE_ITEMS) snap.f?.push(encodeFeatures(features(c)));
       let mask = 0;
       for (let k = 0; k < SOURCES.length; k++) if (c.ranks[k] >= 0) mask |= 1 << k;
       const lead = leadSource(c);
@@ -442,6 +474,7 @@ export class FeedService {
       page,
       offset,
       snap.x && snap.t ? { experiment: snap.x, arms: shownArms, positions: shownAt } : null,
+      snap,
     );
     return page;
   }
@@ -460,8 +493,11 @@ export class FeedService {
     page: FeedPage,
     offset: number,
     experiment: { experiment: string; arms: Arm[]; positions: number[] } | null,
+    snap: Snapshot,
   ): Promise<void> {
     if (page.items.length === 0) return;
+    // Each item's snapshot position (its recommendationId's suffix) finds the features it was ranked with.
+    const at = page.items.map((i) => Number(i.recommendationId.slice(i.recommendationId.lastIndexOf(".") + 1)));
     this.pendingImpressions.push({
       clientEventId: `imp:${page.snapshotId}:${offset}`,
       type: "impression",
@@ -478,6 +514,8 @@ export class FeedService {
         items: page.items.map((i) => i.productId),
         // Per shown item (same order as `items`): the arm that put it there; the selection cycle credits it.
         ...(experiment ?? {}),
+        // Per shown item: the ranker features serving scored it with (the learner trains the ranker on them).
+        ...(snap.f && snap.r ? { ranker: snap.r, features: at.map((p) => snap.f?.[p] ?? "") } : {}),
       },
     });
     if (this.pendingImpressions.length >= IMPRESSION_BATCH) await this.flushImpressions();

@@ -39,6 +39,11 @@ export interface BootstrapOptions {
   seed?: number;
   /** Catalog already loaded (tests, benchmarks). */
   catalog?: ItemCatalog;
+  /**
+   * Long-term histories already held (a reload): reused instead of re-reading the whole event log on the
+   * serving thread, unless a model must be trained here.
+   */
+  histories?: { map: Map<string, number[]>; lastSeq: number };
 }
 
 export interface Bootstrapped {
@@ -62,8 +67,8 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
   const found = new Map<string, RegisteredArtifact | null>();
   for (const name of Object.keys(SERVING_MODELS)) found.set(name, await o.registry.live(name));
   const missing = [...found].filter(([, v]) => v === null).map(([k]) => k);
-  const td = await loadTrainData(o.db, catalog, o.events);
-  if (missing.length > 0) {
+  const td = missing.length > 0 || !o.histories ? await loadTrainData(o.db, catalog, o.events) : null;
+  if (missing.length > 0 && td) {
     if (!o.trainMissing)
       throw new Error(`no registered version of ${missing.join(", ")} and in-process training is off`);
     o.log("recsys: training in-process (no registered version)", {
@@ -77,10 +82,15 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
       const model = createModel(name, { params: { [name]: SERVING_MODELS[name] } });
       await model.fit(td.data, { seed: o.seed ?? 1 });
       const artifact: ModelArtifact = model.save();
+      // The learner's bookkeeping metrics (src/recsys/learner/cycle.ts): its first cycle builds on these.
       const metrics = {
         trainMs: Math.round(performance.now() - t0),
         interactions: td.interactions,
         items: catalog.size,
+        "learner.eventSeq": td.lastSeq,
+        "learner.fullSeq": td.lastSeq,
+        "learner.fullAt": o.now,
+        "learner.full": 1,
       };
       const version = await o.registry.register(name, artifact, metrics, { live: true });
       o.log("recsys: registered model", { model: name, version, ...metrics });
@@ -109,7 +119,9 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
   }
 
   const pop = get("popularity");
-  const { popularity, trending } = popularityFromArtifact(pop.artifact, catalog, td.latest || o.now, 7);
+  // Trending decays from the popularity version's own clock (the learner records it), else the data's latest event.
+  const asOf = typeof pop.artifact.params.asOf === "number" ? pop.artifact.params.asOf : td?.latest || o.now;
+  const { popularity, trending } = popularityFromArtifact(pop.artifact, catalog, asOf, 7);
   const fism = get("fism-bpr");
   const vectorVersion = `fism-${fism.version}`.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
   const vectors = vectorsFromArtifact(fism.artifact, catalog, vectorVersion);
@@ -145,11 +157,13 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
   if (rankerEntry) registryVersions.ranker = rankerEntry.version;
   return {
     models,
-    histories: actorHistories(
-      td.data.sequences.map((s) => s.items),
-      td.actorKeys,
-    ),
-    lastSeq: td.lastSeq,
+    histories: td
+      ? actorHistories(
+          td.data.sequences.map((s) => s.items),
+          td.actorKeys,
+        )
+      : (o.histories?.map ?? new Map()),
+    lastSeq: td ? td.lastSeq : (o.histories?.lastSeq ?? 0),
     registryVersions,
   };
 }

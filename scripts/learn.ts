@@ -1,0 +1,76 @@
+/**
+ * One learner cycle against the app database at DATABASE_URL (embedded file or Turso): what the Node server's
+ * learner thread does every LEARNER_INTERVAL_SECONDS, as a one-shot command for a Kubernetes CronJob.
+ *
+ *   npm run learn -- [--full | --incremental] [--promote] [--models popularity,covisitation,...]
+ *                    [--backlog-threshold 50000] [--full-every-hours 6] [--eval-window 2000]
+ *                    [--ranker-min-impressions 1000]
+ *
+ * Default: full when due (schedule, backlog, a model never trained by the learner), else incremental when new
+ * events arrived, else nothing. Versions are registered in the libSQL registry with their metrics; they serve
+ * once the selection module promotes them (`--promote` moves the live pointers at once). Progress goes to
+ * stderr, the report (JSON) to stdout. Applies pending migrations first.
+ * Exit codes: 0 done (or nothing to do), 1 a model failed (the others are registered), 78 bad config.
+ */
+import { parseArgs } from "node:util";
+import { timeOrderedId } from "../src/context";
+import { LEARNED_MODELS, runLearnerCycle, type LearnedModel } from "../src/recsys/learner/cycle";
+import { LibsqlArtifactRegistry } from "../src/adapters/model-registry/libsql";
+import { createDbEventLog } from "../src/adapters/event-log/libsql";
+import { runCli, withMigratedDatabase } from "./lib/database-cli";
+
+function positive(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${v}"`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      full: { type: "boolean", default: false },
+      incremental: { type: "boolean", default: false },
+      promote: { type: "boolean", default: false },
+      models: { type: "string" },
+      "backlog-threshold": { type: "string" },
+      "full-every-hours": { type: "string" },
+      "eval-window": { type: "string" },
+      "ranker-min-impressions": { type: "string" },
+    },
+  });
+  if (values.full && values.incremental) throw new Error("--full and --incremental exclude each other");
+  const models = values.models?.split(",").map((m) => m.trim());
+  const unknown = models?.filter((m) => !(LEARNED_MODELS as readonly string[]).includes(m)) ?? [];
+  if (unknown.length > 0)
+    throw new Error(`unknown model(s) ${unknown.join(", ")}; known: ${LEARNED_MODELS.join(", ")}`);
+  const fullEvery = positive("full-every-hours", values["full-every-hours"]);
+  const t0 = performance.now();
+  const stamp = (): string => `${((performance.now() - t0) / 1000).toFixed(1)}s`.padStart(7);
+  return withMigratedDatabase(async ({ client, db }) => {
+    const now = Date.now;
+    const report = await runLearnerCycle(
+      {
+        db,
+        events: createDbEventLog(db, now, timeOrderedId),
+        registry: new LibsqlArtifactRegistry(client, { now }),
+        now,
+        log: (msg, fields) => console.error(`${stamp()} ${msg}${fields ? ` ${JSON.stringify(fields)}` : ""}`),
+      },
+      {
+        mode: values.full ? "full" : values.incremental ? "incremental" : "auto",
+        promote: values.promote,
+        models: models as LearnedModel[] | undefined,
+        backlogThreshold: positive("backlog-threshold", values["backlog-threshold"]),
+        fullEveryMs: fullEvery === undefined ? undefined : fullEvery * 3_600_000,
+        evalWindow: positive("eval-window", values["eval-window"]),
+        rankerMinImpressions: positive("ranker-min-impressions", values["ranker-min-impressions"]),
+        onProgress: (m) => console.error(`${stamp()} ${m}`),
+      },
+    );
+    console.log(JSON.stringify(report, null, 2));
+    return report.failed ? 1 : 0;
+  });
+}
+
+runCli(main);
