@@ -68,6 +68,8 @@ module.exports = {
           // (Node entries' helpers) pick the embedder adapter, content-index picks Qdrant or the in-process
           // index. Composition that belongs in src/deps/; until it moves there, these files are roots too.
           `^src/recsys/embeddings/(reembed-worker\\.node|cold-start\\.node|content-index)${TS}`,
+          // The learner's worker-thread entry (issue 14.1): it opens its own connection, event log and registry.
+          `^src/recsys/learner/worker-loop\\.node${TS}`,
         ],
       },
       to: { path: "^src/adapters/" },
