@@ -175,13 +175,79 @@ export async function runSelectionCycle(d: SelectionDeps): Promise<SelectionRepo
 
   const running = new Set((await d.store.running()).map((e) => e.model));
   for (const model of d.models) {
-    if (running.size > 0) break; // one experiment at a time: every arm's traffic is a share of the same feed
+    if (REFRESHED_OFFLINE.has(model) && (await refreshCounts(d, model, decide))) continue;
+    if (running.size > 0) continue; // one experiment at a time: every arm's traffic is a share of the same feed
     const started = await startExperiment(d, model, policy, decide);
     if (started) running.add(model);
   }
 
   await d.store.pruneSnapshotArms(d.now() - policy.attributionTtlMs);
   return report;
+}
+
+/**
+ * Count models (popularity, co-visitation, session kNN) are defined by their data: the learner's incremental
+ * version is the same model over a longer log (its fold equals a full fit; test/recsys/learner). Such a
+ * version goes live when the offline gate passes on the newest window, without an online experiment, so
+ * fresh events reach serving every cycle; FISM vectors and the ranker (fitted, not counted) go through one.
+ */
+const REFRESHED_OFFLINE = new Set(["popularity", "covisitation", "session-knn"]);
+const EVENT_SEQ = "learner.eventSeq";
+
+/** True when `model` was handled as a count refresh (promoted, or held by the gate). */
+async function refreshCounts(
+  d: SelectionDeps,
+  model: string,
+  decide: (
+    m: string,
+    a: string,
+    r: string,
+    x?: { from?: string | null; to?: string | null; numbers?: Record<string, unknown> },
+  ) => Promise<void>,
+): Promise<boolean> {
+  if (await d.store.pin(model)) return false;
+  const pointer = await d.registry.livePointer(model);
+  if (!pointer) return false;
+  const [newest] = await d.registry.versions(model, 1);
+  if (!newest || newest.version === pointer.version || typeof newest.metrics[EVENT_SEQ] !== "number") return false;
+  const live = (await d.registry.versions(model, 50)).find((v) => v.version === pointer.version);
+  if (live && (live.metrics[EVENT_SEQ] ?? -1) >= newest.metrics[EVENT_SEQ]) return false;
+  if (await d.store.tried(model, newest.version)) return true;
+  const gate = offlineGate(newest.metrics, live?.metrics ?? {});
+  if (gate.verdict === "fail") {
+    await d.store.createExperiment({
+      id: d.newId(),
+      model,
+      kind: "challenge",
+      champion: pointer.version,
+      challenger: newest.version,
+      status: "rejected",
+      share: 0,
+      startedAt: d.now(),
+      endedAt: d.now(),
+      reason: `offline gate: ${gate.reason}`,
+      offline: gate.numbers,
+    });
+    await decide(model, "held", `offline gate: ${gate.reason}`, {
+      from: pointer.version,
+      to: newest.version,
+      numbers: gate.numbers,
+    });
+    return true;
+  }
+  try {
+    await d.registry.load(model, newest.version);
+  } catch (err) {
+    await decide(model, "held", `artifact does not load: ${err instanceof Error ? err.message : String(err)}`, {
+      from: pointer.version,
+      to: newest.version,
+    });
+    return true;
+  }
+  const reason = `count refresh through event ${newest.metrics[EVENT_SEQ]}; offline gate ${gate.verdict}: ${gate.reason}`;
+  await d.registry.setLive(model, newest.version, `refreshed: ${reason}`);
+  await decide(model, "refreshed", reason, { from: pointer.version, to: newest.version, numbers: gate.numbers });
+  return true;
 }
 
 type Verdict =
@@ -271,7 +337,8 @@ async function startExperiment(
   }
   const live = versions.find((v) => v.version === pointer.version);
   const candidates = versions.filter((v) => v.version !== pointer.version && (!live || v.createdAt >= live.createdAt));
-  for (const c of candidates) {
+  // Only the newest: older untried versions (the learner registers one per cycle) are superseded by it.
+  for (const c of candidates.slice(0, 1)) {
     if (await d.store.tried(model, c.version)) continue;
     const id = d.newId();
     const record = async (status: "rejected", reason: string, numbers: Record<string, number>): Promise<void> => {

@@ -201,6 +201,32 @@ describe("runSelectionCycle on the real libSQL engine", () => {
     expect((await runSelectionCycle(deps)).decisions).toEqual([]);
   });
 
+  it("a count model's fresher learner version goes live on the offline gate alone; a worse one is held", async () => {
+    const d = { ...deps, models: ["popularity"] };
+    const pop = () => ({
+      model: "popularity",
+      params: {},
+      blobs: { counts: new Float32Array(4) },
+      itemIds: ["a", "b", "c", "d"],
+    });
+    const v1 = await registry.register("popularity", pop(), { "learner.eventSeq": 10 }, { live: true });
+    const v2 = await registry.register("popularity", pop(), { "learner.eventSeq": 20, ...passing });
+    const r = await runSelectionCycle(d);
+    expect(r.decisions).toEqual([expect.objectContaining({ action: "refreshed", model: "popularity" })]);
+    expect((await registry.livePointer("popularity"))?.version).toBe(v2);
+    expect(await store.running()).toEqual([]);
+    const worse = await registry.register("popularity", pop(), {
+      "learner.eventSeq": 30,
+      "delta_ndcg@10": -0.05,
+      "delta_ndcg@10_lo": -0.08,
+      "delta_ndcg@10_hi": -0.02,
+    });
+    expect((await runSelectionCycle(d)).decisions).toEqual([expect.objectContaining({ action: "held" })]);
+    expect((await registry.livePointer("popularity"))?.version).toBe(v2);
+    expect(worse).not.toBe(v1);
+    expect((await runSelectionCycle(d)).decisions).toEqual([]);
+  });
+
   it("a pinned model stays on its pin: no experiment starts, a moved pointer is put back", async () => {
     const v1 = await registry.register("ranker", ranker(), {}, { live: true });
     const v2 = await registry.register("ranker", ranker(), passing);
