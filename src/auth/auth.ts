@@ -7,6 +7,8 @@ import type { Config } from "../config";
 import type { Database } from "../db/database";
 import * as authSchema from "../db/schema/auth";
 import { passwordProblem, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
+import { consumeLimit, signInAccountKey } from "./account-rate-limit";
+import { RESOLVED_IP_HEADER } from "./client-ip";
 import { ac, roles } from "./permissions";
 import { resolveAuthSecret, resolveAuthUrl } from "./secret";
 
@@ -98,10 +100,29 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
       // better-auth skips its origin (CSRF) check when NODE_ENV=test; keep it on so tests see production behaviour.
       disableOriginCheck: false,
       cookiePrefix: "recircuit",
+      // Per-IP buckets key on the address authHandler resolved from trusted sources (src/auth/client-ip.ts),
+      // never on X-Forwarded-For as the client sent it.
+      ipAddress: { ipAddressHeaders: [RESOLVED_IP_HEADER] },
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         switch (ctx.path) {
+          case "/sign-in/email": {
+            // Per account as well as per IP: spreading guesses over many addresses does not multiply them.
+            const email = field(ctx.body, "email");
+            if (!email) return;
+            const decision = await consumeLimit(db, signInAccountKey(email), {
+              max: config.AUTH_ACCOUNT_RATE_LIMIT_MAX,
+              windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+            });
+            if (!decision.allowed)
+              throw new APIError(
+                "TOO_MANY_REQUESTS",
+                { message: "too many sign-in attempts for this account; try again later", code: "RATE_LIMITED" },
+                { "X-Retry-After": String(decision.retryAfterSeconds) },
+              );
+            return;
+          }
           case "/sign-up/email":
           case "/admin/create-user": {
             const problem = passwordProblem(field(ctx.body, "password") ?? "", field(ctx.body, "email"));

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import { errorBody } from "../http/errors";
+import { clientIp, withResolvedIp } from "../auth/client-ip";
 import { enforceIdleTimeout, presentsSession } from "../auth/idle";
 
 /** better-auth routes we do not expose: API keys are managed through /v1/api-keys (scopes, rotation). */
@@ -25,7 +26,7 @@ export async function authHandler(c: Context<AppEnv>): Promise<Response> {
       await enforceIdleTimeout(db, config, current.session as typeof current.session & { lastActiveAt?: Date | null });
   }
 
-  const res = await auth.handler(c.req.raw);
+  const res = await auth.handler(withResolvedIp(c.req.raw, clientIp(c, config)));
   if (res.status < 400) return res;
   return withCommonErrorBody(c, res);
 }
