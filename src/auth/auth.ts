@@ -3,7 +3,9 @@ import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { admin, bearer } from "better-auth/plugins";
+import { MemoryOutbox } from "../adapters/mailer/memory-outbox";
 import type { Config } from "../config";
+import type { Mailer } from "../ports/mailer";
 import type { Database } from "../db/database";
 import * as authSchema from "../db/schema/auth";
 import { passwordProblem, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
@@ -19,6 +21,8 @@ export const API_KEY_HEADER = "x-api-key";
 export interface AuthDeps {
   config: Config;
   db: Database;
+  /** Account mail (sign-up notices); a development in-memory outbox when none is given. */
+  mailer?: Mailer;
 }
 
 /** Password hashing override (tests swap scrypt for a fast hash; production keeps better-auth's scrypt). */
@@ -45,6 +49,7 @@ const weak = (message: string) => new APIError("BAD_REQUEST", { message, code: "
  */
 export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHasher } = {}) {
   const { config, db } = deps;
+  const mailer = deps.mailer ?? new MemoryOutbox();
   return betterAuth({
     appName: "Recircuit",
     // Expected refusals (bad keys, wrong passwords) are answered to the client; tests need no log noise.
@@ -57,7 +62,27 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
     database: drizzleAdapter(db, { provider: "sqlite", schema: { ...authSchema } }),
     emailAndPassword: {
       enabled: true,
-      autoSignIn: true,
+      // No sign-in at sign-up: it is what lets sign-up answer a taken address exactly like a new one (better-auth
+      // then returns a synthetic user and no token), so sign-up cannot tell who has an account. The owner of a
+      // taken address is told by mail; a new user signs in next (one more request).
+      autoSignIn: false,
+      // The stand-in user for a taken address carries the admin plugin's defaults, as a new user's row does.
+      customSyntheticUser: ({ coreFields, additionalFields, id }) => ({
+        ...coreFields,
+        role: "buyer",
+        banned: false,
+        banReason: null,
+        banExpires: null,
+        ...additionalFields,
+        id,
+      }),
+      onExistingUserSignUp: async ({ user }) =>
+        mailer.send({
+          to: user.email,
+          kind: "sign_up_existing_account",
+          subject: "Someone tried to create a Recircuit account with your address",
+          text: "Your address already has a Recircuit account. If this was you, sign in or reset your password; otherwise ignore this mail.",
+        }),
       minPasswordLength: MIN_PASSWORD_LENGTH,
       maxPasswordLength: MAX_PASSWORD_LENGTH,
       revokeSessionsOnPasswordReset: true,
@@ -74,6 +99,17 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
       },
     },
     databaseHooks: {
+      user: {
+        create: {
+          after: async (user) =>
+            mailer.send({
+              to: user.email,
+              kind: "welcome",
+              subject: "Welcome to Recircuit",
+              text: "Your Recircuit account is ready: sign in with the password you chose.",
+            }),
+        },
+      },
       session: {
         create: {
           before: async (session) => ({ data: { ...session, lastActiveAt: new Date() } }),
