@@ -4,8 +4,15 @@ import { errorBody } from "../http/errors";
 import { clientIp, withResolvedIp } from "../auth/client-ip";
 import { enforceIdleTimeout, presentsSession } from "../auth/idle";
 
-/** better-auth routes we do not expose: API keys are managed through /v1/api-keys (scopes, rotation). */
-const hidden = [/^\/api\/auth\/api-key(\/|$)/];
+/**
+ * better-auth routes we do not expose: API keys are managed through /v1/api-keys (scopes, rotation); users'
+ * roles, bans and existence only through /v1/admin (one door for roles: a closed set, no self-demotion or
+ * self-ban), so the admin plugin's writing routes are not served over HTTP. Its reads stay.
+ */
+const hidden = [
+  /^\/api\/auth\/api-key(\/|$)/,
+  /^\/api\/auth\/admin\/(set-role|create-user|update-user|ban-user|unban-user|remove-user|impersonate-user|stop-impersonating)(\/|$)/,
+];
 const noSessionNeeded = /^\/api\/auth\/(sign-in|sign-up|ok|error)(\/|$)/;
 
 /**
