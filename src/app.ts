@@ -6,6 +6,7 @@ import { createAuth } from "./auth/auth";
 import { authHandler } from "./routes/auth";
 import { createDbEventLog } from "./services/events/event-log";
 import { anonSession } from "./http/middleware/anon-session";
+import { originCheck } from "./http/middleware/origin-check";
 import { principal } from "./http/middleware/principal";
 import { marketplaceRoutes } from "./routes/v1/marketplace";
 import { ApiError, errorBody, handleError } from "./http/errors";
@@ -61,6 +62,7 @@ export function createApp(input: AppDepsInput) {
 
   // Auth: better-auth's own routes, then who is calling for every /v1 route (session, API key, anonymous).
   app.on(["GET", "POST"], "/api/auth/*", authHandler);
+  app.use("/v1/*", originCheck());
   app.use("/v1/*", anonSession());
   app.use("/v1/*", principal());
   // Guards (scope, role, signed-in) are declared by each route in its createRoute definition (src/routes).

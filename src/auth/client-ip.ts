@@ -1,5 +1,4 @@
 import { getIPFromHeader, normalizeIP } from "@better-auth/core/utils/ip";
-import type { Context } from "hono";
 import type { Config } from "../config";
 
 /** The header better-auth's rate limiter reads: set by us from a trusted source, never taken from the client. */
@@ -12,9 +11,9 @@ type IpConfig = Pick<Config, "CLIENT_IP_HEADER" | "TRUSTED_PROXIES">;
  * (`app.request`) and on workerd, which have no socket. Read without importing node code, so this file runs
  * on both runtimes.
  */
-function socketPeer(c: Context): string | null {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; server?: unknown } | undefined;
-  const bindings = (env?.server ?? env) as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+function socketPeer(env: unknown): string | null {
+  const e = env as { incoming?: { socket?: { remoteAddress?: string } }; server?: unknown } | undefined;
+  const bindings = (e?.server ?? e) as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   const address = bindings?.incoming?.socket?.remoteAddress;
   return typeof address === "string" && address ? address : null;
 }
@@ -26,8 +25,8 @@ function socketPeer(c: Context): string | null {
  *    the right, skipping trusted hops (the leftmost entries are whatever the client wrote).
  * Null when neither is available (an in-process request without the configured header).
  */
-export function clientIp(c: Context, config: IpConfig): string | null {
-  const headers = c.req.raw.headers;
+export function clientIp(req: Request, env: unknown, config: IpConfig): string | null {
+  const headers = req.headers;
   if (config.CLIENT_IP_HEADER) {
     const value = headers.get(config.CLIENT_IP_HEADER);
     if (!value) return null;
@@ -35,7 +34,7 @@ export function clientIp(c: Context, config: IpConfig): string | null {
     const last = value.split(",").pop()?.trim() ?? "";
     return getIPFromHeader(last);
   }
-  const peer = socketPeer(c);
+  const peer = socketPeer(env);
   if (!peer) return null;
   const forwarded = headers.get("x-forwarded-for");
   if (

@@ -33,7 +33,7 @@ export async function authHandler(c: Context<AppEnv>): Promise<Response> {
       await enforceIdleTimeout(db, config, current.session as typeof current.session & { lastActiveAt?: Date | null });
   }
 
-  const res = await auth.handler(withResolvedIp(c.req.raw, clientIp(c, config)));
+  const res = await auth.handler(withResolvedIp(c.req.raw, clientIp(c.req.raw, c.env, config)));
   if (res.status < 400) return res;
   return withCommonErrorBody(c, res);
 }
