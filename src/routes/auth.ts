@@ -3,6 +3,7 @@ import type { AppEnv } from "../context";
 import { errorBody } from "../http/errors";
 import { clientIp, withResolvedIp } from "../auth/client-ip";
 import { enforceIdleTimeout, presentsSession } from "../auth/idle";
+import { hidesSessionTokens, withoutSessionTokens } from "../auth/session-token-exposure";
 
 /**
  * better-auth routes we do not expose: API keys are managed through /v1/api-keys (scopes, rotation); users'
@@ -34,8 +35,14 @@ export async function authHandler(c: Context<AppEnv>): Promise<Response> {
   }
 
   const res = await auth.handler(withResolvedIp(c.req.raw, clientIp(c.req.raw, c.env, config)));
-  if (res.status < 400) return res;
-  return withCommonErrorBody(c, res);
+  if (res.status >= 400) return withCommonErrorBody(c, res);
+  if (hidesSessionTokens(path, headers) && (res.headers.get("content-type") ?? "").includes("json")) {
+    const body = withoutSessionTokens(await res.json());
+    const out = new Headers(res.headers);
+    out.delete("content-length");
+    return new Response(JSON.stringify(body), { status: res.status, headers: out });
+  }
+  return res;
 }
 
 async function withCommonErrorBody(c: Context<AppEnv>, res: Response): Promise<Response> {
