@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { AccountError, ensureAdmin } from "../src/auth/accounts";
 import { createAuth } from "../src/auth/auth";
+import { buildCliDeps } from "../src/deps/node-base.node.js";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
 
 async function main(): Promise<number> {
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
   return withMigratedDatabase(async ({ config, db }) => {
     try {
       const result = await ensureAdmin(
-        { auth: createAuth({ config, db }), db },
+        { auth: createAuth(buildCliDeps(config, db)), db },
         { email, password, name: values.name, promote: values.promote },
       );
       const said = {

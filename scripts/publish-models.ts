@@ -14,17 +14,14 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { MemoryVectorIndex } from "../src/adapters/vector-index/memory";
-import { timeOrderedId } from "../src/context";
 import { DbEventLogAdapter } from "../src/recsys/events/event-log-adapter";
 import { bootstrapModels } from "../src/recsys/models/bootstrap";
 import { DEFAULT_CHUNK_BYTES, LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "../src/recsys/models/ml-registry.node.js";
 import { publishModels } from "../src/recsys/models/publish";
-import { createDbEventLog } from "../src/services/events/event-log";
+import { logAt } from "../src/ports/logger";
+import { buildCliDeps } from "../src/deps/node-base.node.js";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
-
-const log = (msg: string, fields: Record<string, unknown> = {}): void =>
-  console.error(JSON.stringify({ msg, ...fields }));
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -42,9 +39,12 @@ async function main(): Promise<number> {
     return 1;
   }
   return withMigratedDatabase(async ({ config, client, db }) => {
+    const deps = buildCliDeps(config, db);
+    // Progress as JSON lines on stderr (the CLI logger); the report goes to stdout.
+    const log = logAt(deps.logger);
     const source = MlRegistryAdapter.atDir(values.from);
     if (values["train-missing"]) {
-      const events = new DbEventLogAdapter(db, createDbEventLog(db, Date.now, timeOrderedId));
+      const events = new DbEventLogAdapter(db, deps.events);
       await bootstrapModels({
         db,
         registry: source,

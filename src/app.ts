@@ -1,10 +1,8 @@
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { timeOrderedId, type AppDeps, type AppDepsInput } from "./context";
-import { createAuth } from "./auth/auth";
+import type { AppDeps } from "./context";
 import { authHandler } from "./routes/auth";
-import { createDbEventLog } from "./services/events/event-log";
 import { anonSession } from "./http/middleware/anon-session";
 import { originCheck } from "./http/middleware/origin-check";
 import { principal } from "./http/middleware/principal";
@@ -15,33 +13,17 @@ import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { categoriesRoutes } from "./routes/v1/categories";
 import { productsRoutes } from "./routes/v1/products";
-import { buildServingDeps } from "./adapters/select";
 import { eventsRoutes } from "./routes/v1/events";
 import { feedRoutes } from "./routes/v1/feed";
+import { feedbackRoutes } from "./routes/v1/feedback";
 import { recommendationsRoutes } from "./routes/v1/recommendations";
 
 /**
- * The one Hono app, shared by the Node server, the Cloudflare Worker and the tests. Entry points build
- * `deps` (ports and adapters chosen from validated config) and pass them in; nothing here knows which
- * runtime or backend it is on.
+ * The one Hono app, shared by the Node server, the Cloudflare Worker and the tests. Each runtime's buildDeps
+ * (src/deps/) assembles `deps` from validated config and passes them in finished; nothing here knows which
+ * runtime or backend it is on, and no adapter is imported here (test/deps/app-imports.test.ts).
  */
-export function createApp(input: AppDepsInput) {
-  // Auth and the event log derive from db/config unless the entry point built them (tests, demo seeding).
-  const events = input.events ?? createDbEventLog(input.db, input.clock, timeOrderedId);
-  // Serving ports (session store, vector index, recsys holder) come from the entry point, else from config.
-  const serving = input.recsys
-    ? {
-        sessions: input.sessions ?? input.recsys.o.sessions,
-        vectors: input.vectors ?? input.recsys.o.vectors,
-        recsys: input.recsys,
-      }
-    : buildServingDeps({ ...input, events });
-  const deps: AppDeps = {
-    ...input,
-    auth: input.auth ?? createAuth(input),
-    events,
-    ...serving,
-  };
+export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   app.use("*", requestId({ headerName: "x-request-id", limitLength: 128 }));
@@ -74,6 +56,7 @@ export function createApp(input: AppDepsInput) {
   app.route("/v1", marketplaceRoutes);
   app.route("/v1", eventsRoutes);
   app.route("/v1", feedRoutes);
+  app.route("/v1", feedbackRoutes);
   app.route("/v1", recommendationsRoutes);
 
   app.doc31("/openapi.json", {

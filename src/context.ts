@@ -4,6 +4,7 @@ import type { Database } from "./db/database";
 import type { Auth } from "./auth/auth";
 import type { Principal } from "./auth/principal";
 import type { EventLog } from "./services/events/event-log";
+import type { Logger } from "./ports/logger";
 import type { SessionStore } from "./ports/session-store";
 import type { VectorIndex } from "./ports/vector-index";
 import type { Recsys } from "./recsys/recsys";
@@ -14,29 +15,29 @@ export type Clock = () => number;
 export type IdGenerator = () => string;
 
 /**
- * Everything a route or service may touch, built once from validated config by an entry point
- * (Node server, Worker, tests) and handed to the app. Routes never import adapters directly.
+ * Everything a route or service may touch, built complete from validated config by the runtime's buildDeps
+ * and handed to the app. Routes never import adapters directly. One assembly per runtime, in src/deps/:
+ * node.node.ts (Node server, cluster primary and workers, CLIs), worker.ts + api-worker.ts (scheduler and api
+ * Workers), in-process.ts (tests); serving.ts is the serving part they share.
  */
 export interface AppDeps {
   config: Config;
   db: Database;
   clock: Clock;
   newId: IdGenerator;
+  /** Structured JSON logs at LOG_LEVEL (src/ports/logger.ts). */
+  logger: Logger;
   /** better-auth instance for this database (see src/auth/auth.ts: createAuth). */
   auth: Auth;
   /** Interaction event log (recommender input). */
   events: EventLog;
-  /** Per-session interaction history + KV with TTL (Upstash or in-process; src/adapters/select.ts). */
+  /** Per-session interaction history + KV with TTL (Upstash, libSQL or in-process; src/adapters/select.ts). */
   sessions: SessionStore;
   /** Item vectors per model version (Qdrant or in-process; src/adapters/select.ts). */
   vectors: VectorIndex;
   /** Serving models (feed, session and product recommendations); started by the entry point. */
   recsys: Recsys;
 }
-
-/** What entry points must supply: auth and events are built from db/config when left out. */
-export type AppDepsInput = Omit<AppDeps, "auth" | "events" | "sessions" | "vectors" | "recsys"> &
-  Partial<Pick<AppDeps, "auth" | "events" | "sessions" | "vectors" | "recsys">>;
 
 /** Hono environment shared by every route module. */
 export interface AppEnv {

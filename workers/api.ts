@@ -1,4 +1,6 @@
 import { createApp, type App } from "../src/app";
+import { createConsoleJsonLogger } from "../src/adapters/logger/console-json";
+import { buildApiWorkerDeps } from "../src/deps/api-worker";
 import { buildWorkerDeps, misconfiguredResponse, type Built, type WorkerEnv } from "./runtime";
 import { buildWorkerServing, needsModels, type WorkerServing } from "./serving";
 
@@ -11,18 +13,21 @@ type Entry = { ok: true; app: App; serving: WorkerServing } | Extract<Built, { o
  * workers/serving.ts), so this map is also the module-scope cache of that load.
  */
 const built = new WeakMap<object, Entry>();
+/** For failures before deps (and so LOG_LEVEL) exist. */
+const startupLogger = createConsoleJsonLogger({ level: "error" });
 
 function entryFor(env: WorkerEnv): Entry {
   let entry = built.get(env);
   if (!entry) {
     const result = buildWorkerDeps(env);
     if (result.ok) {
-      const serving = buildWorkerServing(result.deps);
-      entry = { ok: true, app: createApp({ ...result.deps, ...serving.appInput }), serving };
+      const serving = buildWorkerServing(buildApiWorkerDeps(result.deps));
+      entry = { ok: true, app: createApp(serving.deps), serving };
     } else {
       entry = result;
+      // No config, so no configured logger: this one line goes out at error level whatever LOG_LEVEL says.
+      startupLogger.error(entry.error.message);
     }
-    if (!entry.ok) console.error(JSON.stringify({ level: "error", msg: entry.error.message }));
     built.set(env, entry);
   }
   return entry;
@@ -36,13 +41,7 @@ export default {
       entry = entryFor(env);
     } catch (err) {
       // Not a binding problem (those are ConfigErrors above) but a bug at startup: still the common body.
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "api Worker failed to start",
-          error: err instanceof Error ? err.stack : String(err),
-        }),
-      );
+      startupLogger.error("api Worker failed to start", { error: err instanceof Error ? err.stack : String(err) });
       const requestId = crypto.randomUUID();
       return Response.json(
         { error: { code: "internal_error", message: "internal server error", requestId } },

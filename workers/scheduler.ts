@@ -2,9 +2,10 @@ import { eq } from "drizzle-orm";
 import type { Config } from "../src/config";
 import type { Clock } from "../src/context";
 import type { Database } from "../src/db/database";
+import type { Logger } from "../src/ports/logger";
 import { schedulerRuns } from "../src/db/schema/ops";
 import { LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
-import { REGISTRY_MODELS, SERVING_MODELS } from "../src/recsys/models/bootstrap";
+import { REGISTRY_MODELS, SERVING_MODELS } from "../src/recsys/models/serving-model-names";
 import { runSelectionCycle } from "../src/recsys/selection/cycle";
 import { SelectionStore } from "../src/recsys/selection/store";
 import { timeOrderedId } from "../src/context";
@@ -20,6 +21,7 @@ export interface JobContext {
   db: Database;
   config: Config;
   clock: Clock;
+  logger: Logger;
   cron: string;
   scheduledAt: number;
 }
@@ -159,7 +161,8 @@ export async function runJobs(
     }
     const t0 = performance.now();
     try {
-      const result = await job.run({ db: deps.db, config: deps.config, clock: deps.clock, ...trigger });
+      const logger = deps.logger.child({ job: job.name });
+      const result = await job.run({ db: deps.db, config: deps.config, clock: deps.clock, logger, ...trigger });
       reports.push({ name: job.name, status: "ok", ms: Math.round(performance.now() - t0), result });
     } catch (err) {
       failed = true;
@@ -193,7 +196,7 @@ export default {
     // Without valid bindings nothing can be recorded: fail the invocation so the Cron Trigger shows it.
     if (!built.ok) throw built.error;
     const report = await runJobs(built.deps, { cron: controller.cron, scheduledAt: controller.scheduledTime });
-    console.log(JSON.stringify({ level: report.status === "ok" ? "info" : "error", msg: "scheduler run", ...report }));
+    built.deps.logger[report.status === "ok" ? "info" : "error"]("scheduler run", { ...report });
     if (report.status === "error")
       throw new Error(`scheduler run ${report.id} failed: ${report.jobs.find((j) => j.status === "error")?.name}`);
   },

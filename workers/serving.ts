@@ -1,10 +1,8 @@
-import { buildServingDeps, jsonLog } from "../src/adapters/select";
-import { timeOrderedId, type AppDepsInput } from "../src/context";
+import type { AppDeps } from "../src/context";
 import { RetryingOnce } from "../src/lib/retrying-once";
-import { LibsqlArtifactRegistry } from "../src/recsys/models/libsql-artifact-registry";
-import { SERVING_MODELS } from "../src/recsys/models/bootstrap";
-import { createDbEventLog } from "../src/services/events/event-log";
-import type { WorkerDeps } from "./runtime";
+import { errorMessage } from "../src/ports/logger";
+import { SERVING_MODELS } from "../src/recsys/models/serving-model-names";
+import type { ApiWorkerDeps } from "../src/deps/api-worker";
 
 /**
  * After a failed model load, requests within this window get the 503 without another attempt; it doubles
@@ -22,8 +20,8 @@ export const REFRESH_MS = 60_000;
 export { needsModels } from "../src/routes/v1/model-routes";
 
 export interface WorkerServing {
-  /** Spread into createApp's input. */
-  appInput: Pick<AppDepsInput, "events" | "sessions" | "vectors" | "recsys">;
+  /** The app's deps (src/deps/worker.ts: buildApiWorkerDeps), whose Recsys this loads and refreshes. */
+  deps: AppDeps;
   /** Loads the live models from the libSQL registry: once per isolate, shared by concurrent requests, retried after a failure. */
   models: RetryingOnce<void>;
   /**
@@ -38,11 +36,7 @@ export interface WorkerServing {
  * publish-models` fills it), never trained here (`trainMissing: false`). Until a load succeeds the
  * feed and recommendation routes answer 503 with Retry-After, like the Node server while it starts.
  */
-export function buildWorkerServing(deps: WorkerDeps): WorkerServing {
-  const log = deps.config.LOG_LEVEL === "silent" ? () => {} : jsonLog;
-  const events = createDbEventLog(deps.db, deps.clock, timeOrderedId);
-  const registry = new LibsqlArtifactRegistry(deps.db.$client, { now: deps.clock });
-  const serving = buildServingDeps({ ...deps, newId: timeOrderedId, events, registry, log });
+export function buildWorkerServing({ deps, registry }: ApiWorkerDeps): WorkerServing {
   let lastRefresh = 0;
   const models = new RetryingOnce(
     async () => {
@@ -54,15 +48,9 @@ export function buildWorkerServing(deps: WorkerDeps): WorkerServing {
           `no published version of ${missing.join(", ")} in the libSQL registry (npm run publish-models)`,
         );
       try {
-        await serving.recsys.start(deps.db, { trainMissing: false });
+        await deps.recsys.start(deps.db, { trainMissing: false });
       } catch (err) {
-        console.error(
-          JSON.stringify({
-            level: "error",
-            msg: "recsys: loading models failed",
-            error: err instanceof Error ? err.message : String(err),
-          }),
-        );
+        deps.logger.error("recsys: loading models failed", { error: errorMessage(err) });
         throw err;
       }
       lastRefresh = deps.clock();
@@ -70,19 +58,18 @@ export function buildWorkerServing(deps: WorkerDeps): WorkerServing {
     { retryAfterMs: MODEL_RETRY_MS, maxRetryAfterMs: MODEL_RETRY_MAX_MS, now: deps.clock },
   );
   return {
-    appInput: { events, ...serving },
+    deps,
     models,
     maybeRefresh(ctx) {
       if (!models.done || deps.clock() - lastRefresh < REFRESH_MS) return null;
       lastRefresh = deps.clock();
-      const fail = (msg: string) => (err: unknown) =>
-        console.error(JSON.stringify({ level: "error", msg, error: err instanceof Error ? err.message : String(err) }));
+      const fail = (msg: string) => (err: unknown) => deps.logger.error(msg, { error: errorMessage(err) });
       // A failed reload keeps the loaded models serving; the refresh folds events into whichever set is live.
-      const work = serving.recsys
+      const work = deps.recsys
         .reloadIfChanged()
         .then(() => undefined, fail("recsys: reload failed; the loaded models keep serving"))
-        .then(() => serving.recsys.refreshExperiments())
-        .then(() => serving.recsys.refresh())
+        .then(() => deps.recsys.refreshExperiments())
+        .then(() => deps.recsys.refresh())
         .then(() => undefined, fail("recsys: refresh failed"));
       ctx.waitUntil(work);
       return work;

@@ -30,13 +30,14 @@ import { freePort } from "../lib/server-process";
 import { createApp } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
 import type { SessionAppend } from "../../src/ports/session-store";
-import { randomId, systemClock, timeOrderedId } from "../../src/context";
+import { systemClock, timeOrderedId, type AppDeps } from "../../src/context";
 import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
-import { nodeHotSql, nodeSessionStore, startNodeServing } from "../../src/recsys/start.node.js";
+import { nodeHotSql, nodeSessionStore } from "../../src/recsys/start.node.js";
 import { MlRegistryAdapter } from "../../src/recsys/models/ml-registry.node.js";
-import { buildServingDeps } from "../../src/adapters/select";
+import { buildServingDeps } from "../../src/deps/serving";
+import { buildCliDeps, buildNodeBaseDeps, buildNodeDeps, createNodeLogger } from "../../src/deps/node.node.js";
 import type { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { createDbEventLog } from "../../src/services/events/event-log";
 import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog";
@@ -263,7 +264,9 @@ async function child(): Promise<void> {
   }
   if (workers > 1 && cluster.isPrimary) return primary(config, db, now);
   const t0 = performance.now();
-  let serving: Omit<Awaited<ReturnType<typeof startNodeServing>>, "stop">;
+  // The Node runtime's deps without serving (auth, logger on stderr at LOG_LEVEL) under the serving ones built here.
+  const base = buildNodeBaseDeps(config, db, createNodeLogger(config, 2));
+  let serving: Pick<AppDeps, "events" | "sessions" | "vectors" | "recsys">;
   if (values.synthetic) {
     // The same wiring as startNodeServing (hot SQL on the native connection), with generated models.
     const hot = nodeHotSql(config, db);
@@ -276,10 +279,10 @@ async function child(): Promise<void> {
         db,
         clock: systemClock,
         newId: timeOrderedId,
+        logger: base.logger,
         events,
         sessions,
         sql: hot.sql,
-        log,
       }),
     };
     const models = syntheticModels(now);
@@ -295,10 +298,8 @@ async function child(): Promise<void> {
     if (models.vectors) await publishVectors(serving.vectors, models.vectors, models.catalog, log);
     serving.recsys.install({ models, histories: new Map(), lastSeq: 0, registryVersions: {} });
   } else {
-    serving = await startNodeServing(
-      { config, db, clock: systemClock, newId: timeOrderedId },
-      { registryDir, log, trainMissing: !worker },
-    );
+    // The Node server's own assembly (src/server/node.ts), with this benchmark's registry.
+    serving = (await buildNodeDeps(config, { db, logger: base.logger, registryDir, trainMissing: !worker })).deps;
   }
   const startupMs = Math.round(performance.now() - t0);
   const live = await serving.vectors.liveVersion();
@@ -308,7 +309,7 @@ async function child(): Promise<void> {
     ? { count: stats.count, mode: stats.mode, nlist: stats.nlist, nprobe: stats.nprobe, calibrated: stats.calibrated }
     : null;
   if (!worker) await serving.sessions.appendMany(benchSessions(now));
-  const app = createApp({ config, db, clock: systemClock, newId: randomId, ...serving });
+  const app = createApp({ ...base, ...serving });
   const port = Number(values.port);
   // Server CPU time (user + system) for the parent to divide by requests served: on a shared, loaded
   // machine, CPU ms per request is a steadier figure than latency.
@@ -358,7 +359,12 @@ async function primary(config: Config, db: Database, now: number): Promise<void>
   const t0 = performance.now();
   const events = createDbEventLog(db, systemClock, timeOrderedId);
   const registry = MlRegistryAdapter.atDir(registryDir, systemClock);
-  const deps = buildServingDeps({ config, db, clock: systemClock, newId: timeOrderedId, events, registry, log });
+  const deps = buildServingDeps({
+    ...buildCliDeps(config, db),
+    newId: timeOrderedId,
+    events,
+    registry,
+  });
   // Train and register missing models once, so workers only load them (two trainers would race).
   if (!values.synthetic) await deps.recsys.start(db, { trainMissing: true });
   await deps.sessions.appendMany(benchSessions(now));

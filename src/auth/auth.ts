@@ -7,6 +7,7 @@ import { MemoryOutbox } from "../adapters/mailer/memory-outbox";
 import type { Config } from "../config";
 import type { Mailer } from "../ports/mailer";
 import type { Database } from "../db/database";
+import type { Logger } from "../ports/logger";
 import * as authSchema from "../db/schema/auth";
 import { passwordProblem, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
 import { consumeLimit, signInAccountKey } from "./account-rate-limit";
@@ -23,6 +24,8 @@ export interface AuthDeps {
   db: Database;
   /** Account mail (sign-up notices); a development in-memory outbox when none is given. */
   mailer?: Mailer;
+  /** better-auth's own log lines and the development-secret warning go here. */
+  logger: Logger;
 }
 
 /** Password hashing override (tests swap scrypt for a fast hash; production keeps better-auth's scrypt). */
@@ -50,13 +53,17 @@ const weak = (message: string) => new APIError("BAD_REQUEST", { message, code: "
 export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHasher } = {}) {
   const { config, db } = deps;
   const mailer = deps.mailer ?? new MemoryOutbox();
+  const logger = deps.logger.child({ component: "auth" });
   return betterAuth({
     appName: "Recircuit",
     // Expected refusals (bad keys, wrong passwords) are answered to the client; tests need no log noise.
-    logger: { disabled: config.NODE_ENV === "test" || config.LOG_LEVEL === "silent" },
+    logger: {
+      disabled: config.NODE_ENV === "test" || config.LOG_LEVEL === "silent",
+      log: (level, message, ...args) => logger[level](message, args.length > 0 ? { args } : undefined),
+    },
     baseURL: resolveAuthUrl(config),
     basePath: AUTH_BASE_PATH,
-    secret: resolveAuthSecret(config),
+    secret: resolveAuthSecret(config, logger),
     // Cookie-bearing POSTs must come from these origins (better-auth's CSRF check); baseURL is always trusted.
     trustedOrigins: config.AUTH_TRUSTED_ORIGINS,
     database: drizzleAdapter(db, { provider: "sqlite", schema: { ...authSchema } }),

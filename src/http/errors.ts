@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppDeps } from "../context";
 import { DomainError, type DomainErrorKind, UnavailableError } from "../domain/errors";
 
 /** Machine-readable error codes: clients branch on these, never on messages. */
@@ -89,6 +90,10 @@ export function handleError(err: Error, c: Context): Response {
     // Hono's own exceptions (e.g. malformed JSON from a validator) carry a safe message.
     return c.json(errorBody(c, code, err.message || code), status);
   }
-  console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), msg: err.message, stack: err.stack }));
+  // The deps middleware runs first on every request; only an error before it could leave the logger unset.
+  const logger = (c.get("deps") as AppDeps | undefined)?.logger;
+  const fields = { requestId: c.get("requestId"), stack: err.stack };
+  if (logger) logger.error(err.message, fields);
+  else console.error(JSON.stringify({ level: "error", msg: err.message, ...fields }));
   return c.json(errorBody(c, "internal_error", "internal server error"), 500);
 }

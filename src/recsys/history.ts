@@ -8,6 +8,7 @@ export const userStreamId = (userId: string): string => `user:${userId}`;
 export interface History {
   /** Positive interactions (view, click, cart, favorite, purchase), deduplicated, newest first. */
   items: number[];
+  /** Negative feedback (filled by FeedService.candidates from the feedback store; empty from gatherHistory). */
   negative: Set<number>;
   bought: Set<number>;
   /** Whether anything was known about the caller (drives "anonymous cold start"). */
@@ -36,10 +37,9 @@ export async function gatherHistory(
   for (const e of live) {
     const i = catalog.indexOf.get(e.itemId);
     if (i === undefined) continue;
-    if (e.type === "not_interested") {
-      negative.add(i);
-      continue;
-    }
+    // Negative feedback is read from its own store (src/recsys/feedback/), where undo removes it; the
+    // session's copy of the event is neither interest nor, once undone, disinterest.
+    if (e.type === "not_interested") continue;
     if (e.type === "purchase") bought.add(i);
     if (!seen.has(i)) {
       seen.add(i);
@@ -52,7 +52,5 @@ export async function gatherHistory(
       items.push(i);
     }
   }
-  // An item marked not-interested after being viewed is not evidence of interest any more.
-  const positives = items.filter((i) => !negative.has(i));
-  return { items: positives, negative, bought, personalised: positives.length > 0 || negative.size > 0 };
+  return { items, negative, bought, personalised: items.length > 0 };
 }

@@ -1,4 +1,5 @@
 import type { Database } from "../db/database";
+import { errorMessage, type Log } from "../ports/logger";
 import { CONDITION_SCORE } from "./feed/features";
 import type { ListingCondition, ListingState, ListingSummary } from "./ports";
 
@@ -108,6 +109,7 @@ export class ListingCache {
   constructor(
     private readonly db: Database,
     private readonly refreshMs: number,
+    private readonly log: Log,
   ) {}
 
   async ensureLoaded(): Promise<void> {
@@ -118,13 +120,7 @@ export class ListingCache {
       // retried after refreshMs; it must not become an unhandled rejection.
       if (this.loaded)
         run.catch((err: unknown) =>
-          console.error(
-            JSON.stringify({
-              level: "warn",
-              msg: "listing cache refresh failed",
-              error: err instanceof Error ? err.message : String(err),
-            }),
-          ),
+          this.log("listing cache refresh failed", { level: "warn", error: errorMessage(err) }),
         );
     }
     // Only the first load is awaited (its error is the request's); later refreshes run in the background.

@@ -7,7 +7,16 @@
 import type { ModelArtifact } from "../../ml/core/recommender.js";
 
 /** Event kinds accepted by POST /v1/events (`impression` is written by the feed itself). */
-export const EVENT_TYPES = ["view", "click", "cart", "favorite", "purchase", "not_interested", "hide"] as const;
+export const EVENT_TYPES = [
+  "view",
+  "click",
+  "cart",
+  "favorite",
+  "purchase",
+  "not_interested",
+  "hide",
+  "dislike",
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export type LoggedEventType = EventType | "impression";
 

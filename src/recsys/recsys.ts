@@ -3,6 +3,7 @@ import type { VectorIndex } from "../ports/vector-index";
 import type { Database } from "../db/database";
 import { UnavailableError } from "../domain/errors";
 import { FeedService, type FeedDeps } from "./feed/feed-service";
+import type { FeedbackSignalsPort } from "./feedback/signals";
 import { gatherHistory, type History } from "./history";
 import { bootstrapModels, REGISTRY_MODELS, type Bootstrapped, type Log } from "./models/bootstrap";
 import type { ServingModels } from "./models/serving-models";
@@ -19,6 +20,8 @@ export interface RecsysOptions {
   events: EventLogPort;
   marketplace: MarketplacePort;
   registry: ArtifactRegistryPort;
+  /** Lasting negative feedback and unclicked-impression counts (src/recsys/feedback/signals.ts). */
+  feedback: FeedbackSignalsPort;
   now: () => number;
   newId: () => string;
   log: Log;
@@ -64,9 +67,12 @@ export class Recsys {
       vectors: o.vectors,
       events: o.events,
       marketplace: o.marketplace,
+      feedback: o.feedback,
       now: o.now,
       newId: o.newId,
+      log: o.log,
       ...o.feed,
+      liveOutcome: (_models, outcome) => this.experiments?.recordLive(this.state?.registryVersions, outcome),
     });
   }
 

@@ -1,4 +1,5 @@
 import type { Database } from "../db/database";
+import type { Log } from "../ports/logger";
 import { clientExecutor, type SqlExecutor } from "../db/sql-executor";
 import type { ItemCatalog } from "./catalog";
 import type { ListingState, MarketplacePort } from "./ports";
@@ -27,8 +28,10 @@ export class SqlMarketplace implements MarketplacePort {
     private readonly freshTtlMs = 5_000,
     cacheRefreshMs = 1_000,
     pageReads?: SqlExecutor,
+    /** Background cache refresh failures (the entries pass the app logger; tests may leave it out). */
+    log: Log = () => {},
   ) {
-    this.cache = new ListingCache(db, cacheRefreshMs);
+    this.cache = new ListingCache(db, cacheRefreshMs, log);
     this.pageReads = pageReads ?? clientExecutor(db.$client);
   }
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { buildServingDeps, jsonLog, selectSessionStore } from "../adapters/select";
+import { selectSessionStore } from "../adapters/select";
 import { LibsqlSessionStore } from "../adapters/session-store/libsql";
 import { nativeSqlExecutor } from "../db/native-executor.node.js";
 import { clientExecutor, type SqlExecutor } from "../db/sql-executor";
@@ -7,7 +7,8 @@ import type { Config } from "../config";
 import { timeOrderedId, type Clock, type IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import { createDbEventLog, type EventLog } from "../services/events/event-log";
-import type { Log } from "./models/bootstrap";
+import { logAt, type Logger } from "../ports/logger";
+import { buildServingDeps } from "../deps/serving";
 import { LibsqlArtifactRegistry } from "./models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
@@ -53,14 +54,15 @@ export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql
  * `registryDir` (default ./data/registry; with MODEL_REGISTRY=libsql the app database's registry, the one
  * the Workers read), models loaded from it or trained in-process and registered
  * when missing, and `refresh()` every `refreshSeconds` to fold new events in. Pass the result's fields
- * into createApp: `createApp({ config, db, clock, newId, ...serving })`.
+ * into AppDeps (src/deps/node.node.ts: buildNodeDeps does).
  */
 export async function startNodeServing(
-  base: { config: Config; db: Database; clock: Clock; newId: IdGenerator },
+  base: { config: Config; db: Database; clock: Clock; newId: IdGenerator; logger: Logger },
   /** `trainMissing: false` (cluster workers): serve what is registered; the primary trained anything missing. */
-  options: { registryDir?: string; refreshSeconds?: number; log?: Log; trainMissing?: boolean } = {},
+  options: { registryDir?: string; refreshSeconds?: number; trainMissing?: boolean } = {},
 ): Promise<NodeServing> {
-  const log = options.log ?? (base.config.LOG_LEVEL === "silent" ? () => {} : jsonLog);
+  // The timer's lines (selection decisions, failures) as before the logger port: at info.
+  const log = logAt(base.logger);
   const hot = nodeHotSql(base.config, base.db);
   const events = createDbEventLog(base.db, base.clock, timeOrderedId, hot.sql);
   const registry =
@@ -68,7 +70,7 @@ export async function startNodeServing(
       ? new LibsqlArtifactRegistry(base.db.$client, { now: base.clock })
       : MlRegistryAdapter.atDir(options.registryDir ?? join("data", "registry"), base.clock);
   const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
-  const serving = buildServingDeps({ ...base, events, registry, log, sessions, sql: hot.sql });
+  const serving = buildServingDeps({ ...base, events, registry, sessions, sql: hot.sql });
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
   const every = (options.refreshSeconds ?? 60) * 1000;
   // Every tick: pick up a model version rotated or rolled back in the registry, then fold new events in

@@ -1,19 +1,22 @@
 import cluster, { type Worker } from "node:cluster";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { JsonFileRegistry } from "../../ml/registry/json-file-registry.js";
 import { createApp } from "../app";
-import { loadConfig, ConfigError, type Config } from "../config";
-import { randomId, systemClock, timeOrderedId } from "../context";
-import { createNodeLibsqlClient } from "../db/client.node.js";
-import { createDatabase, type Database } from "../db/database";
+import { ConfigError, type Config } from "../config";
+import type { Database } from "../db/database";
 import { runMigrations } from "../db/migrate.node.js";
-import { createAuth } from "../auth/auth";
-import { SERVING_MODELS } from "../recsys/models/bootstrap";
-import { startNodeServing } from "../recsys/start.node.js";
+import {
+  buildNodeBaseDeps,
+  buildNodeDeps,
+  createNodeLogger,
+  loadNodeConfig,
+  openNodeDatabase,
+  type NodeBaseDeps,
+} from "../deps/node.node.js";
+import type { Logger } from "../ports/logger";
+import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
-import { createDbEventLog } from "../services/events/event-log";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -25,68 +28,66 @@ import { createDbEventLog } from "../services/events/event-log";
  * the registered models into its own memory and listens on the same port (the primary hands connections
  * out round-robin). A worker that dies is restarted with backoff; SIGINT/SIGTERM drain every worker.
  * Sessions are shared through SESSION_STORE (libsql or upstash; loadConfig refuses memory here).
+ *
+ * Every process assembles its deps through src/deps/node.node.ts (buildNodeDeps; the primary, which serves
+ * nothing, buildNodeBaseDeps) and logs JSON lines through their logger.
  */
 async function main() {
-  const config = loadConfig(process.env, { availableParallelism });
-  if (cluster.isWorker) return runWorker(config);
-  if (config.WEB_CONCURRENCY > 1) return runPrimary(config);
-  return runSingle(config);
+  const config = loadNodeConfig(process.env);
+  const logger = createNodeLogger(config);
+  if (cluster.isWorker) return runWorker(config, logger);
+  if (config.WEB_CONCURRENCY > 1) return runPrimary(config, logger);
+  return runSingle(config, logger);
 }
 
-async function openDatabase(config: Config) {
-  const client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-  return { client, db: createDatabase(client) };
-}
-
-async function loadDemoCatalog(config: Config, db: Database): Promise<void> {
+async function loadDemoCatalog(config: Config, db: Database, logger: Logger): Promise<void> {
   if (!config.DEMO_DATA) return;
   const { ensureDemoData } = await import("../demo/ensure-demo.node.js");
-  const demo = await ensureDemoData(db, { log: (line: string) => console.log(`[demo] ${line}`) });
+  const log = logger.child({ component: "demo" });
+  const demo = await ensureDemoData(db, { log: (line: string) => log.info(line) });
   if (demo.status === "loaded")
-    console.log(
-      `[demo] catalog loaded: ${demo.items} products, ${demo.ratings} ratings in ${(demo.durationMs / 1000).toFixed(1)} s`,
-    );
+    log.info("catalog loaded", { products: demo.items, ratings: demo.ratings, ms: Math.round(demo.durationMs) });
 }
 
-async function createDemoAccounts(
-  config: Config,
-  db: Database,
-  auth: ReturnType<typeof createAuth>,
-  events: ReturnType<typeof createDbEventLog>,
-): Promise<void> {
-  if (!config.DEMO_DATA) return;
+async function createDemoAccounts(deps: Pick<NodeBaseDeps, "config" | "db" | "clock" | "newId" | "auth" | "events">) {
+  if (!deps.config.DEMO_DATA) return;
   const { ensureDemoAccounts, formatDemoCredentials } = await import("../demo/demo-accounts.node.js");
-  const accounts = await ensureDemoAccounts({ auth, db, clock: systemClock, newId: randomId, events });
-  // Passwords are generated per install and shown this once; they are stored only as hashes.
+  const accounts = await ensureDemoAccounts(deps);
+  // Passwords are generated per install and shown this once (they are stored only as hashes): printed to
+  // the terminal whatever LOG_LEVEL says, not logged.
   if (accounts.status === "created") console.log(formatDemoCredentials(accounts.accounts));
+}
+
+/** The address banner: a log line, whose message also reads well on a terminal. */
+function announce(logger: Logger, config: Config, detail: string): void {
+  const url = `http://${config.HOST}:${config.PORT}`;
+  logger.info(`Recircuit API listening on ${url} (${detail})`, { url, docs: `${url}/docs` });
 }
 
 // Search head lists (exact top results of frequent one-word searches) built in the background: at start if
 // the catalog changed since they were built, then whenever its revision changes and holds still. Never
 // awaited: until they are current, search runs live (same results, slower for frequent words).
 // Not on an in-memory database: its one connection would be held by the build's read transaction.
-const startHeads = (db: Database, config: Config) =>
+const startHeads = (db: Database, config: Config, logger: Logger) =>
   /:memory:|mode=memory/.test(config.DATABASE_URL)
     ? { stop: () => {} }
-    : startSearchHeadsRefresher(db, { log: (line) => console.log(line) });
+    : startSearchHeadsRefresher(db, { log: (line) => logger.info(line) });
 
 /** One process: exactly the behaviour from before WEB_CONCURRENCY. */
-async function runSingle(config: Config) {
-  const { client, db } = await openDatabase(config);
+async function runSingle(config: Config, logger: Logger) {
+  const { client, db } = await openNodeDatabase(config);
   await runMigrations(db);
-  const auth = createAuth({ config, db });
-  await loadDemoCatalog(config, db);
+  await loadDemoCatalog(config, db, logger);
 
-  // Session store + vector index from config, serving models from the ml/ registry (trained at first start).
-  const serving = await startNodeServing({ config, db, clock: systemClock, newId: timeOrderedId });
-  await createDemoAccounts(config, db, auth, serving.events);
+  // Session store + vector index from config, serving models from the registry (trained at first start).
+  const serving = await buildNodeDeps(config, { db, logger });
+  await createDemoAccounts(serving.deps);
 
-  const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, ...serving });
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
-    console.log(`Recircuit API listening on http://${info.address}:${info.port} (database ${config.DATABASE_URL})`);
-    console.log(`  API reference: http://${info.address}:${info.port}/docs`);
-  });
-  const heads = startHeads(db, config);
+  const app = createApp(serving.deps);
+  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) =>
+    announce(logger, { ...config, HOST: info.address, PORT: info.port }, `database ${config.DATABASE_URL}`),
+  );
+  const heads = startHeads(db, config, logger);
 
   const shutdown = () => {
     heads.stop();
@@ -107,20 +108,19 @@ const MAX_RESTART_DELAY_MS = 30_000;
 /** Workers still running this long after SIGTERM are killed. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-const clusterLog = (level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}) =>
-  console.log(JSON.stringify({ level, msg: `cluster: ${msg}`, ...fields }));
-
 /** The cluster primary: one-time work, then N workers kept alive until a signal. */
-async function runPrimary(config: Config) {
+async function runPrimary(config: Config, logger: Logger) {
   const n = config.WEB_CONCURRENCY;
-  const { client, db } = await openDatabase(config);
+  const clusterLog = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) =>
+    logger[level](`cluster: ${msg}`, fields);
+  const { client, db } = await openNodeDatabase(config);
   await runMigrations(db);
-  const auth = createAuth({ config, db });
-  await loadDemoCatalog(config, db);
-  await ensureServingModels(config, db);
-  await createDemoAccounts(config, db, auth, createDbEventLog(db, systemClock, timeOrderedId));
+  const deps = buildNodeBaseDeps(config, db, logger);
+  await loadDemoCatalog(config, db, logger);
+  await ensureServingModels(config, db, logger);
+  await createDemoAccounts(deps);
   // Background writers of shared state run here, once, not in every worker.
-  const heads = startHeads(db, config);
+  const heads = startHeads(db, config, logger);
 
   let shuttingDown = false;
   let announced = false;
@@ -145,7 +145,7 @@ async function runPrimary(config: Config) {
       failures[slot] = Date.now() - startedAt >= HEALTHY_AFTER_MS ? 0 : failures[slot] + 1;
       const delay = failures[slot] === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 500 * 2 ** (failures[slot] - 1));
       clusterLog("warn", "worker exited, restarting", {
-        pid: worker.process.pid,
+        workerPid: worker.process.pid,
         slot,
         code,
         signal,
@@ -158,13 +158,14 @@ async function runPrimary(config: Config) {
 
   cluster.on("listening", (worker) => {
     listening.add(worker.id);
-    clusterLog("info", "worker listening", { pid: worker.process.pid, slot: slotOf.get(worker) });
+    clusterLog("info", "worker listening", { workerPid: worker.process.pid, slot: slotOf.get(worker) });
     if (!announced && listening.size === n) {
       announced = true;
-      console.log(
-        `Recircuit API listening on http://${config.HOST}:${config.PORT} (${n} worker processes, database ${config.DATABASE_URL}, session store ${config.SESSION_STORE})`,
+      announce(
+        logger,
+        config,
+        `${n} worker processes, database ${config.DATABASE_URL}, session store ${config.SESSION_STORE}`,
       );
-      console.log(`  API reference: http://${config.HOST}:${config.PORT}/docs`);
     }
   });
 
@@ -194,30 +195,23 @@ async function runPrimary(config: Config) {
  * Training at first start writes the file registry (data/registry): done here, before any worker starts,
  * so workers only read it. Cheap when everything is registered (the registry index only, no artifacts).
  */
-async function ensureServingModels(config: Config, db: Database): Promise<void> {
+async function ensureServingModels(config: Config, db: Database, logger: Logger): Promise<void> {
   const registry = new JsonFileRegistry(join(REGISTRY_DIR, "registry.json"));
   const missing: string[] = [];
   for (const model of [...Object.keys(SERVING_MODELS), "ranker"])
     if (!(await registry.latest(model))) missing.push(model);
   if (missing.length === 0) return;
-  clusterLog("info", "training and registering missing serving models once, before forking", { models: missing });
-  // The same bootstrap a single process runs at first start; its in-memory result is dropped.
-  const once = await startNodeServing(
-    { config, db, clock: systemClock, newId: timeOrderedId },
-    { registryDir: REGISTRY_DIR },
-  );
+  logger.info("cluster: training and registering missing serving models once, before forking", { models: missing });
+  // The same assembly and bootstrap a single process runs at first start; its in-memory result is dropped.
+  const once = await buildNodeDeps(config, { db, logger, registryDir: REGISTRY_DIR });
   once.stop();
 }
 
 /** A cluster worker: its own connections and serving state over what the primary prepared. */
-async function runWorker(config: Config) {
-  const { client, db } = await openDatabase(config);
-  const auth = createAuth({ config, db });
-  const serving = await startNodeServing(
-    { config, db, clock: systemClock, newId: timeOrderedId },
-    { registryDir: REGISTRY_DIR, trainMissing: false },
-  );
-  const app = createApp({ config, db, clock: systemClock, newId: randomId, auth, ...serving });
+async function runWorker(config: Config, logger: Logger) {
+  const { client, db } = await openNodeDatabase(config);
+  const serving = await buildNodeDeps(config, { db, logger, registryDir: REGISTRY_DIR, trainMissing: false });
+  const app = createApp(serving.deps);
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
 
   let closing = false;

@@ -2,16 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
-import { buildServingDeps } from "../../src/adapters/select";
-import { MemorySessionStore } from "../../src/adapters/session-store/memory";
-import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { loadConfig } from "../../src/config";
 import type { AppDeps } from "../../src/context";
 import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
-import { createAuth, type PasswordHasher } from "../../src/auth/auth";
-import { createDbEventLog } from "../../src/services/events/event-log";
+import type { PasswordHasher } from "../../src/auth/auth";
+import { buildInProcessDeps } from "../../src/deps/in-process";
 
 export interface TestDb {
   db: Database;
@@ -61,7 +58,11 @@ export const fastPasswordHasher: PasswordHasher = {
   },
 };
 
-/** The real app over a fresh database, with a fixed clock and sequential ids unless overridden. */
+/**
+ * The real app over a fresh database, with a fixed clock and sequential ids unless overridden. Deps come from
+ * the tests' runtime assembly (src/deps/in-process.ts): auth and the event log over this database (real
+ * better-auth, real tables), in-process session store and vector index, a Recsys holder tests start themselves.
+ */
 export async function createTestApp(
   overrides: Partial<AppDeps> = {},
   env: Record<string, string> = {},
@@ -69,7 +70,7 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const testDb = await createTestDb();
   let n = 0;
-  const base = {
+  const deps = buildInProcessDeps({
     config: loadConfig({
       NODE_ENV: "test",
       DEMO_DATA: "false",
@@ -81,30 +82,8 @@ export async function createTestApp(
     db: testDb.db,
     clock: () => Date.UTC(2026, 0, 1),
     newId: () => `id-${++n}`,
-    ...overrides,
-  };
-  // Auth and the event log are built per test app, over its own database (real better-auth, real tables).
-  const events = overrides.events ?? createDbEventLog(base.db, base.clock, base.newId);
-  // Serving ports: in-process session store and vector index, a Recsys holder that tests start themselves.
-  const serving = overrides.recsys
-    ? {
-        sessions: overrides.sessions ?? overrides.recsys.o.sessions,
-        vectors: overrides.vectors ?? overrides.recsys.o.vectors,
-        recsys: overrides.recsys,
-      }
-    : buildServingDeps({
-        ...base,
-        events,
-        sessions: overrides.sessions ?? new MemorySessionStore({ now: base.clock }),
-        vectors: overrides.vectors ?? new MemoryVectorIndex(),
-        log: () => {},
-      });
-  const deps: AppDeps = {
-    ...base,
-    auth:
-      overrides.auth ?? createAuth(base, { passwordHasher: opts.realPasswordHashing ? undefined : fastPasswordHasher }),
-    events,
-    ...serving,
-  };
+    overrides,
+    passwordHasher: opts.realPasswordHashing ? undefined : fastPasswordHasher,
+  });
   return { ...testDb, deps, app: createApp(deps) };
 }

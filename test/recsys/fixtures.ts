@@ -2,7 +2,7 @@ import { createTestApp, type TestApp } from "../helpers/app";
 import { insertProducts, type FixtureProduct } from "../helpers/catalog-fixtures";
 import type { AppDeps } from "../../src/context";
 import { createApp } from "../../src/app";
-import { buildServingDeps } from "../../src/adapters/select";
+import { buildServingDeps } from "../../src/deps/serving";
 
 /**
  * Demo-like data with known structure: 4 categories x 12 products; 160 reviewers, each browsing one
@@ -100,7 +100,7 @@ export async function recsysAppWithFeed(
   feed: NonNullable<Parameters<typeof buildServingDeps>[0]["feed"]>,
 ): Promise<TestApp> {
   const t = await createTestApp();
-  const recsys = buildServingDeps({ ...t.deps, log: () => {}, feed }).recsys;
+  const recsys = buildServingDeps({ ...t.deps, feed }).recsys;
   const deps = { ...t.deps, recsys };
   await seedRecsysData(t);
   await recsys.start(t.db, { trainMissing: true, seed: 7 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { timeOrderedId } from "../../src/context";
+import { nullLogger } from "../../src/ports/logger";
 import { LibsqlArtifactRegistry } from "../../src/recsys/models/libsql-artifact-registry";
 import { PUBLISHED_MODELS } from "../../src/recsys/models/publish";
 import { startNodeServing, type NodeServing } from "../../src/recsys/start.node";
@@ -24,7 +25,7 @@ describe("startNodeServing with MODEL_REGISTRY=libsql", () => {
     const registryDir = join(t.dir, "registry");
     const start = (trainMissing: boolean): Promise<NodeServing> =>
       startNodeServing(
-        { config, db: t.db, clock: Date.now, newId: timeOrderedId },
+        { config, db: t.db, clock: Date.now, newId: timeOrderedId, logger: nullLogger },
         { registryDir, trainMissing, refreshSeconds: 3600 },
       );
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryOutbox } from "../../src/adapters/mailer/memory-outbox";
 import { createAuth } from "../../src/auth/auth";
 import { loadConfig } from "../../src/config";
+import { nullLogger } from "../../src/ports/logger";
 import { type TestApp, createTestApp, createTestDb, fastPasswordHasher } from "../helpers/app";
 import { STRONG_PASSWORD, postJson, signUp, uniqueEmail } from "../helpers/auth";
 
@@ -17,7 +18,10 @@ beforeAll(async () => {
     DATABASE_URL: testDb.url,
     CLIENT_IP_HEADER: "x-forwarded-for",
   });
-  const auth = createAuth({ config, db: testDb.db, mailer: outbox }, { passwordHasher: fastPasswordHasher });
+  const auth = createAuth(
+    { config, db: testDb.db, mailer: outbox, logger: nullLogger },
+    { passwordHasher: fastPasswordHasher },
+  );
   t = await createTestApp({ config, db: testDb.db, auth });
 });
 afterAll(() => {

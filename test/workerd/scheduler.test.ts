@@ -3,6 +3,7 @@ import { createClient } from "@libsql/client/web";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDatabase } from "../../src/db/database";
 import { loadConfig } from "../../src/config";
+import { nullLogger } from "../../src/ports/logger";
 import { toFtsQuery } from "../../src/services/catalog/fts-query";
 import { listProducts, type ProductQuery } from "../../src/services/catalog/products";
 import { loadHeadList, refreshSearchHeads } from "../../src/services/catalog/search-heads";
@@ -102,6 +103,7 @@ describe("scheduler Worker in workerd", () => {
       db: createDatabase(client),
       clock: () => Date.UTC(2026, 3, 2) + n * 1000,
       newId: () => `sched-test-${crypto.randomUUID()}-${++n}`,
+      logger: nullLogger,
     };
     const jobs: Job[] = [
       { name: "first", run: async () => ({ done: true }) },

@@ -9,6 +9,8 @@ import { MemoryArtifactRegistry } from "../../src/recsys/models/memory-registry"
 import { publishModels } from "../../src/recsys/models/publish";
 import { createDbEventLog } from "../../src/services/events/event-log";
 import { buildWorkerServing, MODEL_RETRY_MS, needsModels, REFRESH_MS } from "../../workers/serving";
+import { buildApiWorkerDeps } from "../../src/deps/api-worker";
+import { nullLogger } from "../../src/ports/logger";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { seedRecsysData } from "../recsys/fixtures";
 
@@ -27,9 +29,10 @@ describe("buildWorkerServing", () => {
       db: t.db,
       clock: () => clock,
       newId: randomId,
+      logger: nullLogger,
     };
-    const ws = buildWorkerServing(deps);
-    const recsys = ws.appInput.recsys!;
+    const ws = buildWorkerServing(buildApiWorkerDeps(deps));
+    const recsys = ws.deps.recsys;
     const waited: Promise<unknown>[] = [];
     const ctx = { waitUntil: (p: Promise<unknown>) => void waited.push(p) };
 

@@ -130,7 +130,8 @@ export async function runFuzz(
       if (p.in !== "path" && !p.required && !rng.chance(0.4)) continue;
       const v = gen.value(p.schema ?? { type: "string" }, p.name, hostility);
       const s = typeof v === "string" ? v : JSON.stringify(v);
-      if (p.in === "path") path = path.replace(`{${p.name}}`, encodeURIComponent(s.toWellFormed() || "x"));
+      if (p.in === "path")
+        path = path.replace(`{${p.name}}`, encodeURIComponent(s.replace(/[\ud800-\udfff]/g, "\ufffd") || "x"));
       else if (p.in === "query") query.set(p.name, s);
       else if (p.in === "header") headers[p.name] = s.replace(/[^\x20-\x7e]/g, "?").slice(0, 200);
     }

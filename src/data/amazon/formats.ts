@@ -3,9 +3,16 @@ import { parseItemsMetaCsvHeader, parseItemsMetaCsvRow } from "./items-meta-csv"
 import { parseMetaJsonLine, type RawMeta } from "./meta-jsonl";
 import { parseError, parseOk, type ParseResult } from "./result";
 import { parseReviewJsonLine, type RawReview } from "./review-jsonl";
+import { createSasrecTxtParser, isSasrecTxtLine } from "./sasrec-txt";
 
 /** Every file format the ingest reads. */
-export type AmazonFormat = "review_jsonl" | "meta_jsonl" | "benchmark_rating_only" | "benchmark_with_history" | "items_meta_csv";
+export type AmazonFormat =
+  | "review_jsonl"
+  | "meta_jsonl"
+  | "benchmark_rating_only"
+  | "benchmark_with_history"
+  | "items_meta_csv"
+  | "sasrec_txt";
 
 /** A parsed line of any format, tagged so the ingest routes it to the right writer. */
 export type AmazonRecord =
@@ -22,7 +29,8 @@ function baseName(fileName: string): string {
 /**
  * Detects a file's format from its name and first line. The header line decides where it is conclusive
  * (CSV headers; JSON keys `user_id` for reviews, `main_category`/`categories` without `user_id` for meta), the
- * name (`meta_*.jsonl`, `items_meta*.csv`, `*.jsonl`, `*.csv`) otherwise.
+ * name (`meta_*.jsonl`, `items_meta*.csv`, `*.jsonl`, `*.csv`) otherwise. A `*.txt` whose first line is two integers
+ * is the SASRec `user item` format (ratings on a per-user position clock, `sasrec-txt.ts`).
  */
 export function detectAmazonFormat(fileName: string, headerLine: string): ParseResult<AmazonFormat> {
   const name = baseName(fileName);
@@ -44,12 +52,13 @@ export function detectAmazonFormat(fileName: string, headerLine: string): ParseR
   const bench = parseBenchmarkCsvHeader(first);
   if (bench.ok) return parseOk(bench.value.kind === "rating_only" ? "benchmark_rating_only" : "benchmark_with_history");
   if (parseItemsMetaCsvHeader(first).ok && /\.csv$/i.test(name)) return parseOk("items_meta_csv");
+  if (isSasrecTxtLine(first) && /\.txt$/i.test(name)) return parseOk("sasrec_txt");
   return parseError("bad_header", `${name}: unrecognised format (first line "${first.slice(0, 80)}")`);
 }
 
 /** Whether the format's first line is a header (CSV) rather than data (JSONL). */
 export function formatHasHeader(format: AmazonFormat): boolean {
-  return format !== "review_jsonl" && format !== "meta_jsonl";
+  return format !== "review_jsonl" && format !== "meta_jsonl" && format !== "sasrec_txt";
 }
 
 /** Whether records may span lines (quoted CSV fields with newlines) and need `csvRecordIsComplete`. */
@@ -78,6 +87,13 @@ export function createRecordParser(format: AmazonFormat, headerLine: string): Pa
       if (!header.ok) return header;
       return parseOk((line) => {
         const r = parseBenchmarkCsvRow(line, header.value);
+        return r.ok ? parseOk({ kind: "rating", value: r.value }) : r;
+      });
+    }
+    case "sasrec_txt": {
+      const parse = createSasrecTxtParser();
+      return parseOk((line) => {
+        const r = parse(line);
         return r.ok ? parseOk({ kind: "rating", value: r.value }) : r;
       });
     }

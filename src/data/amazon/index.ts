@@ -8,4 +8,5 @@ export * from "./price";
 export * from "./items-meta-csv";
 export * from "./python-literal";
 export * from "./formats";
+export * from "./sasrec-txt";
 export * from "./category-paths";

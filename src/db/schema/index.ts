@@ -5,3 +5,4 @@ export * from "./marketplace";
 export * from "./ml";
 export * from "./session-store";
 export * from "./selection";
+export * from "./feedback";

@@ -123,6 +123,7 @@ export const eventTypes = [
   "click",
   "not_interested",
   "impression",
+  "dislike",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

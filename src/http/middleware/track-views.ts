@@ -13,7 +13,7 @@ export const trackProductViews = () =>
     const id = c.req.param("id");
     if (!id) return;
     const p = c.var.principal;
-    await recordQuietly(c.var.deps.events, [
+    await recordQuietly(c.var.deps, [
       {
         type: "view",
         userId: p.type === "anonymous" ? null : p.userId,

@@ -12,6 +12,7 @@ export const TO_TABLE: Readonly<Record<LoggedEventType, TableEventType>> = {
   purchase: "purchase",
   not_interested: "not_interested",
   hide: "not_interested",
+  dislike: "dislike",
   impression: "impression",
 };
 

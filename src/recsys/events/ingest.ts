@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { SessionAppend, SessionEvent, SessionStore } from "../../ports/session-store";
 import type { Database } from "../../db/database";
 import { products } from "../../db/schema/catalog";
+import { isNegativeKind, NegativeFeedbackStore, type NegativeEntry } from "../feedback/negative-feedback";
 import { userStreamId } from "../history";
 import { EVENT_TYPES, type EventLogPort, type EventRecord, type MarketplacePort } from "../ports";
 
@@ -194,7 +195,11 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
   }
 
   const { inserted, duplicates } = await d.events.append(records);
-  await appendToSessions(d.sessions, records, new Set(inserted), sender.userId);
+  const fresh = new Set(inserted);
+  await Promise.all([
+    appendToSessions(d.sessions, records, fresh, sender.userId),
+    recordNegativeFeedback(new NegativeFeedbackStore(d.db, d.sessions), records, fresh, sender.userId),
+  ]);
   rejected.sort((a, b) => a.index - b.index);
   return { accepted: records.map((r) => r.clientEventId), duplicates, rejected };
 }
@@ -208,7 +213,39 @@ async function knownProducts(db: Database, ids: readonly string[]): Promise<Set<
   return new Set(found.map((p) => p.id));
 }
 
-/** Session history keeps only item interactions; `hide` is stored as `not_interested` (the port's vocabulary). */
+/**
+ * Newly stored not_interested / hide / dislike events become lasting feedback: the user's (database) when
+ * signed in, else the event's session's (SessionStore, session lifetime). A replayed event is not
+ * re-applied, so an undo is never reverted by a client retrying the original event.
+ */
+async function recordNegativeFeedback(
+  store: NegativeFeedbackStore,
+  records: readonly EventRecord[],
+  inserted: ReadonlySet<string>,
+  userId: string | null,
+): Promise<void> {
+  const byActor = new Map<string, { sessionId: string | null; entries: NegativeEntry[] }>();
+  for (const r of records) {
+    if (!inserted.has(r.clientEventId) || !r.itemId || !isNegativeKind(r.type)) continue;
+    const key = userId ? `u:${userId}` : `s:${r.sessionId}`;
+    let group = byActor.get(key);
+    if (!group) byActor.set(key, (group = { sessionId: r.sessionId, entries: [] }));
+    group.entries.push({ productId: r.itemId, kind: r.type, createdAt: r.ts });
+  }
+  await Promise.all(
+    [...byActor.values()].map((g) =>
+      store.record(
+        { userId, sessionId: g.sessionId },
+        g.entries.sort((a, b) => a.createdAt - b.createdAt),
+      ),
+    ),
+  );
+}
+
+/**
+ * Session history keeps only item interactions; `hide` and `dislike` are stored as `not_interested` (the
+ * port's vocabulary).
+ */
 async function appendToSessions(
   sessions: SessionStore,
   records: readonly EventRecord[],
@@ -223,7 +260,11 @@ async function appendToSessions(
   };
   for (const r of records) {
     if (!inserted.has(r.clientEventId) || !r.itemId || r.type === "impression") continue;
-    const ev: SessionEvent = { itemId: r.itemId, type: r.type === "hide" ? "not_interested" : r.type, ts: r.ts };
+    const ev: SessionEvent = {
+      itemId: r.itemId,
+      type: r.type === "hide" || r.type === "dislike" ? "not_interested" : r.type,
+      ts: r.ts,
+    };
     if (r.sessionId) add(r.sessionId, ev);
     if (userId) add(userStreamId(userId), ev);
   }

@@ -11,7 +11,11 @@ export interface SourceResult {
   source: SourceName;
   items: Int32Array;
   scores: Float32Array;
-  /** For reasons: the history item that led to each candidate (-1 when none). */
+  /**
+   * Provenance, for reasons: the history item through which this source recalled each candidate (its
+   * co-visitation / bought-together / vector neighbour, the largest term of its vector score), -1 when the
+   * source recalls from a signal rather than one item (trending, fresh listings, similar sessions).
+   */
   anchors?: Int32Array;
 }
 
@@ -25,10 +29,18 @@ export interface Candidate {
   item: number;
   scores: Float32Array | number[];
   ranks: Int32Array | number[];
-  /** Best-ranked source's anchor item, for the reason text. */
+  /**
+   * Per source (SOURCES order), the history item through which it recalled this candidate (-1 = none):
+   * the candidate's provenance. Absent on hand-built candidates (tests), which then have no anchor.
+   */
+  anchors?: number[];
+  /** The lead source's anchor (see reasons.ts leadSource), for the reason text; -1 when it has none. */
   anchor: number;
+  /** The lead source when `anchor` is set, else null: a reason never pairs one source with another's anchor. */
   anchorSource: SourceName | null;
   score: number;
+  /** Times shown to this caller without a click in the window, when known (feedback/impressions.ts). */
+  shownWithoutClick?: number;
 }
 
 /** Union of source results, deduplicated by item (the "duplicates across sources" filter lives here). */
@@ -48,6 +60,7 @@ export function mergeSources(results: readonly SourceResult[]): Candidate[] {
           item,
           scores: [0, 0, 0, 0, 0, 0],
           ranks: [-1, -1, -1, -1, -1, -1],
+          anchors: [-1, -1, -1, -1, -1, -1],
           anchor: -1,
           anchorSource: null,
           score: 0,
@@ -57,15 +70,55 @@ export function mergeSources(results: readonly SourceResult[]): Candidate[] {
       if (c.ranks[s] === -1 || j < c.ranks[s]) {
         c.ranks[s] = j;
         c.scores[s] = r.scores[j];
-      }
-      const anchor = r.anchors?.[j] ?? -1;
-      if (anchor >= 0 && c.anchor < 0) {
-        c.anchor = anchor;
-        c.anchorSource = r.source;
+        (c.anchors as number[])[s] = r.anchors?.[j] ?? -1;
       }
     }
   }
-  return [...byItem.values()];
+  const out = [...byItem.values()];
+  // The reason's anchor is the lead source's own (not the first anchor any source gave): a candidate led by
+  // trending never borrows the vector source's history item.
+  for (const c of out) {
+    const lead = leadSourceIndex(c);
+    const anchor = lead >= 0 ? (c.anchors as number[])[lead] : -1;
+    if (anchor >= 0) {
+      c.anchor = anchor;
+      c.anchorSource = SOURCES[lead];
+    }
+  }
+  return out;
+}
+
+/**
+ * Neighbour sources (SOURCES order): their recall is evidence only through a history item (the anchor). A
+ * vector hit without a positive term for any history item is a filler, not a similarity worth naming.
+ */
+const NEEDS_ANCHOR: readonly boolean[] = SOURCES.map(
+  (s) => s === "vector" || s === "covisitation" || s === "bought_together",
+);
+
+/**
+ * Index (SOURCES order) of the source that explains a candidate: the best-ranked (ties: SOURCES order) of
+ * the sources with evidence for it (a signal source, or a neighbour source with an anchor); when none has,
+ * the best-ranked overall. -1 when no source recalled it. Without `anchors` (hand-built), the best-ranked.
+ */
+export function leadSourceIndex(c: Pick<Candidate, "ranks" | "anchors">): number {
+  let best = -1;
+  let bestRank = Infinity;
+  let bestAny = -1;
+  let bestAnyRank = Infinity;
+  for (let k = 0; k < SOURCES.length; k++) {
+    const r = c.ranks[k];
+    if (r < 0) continue;
+    if (r < bestAnyRank) {
+      bestAnyRank = r;
+      bestAny = k;
+    }
+    if (r < bestRank && (!NEEDS_ANCHOR[k] || !c.anchors || c.anchors[k] >= 0)) {
+      bestRank = r;
+      best = k;
+    }
+  }
+  return best >= 0 ? best : bestAny;
 }
 
 /** Sources that recalled a candidate, in SOURCES order. */

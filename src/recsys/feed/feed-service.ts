@@ -2,6 +2,7 @@ import { z } from "zod";
 import { InvalidInputError } from "../../domain/errors";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
+import { errorMessage, type Log } from "../../ports/logger";
 import { categoryAffinity, denseSignals, type FeatureContext } from "./features";
 import { mergeSources, SOURCE_INDEX, SOURCES, type Candidate, type SourceName } from "./candidates";
 import { allExcluded, filterCandidates, type Exclusions, type FilterReason } from "./filter";
@@ -15,6 +16,8 @@ import { sessionKnnSource } from "./recall/session-knn";
 import { trendingSource } from "./recall/trending";
 import type { RecallContext, RecallSource } from "./recall/types";
 import { vectorSource } from "./recall/vector";
+import type { FeedbackSignalsPort } from "../feedback/signals";
+import { demoteUnclicked } from "../feedback/impressions";
 import type { History } from "../history";
 import type { ServingModels } from "../models/serving-models";
 import type { EventLogPort, EventRecord, ListingState, ListingSummary, MarketplacePort } from "../ports";
@@ -45,6 +48,8 @@ export interface FeedDeps {
   vectors: VectorIndex;
   events: EventLogPort;
   marketplace: MarketplacePort;
+  /** Lasting negative feedback and unclicked-impression counts of the caller (src/recsys/feedback/). */
+  feedback: FeedbackSignalsPort;
   now: () => number;
   newId: () => string;
   sources?: readonly RecallSource[];
@@ -54,6 +59,10 @@ export interface FeedDeps {
   /** Most items a snapshot keeps (pages past it end the feed). */
   snapshotSize?: number;
   impressionFlushMs?: number;
+  /** Counts each first page computed on the live models alone: its compute time and whether it failed. */
+  liveOutcome?: (models: ServingModels, outcome: { ms: number; error: boolean }) => void;
+  /** Failed impression writes are reported here (never thrown to a request). */
+  log: Log;
 }
 
 export interface Caller {
@@ -153,7 +162,12 @@ export class FeedService {
     caller: Caller,
     history: History,
     sources: readonly RecallSource[],
-    extraExclusions: { seen?: ReadonlySet<number>; historyWeights?: readonly number[] } = {},
+    extraExclusions: {
+      seen?: ReadonlySet<number>;
+      historyWeights?: readonly number[];
+      /** A history item kept even if the caller gave it negative feedback (the product page's own product). */
+      pinned?: number;
+    } = {},
   ): Promise<{
     ranked: Candidate[];
     listings: Map<number, ListingSummary>;
@@ -162,14 +176,26 @@ export class FeedService {
   }> {
     const catalog = models.catalog;
     const now = this.d.now();
-    const marketplaceExcl = caller.userId
-      ? await this.d.marketplace.userExclusions(caller.userId)
-      : { own: new Set<string>(), bought: new Set<string>() };
+    const [marketplaceExcl, feedback] = await Promise.all([
+      caller.userId
+        ? this.d.marketplace.userExclusions(caller.userId)
+        : { own: new Set<string>(), bought: new Set<string>() },
+      this.d.feedback.forCaller(caller),
+    ]);
     const toIdx = (ids: Set<string>): Set<number> =>
       new Set([...ids].map((id) => catalog.indexOf.get(id)).filter((i): i is number => i !== undefined));
+    const negative = new Set([...history.negative, ...toIdx(feedback.negative)]);
+    // An item the caller gave negative feedback on is not evidence of interest, even if viewed before: it
+    // leaves the history every source and ranker feature reads (weights stay aligned with positions).
+    if (negative.size > 0) {
+      const keep = history.items.map((i) => !negative.has(i) || i === extraExclusions.pinned);
+      const weights = extraExclusions.historyWeights;
+      history = { ...history, items: history.items.filter((_, r) => keep[r]), negative };
+      if (weights) extraExclusions = { ...extraExclusions, historyWeights: weights.filter((_, r) => keep[r]) };
+    }
     const exclusions: Exclusions = {
       seen: extraExclusions.seen ?? new Set(history.items),
-      negative: history.negative,
+      negative,
       bought: new Set([...history.bought, ...toIdx(marketplaceExcl.bought)]),
       own: toIdx(marketplaceExcl.own),
       unavailable: new Set(),
@@ -219,7 +245,18 @@ export class FeedService {
       now,
       dense: denseSignals(models, history.items, extraExclusions.historyWeights),
     };
-    return { ranked: models.ranker.rank(kept, ctx), listings, report, filtered: removed };
+    // Items shown many times without a click lose rank (a logit penalty; feedback/impressions.ts). An item
+    // of the history was engaged with (viewed, clicked, ...): never penalised.
+    const shown = new Map<number, number>();
+    if (feedback.shownWithoutClick.size > 0) {
+      const engaged = new Set(history.items);
+      for (const [pid, n] of feedback.shownWithoutClick) {
+        const i = catalog.indexOf.get(pid);
+        if (i !== undefined && !engaged.has(i)) shown.set(i, n);
+      }
+    }
+    const ranked = demoteUnclicked(models.ranker.rank(kept, ctx), shown);
+    return { ranked, listings, report, filtered: removed };
   }
 
   /** Authoritative listing state (DB) of items about to be shown. */
@@ -281,7 +318,16 @@ export class FeedService {
       models = mixed.models;
       arms = mixed.arms;
       list = mixed.list;
-    } else list = await this.rankedList(models, caller, history);
+    } else {
+      const t0 = performance.now();
+      try {
+        list = await this.rankedList(models, caller, history);
+      } catch (err) {
+        this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: true });
+        throw err;
+      }
+      this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: false });
+    }
     const { reranked, report, filtered } = list;
     const snapshotId = this.d.newId();
     const snap: Snapshot = {
@@ -443,17 +489,25 @@ export class FeedService {
     this.flushTimer = null;
     const batch = this.pendingImpressions.splice(0);
     if (batch.length === 0) return;
+    const fail = (msg: string, err: unknown): void =>
+      this.d.log(msg, { level: "error", count: batch.length, error: errorMessage(err) });
     try {
       await this.d.events.append(batch);
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "impression log write failed",
-          count: batch.length,
-          error: err instanceof Error ? err.message : String(err),
-        }),
+      return fail("impression log write failed", err);
+    }
+    // After the log write: a caller's first count is seeded from the log, which then holds these pages.
+    try {
+      await this.d.feedback.recordShown(
+        batch.map((e) => ({
+          userId: e.userId,
+          sessionId: e.sessionId,
+          ts: e.ts,
+          items: (e.context?.items as string[] | undefined) ?? [],
+        })),
       );
+    } catch (err) {
+      fail("shown-count update failed", err);
     }
   }
 }

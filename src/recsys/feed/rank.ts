@@ -3,6 +3,11 @@ import defaults from "../../../ml/ranker/weights.json";
 import type { Candidate } from "./candidates";
 import { FEATURES, NUM_FEATURES, featurize, sourceMaxima, type FeatureContext } from "./features";
 
+/** A model produced scores that cannot be ranked (NaN or infinite): the version is broken, not the request. */
+export class ModelOutputError extends Error {
+  override readonly name = "ModelOutputError";
+}
+
 /** Logistic-regression ranker: score = sigmoid(bias + w . x); the order only needs the logit. */
 export class LinearRanker {
   constructor(
@@ -43,6 +48,9 @@ export class LinearRanker {
     for (const c of cands) {
       featurize(c, ctx, maxima, x);
       c.score = this.logit(x);
+      // A diverged training run (NaN or infinite weights) would otherwise sort at random without a sound.
+      if (!Number.isFinite(c.score))
+        throw new ModelOutputError(`ranker ${this.version} scored item ${c.item} ${c.score}: not a finite number`);
     }
     return cands.sort((a, b) => b.score - a.score || a.item - b.item);
   }

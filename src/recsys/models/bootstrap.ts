@@ -1,6 +1,7 @@
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
 import { createModel } from "../../../ml/models/index.js";
 import type { VectorIndex, VectorPoint } from "../../ports/vector-index";
+import type { Log } from "../../ports/logger";
 import type { Database } from "../../db/database";
 import type { ItemCatalog } from "../catalog";
 import { loadCatalog } from "../catalog-loader";
@@ -17,18 +18,14 @@ import {
   type ItemVectors,
   type ServingModels,
 } from "./serving-models";
+import { REGISTRY_MODELS, SERVING_MODELS } from "./serving-model-names";
 import { loadTrainData } from "./train-data";
 
-export type Log = (msg: string, fields?: Record<string, unknown>) => void;
+/** The logger port's function shape, re-exported where recsys code has always imported it from. */
+export type { Log };
 
-/** Models serving reads from the registry, with the parameters used when they must be trained here. */
-export const SERVING_MODELS: Record<string, Record<string, unknown>> = {
-  popularity: { halfLifeDays: 30 },
-  covisitation: { window: 3, neighbours: 100 },
-  "session-knn": { k: 100, sampleSize: 500 },
-  // Small and few epochs: this runs at process start on the embedded default.
-  "fism-bpr": { dim: 32, epochs: 6, context: 5 },
-};
+/** Re-exported: serving-model-names.ts holds them so Workers can name the models without the trainers. */
+export { REGISTRY_MODELS, SERVING_MODELS };
 
 export interface BootstrapOptions {
   db: Database;
@@ -53,9 +50,6 @@ export interface Bootstrapped {
   /** Registry version of every model read (what the registry said was live, even if unusable): reload compares these. */
   registryVersions: Record<string, string>;
 }
-
-/** Models the registry holds for serving, in the order they are read. */
-export const REGISTRY_MODELS: readonly string[] = [...Object.keys(SERVING_MODELS), "ranker"];
 
 /**
  * Loads the live version of every serving model from the registry; on the embedded default, a model

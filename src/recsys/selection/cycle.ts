@@ -4,6 +4,7 @@ import { rotateModel } from "../models/rotation";
 import { probChallengerBetter, rateInterval, relativeLift, thompsonShare } from "./bandit";
 import { offlineGate } from "./gate";
 import type { Arm } from "./interleave";
+import { liveSetKey } from "./live";
 import type { ArmStats, Experiment, SelectionStore } from "./store";
 
 /**
@@ -110,6 +111,7 @@ export async function runSelectionCycle(d: SelectionDeps): Promise<SelectionRepo
 
   await foldEvents(d, report);
   await verifyLive(d, decide);
+  await checkLiveHealth(d, policy, decide);
 
   for (const e of await d.store.running()) {
     const stats = await d.store.armStats(e.id);
@@ -350,6 +352,52 @@ async function verifyLive(
       }
     }
   }
+}
+
+/**
+ * Live traffic outside experiments: serving counts every first page computed on the live set alone under
+ * the set's key. When that set fails more than the policy allows, the model whose live pointer moved last
+ * (what changed most recently is the likely cause) goes back to the version that served before it.
+ */
+async function checkLiveHealth(
+  d: SelectionDeps,
+  p: SelectionPolicy,
+  decide: (
+    m: string,
+    a: string,
+    r: string,
+    x?: { from?: string | null; to?: string | null; numbers?: Record<string, unknown> },
+  ) => Promise<void>,
+): Promise<void> {
+  const pointers = new Map<string, { version: string; updatedAt: number }>();
+  for (const model of d.models) {
+    const ptr = await d.registry.livePointer(model);
+    if (ptr) pointers.set(model, ptr);
+  }
+  if (pointers.size === 0) return;
+  const key = liveSetKey(Object.fromEntries(d.models.map((m) => [m, pointers.get(m)?.version ?? null])));
+  const { champion: live } = await d.store.armStats(key);
+  if (live.requests < p.minRequestsForHealth || live.errors / live.requests <= p.maxErrorRate) return;
+  const [model, ptr] = [...pointers].sort((a, b) => b[1].updatedAt - a[1].updatedAt)[0];
+  const versions = await d.registry.versions(model, 1000);
+  const current = versions.find((v) => v.version === ptr.version);
+  const older = versions.filter((v) => v.version !== ptr.version && (!current || v.createdAt <= current.createdAt));
+  const rate = `${((live.errors / live.requests) * 100).toFixed(1)}%`;
+  for (const target of older) {
+    try {
+      await d.registry.load(model, target.version);
+    } catch {
+      continue;
+    }
+    const reason = `error rate ${rate} over ${live.requests} live requests; ${model} changed last`;
+    await d.registry.setLive(model, target.version, `rolled back: ${reason}`);
+    await decide(model, "rolled_back", reason, { from: ptr.version, to: target.version, numbers: { ...live } });
+    return;
+  }
+  await decide(model, "broken", `error rate ${rate} on live traffic and no earlier version of ${model} loads`, {
+    from: ptr.version,
+    numbers: { ...live },
+  });
 }
 
 /** Credits impressions and clicks since the last run to experiment arms. */

@@ -80,6 +80,14 @@ export class ExperimentRouter {
     });
   }
 
+  /**
+   * Counts a first page computed on the live models alone, under the live set's key (`liveSetKey`), so the
+   * selection cycle sees a live version that starts failing even when no experiment runs.
+   */
+  recordLive(versions: Record<string, string> | undefined, outcome: { ms: number; error: boolean }): void {
+    if (versions) this.count(liveSetKey(versions), "champion", outcome);
+  }
+
   private count(experimentId: string, arm: Arm, outcome: { ms: number; error: boolean }): void {
     const key = `${experimentId}|${arm}`;
     let p = this.pending.get(key);
@@ -113,4 +121,12 @@ export class ExperimentRouter {
       }
     }
   }
+}
+
+/** The key live-traffic health is counted under: one per combination of live versions. */
+export function liveSetKey(versions: Record<string, string | null>): string {
+  const parts = Object.keys(versions)
+    .sort()
+    .map((m) => `${m}@${versions[m] ?? "-"}`);
+  return `live:${parts.join("|")}`;
 }

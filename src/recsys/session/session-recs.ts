@@ -99,6 +99,7 @@ export async function productRecommendations(
     [covisitationSource, vectorSource, boughtTogetherSource],
     {
       seen: new Set([product]),
+      pinned: product,
       // The product leads; the session only tilts the answer (0.3, then 0.7x per step back).
       historyWeights: history.items.map((_, r) => (r === 0 ? 1 : 0.3 * 0.7 ** (r - 1))),
     },

@@ -71,7 +71,7 @@ export const cartRoutes = createRouter()
     const user = assertUser(c.var.principal);
     const { created, listing } = await addToCart(deps.db, user.userId, c.req.valid("param").listingId, deps.clock());
     if (created) {
-      await recordQuietly(deps.events, [
+      await recordQuietly(deps, [
         {
           type: "cart_add",
           userId: user.userId,

@@ -79,7 +79,7 @@ export const favoritesRoutes = createRouter()
     const { type, id } = c.req.valid("param");
     const { created, productId } = await addFavorite(deps.db, user.userId, type, id, deps.clock());
     if (!created) return c.json({ type, id, favorited: true }, 200);
-    await recordQuietly(deps.events, [
+    await recordQuietly(deps, [
       {
         type: "favorite",
         userId: user.userId,

@@ -182,7 +182,7 @@ export const listingsRoutes = createRouter()
   .openapi(getRoute, async (c) => {
     const { deps, principal } = c.var;
     const listing = await getListing(deps.db, c.req.valid("param").id, viewerOf(principal));
-    await recordQuietly(deps.events, [
+    await recordQuietly(deps, [
       {
         type: "view",
         userId: principal.type === "user" ? principal.userId : null,

@@ -100,7 +100,7 @@ export const ordersRoutes = createRouter()
     });
     if (replayed) return c.json(order, 200);
     await recordQuietly(
-      deps.events,
+      deps,
       order.items.map((i) => ({
         type: "purchase" as const,
         userId: user.userId,

@@ -2,6 +2,7 @@ import type { Database } from "../../db/database";
 import type { EventType } from "../../db/schema/marketplace";
 import type { Clock, IdGenerator } from "../../context";
 import { clientExecutor, type SqlExecutor } from "../../db/sql-executor";
+import { errorMessage, type Logger } from "../../ports/logger";
 
 export interface NewEvent {
   type: EventType;
@@ -64,10 +65,10 @@ export function createDbEventLog(
 /**
  * Logging an interaction must never fail the request that caused it: errors are reported and dropped.
  */
-export async function recordQuietly(log: EventLog, events: NewEvent[]): Promise<void> {
+export async function recordQuietly(deps: { events: EventLog; logger: Logger }, events: NewEvent[]): Promise<void> {
   try {
-    await log.record(events);
+    await deps.events.record(events);
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "event log write failed", error: (err as Error).message }));
+    deps.logger.error("event log write failed", { error: errorMessage(err) });
   }
 }

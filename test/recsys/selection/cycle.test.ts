@@ -5,6 +5,7 @@ import { LibsqlArtifactRegistry } from "../../../src/recsys/models/libsql-artifa
 import type { EventRecord } from "../../../src/recsys/ports";
 import { runSelectionCycle, type SelectionDeps } from "../../../src/recsys/selection/cycle";
 import type { Arm } from "../../../src/recsys/selection/interleave";
+import { liveSetKey } from "../../../src/recsys/selection/live";
 import { SelectionStore } from "../../../src/recsys/selection/store";
 import { createDbEventLog } from "../../../src/services/events/event-log";
 import { createTestDb, type TestDb } from "../../helpers/app";
@@ -183,6 +184,22 @@ describe("runSelectionCycle on the real libSQL engine", () => {
     const r = await runSelectionCycle({ ...deps, verified: new Set() });
     expect(r.decisions[0]).toMatchObject({ action: "rolled_back", reason: expect.stringContaining("broken artifact") });
     expect((await registry.livePointer("ranker"))?.version).toBe(v1);
+  });
+
+  it("rolls back the model that changed last when the live set starts failing on live traffic", async () => {
+    const v1 = await registry.register("ranker", ranker(), {}, { live: true });
+    const v2 = await registry.register("ranker", ranker(), {});
+    await registry.setLive("ranker", v2, "deployed by hand");
+    // Serving counted first pages on the live set: one in four failed.
+    await store.addArmStats(liveSetKey({ ranker: v2 }), "champion", { requests: 40, errors: 10, latencyMsSum: 100 });
+    const r = await runSelectionCycle(deps);
+    expect(r.decisions[0]).toMatchObject({
+      action: "rolled_back",
+      reason: expect.stringContaining("error rate 25.0%"),
+    });
+    expect((await registry.livePointer("ranker"))?.version).toBe(v1);
+    // The healthy set is judged on its own counts: nothing more happens.
+    expect((await runSelectionCycle(deps)).decisions).toEqual([]);
   });
 
   it("a pinned model stays on its pin: no experiment starts, a moved pointer is put back", async () => {

@@ -1,4 +1,4 @@
-import { buildServingDeps } from "../../../src/adapters/select";
+import { buildServingDeps } from "../../../src/deps/serving";
 import { createApp } from "../../../src/app";
 import { LinearRanker, defaultRanker } from "../../../src/recsys/feed/rank";
 import { DbEventLogAdapter } from "../../../src/recsys/events/event-log-adapter";
@@ -22,7 +22,7 @@ export async function selectionApp(): Promise<SelectionApp> {
   // Versions registered later are newer (the app's test clock stands still).
   let registered = t.deps.clock();
   const registry = new LibsqlArtifactRegistry(t.db.$client, { now: () => (registered += 1000) });
-  const recsys = buildServingDeps({ ...t.deps, registry, log: () => {} }).recsys;
+  const recsys = buildServingDeps({ ...t.deps, registry }).recsys;
   const deps = { ...t.deps, recsys };
   await seedRecsysData(t);
   await recsys.start(t.db, { trainMissing: true, seed: 7 });

@@ -50,7 +50,7 @@ describe("GET /v1/feed", () => {
       items: a.items.map((i) => i.productId),
     });
     expect(a.items[0].reason).toMatch(
-      /^(Because you viewed|Often bought together|Trending in|Just listed|Picked for you)/,
+      /^(Because you viewed|Similar to|Often bought together|Viewed in sessions like yours|Trending in|Just listed)/,
     );
   });
 

@@ -10,6 +10,8 @@ function viaGraph(ctx: RecallContext, q: Float32Array, count: number): SourceRes
   const graph = ctx.models.vectorNeighbours;
   const v = ctx.models.vectors;
   const acc = new Map<number, number>();
+  // Provenance: the (newest) history item whose neighbour list brought the candidate in.
+  const anchors = new Map<number, number>();
   if (!graph || !v) return emptyResult("vector");
   for (const a of ctx.history.slice(0, 10)) {
     const end = Math.min(graph.offsets[a + 1], graph.offsets[a] + 50);
@@ -20,14 +22,46 @@ function viaGraph(ctx: RecallContext, q: Float32Array, count: number): SourceRes
       const base = b * v.dim;
       for (let f = 0; f < v.dim; f++) s += q[f] * v.items[base + f];
       acc.set(b, s);
+      anchors.set(b, a);
     }
   }
   // Dot products may be negative: shift so topOfMap (which keeps positive scores) keeps the order.
   let min = 0;
   for (const s of acc.values()) min = Math.min(min, s);
   if (min < 0) for (const [b, s] of acc) acc.set(b, s - min + 1e-6);
-  const anchors = new Map([...acc.keys()].map((b) => [b, ctx.history[0] ?? -1]));
   return topOfMap("vector", acc, count, ctx.exclude, anchors);
+}
+
+/**
+ * The history item that contributes most to an index hit's score: the score is dot(q, item) with q the
+ * weighted mean of the history's context vectors, so it splits into one term per history item, and the
+ * largest term names the interest that recalled it. -1 when no term is positive.
+ */
+export function strongestHistoryTerm(
+  v: ItemVectors,
+  history: readonly number[],
+  weights: readonly number[] | undefined,
+  item: number,
+): number {
+  let best = -1;
+  let bestTerm = 0;
+  let decay = 1;
+  const n = Math.min(10, history.length);
+  const base = item * v.dim;
+  for (let r = 0; r < n; r++) {
+    const a = history[r];
+    const w = weights?.[r] ?? decay;
+    decay *= 0.8;
+    if (!v.known[a]) continue;
+    let s = 0;
+    const ab = a * v.dim;
+    for (let f = 0; f < v.dim; f++) s += v.context[ab + f] * v.items[base + f];
+    if (w * s > bestTerm) {
+      bestTerm = w * s;
+      best = a;
+    }
+  }
+  return best;
 }
 
 /**
@@ -128,7 +162,9 @@ export const vectorSource: RecallSource = {
       source: "vector",
       items: Int32Array.from(items),
       scores: Float32Array.from(scores),
-      anchors: new Int32Array(items.length).fill(ctx.history[0] ?? -1),
+      anchors: v
+        ? Int32Array.from(items, (i) => strongestHistoryTerm(v, ctx.history, ctx.historyWeights, i))
+        : new Int32Array(items.length).fill(-1),
     };
   },
 };

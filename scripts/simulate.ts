@@ -1,0 +1,181 @@
+/**
+ * Simulated shoppers with hidden tastes against the HTTP API (issue 14.7): feed pages, position-biased clicks,
+ * purchases and not-interested, reported as CTR / purchase rate per feed position, per model version and over
+ * time. `--challenger` picks the model-selection scenario (scripts/lib/simulate/challenger.ts).
+ *
+ *   npm run simulate -- --url http://127.0.0.1:8787 [--shoppers 50] [--steps 20] [--seed 1] [--page-size 10]
+ *     [--pages 2] [--concurrency 4] [--buckets 5] [--challenger none|random|better|failing] [--admin-key KEY]
+ *     [--out file.json]
+ *   npm run simulate -- --start ...   (starts its own server on a temp database with the demo catalog)
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { formatWithBiome } from "./lib/replay/format-output";
+import { startNodeServer, type RunningServer } from "./lib/server-process";
+import { CHALLENGERS, prepareChallenger, type ChallengerKind, type ChallengerState } from "./lib/simulate/challenger";
+import { registerChallenger, selectionOutcome } from "./lib/simulate/challenger-registry.node.js";
+import type { CountsReport } from "./lib/simulate/outcomes";
+import { simulateShoppers } from "./lib/simulate/run";
+
+const USAGE =
+  "usage: npm run simulate -- (--url <server> | --start) [--shoppers N] [--steps N] [--seed N] [--page-size N] " +
+  "[--pages N] [--concurrency N] [--buckets N] [--challenger none|random|better|failing] [--admin-key KEY] [--out file.json]";
+
+class UsageError extends Error {}
+
+function int(name: string, v: string | undefined, dflt: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+function table(title: string, rows: Record<string, CountsReport>, sort: (a: string, b: string) => number): string {
+  const pct = (r: { rate: number; lo: number; hi: number }) =>
+    Number.isNaN(r.rate)
+      ? "-"
+      : `${(100 * r.rate).toFixed(2)} [${(100 * r.lo).toFixed(2)}, ${(100 * r.hi).toFixed(2)}]`;
+  const lines = [
+    title,
+    "| key | impressions | clicks | CTR % | purchases | purchase rate % | not interested |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const k of Object.keys(rows).sort(sort)) {
+    const r = rows[k];
+    lines.push(
+      `| ${k} | ${r.impressions} | ${r.clicks} | ${pct(r.ctr)} | ${r.purchases} | ${pct(r.purchaseRate)} | ${r.notInterested} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+async function waitForFeed(base: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${base}/v1/feed?limit=1`, { headers: { "x-session-id": "sim-probe-0" } });
+    await res.text();
+    if (res.status === 200) return;
+    if (res.status !== 503 || Date.now() > deadline) throw new Error(`feed answered ${res.status} (server not ready)`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      url: { type: "string" },
+      start: { type: "boolean", default: false },
+      shoppers: { type: "string" },
+      steps: { type: "string" },
+      seed: { type: "string" },
+      "page-size": { type: "string" },
+      pages: { type: "string" },
+      concurrency: { type: "string" },
+      buckets: { type: "string" },
+      challenger: { type: "string", default: "none" },
+      "admin-key": { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  if (!values.url === !values.start) throw new UsageError("give exactly one of --url <server> and --start");
+  const challenger = values.challenger as ChallengerKind;
+  if (!CHALLENGERS.includes(challenger)) throw new UsageError(`--challenger must be one of ${CHALLENGERS.join(", ")}`);
+  const opts = {
+    shoppers: int("shoppers", values.shoppers, 50, 1),
+    steps: int("steps", values.steps, 20, 1),
+    seed: int("seed", values.seed, 1, 0),
+    pageSize: int("page-size", values["page-size"], 10, 1, 50),
+    pages: int("pages", values.pages, 2, 1, 20),
+    concurrency: int("concurrency", values.concurrency, 4, 1, 64),
+    buckets: int("buckets", values.buckets, 5, 1),
+  };
+
+  let server: RunningServer | null = null;
+  let dir: string | null = null;
+  try {
+    let base = values.url?.replace(/\/$/, "") ?? "";
+    let databaseUrl: string | null = null;
+    if (values.start) {
+      dir = mkdtempSync(join(tmpdir(), "simulate-"));
+      databaseUrl = `file:${join(dir, "sim.db")}`;
+      log(`[simulate] starting a server on ${dir} with the demo catalog (trains at start)`);
+      server = await startNodeServer(
+        {
+          DATABASE_URL: databaseUrl,
+          DEMO_DATA: "true",
+          MODEL_REGISTRY: "libsql",
+          LEARNER: "on",
+          LOG_LEVEL: "warn",
+        },
+        900_000,
+      );
+      base = server.url;
+    }
+    await waitForFeed(base, 900_000);
+    let state: ChallengerState;
+    if (databaseUrl && challenger !== "none") {
+      // Our own server: register the challenger in its registry; its selection cycle takes it from there.
+      const reg = await registerChallenger(challenger, databaseUrl, opts.seed);
+      state = {
+        kind: challenger,
+        applied: true,
+        reason: `registered ranker ${reg?.version} (not live) against champion ${reg?.champion}; the server's selection cycle picks it up`,
+      };
+      log(`[simulate] ${state.reason}`);
+    } else {
+      const headers: Record<string, string> = values["admin-key"] ? { "x-api-key": values["admin-key"] } : {};
+      state = await prepareChallenger(challenger, { base, headers });
+      if (!state.applied) log(`[simulate] NOTE: challenger "${challenger}" not applied: ${state.reason}`);
+    }
+    const report = await simulateShoppers({ base, ...opts, log });
+    const byNumber = (a: string, b: string) => Number(a) - Number(b);
+    console.log(table("CTR / purchase rate per feed position (Wilson 95%)", report.byPosition, byNumber));
+    console.log();
+    console.log(table("per model version", report.byModelVersion, (a, b) => a.localeCompare(b)));
+    console.log();
+    console.log(table("over time (equal step buckets)", report.byBucket, byNumber));
+    console.log();
+    console.log(`mean hidden affinity of what was shown, per bucket: ${JSON.stringify(report.meanAffinityByBucket)}`);
+    console.log(`events posted ${report.events.posted}, rejected ${JSON.stringify(report.events.rejected)}`);
+    const selection = databaseUrl ? await selectionOutcome(databaseUrl) : null;
+    if (selection) console.log(`selection (ranker): ${JSON.stringify(selection, null, 2)}`);
+    const full = {
+      generatedAt: new Date().toISOString(),
+      server: values.start ? "started (demo catalog)" : base,
+      challenger: state,
+      ...report,
+      selection,
+    };
+    if (values.out) {
+      mkdirSync(dirname(values.out), { recursive: true });
+      writeFileSync(values.out, `${JSON.stringify(full, null, 2)}\n`);
+      formatWithBiome([values.out], log);
+      log(`[simulate] wrote ${values.out}`);
+    }
+    return 0;
+  } finally {
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n${USAGE}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,28 @@
+/**
+ * Assembly of the api Worker (workers/api.ts): the complete AppDeps over the bindings' deps
+ * (src/deps/worker.ts). Web APIs only. Models load lazily per isolate (workers/serving.ts), never trained here.
+ */
+import { createAuth } from "../auth/auth";
+import { timeOrderedId, type AppDeps } from "../context";
+import { LibsqlArtifactRegistry } from "../recsys/models/libsql-artifact-registry";
+import { createDbEventLog } from "../services/events/event-log";
+import { buildServingDeps } from "./serving";
+import type { WorkerDeps } from "./worker";
+
+export interface ApiWorkerDeps {
+  deps: AppDeps;
+  /** The registry serving loads from (the lazy model load probes it first: workers/serving.ts). */
+  registry: LibsqlArtifactRegistry;
+}
+
+/**
+ * The api Worker's complete AppDeps over `base`: auth, the event log (time-ordered ids), session store and
+ * vector index from config, and the Recsys holder over the libSQL model registry (`npm run publish-models`
+ * fills it). Recsys is not started: workers/serving.ts loads the live models on the first request needing them.
+ */
+export function buildApiWorkerDeps(base: WorkerDeps): ApiWorkerDeps {
+  const events = createDbEventLog(base.db, base.clock, timeOrderedId);
+  const registry = new LibsqlArtifactRegistry(base.db.$client, { now: base.clock });
+  const serving = buildServingDeps({ ...base, newId: timeOrderedId, events, registry });
+  return { deps: { ...base, auth: createAuth(base), events, ...serving }, registry };
+}

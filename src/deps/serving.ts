@@ -1,0 +1,78 @@
+/**
+ * The serving part of AppDeps (session store, vector index, the not yet started Recsys holder), shared by
+ * every runtime's buildDeps: Web APIs only, so the Worker assembly uses it too. Runtime-specific pieces
+ * (Node's hot-path SQL and file registry, the Workers' libSQL registry) are passed in.
+ */
+import { selectSessionStore, selectVectorIndex } from "../adapters/select";
+import type { Config } from "../config";
+import type { Clock, IdGenerator } from "../context";
+import type { Database } from "../db/database";
+import type { SqlExecutor } from "../db/sql-executor";
+import { logAt, type Logger } from "../ports/logger";
+import type { SessionStore } from "../ports/session-store";
+import type { VectorIndex } from "../ports/vector-index";
+import { DbEventLogAdapter } from "../recsys/events/event-log-adapter";
+import { MemoryArtifactRegistry } from "../recsys/models/memory-registry";
+import type { ArtifactRegistryPort, MarketplacePort } from "../recsys/ports";
+import { FeedbackSignals } from "../recsys/feedback/signals";
+import { Recsys, type RecsysOptions } from "../recsys/recsys";
+import { SqlMarketplace } from "../recsys/sql-marketplace";
+import type { EventLog } from "../services/events/event-log";
+
+export interface ServingDepsInput {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  /**
+   * Ids of feed snapshots (the only ids Recsys makes). Entries pass `timeOrderedId`: a store keyed by them
+   * (session_kv, Redis) then inserts at the end of its index, and expiry removes its oldest keys.
+   */
+  newId: IdGenerator;
+  logger: Logger;
+  events: EventLog;
+  sessions?: SessionStore;
+  vectors?: VectorIndex;
+  /** Node: the file or libSQL registry (src/deps/node.node.ts); Workers: libSQL; default in-process. */
+  registry?: ArtifactRegistryPort;
+  marketplace?: MarketplacePort;
+  /** Runs the feed's per-page listing read (Node on a file database: the native prepared-statement executor). */
+  sql?: SqlExecutor;
+  feed?: RecsysOptions["feed"];
+}
+
+export interface ServingDeps {
+  sessions: SessionStore;
+  vectors: VectorIndex;
+  recsys: Recsys;
+}
+
+/** The serving ports and the (not yet started) Recsys holder; call `recsys.start(db, …)` before serving feeds. */
+export function buildServingDeps(i: ServingDepsInput): ServingDeps {
+  const sessions = i.sessions ?? selectSessionStore(i.config, i.clock, i.db);
+  const vectors = i.vectors ?? selectVectorIndex(i.config);
+  let recsys: Recsys | null = null;
+  const marketplace =
+    i.marketplace ??
+    new SqlMarketplace(
+      i.db,
+      () => (recsys?.ready ? recsys.models.catalog : null),
+      i.clock,
+      undefined,
+      undefined,
+      i.sql,
+      logAt(i.logger),
+    );
+  recsys = new Recsys({
+    sessions,
+    vectors,
+    events: new DbEventLogAdapter(i.db, i.events),
+    marketplace,
+    registry: i.registry ?? new MemoryArtifactRegistry(i.clock),
+    feedback: new FeedbackSignals(i.db, sessions, i.clock),
+    now: i.clock,
+    newId: i.newId,
+    log: logAt(i.logger),
+    feed: i.feed,
+  });
+  return { sessions, vectors, recsys };
+}
