@@ -25,7 +25,9 @@ const report = await runFuzz(target, {
   requests,
   seed,
   concurrency: Number(values.concurrency),
-  onProgress: (n) => n % 10_000 === 0 && console.log(`  ${n} requests`),
+  onProgress: (n, fiveXx, failures) =>
+    n % 5_000 === 0 &&
+    console.log(`  ${n} requests, ${fiveXx} x 5xx, ${failures} failures (${new Date().toISOString()})`),
 });
 await target.close();
 const byKind: Record<string, number> = {};

@@ -104,7 +104,12 @@ export interface FuzzTarget {
  */
 export async function runFuzz(
   target: FuzzTarget,
-  opts: { requests: number; seed: number; concurrency?: number; onProgress?: (done: number) => void },
+  opts: {
+    requests: number;
+    seed: number;
+    concurrency?: number;
+    onProgress?: (done: number, fiveXx: number, failures: number) => void;
+  },
 ): Promise<FuzzReport> {
   const started = Date.now();
   const doc = (await (await target.send("/openapi.json", {})).json()) as Parameters<typeof operationsOf>[0] & {
@@ -177,7 +182,7 @@ export async function runFuzz(
     while (issued < opts.requests) {
       issued++;
       await one();
-      if (opts.onProgress && issued % 1000 === 0) opts.onProgress(issued);
+      if (opts.onProgress && issued % 1000 === 0) opts.onProgress(issued, fiveXx, failures.length);
     }
   });
   await Promise.all(workers);

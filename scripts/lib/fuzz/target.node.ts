@@ -1,5 +1,9 @@
 import { eq } from "drizzle-orm";
+import { createApp } from "../../../src/app";
+import { resolveAuthUrl } from "../../../src/auth/secret";
 import { user as userTable } from "../../../src/db/schema/auth";
+import { buildServingDeps } from "../../../src/deps/serving";
+import { LibsqlArtifactRegistry } from "../../../src/recsys/models/libsql-artifact-registry";
 import { createTestApp, type TestApp } from "../../../test/helpers/app";
 import { insertProducts } from "../../../test/helpers/catalog-fixtures";
 import { serveApp } from "../../../test/helpers/serve-app";
@@ -31,16 +35,29 @@ export async function fuzzTarget(opts: { server: boolean }): Promise<FuzzTarget 
   );
   await insertProducts(t.db, PRODUCTS);
   // The recommender's test catalog and interactions, models trained in-process: feed and recommendations serve.
+  // The libSQL registry (the architecture's default; live pointers for the admin models API).
+  const serving = buildServingDeps({
+    ...t.deps,
+    registry: new LibsqlArtifactRegistry(t.db.$client, { now: t.deps.clock }),
+  });
+  const deps = { ...t.deps, ...serving };
+  const app = createApp(deps);
   await seedRecsysData(t);
-  await t.deps.recsys.start(t.db, { trainMissing: true, seed: 7 });
+  await serving.recsys.start(t.db, { trainMissing: true, seed: 7 });
   let send: FuzzTarget["send"];
   let stop = async () => {};
   if (opts.server) {
-    const s = await serveApp(t.app.fetch);
-    send = (path, init) => fetch(`${s.url}${path}`, init);
+    const s = await serveApp(app.fetch);
+    // Node's fetch marks requests as CORS mode: better-auth then wants the app's own Origin, as a browser sends.
+    const origin = new URL(resolveAuthUrl(deps.config)).origin;
+    send = (path, init) =>
+      fetch(`${s.url}${path}`, {
+        ...init,
+        headers: path.startsWith("/api/auth/") ? { ...(init.headers as Record<string, string>), origin } : init.headers,
+      });
     stop = s.close;
   } else {
-    send = async (path, init) => t.app.request(path, init);
+    send = async (path, init) => app.request(path, init);
   }
   const world = await buildWorld(
     send,

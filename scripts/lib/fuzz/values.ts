@@ -127,7 +127,6 @@ export class ValueGen {
         const n = r.int(s.minItems ?? 0, Math.min(s.maxItems ?? 3, 3));
         return Array.from({ length: n }, () => this.value(s.items ?? {}, name, hostility, depth + 1));
       }
-      case "object":
       default: {
         if (depth > 6 || !s.properties) return {};
         const out: Record<string, unknown> = {};
