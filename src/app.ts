@@ -27,7 +27,24 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   app.use("*", requestId({ headerName: "x-request-id", limitLength: 128 }));
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(
+    "*",
+    secureHeaders({
+      crossOriginResourcePolicy: "cross-origin",
+      // JSON API + one self-contained HTML page (/docs: inline script and style, fetches /openapi.json).
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'unsafe-inline'"],
+        styleSrc: ["'unsafe-inline'"],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
+    }),
+  );
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     await next();

@@ -3,6 +3,7 @@ import type { AppEnv } from "../context";
 import { errorBody } from "../http/errors";
 import { clientIp, withResolvedIp } from "../auth/client-ip";
 import { enforceIdleTimeout, presentsSession } from "../auth/idle";
+import { ownsSessionToken } from "../auth/revoke-session-guard";
 import { hidesSessionTokens, withoutSessionTokens } from "../auth/session-token-exposure";
 
 /**
@@ -30,8 +31,18 @@ export async function authHandler(c: Context<AppEnv>): Promise<Response> {
   const headers = c.req.raw.headers;
   if (!noSessionNeeded.test(path) && presentsSession(headers)) {
     const current = await auth.api.getSession({ headers, query: { disableRefresh: true } });
-    if (current)
+    if (current) {
       await enforceIdleTimeout(db, config, current.session as typeof current.session & { lastActiveAt?: Date | null });
+      if (path === "/api/auth/revoke-session" && c.req.method === "POST") {
+        const body: unknown = await c.req.raw
+          .clone()
+          .json()
+          .catch(() => null);
+        const token = body && typeof body === "object" ? (body as { token?: unknown }).token : undefined;
+        if (typeof token === "string" && !(await ownsSessionToken(db, current.user.id, token)))
+          return c.json(errorBody(c, "session_not_found", "no session of yours has this token"), 404);
+      }
+    }
   }
 
   const res = await auth.handler(withResolvedIp(c.req.raw, clientIp(c.req.raw, c.env, config)));
