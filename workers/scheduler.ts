@@ -14,6 +14,7 @@ import { rotateModels } from "../src/recsys/models/rotation";
 import { POSITIVE_TYPES } from "../src/recsys/models/train-data";
 import { DbEventLogAdapter, TO_TABLE } from "../src/recsys/events/event-log-adapter";
 import { refreshSearchHeads } from "../src/services/catalog/search-heads";
+import { reEmbedJob } from "./jobs/re-embed";
 import { buildWorkerDeps, misconfiguredResponse, type WorkerDeps, type WorkerEnv } from "./runtime";
 
 /** What a job gets: ports plus the trigger that started the run. */
@@ -135,6 +136,7 @@ export const defaultJobs: Job[] = [
       return { liveSince: new Date(oldest).toISOString(), newerEvents: Number(counted.rows[0]?.n ?? 0) };
     },
   },
+  reEmbedJob(), // last: an embedding backend that is down must not keep the model jobs from running
 ];
 
 /**

@@ -3,15 +3,21 @@
  *   [--models a,b] [--k 10,20] [--out report.json] [--seed N] [--users N] [--gap-minutes N]
  *   [--split test|validation] [--refit] [--preset name (ml/cli/presets.ts)] [--param model.key=value ...] [--item-text meta.csv] [--embedder use|hashing|huggingface]
  * Prints a table and writes the full JSON report. Same command, same seed: same numbers.
+ * The baselines (random, plain popularity, decayed popularity with the half-life chosen on validation) are
+ * always evaluated beside the requested models, and every report is broken down by segment (user history
+ * length; cold / warm target item).
  */
+
+/** Evaluated in every report, before the requested models (issue 19: honest baselines). */
+export const BASELINES = ["random", "popularity-plain", "popularity-decayed"];
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { evaluateModel, type ModelReport } from "../eval/evaluate.js";
+import { evaluateModel, type ModelReport, withoutRanks } from "../eval/evaluate.js";
 import { HybridRecommender } from "../models/hybrid.js";
 import { createModel, getModelEntry } from "../models/index.js";
 import { intArg, modelParams, parseArgs } from "./args.js";
 import { getPreset } from "./presets.js";
-import { formatTable } from "./report.js";
+import { formatSegmentTables, formatTable } from "./report.js";
 import { buildTask, embedderFactory, TASK_OPTIONS } from "./task.js";
 
 async function main(): Promise<void> {
@@ -28,8 +34,9 @@ async function main(): Promise<void> {
   const modelNames = (
     args.get("models") ??
     preset?.models ??
-    "popularity,covisitation,session-knn,fism-bpr,pure-svd,hybrid"
+    "covisitation,session-knn,fism-bpr,pure-svd,content,hybrid"
   ).split(",");
+  for (const b of [...BASELINES].reverse()) if (!modelNames.includes(b)) modelNames.unshift(b);
   const split = (args.get("split") ?? "test") as "test" | "validation";
   if (split !== "test" && split !== "validation") throw new Error("--split must be test or validation");
   const seed = intArg(args, "seed", 42);
@@ -58,7 +65,12 @@ async function main(): Promise<void> {
     });
     const extra =
       model instanceof HybridRecommender
-        ? { weights: model.describeWeights(), blend: model.blendSpec, validation: model.validationReport }
+        ? {
+            weights: model.describeWeights(),
+            blend: model.blendSpec,
+            guard: model.guardChoice,
+            validation: model.validationReport,
+          }
         : undefined;
     reports.push(extra === undefined ? report : { ...report, ...{ hybrid: extra } });
     log(
@@ -77,6 +89,8 @@ async function main(): Promise<void> {
     `  - ± is half the bootstrap 95% interval; latency = 50-item history -> top 100 over all items (wall and CPU time per request)`,
   );
   console.log(formatTable(reports, ks));
+  console.log(`\nby segment (${split} cases; history: none / 1–4 / ≥ 5 items; item cold = never in training):\n`);
+  console.log(formatSegmentTables(reports, ks[0]));
   for (const [n, why] of Object.entries(skipped)) console.log(`  ${n}: skipped, ${why}`);
   const out = args.get("out");
   if (out !== undefined) {
@@ -91,7 +105,7 @@ async function main(): Promise<void> {
       ks,
       notes: task.notes,
       params,
-      reports,
+      reports: reports.map(withoutRanks),
       skipped,
     };
     writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import type { ModelReport } from "../eval/evaluate.js";
+import { type MetricValue, type ModelReport, SEGMENTS } from "../eval/evaluate.js";
 
 /** Fixed-width text table of model reports (one row per model). */
 export function formatTable(reports: ModelReport[], ks: number[]): string {
@@ -39,4 +39,27 @@ export function formatTable(reports: ModelReport[], ks: number[]): string {
   const widths = headers.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (cells: string[]): string => cells.map((c, j) => c.padEnd(widths[j])).join("  ");
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** `value ±half-interval` of a metric. */
+export function cell(v: MetricValue | undefined): string {
+  if (v === undefined) return "–";
+  return `${v.value.toFixed(4)} ±${((v.ci95[1] - v.ci95[0]) / 2).toFixed(4)}`;
+}
+
+/**
+ * One fixed-width table per metric at K: a row per model, a column per segment (its case count in the header),
+ * each cell the value and half its bootstrap 95% interval.
+ */
+export function formatSegmentTables(reports: ModelReport[], k: number): string {
+  const segs = SEGMENTS.filter((s) => reports.some((r) => r.segments[s] !== undefined));
+  const out: string[] = [];
+  for (const metric of [`HR@${k}`, `NDCG@${k}`]) {
+    const headers = [metric, ...segs.map((s) => `${s} (n=${reports[0]?.segments[s]?.cases ?? 0})`)];
+    const rows = reports.map((r) => [r.model, ...segs.map((s) => cell(r.segments[s]?.metrics[metric]))]);
+    const widths = headers.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+    const line = (cells: string[]): string => cells.map((c, j) => c.padEnd(widths[j])).join("  ");
+    out.push([line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"));
+  }
+  return out.join("\n\n");
 }

@@ -1,16 +1,17 @@
 import { loadItemText } from "../data/item-text.js";
 import { isOfficialSplitPath, loadInteractionLog, loadOfficialSplit } from "../data/load.js";
 import type { InteractionLog } from "../data/interactions.js";
-import type { Embedder } from "../embed/embedder.js";
-import { HashingEmbedder } from "../embed/hashing-embedder.js";
-import { HuggingFaceEmbedder } from "../embed/huggingface-embedder.js";
-import { UniversalSentenceEncoderEmbedder } from "../embed/use-embedder.js";
+import type { Embedder } from "../../src/ports/embedder.js";
+import { HashingEmbedder } from "../../src/adapters/embedder/hashing.js";
+import { HuggingFaceEmbedder } from "../../src/adapters/embedder/huggingface.js";
+import { UniversalSentenceEncoderEmbedder } from "../../src/adapters/embedder/universal-sentence-encoder.node.js";
 import {
   looFullProtocol,
   officialProtocol,
   PROTOCOLS,
   sasrecProtocol,
   sessionProtocol,
+  timeProtocol,
   type EvalTask,
   type ProtocolName,
 } from "../eval/protocols.js";
@@ -45,6 +46,7 @@ export async function buildTask(
     if (itemTextPath !== undefined) interactionLog.itemText = await loadItemText(itemTextPath, interactionLog.itemIds);
     if (protocol === "sasrec") task = sasrecProtocol(interactionLog, { seed, maxUsers: users ?? 10_000 });
     else if (protocol === "loo-full") task = looFullProtocol(interactionLog, { seed, maxUsers: users });
+    else if (protocol === "time") task = timeProtocol(interactionLog, { seed, maxUsers: users });
     else task = sessionProtocol(interactionLog, { seed, gapMinutes: intArg(args, "gap-minutes", 30), maxCases: users });
   }
   log(

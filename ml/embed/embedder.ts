@@ -1,9 +1,9 @@
 /**
- * Text embedder port: turns item text into fixed-size vectors. Adapters: the offline Universal Sentence
- * Encoder (default here), Hugging Face Inference feature-extraction (production), and a deterministic
- * hashing embedder (tests). Every adapter returns L2-normalised Float32 vectors of length `dimension`.
+ * What ml/ needs of a text embedder, structurally: src/ports/embedder.ts's `Embedder` (and every adapter in
+ * src/adapters/embedder/) satisfies it, and ml/ never imports src/. Vectors are L2-normalised Float32 of
+ * length `dimension`, one per text, in order.
  */
-export interface Embedder {
+export interface TextEmbedder {
   /** Stable name + model id, recorded in artifacts so that vectors are never mixed across embedders. */
   readonly id: string;
   readonly dimension: number;
@@ -21,7 +21,7 @@ export function normalize(v: Float32Array): Float32Array {
 
 /** Embeds in batches so that a large catalogue never goes to an encoder in one call. */
 export async function embedInBatches(
-  embedder: Embedder,
+  embedder: Pick<TextEmbedder, "id" | "embed">,
   texts: string[],
   batchSize: number,
   onProgress?: (done: number, total: number) => void,

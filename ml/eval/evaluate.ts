@@ -4,6 +4,9 @@ import { Rng } from "../core/rng.js";
 import { topK } from "../core/topk.js";
 import { bootstrapInterval, hitAt, mean, mrrAt, ndcgAt, percentile, rankOfTarget } from "./metrics.js";
 import type { EvalCase, EvalTask } from "./protocols.js";
+import { SEGMENTS, type Segment, userSegment } from "./segments.js";
+
+export { ITEM_SEGMENTS, SEGMENTS, SHORT_HISTORY_MAX, type Segment, USER_SEGMENTS, userSegment } from "./segments.js";
 
 export interface MetricValue {
   value: number;
@@ -39,6 +42,56 @@ export interface ModelReport {
   targetsInHistory: number;
   /** True when the model was refitted on train + validation events before the test ranking. */
   refit: boolean;
+  /** The same metrics per segment of the cases (user history length; cold / warm target item). */
+  segments: Record<string, SegmentReport>;
+  /** Per-case 0-based target ranks (same order as the cases) for paired comparisons; not written to JSON. */
+  caseRanks?: Float64Array;
+}
+
+export interface SegmentReport {
+  cases: number;
+  metrics: Record<string, MetricValue>;
+}
+
+/** The two segments of a case: its user segment, and cold (never in training) or warm target item. */
+export function caseSegments(c: EvalCase, trainItemCounts: Float64Array): [Segment, Segment] {
+  return [userSegment(c.query.history.length), trainItemCounts[c.target] > 0 ? "warm-item" : "cold-item"];
+}
+
+/** HR and NDCG at each k with bootstrap 95% intervals, for every segment that has cases. */
+export function segmentMetrics(
+  ranks: Float64Array,
+  segmentsOfCase: [Segment, Segment][],
+  ks: number[],
+  seed: number,
+  resamples = 1000,
+): Record<string, SegmentReport> {
+  const out: Record<string, SegmentReport> = {};
+  for (const seg of SEGMENTS) {
+    const idx: number[] = [];
+    segmentsOfCase.forEach((s, n) => {
+      if (s[0] === seg || s[1] === seg) idx.push(n);
+    });
+    if (idx.length === 0) continue;
+    const rng = new Rng(seed ^ 0x5e6);
+    const metrics: Record<string, MetricValue> = {};
+    for (const k of ks)
+      for (const [name, fn] of [
+        ["HR", hitAt],
+        ["NDCG", ndcgAt],
+      ] as const) {
+        const values = Float64Array.from(idx, (n) => fn(ranks[n], k));
+        metrics[`${name}@${k}`] = { value: mean(values), ci95: bootstrapInterval(values, rng, resamples) };
+      }
+    out[seg] = { cases: idx.length, metrics };
+  }
+  return out;
+}
+
+/** A report without its per-case ranks (for JSON). */
+export function withoutRanks(r: ModelReport): ModelReport {
+  const { caseRanks: _, ...rest } = r;
+  return rest;
 }
 
 export interface EvaluateOptions {
@@ -200,7 +253,17 @@ export async function evaluateModel(
     coverage[`@${k}`] = covered / task.train.numItems;
     avgPopularity[`@${k}`] = popN[ki] === 0 ? 0 : popSum[ki] / popN[ki];
   }
-  const latencyMs = measureLatency(model, task.test, options.latencyRequests ?? 500, new Rng(options.seed ^ 0x1a7e));
+  const segments = segmentMetrics(
+    ranks,
+    cases.map((c) => caseSegments(c, counts)),
+    ks,
+    options.seed,
+    options.bootstrapResamples ?? 1000,
+  );
+  const latencyMs =
+    (options.latencyRequests ?? 500) > 0
+      ? measureLatency(model, task.test, options.latencyRequests ?? 500, new Rng(options.seed ^ 0x1a7e))
+      : measureLatency(model, [], 0, new Rng(0));
   log(
     `[${model.name}] latency wall p50 ${latencyMs.p50.toFixed(3)} p99 ${latencyMs.p99.toFixed(3)} ms, cpu p50 ${latencyMs.cpuP50.toFixed(3)} p99 ${latencyMs.cpuP99.toFixed(3)} ms`,
   );
@@ -218,6 +281,8 @@ export async function evaluateModel(
     latencyMs,
     targetsInHistory,
     refit: options.refit === true && split === "test",
+    segments,
+    caseRanks: ranks,
   };
 }
 

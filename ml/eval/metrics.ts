@@ -60,3 +60,32 @@ export function bootstrapInterval(values: Float64Array, rng: Rng, resamples = 10
   means.sort();
   return [means[Math.floor(0.025 * (resamples - 1))], means[Math.ceil(0.975 * (resamples - 1))]];
 }
+
+/**
+ * Expected 0-based rank of `scores[target]` under uniformly random tie-breaking (greater + ties / 2), over
+ * the finite scores not in `exclude`: a deterministic stand-in for rankOfTarget for choosing on validation.
+ * Infinity when the target itself is excluded or unscorable.
+ */
+export function expectedRank(scores: ArrayLike<number>, target: number, exclude?: ReadonlySet<number>): number {
+  const t = scores[target];
+  if (!(t > Number.NEGATIVE_INFINITY) || exclude?.has(target) === true) return Number.POSITIVE_INFINITY;
+  let greater = 0;
+  let ties = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i];
+    if (s > t) greater++;
+    else if (s === t && i !== target) ties++;
+  }
+  if (exclude !== undefined)
+    for (const i of exclude) {
+      const s = scores[i];
+      if (s > t) greater--;
+      else if (s === t && i !== target) ties--;
+    }
+  return greater + ties / 2;
+}
+
+/** NDCG@k of an expected (possibly fractional) rank. */
+export function ndcgOfRank(rank: number, k: number): number {
+  return rank < k ? 1 / Math.log2(rank + 2) : 0;
+}

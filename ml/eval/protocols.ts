@@ -28,7 +28,7 @@ export interface EvalTask {
   notes: string[];
 }
 
-export const PROTOCOLS = ["sasrec", "loo-full", "official", "session"] as const;
+export const PROTOCOLS = ["sasrec", "loo-full", "official", "session", "time"] as const;
 export type ProtocolName = (typeof PROTOCOLS)[number];
 
 function trainData(log: InteractionLog, sequences: Sequence[]): TrainData {
@@ -310,4 +310,108 @@ export function sessionProtocol(log: InteractionLog, options: SessionOptions): E
       "held-out items unseen in training are dropped from held-out sessions",
     ],
   };
+}
+
+export interface TimeSplitOptions {
+  seed: number;
+  /** Share of events (latest by time) whose window is validation, and the same again for test. */
+  heldOutFraction?: number;
+  /** Evaluate at most this many random users per held-out window (all by default). */
+  maxUsers?: number;
+}
+
+/**
+ * Global time split: the cut-offs t1 < t2 are the event-time quantiles leaving `heldOutFraction` of the
+ * events after t2 (test window) and as many in [t1, t2) (validation window). Train = every event before t1.
+ * A validation case is a user's first event in the validation window, its history the user's train events;
+ * a test case is a user's first event in the test window, its history every earlier event of the user. Users
+ * and items first seen in a window are cold, as in production: nothing is filtered. Full ranking, history
+ * excluded.
+ */
+export function timeProtocol(log: InteractionLog, options: TimeSplitOptions): EvalTask {
+  if (!log.hasTimestamps) throw new Error(`${log.source}: the time protocol needs timestamps; this data set has none`);
+  const fraction = options.heldOutFraction ?? 0.1;
+  const times: number[] = [];
+  for (const s of log.sequences) for (const t of s.timestamps) times.push(t);
+  times.sort((a, b) => a - b);
+  const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  const t1 = at(1 - 2 * fraction);
+  const t2 = at(1 - fraction);
+  const train: Sequence[] = [];
+  const refit: Sequence[] = [];
+  const validation: EvalCase[] = [];
+  const test: EvalCase[] = [];
+  for (const seq of log.sequences) {
+    const before = (t: number): number => {
+      let j = 0;
+      while (j < seq.items.length && seq.timestamps[j] < t) j++;
+      return j;
+    };
+    const n1 = before(t1);
+    const n2 = before(t2);
+    if (n1 > 0) train.push(prefix(seq, n1));
+    if (n2 > 0) refit.push(prefix(seq, n2));
+    if (n1 < n2) {
+      const c = caseAt(seq, n1);
+      c.query.now = seq.timestamps[n1];
+      validation.push(c);
+    }
+    if (n2 < seq.items.length) {
+      const c = caseAt(seq, n2);
+      c.query.now = seq.timestamps[n2];
+      test.push(c);
+    }
+  }
+  const rng = new Rng(options.seed);
+  const pick = (cases: EvalCase[]): EvalCase[] => {
+    const max = options.maxUsers ?? Number.POSITIVE_INFINITY;
+    if (cases.length <= max) return cases;
+    const idx = rng.shuffle(Int32Array.from(cases, (_, i) => i)).subarray(0, max);
+    return Array.from(idx)
+      .sort((a, b) => a - b)
+      .map((i) => cases[i]);
+  };
+  const known = new Set<number>();
+  for (const s of train) for (const i of s.items) known.add(i);
+  const pickedTest = pick(test);
+  const coldTest = pickedTest.filter((c) => !known.has(c.target)).length;
+  const noHistory = pickedTest.filter((c) => c.query.history.length === 0).length;
+  const iso = (t: number): string => new Date(t).toISOString().slice(0, 10);
+  return {
+    protocol: "time",
+    train: trainData(log, train),
+    refitTrain: trainData(log, refit),
+    validation: pick(validation),
+    test: pickedTest,
+    excludeHistory: true,
+    notes: [
+      `global time split: train before ${iso(t1)}, validation window to ${iso(t2)}, test after (${fraction * 100}% of events each window); each user's first event in a window is a case`,
+      `${coldTest} of ${pickedTest.length} test targets never occur in train; ${noHistory} test users have no history`,
+      "full ranking over all items; the query's history items are excluded from the ranking",
+    ],
+  };
+}
+
+/** A sparser log: each user keeps only their first `n` events (most later items become cold). */
+export function firstEventsOnly(log: InteractionLog, n: number): InteractionLog {
+  return {
+    ...log,
+    source: `${log.source} (first ${n} events per user)`,
+    sequences: log.sequences.map((s) => prefix(s, Math.min(n, s.items.length))),
+  };
+}
+
+/** A sparser log: each event kept with probability `keep` (seeded), like a lower-core crawl of the same users. */
+export function thinEvents(log: InteractionLog, keep: number, seed: number): InteractionLog {
+  const rng = new Rng(seed ^ 0x7417);
+  const sequences = log.sequences.map((s): Sequence => {
+    const idx: number[] = [];
+    for (let j = 0; j < s.items.length; j++) if (rng.next() < keep) idx.push(j);
+    return {
+      user: s.user,
+      items: Int32Array.from(idx, (j) => s.items[j]),
+      timestamps: Float64Array.from(idx, (j) => s.timestamps[j]),
+    };
+  });
+  return { ...log, source: `${log.source} (${keep * 100}% of events kept)`, sequences };
 }

@@ -1,10 +1,10 @@
 import type { FitOptions, ModelArtifact, Query, Recommender, TrainData } from "../core/recommender.js";
-import { embedInBatches, type Embedder } from "../embed/embedder.js";
+import { embedInBatches, type TextEmbedder } from "../embed/embedder.js";
 import { assertFitted, blob, numberParam, recentHistory } from "./common.js";
 import { RowScorer } from "./row-scorer.js";
 
 /**
- * Content-based recommender: item text -> vectors through the `Embedder` port; a query is the
+ * Content-based recommender: item text -> vectors through a `TextEmbedder` (src/ports/embedder.ts in the app); a query is the
  * decay-weighted mean of its recent items' vectors, an item's score its cosine with that mean plus a small
  * popularity prior. Cold items with text are scorable from day one, which is what it is for.
  */
@@ -22,7 +22,7 @@ export class ContentRecommender implements Recommender {
   private scorer: RowScorer | undefined;
 
   constructor(
-    private readonly embedder: Embedder | undefined,
+    private readonly embedder: TextEmbedder | undefined,
     params: Record<string, unknown> = {},
   ) {
     this.params = {

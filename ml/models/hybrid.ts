@@ -1,6 +1,8 @@
 import type { FitOptions, ModelArtifact, Query, Recommender, TrainData, ValidationCase } from "../core/recommender.js";
 import { Rng } from "../core/rng.js";
 import { topK } from "../core/topk.js";
+import { expectedRank, ndcgOfRank } from "../eval/metrics.js";
+import { USER_SEGMENT_BOUNDS } from "../eval/segments.js";
 import { numberParam } from "./common.js";
 
 /** Loads a component from its artifact (the registry's loader, injected to avoid an import cycle). */
@@ -30,6 +32,11 @@ interface CaseFeatures {
   width: number;
   length: number;
   f: Map<Normalization, Float32Array>;
+  /**
+   * Full ranking: how many items each column stands for (1 for the pool; the sampled out-of-pool columns
+   * stand for all the items outside the pool). Absent: every column counts 1 (candidate lists).
+   */
+  mass?: Float32Array;
 }
 
 /**
@@ -48,6 +55,16 @@ interface CaseFeatures {
  *   falls back to them when it has fewer than `minBucketCases` cases. `auto` tries 0 and 4.
  * - With `auto` anywhere, every variant is scored by 2-fold cross-validation on the validation cases (learn on
  *   one half, measure on the other, both ways) and the best is then learned on all of them.
+ * - `lengthBuckets=segments`: the buckets are the user segments of ml/eval/segments.ts (no history, short,
+ *   long), each learned once it has `minSegmentCases` validation cases (default 30).
+ * - `guard=on` (the default hybrid): a component that does not raise a bucket's validation NDCG is set to
+ *   zero there, and each bucket's blend is then compared on validation, ranked exactly as the protocol ranks
+ *   (all items minus the history, or the case's candidates), with every component alone: unless the blend is
+ *   strictly better than the best of them, the bucket deploys the best single component. During the weight
+ *   search a part with no weight enters only when it raises validation NDCG by more than `minGainZ` (default 2)
+ *   standard errors of the paired per-case difference, so parts that only fit validation noise stay out. So on validation the hybrid is never
+ *   below any of its parts (plain popularity is one of the default's parts) in any bucket.
+ * Components that need item text (content) are dropped at fit when the data has none (logged).
  */
 export class HybridRecommender implements Recommender {
   readonly name = "hybrid";
@@ -57,26 +74,44 @@ export class HybridRecommender implements Recommender {
   private blend: Blend;
   /** Validation NDCG of the learned blend and of each component alone (for the report). */
   readonly validationReport: Record<string, number> = {};
+  /** Per bucket, what the guard deployed ("blend" or a component's name). */
+  guardChoice: string[] = [];
+  /** Set when the components were fitted by the caller: the next fit only learns the blend. */
+  componentsFitted = false;
+  components: Recommender[];
+  private needsText: boolean[];
 
   constructor(
-    readonly components: Recommender[],
+    components: Recommender[],
     params: Record<string, unknown> = {},
+    needsText: boolean[] = components.map(() => false),
   ) {
+    this.components = components;
+    this.needsText = needsText;
     if (components.length === 0) throw new Error("hybrid: needs at least one component");
     const normalize = String(params.normalize ?? "minmax");
     if (normalize !== "auto" && !NORMALIZATIONS.includes(normalize as Normalization))
       throw new Error(`hybrid: unknown normalize ${normalize}`);
     const lengthBuckets = String(params.lengthBuckets ?? "0");
-    if (lengthBuckets !== "auto" && !(Number.isInteger(Number(lengthBuckets)) && Number(lengthBuckets) >= 0))
-      throw new Error(`hybrid: lengthBuckets must be a count or auto, got ${lengthBuckets}`);
+    if (
+      lengthBuckets !== "auto" &&
+      lengthBuckets !== "segments" &&
+      !(Number.isInteger(Number(lengthBuckets)) && Number(lengthBuckets) >= 0)
+    )
+      throw new Error(`hybrid: lengthBuckets must be a count, auto or segments, got ${lengthBuckets}`);
+    const guard = String(params.guard ?? "off");
+    if (guard !== "on" && guard !== "off") throw new Error(`hybrid: guard must be on or off, got ${guard}`);
     this.params = {
       validationCases: numberParam(params, "validationCases", 10000),
       poolSize: numberParam(params, "poolSize", 100),
       rounds: numberParam(params, "rounds", 3),
       targetK: numberParam(params, "targetK", 10),
       minBucketCases: numberParam(params, "minBucketCases", 500),
+      minSegmentCases: numberParam(params, "minSegmentCases", 30),
+      minGainZ: numberParam(params, "minGainZ", 2),
       normalize,
       lengthBuckets,
+      guard,
     };
     this.weights = new Float64Array(components.length).fill(1);
     const fixed = normalize === "auto" ? "minmax" : (normalize as Normalization);
@@ -84,7 +119,19 @@ export class HybridRecommender implements Recommender {
   }
 
   async fit(data: TrainData, options: FitOptions): Promise<void> {
-    for (const c of this.components) {
+    const hasText = data.itemText?.some((t) => t !== undefined && t !== "") === true;
+    if (!hasText && this.needsText.some((n) => n)) {
+      const dropped = this.components.filter((_, k) => this.needsText[k]).map((c) => c.name);
+      options.onProgress?.(`no item text in the data: leaving out ${dropped.join(", ")}`);
+      this.components = this.components.filter((_, k) => !this.needsText[k]);
+      this.needsText = this.components.map(() => false);
+      this.weights = new Float64Array(this.components.length).fill(1);
+      this.blend = single(this.blend.normalize, this.weights);
+      if (this.components.length === 0) throw new Error("hybrid: no component left without item text");
+    }
+    const skipFit = this.componentsFitted;
+    this.componentsFitted = false;
+    for (const c of skipFit ? [] : this.components) {
       const t = performance.now();
       await c.fit(data, { ...options, onProgress: (m) => options.onProgress?.(`${c.name}: ${m}`) });
       options.onProgress?.(`component ${c.name} fitted in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -120,9 +167,11 @@ export class HybridRecommender implements Recommender {
             .map((i) => all[i]);
     const norms: Normalization[] =
       this.params.normalize === "auto" ? [...NORMALIZATIONS] : [this.params.normalize as Normalization];
-    const bucketCounts = this.params.lengthBuckets === "auto" ? [0, 4] : [Number(this.params.lengthBuckets)];
+    const segments = this.params.lengthBuckets === "segments";
+    const bucketCounts =
+      this.params.lengthBuckets === "auto" ? [0, 4] : segments ? [0] : [Number(this.params.lengthBuckets)];
     const features = cases.map((c, n) => {
-      const f = this.caseFeatures(c, norms);
+      const f = this.caseFeatures(c, norms, new Rng(options.seed ^ (n * 2654435761)));
       if ((n + 1) % 1000 === 0) log(`scored ${n + 1}/${cases.length} validation cases`);
       return f;
     });
@@ -166,8 +215,10 @@ export class HybridRecommender implements Recommender {
       w[k] = 1;
       this.validationReport[this.components[k].name] = blendNdcg(features, single(chosen.normalize, w), targetK);
     }
-    this.blend = this.fitBlend(features, chosen.normalize, quantileBounds(lengths, chosen.buckets), log);
+    const bounds = segments ? [...USER_SEGMENT_BOUNDS] : quantileBounds(lengths, chosen.buckets);
+    this.blend = this.fitBlend(features, chosen.normalize, bounds, log);
     this.weights = this.blend.global;
+    if (this.params.guard === "on") this.guardBlend(cases, features, log);
     this.validationReport.hybrid = blendNdcg(features, this.blend, targetK);
     log(
       `blend ${this.describeWeights()}: validation NDCG@${targetK} ${this.validationReport.hybrid.toFixed(4)} (learned in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
@@ -184,6 +235,9 @@ export class HybridRecommender implements Recommender {
     const m = this.components.length;
     const targetK = Number(this.params.targetK);
     const score = (w: Float64Array, fs: CaseFeatures[]): number => blendNdcg(fs, single(normalize, w), targetK);
+    const caseScore = (w: Float64Array, fs: CaseFeatures[]): Float64Array =>
+      blendCaseNdcg(fs, single(normalize, w), targetK);
+    const z = Number(this.params.minGainZ);
     const ascend = (fs: CaseFeatures[], start: Float64Array): Float64Array => {
       let weights = start;
       let best = score(weights, fs);
@@ -196,7 +250,9 @@ export class HybridRecommender implements Recommender {
             w[k] = g;
             if (w.every((x) => x === 0)) continue;
             const v = score(w, fs);
-            if (v > best + 1e-9) {
+            // With the guard, a part that had no weight enters only on a gain validation noise rarely gives.
+            const entering = weights[k] === 0 && this.params.guard === "on";
+            if (v > best + 1e-9 && (!entering || pairedGain(caseScore(w, fs), caseScore(weights, fs), z))) {
               best = v;
               weights = w;
               improved = true;
@@ -208,18 +264,22 @@ export class HybridRecommender implements Recommender {
       return weights;
     };
     // start from the best single component
-    let start = new Float64Array(m);
-    let bestSingle = -1;
-    for (let k = 0; k < m; k++) {
-      const w = new Float64Array(m);
-      w[k] = 1;
-      const v = score(w, features);
-      if (v > bestSingle) {
-        bestSingle = v;
-        start = w;
+    const bestSingleOf = (fs: CaseFeatures[]): Float64Array => {
+      let start = new Float64Array(m);
+      let bestSingle = -1;
+      for (let k = 0; k < m; k++) {
+        const w = new Float64Array(m);
+        w[k] = 1;
+        const v = score(w, fs);
+        if (v > bestSingle) {
+          bestSingle = v;
+          start = w;
+        }
       }
-    }
-    const global = ascend(features, start);
+      return start;
+    };
+    let global = ascend(features, bestSingleOf(features));
+    if (this.params.guard === "on") global = prune(global, (x) => caseScore(x, features));
     log?.(
       `${normalize}: global weights ${Array.from(global).join(" ")} NDCG@${targetK} ${score(global, features).toFixed(4)}`,
     );
@@ -227,7 +287,14 @@ export class HybridRecommender implements Recommender {
     const weights: Float64Array[] = [];
     for (let b = 0; b <= bounds.length; b++) {
       const inBucket = features.filter((f) => bucketOf(f.length, bounds) === b);
-      const w = inBucket.length >= Number(this.params.minBucketCases) ? ascend(inBucket, global) : global;
+      const min = Number(
+        this.params.lengthBuckets === "segments" ? this.params.minSegmentCases : this.params.minBucketCases,
+      );
+      // a segment starts from the global blend or its own best part, whichever does better on it
+      const own = bestSingleOf(inBucket);
+      const from = this.params.guard === "on" && score(own, inBucket) > score(global, inBucket) ? own : global;
+      let w = inBucket.length >= min ? ascend(inBucket, from) : global;
+      if (this.params.guard === "on" && inBucket.length > 0) w = prune(w, (x) => caseScore(x, inBucket));
       log?.(
         `${normalize}: bucket ${bucketLabel(bounds, b)} (${inBucket.length} cases) weights ${Array.from(w).join(" ")}`,
       );
@@ -236,8 +303,76 @@ export class HybridRecommender implements Recommender {
     return { normalize, bounds, weights, global };
   }
 
+  /**
+   * Per bucket, the blend against every component alone on the validation cases, each ranked exactly as the
+   * protocol ranks (not on the top-`poolSize` pool the weights were searched on): the bucket keeps the blend
+   * only when it is strictly better, else it deploys the best single component (earlier components win ties,
+   * so plain popularity, first in the default, is the fallback of last resort).
+   */
+  private guardBlend(cases: ValidationCase[], features: CaseFeatures[], log: (m: string) => void): void {
+    const b = this.blend;
+    const m = this.components.length;
+    const nb = b.bounds.length + 1;
+    // per bucket: per-case NDCG of the blend (row 0) and of each component alone (rows 1..m)
+    const perCase = Array.from({ length: nb }, () => Array.from({ length: m + 1 }, () => [] as number[]));
+    const counts = new Float64Array(nb);
+    const targetK = Number(this.params.targetK);
+    cases.forEach((c, n) => {
+      const bucket = bucketOf(features[n].length, b.bounds);
+      const w = b.weights[bucket];
+      const query: Query = { history: c.history, timestamps: c.timestamps, now: c.now };
+      const exclude = c.candidates === undefined ? new Set<number>(c.history) : undefined;
+      const target = c.candidates === undefined ? c.target : 0;
+      let blended: Float32Array | undefined;
+      this.components.forEach((comp, k) => {
+        const raw = c.candidates === undefined ? comp.scoreAll(query) : comp.scoreCandidates(query, c.candidates);
+        perCase[bucket][k + 1].push(ndcgOfRank(expectedRank(raw, target, exclude), targetK));
+        if (w[k] === 0) return;
+        const ns = normalize(raw, b.normalize);
+        if (blended === undefined) blended = ns.map((v) => v * w[k]);
+        else for (let i = 0; i < ns.length; i++) blended[i] += w[k] * ns[i];
+      });
+      perCase[bucket][0].push(blended === undefined ? 0 : ndcgOfRank(expectedRank(blended, target, exclude), targetK));
+      counts[bucket]++;
+    });
+    this.guardChoice = [];
+    for (let bucket = 0; bucket < nb; bucket++) {
+      const label = b.bounds.length === 0 ? "all" : bucketLabel(b.bounds, bucket);
+      const n = Math.max(1, counts[bucket]);
+      const avg = (xs: number[]): number => xs.reduce((a, x) => a + x, 0) / n;
+      let bestK = -1;
+      let bestSingle = -1;
+      for (let k = 0; k < m; k++) {
+        const v = avg(perCase[bucket][k + 1]);
+        this.validationReport[`guard:${label}:${this.components[k].name}`] = v;
+        if (v > bestSingle + 1e-12) {
+          bestSingle = v;
+          bestK = k;
+        }
+      }
+      const blendV = avg(perCase[bucket][0]);
+      this.validationReport[`guard:${label}:blend`] = blendV;
+      this.validationReport[`guard:${label}:cases`] = counts[bucket];
+      if (blendV > bestSingle + 1e-12) {
+        this.guardChoice.push("blend");
+      } else {
+        const w = new Float64Array(m);
+        w[bestK] = 1;
+        b.weights[bucket] = w;
+        this.guardChoice.push(this.components[bestK].name);
+      }
+      log(
+        `guard [history ${label}] (${counts[bucket]} cases, exact ranking): blend NDCG@${targetK} ${blendV.toFixed(4)}, best single ${this.components[bestK].name} ${bestSingle.toFixed(4)} -> ${this.guardChoice[bucket]}`,
+      );
+    }
+    if (b.bounds.length === 0) {
+      b.global = b.weights[0];
+      this.weights = b.global;
+    }
+  }
+
   /** Normalised component scores of one validation case under each requested normalisation. */
-  private caseFeatures(c: ValidationCase, norms: Normalization[]): CaseFeatures {
+  private caseFeatures(c: ValidationCase, norms: Normalization[], rng: Rng): CaseFeatures {
     const query: Query = { history: c.history, timestamps: c.timestamps, now: c.now };
     const m = this.components.length;
     const f = new Map<Normalization, Float32Array>();
@@ -258,7 +393,23 @@ export class HybridRecommender implements Recommender {
     const pool = new Set<number>([c.target]);
     const history = new Set<number>(c.history);
     for (const s of raw) for (const i of topK(s, Number(this.params.poolSize), history)) pool.add(i);
-    const cands = Int32Array.from(pool);
+    // The items outside the pool are not ignored: a sample of them stands for all of them, so a target tied
+    // with hundreds of zero-scored items ranks behind them as in the protocol's full ranking (ranking within
+    // the pool alone rewarded ties and made blends look better on validation than on test).
+    const outside: number[] = [];
+    const numItems = raw[0].length;
+    for (let i = 0; i < numItems; i++) if (!pool.has(i) && !history.has(i)) outside.push(i);
+    const sampleSize = Math.min(outside.length, Number(this.params.poolSize));
+    for (let j = 0; j < sampleSize; j++) {
+      const r = j + rng.int(outside.length - j);
+      const t = outside[j];
+      outside[j] = outside[r];
+      outside[r] = t;
+    }
+    const sampled = outside.slice(0, sampleSize);
+    const cands = Int32Array.from([...pool, ...sampled]);
+    const mass = new Float32Array(cands.length).fill(1);
+    for (let j = pool.size; j < cands.length; j++) mass[j] = outside.length / sampleSize;
     for (const norm of norms) {
       const out = new Float32Array(m * cands.length);
       raw.forEach((s, k) => {
@@ -267,7 +418,7 @@ export class HybridRecommender implements Recommender {
       });
       f.set(norm, out);
     }
-    return { width: cands.length, length: c.history.length, f };
+    return { width: cands.length, length: c.history.length, f, mass };
   }
 
   describeWeights(): string {
@@ -368,14 +519,41 @@ export class HybridRecommender implements Recommender {
   }
 }
 
+/** Sets to zero every weight whose removal does not lower the validation NDCG: a part that does not help gets none. */
+function prune(weights: Float64Array, caseScores: (w: Float64Array) => Float64Array): Float64Array {
+  const avg = (v: Float64Array): number => v.reduce((a, x) => a + x, 0) / Math.max(1, v.length);
+  let w = weights;
+  let best = avg(caseScores(w));
+  for (let k = 0; k < w.length; k++) {
+    if (w[k] === 0) continue;
+    const tryW = w.slice();
+    tryW[k] = 0;
+    if (tryW.every((x) => x === 0)) continue;
+    const v = avg(caseScores(tryW));
+    if (v >= best - 1e-12) {
+      w = tryW;
+      best = Math.max(best, v);
+    }
+  }
+  return w;
+}
+
 function single(normalize: Normalization, w: Float64Array): Blend {
   return { normalize, bounds: [], weights: [w], global: w };
 }
 
 /** Mean NDCG@k of the target (column 0) under a blend; ties count half (expected rank under random tie-breaking). */
 function blendNdcg(features: CaseFeatures[], blend: Blend, k: number): number {
+  const v = blendCaseNdcg(features, blend, k);
   let total = 0;
-  for (const c of features) {
+  for (const x of v) total += x;
+  return total / Math.max(1, features.length);
+}
+
+/** Per-case NDCG@k of the target (column 0) under a blend. */
+function blendCaseNdcg(features: CaseFeatures[], blend: Blend, k: number): Float64Array {
+  const out = new Float64Array(features.length);
+  features.forEach((c, n) => {
     const f = c.f.get(blend.normalize);
     if (f === undefined) throw new Error(`hybrid: no ${blend.normalize} features`);
     const w = blend.bounds.length === 0 ? blend.weights[0] : blend.weights[bucketOf(c.length, blend.bounds)];
@@ -383,18 +561,39 @@ function blendNdcg(features: CaseFeatures[], blend: Blend, k: number): number {
     const width = c.width;
     let target = 0;
     for (let q = 0; q < m; q++) if (w[q] !== 0) target += w[q] * f[q * width];
+    const mass = c.mass;
     let greater = 0;
     let ties = 0;
     for (let j = 1; j < width; j++) {
       let s = 0;
       for (let q = 0; q < m; q++) if (w[q] !== 0) s += w[q] * f[q * width + j];
-      if (s > target) greater++;
-      else if (s === target) ties++;
+      const x = mass === undefined ? 1 : mass[j];
+      if (s > target) greater += x;
+      else if (s === target) ties += x;
     }
     const rank = greater + ties / 2;
-    if (rank < k) total += 1 / Math.log2(rank + 2);
+    if (rank < k) out[n] = 1 / Math.log2(rank + 2);
+  });
+  return out;
+}
+
+/**
+ * True when `a` beats `b` on the same cases by more than `z` standard errors of the paired per-case
+ * difference: a gain that validation noise alone would rarely give (z = 2: about one time in forty).
+ */
+export function pairedGain(a: ArrayLike<number>, b: ArrayLike<number>, z: number): boolean {
+  const n = a.length;
+  if (n === 0) return false;
+  let sum = 0;
+  let sq = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - b[i];
+    sum += d;
+    sq += d * d;
   }
-  return total / Math.max(1, features.length);
+  const meanD = sum / n;
+  const variance = n > 1 ? Math.max(0, (sq - n * meanD * meanD) / (n - 1)) : 0;
+  return meanD > 1e-12 && meanD > z * Math.sqrt(variance / n);
 }
 
 /** Bucket of a history length: the first bound it does not exceed, else the last (open) bucket. */

@@ -67,6 +67,57 @@ export class ItemCatalog {
     return this.ids.length;
   }
 
+  /**
+   * Adds products that entered the catalog while serving (ingested or listed after the models were built):
+   * they get the next indices, so every index already handed out keeps its meaning and requests in flight
+   * are unaffected. Ids already present are skipped. Returns the indices of the rows added.
+   *
+   * The typed arrays are replaced by larger copies (appends come once per cycle, in small numbers), and
+   * per-item arrays of the models (popularity, item vectors) stay shorter than the catalog: their readers
+   * treat an index past their end as "no signal" (`?? 0`, `known[i]` falsy), which is what a new item has.
+   */
+  append(rows: readonly CatalogRow[]): number[] {
+    const fresh = rows.filter((r, j) => !this.indexOf.has(r.id) && rows.findIndex((x) => x.id === r.id) === j);
+    if (fresh.length === 0) return [];
+    const start = this.size;
+    const n = start + fresh.length;
+    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const out = make(n);
+      out.set(a);
+      return out;
+    };
+    // Filled before they are published: a reader of `size`/`ids` never sees an index without attributes.
+    const category = grow(this.category, (m) => new Int32Array(m));
+    const price = grow(this.price, (m) => new Float64Array(m));
+    const rating = grow(this.rating, (m) => new Float64Array(m));
+    const ratingCount = grow(this.ratingCount, (m) => new Int32Array(m));
+    const createdAt = grow(this.createdAt, (m) => new Float64Array(m));
+    fresh.forEach((r, j) => {
+      const i = start + j;
+      category[i] = this.codeOf(displayCategory(r.categoryPath));
+      price[i] = r.price ?? Number.NaN;
+      rating[i] = r.rating ?? Number.NaN;
+      ratingCount[i] = r.ratingCount;
+      createdAt[i] = r.createdAt;
+    });
+    this.category = category;
+    this.price = price;
+    this.rating = rating;
+    this.ratingCount = ratingCount;
+    this.createdAt = createdAt;
+    fresh.forEach((r, j) => {
+      this.ids.push(r.id);
+      this.titles.push(r.title);
+      this.indexOf.set(r.id, start + j);
+    });
+    fresh.forEach((r, j) => {
+      if (!r.boughtTogether || r.boughtTogether.length === 0) return;
+      const idx = r.boughtTogether.map((id) => this.indexOf.get(id) ?? -1).filter((k) => k >= 0 && k !== start + j);
+      if (idx.length > 0) this.boughtTogether.set(start + j, Int32Array.from(idx));
+    });
+    return fresh.map((_, j) => start + j);
+  }
+
   categoryName(item: number): string {
     return this.categoryNames[this.category[item]] ?? "Other";
   }

@@ -12,6 +12,7 @@ import { buildServingDeps } from "../deps/serving";
 import { LibsqlArtifactRegistry } from "./models/libsql-artifact-registry";
 import { MlRegistryAdapter } from "./models/ml-registry.node.js";
 import type { Recsys } from "./recsys";
+import { nodeColdStart, type NodeColdStart, type NodeColdStartOptions } from "./embeddings/cold-start.node.js";
 import { REGISTRY_MODELS } from "./models/bootstrap";
 import { runSelectionCycle } from "./selection/cycle";
 import { DbEventLogAdapter } from "./events/event-log-adapter";
@@ -24,6 +25,8 @@ export interface NodeServing {
   sessions: SessionStore;
   vectors: VectorIndex;
   recsys: Recsys;
+  /** New catalog items joining serving (src/recsys/embeddings/cold-start.ts); null with LEARNER=off. */
+  coldStart?: NodeColdStart | null;
   /** Stops the periodic refresh (and closes the session store's own connection, if it has one). */
   stop(): void;
 }
@@ -59,7 +62,12 @@ export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql
 export async function startNodeServing(
   base: { config: Config; db: Database; clock: Clock; newId: IdGenerator; logger: Logger },
   /** `trainMissing: false` (cluster workers): serve what is registered; the primary trained anything missing. */
-  options: { registryDir?: string; refreshSeconds?: number; trainMissing?: boolean } = {},
+  options: {
+    registryDir?: string;
+    refreshSeconds?: number;
+    trainMissing?: boolean;
+    coldStart?: NodeColdStartOptions;
+  } = {},
 ): Promise<NodeServing> {
   // The timer's lines (selection decisions, failures) as before the logger port: at info.
   const log = logAt(base.logger);
@@ -72,6 +80,24 @@ export async function startNodeServing(
   const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
   const serving = buildServingDeps({ ...base, events, registry, sessions, sql: hot.sql });
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
+  // Cold start: items added while serving get content vectors and join the catalog, every tick (frozen: off).
+  const coldStart =
+    base.config.LEARNER === "on" ? nodeColdStart({ ...base, log }, serving.recsys, options.coldStart) : null;
+  const coldStartCycle = (): Promise<unknown> =>
+    coldStart
+      ? coldStart.coldStart.cycle().catch((err: unknown) =>
+          log("recsys: cold-start cycle failed; new items wait for the next one", {
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        )
+      : Promise.resolve();
+  void coldStartCycle(); // the first one now: a restart copies the stored vectors in without waiting a tick
+  // Its own, shorter period: a new item must reach feeds within a minute, and a cycle with nothing new costs
+  // a few indexed reads. Concurrent calls share one run, so a slow cycle never piles up.
+  const coldTimer = coldStart
+    ? setInterval(() => void coldStartCycle(), (options.coldStart?.everySeconds ?? 20) * 1000)
+    : null;
+  coldTimer?.unref();
   const every = (options.refreshSeconds ?? 60) * 1000;
   // Every tick: pick up a model version rotated or rolled back in the registry, then fold new events in
   // (a reload reads the event log itself, so the refresh after it has little to fold).
@@ -109,8 +135,11 @@ export async function startNodeServing(
   return {
     events,
     ...serving,
+    coldStart,
     stop: () => {
       clearInterval(timer);
+      if (coldTimer) clearInterval(coldTimer);
+      void coldStart?.stop();
       hot.close();
     },
   };

@@ -7,6 +7,8 @@ import { nullLogger } from "../../src/ports/logger";
 import { toFtsQuery } from "../../src/services/catalog/fts-query";
 import { listProducts, type ProductQuery } from "../../src/services/catalog/products";
 import { loadHeadList, refreshSearchHeads } from "../../src/services/catalog/search-heads";
+import { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
+import { reEmbedJob } from "../../workers/jobs/re-embed";
 import scheduler, { runJobs, type Job } from "../../workers/scheduler";
 
 // Runs inside workerd: the scheduler Worker's handlers against the Node-side libSQL server.
@@ -54,8 +56,17 @@ describe("scheduler Worker in workerd", () => {
       "model-selection",
       "model-artifacts-prune",
       "model-event-backlog",
+      "re-embed",
     ]);
-    expect(detail.jobs.map((j) => j.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok", "ok"]);
+    expect(detail.jobs.map((j) => j.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok"]);
+    // No HF_TOKEN here and workerd cannot run the offline encoder: the job says it fell back, loudly.
+    expect(detail.jobs.find((j) => j.name === "re-embed")?.result).toMatchObject({
+      embedderKind: "hashing-fallback",
+      degraded: true,
+      embedder: "hashing-256",
+      note: expect.stringMatching(/^DEGRADED: no HF_TOKEN/),
+      index: expect.stringMatching(/^none/),
+    });
     expect(detail.jobs[0]).toMatchObject({
       name: "database-check",
       status: "ok",
@@ -72,6 +83,10 @@ describe("scheduler Worker in workerd", () => {
       jobs: { name: string; result: Record<string, unknown> }[];
     };
     expect(again.jobs[1].result.status).toBe("current");
+    // Every product has its vector now (this run or an earlier one in this database); nothing is embedded twice.
+    expect(again.jobs.find((j) => j.name === "re-embed")?.result).toMatchObject({ embedded: 0, scanned: 0 });
+    const stored = await client.execute("SELECT count(*) AS n FROM item_embeddings WHERE embedder = 'hashing-256'");
+    expect(Number(stored.rows[0].n)).toBe(inject("fixtureCount"));
   });
 
   it("head lists built over Hrana serve the same pages as live search", async () => {
@@ -94,6 +109,24 @@ describe("scheduler Worker in workerd", () => {
     expect(await loadHeadList(db, toFtsQuery("camera")!)).not.toBeNull();
     for (const q of queries)
       expect([...(await pages(q)), ...(await pages(q, { brand: "Canon" }))], q).toEqual(live.get(q));
+  });
+
+  it("re-embed fills a content index (as Qdrant's) from stored vectors and points its live alias at it", async () => {
+    const index = new MemoryVectorIndex();
+    const deps = {
+      config: loadConfig({ ...env }),
+      db: createDatabase(client),
+      clock: () => Date.UTC(2026, 3, 4),
+      logger: nullLogger,
+      newId: () => `sched-test-${crypto.randomUUID()}`,
+    };
+    const scheduledAt = Date.UTC(2026, 3, 4) + Math.floor(Math.random() * 1e6);
+    const report = await runJobs(deps, { cron: "*/15 * * * *", scheduledAt }, [reEmbedJob({ index: () => index })]);
+    expect(report.jobs[0]).toMatchObject({ status: "ok" });
+    const result = report.jobs[0].result as { collection: string; swapped: boolean };
+    expect(result.swapped).toBe(true);
+    expect(await index.liveVersion()).toBe(result.collection);
+    expect((await index.describe(result.collection))?.count).toBe(inject("fixtureCount"));
   });
 
   it("a failing job marks the run error, records its message and skips the jobs after it", async () => {

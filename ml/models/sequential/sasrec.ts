@@ -38,8 +38,10 @@ export const SASREC_DEFAULTS: SasrecOptions = {
   embLr: 3e-3,
   embStd: 0.02,
   batchSize: 64,
-  maxEpochs: 200,
-  maxSeconds: 840,
+  // A fixed epoch budget (about what the old 840 s wall-clock cap allowed on Games, quiet machine), and no
+  // wall-clock cap (1e9 s, JSON-safe): a cap made results depend on the machine's load (issue 19).
+  maxEpochs: 30,
+  maxSeconds: 1e9,
   evalEvery: 1,
   patience: 5,
   valUsers: 2000,

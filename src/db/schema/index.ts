@@ -6,3 +6,4 @@ export * from "./ml";
 export * from "./session-store";
 export * from "./selection";
 export * from "./feedback";
+export * from "./embeddings";

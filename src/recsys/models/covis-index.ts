@@ -11,9 +11,18 @@ export class CovisIndex {
 
   constructor(
     private readonly base: NeighbourLists,
-    readonly numItems: number,
+    private items: number,
     private readonly overlayWeight = 0.5,
   ) {}
+
+  get numItems(): number {
+    return this.items;
+  }
+
+  /** The catalog grew (items added while serving): their overlay rows, folded from new events, are served too. */
+  grow(numItems: number): void {
+    this.items = Math.max(this.items, numItems);
+  }
 
   /** Adds pair counts from sequences (oldest first): each item with the next `window` items, both directions. */
   fold(sequences: readonly (readonly number[])[], window = 3): number {
@@ -43,7 +52,7 @@ export class CovisIndex {
 
   /** Calls `fn(b, w)` for every neighbour of `a` (trained lists cut to `limit`, then the overlay). */
   forEach(a: number, limit: number, fn: (b: number, w: number) => void): void {
-    if (a < 0 || a >= this.numItems) return;
+    if (a < 0 || a >= this.items) return;
     const { offsets, ids, weights } = this.base;
     if (a + 1 < offsets.length) {
       const end = Math.min(offsets[a + 1], offsets[a] + limit);

@@ -3,6 +3,7 @@ import { CovisitationRecommender } from "../../../ml/models/covisitation.js";
 import type { NeighbourLists } from "../../../ml/models/neighbours.js";
 import { SessionKnnRecommender } from "../../../ml/models/session-knn.js";
 import type { ItemCatalog } from "../catalog";
+import type { ColdStartLists } from "../embeddings/cold-start-lists";
 import type { LinearRanker } from "../feed/rank";
 import { CovisIndex } from "./covis-index";
 import { Trending } from "./trending";
@@ -40,6 +41,12 @@ export interface ServingModels {
    * index: the way to stay inside the time budget at millions of items with an exact in-process index.
    */
   vectorNeighbours?: NeighbourLists;
+  /**
+   * Content-vector neighbours of items the collaborative models do not know (added while serving, or never
+   * interacted with), and the reverse lists; set by the cold-start cycle (src/recsys/embeddings/cold-start.ts)
+   * and read by vector recall. Absent until the first cycle after a (re)load.
+   */
+  coldStart?: ColdStartLists;
   ranker: LinearRanker;
   /** Model versions in use, by component, for responses and logs. */
   components: Record<string, string>;

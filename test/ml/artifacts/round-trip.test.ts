@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadArtifact, saveArtifact } from "../../../ml/artifacts/artifact-store.js";
 import type { Recommender } from "../../../ml/core/recommender.js";
-import { HashingEmbedder } from "../../../ml/embed/hashing-embedder.js";
+import { HashingEmbedder } from "../../../src/adapters/embedder/hashing.js";
 import { createModel, loadModel } from "../../../ml/models/index.js";
 import { plantedChains } from "../fixtures/synthetic.js";
 

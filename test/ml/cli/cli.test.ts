@@ -59,10 +59,21 @@ describe("eval CLI", () => {
     expect(table).toMatch(/covisitation\s+\d\.\d{4}/);
     expect(qualityOnly(out1)).toEqual(qualityOnly(out2));
     const report = JSON.parse(readFileSync(out1, "utf8")) as {
-      reports: { metrics: Record<string, { value: number }> }[];
+      reports: { model: string; metrics: Record<string, { value: number }>; segments: Record<string, unknown> }[];
     };
+    // The baselines come first in every report, whatever --models asks for, and every report has segments.
+    expect(report.reports.map((r) => r.model)).toEqual([
+      "random",
+      "popularity-plain",
+      "popularity-decayed",
+      "popularity",
+      "covisitation",
+    ]);
+    expect(Object.keys(report.reports[0].segments)).toContain("long-history");
+    expect(table).toMatch(/by segment/);
+    const ndcg = (m: string): number => report.reports.find((r) => r.model === m)?.metrics["NDCG@10"].value ?? -1;
     // The planted chains make co-visitation far better than popularity.
-    expect(report.reports[1].metrics["NDCG@10"].value).toBeGreaterThan(report.reports[0].metrics["NDCG@10"].value);
+    expect(ndcg("covisitation")).toBeGreaterThan(ndcg("popularity"));
   }, 60_000);
 
   it("fails with the file and line of bad input", () => {

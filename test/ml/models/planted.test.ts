@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Recommender, TrainData } from "../../../ml/core/recommender.js";
-import { HashingEmbedder } from "../../../ml/embed/hashing-embedder.js";
+import { HashingEmbedder } from "../../../src/adapters/embedder/hashing.js";
 import { ContentRecommender } from "../../../ml/models/content.js";
 import { CovisitationRecommender } from "../../../ml/models/covisitation.js";
 import { FismBprRecommender } from "../../../ml/models/fism-bpr.js";

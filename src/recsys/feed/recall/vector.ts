@@ -4,6 +4,7 @@ import type { ItemVectors, ServingModels } from "../../models/serving-models";
 import type { RecallContext, RecallSource } from "./types";
 import { emptyResult, topOfMap } from "./types";
 import type { SourceResult } from "../candidates";
+import { coldStartRecall, mergeColdStart } from "../../embeddings/cold-start-lists";
 
 /** Graph variant: neighbours (50 each) of the last 10 history items, scored exactly by dot with the interest vector. */
 function viaGraph(ctx: RecallContext, q: Float32Array, count: number): SourceResult {
@@ -130,41 +131,49 @@ export function interestQueries(v: ItemVectors, catalog: ItemCatalog, count: num
   return out;
 }
 
-/** Nearest item vectors to the interest vector, through the VectorIndex port (live version). */
+/**
+ * Nearest item vectors to the interest vector, through the VectorIndex port (live version), with the
+ * content neighbours of cold items merged in (src/recsys/embeddings/cold-start-lists.ts): a product added
+ * while serving has no collaborative vector, and this is how it is recalled, and recalls, before retraining.
+ */
 export const vectorSource: RecallSource = {
   name: "vector",
   async run(ctx, count) {
-    const q = interestVector(ctx.models, ctx.history, ctx.historyWeights);
-    if (!q) return emptyResult("vector");
-    const cat = ctx.models.catalog;
-    const graph = ctx.models.vectorNeighbours;
-    const v = ctx.models.vectors;
-    if (graph && v) return viaGraph(ctx, q, count);
-    // excludeIds covers the history; the other exclusions are dropped below, so ask for a few extra.
-    const excludeIds = ctx.history.slice(0, 50).map((i) => cat.ids[i]);
-    // The collection of this request's models, not the live alias: while a new model version is swapped in,
-    // the alias moves before the models do, and the old interest vector must not query the new vectors.
-    const hits = await ctx.vectors.search(q, {
-      k: vectorSearchK(count),
-      filter: { excludeIds },
-      ...(v ? { version: v.version } : {}),
-    });
-    const items: number[] = [];
-    const scores: number[] = [];
-    for (const h of hits) {
-      const i = cat.indexOf.get(h.id);
-      if (i === undefined || ctx.exclude.has(i)) continue;
-      items.push(i);
-      scores.push(h.score);
-      if (items.length === count) break;
-    }
-    return {
-      source: "vector",
-      items: Int32Array.from(items),
-      scores: Float32Array.from(scores),
-      anchors: v
-        ? Int32Array.from(items, (i) => strongestHistoryTerm(v, ctx.history, ctx.historyWeights, i))
-        : new Int32Array(items.length).fill(-1),
-    };
+    return mergeColdStart(await collaborativeRecall(ctx, count), coldStartRecall(ctx, count), count);
   },
 };
+
+async function collaborativeRecall(ctx: RecallContext, count: number): Promise<SourceResult> {
+  const q = interestVector(ctx.models, ctx.history, ctx.historyWeights);
+  if (!q) return emptyResult("vector");
+  const cat = ctx.models.catalog;
+  const graph = ctx.models.vectorNeighbours;
+  const v = ctx.models.vectors;
+  if (graph && v) return viaGraph(ctx, q, count);
+  // excludeIds covers the history; the other exclusions are dropped below, so ask for a few extra.
+  const excludeIds = ctx.history.slice(0, 50).map((i) => cat.ids[i]);
+  // The collection of this request's models, not the live alias: while a new model version is swapped in,
+  // the alias moves before the models do, and the old interest vector must not query the new vectors.
+  const hits = await ctx.vectors.search(q, {
+    k: vectorSearchK(count),
+    filter: { excludeIds },
+    ...(v ? { version: v.version } : {}),
+  });
+  const items: number[] = [];
+  const scores: number[] = [];
+  for (const h of hits) {
+    const i = cat.indexOf.get(h.id);
+    if (i === undefined || ctx.exclude.has(i)) continue;
+    items.push(i);
+    scores.push(h.score);
+    if (items.length === count) break;
+  }
+  return {
+    source: "vector",
+    items: Int32Array.from(items),
+    scores: Float32Array.from(scores),
+    anchors: v
+      ? Int32Array.from(items, (i) => strongestHistoryTerm(v, ctx.history, ctx.historyWeights, i))
+      : new Int32Array(items.length).fill(-1),
+  };
+}

@@ -1,9 +1,11 @@
-import { normalize, type Embedder } from "./embedder.js";
+import { normalize } from "../../../ml/embed/embedder.js";
+import type { Embedder } from "../../ports/embedder";
 
 /**
- * Deterministic feature-hashing embedder for tests and as a no-dependency fallback: lower-cased word
- * unigrams and bigrams hashed (FNV-1a) into `dimension` buckets with a hashed sign. Texts sharing words get
- * similar vectors; no model, no network, same output everywhere.
+ * Deterministic feature-hashing embedder: lower-cased word unigrams and bigrams hashed (FNV-1a) into
+ * `dimension` buckets with a hashed sign. Texts sharing words get similar vectors; no model, no network, same
+ * output everywhere. Used by tests and, stated loudly in its id and by the selector, as the Worker's fallback
+ * when no HF_TOKEN is set (the offline encoder cannot run in workerd).
  */
 export class HashingEmbedder implements Embedder {
   readonly id: string;
@@ -12,7 +14,7 @@ export class HashingEmbedder implements Embedder {
     this.id = `hashing-${dimension}`;
   }
 
-  async embed(texts: string[]): Promise<Float32Array[]> {
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
     return texts.map((t) => this.embedOne(t));
   }
 

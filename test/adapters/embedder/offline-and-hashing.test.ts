@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { embedInBatches } from "../../../ml/embed/embedder.js";
-import { HashingEmbedder } from "../../../ml/embed/hashing-embedder.js";
-import { poolToVector } from "../../../ml/embed/huggingface-embedder.js";
-import { UniversalSentenceEncoderEmbedder } from "../../../ml/embed/use-embedder.js";
+import { HashingEmbedder } from "../../../src/adapters/embedder/hashing.js";
+import { poolToVector } from "../../../src/adapters/embedder/huggingface.js";
+import { UniversalSentenceEncoderEmbedder } from "../../../src/adapters/embedder/universal-sentence-encoder.node.js";
 
 const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, i) => s + x * b[i], 0);
 
