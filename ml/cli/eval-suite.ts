@@ -17,7 +17,7 @@ import type { Recommender } from "../core/recommender.js";
 import { loadItemText } from "../data/item-text.js";
 import type { InteractionLog } from "../data/interactions.js";
 import { loadInteractionLog, loadOfficialSplit } from "../data/load.js";
-import type { Embedder } from "../embed/embedder.js";
+import type { TextEmbedder as Embedder } from "../embed/embedder.js";
 import {
   caseSegments,
   evaluateModel,
