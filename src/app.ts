@@ -4,6 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps } from "./context";
 import { authHandler } from "./routes/auth";
 import { anonSession } from "./http/middleware/anon-session";
+import { originCheck } from "./http/middleware/origin-check";
 import { principal } from "./http/middleware/principal";
 import { marketplaceRoutes } from "./routes/v1/marketplace";
 import { ApiError, errorBody, handleError } from "./http/errors";
@@ -29,7 +30,24 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   app.use("*", requestId({ headerName: "x-request-id", limitLength: 128 }));
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(
+    "*",
+    secureHeaders({
+      crossOriginResourcePolicy: "cross-origin",
+      // JSON API + one self-contained HTML page (/docs: inline script and style, fetches /openapi.json).
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'unsafe-inline'"],
+        styleSrc: ["'unsafe-inline'"],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
+    }),
+  );
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     await next();
@@ -47,6 +65,7 @@ export function createApp(deps: AppDeps) {
 
   // Auth: better-auth's own routes, then who is calling for every /v1 route (session, API key, anonymous).
   app.on(["GET", "POST"], "/api/auth/*", authHandler);
+  app.use("/v1/*", originCheck());
   app.use("/v1/*", anonSession());
   app.use("/v1/*", principal());
   // Guards (scope, role, signed-in) are declared by each route in its createRoute definition (src/routes).

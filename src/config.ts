@@ -1,3 +1,4 @@
+import { findInvalidTrustedProxies } from "@better-auth/core/utils/ip";
 import { z } from "zod";
 
 /**
@@ -85,6 +86,27 @@ export const configSchema = z
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
     /** Every other /api/auth route, per client IP per window. */
     AUTH_RATE_LIMIT_GLOBAL_MAX: z.coerce.number().int().min(1).default(300),
+    /** Sign-in attempts per account (email) per AUTH_RATE_LIMIT_WINDOW_SECONDS, from all IPs together. */
+    AUTH_ACCOUNT_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(20),
+    /**
+     * Where the client address comes from (see docs/auth.md, threat model). CLIENT_IP_HEADER: a header an edge
+     * in front of us always overwrites (`cf-connecting-ip` on Cloudflare Workers); when set it is trusted as is.
+     * Otherwise the socket peer address, and X-Forwarded-For only when that peer is in TRUSTED_PROXIES
+     * (comma-separated IPs or CIDR ranges).
+     */
+    CLIENT_IP_HEADER: z
+      .string()
+      .default("")
+      .transform((v) => v.trim().toLowerCase()),
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
     /** Default per-API-key rate limit (a key may be created with a lower one). */
     API_KEY_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
     API_KEY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -100,6 +122,14 @@ export const configSchema = z
       ),
   })
   .superRefine((c, ctx) => {
+    const badProxies = findInvalidTrustedProxies(c.TRUSTED_PROXIES);
+    if (badProxies.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TRUSTED_PROXIES"],
+        message: `not an IP address or CIDR range: ${badProxies.join(", ")}`,
+      });
+    }
     if (c.NODE_ENV === "production" && !c.BETTER_AUTH_SECRET) {
       ctx.addIssue({
         code: "custom",

@@ -3,11 +3,15 @@ import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { admin, bearer } from "better-auth/plugins";
+import { MemoryOutbox } from "../adapters/mailer/memory-outbox";
 import type { Config } from "../config";
+import type { Mailer } from "../ports/mailer";
 import type { Database } from "../db/database";
 import type { Logger } from "../ports/logger";
 import * as authSchema from "../db/schema/auth";
 import { passwordProblem, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
+import { consumeLimit, signInAccountKey } from "./account-rate-limit";
+import { RESOLVED_IP_HEADER } from "./client-ip";
 import { ac, roles } from "./permissions";
 import { resolveAuthSecret, resolveAuthUrl } from "./secret";
 
@@ -18,6 +22,8 @@ export const API_KEY_HEADER = "x-api-key";
 export interface AuthDeps {
   config: Config;
   db: Database;
+  /** Account mail (sign-up notices); a development in-memory outbox when none is given. */
+  mailer?: Mailer;
   /** better-auth's own log lines and the development-secret warning go here. */
   logger: Logger;
 }
@@ -46,6 +52,7 @@ const weak = (message: string) => new APIError("BAD_REQUEST", { message, code: "
  */
 export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHasher } = {}) {
   const { config, db } = deps;
+  const mailer = deps.mailer ?? new MemoryOutbox();
   const logger = deps.logger.child({ component: "auth" });
   return betterAuth({
     appName: "Recircuit",
@@ -62,7 +69,27 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
     database: drizzleAdapter(db, { provider: "sqlite", schema: { ...authSchema } }),
     emailAndPassword: {
       enabled: true,
-      autoSignIn: true,
+      // No sign-in at sign-up: it is what lets sign-up answer a taken address exactly like a new one (better-auth
+      // then returns a synthetic user and no token), so sign-up cannot tell who has an account. The owner of a
+      // taken address is told by mail; a new user signs in next (one more request).
+      autoSignIn: false,
+      // The stand-in user for a taken address carries the admin plugin's defaults, as a new user's row does.
+      customSyntheticUser: ({ coreFields, additionalFields, id }) => ({
+        ...coreFields,
+        role: "buyer",
+        banned: false,
+        banReason: null,
+        banExpires: null,
+        ...additionalFields,
+        id,
+      }),
+      onExistingUserSignUp: async ({ user }) =>
+        mailer.send({
+          to: user.email,
+          kind: "sign_up_existing_account",
+          subject: "Someone tried to create a Recircuit account with your address",
+          text: "Your address already has a Recircuit account. If this was you, sign in or reset your password; otherwise ignore this mail.",
+        }),
       minPasswordLength: MIN_PASSWORD_LENGTH,
       maxPasswordLength: MAX_PASSWORD_LENGTH,
       revokeSessionsOnPasswordReset: true,
@@ -79,6 +106,17 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
       },
     },
     databaseHooks: {
+      user: {
+        create: {
+          after: async (user) =>
+            mailer.send({
+              to: user.email,
+              kind: "welcome",
+              subject: "Welcome to Recircuit",
+              text: "Your Recircuit account is ready: sign in with the password you chose.",
+            }),
+        },
+      },
       session: {
         create: {
           before: async (session) => ({ data: { ...session, lastActiveAt: new Date() } }),
@@ -105,10 +143,29 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
       // better-auth skips its origin (CSRF) check when NODE_ENV=test; keep it on so tests see production behaviour.
       disableOriginCheck: false,
       cookiePrefix: "recircuit",
+      // Per-IP buckets key on the address authHandler resolved from trusted sources (src/auth/client-ip.ts),
+      // never on X-Forwarded-For as the client sent it.
+      ipAddress: { ipAddressHeaders: [RESOLVED_IP_HEADER] },
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         switch (ctx.path) {
+          case "/sign-in/email": {
+            // Per account as well as per IP: spreading guesses over many addresses does not multiply them.
+            const email = field(ctx.body, "email");
+            if (!email) return;
+            const decision = await consumeLimit(db, signInAccountKey(email), {
+              max: config.AUTH_ACCOUNT_RATE_LIMIT_MAX,
+              windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+            });
+            if (!decision.allowed)
+              throw new APIError(
+                "TOO_MANY_REQUESTS",
+                { message: "too many sign-in attempts for this account; try again later", code: "RATE_LIMITED" },
+                { "X-Retry-After": String(decision.retryAfterSeconds) },
+              );
+            return;
+          }
           case "/sign-up/email":
           case "/admin/create-user": {
             const problem = passwordProblem(field(ctx.body, "password") ?? "", field(ctx.body, "email"));

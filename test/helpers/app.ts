@@ -71,7 +71,14 @@ export async function createTestApp(
   const testDb = await createTestDb();
   let n = 0;
   const deps = buildInProcessDeps({
-    config: loadConfig({ NODE_ENV: "test", DEMO_DATA: "false", DATABASE_URL: testDb.url, ...env }),
+    config: loadConfig({
+      NODE_ENV: "test",
+      DEMO_DATA: "false",
+      DATABASE_URL: testDb.url,
+      // In-process requests have no socket: tests name their client address, as an edge header would.
+      CLIENT_IP_HEADER: "x-forwarded-for",
+      ...env,
+    }),
     db: testDb.db,
     clock: () => Date.UTC(2026, 0, 1),
     newId: () => `id-${++n}`,

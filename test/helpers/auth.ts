@@ -56,8 +56,11 @@ export async function signUp(
 ): Promise<TestUser> {
   const email = opts.email ?? uniqueEmail();
   const password = opts.password ?? STRONG_PASSWORD;
-  const res = await postJson(t, "/api/auth/sign-up/email", { email, password, name: opts.name ?? email.split("@")[0] });
-  if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const up = await postJson(t, "/api/auth/sign-up/email", { email, password, name: opts.name ?? email.split("@")[0] });
+  if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${await up.text()}`);
+  // Sign-up does not sign in (it answers taken addresses the same way): the session comes from sign-in.
+  const res = await postJson(t, "/api/auth/sign-in/email", { email, password });
+  if (res.status !== 200) throw new Error(`sign-in after sign-up failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { user: { id: string } };
   const token = res.headers.get("set-auth-token");
   if (!token) throw new Error("sign-up returned no set-auth-token header");

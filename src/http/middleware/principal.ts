@@ -101,4 +101,6 @@ export const principal = () =>
     const rawKey = c.req.header(API_KEY_HEADER);
     c.set("principal", rawKey !== undefined ? await resolveApiKey(c, rawKey) : await resolveSession(c));
     await next();
+    // A signed-in answer (a new API key, an order, a cart) must never be stored by a browser or shared cache.
+    if (c.var.principal.type !== "anonymous") c.header("Cache-Control", "no-store");
   });

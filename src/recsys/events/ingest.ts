@@ -14,6 +14,23 @@ const MAX_AGE_MS = 30 * 86_400_000;
 const MAX_SKEW_MS = 5 * 60_000;
 
 export const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
+/** Nesting allowed in an event's context: plenty for surface/position data, far below any stack limit. */
+export const MAX_CONTEXT_DEPTH = 16;
+
+/**
+ * Whether a parsed JSON value nests deeper than `max` objects/arrays. Iterative (an explicit stack), so a
+ * hostile 4,000-level value is measured without the recursion that would overflow the call stack.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== "object") continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 export const EventInSchema = z
   .object({
@@ -35,8 +52,13 @@ export const EventInSchema = z
       .describe("Unix ms or ISO 8601; default: now"),
     context: z
       .record(z.string(), z.unknown())
+      .refine((v) => !nestsDeeperThan(v, MAX_CONTEXT_DEPTH), {
+        message: `context nests deeper than ${MAX_CONTEXT_DEPTH} levels`,
+      })
       .optional()
-      .describe("Free-form (surface, recommendationId, position, ...), at most 2 KB as JSON"),
+      .describe(
+        `Free-form (surface, recommendationId, position, ...), at most 2 KB as JSON and ${MAX_CONTEXT_DEPTH} levels deep`,
+      ),
   })
   .refine((e) => e.item_id !== undefined || e.listing_id !== undefined, {
     message: "item_id or listing_id is required",

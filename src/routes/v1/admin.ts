@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, like, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { fromAuthError } from "../../auth/errors";
 import { roleNames } from "../../auth/permissions";
@@ -128,7 +128,10 @@ export const adminRoutes = createRouter()
     if (q.role) conds.push(eq(userTable.role, q.role));
     if (q.q) {
       const pattern = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      conds.push(or(like(userTable.email, pattern), like(userTable.name, pattern))!);
+      // SQLite's LIKE has no escape character unless named: without ESCAPE, `\_` never matches `_`.
+      const likeEscaped = (col: typeof userTable.email | typeof userTable.name) =>
+        sql`${col} LIKE ${pattern} ESCAPE '\\'`;
+      conds.push(or(likeEscaped(userTable.email), likeEscaped(userTable.name))!);
     }
     if (q.cursor) {
       const cur = decodeCursor(q.cursor, CursorSchema);

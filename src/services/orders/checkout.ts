@@ -28,7 +28,22 @@ export async function checkout(db: Database, input: CheckoutInput): Promise<{ or
   const { buyerId, orderId, now, idempotencyKey } = input;
   if (idempotencyKey) {
     const prior = await findByIdempotencyKey(db, buyerId, idempotencyKey);
-    if (prior) return { order: await getOrder(db, prior, buyerId), replayed: true };
+    if (prior) {
+      // A true retry finds the cart the first attempt emptied. Items in the cart now are another purchase: the
+      // key would silently answer it with the old order, so it is refused instead.
+      const pending = await db
+        .select({ id: cartItems.listingId })
+        .from(cartItems)
+        .where(eq(cartItems.userId, buyerId))
+        .limit(1);
+      if (pending.length > 0)
+        throw new ConflictError(
+          "idempotency_key_reused",
+          "this Idempotency-Key already placed an order for a different cart; use a new key for a new checkout",
+          { orderId: prior },
+        );
+      return { order: await getOrder(db, prior, buyerId), replayed: true };
+    }
   }
   try {
     await withWriteTransaction(db, async (tx) => {

@@ -1,0 +1,16 @@
+/** One outgoing mail: plain text is enough for account notices. */
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  /** What kind of notice this is, for tests and logs (never parsed from `text`). */
+  kind: "welcome" | "sign_up_existing_account";
+}
+
+/**
+ * Sends account mail. Minimal port, added for sign-up without account enumeration (issue 17): the owner of an
+ * address learns of a sign-up attempt by mail, the HTTP answer is the same for new and taken addresses.
+ */
+export interface Mailer {
+  send(mail: Mail): Promise<void>;
+}
