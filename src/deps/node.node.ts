@@ -42,6 +42,8 @@ export interface NodeDepsOptions {
   /** False in cluster workers: serve what is registered (the primary trained anything missing). */
   trainMissing?: boolean;
   refreshSeconds?: number;
+  /** Run the selection cycle here (cluster: worker slot 0 only). */
+  selection?: boolean;
 }
 
 export interface NodeDeps {
@@ -60,7 +62,7 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
   const logger = options.logger ?? createNodeLogger(config);
   const { stop, ...serving } = await startNodeServing(
     { config, db, clock: systemClock, newId: timeOrderedId, logger },
-    { trainMissing: options.trainMissing, refreshSeconds: options.refreshSeconds },
+    { trainMissing: options.trainMissing, refreshSeconds: options.refreshSeconds, selection: options.selection },
   );
   const deps: AppDeps = {
     config,

@@ -94,6 +94,11 @@ export async function startNodeServing(
     trainMissing?: boolean;
     /** Run the learner in this process (default: when it trains missing models, i.e. not in cluster workers). */
     learner?: boolean;
+    /**
+     * Run online model selection's cycle in this process (default true). In a cluster one worker runs it:
+     * concurrent cycles would fold the same events twice.
+     */
+    selection?: boolean;
     coldStart?: NodeColdStartOptions;
   } = {},
 ): Promise<NodeServing> {
@@ -127,18 +132,19 @@ export async function startNodeServing(
   const frozen = base.config.LEARNER === "off";
   const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
   const verified = new Set<string>();
-  const selection = !frozen
-    ? () =>
-        runSelectionCycle({
-          store: new SelectionStore(base.db),
-          registry,
-          events,
-          now: base.clock,
-          newId: timeOrderedId,
-          models: REGISTRY_MODELS,
-          verified,
-        })
-    : null;
+  const selection =
+    !frozen && options.selection !== false
+      ? () =>
+          runSelectionCycle({
+            store: new SelectionStore(base.db),
+            registry,
+            events,
+            now: base.clock,
+            newId: timeOrderedId,
+            models: REGISTRY_MODELS,
+            verified,
+          })
+      : null;
   // Every tick: selection decides (promotes, rolls back) among the registered versions, serving picks up
   // live versions that moved, then (unless frozen) new events are folded into signed-in users' long-term
   // histories. Models change only through registry versions (the learner writes them).

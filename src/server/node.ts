@@ -12,7 +12,8 @@ import {
   openNodeDatabase,
   type NodeBaseDeps,
 } from "../deps/node.node.js";
-import type { Logger } from "../ports/logger";
+import { type Logger, logAt } from "../ports/logger";
+import { startLearner } from "../recsys/start.node.js";
 import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
@@ -143,8 +144,9 @@ async function runPrimary(config: Config, logger: Logger) {
   await loadDemoCatalog(config, db, logger);
   await ensureServingModels(config, db, logger);
   await createDemoAccounts(deps);
-  // Background writers of shared state run here, once, not in every worker.
+  // Background writers of shared state run here, once, not in every worker: search head lists, the learner.
   const heads = startHeads(db, config, logger);
+  const learner = startLearner(config, logAt(logger));
 
   let shuttingDown = false;
   let announced = false;
@@ -197,6 +199,7 @@ async function runPrimary(config: Config, logger: Logger) {
     if (shuttingDown) return;
     shuttingDown = true;
     heads.stop();
+    void learner?.stop();
     clusterLog("info", "shutting down", { signal, workers: slotOf.size });
     if (slotOf.size === 0) {
       client.close();
@@ -235,7 +238,13 @@ async function ensureServingModels(config: Config, db: Database, logger: Logger)
 /** A cluster worker: its own connections and serving state over what the primary prepared. */
 async function runWorker(config: Config, logger: Logger) {
   const { client, db } = await openNodeDatabase(config);
-  const serving = await buildNodeDeps(config, { db, logger, trainMissing: false });
+  // One worker runs online selection (slot 0); the primary runs the learner.
+  const serving = await buildNodeDeps(config, {
+    db,
+    logger,
+    trainMissing: false,
+    selection: process.env.RECIRCUIT_WORKER_SLOT === "0",
+  });
   const app = createApp(serving.deps);
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
 

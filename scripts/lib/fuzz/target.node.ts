@@ -3,7 +3,7 @@ import { createApp } from "../../../src/app";
 import { resolveAuthUrl } from "../../../src/auth/secret";
 import { user as userTable } from "../../../src/db/schema/auth";
 import { buildServingDeps } from "../../../src/deps/serving";
-import { LibsqlArtifactRegistry } from "../../../src/recsys/models/libsql-artifact-registry";
+import { LibsqlArtifactRegistry } from "../../../src/adapters/model-registry/libsql";
 import { createTestApp, type TestApp } from "../../../test/helpers/app";
 import { insertProducts } from "../../../test/helpers/catalog-fixtures";
 import { serveApp } from "../../../test/helpers/serve-app";
