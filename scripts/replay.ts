@@ -14,7 +14,6 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { renderChart } from "./lib/replay/chart";
-import { formatWithBiome } from "./lib/replay/format-output";
 import { DatasetError, readDataset, subsampleUsers } from "./lib/replay/dataset";
 import { buildComparison, formatComparison, type WindowReport } from "./lib/replay/report";
 import {
@@ -206,7 +205,6 @@ async function main(): Promise<number> {
       timeLabel,
     ),
   );
-  formatWithBiome([`${name}.json`], log);
   log(`[replay] wrote ${name}.json and ${name}.svg`);
   if (values.json) console.log(JSON.stringify(report));
   return 0;

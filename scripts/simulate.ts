@@ -12,7 +12,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatWithBiome } from "./lib/replay/format-output";
 import { startNodeServer, type RunningServer } from "./lib/server-process";
 import { CHALLENGERS, prepareChallenger, type ChallengerKind, type ChallengerState } from "./lib/simulate/challenger";
 import { registerChallenger, selectionOutcome } from "./lib/simulate/challenger-registry.node.js";
@@ -157,7 +156,6 @@ async function main(): Promise<number> {
     if (values.out) {
       mkdirSync(dirname(values.out), { recursive: true });
       writeFileSync(values.out, `${JSON.stringify(full, null, 2)}\n`);
-      formatWithBiome([values.out], log);
       log(`[simulate] wrote ${values.out}`);
     }
     return 0;
