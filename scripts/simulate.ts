@@ -112,6 +112,8 @@ async function main(): Promise<number> {
           DATABASE_URL: databaseUrl,
           DEMO_DATA: "true",
           LEARNER: "on",
+          // Selection decides every few seconds, so a bad challenger's share falls within its first impressions.
+          LEARNER_INTERVAL_SECONDS: "5",
           LOG_LEVEL: "warn",
         },
         900_000,

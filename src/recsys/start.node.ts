@@ -128,7 +128,7 @@ export async function startNodeServing(
     ? setInterval(() => void coldStartCycle(), (options.coldStart?.everySeconds ?? 20) * 1000)
     : null;
   coldTimer?.unref();
-  const every = (options.refreshSeconds ?? 60) * 1000;
+  const every = (options.refreshSeconds ?? base.config.LEARNER_INTERVAL_SECONDS) * 1000;
   const frozen = base.config.LEARNER === "off";
   const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
   const verified = new Set<string>();
