@@ -148,7 +148,7 @@ export async function startNodeServing(
   // Every tick: selection decides (promotes, rolls back) among the registered versions, serving picks up
   // live versions that moved, then (unless frozen) new events are folded into signed-in users' long-term
   // histories. Models change only through registry versions (the learner writes them).
-  const tick = (): Promise<void> =>
+  const runTick = (): Promise<void> =>
     (selection
       ? selection().then((r) =>
           r.decisions.length > 0 ? log("selection: decisions", { decisions: r.decisions }) : undefined,
@@ -167,6 +167,24 @@ export async function startNodeServing(
         () => undefined,
         (err: unknown) => log("recsys: refresh failed", { error: why(err) }),
       );
+  // One tick at a time (the timer and the learner's reports both trigger it): two selection cycles at once
+  // would fold the same events twice and could start the same experiment twice.
+  let inFlight: Promise<void> | null = null;
+  let again = false;
+  const tick = (): Promise<void> => {
+    if (inFlight) {
+      again = true;
+      return inFlight;
+    }
+    inFlight = runTick().finally(() => {
+      inFlight = null;
+      if (again) {
+        again = false;
+        void tick();
+      }
+    });
+    return inFlight;
+  };
   const timer = setInterval(() => void tick(), every);
   timer.unref();
   const learner =
