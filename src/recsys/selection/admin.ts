@@ -1,6 +1,7 @@
 import type { ModelRegistry } from "../../ports/model-registry";
 import { type Interval, probChallengerBetter, rateInterval, relativeLift } from "./bandit";
 import type { Arm } from "./interleave";
+import { previousVersions } from "./previous-versions";
 import type { ArmStats, Decision, Experiment, Pin, SelectionStore } from "./store";
 
 export interface ArmView extends ArmStats {
@@ -95,11 +96,7 @@ export class ModelAdmin {
     const pointer = await this.o.registry.livePointer(model);
     let target = version;
     if (target === undefined) {
-      const versions = await this.o.registry.versions(model, 1000);
-      const current = versions.find((v) => v.version === pointer?.version);
-      const older = versions.filter(
-        (v) => v.version !== pointer?.version && (!current || v.createdAt <= current.createdAt),
-      );
+      const older = await previousVersions(this.o.registry, model, pointer?.version ?? null);
       if (older.length === 0) return { ok: false, code: "no_previous_version" };
       target = older[0].version;
     } else if (!(await this.exists(model, target))) return { ok: false, code: "unknown_version" };

@@ -5,6 +5,7 @@ import { probChallengerBetter, rateInterval, relativeLift, thompsonShare } from 
 import { offlineGate } from "./gate";
 import type { Arm } from "./interleave";
 import { liveSetKey } from "./live";
+import { previousVersions } from "./previous-versions";
 import type { ArmStats, Experiment, SelectionStore } from "./store";
 
 /**
@@ -78,6 +79,14 @@ export interface SelectionDeps {
   verified?: Set<string>;
 }
 
+/** Records one decision (model, action, reason, versions, numbers) in the log and the run's report. */
+type Decide = (
+  model: string,
+  action: string,
+  reason: string,
+  extra?: { from?: string | null; to?: string | null; experimentId?: string; numbers?: Record<string, unknown> },
+) => Promise<void>;
+
 export interface SelectionReport {
   folded: { events: number; impressions: number; clicks: number };
   decisions: { model: string; action: string; reason: string }[];
@@ -89,12 +98,7 @@ const FOLD_TYPES = ["impression", "click", "cart", "purchase"] as const;
 export async function runSelectionCycle(d: SelectionDeps): Promise<SelectionReport> {
   const policy = { ...DEFAULT_SELECTION_POLICY, ...d.policy };
   const report: SelectionReport = { folded: { events: 0, impressions: 0, clicks: 0 }, decisions: [] };
-  const decide = async (
-    model: string,
-    action: string,
-    reason: string,
-    extra: { from?: string | null; to?: string | null; experimentId?: string; numbers?: Record<string, unknown> } = {},
-  ): Promise<void> => {
+  const decide: Decide = async (model, action, reason, extra = {}) => {
     report.decisions.push({ model, action, reason });
     await d.store.decide({
       ts: d.now(),
@@ -195,16 +199,7 @@ const REFRESHED_OFFLINE = new Set(["popularity", "covisitation", "session-knn"])
 const EVENT_SEQ = "learner.eventSeq";
 
 /** True when `model` was handled as a count refresh (promoted, or held by the gate). */
-async function refreshCounts(
-  d: SelectionDeps,
-  model: string,
-  decide: (
-    m: string,
-    a: string,
-    r: string,
-    x?: { from?: string | null; to?: string | null; numbers?: Record<string, unknown> },
-  ) => Promise<void>,
-): Promise<boolean> {
+async function refreshCounts(d: SelectionDeps, model: string, decide: Decide): Promise<boolean> {
   if (await d.store.pin(model)) return false;
   const pointer = await d.registry.livePointer(model);
   if (!pointer) return false;
@@ -308,17 +303,7 @@ function summarize(s: Record<Arm, ArmStats>): Record<string, unknown> {
   };
 }
 
-async function startExperiment(
-  d: SelectionDeps,
-  model: string,
-  p: SelectionPolicy,
-  decide: (
-    m: string,
-    a: string,
-    r: string,
-    x?: { from?: string | null; to?: string | null; experimentId?: string; numbers?: Record<string, unknown> },
-  ) => Promise<void>,
-): Promise<boolean> {
+async function startExperiment(d: SelectionDeps, model: string, p: SelectionPolicy, decide: Decide): Promise<boolean> {
   const pin = await d.store.pin(model);
   const pointer = await d.registry.livePointer(model);
   if (pin) {
@@ -396,10 +381,7 @@ async function startExperiment(
  * A live version whose artifact no longer loads (corrupt or missing chunks) is rolled back to the newest
  * version that does, preferring what served before it (models/rotation.ts), and the decision is logged.
  */
-async function verifyLive(
-  d: SelectionDeps,
-  decide: (m: string, a: string, r: string, x?: { from?: string | null; to?: string | null }) => Promise<void>,
-): Promise<void> {
+async function verifyLive(d: SelectionDeps, decide: Decide): Promise<void> {
   for (const model of d.models) {
     const live = await d.registry.liveVersion(model);
     if (live === null || d.verified?.has(`${model}@${live}`)) continue;
@@ -426,16 +408,7 @@ async function verifyLive(
  * the set's key. When that set fails more than the policy allows, the model whose live pointer moved last
  * (what changed most recently is the likely cause) goes back to the version that served before it.
  */
-async function checkLiveHealth(
-  d: SelectionDeps,
-  p: SelectionPolicy,
-  decide: (
-    m: string,
-    a: string,
-    r: string,
-    x?: { from?: string | null; to?: string | null; numbers?: Record<string, unknown> },
-  ) => Promise<void>,
-): Promise<void> {
+async function checkLiveHealth(d: SelectionDeps, p: SelectionPolicy, decide: Decide): Promise<void> {
   const pointers = new Map<string, { version: string; updatedAt: number }>();
   for (const model of d.models) {
     const ptr = await d.registry.livePointer(model);
@@ -446,9 +419,7 @@ async function checkLiveHealth(
   const { champion: live } = await d.store.armStats(key);
   if (live.requests < p.minRequestsForHealth || live.errors / live.requests <= p.maxErrorRate) return;
   const [model, ptr] = [...pointers].sort((a, b) => b[1].updatedAt - a[1].updatedAt)[0];
-  const versions = await d.registry.versions(model, 1000);
-  const current = versions.find((v) => v.version === ptr.version);
-  const older = versions.filter((v) => v.version !== ptr.version && (!current || v.createdAt <= current.createdAt));
+  const older = await previousVersions(d.registry, model, ptr.version);
   const rate = `${((live.errors / live.requests) * 100).toFixed(1)}%`;
   for (const target of older) {
     try {
