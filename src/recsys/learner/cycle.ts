@@ -17,6 +17,7 @@ import {
   refitCovisRows,
   rowsAround,
 } from "./incremental";
+import { assessChallengers, type Assessment, windowFrom } from "./assess";
 import { evaluateRanker, fitRanker, labelPages, pagePropensities, readImpressionPages } from "./ranker-learn";
 import { eventsTableReader, TrainingLog } from "./training-log";
 
@@ -106,6 +107,8 @@ export interface LearnerReport {
   items: number;
   models: ModelRun[];
   reembed?: { status: "done" | "skipped" | "failed"; items?: number; reason?: string };
+  /** Challengers registered without window metrics that this cycle assessed (assess.ts). */
+  assessed?: Assessment[];
   /** True when any model failed (the others are still registered). */
   failed: boolean;
 }
@@ -209,10 +212,9 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
    */
   const evalPlan = async (model: LearnedModel) => {
     const live = await deps.registry.live(model).catch(() => null);
-    const trainedTo = live ? (live.metrics[TRAINED_TO] ?? live.metrics[M.eventSeq]) : undefined;
-    const from = typeof trainedTo === "number" && trainedTo + 1 > cut ? trainedTo + 1 : cut;
+    const { from, liveOutOfSample } = windowFrom(cut, live);
     const cases = from > 0 ? windowCases(log, from, o.evalCases) : [];
-    return { live, from, cases, holdout: () => holdoutAt(from), liveOutOfSample: typeof trainedTo === "number" };
+    return { live, from, cases, holdout: () => holdoutAt(from), liveOutOfSample };
   };
   const common = (kind: "full" | "incremental"): Record<string, number> => ({
     [M.eventSeq]: log.lastSeq,
@@ -418,6 +420,17 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     return { status: "registered", kind: "full", version: registered, metrics };
   });
 
+  // Versions registered elsewhere (published, by hand) get the same window numbers before selection tries them.
+  report.assessed = await assessChallengers(
+    { registry: deps.registry, events: deps.events, log, catalog, now: deps.now, progress },
+    {
+      models: [...wanted],
+      cut,
+      evalCases: o.evalCases,
+      rankerMaxImpressions: o.rankerMaxImpressions,
+      labelHorizonMs: o.labelHorizonMs,
+    },
+  );
   report.ms = Math.round(performance.now() - started);
   deps.log("learner: cycle done", {
     mode: report.mode,
@@ -425,6 +438,7 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     ms: report.ms,
     eventSeq: report.eventSeq,
     models: report.models.map((m) => `${m.model}:${m.status}${m.version ? `@${m.version}` : ""}`),
+    assessed: report.assessed?.map((a) => `${a.model}@${a.version}:${a.status}`),
   });
   return report;
 }
