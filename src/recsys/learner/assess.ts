@@ -58,7 +58,7 @@ export interface AssessOptions {
 export interface Assessment {
   model: string;
   version: string;
-  status: "assessed" | "failed";
+  status: "assessed" | "skipped" | "failed";
   metrics?: Record<string, number>;
   reason?: string;
 }
@@ -78,6 +78,12 @@ export async function assessChallengers(d: AssessDeps, o: AssessOptions): Promis
       d.progress(`${model}: assessing ${newest.version}, registered without window metrics`);
       const metrics =
         model === "ranker" ? await assessRanker(d, o, candidate, live) : assessRecall(d, o, candidate, live);
+      // Nothing to score it on yet (no events or labelled pages in the window): asked again next cycle, and
+      // selection keeps waiting (up to its assessWaitMs) rather than reading an empty window as a pass.
+      if (!metrics["eval.cases"]) {
+        out.push({ model, version: newest.version, status: "skipped", reason: "no cases in the recent window yet" });
+        continue;
+      }
       const stamped = { ...metrics, [ASSESSED_AT]: d.now() };
       await d.registry.annotate(model, newest.version, stamped);
       out.push({ model, version: newest.version, status: "assessed", metrics: stamped });
