@@ -332,7 +332,7 @@ async function startExperiment(d: SelectionDeps, model: string, p: SelectionPoli
   for (const c of candidates.slice(0, 1)) {
     if (await d.store.tried(model, c.version)) continue;
     // Not yet scored on the recent window (registered outside the learner): wait for its assessment first.
-    if (!hasOfflineMetrics(c.metrics) && d.now() - c.createdAt < p.assessWaitMs) continue;
+    if (p.assessWaitMs > 0 && !hasOfflineMetrics(c.metrics) && d.now() - c.createdAt < p.assessWaitMs) continue;
     const id = d.newId();
     const record = async (status: "rejected", reason: string, numbers: Record<string, number>): Promise<void> => {
       await d.store.createExperiment({

@@ -36,7 +36,9 @@ describe("the learner's assessment of versions it did not train", () => {
     const outside = await t.registry.register("popularity", anti, {});
     const r = await runLearnerCycle(t.learnerDeps(), { backlogThreshold: 1e9, evalWindow: 60 });
     expect(r.mode).toBe("idle"); // assessment does not wait for new events
-    expect(r.assessed).toEqual([expect.objectContaining({ model: "popularity", version: outside, status: "assessed" })]);
+    expect(r.assessed).toEqual([
+      expect.objectContaining({ model: "popularity", version: outside, status: "assessed" }),
+    ]);
 
     const stored = (await t.registry.versions("popularity", 10)).find((v) => v.version === outside);
     expect(stored?.metrics[ASSESSED_AT]).toBeGreaterThan(0);
