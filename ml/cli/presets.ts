@@ -31,6 +31,23 @@ export const PRESETS: Record<string, Preset> = {
       "sasrec.refitEpochs=1",
     ],
   },
+  "games-sasrec-12ep": {
+    description:
+      "the earlier games-sasrec (the --refit figure of 2026-12-05): SASRec 12 epochs at dropout 0.2, no early stopping, " +
+      "one warm epoch on --refit; otherwise as games-sasrec",
+    models: "hybrid",
+    params: [
+      "hybrid.components=popularity+covisitation+session-knn+fism-bpr+pure-svd+sasrec",
+      "hybrid.normalize=zscore",
+      "hybrid.lengthBuckets=auto",
+      "fism-bpr.epochs=60",
+      "sasrec.maxEpochs=12",
+      "sasrec.dropout=0.2",
+      "sasrec.patience=100",
+      "sasrec.refit=warm",
+      "sasrec.refitEpochs=1",
+    ],
+  },
   "games-sasrec-fast": {
     description:
       "games-sasrec with a smaller training budget for a loaded machine: fism-bpr 40 epochs, SASRec 10 epochs",
@@ -43,7 +60,6 @@ export const PRESETS: Record<string, Preset> = {
       "sasrec.maxEpochs=10",
       "sasrec.dropout=0.2",
       "sasrec.patience=100",
-      "sasrec.maxSeconds=100000",
       "sasrec.refit=warm",
       "sasrec.refitEpochs=1",
     ],
