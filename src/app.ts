@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: deps.config.MAX_BODY_BYTES,
       onError: () => {
-        throw new ApiError(413, "payload_too_large", `request body exceeds ${deps.config.MAX_BODY_BYTES} bytes`);
+        throw new ApiError("payload_too_large", `request body exceeds ${deps.config.MAX_BODY_BYTES} bytes`);
       },
     }),
   );

@@ -77,7 +77,7 @@ eventsRoutes.openapi(route, async (c) => {
   const anyEventSession = raw.some((e) => e !== null && typeof e === "object" && "session_id" in e);
   if (!userId && !sessionId && !anyEventSession) {
     throw new UnauthenticatedError(
-      "session_required",
+      "session_id_required",
       "anonymous events need a session id: send the rc_sid cookie, an x-session-id header or session_id per event",
     );
   }

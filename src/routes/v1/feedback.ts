@@ -82,7 +82,7 @@ function actorOf(c: Context<AppEnv>, sessionParam: string | undefined): Feedback
   const sessionId = sessionParam ?? presentedSession(c);
   if (!userId && !sessionId)
     throw new UnauthenticatedError(
-      "session_required",
+      "session_id_required",
       "anonymous feedback belongs to a session: send the rc_sid cookie, an x-session-id header or session_id",
     );
   return { userId, sessionId };
