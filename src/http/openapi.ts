@@ -93,7 +93,7 @@ export function errorSchema(status: ErrorStatus): z.ZodType {
   return schema;
 }
 
-/** The common error body with any registered code (for code that handles bodies of several statuses). */
+/** The common error body with any registered code. Routes declare `errorResponses(...)` instead: per-status bodies. */
 export const ErrorSchema = z
   .object({
     error: z.object({
