@@ -10,6 +10,7 @@ import {
   createNodeLogger,
   loadNodeConfig,
   openNodeDatabase,
+  startPrimaryMetrics,
   type NodeBaseDeps,
 } from "../deps/node.node.js";
 import { type Logger, logAt } from "../ports/logger";
@@ -146,7 +147,8 @@ async function runPrimary(config: Config, logger: Logger) {
   await createDemoAccounts(deps);
   // Background writers of shared state run here, once, not in every worker: search head lists, the learner.
   const heads = startHeads(db, config, logger);
-  const learner = startLearner(config, logAt(logger));
+  const podMetrics = startPrimaryMetrics(db, logger);
+  const learner = startLearner(config, logAt(logger), undefined, podMetrics.metrics);
 
   let shuttingDown = false;
   let announced = false;
@@ -199,6 +201,7 @@ async function runPrimary(config: Config, logger: Logger) {
     if (shuttingDown) return;
     shuttingDown = true;
     heads.stop();
+    podMetrics.stop();
     void learner?.stop();
     clusterLog("info", "shutting down", { signal, workers: slotOf.size });
     if (slotOf.size === 0) {
@@ -244,6 +247,7 @@ async function runWorker(config: Config, logger: Logger) {
     logger,
     trainMissing: false,
     selection: process.env.RECIRCUIT_WORKER_SLOT === "0",
+    clusterSlot: Number(process.env.RECIRCUIT_WORKER_SLOT ?? 0),
   });
   const app = createApp(serving.deps);
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
