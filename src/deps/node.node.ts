@@ -54,6 +54,8 @@ export interface NodeDepsOptions {
    * (src/adapters/metrics/cluster.node.ts) and owns the event backlog. Absent: a single process.
    */
   clusterSlot?: number;
+  /** Embed new items in a thread of this process (default: LEARNER_THREAD=on; cluster: worker slot 0 only). */
+  reembed?: boolean;
 }
 
 export interface NodeDeps {
@@ -84,7 +86,12 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
   const metrics = worker ? clusterWorkerMetrics(local) : local;
   const { stop, ...serving } = await startNodeServing(
     { config, db, clock: systemClock, newId: timeOrderedId, logger, metrics },
-    { trainMissing: options.trainMissing, refreshSeconds: options.refreshSeconds, selection: options.selection },
+    {
+      trainMissing: options.trainMissing,
+      refreshSeconds: options.refreshSeconds,
+      selection: options.selection,
+      reembed: options.reembed,
+    },
   );
   recsys = serving.recsys;
   const deps: AppDeps = {

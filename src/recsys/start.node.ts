@@ -119,6 +119,12 @@ export async function startNodeServing(
      */
     selection?: boolean;
     coldStart?: NodeColdStartOptions;
+    /**
+     * Embed new items in a thread of this process (default: when LEARNER_THREAD is on). Off, the process only
+     * copies stored vectors in: one embedder per deployment (`npm run learn`, or one cluster worker), not one
+     * model in memory per serving process.
+     */
+    reembed?: boolean;
   } = {},
 ): Promise<NodeServing> {
   // The timer's lines (selection decisions, failures) as before the logger port: at info.
@@ -138,7 +144,12 @@ export async function startNodeServing(
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
   // Cold start: items added while serving get content vectors and join the catalog, every tick (frozen: off).
   const coldStart =
-    base.config.LEARNER === "on" ? nodeColdStart({ ...base, log }, serving.recsys, options.coldStart) : null;
+    base.config.LEARNER === "on"
+      ? nodeColdStart({ ...base, log }, serving.recsys, {
+          ...((options.reembed ?? base.config.LEARNER_THREAD === "on") ? {} : { reembed: "off" as const }),
+          ...options.coldStart,
+        })
+      : null;
   const coldStartCycle = (): Promise<unknown> =>
     coldStart
       ? coldStart.coldStart.cycle().catch((err: unknown) =>

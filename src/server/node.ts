@@ -30,6 +30,10 @@ import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
  * out round-robin). A worker that dies is restarted with backoff; SIGINT/SIGTERM drain every worker.
  * Sessions are shared through SESSION_STORE (libsql or upstash; loadConfig refuses memory here).
  *
+ * Background jobs that write shared state run once per pod: the learner thread in the primary, online
+ * selection and new items' re-embedding in worker slot 0 (LEARNER_THREAD=off: neither learner nor re-embedding;
+ * a scheduled `npm run learn` does both).
+ *
  * Every process assembles its deps through src/deps/node.node.ts (buildNodeDeps; the primary, which serves
  * nothing, buildNodeBaseDeps) and logs JSON lines through their logger.
  */
@@ -248,6 +252,8 @@ async function runWorker(config: Config, logger: Logger) {
     trainMissing: false,
     selection: process.env.RECIRCUIT_WORKER_SLOT === "0",
     clusterSlot: Number(process.env.RECIRCUIT_WORKER_SLOT ?? 0),
+    // One embedder model per pod, not per worker (its thread holds the encoder: ~100s of MB).
+    reembed: process.env.RECIRCUIT_WORKER_SLOT === "0" && config.LEARNER_THREAD === "on",
   });
   const app = createApp(serving.deps);
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
