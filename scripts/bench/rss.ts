@@ -1,5 +1,5 @@
 /**
- * `npm run bench:rss [-- --items 30000,1000000 --workers 1 --samples 5 --warm 6 --learner-thread off]`
+ * `npm run bench:rss [-- --items 30000,1000000 --workers 1 --samples 5 --warm 4 --settle 0 --learner-thread off]`
  *
  * Memory of the serving processes, for pod sizing (docs/BENCHMARKS.md, "Memory / pod sizing"). For each
  * catalog size it starts the bench server child of scripts/bench/serve.ts (the same data: a generated 30k
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     samples: { type: "string", default: "5" },
     // Seconds of warm load per scenario (feed, session, product) before sampling.
     warm: { type: "string", default: "4" },
+    // Seconds to wait after the warm load before sampling (a learner thread's first cycle takes minutes).
+    settle: { type: "string", default: "0" },
     // The learner thread in the serving process (`on`: `npm start`'s default; `off`: Kubernetes, CronJob learner).
     "learner-thread": { type: "string", default: "off" },
     out: { type: "string", default: "bench-out/rss.json" },
@@ -144,6 +146,11 @@ async function measure(items: number) {
       log(`  warm ${name}: ${Math.round(r.rps)} req/s, errors ${r.errors}, non2xx ${r.non2xx}`);
     }
 
+    const settle = Number(values.settle);
+    if (settle > 0) {
+      log(`  settling ${settle} s before sampling`);
+      await new Promise((r) => setTimeout(r, settle * 1000));
+    }
     // Samples: RSS of every process from /proc, and each serving process's own breakdown.
     const rss = new Map<number, number[]>();
     const hwm = new Map<number, number>();
@@ -228,7 +235,10 @@ async function measure(items: number) {
       sqlitePageCache: cache
         ? {
             // Negative cache_size is KiB; the hot-path native connection sets its own (src/db/native-executor.node.ts).
-            appClientMb: cache.clientCacheSize < 0 ? MB(-cache.clientCacheSize * 1024) : MB(cache.clientCacheSize * cache.pageSize),
+            appClientMb:
+              cache.clientCacheSize < 0
+                ? MB(-cache.clientCacheSize * 1024)
+                : MB(cache.clientCacheSize * cache.pageSize),
           }
         : null,
     };

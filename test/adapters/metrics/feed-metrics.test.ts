@@ -60,8 +60,6 @@ describe("feed metrics", () => {
     expect(value(text, 'recircuit_feed_recall_failures_total{source="trending",reason="timeout"}')).toBe(3);
     // Sources that answered in time are never counted as failures.
     expect(text).not.toMatch(/recircuit_feed_recall_failures_total\{source="covisitation"/);
-    // The late source's time is what it was allowed (its budget), not what it would have taken.
-    expect(value(text, 'recircuit_feed_recall_duration_seconds_bucket{le="0.025",source="trending"}')).toBe(3);
   });
 
   it("session and product recommendations run the same pipeline and are timed alike", async () => {
