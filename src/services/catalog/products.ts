@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { toFtsQuery, withCategoryTerm } from "./fts-query";
 import { catalogRevision, isHeadForm, loadHeadList, type HeadList } from "./search-heads";
 import { InvalidInputError } from "../../domain/errors";
+import { demoImageUrl } from "../../demo/meta-record";
 
 export const productSorts = ["relevance", "popularity", "rating", "price_asc", "price_desc"] as const;
 export type ProductSort = (typeof productSorts)[number];
@@ -440,6 +441,7 @@ export function toSummary(row: Row): ProductSummary {
     price: row.price === null || row.price === undefined ? null : Number(row.price),
     averageRating: row.average_rating === null || row.average_rating === undefined ? null : Number(row.average_rating),
     ratingCount: Number(row.rating_number ?? 0),
-    image: (row.image as string | null) ?? null,
+    // No real image URL: the drawn one (category silhouette in the brand's colour, src/routes/demo-images.ts).
+    image: (row.image as string | null) ?? demoImageUrl(String(row.parent_asin)),
   };
 }

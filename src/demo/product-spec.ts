@@ -1,0 +1,43 @@
+import type { DemoCatalog } from "./catalog";
+import { allowed, type Choice } from "./title-specs";
+
+export interface ItemSpec {
+  brand: string;
+  noun: string;
+  /** Generated model number, or null where the noun is the model (consoles, cables). */
+  model: string | null;
+  /** The chosen spec values, one per group at most, in the leaf's group order. */
+  specs: { label: string; value: string }[];
+  /** "Brand [Model] Noun, spec, spec". */
+  title: string;
+}
+
+const MODEL_SUFFIXES = ["X", "S", "Pro", "Max", "Lite", "Plus"];
+
+/**
+ * The consistent identity of demo item i: a brand, a noun allowed for that brand, and 1-4 spec values, each
+ * from a different spec group and allowed for the brand and noun. A pure function of (seed, i).
+ */
+export function describeItem(catalog: DemoCatalog, i: number): ItemSpec {
+  const rng = catalog.itemRng(i, 3);
+  const leaf = catalog.leaf(i);
+  const brand = catalog.brand(i);
+  const fits = (ch: Choice, noun: string | null) => allowed(ch, brand, noun);
+  const nouns = leaf.nouns.filter((n) => fits(n, null));
+  if (nouns.length === 0) throw new Error(`leaf ${leaf.key}: no noun allowed for brand ${brand}`);
+  const noun = rng.pick(nouns).v;
+  const model = leaf.modelCode
+    ? `${brand
+        .replace(/[^A-Za-z0-9]/g, "")
+        .slice(0, 2)
+        .toUpperCase()}-${rng.int(100, 9999)}${rng.chance(0.4) ? rng.pick(MODEL_SUFFIXES) : ""}`
+    : null;
+  const groups = leaf.specs
+    .map((group) => ({ label: group.label, options: group.options.filter((o) => fits(o, noun)) }))
+    .filter((group) => group.options.length > 0);
+  const chosen = new Set(rng.sample(groups, rng.int(Math.min(1, groups.length), Math.min(4, groups.length))));
+  const specs = groups.filter((gr) => chosen.has(gr)).map((gr) => ({ label: gr.label, value: rng.pick(gr.options).v }));
+  const head = [brand, model, noun].filter((s) => s !== null).join(" ");
+  const title = specs.length ? `${head}, ${specs.map((s) => s.value).join(", ")}` : head;
+  return { brand, noun, model, specs, title };
+}
