@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Database } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { toFtsQuery, withCategoryTerm } from "./fts-query";
+import { blendCandidates, type BlendWeights } from "./search-blend";
 import { catalogRevision, isHeadForm, loadHeadList, type HeadList } from "./search-heads";
 import { InvalidInputError } from "../../domain/errors";
 import { demoImageUrl } from "../../demo/meta-record";
@@ -103,7 +104,7 @@ async function categoryPlan(db: Database, path: string, limit: number): Promise<
 export async function listProducts(
   db: Database,
   query: ProductQuery,
-  tuning: { categoryWindow?: number } = {},
+  tuning: { categoryWindow?: number; blend?: boolean; blendWindow?: number; blendWeights?: BlendWeights } = {},
 ): Promise<ProductPage> {
   const text = query.q === undefined ? null : toFtsQuery(query.q);
   if (query.q !== undefined && text === null) {
@@ -186,7 +187,10 @@ export async function listProducts(
   if (rows !== null) {
     // answered by the window
   } else if (fts && sort === "relevance") {
-    rows = await searchByRelevance(db, fts, filters, filterArgs, cursor, query.limit);
+    rows =
+      tuning.blend === false
+        ? await searchByRelevance(db, fts, filters, filterArgs, cursor, query.limit)
+        : await blendedSearch(db, query.q ?? "", fts, filters, filterArgs, cursor, query.limit, tuning);
   } else {
     const where = [...filters];
     const args: InValue[] = [...filterArgs];
@@ -345,6 +349,69 @@ async function searchByRelevance(
     }
   }
   return [];
+}
+
+/** bm25 candidates the blend re-orders (the rest follow in bm25 order). */
+const BLEND_WINDOW = 200;
+/** Blended sort keys are 2 + score (> 0); bm25 ranks are < 0: a cursor's sign says which phase it is in. */
+const BLEND_KEY_OFFSET = 2;
+
+/**
+ * Relevance search with the blend (search-blend.ts): the first BLEND_WINDOW bm25 hits (after filters, read
+ * through searchByRelevance, so head lists and windows apply) re-ordered by the blended score, then the
+ * remaining hits in bm25 order. Cursors inside the window carry 2 + score (positive); after it, the bm25
+ * rank (negative) of the plain keyset walk, which continues right after the window's last bm25 hit.
+ */
+async function blendedSearch(
+  db: Database,
+  q: string,
+  fts: string,
+  filters: string[],
+  filterArgs: InValue[],
+  cursor: Cursor | undefined,
+  limit: number,
+  tuning: { blendWindow?: number; blendWeights?: BlendWeights },
+): Promise<Row[]> {
+  if (cursor && cursor.v !== null && cursor.v < 0)
+    return searchByRelevance(db, fts, filters, filterArgs, cursor, limit);
+  const size = tuning.blendWindow ?? BLEND_WINDOW;
+  const hits = await searchByRelevance(db, fts, filters, filterArgs, undefined, size);
+  const window = hits.slice(0, size);
+  const byId = new Map(window.map((r) => [Number(r.id), r]));
+  const ranked = blendCandidates(
+    q,
+    window.map((r) => ({
+      id: Number(r.id),
+      rank: Number(r.sort_key),
+      title: String(r.title ?? ""),
+      categoryPath: (r.category_path as string | null) ?? null,
+      ratingCount: Number(r.rating_number ?? 0),
+      averageRating: r.average_rating === null || r.average_rating === undefined ? null : Number(r.average_rating),
+    })),
+    tuning.blendWeights,
+  ).map(({ candidate, score }) => ({ ...byId.get(candidate.id), sort_key: BLEND_KEY_OFFSET + score }) as Row);
+  let start = 0;
+  if (cursor && cursor.v !== null) {
+    const v = cursor.v;
+    start = ranked.findIndex((r) => {
+      const k = Number(r.sort_key);
+      return k < v || (k === v && Number(r.id) > cursor.id);
+    });
+    if (start < 0) start = ranked.length;
+  }
+  const page = ranked.slice(start, start + limit + 1);
+  if (page.length > limit || hits.length <= size) return page;
+  // The window is used up and more hits exist: continue in bm25 order after the window's last hit.
+  const last = window[window.length - 1];
+  const rest = await searchByRelevance(
+    db,
+    fts,
+    filters,
+    filterArgs,
+    { s: "relevance", v: Number(last.sort_key), id: Number(last.id) },
+    limit - page.length,
+  );
+  return [...page, ...rest];
 }
 
 /** Filters as the live search writes them (the unary + only steers list plans). */
