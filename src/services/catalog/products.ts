@@ -375,32 +375,70 @@ async function blendedSearch(
   if (cursor && cursor.v !== null && cursor.v < 0)
     return searchByRelevance(db, fts, filters, filterArgs, cursor, limit);
   const size = tuning.blendWindow ?? BLEND_WINDOW;
-  const hits = await searchByRelevance(db, fts, filters, filterArgs, undefined, size);
-  const window = hits.slice(0, size);
-  const byId = new Map(window.map((r) => [Number(r.id), r]));
+  // Candidates with the blend's inputs only: title and category path sit early in the row, so the wide
+  // JSON columns (overflow pages) are never read for the window; full rows are read for the page alone.
+  const filterWhere = filters.length ? `WHERE ${unplus(filters).join(" AND ")}` : "";
+  const candidateColumns = "p.title, p.category_path, p.rating_number, p.average_rating";
+  let res: { rows: Row[] } | null = null;
+  // A frequent word's head list (search-heads.ts) holds its first bm25 hits: no live ranking of every hit.
+  const head = filters.length === 0 && isHeadForm(fts) ? await loadHeadList(db, fts) : null;
+  if (head && (head.complete || head.ids.length > size)) {
+    const take = Math.min(head.ids.length, size + 1);
+    const pairs = Array.from({ length: take }, (_, i) => [head.ids[i], head.ranks[i]]);
+    // raw SQL: the blend's candidates from a head list (json_each over rowid/rank pairs), checked against the catalog revision, bench:search
+    const fromHead = await db.$client.execute({
+      sql: `SELECT j.value ->> 0 AS id, j.value ->> 1 AS k, ${candidateColumns}
+        FROM json_each(?) j JOIN products p ON p.id = j.value ->> 0
+        WHERE (SELECT revision FROM catalog_revision WHERE id = 1) = ? ORDER BY j.key`,
+      args: [JSON.stringify(pairs), head.revision],
+    });
+    if (fromHead.rows.length === take) res = fromHead as unknown as { rows: Row[] };
+  }
+  // raw SQL: FTS5 MATCH + bm25 rank, the blend's candidate window (narrow columns), bench:search
+  res ??= (await db.$client.execute({
+    sql: `SELECT f.rowid AS id, f.rank AS k, ${candidateColumns}
+      FROM (SELECT rowid, rank FROM products_fts WHERE products_fts MATCH ? ORDER BY rank, rowid${filters.length ? "" : " LIMIT ?"}) f
+      JOIN products p ON p.id = f.rowid ${filterWhere}
+      ORDER BY f.rank, f.rowid LIMIT ?`,
+    args: filters.length ? [fts, ...filterArgs, size + 1] : [fts, size + 1, size + 1],
+  })) as unknown as { rows: Row[] };
+  const window = res.rows.slice(0, size);
   const ranked = blendCandidates(
     q,
     window.map((r) => ({
       id: Number(r.id),
-      rank: Number(r.sort_key),
+      rank: Number(r.k),
       title: String(r.title ?? ""),
       categoryPath: (r.category_path as string | null) ?? null,
       ratingCount: Number(r.rating_number ?? 0),
       averageRating: r.average_rating === null || r.average_rating === undefined ? null : Number(r.average_rating),
     })),
     tuning.blendWeights,
-  ).map(({ candidate, score }) => ({ ...byId.get(candidate.id), sort_key: BLEND_KEY_OFFSET + score }) as Row);
+  );
   let start = 0;
   if (cursor && cursor.v !== null) {
     const v = cursor.v;
-    start = ranked.findIndex((r) => {
-      const k = Number(r.sort_key);
-      return k < v || (k === v && Number(r.id) > cursor.id);
+    start = ranked.findIndex(({ candidate, score }) => {
+      const k = BLEND_KEY_OFFSET + score;
+      return k < v || (k === v && candidate.id > cursor.id);
     });
     if (start < 0) start = ranked.length;
   }
-  const page = ranked.slice(start, start + limit + 1);
-  if (page.length > limit || hits.length <= size) return page;
+  const chosen = ranked.slice(start, start + limit + 1);
+  let page: Row[] = [];
+  if (chosen.length > 0) {
+    // raw SQL: full summary rows of one blended page, by id, bench:search
+    const full = await db.$client.execute({
+      sql: `SELECT ${summaryColumns} FROM products p WHERE p.id IN (${chosen.map(() => "?").join(",")})`,
+      args: chosen.map((c) => c.candidate.id),
+    });
+    const byId = new Map(full.rows.map((r) => [Number(r.id), r as Row]));
+    page = chosen.flatMap(({ candidate, score }) => {
+      const row = byId.get(candidate.id);
+      return row ? [{ ...row, sort_key: BLEND_KEY_OFFSET + score }] : [];
+    });
+  }
+  if (page.length > limit || res.rows.length <= size) return page;
   // The window is used up and more hits exist: continue in bm25 order after the window's last hit.
   const last = window[window.length - 1];
   const rest = await searchByRelevance(
@@ -408,7 +446,7 @@ async function blendedSearch(
     fts,
     filters,
     filterArgs,
-    { s: "relevance", v: Number(last.sort_key), id: Number(last.id) },
+    { s: "relevance", v: Number(last.k), id: Number(last.id) },
     limit - page.length,
   );
   return [...page, ...rest];

@@ -35,6 +35,15 @@ export const DEFAULT_BLEND_WEIGHTS: BlendWeights = { text: 1, head: 0.6, intent:
 /** Where a title's product-type phrase ends: the first comma, dash, bar, bracket, or "for" / "with" clause. */
 const SEGMENT_END = /\s*(?:,|;|\||\(|\[|\s[-–—]\s|\s(?:for|with|compatible|w\/|fits|by)\s)/i;
 
+/** Words of a title segment (letters first; digits, apostrophes and hyphens inside). */
+const WORD = /\p{L}[\p{L}\p{N}'-]*/gu;
+/** Quantity and pack words that end titles without naming the product. */
+const UNIT_WORDS = new Set(
+  "oz fl ml l g kg lb lbs mm cm inch inches in ft count ct pack packs pcs pc piece pieces x set sets pair pairs".split(
+    " ",
+  ),
+);
+
 /** A crude English stem for head-noun comparison: lower case, plural endings dropped. */
 export function stemLite(word: string): string {
   const w = word.toLowerCase();
@@ -46,10 +55,14 @@ export function stemLite(word: string): string {
 
 /** The head noun of a title: the last word of its first segment, stemmed ("Laptop Backpack, 15.6 Inch" → backpack). */
 export function titleHeadNoun(title: string): string | null {
-  const segment = title.split(SEGMENT_END)[0] ?? "";
-  const words = segment.match(/[\p{L}][\p{L}\p{N}'-]*/gu);
-  if (!words || words.length === 0) return null;
-  return stemLite(words[words.length - 1].replace(/'s$/i, ""));
+  const end = title.search(SEGMENT_END);
+  const segment = end < 0 ? title : title.slice(0, end);
+  const words = segment.match(WORD);
+  if (!words) return null;
+  // trailing quantities are not the product ("Shampoo Bar 2 Oz", "Cotton Swabs 200 Count")
+  let i = words.length - 1;
+  while (i > 0 && (UNIT_WORDS.has(words[i].toLowerCase()) || /\d/.test(words[i]))) i--;
+  return stemLite(words[i].replace(/'s$/i, ""));
 }
 
 /** The query's head noun: its last word, stemmed; `prefix` when the user may still be typing it. */
