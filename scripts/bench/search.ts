@@ -33,11 +33,14 @@ const { values } = parseArgs({
     reps: { type: "string", default: "15" },
     data: { type: "string", default: "../shared/datasets" },
     out: { type: "string", default: "bench-out/search.json" },
+    /** bm25 candidates the blend re-orders (default: the product's, BLEND_WINDOW in products.ts). */
+    window: { type: "string" },
   },
 });
 const items = Number(values.items);
 const reps = Number(values.reps);
 const K = 10;
+const blendWindow = values.window === undefined ? undefined : Number(values.window);
 const say = (m: string) => process.stderr.write(`[bench:search] ${m}\n`);
 
 async function openDb(dir: string): Promise<{ db: Database; close: () => void }> {
@@ -77,7 +80,7 @@ async function evaluate(name: string, db: Database, queries: JudgedQuery[]): Pro
   for (const jq of queries) {
     const grades = products.map((p) => jq.grade(p));
     const run = async (blend: boolean) =>
-      (await listProducts(db, { q: jq.q, limit: K }, { blend })).items.map((i) => i.id);
+      (await listProducts(db, { q: jq.q, limit: K }, { blend, blendWindow })).items.map((i) => i.id);
     const [plain, blended] = [await run(false), await run(true)];
     const g = (ids: string[]) => ids.map((id) => jq.grade(byId.get(id)!));
     rows.push({
@@ -93,7 +96,7 @@ async function evaluate(name: string, db: Database, queries: JudgedQuery[]): Pro
     for (const jq of queries) {
       for (const blend of r % 2 ? [true, false] : [false, true]) {
         const t0 = performance.now();
-        await listProducts(db, { q: jq.q, limit: K }, { blend });
+        await listProducts(db, { q: jq.q, limit: K }, { blend, blendWindow });
         times[blend ? "blended" : "bm25"].push(performance.now() - t0);
       }
     }
@@ -151,6 +154,7 @@ async function main() {
     const result = {
       date: new Date().toISOString(),
       k: K,
+      blendWindow: blendWindow ?? "default",
       queries: n,
       ndcg: { bm25: overall("bm25"), blended: overall("blended") },
       halves,

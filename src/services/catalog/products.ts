@@ -352,7 +352,7 @@ async function searchByRelevance(
 }
 
 /** bm25 candidates the blend re-orders (the rest follow in bm25 order). */
-const BLEND_WINDOW = 200;
+const BLEND_WINDOW = 100;
 /** Blended sort keys are 2 + score (> 0); bm25 ranks are < 0: a cursor's sign says which phase it is in. */
 const BLEND_KEY_OFFSET = 2;
 
