@@ -39,11 +39,11 @@ describe("GET /images/demo/{productId}.svg", () => {
   it("answers 404 for an unknown product and 400 for a malformed id, with the error body", async () => {
     const missing = await t.app.request("/images/demo/B0NOTHERE0.svg");
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe("not_found");
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("not_found");
     for (const bad of ["/images/demo/B0LAPTOP01.png", "/images/demo/..%2Fx.svg", "/images/demo/a%20b.svg"]) {
       const res = await t.app.request(bad);
       expect(res.status, bad).toBe(400);
-      expect((await res.json()).error.code).toBe("invalid_request");
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
     }
   });
 
