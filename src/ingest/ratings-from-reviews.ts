@@ -9,11 +9,14 @@ import type { Client } from "@libsql/client";
  * Only rows that change are written. Returns the number of products updated.
  */
 export async function deriveRatingsFromReviews(client: Client): Promise<number> {
-  // raw SQL: one set-based UPDATE ... FROM over the reviews aggregate (drizzle has no UPDATE FROM), bench:ingest
+  // raw SQL: a set-based UPDATE (drizzle cannot express it), bench:ingest. The counts come from the
+  // (parent_asin, timestamp) index alone; ratings are read only for the products that change.
   const rs = await client.execute(`
-    UPDATE products SET average_rating = agg.avg, rating_number = agg.n
-    FROM (SELECT parent_asin, round(avg(rating), 2) AS avg, count(*) AS n FROM reviews GROUP BY parent_asin) AS agg
-    WHERE products.parent_asin = agg.parent_asin
-      AND (products.average_rating IS NULL OR products.rating_number < agg.n)`);
+    UPDATE products SET (average_rating, rating_number) =
+      (SELECT round(avg(r.rating), 2), count(*) FROM reviews r WHERE r.parent_asin = products.parent_asin)
+    WHERE products.id IN (
+      SELECT p.id FROM (SELECT parent_asin, count(*) AS n FROM reviews GROUP BY parent_asin) AS agg
+      JOIN products p ON p.parent_asin = agg.parent_asin
+      WHERE p.average_rating IS NULL OR p.rating_number < agg.n)`);
   return rs.rowsAffected;
 }
