@@ -166,6 +166,13 @@ const CLOSERS: Record<number, readonly string[]> = {
   1: ["Save your money.", "Returned for a refund.", "Stay away."],
 };
 
+/** How a positive review quotes a feature (functions: only the chosen one is built). */
+const POSITIVE_MIDDLES: readonly ((feature: string) => string)[] = [
+  (f) => `${f} - that part is true.`,
+  (f) => `${f}, as advertised.`,
+  (f) => `Best part: ${f.toLowerCase()}.`,
+];
+
 /** Item names for review text, memoised per catalog: an item is reviewed many times. */
 const namesCache = new WeakMap<DemoCatalog, ({ noun: string; brand: string } | undefined)[]>();
 function reviewNames(catalog: DemoCatalog, item: number): { noun: string; brand: string } {
@@ -186,11 +193,7 @@ export function reviewRecord(catalog: DemoCatalog, x: DemoInteraction): Record<s
   const feature = rng.pick(leaf.features);
   const middle =
     x.rating >= 4
-      ? rng.pick([
-          `${feature} - that part is true.`,
-          `${feature}, as advertised.`,
-          `Best part: ${feature.toLowerCase()}.`,
-        ])
+      ? POSITIVE_MIDDLES[rng.int(0, POSITIVE_MIDDLES.length - 1)](feature)
       : x.rating === 3
         ? `They say "${feature.toLowerCase()}", which is only partly true.`
         : `"${feature}"? Not in my experience.`;

@@ -12,6 +12,32 @@ export interface ItemSpec {
   title: string;
 }
 
+type Leaf = ReturnType<DemoCatalog["leaf"]>;
+type Group = { label: string; options: Choice[] };
+
+// The allowed nouns and spec values depend only on (leaf, brand, noun): computed once, not per item.
+const nounCache = new Map<string, Choice[]>();
+const groupCache = new Map<string, Group[]>();
+
+function nounsFor(leaf: Leaf, brand: string): Choice[] {
+  const key = `${leaf.key}|${brand}`;
+  let hit = nounCache.get(key);
+  if (!hit) nounCache.set(key, (hit = leaf.nouns.filter((n) => allowed(n, brand, null))));
+  return hit;
+}
+
+function groupsFor(leaf: Leaf, brand: string, noun: string): Group[] {
+  const key = `${leaf.key}|${brand}|${noun}`;
+  let hit = groupCache.get(key);
+  if (!hit) {
+    hit = leaf.specs
+      .map((group) => ({ label: group.label, options: group.options.filter((o) => allowed(o, brand, noun)) }))
+      .filter((group) => group.options.length > 0);
+    groupCache.set(key, hit);
+  }
+  return hit;
+}
+
 const MODEL_SUFFIXES = ["X", "S", "Pro", "Max", "Lite", "Plus"];
 
 /**
@@ -22,8 +48,7 @@ export function describeItem(catalog: DemoCatalog, i: number): ItemSpec {
   const rng = catalog.itemRng(i, 3);
   const leaf = catalog.leaf(i);
   const brand = catalog.brand(i);
-  const fits = (ch: Choice, noun: string | null) => allowed(ch, brand, noun);
-  const nouns = leaf.nouns.filter((n) => fits(n, null));
+  const nouns = nounsFor(leaf, brand);
   if (nouns.length === 0) throw new Error(`leaf ${leaf.key}: no noun allowed for brand ${brand}`);
   const noun = rng.pick(nouns).v;
   const model = leaf.modelCode
@@ -32,9 +57,7 @@ export function describeItem(catalog: DemoCatalog, i: number): ItemSpec {
         .slice(0, 2)
         .toUpperCase()}-${rng.int(100, 9999)}${rng.chance(0.4) ? rng.pick(MODEL_SUFFIXES) : ""}`
     : null;
-  const groups = leaf.specs
-    .map((group) => ({ label: group.label, options: group.options.filter((o) => fits(o, noun)) }))
-    .filter((group) => group.options.length > 0);
+  const groups = groupsFor(leaf, brand, noun);
   const chosen = new Set(rng.sample(groups, rng.int(Math.min(1, groups.length), Math.min(4, groups.length))));
   const specs = groups.filter((gr) => chosen.has(gr)).map((gr) => ({ label: gr.label, value: rng.pick(gr.options).v }));
   const head = [brand, model, noun].filter((s) => s !== null).join(" ");
