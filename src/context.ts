@@ -6,6 +6,7 @@ import type { Principal } from "./auth/principal";
 import type { EventLog } from "./ports/event-log";
 import type { Logger } from "./ports/logger";
 import type { Metrics } from "./ports/metrics";
+import type { ObjectStorage } from "./ports/object-storage";
 import type { SessionStore } from "./ports/session-store";
 import type { VectorIndex } from "./ports/vector-index";
 import type { Recsys } from "./recsys/recsys";
@@ -40,6 +41,8 @@ export interface AppDeps {
   vectors: VectorIndex;
   /** Serving models (feed, session and product recommendations); started by the entry point. */
   recsys: Recsys;
+  /** Uploaded files (listing photos): R2 on Workers, a local folder on Node, memory in tests. */
+  objects: ObjectStorage;
 }
 
 /** Hono environment shared by every route module. */

@@ -3,6 +3,7 @@
  * with the session store, vector index and model registry in process unless given. Web APIs only.
  */
 import { createConsoleJsonLogger } from "../adapters/logger/console-json";
+import { MemoryObjectStorage } from "../adapters/object-storage/memory";
 import { MemorySessionStore } from "../adapters/session-store/memory";
 import { MemoryVectorIndex } from "../adapters/vector-index/memory";
 import { createAuth, type PasswordHasher } from "../auth/auth";
@@ -45,5 +46,5 @@ export function buildInProcessDeps(i: InProcessDepsInput): AppDeps {
         feed: i.feed,
       });
   const auth = o.auth ?? createAuth({ ...base, logger }, { passwordHasher: i.passwordHasher });
-  return { ...base, logger, auth, events, ...serving };
+  return { ...base, logger, auth, events, ...serving, objects: o.objects ?? new MemoryObjectStorage() };
 }

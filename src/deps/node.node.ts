@@ -13,6 +13,8 @@ import { startNodeServing } from "../recsys/start.node.js";
 import { createDbEventLog } from "../adapters/event-log/libsql";
 import { createNodeLogger } from "./node-base.node.js";
 
+import { LocalFolderObjectStorage } from "../adapters/object-storage/local-folder.node.js";
+import { objectStorageDir } from "./object-storage-dir.node.js";
 import { createPrometheusMetrics } from "../adapters/metrics/prometheus.node.js";
 export * from "./node-base.node.js";
 
@@ -72,6 +74,7 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
     logger,
     auth: createAuth({ config, db, logger }),
     ...serving,
+    objects: new LocalFolderObjectStorage(objectStorageDir(config)),
   };
   deps.metrics = createPrometheusMetrics({
     liveModelVersion: () => (deps.recsys.ready ? deps.recsys.models.version : null),

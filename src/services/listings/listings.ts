@@ -124,6 +124,7 @@ export async function createListing(
         description: sql<string>`${input.description}`.as("description"),
         photos: sql<string[]>`${JSON.stringify(input.photos)}`.as("photos"),
         status: sql<ListingStatus>`'active'`.as("status"),
+        moderationReason: sql<string | null>`NULL`.as("moderation_reason"),
         createdAt: sql<number>`${now}`.as("created_at"),
         updatedAt: sql<number>`${now}`.as("updated_at"),
       })
