@@ -10,6 +10,20 @@ import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
 import { idParam, json, jsonBody, pick, sessionSecurity } from "./marketplace-schemas";
 import { ConflictError, notFound } from "../../domain/errors";
+import { audit, type AuditEntry } from "../../services/audit/audit";
+
+/** Every admin write on a user leaves an audit row (who, what, before/after). */
+const auditUser = (c: Context<AppEnv>, targetId: string, action: string, details: Record<string, unknown>) => {
+  const { deps } = c.var;
+  const entry: AuditEntry = {
+    actorId: assertUser(c.var.principal).userId,
+    action,
+    targetType: "user",
+    targetId,
+    details,
+  };
+  return audit(deps.db, entry, deps.clock(), deps.newId());
+};
 
 const Role = z.enum(roleNames);
 
@@ -157,15 +171,17 @@ export const adminRoutes = createRouter()
   .openapi(roleRoute, async (c) => {
     const { id } = c.req.valid("param");
     notSelf(c, id);
-    await loadUser(c, id);
+    const before = await loadUser(c, id);
+    const role = c.req.valid("json").role;
     try {
       await c.var.deps.auth.api.setRole({
-        body: { userId: id, role: c.req.valid("json").role },
+        body: { userId: id, role },
         headers: c.req.raw.headers,
       });
     } catch (err) {
       throw fromAuthError(err);
     }
+    if (before.role !== role) await auditUser(c, id, "user.role_changed", { from: before.role ?? "buyer", to: role });
     return c.json(toAdminUser(await loadUser(c, id)), 200);
   })
   .openapi(banRoute, async (c) => {
@@ -181,6 +197,10 @@ export const adminRoutes = createRouter()
     } catch (err) {
       throw fromAuthError(err);
     }
+    await auditUser(c, id, "user.banned", {
+      reason: body.reason ?? null,
+      expiresInSeconds: body.expiresInSeconds ?? null,
+    });
     return c.json(toAdminUser(await loadUser(c, id)), 200);
   })
   .openapi(unbanRoute, async (c) => {
@@ -191,5 +211,6 @@ export const adminRoutes = createRouter()
     } catch (err) {
       throw fromAuthError(err);
     }
+    await auditUser(c, id, "user.unbanned", {});
     return c.json(toAdminUser(await loadUser(c, id)), 200);
   });

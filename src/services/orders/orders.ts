@@ -48,7 +48,7 @@ const fulfilmentRank: Record<FulfilmentStatus, number> = { placed: 0, shipped: 1
 export const leastAdvanced = (statuses: FulfilmentStatus[]): FulfilmentStatus =>
   statuses.reduce<FulfilmentStatus>((a, s) => (fulfilmentRank[s] < fulfilmentRank[a] ? s : a), "completed");
 
-async function hydrate(db: Queryable, orderRows: OrderRow[], sellerId?: string): Promise<OrderView[]> {
+export async function hydrate(db: Queryable, orderRows: OrderRow[], sellerId?: string): Promise<OrderView[]> {
   if (orderRows.length === 0) return [];
   const items = await db
     .select()

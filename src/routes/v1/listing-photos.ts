@@ -1,0 +1,154 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../../context";
+import { ApiError } from "../../http/errors";
+import { assertUser, requirePermission, requireScope } from "../../http/middleware/require";
+import { createRouter, ErrorSchema } from "../../http/openapi";
+import {
+  addListingPhoto,
+  PhotoTooLargeError,
+  readListingPhoto,
+  removeListingPhoto,
+  UnsupportedPhotoTypeError,
+} from "../../services/photos/listing-photos";
+import { viewerOf } from "./listings";
+import { Id, ListingSchema, json, keySecurity, pick, sessionSecurity } from "./marketplace-schemas";
+
+/** Multipart overhead allowed on top of PHOTO_MAX_BYTES (boundaries, part headers, a file name). */
+const MULTIPART_SLACK = 16 * 1024;
+
+/** The upload path, which app.ts exempts from the global MAX_BODY_BYTES (this route sets its own limit). */
+export const isPhotoUpload = (method: string, path: string) =>
+  method === "POST" && /^\/v1\/listings\/[^/]+\/photos\/?$/.test(path);
+
+/** The photo's own limit, before the body is read (so a huge upload is refused while streaming). */
+const photoBodyLimit = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const max = c.var.deps.config.PHOTO_MAX_BYTES;
+    return bodyLimit({
+      maxSize: max + MULTIPART_SLACK,
+      onError: () => {
+        throw new ApiError(413, "photo_too_large", `a photo may be at most ${max} bytes`, { maxBytes: max });
+      },
+    })(c, next);
+  });
+
+const PhotoParams = z.object({
+  id: Id.openapi({ param: { name: "id", in: "path" } }),
+  photoId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "photoId", in: "path" }, example: "0193c5a0-7c1e-7d2a-9b1e-3f0a6c1d2e4f.jpg" }),
+});
+
+const Upload = z.object({
+  photo: z
+    .custom<File>((v) => typeof File !== "undefined" && v instanceof File, "photo must be a file part")
+    .openapi({ type: "string", format: "binary", description: "One JPEG, PNG or WebP image" }),
+});
+
+const uploadRoute = createRoute({
+  method: "post",
+  path: "/{id}/photos",
+  tags: ["listings"],
+  summary: "Upload a photo to your listing (multipart field `photo`: JPEG, PNG or WebP by its bytes)",
+  description:
+    "The type is sniffed from the file's bytes (never its name or part Content-Type); over PHOTO_MAX_BYTES is 413 " +
+    "`photo_too_large`, another type 415 `unsupported_photo_type`, more than PHOTOS_PER_LISTING_MAX 409 " +
+    "`too_many_photos`. Someone else's listing is 404.",
+  security: sessionSecurity,
+  middleware: [requirePermission({ listing: ["update-own"] }), photoBodyLimit()] as const,
+  request: {
+    params: z.object({ id: Id.openapi({ param: { name: "id", in: "path" } }) }),
+    body: { required: true, content: { "multipart/form-data": { schema: Upload } } },
+  },
+  responses: {
+    201: json(
+      z.object({ photoId: z.string(), url: z.string(), listing: ListingSchema }).openapi("UploadedPhoto"),
+      "Stored; the listing's photos now end with `url`",
+    ),
+    413: json(ErrorSchema, "Photo too large (photo_too_large)"),
+    415: json(ErrorSchema, "Not a JPEG, PNG or WebP image by its bytes (unsupported_photo_type)"),
+    ...pick(400, 401, 403, 404, 409),
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/{id}/photos/{photoId}",
+  tags: ["listings"],
+  summary: "A listing photo (public listings' photos are cacheable for a year: a photo id never changes content)",
+  security: keySecurity,
+  middleware: [requireScope("listings:read", { anonymous: true })] as const,
+  request: { params: PhotoParams },
+  responses: {
+    200: {
+      description: "The image",
+      content: {
+        "image/jpeg": { schema: z.any() },
+        "image/png": { schema: z.any() },
+        "image/webp": { schema: z.any() },
+      },
+    },
+    ...pick(401, 403, 404),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/{id}/photos/{photoId}",
+  tags: ["listings"],
+  summary: "Remove an uploaded photo from your listing",
+  security: sessionSecurity,
+  middleware: [requirePermission({ listing: ["update-own"] })] as const,
+  request: { params: PhotoParams },
+  responses: { 200: json(ListingSchema, "The listing without that photo"), ...pick(401, 403, 404, 409) },
+});
+
+export const listingPhotosRoutes = createRouter()
+  .openapi(uploadRoute, async (c) => {
+    const { deps } = c.var;
+    const actor = viewerOf(assertUser(c.var.principal));
+    const file = c.req.valid("form").photo;
+    try {
+      const out = await addListingPhoto(deps, {
+        listingId: c.req.valid("param").id,
+        actor,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+        limits: { maxBytes: deps.config.PHOTO_MAX_BYTES, maxPerListing: deps.config.PHOTOS_PER_LISTING_MAX },
+        photoUuid: crypto.randomUUID(),
+        now: deps.clock(),
+      });
+      return c.json(out, 201);
+    } catch (err) {
+      // HTTP has exact statuses for these two; the service speaks in domain errors (422 otherwise).
+      if (err instanceof PhotoTooLargeError) throw new ApiError(413, err.code, err.message, err.details);
+      if (err instanceof UnsupportedPhotoTypeError) throw new ApiError(415, err.code, err.message, err.details);
+      throw err;
+    }
+  })
+  .openapi(getRoute, async (c) => {
+    const { id, photoId } = c.req.valid("param");
+    const photo = await readListingPhoto(c.var.deps, { listingId: id, photoId, viewer: viewerOf(c.var.principal) });
+    return c.body(photo.object.body as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": photo.contentType,
+      "content-length": String(photo.object.size),
+      // A photo id is a fresh UUID per upload: its bytes never change, so public ones cache forever. Photos of
+      // listings only their seller (or an admin) sees are not stored by shared caches.
+      "cache-control": photo.isPublic ? "public, max-age=31536000, immutable" : "private, no-store",
+      etag: `"${photoId}"`,
+    });
+  })
+  .openapi(deleteRoute, async (c) => {
+    const { deps } = c.var;
+    const { id, photoId } = c.req.valid("param");
+    const listing = await removeListingPhoto(deps, {
+      listingId: id,
+      photoId,
+      actor: viewerOf(assertUser(c.var.principal)),
+      now: deps.clock(),
+    });
+    return c.json(listing, 200);
+  });
