@@ -138,7 +138,7 @@ export const configSchema = z
           z.string().refine((o) => {
             try {
               const u = new URL(o);
-              return (u.protocol === "https:" || u.protocol === "http:") && u.origin === o;
+              return (u.protocol === "https:" || u.protocol === "http:") && u.origin === o && !o.includes("*");
             } catch {
               return false;
             }
