@@ -22,6 +22,9 @@ import { feedbackRoutes } from "./routes/v1/feedback";
 import { recommendationsRoutes } from "./routes/v1/recommendations";
 import { corsAllowList } from "./http/middleware/cors";
 import { isPhotoUpload } from "./routes/v1/listing-photos";
+import { webRoutes } from "./web/routes";
+import { isPagePath, pageSecureHeaders } from "./web/security";
+import { notFoundPage } from "./web/pages/not-found";
 
 /**
  * The one Hono app, shared by the Node server, the Cloudflare Worker and the tests. Each runtime's buildDeps
@@ -32,24 +35,24 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   app.use("*", requestId({ headerName: "x-request-id", limitLength: 128 }));
-  app.use(
-    "*",
-    secureHeaders({
-      crossOriginResourcePolicy: "cross-origin",
-      // JSON API + one self-contained HTML page (/docs: inline script and style, fetches /openapi.json).
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'unsafe-inline'"],
-        styleSrc: ["'unsafe-inline'"],
-        connectSrc: ["'self'"],
-        imgSrc: ["'self'"],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-      permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
-    }),
-  );
+  const pageHeaders = pageSecureHeaders();
+  const apiHeaders = secureHeaders({
+    crossOriginResourcePolicy: "cross-origin",
+    // JSON API + one self-contained HTML page (/docs: inline script and style, fetches /openapi.json).
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'unsafe-inline'"],
+      styleSrc: ["'unsafe-inline'"],
+      connectSrc: ["'self'"],
+      imgSrc: ["'self'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+    permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
+  });
+  // Storefront pages (src/web) get their own policy: own scripts, styles and forms.
+  app.use("*", (c, next) => (isPagePath(c.req.path) ? pageHeaders(c, next) : apiHeaders(c, next)));
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     await next();
@@ -95,7 +98,14 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.notFound((c) => c.json(errorBody(c, "not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+  // The storefront last: its pages own every path the API does not (src/web/security.ts: isPagePath).
+  app.route("/", webRoutes);
+
+  app.notFound((c) =>
+    isPagePath(c.req.path)
+      ? notFoundPage(c)
+      : c.json(errorBody(c, "not_found", `no route for ${c.req.method} ${c.req.path}`), 404),
+  );
   app.onError(handleError);
   return app;
 }

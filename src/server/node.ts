@@ -17,6 +17,7 @@ import { startLearner } from "../recsys/start.node.js";
 import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
+import { withWebAssets } from "../web/assets.node.js";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -84,7 +85,7 @@ async function runSingle(config: Config, logger: Logger) {
   await createDemoAccounts(serving.deps);
 
   const app = createApp(serving.deps);
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) =>
+  const server = serve({ fetch: withWebAssets(app.fetch, logger), hostname: config.HOST, port: config.PORT }, (info) =>
     announce(logger, { ...config, HOST: info.address, PORT: info.port }, `database ${config.DATABASE_URL}`),
   );
   const heads = startHeads(db, config, logger);
@@ -246,7 +247,7 @@ async function runWorker(config: Config, logger: Logger) {
     selection: process.env.RECIRCUIT_WORKER_SLOT === "0",
   });
   const app = createApp(serving.deps);
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
+  const server = serve({ fetch: withWebAssets(app.fetch, logger), hostname: config.HOST, port: config.PORT });
 
   let closing = false;
   const shutdown = () => {
