@@ -21,7 +21,7 @@ import { feedRoutes } from "./routes/v1/feed";
 import { feedbackRoutes } from "./routes/v1/feedback";
 import { recommendationsRoutes } from "./routes/v1/recommendations";
 import { corsAllowList } from "./http/middleware/cors";
-import { isPhotoUpload } from "./routes/v1/listing-photos";
+import { isPhotoUpload } from "./http/middleware/photo-body-limit";
 import { webRoutes } from "./web/routes";
 import { isPagePath, pageSecureHeaders } from "./web/security";
 import { notFoundPage } from "./web/pages/not-found";

@@ -6,6 +6,8 @@ import type { AppEnv } from "../context";
 import { pageSession } from "./page-auth";
 import { pageError } from "./pages/error";
 import { renderPage } from "./render";
+import { adminPages } from "./pages/admin/routes";
+import { sellerPages } from "./pages/seller/routes";
 import { isPagePath } from "./security";
 
 /**
@@ -32,3 +34,7 @@ webRoutes.get("/", (c) =>
     </section>,
   ),
 );
+
+// Seller and admin pages (src/web/pages/seller, src/web/pages/admin).
+webRoutes.route("/", sellerPages);
+webRoutes.route("/", adminPages);

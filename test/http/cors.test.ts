@@ -33,7 +33,9 @@ describe("CORS allow-list (CORS_ORIGINS)", () => {
     expect(res.headers.get("access-control-max-age")).toBe("600");
     expect(res.headers.get("vary")).toContain("Origin");
     // better-auth's routes too (sign-in from the partner app).
-    expect((await preflight(APP, "/api/auth/sign-in/email", "POST")).headers.get("access-control-allow-origin")).toBe(APP);
+    expect((await preflight(APP, "/api/auth/sign-in/email", "POST")).headers.get("access-control-allow-origin")).toBe(
+      APP,
+    );
   });
 
   it("an unlisted origin gets no CORS headers at all (no credentials, no wildcard)", async () => {

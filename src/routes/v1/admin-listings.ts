@@ -5,7 +5,7 @@ import { auditLog } from "../../db/schema/seller";
 import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
 import { auditTrail } from "../../services/audit/audit";
-import { listForModeration, moderateListing, type ModerationAction } from "../../services/moderation/moderation";
+import { listAnyStatus, moderateListing, type ModerationAction } from "../../services/moderation/moderation";
 import {
   Id,
   ListingSchema,
@@ -109,7 +109,7 @@ export const adminListingsRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
     return c.json(
-      await listForModeration(c.var.deps.db, {
+      await listAnyStatus(c.var.deps.db, {
         status: q.status,
         sellerId: q.seller,
         q: q.q,

@@ -1,8 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../../context";
 import { ApiError } from "../../http/errors";
+import { photoBodyLimit } from "../../http/middleware/photo-body-limit";
 import { assertUser, requirePermission, requireScope } from "../../http/middleware/require";
 import { createRouter, ErrorSchema } from "../../http/openapi";
 import {
@@ -14,25 +12,6 @@ import {
 } from "../../services/photos/listing-photos";
 import { viewerOf } from "./listings";
 import { Id, ListingSchema, json, keySecurity, pick, sessionSecurity } from "./marketplace-schemas";
-
-/** Multipart overhead allowed on top of PHOTO_MAX_BYTES (boundaries, part headers, a file name). */
-const MULTIPART_SLACK = 16 * 1024;
-
-/** The upload path, which app.ts exempts from the global MAX_BODY_BYTES (this route sets its own limit). */
-export const isPhotoUpload = (method: string, path: string) =>
-  method === "POST" && /^\/v1\/listings\/[^/]+\/photos\/?$/.test(path);
-
-/** The photo's own limit, before the body is read (so a huge upload is refused while streaming). */
-const photoBodyLimit = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const max = c.var.deps.config.PHOTO_MAX_BYTES;
-    return bodyLimit({
-      maxSize: max + MULTIPART_SLACK,
-      onError: () => {
-        throw new ApiError(413, "photo_too_large", `a photo may be at most ${max} bytes`, { maxBytes: max });
-      },
-    })(c, next);
-  });
 
 const PhotoParams = z.object({
   id: Id.openapi({ param: { name: "id", in: "path" } }),

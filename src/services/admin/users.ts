@@ -57,7 +57,8 @@ export async function listUsers(
   if (q.q) {
     const pattern = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     // SQLite's LIKE has no escape character unless named: without ESCAPE, `\_` never matches `_`.
-    const likeEscaped = (col: typeof userTable.email | typeof userTable.name) => sql`${col} LIKE ${pattern} ESCAPE '\\'`;
+    const likeEscaped = (col: typeof userTable.email | typeof userTable.name) =>
+      sql`${col} LIKE ${pattern} ESCAPE '\\'`;
     conds.push(or(likeEscaped(userTable.email), likeEscaped(userTable.name))!);
   }
   if (q.cursor) {
@@ -109,7 +110,8 @@ export async function changeRole(
   } catch (err) {
     throw fromAuthError(err);
   }
-  if (before.role !== role) await record(deps, a.actorId, id, "user.role_changed", { from: before.role ?? "buyer", to: role });
+  if (before.role !== role)
+    await record(deps, a.actorId, id, "user.role_changed", { from: before.role ?? "buyer", to: role });
   return toAdminUser(await loadUser(deps.db, id));
 }
 

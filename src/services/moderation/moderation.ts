@@ -71,8 +71,8 @@ export async function moderateListing(
 
 const CursorSchema = z.object({ t: z.number(), id: z.string() });
 
-/** Every listing whatever its status, for moderators: newest first, by status, seller or title words. */
-export async function listForModeration(
+/** Every listing whatever its status (moderators; a seller's own listings page): newest first, by status, seller or title words. */
+export async function listAnyStatus(
   db: Queryable,
   q: { status?: ListingStatus; sellerId?: string; q?: string; limit: number; cursor?: string },
 ): Promise<{ items: ListingView[]; nextCursor: string | null }> {

@@ -13,7 +13,14 @@ interface Uploaded {
   listing: ListingBody & { photos: string[] };
 }
 
-function upload(t: Market, listingId: string, headers: Record<string, string>, bytes: Uint8Array, name = "photo.jpg", type = "image/jpeg") {
+function upload(
+  t: Market,
+  listingId: string,
+  headers: Record<string, string>,
+  bytes: Uint8Array,
+  name = "photo.jpg",
+  type = "image/jpeg",
+) {
   const form = new FormData();
   form.append("photo", new File([bytes as Uint8Array<ArrayBuffer>], name, { type }));
   return t.app.request(`/v1/listings/${encodeURIComponent(listingId)}/photos`, { method: "POST", headers, body: form });
@@ -87,7 +94,11 @@ describe("listing photos: upload, serve, remove", () => {
   it("a missing or non-file part is 400; an empty file 400", async () => {
     const form = new FormData();
     form.append("photo", "not a file");
-    const res = await t.app.request(`/v1/listings/${listing.id}/photos`, { method: "POST", headers: t.seller.headers, body: form });
+    const res = await t.app.request(`/v1/listings/${listing.id}/photos`, {
+      method: "POST",
+      headers: t.seller.headers,
+      body: form,
+    });
     expect(res.status).toBe(400);
     expect((await upload(t, listing.id, t.seller.headers, new Uint8Array(0))).status).toBe(400);
   });
@@ -125,7 +136,9 @@ describe("listing photos: upload, serve, remove", () => {
     expect(await errorCode(res)).toBe("unknown_photo");
     // Reordering or dropping one's own uploaded photos is fine.
     const mine = await json<{ photos: string[] }>(await send(t, "GET", `/v1/listings/${listing.id}`, {}));
-    const ok = await send(t, "PATCH", `/v1/listings/${listing.id}`, t.seller.headers, { photos: [...mine.photos].reverse() });
+    const ok = await send(t, "PATCH", `/v1/listings/${listing.id}`, t.seller.headers, {
+      photos: [...mine.photos].reverse(),
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -139,14 +152,19 @@ describe("listing photos: upload, serve, remove", () => {
     expect((await json<{ photos: string[] }>(del)).photos).toEqual([b.url]);
     expect((await t.app.request(a.url)).status).toBe(404);
 
-    expect((await send(t, "PATCH", `/v1/listings/${l.id}`, t.seller.headers, { status: "withdrawn" })).status).toBe(200);
+    expect((await send(t, "PATCH", `/v1/listings/${l.id}`, t.seller.headers, { status: "withdrawn" })).status).toBe(
+      200,
+    );
     expect((await t.app.request(b.url)).status).toBe(404);
     const own = await t.app.request(b.url, { headers: t.seller.headers });
     expect(own.status).toBe(200);
     expect(own.headers.get("cache-control")).toMatch(/no-store/);
     // A signed-in shopper still gets the public photo's long caching (the bytes do not depend on who asks).
-    const publicOne = (await json<{ photos: string[] }>(await send(t, "GET", `/v1/listings/${listing.id}`, {}))).photos[0]!;
-    expect((await t.app.request(publicOne, { headers: t.buyer.headers })).headers.get("cache-control")).toContain("public");
+    const publicOne = (await json<{ photos: string[] }>(await send(t, "GET", `/v1/listings/${listing.id}`, {})))
+      .photos[0]!;
+    expect((await t.app.request(publicOne, { headers: t.buyer.headers })).headers.get("cache-control")).toContain(
+      "public",
+    );
     // A closed listing takes no more photos.
     const closed = await upload(t, l.id, t.seller.headers, PNG);
     expect(closed.status).toBe(409);

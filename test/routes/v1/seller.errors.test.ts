@@ -16,7 +16,10 @@ describe("seller: errors and security", () => {
 
   it("an outdated terms version is 422 terms_version_mismatch naming the current one; the role is unchanged", async () => {
     const u = await createUser(t, "buyer");
-    const res = await send(t, "POST", "/v1/seller/onboarding", u.headers, { acceptTerms: true, termsVersion: "2019-01-01" });
+    const res = await send(t, "POST", "/v1/seller/onboarding", u.headers, {
+      acceptTerms: true,
+      termsVersion: "2019-01-01",
+    });
     expect(res.status).toBe(422);
     const body = await json<{ error: { code: string; details: { currentTermsVersion: string } } }>(res);
     expect(body.error.code).toBe("terms_version_mismatch");
@@ -26,16 +29,26 @@ describe("seller: errors and security", () => {
 
   it("terms must be accepted explicitly (acceptTerms: true), unknown fields refused", async () => {
     const u = await createUser(t, "buyer");
-    for (const body of [{ termsVersion: SELLER_TERMS_VERSION }, { acceptTerms: false, termsVersion: SELLER_TERMS_VERSION }, { acceptTerms: true, termsVersion: SELLER_TERMS_VERSION, role: "admin" }]) {
+    for (const body of [
+      { termsVersion: SELLER_TERMS_VERSION },
+      { acceptTerms: false, termsVersion: SELLER_TERMS_VERSION },
+      { acceptTerms: true, termsVersion: SELLER_TERMS_VERSION, role: "admin" },
+    ]) {
       const res = await send(t, "POST", "/v1/seller/onboarding", u.headers, body);
       expect(res.status).toBe(400);
     }
   });
 
   it("anonymous is 401; an API key is 403 session_required (a partner cannot make its owner a seller)", async () => {
-    expect((await send(t, "POST", "/v1/seller/onboarding", {}, { acceptTerms: true, termsVersion: SELLER_TERMS_VERSION })).status).toBe(401);
+    expect(
+      (await send(t, "POST", "/v1/seller/onboarding", {}, { acceptTerms: true, termsVersion: SELLER_TERMS_VERSION }))
+        .status,
+    ).toBe(401);
     const key = await createKey(t, t.buyer, ["catalog:read"]);
-    const res = await send(t, "POST", "/v1/seller/onboarding", key.headers, { acceptTerms: true, termsVersion: SELLER_TERMS_VERSION });
+    const res = await send(t, "POST", "/v1/seller/onboarding", key.headers, {
+      acceptTerms: true,
+      termsVersion: SELLER_TERMS_VERSION,
+    });
     expect(res.status).toBe(403);
     expect(await errorCode(res)).toBe("session_required");
   });

@@ -12,13 +12,22 @@ interface Status {
 interface Order {
   id: string;
   status: string;
-  items: { listingId: string; sellerId: string; status: string; shippedAt: string | null; completedAt: string | null }[];
+  items: {
+    listingId: string;
+    sellerId: string;
+    status: string;
+    shippedAt: string | null;
+    completedAt: string | null;
+  }[];
   total: { amountMinor: number };
 }
 
 const auditRows = (t: Market, targetId: string) =>
   t.db.$client
-    .execute({ sql: "SELECT action, actor_id, details FROM audit_log WHERE target_id = ? ORDER BY at, id", args: [targetId] })
+    .execute({
+      sql: "SELECT action, actor_id, details FROM audit_log WHERE target_id = ? ORDER BY at, id",
+      args: [targetId],
+    })
     .then((r) => r.rows);
 
 describe("seller: start selling (self-serve onboarding)", () => {
@@ -34,12 +43,24 @@ describe("seller: start selling (self-serve onboarding)", () => {
     expect(before).toMatchObject({ role: "buyer", canSell: false, acceptedTermsVersion: null });
     expect(before.currentTermsVersion).toBe(SELLER_TERMS_VERSION);
     // Not yet a seller: listing is refused.
-    expect((await send(t, "POST", "/v1/listings", u.headers, { productId: "B0PHONE001", condition: "good", price: { amountMinor: 100, currency: "USD" } })).status).toBe(403);
+    expect(
+      (
+        await send(t, "POST", "/v1/listings", u.headers, {
+          productId: "B0PHONE001",
+          condition: "good",
+          price: { amountMinor: 100, currency: "USD" },
+        })
+      ).status,
+    ).toBe(403);
 
     const body = { acceptTerms: true, termsVersion: before.currentTermsVersion };
     const res = await send(t, "POST", "/v1/seller/onboarding", u.headers, body);
     expect(res.status).toBe(201);
-    expect(await json<Status>(res)).toMatchObject({ role: "seller", canSell: true, acceptedTermsVersion: SELLER_TERMS_VERSION });
+    expect(await json<Status>(res)).toMatchObject({
+      role: "seller",
+      canSell: true,
+      acceptedTermsVersion: SELLER_TERMS_VERSION,
+    });
 
     // The role lives in user.role (the one source): the same session can list right away.
     const role = await t.db.$client.execute({ sql: "SELECT role FROM user WHERE id = ?", args: [u.userId] });
@@ -59,7 +80,11 @@ describe("seller: start selling (self-serve onboarding)", () => {
       termsVersion: SELLER_TERMS_VERSION,
     });
     expect(res.status).toBe(201);
-    expect(await json<Status>(res)).toMatchObject({ role: "admin", canSell: true, acceptedTermsVersion: SELLER_TERMS_VERSION });
+    expect(await json<Status>(res)).toMatchObject({
+      role: "admin",
+      canSell: true,
+      acceptedTermsVersion: SELLER_TERMS_VERSION,
+    });
     expect((await auditRows(t, t.admin.userId)).map((r) => r.action)).toEqual(["seller.terms_accepted"]);
   });
 });
@@ -70,7 +95,10 @@ describe("seller: sales move placed → shipped → completed", () => {
   beforeAll(async () => {
     t = await createMarket();
     const a = await listDevice(t, t.seller);
-    const b = await listDevice(t, t.otherSeller, { productId: "B0CAMERA01", price: { amountMinor: 10_000, currency: "USD" } });
+    const b = await listDevice(t, t.otherSeller, {
+      productId: "B0CAMERA01",
+      price: { amountMinor: 10_000, currency: "USD" },
+    });
     for (const l of [a, b]) expect((await send(t, "PUT", `/v1/cart/items/${l.id}`, t.buyer.headers)).status).toBe(201);
     const res = await send(t, "POST", "/v1/checkout", t.buyer.headers);
     expect(res.status).toBe(201);
@@ -104,7 +132,9 @@ describe("seller: sales move placed → shipped → completed", () => {
     const done = await send(t, "POST", `/v1/seller/sales/${order.id}/complete`, t.seller.headers);
     expect(done.status).toBe(200);
     expect((await json<Order>(done)).items[0]?.completedAt).toEqual(expect.any(String));
-    const filtered = await json<{ items: Order[] }>(await send(t, "GET", "/v1/seller/sales?status=completed", t.seller.headers));
+    const filtered = await json<{ items: Order[] }>(
+      await send(t, "GET", "/v1/seller/sales?status=completed", t.seller.headers),
+    );
     expect(filtered.items.map((o) => o.id)).toEqual([order.id]);
 
     const audit = await auditRows(t, order.id);
