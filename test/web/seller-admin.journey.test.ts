@@ -127,7 +127,9 @@ describe("admin journey: role change → pin a model", () => {
   it("an admin makes a buyer a seller, moderates a listing, and pins a model version", async () => {
     const admin = await createUser(t as unknown as TestApp, "admin");
     const someone = await createUser(t as unknown as TestApp, "buyer");
-    await t.registry.register("ranker", contrarianRanker(), {});
+    // Two evaluated versions (offline quality metrics, registered a second apart), then an experiment.
+    await t.registry.register("ranker", contrarianRanker(), { "ndcg@10": 0.081, "hr@10": 0.142 });
+    await t.registry.register("ranker", contrarianRanker(), { "ndcg@10": 0.094, "hr@10": 0.161 });
     await t.cycle();
     const { ctx, page } = await signedIn(admin);
 
@@ -151,8 +153,8 @@ describe("admin journey: role change → pin a model", () => {
     await shot(page, "admin-models");
     const versions = await t.registry.versions("ranker");
     const target = versions[versions.length - 1]!.version;
-    await ranker.getByLabel("Version").selectOption(target);
-    await ranker.getByLabel("Reason").fill("hold the baseline during the sale");
+    await ranker.getByLabel("Version", { exact: true }).selectOption(target);
+    await ranker.getByLabel("Reason", { exact: true }).fill("hold the baseline during the sale");
     await ranker.getByRole("button", { name: "Pin" }).click();
     await page.waitForURL(/\/admin\/models\?ok=/);
     await expect(page.locator(".notice").textContent()).resolves.toBe(`ranker pinned to ${target}.`);

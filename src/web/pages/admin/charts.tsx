@@ -43,7 +43,8 @@ export function LineChart(props: { title: string; series: Series[]; yLabel: stri
     <figure class="chart">
       <svg
         viewBox={`0 0 ${W} ${H}`}
-        width="100%"
+        width={W}
+        height={H}
         role="img"
         aria-labelledby={`${props.id}-t ${props.id}-d`}
         preserveAspectRatio="xMidYMid meet"
@@ -120,7 +121,8 @@ export function ShareBar(props: { title: string; shares: { name: string; share: 
     <figure class="chart">
       <svg
         viewBox="0 0 400 28"
-        width="100%"
+        width="400"
+        height="28"
         role="img"
         aria-label={`${props.title}: ${props.shares.map((s) => `${s.name} ${Math.round((s.share / total) * 100)}%`).join(", ")}`}
       >

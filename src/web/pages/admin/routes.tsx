@@ -299,8 +299,8 @@ adminPages.post("/admin/listings/:id/:action", requirePageUser(), requirePageRol
   }),
 );
 
-/** Offline metrics worth charting per version (those every model's registry entry carries, when present). */
-const OFFLINE_METRICS = ["ndcg@10", "recall@20", "hit@10", "mrr", "ndcg", "recall"];
+/** Offline quality metrics the learner records per version (src/recsys/learner/evaluate.ts: qualityMetrics). */
+const OFFLINE_METRICS = ["ndcg@10", "hr@10"];
 
 adminPages.get("/admin/models", requirePageUser(), requirePageRole(models), async (c) => {
   const o = await modelAdminFor(c.var.deps).overview({ versions: 20, experiments: 40, decisions: 50 });
@@ -312,8 +312,8 @@ adminPages.get("/admin/models", requirePageUser(), requirePageRole(models), asyn
       <AdminNav current="/admin/models" />
       <Flash c={c} />
       {o.models.map((m) => {
-        const metricNames = OFFLINE_METRICS.filter((k) => m.versions.some((v) => typeof v.metrics[k] === "number"));
-        const names = metricNames.length ? metricNames : Object.keys(m.versions[0]?.metrics ?? {}).slice(0, 3);
+        // Only quality metrics share an axis; training figures (trainMs, item counts) would drown them.
+        const names = OFFLINE_METRICS.filter((k) => m.versions.some((v) => typeof v.metrics[k] === "number"));
         const offline: Series[] = names.map((k) => ({
           name: k,
           points: m.versions

@@ -1,8 +1,10 @@
+import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { PermissionRequest } from "../../../auth/permissions";
 import type { AppEnv } from "../../../context";
 import { photoBodyLimit } from "../../../http/middleware/photo-body-limit";
+import { products } from "../../../db/schema/catalog";
 import { conditionGrades, type ConditionGrade } from "../../../db/schema/marketplace";
 import { DomainError } from "../../../domain/errors";
 import { listProducts } from "../../../services/catalog/products";
@@ -168,9 +170,11 @@ sellerPages.get("/sell/new", requirePageUser(), requirePageRole(canList, "/sell"
   const productId = c.req.query("product");
   const found = q ? (await listProducts(c.var.deps.db, { q, limit: 8 }).catch(() => ({ items: [] }))).items : [];
   const chosen = productId
-    ? (await listProducts(c.var.deps.db, { q: productId, limit: 1 }).catch(() => ({ items: [] }))).items.find(
-        (p) => p.id === productId,
-      )
+    ? await c.var.deps.db
+        .select({ title: products.title })
+        .from(products)
+        .where(eq(products.parentAsin, productId))
+        .get()
     : undefined;
   return renderPage(
     c,
