@@ -7,3 +7,4 @@ export * from "./session-store";
 export * from "./selection";
 export * from "./feedback";
 export * from "./embeddings";
+export * from "./checkout";
