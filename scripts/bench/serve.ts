@@ -266,7 +266,7 @@ async function child(): Promise<void> {
   const t0 = performance.now();
   // The Node runtime's deps without serving (auth, logger on stderr at LOG_LEVEL) under the serving ones built here.
   const base = buildNodeBaseDeps(config, db, createNodeLogger(config, 2));
-  let serving: Pick<AppDeps, "events" | "sessions" | "vectors" | "recsys">;
+  let serving: Pick<AppDeps, "events" | "sessions" | "vectors" | "recsys" | "payments">;
   if (values.synthetic) {
     // The same wiring as startNodeServing (hot SQL on the native connection), with generated models.
     const hot = nodeHotSql(config, db);

@@ -9,6 +9,7 @@ import { createDbEventLog } from "../adapters/event-log/libsql";
 import { isR2Bucket, R2ObjectStorage } from "../adapters/object-storage/r2";
 import { UnconfiguredObjectStorage } from "../adapters/object-storage/unconfigured";
 import { buildServingDeps } from "./serving";
+import { MemoryOutbox } from "../adapters/mailer/memory-outbox";
 import type { WorkerDeps } from "./worker";
 
 export interface ApiWorkerDeps {
@@ -30,5 +31,7 @@ export function buildApiWorkerDeps(base: WorkerDeps, bindings: Record<string, un
   const objects = isR2Bucket(bindings.PHOTOS)
     ? new R2ObjectStorage(bindings.PHOTOS)
     : new UnconfiguredObjectStorage("bind an R2 bucket as PHOTOS (wrangler.toml [[r2_buckets]])");
-  return { deps: { ...base, auth: createAuth(base), events, ...serving, objects }, registry };
+  // No mail provider on Workers yet: a per-isolate development outbox (no /dev/outbox page outside Node).
+  const mailer = new MemoryOutbox();
+  return { deps: { ...base, auth: createAuth({ ...base, mailer }), mailer, events, ...serving, objects }, registry };
 }

@@ -12,6 +12,8 @@ import type { AppDeps, Clock, IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import { createDbEventLog } from "../adapters/event-log/libsql";
 import { buildServingDeps, type ServingDepsInput } from "./serving";
+import { TestModePayments } from "../adapters/payments/test-mode";
+import { MemoryOutbox } from "../adapters/mailer/memory-outbox";
 
 export interface InProcessDepsInput {
   config: Config;
@@ -36,7 +38,12 @@ export function buildInProcessDeps(i: InProcessDepsInput): AppDeps {
     o.logger ?? createConsoleJsonLogger({ level: base.config.LOG_LEVEL === "silent" ? "silent" : "error" });
   const events = o.events ?? createDbEventLog(base.db, base.clock, base.newId);
   const serving = o.recsys
-    ? { sessions: o.sessions ?? o.recsys.o.sessions, vectors: o.vectors ?? o.recsys.o.vectors, recsys: o.recsys }
+    ? {
+        sessions: o.sessions ?? o.recsys.o.sessions,
+        vectors: o.vectors ?? o.recsys.o.vectors,
+        recsys: o.recsys,
+        payments: o.payments ?? new TestModePayments(base.clock),
+      }
     : buildServingDeps({
         ...base,
         logger,
@@ -44,7 +51,9 @@ export function buildInProcessDeps(i: InProcessDepsInput): AppDeps {
         sessions: o.sessions ?? new MemorySessionStore({ now: base.clock }),
         vectors: o.vectors ?? new MemoryVectorIndex(),
         feed: i.feed,
+        payments: o.payments,
       });
-  const auth = o.auth ?? createAuth({ ...base, logger }, { passwordHasher: i.passwordHasher });
-  return { ...base, logger, auth, events, ...serving, objects: o.objects ?? new MemoryObjectStorage() };
+  const mailer = o.mailer ?? new MemoryOutbox();
+  const auth = o.auth ?? createAuth({ ...base, logger, mailer }, { passwordHasher: i.passwordHasher });
+  return { ...base, logger, auth, mailer, events, ...serving, objects: o.objects ?? new MemoryObjectStorage() };
 }

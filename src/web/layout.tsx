@@ -29,6 +29,7 @@ export function Layout(props: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · Recircuit`}</title>
         <meta name="description" content="Recircuit: second-hand electronics, recommended for you." />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
         <script type="module" src="/assets/app.js" defer />
       </head>

@@ -23,7 +23,7 @@ export function pageUser(c: Context<AppEnv>): PageUser | null {
 
 /** Where to go after signing in: only a local path, so `?next=` cannot bounce the user to another site. */
 export function safeNext(raw: string | undefined | null, fallback = "/"): string {
-  if (!raw || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) return fallback;
+  if (!raw?.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) return fallback;
   return raw;
 }
 

@@ -16,6 +16,8 @@ export const isPagePath = (path: string): boolean => !API_PATH.test(path);
 export const pageSecureHeaders = () =>
   secureHeaders({
     crossOriginResourcePolicy: "same-origin",
+    // Same-origin navigations keep the Referer (sign-in sends you back to the page you were on); other sites get none.
+    referrerPolicy: "same-origin",
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],

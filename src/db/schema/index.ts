@@ -8,3 +8,4 @@ export * from "./selection";
 export * from "./feedback";
 export * from "./embeddings";
 export * from "./seller";
+export * from "./checkout";

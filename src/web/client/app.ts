@@ -21,7 +21,7 @@ function wireMore(link: HTMLAnchorElement): void {
         if (!res.ok) throw new Error(String(res.status));
         const tpl = document.createElement("template");
         tpl.innerHTML = await res.text();
-        const items = tpl.content.querySelectorAll(":scope > li");
+        const items = [...tpl.content.children].filter((el) => el.tagName === "LI");
         // appendChild, not append(...): the repo's Workers types redeclare Element.append (HTMLRewriter).
         for (const item of items) list.appendChild(item);
         const next = tpl.content.querySelector<HTMLAnchorElement>("a[data-more]");
@@ -50,6 +50,8 @@ function wireForms(root: Document | HTMLElement): void {
         body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>),
         headers: { accept: "application/json" },
         credentials: "same-origin",
+        // A redirect means "sign in first": submit the form for real so the browser follows it.
+        redirect: "manual",
       });
       if (!res.ok) {
         form.submit();
