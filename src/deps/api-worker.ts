@@ -10,6 +10,7 @@ import { isR2Bucket, R2ObjectStorage } from "../adapters/object-storage/r2";
 import { UnconfiguredObjectStorage } from "../adapters/object-storage/unconfigured";
 import { buildServingDeps } from "./serving";
 import { MemoryOutbox } from "../adapters/mailer/memory-outbox";
+import { logFeedObserver } from "../adapters/metrics/log-feed-observer";
 import type { WorkerDeps } from "./worker";
 
 export interface ApiWorkerDeps {
@@ -26,7 +27,13 @@ export interface ApiWorkerDeps {
 export function buildApiWorkerDeps(base: WorkerDeps, bindings: Record<string, unknown> = {}): ApiWorkerDeps {
   const events = createDbEventLog(base.db, base.clock, timeOrderedId);
   const registry = new LibsqlArtifactRegistry(base.db.$client, { now: base.clock });
-  const serving = buildServingDeps({ ...base, newId: timeOrderedId, events, registry });
+  const serving = buildServingDeps({
+    ...base,
+    newId: timeOrderedId,
+    events,
+    registry,
+    feed: { observe: logFeedObserver(base.logger) },
+  });
   // Listing photos live in the R2 bucket bound as PHOTOS; without it uploads answer 503 naming the binding.
   const objects = isR2Bucket(bindings.PHOTOS)
     ? new R2ObjectStorage(bindings.PHOTOS)

@@ -20,7 +20,7 @@ export const photoBodyLimit = () =>
     return bodyLimit({
       maxSize: max + MULTIPART_SLACK,
       onError: () => {
-        throw new ApiError(413, "photo_too_large", `a photo may be at most ${max} bytes`, { maxBytes: max });
+        throw new ApiError("photo_too_large", `a photo may be at most ${max} bytes`, { maxBytes: max });
       },
     })(c, next);
   });

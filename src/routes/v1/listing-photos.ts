@@ -2,16 +2,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../http/errors";
 import { photoBodyLimit } from "../../http/middleware/photo-body-limit";
 import { assertUser, requirePermission, requireScope } from "../../http/middleware/require";
-import { createRouter, ErrorSchema } from "../../http/openapi";
+import { createRouter, ErrorSchema, scopeSecurity } from "../../http/openapi";
 import {
   addListingPhoto,
-  PhotoTooLargeError,
+  PhotoRejectedError,
   readListingPhoto,
   removeListingPhoto,
-  UnsupportedPhotoTypeError,
 } from "../../services/photos/listing-photos";
 import { viewerOf } from "./listings";
-import { Id, ListingSchema, json, keySecurity, pick, sessionSecurity } from "./marketplace-schemas";
+import { Id, ListingSchema, json, pick, sessionSecurity } from "./marketplace-schemas";
 
 const PhotoParams = z.object({
   id: Id.openapi({ param: { name: "id", in: "path" } }),
@@ -59,7 +58,7 @@ const getRoute = createRoute({
   path: "/{id}/photos/{photoId}",
   tags: ["listings"],
   summary: "A listing photo (public listings' photos are cacheable for a year: a photo id never changes content)",
-  security: keySecurity,
+  security: scopeSecurity("listings:read", { anonymous: true }),
   middleware: [requireScope("listings:read", { anonymous: true })] as const,
   request: { params: PhotoParams },
   responses: {
@@ -103,8 +102,7 @@ export const listingPhotosRoutes = createRouter()
       return c.json(out, 201);
     } catch (err) {
       // HTTP has exact statuses for these two; the service speaks in domain errors (422 otherwise).
-      if (err instanceof PhotoTooLargeError) throw new ApiError(413, err.code, err.message, err.details);
-      if (err instanceof UnsupportedPhotoTypeError) throw new ApiError(415, err.code, err.message, err.details);
+      if (err instanceof PhotoRejectedError) throw new ApiError(err.code, err.message, err.details);
       throw err;
     }
   })

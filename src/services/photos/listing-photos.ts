@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/database";
 import { listings } from "../../db/schema/marketplace";
-import { ConflictError, InvalidInputError, notFound, UnprocessableError } from "../../domain/errors";
+import { ConflictError, InvalidInputError, notFound } from "../../domain/errors";
 import type { ObjectStorage, StoredObject } from "../../ports/object-storage";
 import { canSee, findListing, type ListingView, type Viewer } from "../listings/listings";
 import { editableStatuses } from "../listings/state-machine";
@@ -40,9 +40,9 @@ export async function addListingPhoto(
   const { db, objects } = deps;
   const listing = await ownListing(db, input.listingId, input.actor);
   if (input.bytes.byteLength === 0) throw new InvalidInputError("empty_photo", "the photo is empty");
-  if (input.bytes.byteLength > input.limits.maxBytes) throw new PhotoTooLargeError(input.limits.maxBytes);
+  if (input.bytes.byteLength > input.limits.maxBytes) throw photoTooLarge(input.limits.maxBytes);
   const type = sniffPhoto(input.bytes);
-  if (!type) throw new UnsupportedPhotoTypeError();
+  if (!type) throw unsupportedPhotoType();
   if (!editableStatuses.includes(listing.status))
     throw new ConflictError("invalid_transition", `a ${listing.status} listing can no longer be edited`);
   if (listing.photos.length >= input.limits.maxPerListing) throw tooMany(input.limits.maxPerListing);
@@ -118,18 +118,27 @@ export async function readListingPhoto(
 const tooMany = (max: number) =>
   new ConflictError("too_many_photos", `a listing holds at most ${max} photos`, { maxPerListing: max });
 
-/** 413: over PHOTO_MAX_BYTES. */
-export class PhotoTooLargeError extends UnprocessableError {
-  constructor(readonly maxBytes: number) {
-    super("photo_too_large", `a photo may be at most ${maxBytes} bytes`, { maxBytes });
+/**
+ * A photo refused for its bytes: over PHOTO_MAX_BYTES (413) or not JPEG/PNG/WebP (415). Not a domain error kind
+ * (those map to 4xx families without 413/415); the route answers with the code's own status.
+ */
+export class PhotoRejectedError extends Error {
+  constructor(
+    readonly code: "photo_too_large" | "unsupported_photo_type",
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "PhotoRejectedError";
   }
 }
 
-/** 415: not a JPEG, PNG or WebP by its bytes. */
-export class UnsupportedPhotoTypeError extends UnprocessableError {
-  constructor() {
-    super("unsupported_photo_type", "photos must be JPEG, PNG or WebP images (checked from the file's bytes)", {
-      accepted: ["image/jpeg", "image/png", "image/webp"],
-    });
-  }
-}
+export const photoTooLarge = (maxBytes: number) =>
+  new PhotoRejectedError("photo_too_large", `a photo may be at most ${maxBytes} bytes`, { maxBytes });
+
+export const unsupportedPhotoType = () =>
+  new PhotoRejectedError(
+    "unsupported_photo_type",
+    "photos must be JPEG, PNG or WebP images (checked from the file's bytes)",
+    { accepted: ["image/jpeg", "image/png", "image/webp"] },
+  );

@@ -10,7 +10,7 @@ import { DomainError } from "../../../domain/errors";
 import { listProducts } from "../../../services/catalog/products";
 import { createListing, updateListing } from "../../../services/listings/listings";
 import { listAnyStatus } from "../../../services/moderation/moderation";
-import { addListingPhoto } from "../../../services/photos/listing-photos";
+import { addListingPhoto, PhotoRejectedError } from "../../../services/photos/listing-photos";
 import { advanceSale, allowedActions, listSales, saleActions, type SaleAction } from "../../../services/sales/sales";
 import { SELLER_TERMS_VERSION, sellerStatus, startSelling } from "../../../services/seller/onboarding";
 import { findListing } from "../../../services/listings/listings";
@@ -44,7 +44,7 @@ async function orBack(c: Context<AppEnv>, path: string, fn: () => Promise<Respon
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof DomainError) return back(c, path, { error: err.message });
+    if (err instanceof DomainError || err instanceof PhotoRejectedError) return back(c, path, { error: err.message });
     throw err;
   }
 }
@@ -278,7 +278,7 @@ sellerPages.post("/sell/new", requirePageUser(), requirePageRole(canList, "/sell
       try {
         await uploadPhoto(c, listing.id, photo);
       } catch (err) {
-        if (err instanceof DomainError)
+        if (err instanceof DomainError || err instanceof PhotoRejectedError)
           return back(c, path, { error: `Listed, but the photo was refused: ${err.message}` });
         throw err;
       }
