@@ -22,6 +22,7 @@ const Reason = z.string().trim().min(3).max(500).openapi({ description: "Shown t
 const listRoute = createRoute({
   method: "get",
   path: "/listings",
+  operationId: "listListingsForModeration",
   tags: ["admin"],
   summary: "Every listing, whatever its status, for moderation (admins)",
   security: sessionSecurity,
@@ -43,7 +44,7 @@ const listRoute = createRoute({
   },
   responses: {
     200: json(z.object({ items: z.array(ListingSchema), nextCursor: z.string().nullable() }), "Listings"),
-    ...pick(400, 401, 403),
+    ...pick(400, 401, 403, 429),
   },
 });
 
@@ -53,11 +54,12 @@ const MaybeReason = z.object({ reason: Reason.optional() }).strict();
 const action = (a: ModerationAction, summary: string) => ({
   method: "post" as const,
   path: `/listings/{id}/${a}`,
+  operationId: `${a}Listing`,
   tags: ["admin"],
   summary,
   description: "A move from a status the action does not apply to is 409 `invalid_transition`. Audited.",
   security: sessionSecurity,
-  responses: { 200: json(ListingSchema, "The listing, moderated"), ...pick(400, 401, 403, 404, 409) },
+  responses: { 200: json(ListingSchema, "The listing, moderated"), ...pick(400, 401, 403, 404, 409, 413, 429) },
 });
 
 const hideRoute = createRoute({
@@ -91,6 +93,7 @@ const AuditEntrySchema = z
 const auditRoute = createRoute({
   method: "get",
   path: "/audit",
+  operationId: "listAuditEntries",
   tags: ["admin"],
   summary: "The audit trail of one user, listing or order, newest first (admins)",
   security: sessionSecurity,
@@ -102,7 +105,10 @@ const auditRoute = createRoute({
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
   },
-  responses: { 200: json(z.object({ items: z.array(AuditEntrySchema) }), "Audit entries"), ...pick(400, 401, 403) },
+  responses: {
+    200: json(z.object({ items: z.array(AuditEntrySchema) }), "Audit entries"),
+    ...pick(400, 401, 403, 429),
+  },
 });
 
 export const adminListingsRoutes = createRouter()

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../http/errors";
 import { photoBodyLimit } from "../../http/middleware/photo-body-limit";
 import { assertUser, requirePermission, requireScope } from "../../http/middleware/require";
-import { createRouter, ErrorSchema, scopeSecurity } from "../../http/openapi";
+import { createRouter, describeError, scopeSecurity } from "../../http/openapi";
 import {
   addListingPhoto,
   PhotoRejectedError,
@@ -30,6 +30,7 @@ const Upload = z.object({
 const uploadRoute = createRoute({
   method: "post",
   path: "/{id}/photos",
+  operationId: "uploadListingPhoto",
   tags: ["listings"],
   summary: "Upload a photo to your listing (multipart field `photo`: JPEG, PNG or WebP by its bytes)",
   description:
@@ -47,15 +48,16 @@ const uploadRoute = createRoute({
       z.object({ photoId: z.string(), url: z.string(), listing: ListingSchema }).openapi("UploadedPhoto"),
       "Stored; the listing's photos now end with `url`",
     ),
-    413: json(ErrorSchema, "Photo too large (photo_too_large)"),
-    415: json(ErrorSchema, "Not a JPEG, PNG or WebP image by its bytes (unsupported_photo_type)"),
-    ...pick(400, 401, 403, 404, 409),
+    413: describeError(413, "Photo too large (photo_too_large)"),
+    415: describeError(415, "Not a JPEG, PNG or WebP image by its bytes (unsupported_photo_type)"),
+    ...pick(400, 401, 403, 404, 409, 429, 503),
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/{id}/photos/{photoId}",
+  operationId: "getListingPhoto",
   tags: ["listings"],
   summary: "A listing photo (public listings' photos are cacheable for a year: a photo id never changes content)",
   security: scopeSecurity("listings:read", { anonymous: true }),
@@ -70,19 +72,23 @@ const getRoute = createRoute({
         "image/webp": { schema: z.any() },
       },
     },
-    ...pick(401, 403, 404),
+    ...pick(400, 401, 403, 404, 429, 503),
   },
 });
 
 const deleteRoute = createRoute({
   method: "delete",
   path: "/{id}/photos/{photoId}",
+  operationId: "deleteListingPhoto",
   tags: ["listings"],
   summary: "Remove an uploaded photo from your listing",
   security: sessionSecurity,
   middleware: [requirePermission({ listing: ["update-own"] })] as const,
   request: { params: PhotoParams },
-  responses: { 200: json(ListingSchema, "The listing without that photo"), ...pick(401, 403, 404, 409) },
+  responses: {
+    200: json(ListingSchema, "The listing without that photo"),
+    ...pick(400, 401, 403, 404, 409, 429, 503),
+  },
 });
 
 export const listingPhotosRoutes = createRouter()

@@ -21,16 +21,18 @@ const SellerStatusSchema = z
 const statusRoute = createRoute({
   method: "get",
   path: "/onboarding",
+  operationId: "getSellerStatus",
   tags: ["seller"],
   summary: "Your seller status and the seller terms in force",
   security: sessionSecurity,
   middleware: [requireUser()] as const,
-  responses: { 200: json(SellerStatusSchema, "Seller status"), ...pick(401, 403) },
+  responses: { 200: json(SellerStatusSchema, "Seller status"), ...pick(401, 403, 429) },
 });
 
 const startRoute = createRoute({
   method: "post",
   path: "/onboarding",
+  operationId: "startSelling",
   tags: ["seller"],
   summary: "Start selling: accept the seller terms and become a seller",
   description:
@@ -53,13 +55,14 @@ const startRoute = createRoute({
   responses: {
     201: json(SellerStatusSchema, "You are a seller now"),
     200: json(SellerStatusSchema, "Already done: nothing changed"),
-    ...pick(400, 401, 403, 422),
+    ...pick(400, 401, 403, 413, 422, 429),
   },
 });
 
 const salesRoute = createRoute({
   method: "get",
   path: "/sales",
+  operationId: "listSales",
   tags: ["seller"],
   summary: "Your sales: your part of each order with your items, newest first",
   security: sessionSecurity,
@@ -76,7 +79,7 @@ const salesRoute = createRoute({
       z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() }).openapi("SalePage"),
       "Sales",
     ),
-    ...pick(400, 401, 403),
+    ...pick(400, 401, 403, 429),
   },
 });
 
@@ -84,6 +87,7 @@ const salesRoute = createRoute({
 const saleAction = (action: SaleAction, summary: string) => ({
   method: "post" as const,
   path: `/sales/{orderId}/${action}`,
+  operationId: action === "ship" ? "shipSale" : "completeSale",
   tags: ["seller"],
   summary,
   description:
@@ -91,7 +95,7 @@ const saleAction = (action: SaleAction, summary: string) => ({
     "allowed); an order with none of your items is 404. Audited.",
   security: sessionSecurity,
   request: { params: idParam("orderId") },
-  responses: { 200: json(OrderSchema, "Your part of the order, moved"), ...pick(401, 403, 404, 409) },
+  responses: { 200: json(OrderSchema, "Your part of the order, moved"), ...pick(400, 401, 403, 404, 409, 429) },
 });
 
 const shipRoute = createRoute({
