@@ -12,7 +12,10 @@ import type { Logger } from "../ports/logger";
 import { startNodeServing } from "../recsys/start.node.js";
 import { createDbEventLog } from "../adapters/event-log/libsql";
 import { createNodeLogger } from "./node-base.node.js";
+import { MemoryOutbox } from "../adapters/mailer/memory-outbox";
 
+import { LocalFolderObjectStorage } from "../adapters/object-storage/local-folder.node.js";
+import { objectStorageDir } from "./object-storage-dir.node.js";
 import { createPrometheusMetrics } from "../adapters/metrics/prometheus.node.js";
 import { clusterWorkerMetrics, serveClusterMetrics } from "../adapters/metrics/cluster.node.js";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
@@ -22,20 +25,22 @@ import type { Metrics } from "../ports/metrics";
 export * from "./node-base.node.js";
 
 /** Everything but serving: what the cluster primary uses (demo accounts, search head lists), and benchmarks. */
-export type NodeBaseDeps = Pick<AppDeps, "config" | "db" | "clock" | "newId" | "logger" | "auth" | "events">;
+export type NodeBaseDeps = Pick<AppDeps, "config" | "db" | "clock" | "newId" | "logger" | "auth" | "mailer" | "events">;
 
 export function buildNodeBaseDeps(
   config: Config,
   db: Database,
   logger: Logger = createNodeLogger(config),
 ): NodeBaseDeps {
+  const mailer = new MemoryOutbox();
   return {
     config,
     db,
     clock: systemClock,
     newId: randomId,
     logger,
-    auth: createAuth({ config, db, logger }),
+    auth: createAuth({ config, db, logger, mailer }),
+    mailer,
     events: createDbEventLog(db, systemClock, timeOrderedId),
   };
 }
@@ -93,6 +98,8 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
       reembed: options.reembed,
     },
   );
+  // The embedded default's mail: a development outbox, shown at /dev/outbox (src/web/pages/outbox.tsx).
+  const mailer = new MemoryOutbox();
   recsys = serving.recsys;
   const deps: AppDeps = {
     config,
@@ -101,8 +108,10 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
     newId: randomId,
     logger,
     metrics,
-    auth: createAuth({ config, db, logger }),
+    auth: createAuth({ config, db, logger, mailer }),
+    mailer,
     ...serving,
+    objects: new LocalFolderObjectStorage(objectStorageDir(config)),
   };
   return { deps, stop };
 }

@@ -1,4 +1,5 @@
 import { selectSessionStore } from "../adapters/select";
+import type { Payments } from "../ports/payments";
 import { LibsqlSessionStore } from "../adapters/session-store/libsql";
 import { nativeSqlExecutor } from "../db/native-executor.node.js";
 import { clientExecutor, type SqlExecutor } from "../db/sql-executor";
@@ -26,6 +27,8 @@ export interface NodeServing {
   sessions: SessionStore;
   vectors: VectorIndex;
   recsys: Recsys;
+  /** The checkout's payment step (src/deps/serving.ts decides the adapter). */
+  payments: Payments;
   /** The learner's worker thread, when it runs in this process (LEARNER=on, libSQL registry, file/remote DB). */
   learner?: Learner | null;
   /** New catalog items joining serving (src/recsys/embeddings/cold-start.ts); null with LEARNER=off. */

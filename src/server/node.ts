@@ -18,6 +18,7 @@ import { startLearner } from "../recsys/start.node.js";
 import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
+import { withWebAssets } from "../web/assets.node.js";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -89,7 +90,7 @@ async function runSingle(config: Config, logger: Logger) {
   await createDemoAccounts(serving.deps);
 
   const app = createApp(serving.deps);
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) =>
+  const server = serve({ fetch: withWebAssets(app.fetch, logger), hostname: config.HOST, port: config.PORT }, (info) =>
     announce(logger, { ...config, HOST: info.address, PORT: info.port }, `database ${config.DATABASE_URL}`),
   );
   const heads = startHeads(db, config, logger);
@@ -256,7 +257,7 @@ async function runWorker(config: Config, logger: Logger) {
     reembed: process.env.RECIRCUIT_WORKER_SLOT === "0" && config.LEARNER_THREAD === "on",
   });
   const app = createApp(serving.deps);
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
+  const server = serve({ fetch: withWebAssets(app.fetch, logger), hostname: config.HOST, port: config.PORT });
 
   let closing = false;
   const shutdown = () => {
