@@ -2,7 +2,7 @@ import type { EventLog } from "../../ports/event-log";
 import type { ModelRegistry, RegisteredArtifact } from "../../ports/model-registry";
 import type { ItemCatalog } from "../catalog";
 import { LinearRanker } from "../feed/rank";
-import { artifactScorer, evaluate, type QualityMetrics, qualityMetrics, windowCases } from "./evaluate";
+import { artifactRanker, evaluate, type QualityMetrics, qualityMetrics, windowCases } from "./evaluate";
 import { evaluateRanker, labelPages, pagePropensities, readImpressionPages } from "./ranker-learn";
 import type { TrainingLog } from "./training-log";
 
@@ -103,8 +103,8 @@ function assessRecall(
 ): Record<string, number> {
   const { from, liveOutOfSample } = windowFrom(o.cut, live);
   const cases = from > 0 ? windowCases(d.log, from, o.evalCases) : [];
-  const quality = evaluate(cases, artifactScorer(candidate.artifact, d.catalog));
-  const liveQ = live ? evaluate(cases, artifactScorer(live.artifact, d.catalog)) : null;
+  const quality = evaluate(cases, artifactRanker(candidate.artifact, d.catalog));
+  const liveQ = live ? evaluate(cases, artifactRanker(live.artifact, d.catalog)) : null;
   // A version trained elsewhere may have seen these events: recorded, so a reader can discount a win.
   const challengerOutOfSample = trainedTo(candidate.metrics) !== undefined ? 1 : 0;
   return {
