@@ -49,6 +49,13 @@ export interface FakeQdrant {
   /** operationIds served, in order. */
   calls: string[];
   close(): Promise<void>;
+  /**
+   * Outage simulation (test/resilience, bench:chaos): `stop()` closes the port and drops every connection,
+   * `restart()` listens on the same port again with the collections kept, as a Qdrant with persistent
+   * storage comes back after a restart.
+   */
+  stop(): Promise<void>;
+  restart(): Promise<void>;
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -64,7 +71,15 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
   const validator = OpenApiValidator.fromFile(QDRANT_SPEC_PATH);
   const collections = new Map<string, FakeCollection>();
   let aliases = new Map<string, string>();
-  const state: FakeQdrant = { url: "", violations: [], unsupported: [], calls: [], close: async () => {} };
+  const state: FakeQdrant = {
+    url: "",
+    violations: [],
+    unsupported: [],
+    calls: [],
+    close: async () => {},
+    stop: async () => {},
+    restart: async () => {},
+  };
 
   const resolveName = (name: string): string => aliases.get(name) ?? name;
   const getCollection = (name: string): FakeCollection => {
@@ -346,10 +361,24 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("fake Qdrant has no TCP address");
   state.url = `http://127.0.0.1:${address.port}`;
+  let listening = true;
   state.close = () =>
     new Promise<void>((ok, ko) => {
+      if (!listening) return ok();
+      listening = false;
       server.closeAllConnections();
       server.close((err) => (err ? ko(err) : ok()));
+    });
+  state.stop = state.close;
+  state.restart = () =>
+    new Promise<void>((ok, ko) => {
+      if (listening) return ok();
+      server.once("error", ko);
+      server.listen(address.port, "127.0.0.1", () => {
+        listening = true;
+        server.off("error", ko);
+        ok();
+      });
     });
   return state;
 }
