@@ -10,8 +10,11 @@ import { resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { OpenApiValidator, type MatchedOperation } from "./openapi-validator.js";
 
-/** Where CI and dev machines keep the shared specs: `../shared` beside the repo root. */
-export const QDRANT_SPEC_PATH = resolve(process.cwd(), "../shared/specs/qdrant-openapi-1.19.json");
+/** Where CI and dev machines keep the shared specs: `../shared` beside the repo root (or beside a worktree folder). */
+export const QDRANT_SPEC_PATH =
+  ["../shared", "../../shared"]
+    .map((dir) => resolve(process.cwd(), dir, "specs/qdrant-openapi-1.19.json"))
+    .find((path) => existsSync(path)) ?? resolve(process.cwd(), "../shared/specs/qdrant-openapi-1.19.json");
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
