@@ -51,3 +51,15 @@ export function describeCause(err: unknown): string {
 /** `SETTING=<redacted value>: <cause>`. */
 export const describeFailure = (setting: string, value: string, err: unknown): string =>
   `${setting}=${redactUrl(value)}: ${describeCause(err)}`;
+
+/** A start-up failure caused by one setting's backend: its message is `describeFailure`'s one line. */
+export class SettingError extends Error {
+  override readonly name = "SettingError";
+  constructor(
+    readonly setting: string,
+    value: string,
+    cause: unknown,
+  ) {
+    super(describeFailure(setting, value, cause), { cause });
+  }
+}

@@ -17,6 +17,7 @@ import { startLearner } from "../recsys/start.node.js";
 import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
+import { describeCause, SettingError } from "../lib/describe-failure";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -38,6 +39,20 @@ async function main() {
   if (cluster.isWorker) return runWorker(config, logger);
   if (config.WEB_CONCURRENCY > 1) return runPrimary(config, logger);
   return runSingle(config, logger);
+}
+
+/**
+ * The database, opened and migrated: the one backend the server cannot start without. A failure names
+ * DATABASE_URL (credentials hidden) and the cause in one line.
+ */
+async function openMigratedDatabase(config: Config) {
+  try {
+    const opened = await openNodeDatabase(config);
+    await runMigrations(opened.db);
+    return opened;
+  } catch (err) {
+    throw new SettingError("DATABASE_URL", config.DATABASE_URL, err);
+  }
 }
 
 async function loadDemoCatalog(config: Config, db: Database, logger: Logger): Promise<void> {
@@ -75,8 +90,7 @@ const startHeads = (db: Database, config: Config, logger: Logger) =>
 
 /** One process: exactly the behaviour from before WEB_CONCURRENCY. */
 async function runSingle(config: Config, logger: Logger) {
-  const { client, db } = await openNodeDatabase(config);
-  await runMigrations(db);
+  const { client, db } = await openMigratedDatabase(config);
   await loadDemoCatalog(config, db, logger);
 
   // Session store + vector index from config, serving models from the registry (trained at first start).
@@ -138,8 +152,7 @@ async function runPrimary(config: Config, logger: Logger) {
   const n = config.WEB_CONCURRENCY;
   const clusterLog = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) =>
     logger[level](`cluster: ${msg}`, fields);
-  const { client, db } = await openNodeDatabase(config);
-  await runMigrations(db);
+  const { client, db } = await openMigratedDatabase(config);
   const deps = buildNodeBaseDeps(config, db, logger);
   await loadDemoCatalog(config, db, logger);
   await ensureServingModels(config, db, logger);
@@ -265,11 +278,24 @@ async function runWorker(config: Config, logger: Logger) {
   process.on("disconnect", shutdown);
 }
 
+/**
+ * A start-up failure as one JSON log line naming the setting and the cause (the stack only at
+ * LOG_LEVEL=debug): bad config exits 78 (EX_CONFIG, as the CLIs do), anything else 1.
+ */
+function startupFailure(msg: string, fields: Record<string, unknown> = {}): void {
+  console.error(JSON.stringify({ level: "error", time: new Date().toISOString(), pid: process.pid, msg, ...fields }));
+}
+
 main().catch((err) => {
   if (err instanceof ConfigError) {
-    console.error(err.message);
+    startupFailure(`invalid configuration: ${err.issues.map((i) => `${i.variable}: ${i.message}`).join("; ")}`, {
+      variables: err.issues.map((i) => i.variable),
+    });
     process.exit(78); // EX_CONFIG
   }
-  console.error(err);
+  const debug = process.env.LOG_LEVEL === "debug";
+  const stack = debug && err instanceof Error ? { stack: err.stack } : {};
+  if (err instanceof SettingError) startupFailure(`cannot start: ${err.message}`, { setting: err.setting, ...stack });
+  else startupFailure(`cannot start: ${describeCause(err)}`, stack);
   process.exit(1);
 });

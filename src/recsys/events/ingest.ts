@@ -220,7 +220,8 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
     const down = backendDown(f.reason);
     if (down) degraded.add(down);
     d.log?.("events stored; session history not updated", {
-      level: down ? "warn" : "error",
+      // An outage is logged once by the store's circuit breaker; anything else is a fault to look at.
+      level: down ? "debug" : "error",
       events: fresh.size,
       error: errorMessage(f.reason),
     });

@@ -577,7 +577,9 @@ export class FeedService {
         })),
       );
     } catch (err) {
-      fail("shown-count update failed", err);
+      // The session store down is logged once by its circuit breaker (src/adapters/select.ts), not per flush.
+      if (backendDown(err)) this.d.log("shown-count update skipped: session store down", { level: "debug" });
+      else fail("shown-count update failed", err);
     }
   }
 }
