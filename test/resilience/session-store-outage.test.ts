@@ -53,8 +53,7 @@ const storedCount = async (clientId: string) =>
         sql: "SELECT count(*) AS n FROM events WHERE client_event_id LIKE ?",
         args: [`%:${clientId}`],
       })
-    )
-      .rows[0].n,
+    ).rows[0].n,
   );
 
 async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 15_000): Promise<T> {
