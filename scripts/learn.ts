@@ -18,6 +18,7 @@ import { LEARNED_MODELS, runLearnerCycle, type LearnedModel } from "../src/recsy
 import { LibsqlArtifactRegistry } from "../src/adapters/model-registry/libsql";
 import { createDbEventLog } from "../src/adapters/event-log/libsql";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
+import { markAbandonedRuns, recordLearnerRun } from "../src/ops/abandoned-runs.node.js";
 
 function positive(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -49,7 +50,14 @@ async function main(): Promise<number> {
   const stamp = (): string => `${((performance.now() - t0) / 1000).toFixed(1)}s`.padStart(7);
   return withMigratedDatabase(async ({ client, db }) => {
     const now = Date.now;
-    const report = await runLearnerCycle(
+    // A learner run killed earlier (CronJob pod evicted, SIGKILL) is marked failed; this one is recorded.
+    const abandoned = await markAbandonedRuns(client);
+    if (abandoned.learner.length > 0)
+      console.error(`${stamp()} earlier learner run(s) whose process died marked failed: ${abandoned.learner.join(", ")}`);
+    const finish = await recordLearnerRun(client);
+    let report: Awaited<ReturnType<typeof runLearnerCycle>>;
+    try {
+      report = await runLearnerCycle(
       {
         db,
         events: createDbEventLog(db, now, timeOrderedId),
@@ -67,7 +75,12 @@ async function main(): Promise<number> {
         rankerMinImpressions: positive("ranker-min-impressions", values["ranker-min-impressions"]),
         onProgress: (m) => console.error(`${stamp()} ${m}`),
       },
-    );
+      );
+    } catch (err) {
+      await finish("error", { error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+    await finish(report.failed ? "error" : "ok", { mode: report.mode, failed: report.failed });
     console.log(JSON.stringify(report, null, 2));
     return report.failed ? 1 : 0;
   });

@@ -2,6 +2,7 @@ import type { Database } from "../db/database";
 import { materialiseCategories } from "./categories-materialiser";
 import { ingestFile } from "./ingest-file.node.js";
 import type { FileReport, IngestRunReport } from "./report";
+import { thisProcess } from "../ops/abandoned-runs.node.js";
 
 export interface IngestOptions {
   /** Records per write transaction (default 20,000). */
@@ -39,9 +40,10 @@ export async function ingestFiles(
   for (const [i, file] of files.entries()) {
     const id = `${runId}:${i}`;
     const fileStarted = Date.now();
+    // The owner lets the next start tell a run still going from one whose process died (src/ops/abandoned-runs).
     await client.execute({
-      sql: "INSERT INTO ingest_runs (id, source, format, started_at) VALUES (?, ?, ?, ?)",
-      args: [id, file, "pending", fileStarted],
+      sql: "INSERT INTO ingest_runs (id, source, format, started_at, report) VALUES (?, ?, ?, ?, ?)",
+      args: [id, file, "pending", fileStarted, JSON.stringify({ status: "running", owner: thisProcess() })],
     });
     const report = await ingestFile(client, file, {
       batchSize,

@@ -18,6 +18,7 @@ import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
 import { describeCause, SettingError } from "../lib/describe-failure";
+import { markAbandonedRuns } from "../ops/abandoned-runs.node.js";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -45,14 +46,19 @@ async function main() {
  * The database, opened and migrated: the one backend the server cannot start without. A failure names
  * DATABASE_URL (credentials hidden) and the cause in one line.
  */
-async function openMigratedDatabase(config: Config) {
+async function openMigratedDatabase(config: Config, logger: Logger) {
+  let opened: Awaited<ReturnType<typeof openNodeDatabase>>;
   try {
-    const opened = await openNodeDatabase(config);
+    opened = await openNodeDatabase(config);
     await runMigrations(opened.db);
-    return opened;
   } catch (err) {
     throw new SettingError("DATABASE_URL", config.DATABASE_URL, err);
   }
+  // Ingest and learner runs whose process died (killed, OOM) are marked failed, with the reason.
+  const abandoned = await markAbandonedRuns(opened.client);
+  if (abandoned.ingest.length + abandoned.learner.length > 0)
+    logger.warn("runs left running by a dead process marked failed", { ...abandoned });
+  return opened;
 }
 
 async function loadDemoCatalog(config: Config, db: Database, logger: Logger): Promise<void> {
@@ -90,7 +96,7 @@ const startHeads = (db: Database, config: Config, logger: Logger) =>
 
 /** One process: exactly the behaviour from before WEB_CONCURRENCY. */
 async function runSingle(config: Config, logger: Logger) {
-  const { client, db } = await openMigratedDatabase(config);
+  const { client, db } = await openMigratedDatabase(config, logger);
   await loadDemoCatalog(config, db, logger);
 
   // Session store + vector index from config, serving models from the registry (trained at first start).
@@ -152,7 +158,7 @@ async function runPrimary(config: Config, logger: Logger) {
   const n = config.WEB_CONCURRENCY;
   const clusterLog = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) =>
     logger[level](`cluster: ${msg}`, fields);
-  const { client, db } = await openMigratedDatabase(config);
+  const { client, db } = await openMigratedDatabase(config, logger);
   const deps = buildNodeBaseDeps(config, db, logger);
   await loadDemoCatalog(config, db, logger);
   await ensureServingModels(config, db, logger);
