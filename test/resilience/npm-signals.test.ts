@@ -51,8 +51,8 @@ describe.each(["start", "serve"])("npm %s and SIGTERM", (script) => {
     dirs.push(dir);
     const port = await freePort();
     // An empty database without demo data: the server starts at once (models retry in the background).
-    const env = {
-      ...(process.env as Record<string, string>),
+    const env: Record<string, string | undefined> = {
+      ...process.env,
       HOST: "127.0.0.1",
       PORT: String(port),
       DATABASE_URL: `file:${join(dir, "db.sqlite")}`,

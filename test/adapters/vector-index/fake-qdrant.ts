@@ -58,7 +58,8 @@ export interface FakeQdrant {
    * storage comes back after a restart.
    */
   stop(): Promise<void>;
-  restart(): Promise<void>;
+  /** `port`: listen there from now on (default: the port it had). */
+  restart(port?: number): Promise<void>;
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -81,7 +82,7 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
     calls: [],
     close: async () => {},
     stop: async () => {},
-    restart: async () => {},
+    restart: async (_port?: number) => {},
   };
 
   const resolveName = (name: string): string => aliases.get(name) ?? name;
@@ -373,11 +374,16 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
       server.close((err) => (err ? ko(err) : ok()));
     });
   state.stop = state.close;
-  state.restart = () =>
+  let port = address.port;
+  state.restart = (newPort?: number) =>
     new Promise<void>((ok, ko) => {
       if (listening) return ok();
+      if (newPort !== undefined) {
+        port = newPort;
+        state.url = `http://127.0.0.1:${port}`;
+      }
       server.once("error", ko);
-      server.listen(address.port, "127.0.0.1", () => {
+      server.listen(port, "127.0.0.1", () => {
         listening = true;
         server.off("error", ko);
         ok();
