@@ -110,6 +110,7 @@ async function oneRun(run: number) {
     const before: Promise<number>[] = [];
     const after: Promise<number>[] = [];
     let n = 0;
+    const failures: Record<string, number> = {};
     const sendOne = () => {
       const i = n++;
       const path = paths[i % paths.length];
@@ -121,7 +122,14 @@ async function oneRun(run: number) {
           await r.arrayBuffer();
           return r.status;
         },
-        () => 0,
+        (err: unknown) => {
+          // Before the signal: which way it failed (a reset in the accept queue, a timeout, ...).
+          if (!signalAt) {
+            const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+            failures[cause] = (failures[cause] ?? 0) + 1;
+          }
+          return 0;
+        },
       );
       (signalAt ? after : before).push(p);
     };
@@ -164,6 +172,7 @@ async function oneRun(run: number) {
       run,
       requestsBeforeSignal: beforeStatuses.length,
       incompleteBeforeSignal: incomplete,
+      incompleteCauses: failures,
       status5xx: fiveHundreds,
       slowInFlight: SLOW,
       slowAnswered: slowStatuses.filter((s) => s > 0).length,

@@ -109,10 +109,11 @@ async function runSingle(config: Config, logger: Logger) {
   );
   const heads = startHeads(db, config, logger);
 
-  // Drain: stop accepting, let in-flight requests finish (idle keep-alive connections are closed at once),
-  // exit when the last one is done or after SHUTDOWN_GRACE_MS - 1 s at the latest (the kubelet's and our
-  // wrapper's budget is 10 s).
+  // Drain: keep serving for ACCEPT_WINDOW_MS (answers say `Connection: close`), then stop accepting and let
+  // in-flight requests finish (idle keep-alive connections are closed as they appear); exit when the last one
+  // is done or after SHUTDOWN_GRACE_MS - 1 s at the latest (the kubelet's and our wrapper's budget is 10 s).
   let closing = false;
+  closeAfterShutdown(server, () => closing);
   const shutdown = (reason: string) => {
     if (closing) return;
     closing = true;
@@ -123,16 +124,18 @@ async function runSingle(config: Config, logger: Logger) {
       logger.warn("shutdown: requests still running at the deadline, exiting");
       process.exit(1);
     }, SHUTDOWN_GRACE_MS - 1000).unref();
-    server.close(() => {
-      client.close();
-      process.exit(0);
-    });
-    // A keep-alive connection whose request finishes during the drain turns idle: close those as they appear
-    // instead of waiting out the keep-alive timeout.
-    if ("closeIdleConnections" in server) {
-      server.closeIdleConnections();
-      setInterval(() => server.closeIdleConnections(), 100).unref();
-    }
+    setTimeout(() => {
+      server.close(() => {
+        client.close();
+        process.exit(0);
+      });
+      // A keep-alive connection whose request finishes during the drain turns idle: close those as they appear
+      // instead of waiting out the keep-alive timeout.
+      if ("closeIdleConnections" in server) {
+        server.closeIdleConnections();
+        setInterval(() => server.closeIdleConnections(), 100).unref();
+      }
+    }, ACCEPT_WINDOW_MS).unref();
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
@@ -145,6 +148,21 @@ async function runSingle(config: Config, logger: Logger) {
  */
 function exitWithParent(shutdown: () => void): void {
   if (process.connected) process.on("disconnect", shutdown);
+}
+
+/**
+ * After SIGTERM the server keeps accepting and serving this long before it closes its port. Closing at once
+ * reset connections still in the accept queue and keep-alive connections whose request had arrived but not
+ * been read yet (they look idle): under load, most requests in flight at the signal (bench:sigterm). Within
+ * the window every answer carries `Connection: close`, so clients open their next connection elsewhere (in
+ * Kubernetes the preStop sleep has already taken the pod out of the Service).
+ */
+const ACCEPT_WINDOW_MS = 1000;
+
+function closeAfterShutdown(server: ReturnType<typeof serve>, closing: () => boolean): void {
+  server.prependListener("request", (_req, res) => {
+    if (closing() && !res.headersSent) res.setHeader("connection", "close");
+  });
 }
 
 /** A worker that lived at least this long counts as healthy: its next crash restarts without delay. */
@@ -268,15 +286,18 @@ async function runWorker(config: Config, logger: Logger) {
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
 
   let closing = false;
+  closeAfterShutdown(server, () => closing);
   const shutdown = () => {
     if (closing) return;
     closing = true;
     serving.stop();
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS - 1000).unref();
-    server.close(() => {
-      client.close();
-      process.exit(0);
-    });
+    setTimeout(() => {
+      server.close(() => {
+        client.close();
+        process.exit(0);
+      });
+    }, ACCEPT_WINDOW_MS).unref();
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
