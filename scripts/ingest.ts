@@ -70,7 +70,9 @@ async function main(): Promise<number> {
     await runMigrations(db);
     const abandoned = await markAbandonedRuns(client);
     if (abandoned.ingest.length > 0)
-      log(`[ingest] ${abandoned.ingest.length} earlier run(s) whose process died marked failed: ${abandoned.ingest.join(", ")}`);
+      log(
+        `[ingest] ${abandoned.ingest.length} earlier run(s) whose process died marked failed: ${abandoned.ingest.join(", ")}`,
+      );
     const before = await catalogRevision(db);
     const report = await ingestFiles(db, files, {
       batchSize: batch,

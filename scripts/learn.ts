@@ -53,28 +53,30 @@ async function main(): Promise<number> {
     // A learner run killed earlier (CronJob pod evicted, SIGKILL) is marked failed; this one is recorded.
     const abandoned = await markAbandonedRuns(client);
     if (abandoned.learner.length > 0)
-      console.error(`${stamp()} earlier learner run(s) whose process died marked failed: ${abandoned.learner.join(", ")}`);
+      console.error(
+        `${stamp()} earlier learner run(s) whose process died marked failed: ${abandoned.learner.join(", ")}`,
+      );
     const finish = await recordLearnerRun(client);
     let report: Awaited<ReturnType<typeof runLearnerCycle>>;
     try {
       report = await runLearnerCycle(
-      {
-        db,
-        events: createDbEventLog(db, now, timeOrderedId),
-        registry: new LibsqlArtifactRegistry(client, { now }),
-        now,
-        log: (msg, fields) => console.error(`${stamp()} ${msg}${fields ? ` ${JSON.stringify(fields)}` : ""}`),
-      },
-      {
-        mode: values.full ? "full" : values.incremental ? "incremental" : "auto",
-        promote: values.promote,
-        models: models as LearnedModel[] | undefined,
-        backlogThreshold: positive("backlog-threshold", values["backlog-threshold"]),
-        fullEveryMs: fullEvery === undefined ? undefined : fullEvery * 3_600_000,
-        evalWindow: positive("eval-window", values["eval-window"]),
-        rankerMinImpressions: positive("ranker-min-impressions", values["ranker-min-impressions"]),
-        onProgress: (m) => console.error(`${stamp()} ${m}`),
-      },
+        {
+          db,
+          events: createDbEventLog(db, now, timeOrderedId),
+          registry: new LibsqlArtifactRegistry(client, { now }),
+          now,
+          log: (msg, fields) => console.error(`${stamp()} ${msg}${fields ? ` ${JSON.stringify(fields)}` : ""}`),
+        },
+        {
+          mode: values.full ? "full" : values.incremental ? "incremental" : "auto",
+          promote: values.promote,
+          models: models as LearnedModel[] | undefined,
+          backlogThreshold: positive("backlog-threshold", values["backlog-threshold"]),
+          fullEveryMs: fullEvery === undefined ? undefined : fullEvery * 3_600_000,
+          evalWindow: positive("eval-window", values["eval-window"]),
+          rankerMinImpressions: positive("ranker-min-impressions", values["ranker-min-impressions"]),
+          onProgress: (m) => console.error(`${stamp()} ${m}`),
+        },
       );
     } catch (err) {
       await finish("error", { error: err instanceof Error ? err.message : String(err) });

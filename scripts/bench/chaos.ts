@@ -66,7 +66,8 @@ async function main(): Promise<number> {
   const dbFile = join(dir, "chaos.db");
   if (values["seed-db"]) {
     for (const suffix of ["", "-wal", "-shm"])
-      if (existsSync(`${values["seed-db"]}${suffix}`)) copyFileSync(`${values["seed-db"]}${suffix}`, `${dbFile}${suffix}`);
+      if (existsSync(`${values["seed-db"]}${suffix}`))
+        copyFileSync(`${values["seed-db"]}${suffix}`, `${dbFile}${suffix}`);
   }
   let redis = await startRedis();
   const [restPort, qdrantPort, port] = [await freePort(), await freePort(), await freePort()];
@@ -191,7 +192,8 @@ async function main(): Promise<number> {
         status = res.status;
         degraded = res.headers.has("x-degraded");
         const body = (await res.json()) as { accepted?: string[]; nextCursor?: string | null };
-        if (kind === "events" && (status === 200 || status === 207)) for (const id of body.accepted ?? []) acked.add(id);
+        if (kind === "events" && (status === 200 || status === 207))
+          for (const id of body.accepted ?? []) acked.add(id);
         if (kind === "feed" && body.nextCursor && cursors.length < 200) cursors.push(`${sid} ${body.nextCursor}`);
       } catch {
         status = 0;
@@ -329,7 +331,12 @@ async function main(): Promise<number> {
       }, {}),
       degradedAnswers: outcomes.filter((o) => o.degraded).length,
       perKind,
-      events: { acknowledged: acked.size, storedOnce: acked.size - missing.length, missing: missing.length, storedTwice: twice.length },
+      events: {
+        acknowledged: acked.size,
+        storedOnce: acked.size - missing.length,
+        missing: missing.length,
+        storedTwice: twice.length,
+      },
       timeline,
       restarts: restarts.map((r) => ({
         ...r,

@@ -11,7 +11,9 @@ const { values } = parseArgs({ options: { port: { type: "string" } } });
 const qdrant = await startFakeQdrant();
 // Move to the requested port: stop on the random one, then listen on the given one.
 if (values.port) await qdrant.stop();
-const url = values.port ? await qdrant.restart(Number(values.port)).then(() => `http://127.0.0.1:${values.port}`) : qdrant.url;
+const url = values.port
+  ? await qdrant.restart(Number(values.port)).then(() => `http://127.0.0.1:${values.port}`)
+  : qdrant.url;
 console.log(JSON.stringify({ url }));
 process.on("SIGUSR1", () => void qdrant.stop().then(() => console.log(JSON.stringify({ stopped: true }))));
 process.on("SIGUSR2", () => void qdrant.restart().then(() => console.log(JSON.stringify({ restarted: true }))));

@@ -68,7 +68,8 @@ async function oneRun(run: number) {
   const dbFile = join(dir, "sigterm.db");
   if (values["seed-db"])
     for (const suffix of ["", "-wal", "-shm"])
-      if (existsSync(`${values["seed-db"]}${suffix}`)) copyFileSync(`${values["seed-db"]}${suffix}`, `${dbFile}${suffix}`);
+      if (existsSync(`${values["seed-db"]}${suffix}`))
+        copyFileSync(`${values["seed-db"]}${suffix}`, `${dbFile}${suffix}`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env: Record<string, string | undefined> = {
@@ -91,7 +92,12 @@ async function oneRun(run: number) {
   );
   try {
     const t = Date.now();
-    while (!(await fetch(`${base}/readyz`).then((r) => r.ok, () => false))) {
+    while (
+      !(await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
       if (wrapper.exitCode !== null) throw new Error(`server exited: ${serverLog.slice(-2000)}`);
       if (Date.now() - t > 240_000) throw new Error("not ready in 240 s");
       await sleep(300);

@@ -6,12 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  LEARNER_RUN,
-  markAbandonedRuns,
-  recordLearnerRun,
-  STALE_AFTER_MS,
-} from "../../src/ops/abandoned-runs.node";
+import { LEARNER_RUN, markAbandonedRuns, recordLearnerRun, STALE_AFTER_MS } from "../../src/ops/abandoned-runs.node";
 import { createTestDb, type TestDb } from "../helpers/app";
 
 let t: TestDb;

@@ -36,8 +36,9 @@ const portAnswers = (port: number) =>
 
 describe("package.json scripts", () => {
   it("every script that runs node or tsx execs it (npm's signals reach the real process)", () => {
-    const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> })
-      .scripts;
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
     const notExec = Object.entries(scripts).filter(([, cmd]) => /^(tsx|node) /.test(cmd));
     expect(notExec).toEqual([]);
     expect(scripts.ingest).toMatch(/^exec tsx /);
