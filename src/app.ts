@@ -8,8 +8,9 @@ import { originCheck } from "./http/middleware/origin-check";
 import { principal } from "./http/middleware/principal";
 import { marketplaceRoutes } from "./routes/v1/marketplace";
 import { ApiError, errorBody, handleError } from "./http/errors";
-import { createRouter } from "./http/openapi";
+import { createRouter, openApiConfig, registerSecuritySchemes } from "./http/openapi";
 import { docsRoutes } from "./routes/docs";
+import { demoImageRoutes } from "./routes/demo-images";
 import { healthRoutes } from "./routes/health";
 import { readyzRoutes } from "./routes/readyz";
 import { metricsRoutes } from "./routes/metrics";
@@ -58,7 +59,7 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: deps.config.MAX_BODY_BYTES,
       onError: () => {
-        throw new ApiError(413, "payload_too_large", `request body exceeds ${deps.config.MAX_BODY_BYTES} bytes`);
+        throw new ApiError("payload_too_large", `request body exceeds ${deps.config.MAX_BODY_BYTES} bytes`);
       },
     }),
   );
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", readyzRoutes);
   app.route("/", metricsRoutes);
   app.route("/", docsRoutes);
+  app.route("/", demoImageRoutes);
   app.route("/v1/products", productsRoutes);
   app.route("/v1/categories", categoriesRoutes);
   app.route("/v1", marketplaceRoutes);
@@ -82,14 +84,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", feedbackRoutes);
   app.route("/v1", recommendationsRoutes);
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Recircuit API",
-      version: "1.0.0",
-      description: "Marketplace for second-hand electronics: catalog, accounts, listings, cart, recommendations.",
-    },
-  });
+  registerSecuritySchemes(app);
+  app.doc31("/openapi.json", openApiConfig);
 
   app.notFound((c) => c.json(errorBody(c, "not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);

@@ -7,6 +7,7 @@ import { timeOrderedId, type AppDeps } from "../context";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
 import { createDbEventLog } from "../adapters/event-log/libsql";
 import { buildServingDeps } from "./serving";
+import { logFeedObserver } from "../adapters/metrics/log-feed-observer";
 import type { WorkerDeps } from "./worker";
 
 export interface ApiWorkerDeps {
@@ -23,6 +24,12 @@ export interface ApiWorkerDeps {
 export function buildApiWorkerDeps(base: WorkerDeps): ApiWorkerDeps {
   const events = createDbEventLog(base.db, base.clock, timeOrderedId);
   const registry = new LibsqlArtifactRegistry(base.db.$client, { now: base.clock });
-  const serving = buildServingDeps({ ...base, newId: timeOrderedId, events, registry });
+  const serving = buildServingDeps({
+    ...base,
+    newId: timeOrderedId,
+    events,
+    registry,
+    feed: { observe: logFeedObserver(base.logger) },
+  });
   return { deps: { ...base, auth: createAuth(base), events, ...serving }, registry };
 }

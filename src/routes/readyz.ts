@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../context";
-import { createRouter } from "../http/openapi";
+import { createRouter, noSecurity } from "../http/openapi";
 import { errorMessage } from "../ports/logger";
 
 /**
@@ -82,6 +82,8 @@ const readyRoute = createRoute({
   path: "/readyz",
   tags: ["ops"],
   summary: "Readiness: database and serving models required; session store and vector index reported",
+  operationId: "getReadiness",
+  security: noSecurity,
   responses: {
     200: {
       description: "Ready to serve (`degraded`: the session store or vector index is down, `down` names it)",

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ErrorSchema } from "../../http/openapi";
+import { describeError } from "../../http/openapi";
 import { SOURCES } from "../../recsys/feed/candidates";
 import { BACKENDS } from "../../ports/backends";
 
@@ -49,17 +49,12 @@ export const SourceReportSchema = z.object({
 
 /** The 503 the model-backed routes answer while the models load (with Retry-After). */
 export const notReadyResponse = {
-  503: {
-    description:
-      "Models are still loading (`service_unavailable`), or a backend this request cannot do without is down " +
+  503: describeError(
+    503,
+    "Models are still loading (`service_unavailable`), or a backend this request cannot do without is down " +
       "(`backend_unavailable`, e.g. the session store holding a feed cursor's snapshot); see Retry-After",
-    content: {
-      "application/json": {
-        schema: ErrorSchema,
-      },
-    },
-  },
-} as const;
+  ),
+};
 
 /**
  * `X-Degraded` names what a degraded answer was computed without (failed recall sources, backends down), so
