@@ -32,8 +32,11 @@ export const configSchema = z
       .min(1024)
       .max(10 * 1024 * 1024)
       .default(256 * 1024),
-    /** Load the demo catalog when the database is empty (Node start only). */
-    DEMO_DATA: bool.default(true),
+    /**
+     * Load the demo catalog and create the demo accounts when the database is empty (Node start only).
+     * Default: on, except with NODE_ENV=production, where only an explicit DEMO_DATA=true loads them.
+     */
+    DEMO_DATA: bool.optional(),
     /**
      * Where session histories, feed snapshots and counters live: `memory` (in-process), `libsql` (tables in
      * the app's database, shared by every process using it) or `upstash`. Resolved by loadConfig when unset.
@@ -207,9 +210,10 @@ type ParsedConfig = z.infer<typeof configSchema>;
  * use: unset, it is `upstash` when the Upstash variables are set (as before the variable existed), else
  * `libsql` when more than one process serves, else `memory`.
  */
-export type Config = Omit<ParsedConfig, "WEB_CONCURRENCY" | "SESSION_STORE"> & {
+export type Config = Omit<ParsedConfig, "WEB_CONCURRENCY" | "SESSION_STORE" | "DEMO_DATA"> & {
   WEB_CONCURRENCY: number;
   SESSION_STORE: SessionStoreKind;
+  DEMO_DATA: boolean;
 };
 
 export interface LoadConfigOptions {
@@ -237,7 +241,7 @@ export function loadConfig(source: Record<string, unknown>, options: LoadConfigO
       parsed.error.issues.map((i) => ({ variable: i.path.join(".") || "(root)", message: i.message })),
     );
   }
-  const { WEB_CONCURRENCY: concurrency, SESSION_STORE: store, ...rest } = parsed.data;
+  const { WEB_CONCURRENCY: concurrency, SESSION_STORE: store, DEMO_DATA: demo, ...rest } = parsed.data;
   const processes =
     concurrency === "auto"
       ? Math.max(1, Math.min(MAX_PROCESSES, Math.floor(options.availableParallelism?.() ?? 1)))
@@ -266,5 +270,7 @@ export function loadConfig(source: Record<string, unknown>, options: LoadConfigO
     });
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  return { ...rest, WEB_CONCURRENCY: processes, SESSION_STORE: sessionStore };
+  // Demo data and the demo admin never appear in production unless asked for.
+  const demoData = demo ?? rest.NODE_ENV !== "production";
+  return { ...rest, WEB_CONCURRENCY: processes, SESSION_STORE: sessionStore, DEMO_DATA: demoData };
 }

@@ -53,8 +53,8 @@ export interface ServingDeps {
 
 /** The serving ports and the (not yet started) Recsys holder; call `recsys.start(db, …)` before serving feeds. */
 export function buildServingDeps(i: ServingDepsInput): ServingDeps {
-  const sessions = i.sessions ?? selectSessionStore(i.config, i.clock, i.db);
-  const vectors = i.vectors ?? selectVectorIndex(i.config);
+  const sessions = i.sessions ?? selectSessionStore(i.config, i.clock, i.db, i.logger);
+  const vectors = i.vectors ?? selectVectorIndex(i.config, i.logger);
   let recsys: Recsys | null = null;
   const marketplace =
     i.marketplace ??

@@ -60,6 +60,10 @@ export const errorCodes = {
   service_unavailable: { status: 503, description: "Temporarily unavailable (models loading); retry later" },
   misconfigured: { status: 503, description: "The deployment's configuration is invalid (Workers)" },
   object_storage_unconfigured: { status: 503, description: "No object storage (the Worker's R2 binding PHOTOS)" },
+  backend_unavailable: {
+    status: 503,
+    description: "A backend this request needs (session store, vector index) is down; `details.backend` names it",
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

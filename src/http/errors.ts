@@ -5,6 +5,10 @@ import { type ErrorCode, errorCodes, statusCode } from "../domain/error-codes";
 import { DomainError, UnavailableError } from "../domain/errors";
 
 export type { ErrorCode } from "../domain/error-codes";
+import { backendDown } from "../ports/backends";
+
+/** Seconds a client is told to wait when a backend is down (the circuit breakers probe every 2 s). */
+const BACKEND_RETRY_AFTER_SECONDS = 5;
 
 export interface ErrorBody<C extends string = ErrorCode> {
   error: { code: C; message: string; requestId: string; details?: unknown };
@@ -55,6 +59,21 @@ export function handleError(err: Error, c: Context): Response {
   }
   if (err instanceof ApiError) {
     return c.json(errorBody(c, err.code, err.message, err.details), err.status);
+  }
+  // A remote backend (session store, vector index) down where no degraded answer exists (a feed cursor's
+  // snapshot, a feedback write): 503 naming it, never a 500. The cause is logged, not sent (it names hosts).
+  const down = backendDown(err);
+  if (down !== null) {
+    (c.get("deps") as AppDeps | undefined)?.logger.warn("backend unavailable", {
+      requestId: c.get("requestId"),
+      backend: down,
+      error: err.message,
+    });
+    c.header("Retry-After", String(BACKEND_RETRY_AFTER_SECONDS));
+    return c.json(
+      errorBody(c, "backend_unavailable", `${down.replace("_", " ")} is unavailable; retry later`, { backend: down }),
+      503,
+    );
   }
   if (err instanceof HTTPException) {
     const status = err.status;

@@ -3,6 +3,7 @@ import { materialiseCategories } from "./categories-materialiser";
 import { ingestFile } from "./ingest-file.node.js";
 import { deriveRatingsFromReviews } from "./ratings-from-reviews";
 import type { FileReport, IngestRunReport } from "./report";
+import { thisProcess } from "../ops/abandoned-runs.node.js";
 
 export interface IngestOptions {
   /** Records per write transaction (default 20,000). */
@@ -42,9 +43,10 @@ export async function ingestFiles(
   for (const [i, file] of files.entries()) {
     const id = `${runId}:${i}`;
     const fileStarted = Date.now();
+    // The owner lets the next start tell a run still going from one whose process died (src/ops/abandoned-runs).
     await client.execute({
-      sql: "INSERT INTO ingest_runs (id, source, format, started_at) VALUES (?, ?, ?, ?)",
-      args: [id, file, "pending", fileStarted],
+      sql: "INSERT INTO ingest_runs (id, source, format, started_at, report) VALUES (?, ?, ?, ?, ?)",
+      args: [id, file, "pending", fileStarted, JSON.stringify({ status: "running", owner: thisProcess() })],
     });
     const report = await ingestFile(client, file, {
       batchSize,

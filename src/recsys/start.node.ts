@@ -9,6 +9,7 @@ import type { Database } from "../db/database";
 import { createDbEventLog } from "../adapters/event-log/libsql";
 import type { EventLog } from "../ports/event-log";
 import { logAt, type Log, type Logger } from "../ports/logger";
+import { describeCause } from "../lib/describe-failure";
 import { buildServingDeps } from "../deps/serving";
 import { Learner } from "./learner/learner.node.js";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
@@ -21,6 +22,9 @@ import { SelectionStore } from "./selection/store";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 import type { Metrics } from "../ports/metrics";
+
+/** First retry of a failed model load; doubles up to a minute. */
+const MODEL_RETRY_FIRST_MS = 5000;
 
 export interface NodeServing {
   events: EventLog;
@@ -97,9 +101,15 @@ export function nodeHotSql(config: Config, db: Database): { sql: SqlExecutor; cl
 }
 
 /** The session store from config (SESSION_STORE); libsql runs on `sql` (see nodeHotSql). */
-export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql: SqlExecutor): SessionStore {
+export function nodeSessionStore(
+  config: Config,
+  db: Database,
+  clock: Clock,
+  sql: SqlExecutor,
+  logger?: Logger,
+): SessionStore {
   if (config.SESSION_STORE === "libsql") return new LibsqlSessionStore({ executor: sql, now: clock });
-  return selectSessionStore(config, clock, db);
+  return selectSessionStore(config, clock, db, logger);
 }
 
 /**
@@ -135,7 +145,7 @@ export async function startNodeServing(
   const hot = nodeHotSql(base.config, base.db);
   const events = createDbEventLog(base.db, base.clock, timeOrderedId, hot.sql);
   const registry = new LibsqlArtifactRegistry(base.db.$client, { now: base.clock });
-  const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
+  const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql, base.logger);
   const serving = buildServingDeps({
     ...base,
     events,
@@ -144,7 +154,24 @@ export async function startNodeServing(
     sql: hot.sql,
     feed: base.metrics ? { observe: base.metrics.feed } : undefined,
   });
-  await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
+  // Models that cannot be loaded (registry unreadable, artifacts broken, nothing to train on) do not stop the
+  // server: catalog and marketplace serve, model-backed routes answer 503 until a retry loads them.
+  let modelTimer: ReturnType<typeof setTimeout> | null = null;
+  const loadModels = async (delayMs: number): Promise<void> => {
+    try {
+      await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
+      if (delayMs > MODEL_RETRY_FIRST_MS) log("recsys: serving models loaded after a failed start");
+    } catch (err) {
+      log("recsys: serving models not loaded; recommendation routes answer 503 until they are", {
+        level: "error",
+        error: describeCause(err),
+        retryInMs: delayMs,
+      });
+      modelTimer = setTimeout(() => void loadModels(Math.min(delayMs * 2, 60_000)), delayMs);
+      modelTimer.unref();
+    }
+  };
+  await loadModels(MODEL_RETRY_FIRST_MS);
   // Cold start: items added while serving get content vectors and join the catalog, every tick (frozen: off).
   const coldStart =
     base.config.LEARNER === "on"
@@ -245,6 +272,8 @@ export async function startNodeServing(
     coldStart,
     stop: async () => {
       clearInterval(timer);
+      if (modelTimer) clearTimeout(modelTimer);
+      serving.recsys.stop();
       if (coldTimer) clearInterval(coldTimer);
       await Promise.all([learner?.stop(), coldStart?.stop()]);
       hot.close();

@@ -19,6 +19,8 @@ import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
 import { withWebAssets } from "../web/assets.node.js";
+import { describeCause, SettingError } from "../lib/describe-failure";
+import { markAbandonedRuns } from "../ops/abandoned-runs.node.js";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -44,6 +46,25 @@ async function main() {
   if (cluster.isWorker) return runWorker(config, logger);
   if (config.WEB_CONCURRENCY > 1) return runPrimary(config, logger);
   return runSingle(config, logger);
+}
+
+/**
+ * The database, opened and migrated: the one backend the server cannot start without. A failure names
+ * DATABASE_URL (credentials hidden) and the cause in one line.
+ */
+async function openMigratedDatabase(config: Config, logger: Logger) {
+  let opened: Awaited<ReturnType<typeof openNodeDatabase>>;
+  try {
+    opened = await openNodeDatabase(config);
+    await runMigrations(opened.db);
+  } catch (err) {
+    throw new SettingError("DATABASE_URL", config.DATABASE_URL, err);
+  }
+  // Ingest and learner runs whose process died (killed, OOM) are marked failed, with the reason.
+  const abandoned = await markAbandonedRuns(opened.client);
+  if (abandoned.ingest.length + abandoned.learner.length > 0)
+    logger.warn("runs left running by a dead process marked failed", { ...abandoned });
+  return opened;
 }
 
 async function loadDemoCatalog(config: Config, db: Database, logger: Logger): Promise<void> {
@@ -81,8 +102,7 @@ const startHeads = (db: Database, config: Config, logger: Logger) =>
 
 /** One process: exactly the behaviour from before WEB_CONCURRENCY. */
 async function runSingle(config: Config, logger: Logger) {
-  const { client, db } = await openNodeDatabase(config);
-  await runMigrations(db);
+  const { client, db } = await openMigratedDatabase(config, logger);
   await loadDemoCatalog(config, db, logger);
 
   // Session store + vector index from config, serving models from the registry (trained at first start).
@@ -95,10 +115,11 @@ async function runSingle(config: Config, logger: Logger) {
   );
   const heads = startHeads(db, config, logger);
 
-  // Drain: stop accepting, let in-flight requests finish (idle keep-alive connections are closed at once),
-  // exit when the last one is done or after SHUTDOWN_GRACE_MS - 1 s at the latest (the kubelet's and our
-  // wrapper's budget is 10 s).
+  // Drain: keep serving for ACCEPT_WINDOW_MS (answers say `Connection: close`), then stop accepting and let
+  // in-flight requests finish (idle keep-alive connections are closed as they appear); exit when the last one
+  // is done or after SHUTDOWN_GRACE_MS - 1 s at the latest (the kubelet's and our wrapper's budget is 10 s).
   let closing = false;
+  closeAfterShutdown(server, () => closing);
   const shutdown = (reason: string) => {
     if (closing) return;
     closing = true;
@@ -109,16 +130,18 @@ async function runSingle(config: Config, logger: Logger) {
       logger.warn("shutdown: requests still running at the deadline, exiting");
       process.exit(1);
     }, SHUTDOWN_GRACE_MS - 1000).unref();
-    server.close(() => {
-      client.close();
-      process.exit(0);
-    });
-    // A keep-alive connection whose request finishes during the drain turns idle: close those as they appear
-    // instead of waiting out the keep-alive timeout.
-    if ("closeIdleConnections" in server) {
-      server.closeIdleConnections();
-      setInterval(() => server.closeIdleConnections(), 100).unref();
-    }
+    setTimeout(() => {
+      server.close(() => {
+        client.close();
+        process.exit(0);
+      });
+      // A keep-alive connection whose request finishes during the drain turns idle: close those as they appear
+      // instead of waiting out the keep-alive timeout.
+      if ("closeIdleConnections" in server) {
+        server.closeIdleConnections();
+        setInterval(() => server.closeIdleConnections(), 100).unref();
+      }
+    }, ACCEPT_WINDOW_MS).unref();
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
@@ -133,6 +156,21 @@ function exitWithParent(shutdown: () => void): void {
   if (process.connected) process.on("disconnect", shutdown);
 }
 
+/**
+ * After SIGTERM the server keeps accepting and serving this long before it closes its port. Closing at once
+ * reset connections still in the accept queue and keep-alive connections whose request had arrived but not
+ * been read yet (they look idle): under load, most requests in flight at the signal (bench:sigterm). Within
+ * the window every answer carries `Connection: close`, so clients open their next connection elsewhere (in
+ * Kubernetes the preStop sleep has already taken the pod out of the Service).
+ */
+const ACCEPT_WINDOW_MS = 1000;
+
+function closeAfterShutdown(server: ReturnType<typeof serve>, closing: () => boolean): void {
+  server.prependListener("request", (_req, res) => {
+    if (closing() && !res.headersSent) res.setHeader("connection", "close");
+  });
+}
+
 /** A worker that lived at least this long counts as healthy: its next crash restarts without delay. */
 const HEALTHY_AFTER_MS = 30_000;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -144,8 +182,7 @@ async function runPrimary(config: Config, logger: Logger) {
   const n = config.WEB_CONCURRENCY;
   const clusterLog = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) =>
     logger[level](`cluster: ${msg}`, fields);
-  const { client, db } = await openNodeDatabase(config);
-  await runMigrations(db);
+  const { client, db } = await openMigratedDatabase(config, logger);
   const deps = buildNodeBaseDeps(config, db, logger);
   await loadDemoCatalog(config, db, logger);
   await ensureServingModels(config, db, logger);
@@ -260,15 +297,18 @@ async function runWorker(config: Config, logger: Logger) {
   const server = serve({ fetch: withWebAssets(app.fetch, logger), hostname: config.HOST, port: config.PORT });
 
   let closing = false;
+  closeAfterShutdown(server, () => closing);
   const shutdown = () => {
     if (closing) return;
     closing = true;
     serving.stop();
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS - 1000).unref();
-    server.close(() => {
-      client.close();
-      process.exit(0);
-    });
+    setTimeout(() => {
+      server.close(() => {
+        client.close();
+        process.exit(0);
+      });
+    }, ACCEPT_WINDOW_MS).unref();
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
@@ -276,11 +316,24 @@ async function runWorker(config: Config, logger: Logger) {
   process.on("disconnect", shutdown);
 }
 
+/**
+ * A start-up failure as one JSON log line naming the setting and the cause (the stack only at
+ * LOG_LEVEL=debug): bad config exits 78 (EX_CONFIG, as the CLIs do), anything else 1.
+ */
+function startupFailure(msg: string, fields: Record<string, unknown> = {}): void {
+  console.error(JSON.stringify({ level: "error", time: new Date().toISOString(), pid: process.pid, msg, ...fields }));
+}
+
 main().catch((err) => {
   if (err instanceof ConfigError) {
-    console.error(err.message);
+    startupFailure(`invalid configuration: ${err.issues.map((i) => `${i.variable}: ${i.message}`).join("; ")}`, {
+      variables: err.issues.map((i) => i.variable),
+    });
     process.exit(78); // EX_CONFIG
   }
-  console.error(err);
+  const debug = process.env.LOG_LEVEL === "debug";
+  const stack = debug && err instanceof Error ? { stack: err.stack } : {};
+  if (err instanceof SettingError) startupFailure(`cannot start: ${err.message}`, { setting: err.setting, ...stack });
+  else startupFailure(`cannot start: ${describeCause(err)}`, stack);
   process.exit(1);
 });

@@ -5,6 +5,8 @@ import { createRouter, describeError, errorResponses, scopeSecurity } from "../.
 import { EventInSchema, ingestEvents, MAX_BATCH } from "../../recsys/events/ingest";
 import { presentedSession } from "../../http/caller";
 import { UnauthenticatedError } from "../../domain/errors";
+import { BACKENDS } from "../../ports/backends";
+import { logAt } from "../../ports/logger";
 
 const EventIn = EventInSchema.openapi("EventIn");
 
@@ -30,6 +32,14 @@ const ResultSchema = z
       .array(z.string())
       .openapi({ description: "Ids stored by this or an earlier request (idempotent replays included)" }),
     duplicates: z.array(z.string()).openapi({ description: "Accepted ids that were already stored" }),
+    degraded: z
+      .array(z.enum(BACKENDS))
+      .optional()
+      .openapi({
+        description:
+          "Present when the events were stored but the session history could not be updated (the backends that " +
+          "were down): they count, live personalisation may not reflect them yet",
+      }),
     rejected: z.array(
       z.object({
         index: z.number().int(),
@@ -90,9 +100,17 @@ eventsRoutes.openapi(route, async (c) => {
     );
   }
   const result = await ingestEvents(
-    { db, events: recsys.o.events, sessions, marketplace: recsys.o.marketplace, now: c.var.deps.clock() },
+    {
+      db,
+      events: recsys.o.events,
+      sessions,
+      marketplace: recsys.o.marketplace,
+      now: c.var.deps.clock(),
+      log: logAt(c.var.deps.logger),
+    },
     { userId, sessionId },
     raw,
   );
+  if (result.degraded) c.header("X-Degraded", result.degraded.join(", ") || "session_history");
   return c.json(result, result.rejected.length > 0 ? 207 : 200);
 });

@@ -4,7 +4,7 @@ import { requireScope } from "../../http/middleware/require";
 import { createRouter, errorResponses, scopeSecurity } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf } from "../../http/caller";
-import { notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
+import { markDegraded, notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
 
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
@@ -64,6 +64,7 @@ feedRoutes.openapi(feedRoute, async (c) => {
     page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit, recsys.activeExperiment());
   }
   const { nextCursor, ...rest } = page;
+  markDegraded(c, page);
   return c.json(
     { ...rest, nextCursor: nextCursor ? encodeCursor({ s: nextCursor.snapshotId, o: nextCursor.offset }) : null },
     200,

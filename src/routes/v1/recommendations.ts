@@ -4,7 +4,7 @@ import { createRouter, errorResponses, scopeSecurity } from "../../http/openapi"
 import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf } from "../../http/caller";
 import { productRecommendations, sessionRecommendations } from "../../recsys/session/session-recs";
-import { notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
+import { markDegraded, notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
 import { notFound } from "../../domain/errors";
 
 const RecListSchema = z
@@ -80,10 +80,9 @@ recommendationsRoutes
     const caller = callerOf(c, q.session_id);
     // Session recommendations are about this session only: no long-term history.
     const history = await recsys.history({ userId: null, sessionId: caller.sessionId });
-    return c.json(
-      await sessionRecommendations(recsys.feed, models, caller, history, q.limit, `${c.var.requestId}`),
-      200,
-    );
+    const list = await sessionRecommendations(recsys.feed, models, caller, history, q.limit, `${c.var.requestId}`);
+    markDegraded(c, list);
+    return c.json(list, 200);
   })
   .openapi(productRecsRoute, async (c) => {
     const { id } = c.req.valid("param");
@@ -94,8 +93,15 @@ recommendationsRoutes
     if (item === undefined) throw notFound("product");
     const caller = callerOf(c, q.session_id);
     const history = await recsys.history({ userId: null, sessionId: caller.sessionId });
-    return c.json(
-      await productRecommendations(recsys.feed, models, caller, item, history, q.limit, `${c.var.requestId}`),
-      200,
+    const list = await productRecommendations(
+      recsys.feed,
+      models,
+      caller,
+      item,
+      history,
+      q.limit,
+      `${c.var.requestId}`,
     );
+    markDegraded(c, list);
+    return c.json(list, 200);
   });
