@@ -7,7 +7,7 @@ import { getCategoryTree, type CategoryNode } from "../../services/catalog/categ
 import { offerSummaries } from "../../services/catalog/offers";
 import { listProducts, productSorts, type ProductSummary } from "../../services/catalog/products";
 import { ProductCard } from "../components";
-import { conditionNames } from "../format";
+import { conditionNames, count } from "../format";
 import { renderPage } from "../render";
 
 const PAGE_SIZE = 24;
@@ -117,7 +117,7 @@ function CategoryFacet(props: { tree: CategoryNode[]; current?: string; base: st
                 >
                   {n.name}
                 </a>{" "}
-                <span class="muted">({n.productCount.toLocaleString("en-US")})</span>
+                <span class="muted">({count(n.productCount)})</span>
               </li>
             ))}
           </ul>
@@ -345,7 +345,7 @@ export async function categoriesPage(c: Context<AppEnv>) {
           <li>
             <h2>
               <a href={categoryHref(n.path)}>{n.name}</a>{" "}
-              <span class="muted">({n.productCount.toLocaleString("en-US")})</span>
+              <span class="muted">({count(n.productCount)})</span>
             </h2>
             <ul>
               {n.children.slice(0, 12).map((ch) => (
