@@ -8,7 +8,7 @@ import { originCheck } from "./http/middleware/origin-check";
 import { principal } from "./http/middleware/principal";
 import { marketplaceRoutes } from "./routes/v1/marketplace";
 import { ApiError, errorBody, handleError } from "./http/errors";
-import { createRouter } from "./http/openapi";
+import { createRouter, openApiConfig, registerSecuritySchemes } from "./http/openapi";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { readyzRoutes } from "./routes/readyz";
@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: deps.config.MAX_BODY_BYTES,
       onError: () => {
-        throw new ApiError(413, "payload_too_large", `request body exceeds ${deps.config.MAX_BODY_BYTES} bytes`);
+        throw new ApiError("payload_too_large", `request body exceeds ${deps.config.MAX_BODY_BYTES} bytes`);
       },
     }),
   );
@@ -85,14 +85,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", feedbackRoutes);
   app.route("/v1", recommendationsRoutes);
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Recircuit API",
-      version: "1.0.0",
-      description: "Marketplace for second-hand electronics: catalog, accounts, listings, cart, recommendations.",
-    },
-  });
+  registerSecuritySchemes(app);
+  app.doc31("/openapi.json", openApiConfig);
 
   // The storefront last: its pages own every path the API does not (src/web/security.ts: isPagePath).
   app.route("/", webRoutes);

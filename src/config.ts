@@ -57,6 +57,12 @@ export const configSchema = z
      * online; `off` freezes serving on the models loaded at start (the replay benchmark's baseline).
      */
     LEARNER: z.enum(["on", "off"]).default("on"),
+    /**
+     * Whether a Node server runs learner cycles in a thread of its own (the single process, or the cluster
+     * primary). `off` where a scheduled `npm run learn` trains instead (the Kubernetes CronJob): serving still
+     * reloads, selects and cold-starts; the pod saves the learner's memory (docs/BENCHMARKS.md, pod sizing).
+     */
+    LEARNER_THREAD: z.enum(["on", "off"]).default("on"),
     /** Seconds between learner cycles on Node (incremental fold, new items, selection). */
     LEARNER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     UPSTASH_REDIS_REST_URL: z.url().optional(),

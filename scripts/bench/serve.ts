@@ -48,6 +48,7 @@ import { publishVectors } from "../../src/recsys/models/bootstrap";
 import { defaultRanker } from "../../src/recsys/feed/rank";
 import { SessionKnnRecommender } from "../../ml/models/session-knn";
 import { Rng } from "../../ml/core/rng";
+import { componentFootprints, processMemory } from "../lib/memory-footprint";
 
 const { values } = parseArgs({
   options: {
@@ -246,6 +247,8 @@ async function child(): Promise<void> {
     DATABASE_URL: `file:${dbPath}`,
     LOG_LEVEL: "warn",
     DEMO_DATA: "false",
+    // scripts/bench/rss.ts measures a serving process with and without the learner thread.
+    ...(process.env.LEARNER_THREAD ? { LEARNER_THREAD: process.env.LEARNER_THREAD } : {}),
     ...(workers > 1 ? { SESSION_STORE: "libsql", WEB_CONCURRENCY: String(workers) } : {}),
   });
   const client = await createNodeLibsqlClient(config.DATABASE_URL);
@@ -312,8 +315,25 @@ async function child(): Promise<void> {
   const port = Number(values.port);
   // Server CPU time (user + system) for the parent to divide by requests served: on a shared, loaded
   // machine, CPU ms per request is a steadier figure than latency.
-  const fetchWithCpu = (req: Request): Response | Promise<Response> =>
-    new URL(req.url).pathname === "/__bench/cpu" ? Response.json(process.cpuUsage()) : app.fetch(req);
+  // And where its memory goes (scripts/bench/rss.ts): process.memoryUsage, the serving models' components,
+  // the SQLite page cache settings of its connections.
+  const memory = async (): Promise<Response> => {
+    const pragma = async (name: string): Promise<number> =>
+      Number(Object.values((await db.$client.execute(`PRAGMA ${name}`)).rows[0] ?? {})[0]);
+    return Response.json({
+      pid: process.pid,
+      worker,
+      process: processMemory(),
+      models: serving.recsys.ready ? componentFootprints(serving.recsys.models) : null,
+      sqlite: { clientCacheSize: await pragma("cache_size"), pageSize: await pragma("page_size") },
+    });
+  };
+  const fetchWithCpu = (req: Request): Response | Promise<Response> => {
+    const path = new URL(req.url).pathname;
+    if (path === "/__bench/cpu") return Response.json(process.cpuUsage());
+    if (path === "/__bench/memory") return memory();
+    return app.fetch(req);
+  };
   if (values.inproc) {
     const n = Number(values.inproc);
     const paths = Array.from({ length: SESSIONS }, (_, s) => `http://bench.local/v1/feed?session_id=${sessionOf(s)}`);

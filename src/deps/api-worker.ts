@@ -8,6 +8,7 @@ import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
 import { createDbEventLog } from "../adapters/event-log/libsql";
 import { buildServingDeps } from "./serving";
 import { MemoryOutbox } from "../adapters/mailer/memory-outbox";
+import { logFeedObserver } from "../adapters/metrics/log-feed-observer";
 import type { WorkerDeps } from "./worker";
 
 export interface ApiWorkerDeps {
@@ -24,7 +25,13 @@ export interface ApiWorkerDeps {
 export function buildApiWorkerDeps(base: WorkerDeps): ApiWorkerDeps {
   const events = createDbEventLog(base.db, base.clock, timeOrderedId);
   const registry = new LibsqlArtifactRegistry(base.db.$client, { now: base.clock });
-  const serving = buildServingDeps({ ...base, newId: timeOrderedId, events, registry });
+  const serving = buildServingDeps({
+    ...base,
+    newId: timeOrderedId,
+    events,
+    registry,
+    feed: { observe: logFeedObserver(base.logger) },
+  });
   // No mail provider on Workers yet: a per-isolate development outbox (no /dev/outbox page outside Node).
   const mailer = new MemoryOutbox();
   return { deps: { ...base, auth: createAuth({ ...base, mailer }), mailer, events, ...serving }, registry };

@@ -26,7 +26,7 @@ export interface RecsysOptions {
   now: () => number;
   newId: () => string;
   log: Log;
-  feed?: Partial<Pick<FeedDeps, "sources" | "budgets" | "snapshotTtlSeconds" | "snapshotSize">>;
+  feed?: Partial<Pick<FeedDeps, "sources" | "budgets" | "snapshotTtlSeconds" | "snapshotSize" | "observe">>;
   /**
    * How long a replaced model version's vector collection is kept after a reload: requests that started on
    * the old models still search it (their budget is milliseconds). Default 60 s.
@@ -79,6 +79,11 @@ export class Recsys {
 
   get ready(): boolean {
     return this.state !== null;
+  }
+
+  /** Registry version served per model (empty while loading): the metrics' model-version gauge. */
+  get servedVersions(): Readonly<Record<string, string>> {
+    return this.state?.registryVersions ?? {};
   }
 
   get models(): ServingModels {

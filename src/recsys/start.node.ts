@@ -20,6 +20,7 @@ import { runSelectionCycle } from "./selection/cycle";
 import { SelectionStore } from "./selection/store";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
+import type { Metrics } from "../ports/metrics";
 
 export interface NodeServing {
   events: EventLog;
@@ -42,11 +43,19 @@ export interface NodeServing {
  * `reloadIfChanged()`, which `onReport` triggers at once when a cycle registered anything. Needs a database
  * other threads can open.
  */
-export function startLearner(config: Config, log: Log, onReport?: (r: LearnerReport) => void): Learner | null {
+export function startLearner(
+  config: Config,
+  log: Log,
+  onReport?: (r: LearnerReport) => void,
+  metrics?: Metrics,
+): Learner | null {
   if (config.LEARNER === "off") return null;
-  const why = config.DATABASE_URL.includes(":memory:")
-    ? "an in-memory database cannot be opened by another thread"
-    : null;
+  const why =
+    config.LEARNER_THREAD === "off"
+      ? "LEARNER_THREAD=off: a scheduled `npm run learn` trains"
+      : config.DATABASE_URL.includes(":memory:")
+        ? "an in-memory database cannot be opened by another thread"
+        : null;
   if (why) {
     log("learner: not started", { reason: why });
     return null;
@@ -58,7 +67,17 @@ export function startLearner(config: Config, log: Log, onReport?: (r: LearnerRep
     // Registered as challengers: the selection module (src/recsys/selection) decides what serves.
     options: { promote: false },
     log,
-    onReport,
+    onReport: (r) => {
+      metrics?.observeLearnerRun({
+        outcome: r.failed ? "partial" : "ok",
+        seconds: r.ms / 1000,
+        finishedAt: r.startedAt + r.ms,
+      });
+      onReport?.(r);
+    },
+    onCycleError: ({ ms }) =>
+      metrics?.observeLearnerRun({ outcome: "error", seconds: (ms ?? 0) / 1000, finishedAt: Date.now() }),
+    onCrash: () => metrics?.observeLearnerCrash(),
   }).start();
 }
 
@@ -90,7 +109,7 @@ export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql
  * fields into AppDeps (src/deps/node.node.ts: buildNodeDeps does).
  */
 export async function startNodeServing(
-  base: { config: Config; db: Database; clock: Clock; newId: IdGenerator; logger: Logger },
+  base: { config: Config; db: Database; clock: Clock; newId: IdGenerator; logger: Logger; metrics?: Metrics },
   /** `trainMissing: false` (cluster workers): serve what is registered; the primary trained anything missing. */
   options: {
     refreshSeconds?: number;
@@ -103,6 +122,12 @@ export async function startNodeServing(
      */
     selection?: boolean;
     coldStart?: NodeColdStartOptions;
+    /**
+     * Embed new items in a thread of this process (default: when LEARNER_THREAD is on). Off, the process only
+     * copies stored vectors in: one embedder per deployment (`npm run learn`, or one cluster worker), not one
+     * model in memory per serving process.
+     */
+    reembed?: boolean;
   } = {},
 ): Promise<NodeServing> {
   // The timer's lines (selection decisions, failures) as before the logger port: at info.
@@ -111,11 +136,23 @@ export async function startNodeServing(
   const events = createDbEventLog(base.db, base.clock, timeOrderedId, hot.sql);
   const registry = new LibsqlArtifactRegistry(base.db.$client, { now: base.clock });
   const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
-  const serving = buildServingDeps({ ...base, events, registry, sessions, sql: hot.sql });
+  const serving = buildServingDeps({
+    ...base,
+    events,
+    registry,
+    sessions,
+    sql: hot.sql,
+    feed: base.metrics ? { observe: base.metrics.feed } : undefined,
+  });
   await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
   // Cold start: items added while serving get content vectors and join the catalog, every tick (frozen: off).
   const coldStart =
-    base.config.LEARNER === "on" ? nodeColdStart({ ...base, log }, serving.recsys, options.coldStart) : null;
+    base.config.LEARNER === "on"
+      ? nodeColdStart({ ...base, log }, serving.recsys, {
+          ...((options.reembed ?? base.config.LEARNER_THREAD === "on") ? {} : { reembed: "off" as const }),
+          ...options.coldStart,
+        })
+      : null;
   const coldStartCycle = (): Promise<unknown> =>
     coldStart
       ? coldStart.coldStart.cycle().catch((err: unknown) =>
@@ -192,9 +229,14 @@ export async function startNodeServing(
   timer.unref();
   const learner =
     (options.learner ?? options.trainMissing ?? true)
-      ? startLearner(base.config, log, (r) => {
-          if (r.models.some((m) => m.status === "registered")) void tick();
-        })
+      ? startLearner(
+          base.config,
+          log,
+          (r) => {
+            if (r.models.some((m) => m.status === "registered")) void tick();
+          },
+          base.metrics,
+        )
       : null;
   return {
     events,

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../context";
-import { createRouter } from "../http/openapi";
+import { createRouter, noSecurity } from "../http/openapi";
 import { errorMessage } from "../ports/logger";
 
 /**
@@ -76,6 +76,8 @@ const readyRoute = createRoute({
   path: "/readyz",
   tags: ["ops"],
   summary: "Readiness: database, serving models, session store and vector index all answering",
+  operationId: "getReadiness",
+  security: noSecurity,
   responses: {
     200: { description: "Ready to serve", content: { "application/json": { schema: ReadySchema } } },
     503: {

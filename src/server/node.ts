@@ -10,6 +10,7 @@ import {
   createNodeLogger,
   loadNodeConfig,
   openNodeDatabase,
+  startPrimaryMetrics,
   type NodeBaseDeps,
 } from "../deps/node.node.js";
 import { type Logger, logAt } from "../ports/logger";
@@ -29,6 +30,10 @@ import { withWebAssets } from "../web/assets.node.js";
  * the registered models into its own memory and listens on the same port (the primary hands connections
  * out round-robin). A worker that dies is restarted with backoff; SIGINT/SIGTERM drain every worker.
  * Sessions are shared through SESSION_STORE (libsql or upstash; loadConfig refuses memory here).
+ *
+ * Background jobs that write shared state run once per pod: the learner thread in the primary, online
+ * selection and new items' re-embedding in worker slot 0 (LEARNER_THREAD=off: neither learner nor re-embedding;
+ * a scheduled `npm run learn` does both).
  *
  * Every process assembles its deps through src/deps/node.node.ts (buildNodeDeps; the primary, which serves
  * nothing, buildNodeBaseDeps) and logs JSON lines through their logger.
@@ -147,7 +152,8 @@ async function runPrimary(config: Config, logger: Logger) {
   await createDemoAccounts(deps);
   // Background writers of shared state run here, once, not in every worker: search head lists, the learner.
   const heads = startHeads(db, config, logger);
-  const learner = startLearner(config, logAt(logger));
+  const podMetrics = startPrimaryMetrics(db, logger);
+  const learner = startLearner(config, logAt(logger), undefined, podMetrics.metrics);
 
   let shuttingDown = false;
   let announced = false;
@@ -200,6 +206,7 @@ async function runPrimary(config: Config, logger: Logger) {
     if (shuttingDown) return;
     shuttingDown = true;
     heads.stop();
+    podMetrics.stop();
     void learner?.stop();
     clusterLog("info", "shutting down", { signal, workers: slotOf.size });
     if (slotOf.size === 0) {
@@ -245,6 +252,9 @@ async function runWorker(config: Config, logger: Logger) {
     logger,
     trainMissing: false,
     selection: process.env.RECIRCUIT_WORKER_SLOT === "0",
+    clusterSlot: Number(process.env.RECIRCUIT_WORKER_SLOT ?? 0),
+    // One embedder model per pod, not per worker (its thread holds the encoder: ~100s of MB).
+    reembed: process.env.RECIRCUIT_WORKER_SLOT === "0" && config.LEARNER_THREAD === "on",
   });
   const app = createApp(serving.deps);
   const server = serve({ fetch: withWebAssets(app.fetch, logger), hostname: config.HOST, port: config.PORT });

@@ -26,6 +26,7 @@ import type { EventLog, EventRecord } from "../../ports/event-log";
 import type { ListingState, ListingSummary, MarketplacePort } from "../../ports/marketplace";
 import { type Arm, interleave } from "../selection/interleave";
 import type { ActiveExperiment } from "../selection/live";
+import type { FeedObserver } from "../../ports/metrics";
 
 /** The committed cold-start ranker: what a page is ranked by when the live ranker fails on it. */
 const PRIOR_RANKER = defaultRanker();
@@ -69,6 +70,8 @@ export interface FeedDeps {
   liveOutcome?: (models: ServingModels, outcome: { ms: number; error: boolean }) => void;
   /** Failed impression writes are reported here (never thrown to a request). */
   log: Log;
+  /** Per candidate list: each recall source's time and failure, then filter, rank and re-rank times (metrics). */
+  observe?: FeedObserver;
 }
 
 export interface Caller {
@@ -234,7 +237,9 @@ export class FeedService {
     );
     const report: SourceReport = { used: [], failed: [] };
     const results = [];
+    const observe = this.d.observe;
     for (const o of outcomes) {
+      observe?.recallSource(o.source, o.ms / 1000, o.ok ? null : o.reason);
       if (o.ok) {
         report.used.push(o.source);
         results.push(o.result);
@@ -244,11 +249,14 @@ export class FeedService {
     const ids = merged.map((c) => catalog.ids[c.item]);
     // Cached state for the ~300 candidates; the shown items are re-checked against the DB (verifyShown).
     const mp = this.d.marketplace;
+    const filterStart = performance.now();
     const { unavailable, best } = await (mp.cachedListingState
       ? mp.cachedListingState(ids, caller.userId)
       : mp.listingState(ids, caller.userId));
     exclusions.unavailable = toIdx(unavailable);
     const { kept, removed } = filterCandidates(merged, exclusions);
+    const rankStart = performance.now();
+    observe?.stage("filter", (rankStart - filterStart) / 1000);
     const listings = new Map<number, ListingSummary>();
     for (const [pid, l] of best) {
       const i = catalog.indexOf.get(pid);
@@ -274,6 +282,7 @@ export class FeedService {
       }
     }
     const ranked = demoteUnclicked(models.ranker.rank(kept, ctx), shown);
+    observe?.stage("rank", (performance.now() - rankStart) / 1000);
     // The impression log keeps each shown item's features as the ranker saw them (before any demotion).
     let maxima: Float32Array | null = null;
     const features = (c: Candidate): Float32Array => {
@@ -298,7 +307,9 @@ export class FeedService {
       history,
       this.sources,
     );
+    const t0 = performance.now();
     const reranked = rerank(ranked, models.catalog, models.vectors, listings, { ...DEFAULT_RERANK, now: this.d.now() });
+    this.d.observe?.stage("rerank", (performance.now() - t0) / 1000);
     return { reranked, report, filtered, features };
   }
 

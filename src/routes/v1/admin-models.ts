@@ -90,9 +90,10 @@ const overviewRoute = createRoute({
   path: "/models",
   tags: ["admin"],
   summary: "Model versions, live traffic shares, offline and online metrics with intervals, decision log (admins)",
+  operationId: "getModelsOverview",
   security: sessionSecurity,
   middleware: requirePermission({ model: ["read"] }),
-  responses: { 200: json(OverviewSchema, "Models"), ...pick(401, 403) },
+  responses: { 200: json(OverviewSchema, "Models"), ...pick(401, 403, 429) },
 });
 
 const pinRoute = createRoute({
@@ -100,13 +101,14 @@ const pinRoute = createRoute({
   path: "/models/{model}/pin",
   tags: ["admin"],
   summary: "Pin a model to a version: it goes live and selection leaves it there until unpinned (admins)",
+  operationId: "pinModel",
   security: sessionSecurity,
   middleware: requirePermission({ model: ["manage"] }),
   request: {
     params: ModelParam,
     body: jsonBody(z.object({ version: z.string().min(1).max(128), reason: Reason }).strict()),
   },
-  responses: { 200: json(ActionSchema, "Pinned"), ...pick(400, 401, 403, 404) },
+  responses: { 200: json(ActionSchema, "Pinned"), ...pick(400, 401, 403, 404, 413, 429) },
 });
 
 const unpinRoute = createRoute({
@@ -114,10 +116,11 @@ const unpinRoute = createRoute({
   path: "/models/{model}/pin",
   tags: ["admin"],
   summary: "Remove a pin: selection resumes (admins)",
+  operationId: "unpinModel",
   security: sessionSecurity,
   middleware: requirePermission({ model: ["manage"] }),
   request: { params: ModelParam },
-  responses: { 204: { description: "Unpinned" }, ...pick(400, 401, 403, 404) },
+  responses: { 204: { description: "Unpinned" }, ...pick(400, 401, 403, 404, 429) },
 });
 
 const rollbackRoute = createRoute({
@@ -125,13 +128,14 @@ const rollbackRoute = createRoute({
   path: "/models/{model}/rollback",
   tags: ["admin"],
   summary: "Roll a model back to a version, or to the one before the live one (admins)",
+  operationId: "rollbackModel",
   security: sessionSecurity,
   middleware: requirePermission({ model: ["manage"] }),
   request: {
     params: ModelParam,
     body: jsonBody(z.object({ version: z.string().min(1).max(128).optional(), reason: Reason }).strict()),
   },
-  responses: { 200: json(ActionSchema, "Rolled back"), ...pick(400, 401, 403, 404, 409) },
+  responses: { 200: json(ActionSchema, "Rolled back"), ...pick(400, 401, 403, 404, 409, 413, 429) },
 });
 
 function adminOf(c: Context<AppEnv>): ModelAdmin {

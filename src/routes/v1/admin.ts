@@ -51,12 +51,13 @@ const listRoute = createRoute({
   path: "/users",
   tags: ["admin"],
   summary: "List users (admins)",
+  operationId: "listUsers",
   security: sessionSecurity,
   middleware: requirePermission({ user: ["list"] }),
   request: { query: ListQuery },
   responses: {
     200: json(z.object({ items: z.array(AdminUserSchema), nextCursor: z.string().nullable() }), "Users"),
-    ...pick(400, 401, 403),
+    ...pick(400, 401, 403, 429),
   },
 });
 
@@ -65,10 +66,11 @@ const roleRoute = createRoute({
   path: "/users/{id}/role",
   tags: ["admin"],
   summary: "Change a user's role (admins)",
+  operationId: "setUserRole",
   security: sessionSecurity,
   middleware: requirePermission({ user: ["set-role"] }),
   request: { params: idParam("id"), body: jsonBody(z.object({ role: Role }).strict()) },
-  responses: { 200: json(AdminUserSchema, "Updated"), ...pick(400, 401, 403, 404, 409) },
+  responses: { 200: json(AdminUserSchema, "Updated"), ...pick(400, 401, 403, 404, 409, 413, 429) },
 });
 
 const banRoute = createRoute({
@@ -76,6 +78,7 @@ const banRoute = createRoute({
   path: "/users/{id}/ban",
   tags: ["admin"],
   summary: "Ban a user: every session is revoked and their API keys stop working (admins)",
+  operationId: "banUser",
   security: sessionSecurity,
   middleware: requirePermission({ user: ["ban"] }),
   request: {
@@ -94,7 +97,7 @@ const banRoute = createRoute({
         .strict(),
     ),
   },
-  responses: { 200: json(AdminUserSchema, "Banned"), ...pick(400, 401, 403, 404, 409) },
+  responses: { 200: json(AdminUserSchema, "Banned"), ...pick(400, 401, 403, 404, 409, 413, 429) },
 });
 
 const unbanRoute = createRoute({
@@ -102,10 +105,11 @@ const unbanRoute = createRoute({
   path: "/users/{id}/unban",
   tags: ["admin"],
   summary: "Lift a ban (admins)",
+  operationId: "unbanUser",
   security: sessionSecurity,
   middleware: requirePermission({ user: ["ban"] }),
   request: { params: idParam("id") },
-  responses: { 200: json(AdminUserSchema, "Unbanned"), ...pick(401, 403, 404) },
+  responses: { 200: json(AdminUserSchema, "Unbanned"), ...pick(400, 401, 403, 404, 429) },
 });
 
 async function loadUser(c: Context<AppEnv>, id: string): Promise<UserRow> {

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { actingUserId } from "../../auth/principal";
 import { requireScope } from "../../http/middleware/require";
-import { createRouter, ErrorSchema, errorResponses } from "../../http/openapi";
+import { createRouter, describeError, errorResponses, scopeSecurity } from "../../http/openapi";
 import { EventInSchema, ingestEvents, MAX_BATCH } from "../../recsys/events/ingest";
 import { presentedSession } from "../../http/caller";
 import { UnauthenticatedError } from "../../domain/errors";
@@ -10,10 +10,15 @@ const EventIn = EventInSchema.openapi("EventIn");
 
 const BatchSchema = z
   .object({
-    // Items are validated one by one in the handler so a bad event is rejected alone; the union keeps the
-    // event's shape in the OpenAPI document.
+    // Items are validated one by one in the handler so a bad event is rejected alone (207), not the batch: the
+    // body's validator takes any item, while the document states what a client should send, an EventIn.
     events: z
-      .array(z.union([EventIn, z.unknown()]))
+      .array(
+        z.unknown().openapi({
+          allOf: [{ $ref: "#/components/schemas/EventIn" }],
+          description: "An event; one that does not match is rejected alone (see `rejected`)",
+        }),
+      )
       .min(1)
       .max(MAX_BATCH),
   })
@@ -50,6 +55,8 @@ const route = createRoute({
   path: "/events",
   tags: ["recommendations"],
   summary: "Ingest interaction events (batch of up to 500)",
+  operationId: "ingestEvents",
+  security: scopeSecurity("events:write", { anonymous: true }),
   middleware: [requireScope("events:write", { anonymous: true })] as const,
   description:
     "Each event is validated on its own: good ones are stored even when others are rejected (207 with reasons). " +
@@ -61,14 +68,15 @@ const route = createRoute({
       description: "Some events rejected (see `rejected`)",
       content: { "application/json": { schema: ResultSchema } },
     },
-    ...errorResponses,
-    401: { description: "No user and no session id", content: { "application/json": { schema: ErrorSchema } } },
-    403: { description: "API key without events:write", content: { "application/json": { schema: ErrorSchema } } },
+    ...errorResponses(400, 413, 429),
+    401: describeError(401, "No user and no session id (`session_id_required`), or an invalid API key"),
+    403: describeError(403, "API key without events:write, or a cookie write from an origin not allowed"),
   },
 });
 
 /** POST /v1/events (issue 5): per-event validation, idempotent by client id, event log + session history. */
 export const eventsRoutes = createRouter();
+eventsRoutes.openAPIRegistry.register("EventIn", EventIn);
 eventsRoutes.openapi(route, async (c) => {
   const { events: raw } = c.req.valid("json");
   const { db, sessions, recsys } = c.var.deps;
@@ -77,7 +85,7 @@ eventsRoutes.openapi(route, async (c) => {
   const anyEventSession = raw.some((e) => e !== null && typeof e === "object" && "session_id" in e);
   if (!userId && !sessionId && !anyEventSession) {
     throw new UnauthenticatedError(
-      "session_required",
+      "session_id_required",
       "anonymous events need a session id: send the rc_sid cookie, an x-session-id header or session_id per event",
     );
   }

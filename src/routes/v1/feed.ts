@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { requireScope } from "../../http/middleware/require";
-import { createRouter, errorResponses } from "../../http/openapi";
+import { createRouter, errorResponses, scopeSecurity } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf } from "../../http/caller";
 import { notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
@@ -39,11 +39,13 @@ export const feedRoute = createRoute({
   path: "/feed",
   tags: ["recommendations"],
   summary: "Personalised home feed (catalog products with their best active listing)",
+  operationId: "getFeed",
+  security: scopeSecurity("recommendations:read", { anonymous: true }),
   middleware: [requireScope("recommendations:read", { anonymous: true })] as const,
   request: { query: Query },
   responses: {
     200: { description: "A page of the feed", content: { "application/json": { schema: FeedSchema } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 429),
     ...notReadyResponse,
   },
 });

@@ -9,23 +9,6 @@ import { ordersRoutes } from "./orders";
 
 /** Every marketplace resource under /v1 (mounted once by createApp). */
 export const marketplaceRoutes = createRouter();
-marketplaceRoutes.openAPIRegistry.registerComponent("securitySchemes", "session", {
-  type: "apiKey",
-  in: "cookie",
-  name: "recircuit.session_token",
-  description: "Browser session cookie set by POST /api/auth/sign-in/email",
-});
-marketplaceRoutes.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
-  type: "http",
-  scheme: "bearer",
-  description: "Session token from the set-auth-token header of sign-in (non-browser clients)",
-});
-marketplaceRoutes.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
-  type: "apiKey",
-  in: "header",
-  name: "x-api-key",
-  description: "Third-party API key with scopes (see docs/auth.md)",
-});
 marketplaceRoutes.route("/listings", listingsRoutes);
 marketplaceRoutes.route("/api-keys", apiKeysRoutes);
 marketplaceRoutes.route("/admin", adminRoutes);

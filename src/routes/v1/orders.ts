@@ -35,6 +35,7 @@ const checkoutRoute = createRoute({
   description:
     "All or nothing: if any listing was sold meanwhile the answer is 409 `listing_unavailable` naming it, and the cart is untouched. " +
     "Send an `Idempotency-Key` header to make retries safe (the same key returns the same order with 200).",
+  operationId: "checkout",
   security: sessionSecurity,
   middleware: requirePermission({ order: ["create"] }),
   request: {
@@ -50,7 +51,7 @@ const checkoutRoute = createRoute({
   responses: {
     201: json(OrderSchema, "Order placed"),
     200: json(OrderSchema, "Replay of an earlier request with the same Idempotency-Key"),
-    ...pick(400, 401, 403, 409, 422),
+    ...pick(400, 401, 403, 409, 422, 429),
   },
 });
 
@@ -59,6 +60,7 @@ const listRoute = createRoute({
   path: "/orders",
   tags: ["orders"],
   summary: "Your purchases (role=buyer, default) or your sales (role=seller)",
+  operationId: "listOrders",
   security: sessionSecurity,
   middleware: requirePermission({ order: ["read-own"] }),
   request: {
@@ -73,7 +75,7 @@ const listRoute = createRoute({
       z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() }).openapi("OrderPage"),
       "Orders",
     ),
-    ...pick(400, 401, 403),
+    ...pick(400, 401, 403, 429),
   },
 });
 
@@ -82,10 +84,11 @@ const getRoute = createRoute({
   path: "/orders/{id}",
   tags: ["orders"],
   summary: "One order (its buyer, or a seller of one of its items: that seller's part)",
+  operationId: "getOrder",
   security: sessionSecurity,
   middleware: requirePermission({ order: ["read-own"] }),
   request: { params: idParam("id") },
-  responses: { 200: json(OrderSchema, "The order"), ...pick(401, 403, 404) },
+  responses: { 200: json(OrderSchema, "The order"), ...pick(400, 401, 403, 404, 429) },
 });
 
 export const ordersRoutes = createRouter()

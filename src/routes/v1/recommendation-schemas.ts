@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ErrorSchema } from "../../http/openapi";
+import { describeError } from "../../http/openapi";
 import { SOURCES } from "../../recsys/feed/candidates";
 
 /** Schemas shared by the feed and recommendation routes. */
@@ -43,13 +43,4 @@ export const SourceReportSchema = z.object({
 });
 
 /** The 503 the model-backed routes answer while the models load (with Retry-After). */
-export const notReadyResponse = {
-  503: {
-    description: "Models are still loading",
-    content: {
-      "application/json": {
-        schema: ErrorSchema,
-      },
-    },
-  },
-} as const;
+export const notReadyResponse = { 503: describeError(503, "Models are still loading (see Retry-After)") };

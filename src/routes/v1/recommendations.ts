@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../http/middleware/require";
-import { createRouter, errorResponses } from "../../http/openapi";
+import { createRouter, errorResponses, scopeSecurity } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf } from "../../http/caller";
 import { productRecommendations, sessionRecommendations } from "../../recsys/session/session-recs";
@@ -31,11 +31,13 @@ export const sessionRecsRoute = createRoute({
   path: "/recommendations/session",
   tags: ["recommendations"],
   summary: "Next items for the live session (session kNN + co-visitation of its last items)",
+  operationId: "getSessionRecommendations",
+  security: scopeSecurity("recommendations:read", { anonymous: true }),
   middleware: guard,
   request: { query: z.object({ limit, session_id: sessionParam }) },
   responses: {
     200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 429),
     ...notReadyResponse,
   },
 });
@@ -45,6 +47,8 @@ export const productRecsRoute = createRoute({
   path: "/products/{id}/recommendations",
   tags: ["recommendations"],
   summary: "Next/similar for a product page (co-visitation + vector neighbours + bought-together, session as context)",
+  operationId: "getProductRecommendations",
+  security: scopeSecurity("recommendations:read", { anonymous: true }),
   middleware: guard,
   request: {
     params: z.object({
@@ -58,7 +62,7 @@ export const productRecsRoute = createRoute({
   },
   responses: {
     200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 429),
     ...notReadyResponse,
   },
 });
