@@ -114,7 +114,7 @@ async function main(): Promise<number> {
           LEARNER: "on",
           // Selection decides every few seconds, so a bad challenger's share falls within its first impressions.
           LEARNER_INTERVAL_SECONDS: "5",
-          LOG_LEVEL: "warn",
+          LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
         },
         900_000,
       );

@@ -10,6 +10,7 @@ import { marketplaceRoutes } from "./routes/v1/marketplace";
 import { ApiError, errorBody, handleError } from "./http/errors";
 import { createRouter, openApiConfig, registerSecuritySchemes } from "./http/openapi";
 import { docsRoutes } from "./routes/docs";
+import { demoImageRoutes } from "./routes/demo-images";
 import { healthRoutes } from "./routes/health";
 import { readyzRoutes } from "./routes/readyz";
 import { metricsRoutes } from "./routes/metrics";
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", readyzRoutes);
   app.route("/", metricsRoutes);
   app.route("/", docsRoutes);
+  app.route("/", demoImageRoutes);
   app.route("/v1/products", productsRoutes);
   app.route("/v1/categories", categoriesRoutes);
   app.route("/v1", marketplaceRoutes);

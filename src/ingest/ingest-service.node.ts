@@ -1,6 +1,7 @@
 import type { Database } from "../db/database";
 import { materialiseCategories } from "./categories-materialiser";
 import { ingestFile } from "./ingest-file.node.js";
+import { deriveRatingsFromReviews } from "./ratings-from-reviews";
 import type { FileReport, IngestRunReport } from "./report";
 
 export interface IngestOptions {
@@ -12,6 +13,8 @@ export interface IngestOptions {
   materialiseCategories?: boolean;
   /** SQLite page cache for the run, in MiB (default 64): enough for index inserts, small for RSS. */
   cacheSizeMiB?: number;
+  /** Fill missing product ratings from the stored reviews at the end (default true; see ratings-from-reviews.ts). */
+  deriveRatings?: boolean;
   /** Load metadata into an empty products table by staging it and building indexes and FTS once (default true). */
   bulkLoad?: boolean;
 }
@@ -57,6 +60,7 @@ export async function ingestFiles(
       args: [report.format, Date.now(), JSON.stringify({ runId, ...report }), id],
     });
   }
+  const ratingsDerived = (options.deriveRatings ?? true) ? await deriveRatingsFromReviews(client) : 0;
   let paths = 0;
   const materialise = options.materialiseCategories ?? true;
   if (materialise) paths = await materialiseCategories(client);
@@ -76,5 +80,6 @@ export async function ingestFiles(
       skipped: sum("skipped"),
     },
     categories: { paths, materialised: materialise },
+    ratings: { derivedFromReviews: ratingsDerived },
   };
 }
