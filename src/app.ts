@@ -21,6 +21,8 @@ import { eventsRoutes } from "./routes/v1/events";
 import { feedRoutes } from "./routes/v1/feed";
 import { feedbackRoutes } from "./routes/v1/feedback";
 import { recommendationsRoutes } from "./routes/v1/recommendations";
+import { corsAllowList } from "./http/middleware/cors";
+import { isPhotoUpload } from "./http/middleware/photo-body-limit";
 import { webRoutes } from "./web/routes";
 import { isPagePath, pageSecureHeaders } from "./web/security";
 import { notFoundPage } from "./web/pages/not-found";
@@ -57,15 +59,17 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use("*", accessLog());
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: deps.config.MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError("payload_too_large", `request body exceeds ${deps.config.MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  const globalBodyLimit = bodyLimit({
+    maxSize: deps.config.MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError("payload_too_large", `request body exceeds ${deps.config.MAX_BODY_BYTES} bytes`);
+    },
+  });
+  // Photo uploads carry their own, larger limit (PHOTO_MAX_BYTES, checked by the route before reading the body).
+  app.use("*", (c, next) => (isPhotoUpload(c.req.method, c.req.path) ? next() : globalBodyLimit(c, next)));
+  // CORS for third-party browser apps (CORS_ORIGINS), before auth so preflights are answered first.
+  app.use("/v1/*", corsAllowList());
+  app.use("/api/auth/*", corsAllowList());
 
   // Auth: better-auth's own routes, then who is calling for every /v1 route (session, API key, anonymous).
   app.on(["GET", "POST"], "/api/auth/*", authHandler);

@@ -126,6 +126,42 @@ export const configSchema = z
           .map((o) => o.trim())
           .filter(Boolean),
       ),
+    /**
+     * Browser origins of third-party apps allowed to call the API cross-origin (comma-separated, exact origins
+     * such as https://app.example.com). Only these get CORS headers, credentials included; others get none.
+     */
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().refine((o) => {
+            try {
+              const u = new URL(o);
+              return (u.protocol === "https:" || u.protocol === "http:") && u.origin === o && !o.includes("*");
+            } catch {
+              return false;
+            }
+          }, "each entry must be an exact origin such as https://app.example.com (scheme://host[:port], no path, no *)"),
+        ),
+      ),
+    /** Folder of the local object storage (uploaded photos) on Node; default: `objects/` next to a file: database. */
+    OBJECT_STORAGE_DIR: z.string().min(1).optional(),
+    /** Largest listing photo accepted, in bytes. */
+    PHOTO_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(20 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
+    /** Photos per listing. */
+    PHOTOS_PER_LISTING_MAX: z.coerce.number().int().min(1).max(50).default(10),
   })
   .superRefine((c, ctx) => {
     const badProxies = findInvalidTrustedProxies(c.TRUSTED_PROXIES);

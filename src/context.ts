@@ -7,6 +7,7 @@ import type { EventLog } from "./ports/event-log";
 import type { Logger } from "./ports/logger";
 import type { Mailer } from "./ports/mailer";
 import type { Metrics } from "./ports/metrics";
+import type { ObjectStorage } from "./ports/object-storage";
 import type { Payments } from "./ports/payments";
 import type { SessionStore } from "./ports/session-store";
 import type { VectorIndex } from "./ports/vector-index";
@@ -44,6 +45,8 @@ export interface AppDeps {
   vectors: VectorIndex;
   /** Serving models (feed, session and product recommendations); started by the entry point. */
   recsys: Recsys;
+  /** Uploaded files (listing photos): R2 on Workers, a local folder on Node, memory in tests. */
+  objects: ObjectStorage;
   /** The storefront checkout's payment step (src/ports/payments.ts; test mode until a provider adapter exists). */
   payments: Payments;
 }

@@ -40,6 +40,7 @@ import { buildServingDeps } from "../../src/deps/serving";
 import { buildCliDeps, buildNodeBaseDeps, buildNodeDeps, createNodeLogger } from "../../src/deps/node.node.js";
 import type { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { createDbEventLog } from "../../src/adapters/event-log/libsql";
+import { MemoryObjectStorage } from "../../src/adapters/object-storage/memory";
 import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog";
 import { CovisIndex } from "../../src/recsys/models/covis-index";
 import { Trending } from "../../src/recsys/models/trending";
@@ -311,7 +312,7 @@ async function child(): Promise<void> {
     ? { count: stats.count, mode: stats.mode, nlist: stats.nlist, nprobe: stats.nprobe, calibrated: stats.calibrated }
     : null;
   if (!worker) await serving.sessions.appendMany(benchSessions(now));
-  const app = createApp({ ...base, ...serving });
+  const app = createApp({ objects: new MemoryObjectStorage(), ...base, ...serving });
   const port = Number(values.port);
   // Server CPU time (user + system) for the parent to divide by requests served: on a shared, loaded
   // machine, CPU ms per request is a steadier figure than latency.

@@ -65,7 +65,7 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
     basePath: AUTH_BASE_PATH,
     secret: resolveAuthSecret(config, logger),
     // Cookie-bearing POSTs must come from these origins (better-auth's CSRF check); baseURL is always trusted.
-    trustedOrigins: config.AUTH_TRUSTED_ORIGINS,
+    trustedOrigins: [...config.AUTH_TRUSTED_ORIGINS, ...config.CORS_ORIGINS],
     database: drizzleAdapter(db, { provider: "sqlite", schema: { ...authSchema } }),
     emailAndPassword: {
       enabled: true,

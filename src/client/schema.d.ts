@@ -116,6 +116,75 @@ export interface paths {
     /** Remove a favorite (idempotent) */
     delete: operations["removeFavorite"];
   };
+  "/v1/listings/{id}/photos": {
+    /**
+     * Upload a photo to your listing (multipart field `photo`: JPEG, PNG or WebP by its bytes)
+     * @description The type is sniffed from the file's bytes (never its name or part Content-Type); over PHOTO_MAX_BYTES is 413 `photo_too_large`, another type 415 `unsupported_photo_type`, more than PHOTOS_PER_LISTING_MAX 409 `too_many_photos`. Someone else's listing is 404.
+     */
+    post: operations["uploadListingPhoto"];
+  };
+  "/v1/listings/{id}/photos/{photoId}": {
+    /** A listing photo (public listings' photos are cacheable for a year: a photo id never changes content) */
+    get: operations["getListingPhoto"];
+    /** Remove an uploaded photo from your listing */
+    delete: operations["deleteListingPhoto"];
+  };
+  "/v1/seller/onboarding": {
+    /** Your seller status and the seller terms in force */
+    get: operations["getSellerStatus"];
+    /**
+     * Start selling: accept the seller terms and become a seller
+     * @description Idempotent: 201 when this call made you a seller (or recorded a new terms version), 200 when nothing changed. The terms version must be the one in force (2026-12-01; see GET), else 422 `terms_version_mismatch`. Admins keep their role. Audited (`seller.onboarded`).
+     */
+    post: operations["startSelling"];
+  };
+  "/v1/seller/sales": {
+    /** Your sales: your part of each order with your items, newest first */
+    get: operations["listSales"];
+  };
+  "/v1/seller/sales/{orderId}/ship": {
+    /**
+     * Mark your part of an order shipped
+     * @description placed → shipped → completed. A move the state machine refuses is 409 `invalid_transition` (details: from, to, allowed); an order with none of your items is 404. Audited.
+     */
+    post: operations["shipSale"];
+  };
+  "/v1/seller/sales/{orderId}/complete": {
+    /**
+     * Mark your part of an order completed (delivered)
+     * @description placed → shipped → completed. A move the state machine refuses is 409 `invalid_transition` (details: from, to, allowed); an order with none of your items is 404. Audited.
+     */
+    post: operations["completeSale"];
+  };
+  "/v1/admin/listings": {
+    /** Every listing, whatever its status, for moderation (admins) */
+    get: operations["listListingsForModeration"];
+  };
+  "/v1/admin/listings/{id}/hide": {
+    /**
+     * Hide a listing from the market (reversible; admins)
+     * @description A move from a status the action does not apply to is 409 `invalid_transition`. Audited.
+     */
+    post: operations["hideListing"];
+  };
+  "/v1/admin/listings/{id}/restore": {
+    /**
+     * Put a hidden listing back on the market (admins)
+     * @description A move from a status the action does not apply to is 409 `invalid_transition`. Audited.
+     */
+    post: operations["restoreListing"];
+  };
+  "/v1/admin/listings/{id}/remove": {
+    /**
+     * Remove a listing for good (admins)
+     * @description A move from a status the action does not apply to is 409 `invalid_transition`. Audited.
+     */
+    post: operations["removeListing"];
+  };
+  "/v1/admin/audit": {
+    /** The audit trail of one user, listing or order, newest first (admins) */
+    get: operations["listAuditEntries"];
+  };
   "/v1/events": {
     /**
      * Ingest interaction events (batch of up to 500)
@@ -242,9 +311,10 @@ export interface components {
          * @description - `bad_request`: Malformed request (e.g. a body that is not JSON)
          * - `invalid_request`: Input failed validation; `details` lists each issue
          * - `invalid_cursor`: A cursor that is malformed, expired or from another query
+         * - `empty_photo`: The uploaded photo is empty
          * @enum {string}
          */
-        code: "bad_request" | "invalid_request" | "invalid_cursor";
+        code: "bad_request" | "invalid_request" | "invalid_cursor" | "empty_photo";
         /** @description For people; clients branch on `code` */
         message: string;
         /** @description The x-request-id of this request */
@@ -397,7 +467,9 @@ export interface components {
       description: string;
       photos: string[];
       /** @enum {string} */
-      status: "active" | "reserved" | "sold" | "withdrawn";
+      status: "active" | "reserved" | "sold" | "withdrawn" | "hidden" | "removed";
+      /** @description Why a moderator hid or removed it */
+      moderationReason: string | null;
       createdAt: string;
       updatedAt: string;
     };
@@ -415,9 +487,10 @@ export interface components {
       error: {
         /**
          * @description - `payload_too_large`: The request body exceeds MAX_BODY_BYTES
+         * - `photo_too_large`: The photo exceeds PHOTO_MAX_BYTES
          * @enum {string}
          */
-        code: "payload_too_large";
+        code: "payload_too_large" | "photo_too_large";
         /** @description For people; clients branch on `code` */
         message: string;
         /** @description The x-request-id of this request */
@@ -434,9 +507,13 @@ export interface components {
          * - `unknown_product`: The product does not exist
          * - `cart_empty`: The cart is empty
          * - `mixed_currencies`: The cart mixes currencies; check out one at a time
+         * - `terms_version_mismatch`: The seller terms version accepted is not the one in force
+         * - `unknown_photo`: An uploaded photo can only be added by uploading it to this listing
+         * - `empty_cart`: The cart is empty
+         * - `payment_declined`: The payment was declined
          * @enum {string}
          */
-        code: "unprocessable" | "unknown_product" | "cart_empty" | "mixed_currencies";
+        code: "unprocessable" | "unknown_product" | "cart_empty" | "mixed_currencies" | "terms_version_mismatch" | "unknown_photo" | "empty_cart" | "payment_declined";
         /** @description For people; clients branch on `code` */
         message: string;
         /** @description The x-request-id of this request */
@@ -470,9 +547,11 @@ export interface components {
          * - `idempotency_key_reused`: The Idempotency-Key already placed another order
          * - `cannot_modify_self`: Admins cannot change their own role or ban themselves
          * - `no_previous_version`: The model has no version older than the live one
+         * - `too_many_photos`: The listing already holds PHOTOS_PER_LISTING_MAX photos
+         * - `cart_changed`: The cart changed during checkout; review it and retry
          * @enum {string}
          */
-        code: "conflict" | "own_listing" | "listing_unavailable" | "invalid_transition" | "key_not_active" | "idempotency_key_reused" | "cannot_modify_self" | "no_previous_version";
+        code: "conflict" | "own_listing" | "listing_unavailable" | "invalid_transition" | "key_not_active" | "idempotency_key_reused" | "cannot_modify_self" | "no_previous_version" | "too_many_photos" | "cart_changed";
         /** @description For people; clients branch on `code` */
         message: string;
         /** @description The x-request-id of this request */
@@ -494,7 +573,7 @@ export interface components {
        * @description active ⇄ reserved → sold; active/reserved → withdrawn
        * @enum {string}
        */
-      status?: "active" | "reserved" | "sold" | "withdrawn";
+      status?: "active" | "reserved" | "sold" | "withdrawn" | "hidden" | "removed";
     };
     CreatedApiKey: components["schemas"]["ApiKey"] & {
       /** @description The raw key. Shown once: only its hash is stored. */
@@ -647,8 +726,11 @@ export interface components {
     Order: {
       id: string;
       buyerId: string;
-      /** @enum {string} */
-      status: "placed";
+      /**
+       * @description placed → shipped → completed: the least advanced of its items (a seller sees their part's)
+       * @enum {string}
+       */
+      status: "placed" | "shipped" | "completed";
       total: components["schemas"]["Money"];
       items: ({
           listingId: string;
@@ -659,6 +741,13 @@ export interface components {
           /** @enum {string} */
           condition: "new_open_box" | "like_new" | "good" | "fair" | "for_parts";
           price: components["schemas"]["Money"];
+          /**
+           * @description This item's fulfilment by its seller
+           * @enum {string}
+           */
+          status: "placed" | "shipped" | "completed";
+          shippedAt: string | null;
+          completedAt: string | null;
         })[];
       createdAt: string;
     };
@@ -684,6 +773,80 @@ export interface components {
       type: "listing" | "product";
       id: string;
       favorited: boolean;
+    };
+    UploadedPhoto: {
+      photoId: string;
+      url: string;
+      listing: components["schemas"]["Listing"];
+    };
+    /** @description The common error body of a 415 answer */
+    Error415: {
+      error: {
+        /**
+         * @description - `unsupported_media_type`: The request body's content type is not accepted
+         * - `unsupported_photo_type`: Not a JPEG, PNG or WebP image (checked from its bytes)
+         * @enum {string}
+         */
+        code: "unsupported_media_type" | "unsupported_photo_type";
+        /** @description For people; clients branch on `code` */
+        message: string;
+        /** @description The x-request-id of this request */
+        requestId: string;
+        /** @description Structured facts (e.g. validation issues) */
+        details?: unknown;
+      };
+    };
+    /** @description The common error body of a 503 answer */
+    Error503: {
+      error: {
+        /**
+         * @description - `service_unavailable`: Temporarily unavailable (models loading); retry later
+         * - `misconfigured`: The deployment's configuration is invalid (Workers)
+         * - `object_storage_unconfigured`: No object storage (the Worker's R2 binding PHOTOS)
+         * @enum {string}
+         */
+        code: "service_unavailable" | "misconfigured" | "object_storage_unconfigured";
+        /** @description For people; clients branch on `code` */
+        message: string;
+        /** @description The x-request-id of this request */
+        requestId: string;
+        /** @description Structured facts (e.g. validation issues) */
+        details?: unknown;
+      };
+    };
+    SellerStatus: {
+      /** @enum {string} */
+      role: "buyer" | "seller" | "admin";
+      /** @description The role allows creating listings (seller or admin) */
+      canSell: boolean;
+      acceptedTermsVersion: string | null;
+      acceptedAt: string | null;
+      currentTermsVersion: string;
+    };
+    StartSelling: {
+      /**
+       * @description Must be true: you accept the seller terms
+       * @enum {boolean}
+       */
+      acceptTerms: true;
+      /** @example 2026-12-01 */
+      termsVersion: string;
+    };
+    SalePage: {
+      items: components["schemas"]["Order"][];
+      nextCursor: string | null;
+    };
+    AuditEntry: {
+      id: string;
+      at: string;
+      actorId: string | null;
+      action: string;
+      /** @enum {string} */
+      targetType: "user" | "listing" | "order";
+      targetId: string;
+      details: {
+        [key: string]: unknown;
+      } | null;
     };
     EventBatchResult: {
       /** @description Ids stored by this or an earlier request (idempotent replays included) */
@@ -748,23 +911,6 @@ export interface components {
       condition: "new_open_box" | "like_new" | "good" | "fair" | "for_parts";
       listedAt: number;
     }) | null;
-    /** @description The common error body of a 503 answer */
-    Error503: {
-      error: {
-        /**
-         * @description - `service_unavailable`: Temporarily unavailable (models loading); retry later
-         * - `misconfigured`: The deployment's configuration is invalid (Workers)
-         * @enum {string}
-         */
-        code: "service_unavailable" | "misconfigured";
-        /** @description For people; clients branch on `code` */
-        message: string;
-        /** @description The x-request-id of this request */
-        requestId: string;
-        /** @description Structured facts (e.g. validation issues) */
-        details?: unknown;
-      };
-    };
     NegativeFeedback: {
       productId: string;
       /** @enum {string} */
@@ -992,7 +1138,7 @@ export interface operations {
         /** @description Seller user id, or "me" */
         seller?: string;
         /** @description Default active; sold/withdrawn only with seller=me (or as admin) */
-        status?: "active" | "reserved" | "sold" | "withdrawn";
+        status?: "active" | "reserved" | "sold" | "withdrawn" | "hidden" | "removed";
         sort?: "newest" | "price_asc" | "price_desc";
         limit?: number;
         cursor?: string;
@@ -2291,6 +2437,810 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["FavoriteAck"];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+    };
+  };
+  /**
+   * Upload a photo to your listing (multipart field `photo`: JPEG, PNG or WebP by its bytes)
+   * @description The type is sniffed from the file's bytes (never its name or part Content-Type); over PHOTO_MAX_BYTES is 413 `photo_too_large`, another type 415 `unsupported_photo_type`, more than PHOTOS_PER_LISTING_MAX 409 `too_many_photos`. Someone else's listing is 404.
+   */
+  uploadListingPhoto: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "multipart/form-data": {
+          /**
+           * Format: binary
+           * @description One JPEG, PNG or WebP image
+           */
+          photo: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Stored; the listing's photos now end with `url` */
+      201: {
+        content: {
+          "application/json": components["schemas"]["UploadedPhoto"];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Not found, or not yours */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error404"];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error409"];
+        };
+      };
+      /** @description Photo too large (photo_too_large) */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error413"];
+        };
+      };
+      /** @description Not a JPEG, PNG or WebP image by its bytes (unsupported_photo_type) */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error415"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+      /** @description Temporarily unavailable (see Retry-After) */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error503"];
+        };
+      };
+    };
+  };
+  /** A listing photo (public listings' photos are cacheable for a year: a photo id never changes content) */
+  getListingPhoto: {
+    parameters: {
+      path: {
+        id: string;
+        photoId: string;
+      };
+    };
+    responses: {
+      /** @description The image */
+      200: {
+        content: {
+          "image/jpeg": unknown;
+          "image/png": unknown;
+          "image/webp": unknown;
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Not found, or not yours */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error404"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+      /** @description Temporarily unavailable (see Retry-After) */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error503"];
+        };
+      };
+    };
+  };
+  /** Remove an uploaded photo from your listing */
+  deleteListingPhoto: {
+    parameters: {
+      path: {
+        id: string;
+        photoId: string;
+      };
+    };
+    responses: {
+      /** @description The listing without that photo */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Listing"];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Not found, or not yours */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error404"];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error409"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+      /** @description Temporarily unavailable (see Retry-After) */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error503"];
+        };
+      };
+    };
+  };
+  /** Your seller status and the seller terms in force */
+  getSellerStatus: {
+    responses: {
+      /** @description Seller status */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SellerStatus"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+    };
+  };
+  /**
+   * Start selling: accept the seller terms and become a seller
+   * @description Idempotent: 201 when this call made you a seller (or recorded a new terms version), 200 when nothing changed. The terms version must be the one in force (2026-12-01; see GET), else 422 `terms_version_mismatch`. Admins keep their role. Audited (`seller.onboarded`).
+   */
+  startSelling: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StartSelling"];
+      };
+    };
+    responses: {
+      /** @description Already done: nothing changed */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SellerStatus"];
+        };
+      };
+      /** @description You are a seller now */
+      201: {
+        content: {
+          "application/json": components["schemas"]["SellerStatus"];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error413"];
+        };
+      };
+      /** @description Well-formed but refers to something unusable */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error422"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+    };
+  };
+  /** Your sales: your part of each order with your items, newest first */
+  listSales: {
+    parameters: {
+      query?: {
+        /** @description Only sales in this status */
+        status?: "placed" | "shipped" | "completed";
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Sales */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SalePage"];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+    };
+  };
+  /**
+   * Mark your part of an order shipped
+   * @description placed → shipped → completed. A move the state machine refuses is 409 `invalid_transition` (details: from, to, allowed); an order with none of your items is 404. Audited.
+   */
+  shipSale: {
+    parameters: {
+      path: {
+        orderId: string;
+      };
+    };
+    responses: {
+      /** @description Your part of the order, moved */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Not found, or not yours */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error404"];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error409"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+    };
+  };
+  /**
+   * Mark your part of an order completed (delivered)
+   * @description placed → shipped → completed. A move the state machine refuses is 409 `invalid_transition` (details: from, to, allowed); an order with none of your items is 404. Audited.
+   */
+  completeSale: {
+    parameters: {
+      path: {
+        orderId: string;
+      };
+    };
+    responses: {
+      /** @description Your part of the order, moved */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Not found, or not yours */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error404"];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error409"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+    };
+  };
+  /** Every listing, whatever its status, for moderation (admins) */
+  listListingsForModeration: {
+    parameters: {
+      query?: {
+        status?: "active" | "reserved" | "sold" | "withdrawn" | "hidden" | "removed";
+        seller?: string;
+        /** @description Listing id, or words of its title or description */
+        q?: string;
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Listings */
+      200: {
+        content: {
+          "application/json": {
+            items: components["schemas"]["Listing"][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+    };
+  };
+  /**
+   * Hide a listing from the market (reversible; admins)
+   * @description A move from a status the action does not apply to is 409 `invalid_transition`. Audited.
+   */
+  hideListing: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @description Shown to the seller; kept in the audit log */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The listing, moderated */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Listing"];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Not found, or not yours */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error404"];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error409"];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error413"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+    };
+  };
+  /**
+   * Put a hidden listing back on the market (admins)
+   * @description A move from a status the action does not apply to is 409 `invalid_transition`. Audited.
+   */
+  restoreListing: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @description Shown to the seller; kept in the audit log */
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The listing, moderated */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Listing"];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Not found, or not yours */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error404"];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error409"];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error413"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+    };
+  };
+  /**
+   * Remove a listing for good (admins)
+   * @description A move from a status the action does not apply to is 409 `invalid_transition`. Audited.
+   */
+  removeListing: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @description Shown to the seller; kept in the audit log */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The listing, moderated */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Listing"];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error400"];
+        };
+      };
+      /** @description No or invalid credentials */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error401"];
+        };
+      };
+      /** @description Authenticated but not allowed */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error403"];
+        };
+      };
+      /** @description Not found, or not yours */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error404"];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error409"];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error413"];
+        };
+      };
+      /** @description Rate limited (see Retry-After, RateLimit, RateLimit-Policy) */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error429"];
+        };
+      };
+    };
+  };
+  /** The audit trail of one user, listing or order, newest first (admins) */
+  listAuditEntries: {
+    parameters: {
+      query: {
+        targetType: "user" | "listing" | "order";
+        targetId: string;
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description Audit entries */
+      200: {
+        content: {
+          "application/json": {
+            items: components["schemas"]["AuditEntry"][];
+          };
         };
       };
       /** @description Invalid input */

@@ -3,6 +3,7 @@
  * with the session store, vector index and model registry in process unless given. Web APIs only.
  */
 import { createConsoleJsonLogger } from "../adapters/logger/console-json";
+import { MemoryObjectStorage } from "../adapters/object-storage/memory";
 import { MemorySessionStore } from "../adapters/session-store/memory";
 import { MemoryVectorIndex } from "../adapters/vector-index/memory";
 import { createAuth, type PasswordHasher } from "../auth/auth";
@@ -54,5 +55,5 @@ export function buildInProcessDeps(i: InProcessDepsInput): AppDeps {
       });
   const mailer = o.mailer ?? new MemoryOutbox();
   const auth = o.auth ?? createAuth({ ...base, logger, mailer }, { passwordHasher: i.passwordHasher });
-  return { ...base, logger, auth, mailer, events, ...serving };
+  return { ...base, logger, auth, mailer, events, ...serving, objects: o.objects ?? new MemoryObjectStorage() };
 }

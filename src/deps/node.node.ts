@@ -14,6 +14,8 @@ import { createDbEventLog } from "../adapters/event-log/libsql";
 import { createNodeLogger } from "./node-base.node.js";
 import { MemoryOutbox } from "../adapters/mailer/memory-outbox";
 
+import { LocalFolderObjectStorage } from "../adapters/object-storage/local-folder.node.js";
+import { objectStorageDir } from "./object-storage-dir.node.js";
 import { createPrometheusMetrics } from "../adapters/metrics/prometheus.node.js";
 import { clusterWorkerMetrics, serveClusterMetrics } from "../adapters/metrics/cluster.node.js";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
@@ -96,9 +98,9 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
       reembed: options.reembed,
     },
   );
-  recsys = serving.recsys;
   // The embedded default's mail: a development outbox, shown at /dev/outbox (src/web/pages/outbox.tsx).
   const mailer = new MemoryOutbox();
+  recsys = serving.recsys;
   const deps: AppDeps = {
     config,
     db,
@@ -109,6 +111,7 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
     auth: createAuth({ config, db, logger, mailer }),
     mailer,
     ...serving,
+    objects: new LocalFolderObjectStorage(objectStorageDir(config)),
   };
   return { deps, stop };
 }

@@ -9,6 +9,7 @@ export const errorCodes = {
   bad_request: { status: 400, description: "Malformed request (e.g. a body that is not JSON)" },
   invalid_request: { status: 400, description: "Input failed validation; `details` lists each issue" },
   invalid_cursor: { status: 400, description: "A cursor that is malformed, expired or from another query" },
+  empty_photo: { status: 400, description: "The uploaded photo is empty" },
   // 401: no caller, or credentials that do not identify one
   unauthorized: { status: 401, description: "Authentication required" },
   invalid_session: { status: 401, description: "The session is invalid, expired or revoked" },
@@ -32,29 +33,33 @@ export const errorCodes = {
   conflict: { status: 409, description: "The resource changed meanwhile; reload and retry" },
   own_listing: { status: 409, description: "You cannot buy your own listing" },
   listing_unavailable: { status: 409, description: "The listing is sold, reserved or withdrawn" },
-  cart_changed: {
-    status: 409,
-    description: "The cart changed while paying (storefront checkout); check it and pay again",
-  },
   invalid_transition: { status: 409, description: "The listing's state does not allow this change" },
   key_not_active: { status: 409, description: "The API key was revoked or rotated" },
   idempotency_key_reused: { status: 409, description: "The Idempotency-Key already placed another order" },
   cannot_modify_self: { status: 409, description: "Admins cannot change their own role or ban themselves" },
   no_previous_version: { status: 409, description: "The model has no version older than the live one" },
+  too_many_photos: { status: 409, description: "The listing already holds PHOTOS_PER_LISTING_MAX photos" },
+  cart_changed: { status: 409, description: "The cart changed during checkout; review it and retry" },
   payload_too_large: { status: 413, description: "The request body exceeds MAX_BODY_BYTES" },
   unsupported_media_type: { status: 415, description: "The request body's content type is not accepted" },
+  photo_too_large: { status: 413, description: "The photo exceeds PHOTO_MAX_BYTES" },
+  unsupported_photo_type: { status: 415, description: "Not a JPEG, PNG or WebP image (checked from its bytes)" },
   // 422: well-formed, but refers to something unusable
   unprocessable: { status: 422, description: "The request refers to something unusable" },
   unknown_product: { status: 422, description: "The product does not exist" },
   cart_empty: { status: 422, description: "The cart is empty" },
   mixed_currencies: { status: 422, description: "The cart mixes currencies; check out one at a time" },
-  payment_declined: { status: 422, description: "The payment provider declined the card (storefront checkout)" },
+  terms_version_mismatch: { status: 422, description: "The seller terms version accepted is not the one in force" },
+  unknown_photo: { status: 422, description: "An uploaded photo can only be added by uploading it to this listing" },
+  empty_cart: { status: 422, description: "The cart is empty" },
+  payment_declined: { status: 422, description: "The payment was declined" },
   // 429: over a rate or usage limit (see Retry-After)
   rate_limited: { status: 429, description: "Over a rate or usage limit; retry after Retry-After seconds" },
   internal_error: { status: 500, description: "An unexpected failure, logged with the request id" },
   // 503: temporarily unable to answer (see Retry-After)
   service_unavailable: { status: 503, description: "Temporarily unavailable (models loading); retry later" },
   misconfigured: { status: 503, description: "The deployment's configuration is invalid (Workers)" },
+  object_storage_unconfigured: { status: 503, description: "No object storage (the Worker's R2 binding PHOTOS)" },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

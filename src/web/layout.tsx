@@ -85,6 +85,14 @@ export function Layout(props: LayoutProps) {
                           <a href="/orders">Orders</a>
                         </li>
                         <li>
+                          <a href="/sell">{user.role === "buyer" ? "Start selling" : "Selling"}</a>
+                        </li>
+                        {user.role === "admin" ? (
+                          <li>
+                            <a href="/admin">Admin</a>
+                          </li>
+                        ) : null}
+                        <li>
                           <form action="/signout" method="post">
                             <button type="submit" class="link">
                               Sign out

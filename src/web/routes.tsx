@@ -20,6 +20,8 @@ import {
 } from "./pages/auth";
 import { checkoutAction, checkoutPage } from "./pages/checkout";
 import { pageError } from "./pages/error";
+import { adminPages } from "./pages/admin/routes";
+import { sellerPages } from "./pages/seller/routes";
 import { homePage } from "./pages/home";
 import { outboxPage } from "./pages/outbox";
 import { productPage } from "./pages/product";
@@ -106,3 +108,7 @@ webRoutes.get("/account", signedIn, (c) => accountPage(c));
 webRoutes.post("/account/sessions/revoke", signedIn, revokeSessionAction);
 webRoutes.post("/account/api-keys", signedIn, createKeyAction);
 webRoutes.post("/account/api-keys/revoke", signedIn, revokeKeyAction);
+
+// Seller and admin pages (src/web/pages/seller, src/web/pages/admin).
+webRoutes.route("/", sellerPages);
+webRoutes.route("/", adminPages);

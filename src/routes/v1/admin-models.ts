@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../../context";
+import type { AppDeps, AppEnv } from "../../context";
 import { ConflictError, NotFoundError } from "../../domain/errors";
 import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
@@ -138,8 +138,9 @@ const rollbackRoute = createRoute({
   responses: { 200: json(ActionSchema, "Rolled back"), ...pick(400, 401, 403, 404, 409, 413, 429) },
 });
 
-function adminOf(c: Context<AppEnv>): ModelAdmin {
-  const { db, recsys, clock } = c.var.deps;
+/** The model admin over these deps (also used by the admin models page, src/web/pages/admin/). */
+export function modelAdminFor(deps: Pick<AppDeps, "db" | "recsys" | "clock">): ModelAdmin {
+  const { db, recsys, clock } = deps;
   return new ModelAdmin({
     store: new SelectionStore(db),
     registry: recsys.o.registry as ModelRegistry,
@@ -147,6 +148,8 @@ function adminOf(c: Context<AppEnv>): ModelAdmin {
     models: REGISTRY_MODELS,
   });
 }
+
+const adminOf = (c: Context<AppEnv>) => modelAdminFor(c.var.deps);
 
 export const adminModelsRoutes = createRouter()
   .openapi(overviewRoute, async (c) => c.json(await adminOf(c).overview(), 200))

@@ -28,6 +28,7 @@ import {
   sessionSecurity,
 } from "./marketplace-schemas";
 import { UnauthenticatedError } from "../../domain/errors";
+import { OWN_PHOTO_PATH } from "../../services/photos/listing-photos";
 
 export const viewerOf = (p: Principal): Viewer => ({
   userId: p.type === "anonymous" ? null : p.userId,
@@ -74,7 +75,11 @@ const ListQuery = z
     path: ["min_price"],
   });
 
-const PhotoUrl = z.url({ protocol: /^https$/, message: "photo URLs must be https" }).max(2048);
+/** An https URL, or a photo uploaded here (POST /v1/listings/{id}/photos): its path as the upload returned it. */
+const PhotoUrl = z.union([
+  z.url({ protocol: /^https$/, message: "photo URLs must be https" }).max(2048),
+  z.string().regex(OWN_PHOTO_PATH, "an uploaded photo's path, as POST /v1/listings/{id}/photos returned it"),
+]);
 
 const CreateBody = z
   .object({

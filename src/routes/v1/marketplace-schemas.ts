@@ -50,6 +50,7 @@ export const ListingSchema = z
     description: z.string(),
     photos: z.array(z.string()),
     status: ListingStatusSchema,
+    moderationReason: z.string().nullable().openapi({ description: "Why a moderator hid or removed it" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

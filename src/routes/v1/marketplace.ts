@@ -1,6 +1,9 @@
 import { createRouter } from "../../http/openapi";
 import { adminRoutes } from "./admin";
 import { adminModelsRoutes } from "./admin-models";
+import { adminListingsRoutes } from "./admin-listings";
+import { listingPhotosRoutes } from "./listing-photos";
+import { sellerRoutes } from "./seller";
 import { apiKeysRoutes } from "./api-keys";
 import { cartRoutes } from "./cart";
 import { favoritesRoutes } from "./favorites";
@@ -16,3 +19,6 @@ marketplaceRoutes.route("/admin", adminModelsRoutes);
 marketplaceRoutes.route("/cart", cartRoutes);
 marketplaceRoutes.route("/", ordersRoutes);
 marketplaceRoutes.route("/favorites", favoritesRoutes);
+marketplaceRoutes.route("/listings", listingPhotosRoutes);
+marketplaceRoutes.route("/seller", sellerRoutes);
+marketplaceRoutes.route("/admin", adminListingsRoutes);

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { conditionGrades } from "../../db/schema/marketplace";
+import { conditionGrades, fulfilmentStatuses } from "../../db/schema/marketplace";
 import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
 import { recordQuietly } from "../../services/events/record-quietly";
@@ -11,7 +11,9 @@ export const OrderSchema = z
   .object({
     id: z.string(),
     buyerId: z.string(),
-    status: z.enum(["placed"]),
+    status: z.enum(fulfilmentStatuses).openapi({
+      description: "placed → shipped → completed: the least advanced of its items (a seller sees their part's)",
+    }),
     total: MoneySchema,
     items: z.array(
       z.object({
@@ -21,6 +23,9 @@ export const OrderSchema = z
         title: z.string().openapi({ description: "Product title at purchase time" }),
         condition: z.enum(conditionGrades),
         price: MoneySchema.openapi({ description: "Price at purchase time" }),
+        status: z.enum(fulfilmentStatuses).openapi({ description: "This item's fulfilment by its seller" }),
+        shippedAt: z.string().nullable(),
+        completedAt: z.string().nullable(),
       }),
     ),
     createdAt: z.string(),
