@@ -2,7 +2,7 @@ import type { EventLog } from "../../ports/event-log";
 import type { ModelRegistry, RegisteredArtifact } from "../../ports/model-registry";
 import type { ItemCatalog } from "../catalog";
 import { LinearRanker } from "../feed/rank";
-import { artifactScorer, evaluate, type QualityMetrics, qualityMetrics, windowCases } from "./evaluate";
+import { artifactRanker, evaluate, type QualityMetrics, qualityMetrics, windowCases } from "./evaluate";
 import { evaluateRanker, labelPages, pagePropensities, readImpressionPages } from "./ranker-learn";
 import type { TrainingLog } from "./training-log";
 
@@ -105,8 +105,8 @@ function assessRecall(
 ): Record<string, number> {
   const { from, liveOutOfSample } = windowFrom(o.cut, live);
   const cases = from > 0 ? windowCases(d.log, from, o.evalCases) : [];
-  const quality = evaluate(cases, artifactScorer(candidate.artifact, d.catalog));
-  const liveQ = live ? evaluate(cases, artifactScorer(live.artifact, d.catalog)) : null;
+  const quality = evaluate(cases, artifactRanker(candidate.artifact, d.catalog));
+  const liveQ = live ? evaluate(cases, artifactRanker(live.artifact, d.catalog)) : null;
   return {
     ...qualityMetrics(quality, liveQ),
     "eval.fromSeq": from,
