@@ -47,6 +47,7 @@ async function checkPage(page: Page, name: string, a11y: Record<string, string[]
   a11y[name] = await seriousViolations(page);
   if (shotsDir) {
     mkdirSync(shotsDir, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${shotsDir}/${name}.png`, fullPage: false });
   }
 }
@@ -145,6 +146,7 @@ describe("buyer journey in Chromium", () => {
     await page.click("button:has-text('Place order and pay')");
     await page.waitForURL(/\/orders\/[^/?]+\?placed=1/);
     expect(await page.locator("ol.timeline li.now").textContent()).toContain("Placed and paid");
+    expect(await page.locator(".checkout-facts").textContent()).toContain("Visa ending in 4242");
     await checkPage(page, "order", a11y);
 
     // Favorites and account pages.

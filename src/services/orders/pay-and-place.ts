@@ -48,7 +48,7 @@ export async function payAndPlaceOrder(
   if (cart.totals.length === 0) {
     const prior = await replayedOrder(deps, input);
     if (prior) return prior;
-    throw new UnprocessableError("empty_cart", "your cart is empty");
+    throw new UnprocessableError("cart_empty", "your cart is empty");
   }
   if (cart.totals.length > 1) throw new UnprocessableError("mixed_currencies", "one order is paid in one currency");
   const total = cart.totals[0]!;

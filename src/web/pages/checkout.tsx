@@ -110,47 +110,51 @@ async function render(
           {problem}
         </p>
       ) : null}
-      <h2>Your items</h2>
-      <ul>
-        {cart.items.map((i) => (
-          <li>{`${i.listing.productTitle} — ${conditionName(i.listing.condition)}, ${money(i.listing.price.amountMinor, i.listing.price.currency)}${i.available ? "" : " (no longer available)"}`}</li>
-        ))}
-      </ul>
-      {cart.totals.map((t) => (
-        <p class="price">{`To pay: ${money(t.amountMinor, t.currency)}`}</p>
-      ))}
-      <form method="post" action="/checkout" class="stack" novalidate>
-        <input type="hidden" name="idempotency_key" value={key} />
-        <fieldset class="stack">
-          <legend>
-            <h2>Shipping address</h2>
-          </legend>
-          <Field name="name" values={values} errors={errors} autocomplete="shipping name" />
-          <Field name="line1" values={values} errors={errors} autocomplete="shipping address-line1" />
-          <Field name="line2" values={values} errors={errors} autocomplete="shipping address-line2" optional />
-          <Field name="city" values={values} errors={errors} autocomplete="shipping address-level2" />
-          <Field name="postal_code" values={values} errors={errors} autocomplete="shipping postal-code" />
-          <Field name="country" values={values} errors={errors} autocomplete="shipping country" />
-        </fieldset>
-        <fieldset class="stack">
-          <legend>
-            <h2>Payment</h2>
-          </legend>
-          {payments.mode === "test" ? (
-            <p class="test-mode">
-              <strong>Test mode:</strong> no money moves. Use card 4242 4242 4242 4242 with any future expiry and any
-              CVC; 4000 0000 0000 0002 is declined.
-            </p>
-          ) : null}
-          <Field name="card_holder" values={values} errors={errors} autocomplete="cc-name" />
-          <Field name="card_number" values={values} errors={errors} autocomplete="cc-number" inputmode="numeric" />
-          <Field name="card_exp" values={values} errors={errors} autocomplete="cc-exp" />
-          <Field name="card_cvc" values={values} errors={errors} autocomplete="cc-csc" inputmode="numeric" />
-        </fieldset>
-        <button type="submit" class="primary">
-          Place order and pay
-        </button>
-      </form>
+      <div class="checkout">
+        <form method="post" action="/checkout" class="stack" novalidate>
+          <input type="hidden" name="idempotency_key" value={key} />
+          <fieldset class="stack">
+            <legend>
+              <h2>Shipping address</h2>
+            </legend>
+            <Field name="name" values={values} errors={errors} autocomplete="shipping name" />
+            <Field name="line1" values={values} errors={errors} autocomplete="shipping address-line1" />
+            <Field name="line2" values={values} errors={errors} autocomplete="shipping address-line2" optional />
+            <Field name="city" values={values} errors={errors} autocomplete="shipping address-level2" />
+            <Field name="postal_code" values={values} errors={errors} autocomplete="shipping postal-code" />
+            <Field name="country" values={values} errors={errors} autocomplete="shipping country" />
+          </fieldset>
+          <fieldset class="stack">
+            <legend>
+              <h2>Payment</h2>
+            </legend>
+            {payments.mode === "test" ? (
+              <p class="test-mode">
+                <strong>Test mode:</strong> no money moves. Use card 4242 4242 4242 4242 with any future expiry and any
+                CVC; 4000 0000 0000 0002 is declined.
+              </p>
+            ) : null}
+            <Field name="card_holder" values={values} errors={errors} autocomplete="cc-name" />
+            <Field name="card_number" values={values} errors={errors} autocomplete="cc-number" inputmode="numeric" />
+            <Field name="card_exp" values={values} errors={errors} autocomplete="cc-exp" />
+            <Field name="card_cvc" values={values} errors={errors} autocomplete="cc-csc" inputmode="numeric" />
+          </fieldset>
+          <button type="submit" class="primary">
+            Place order and pay
+          </button>
+        </form>
+        <aside class="summary" aria-labelledby="summary-title">
+          <h2 id="summary-title">Your items</h2>
+          <ul>
+            {cart.items.map((i) => (
+              <li>{`${i.listing.productTitle} — ${conditionName(i.listing.condition)}, ${money(i.listing.price.amountMinor, i.listing.price.currency)}${i.available ? "" : " (no longer available)"}`}</li>
+            ))}
+          </ul>
+          {cart.totals.map((t) => (
+            <p class="price">{`To pay: ${money(t.amountMinor, t.currency)}`}</p>
+          ))}
+        </aside>
+      </div>
     </section>,
   );
 }

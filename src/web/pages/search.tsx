@@ -7,7 +7,7 @@ import { getCategoryTree, type CategoryNode } from "../../services/catalog/categ
 import { offerSummaries } from "../../services/catalog/offers";
 import { listProducts, productSorts, type ProductSummary } from "../../services/catalog/products";
 import { ProductCard } from "../components";
-import { conditionNames } from "../format";
+import { conditionNames, count } from "../format";
 import { renderPage } from "../render";
 
 const PAGE_SIZE = 24;
@@ -53,12 +53,17 @@ function hrefWith(base: string, p: Params, change: Partial<Record<keyof Params, 
   return qs ? `${base}?${qs}` : base;
 }
 
-let treeCache: { at: number; tree: CategoryNode[] } | null = null;
-/** The category tree changes only with ingest: cached per process for a minute. */
+const treeCache = new WeakMap<object, { at: number; tree: CategoryNode[] }>();
+/** The category tree changes only with ingest: cached for a minute, per database (tests run several apps). */
 async function categoryTree(c: Context<AppEnv>): Promise<CategoryNode[]> {
+  const { db } = c.var.deps;
   const now = Date.now();
-  if (!treeCache || now - treeCache.at > 60_000) treeCache = { at: now, tree: await getCategoryTree(c.var.deps.db) };
-  return treeCache.tree;
+  let hit = treeCache.get(db);
+  if (!hit || now - hit.at > 60_000) {
+    hit = { at: now, tree: await getCategoryTree(db) };
+    treeCache.set(db, hit);
+  }
+  return hit.tree;
 }
 
 export const categoryHref = (path: string) => `/c/${path.split(" > ").map(encodeURIComponent).join("/")}`;
@@ -117,7 +122,7 @@ function CategoryFacet(props: { tree: CategoryNode[]; current?: string; base: st
                 >
                   {n.name}
                 </a>{" "}
-                <span class="muted">({n.productCount.toLocaleString("en-US")})</span>
+                <span class="muted">({count(n.productCount)})</span>
               </li>
             ))}
           </ul>
@@ -344,8 +349,7 @@ export async function categoriesPage(c: Context<AppEnv>) {
         {tree.map((n) => (
           <li>
             <h2>
-              <a href={categoryHref(n.path)}>{n.name}</a>{" "}
-              <span class="muted">({n.productCount.toLocaleString("en-US")})</span>
+              <a href={categoryHref(n.path)}>{n.name}</a> <span class="muted">({count(n.productCount)})</span>
             </h2>
             <ul>
               {n.children.slice(0, 12).map((ch) => (

@@ -5,6 +5,7 @@ import { InvalidInputError } from "../../domain/errors";
 import { addToCart, getCart, removeFromCart } from "../../services/cart/cart";
 import { addFavorite, listFavorites, removeFavorite } from "../../services/favorites/favorites";
 import { getOrder, listOrders, type OrderView } from "../../services/orders/orders";
+import { orderPayment } from "../../services/orders/pay-and-place";
 import { productHref } from "../components";
 import { trackPageEvents } from "../events";
 import { conditionName, money, PLACEHOLDER_IMAGE, shortDate } from "../format";
@@ -237,6 +238,7 @@ export async function ordersPage(c: Context<AppEnv>) {
 export async function orderPage(c: Context<AppEnv>) {
   const user = mustPageUser(c);
   const order = await getOrder(c.var.deps.db, c.req.param("id") ?? "", user.userId, false);
+  const paid = await orderPayment(c.var.deps.db, order.id);
   const placed = c.req.query("placed") === "1";
   return renderPage(
     c,
@@ -271,6 +273,29 @@ export async function orderPage(c: Context<AppEnv>) {
         </tbody>
       </table>
       <p class="price">{`Total: ${money(order.total.amountMinor, order.total.currency)}`}</p>
+      {paid ? (
+        <div class="checkout-facts">
+          <h2>Shipping to</h2>
+          <address>
+            {paid.shipping.name}
+            <br />
+            {paid.shipping.line1}
+            {paid.shipping.line2 ? (
+              <>
+                <br />
+                {paid.shipping.line2}
+              </>
+            ) : null}
+            <br />
+            {`${paid.shipping.postalCode} ${paid.shipping.city}, ${paid.shipping.country}`}
+          </address>
+          <h2>Payment</h2>
+          <p>
+            {`${paid.payment.brand} ending in ${paid.payment.last4}`}
+            {paid.payment.mode === "test" ? <span class="test-mode"> test mode: no money moved</span> : null}
+          </p>
+        </div>
+      ) : null}
       <p>
         <a href="/orders">All orders</a>
       </p>
