@@ -4,7 +4,7 @@ import { requireScope } from "../../http/middleware/require";
 import { createRouter, errorResponses } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf } from "../../http/caller";
-import { notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
+import { EndUserHeaders, notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
 
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
@@ -40,7 +40,12 @@ export const feedRoute = createRoute({
   tags: ["recommendations"],
   summary: "Personalised home feed (catalog products with their best active listing)",
   middleware: [requireScope("recommendations:read", { anonymous: true })] as const,
-  request: { query: Query },
+  description:
+    "Signed-in users get their personal feed; anonymous visitors their session's. API keys act for an application: " +
+    "the feed of the end user (`x-end-user-id`) or session (`session_id` / `x-session-id`) the key names, in the " +
+    "key's own namespace, else the anonymous feed; never the key owner's personal feed. Cursors are signed and " +
+    "bound to the caller: an altered or foreign cursor is `400 invalid_cursor`.",
+  request: { query: Query, headers: EndUserHeaders },
   responses: {
     200: { description: "A page of the feed", content: { "application/json": { schema: FeedSchema } } },
     ...errorResponses,

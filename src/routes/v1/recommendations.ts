@@ -4,7 +4,7 @@ import { createRouter, errorResponses } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf } from "../../http/caller";
 import { productRecommendations, sessionRecommendations } from "../../recsys/session/session-recs";
-import { notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
+import { EndUserHeaders, notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
 import { notFound } from "../../domain/errors";
 
 const RecListSchema = z
@@ -32,7 +32,9 @@ export const sessionRecsRoute = createRoute({
   tags: ["recommendations"],
   summary: "Next items for the live session (session kNN + co-visitation of its last items)",
   middleware: guard,
-  request: { query: z.object({ limit, session_id: sessionParam }) },
+  description:
+    "API keys: the session or end user (`x-end-user-id`) the key names, in its own namespace; never the key owner's.",
+  request: { query: z.object({ limit, session_id: sessionParam }), headers: EndUserHeaders },
   responses: {
     200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },
     ...errorResponses,
@@ -55,6 +57,7 @@ export const productRecsRoute = createRoute({
         .openapi({ param: { name: "id", in: "path" } }),
     }),
     query: z.object({ limit, session_id: sessionParam }),
+    headers: EndUserHeaders,
   },
   responses: {
     200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },
