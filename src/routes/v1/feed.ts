@@ -4,6 +4,7 @@ import { requireScope } from "../../http/middleware/require";
 import { createRouter, errorResponses } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf } from "../../http/caller";
+import { openRouteCursor, sealRouteCursor } from "../../http/cursors";
 import { EndUserHeaders, notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
 
 const Query = z.object({
@@ -59,16 +60,16 @@ feedRoutes.openapi(feedRoute, async (c) => {
   const recsys = c.var.deps.recsys;
   const models = recsys.models;
   const caller = callerOf(c, session_id);
+  // Signed and bound to the caller it was made for (the snapshot's owner is checked again behind it).
+  const binding = { caller: caller.userId ? `u:${caller.userId}` : `s:${caller.sessionId ?? "-"}` };
   let page: Awaited<ReturnType<typeof recsys.feed.firstPage>>;
   if (cursor) {
-    const cur = decodeCursor(cursor, CursorSchema);
+    const cur = decodeCursor(await openRouteCursor(c, "feed", binding, cursor), CursorSchema);
     page = await recsys.feed.nextPage(models, caller, cur.s, cur.o, limit);
   } else {
     page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit, recsys.activeExperiment());
   }
   const { nextCursor, ...rest } = page;
-  return c.json(
-    { ...rest, nextCursor: nextCursor ? encodeCursor({ s: nextCursor.snapshotId, o: nextCursor.offset }) : null },
-    200,
-  );
+  const inner = nextCursor ? encodeCursor({ s: nextCursor.snapshotId, o: nextCursor.offset }) : null;
+  return c.json({ ...rest, nextCursor: await sealRouteCursor(c, "feed", binding, inner) }, 200);
 });
