@@ -1,5 +1,4 @@
 import cluster, { type Worker } from "node:cluster";
-import { serve } from "@hono/node-server";
 import { createApp } from "../app";
 import { ConfigError, type Config } from "../config";
 import type { Database } from "../db/database";
@@ -17,6 +16,7 @@ import { startLearner } from "../recsys/start.node.js";
 import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
+import { listen } from "./listen.node.js";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -84,7 +84,7 @@ async function runSingle(config: Config, logger: Logger) {
   await createDemoAccounts(serving.deps);
 
   const app = createApp(serving.deps);
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) =>
+  const server = listen(app.fetch, { hostname: config.HOST, port: config.PORT, logger }, (info) =>
     announce(logger, { ...config, HOST: info.address, PORT: info.port }, `database ${config.DATABASE_URL}`),
   );
   const heads = startHeads(db, config, logger);
@@ -246,7 +246,7 @@ async function runWorker(config: Config, logger: Logger) {
     selection: process.env.RECIRCUIT_WORKER_SLOT === "0",
   });
   const app = createApp(serving.deps);
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
+  const server = listen(app.fetch, { hostname: config.HOST, port: config.PORT, logger });
 
   let closing = false;
   const shutdown = () => {
