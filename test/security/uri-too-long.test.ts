@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerType } from "@hono/node-server";
-import { listen, MAX_HEADER_BYTES } from "../../src/server/listen.node";
+import { listen, MAX_HEADER_BYTES } from "../../src/server/listen.node.js";
 import { createTestApp, type TestApp } from "../helpers/app";
 
 /**
