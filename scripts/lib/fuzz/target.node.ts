@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import { eq } from "drizzle-orm";
 import { createApp } from "../../../src/app";
 import { resolveAuthUrl } from "../../../src/auth/secret";
@@ -49,12 +50,15 @@ export async function fuzzTarget(opts: { server: boolean }): Promise<FuzzTarget 
   let stop = async () => {};
   if (opts.server) {
     const s = await new Promise<{ url: string; close: () => Promise<void> }>((ready) => {
-      const server = listen(app.fetch, { hostname: "127.0.0.1", port: 0 }, (info) =>
+      const server = listen(app.fetch, { hostname: "127.0.0.1", port: 0 }, (info) => {
+        // Client and server share one event loop here: a long synchronous stretch (scrypt at sign-up on a busy
+        // machine) must not let the 5 s keep-alive timer close a connection the client is about to reuse.
+        (server as Server).keepAliveTimeout = 120_000;
         ready({
           url: `http://127.0.0.1:${info.port}`,
           close: () => new Promise((done) => server.close(() => done())),
-        }),
-      );
+        });
+      });
     });
     // Node's fetch marks requests as CORS mode: better-auth then wants the app's own Origin, as a browser sends.
     const origin = new URL(resolveAuthUrl(deps.config)).origin;
