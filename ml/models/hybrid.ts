@@ -3,6 +3,7 @@ import { Rng } from "../core/rng.js";
 import { topK } from "../core/topk.js";
 import { expectedRank, ndcgOfRank } from "../eval/metrics.js";
 import { USER_SEGMENT_BOUNDS } from "../eval/segments.js";
+import { coldMask, routeCold } from "./cold-routing.js";
 import { numberParam } from "./common.js";
 
 /** Loads a component from its artifact (the registry's loader, injected to avoid an import cycle). */
@@ -23,6 +24,8 @@ interface Blend {
   normalize: Normalization;
   bounds: number[];
   weights: Float64Array[];
+  /** Per bucket: whether cold items (no training interactions) are placed by the content component (cold-routing.ts). */
+  route?: boolean[];
   /** Weights learned on all lengths (the start of every bucket's search). */
   global: Float64Array;
 }
@@ -64,6 +67,12 @@ interface CaseFeatures {
  *   search a part with no weight enters only when it raises validation NDCG by more than `minGainZ` (default 2)
  *   standard errors of the paired per-case difference, so parts that only fit validation noise stay out. So on validation the hybrid is never
  *   below any of its parts (plain popularity is one of the default's parts) in any bucket.
+ * - `coldRouting` (auto, the default; on; off): items with no training interactions are placed by the content
+ *   component where it ranks them among the warm items (ml/models/cold-routing.ts). `auto` decides per bucket on
+ *   validation, exact ranking: routing stays on unless it loses by more than `minGainZ` standard errors of the
+ *   paired per-case difference. Collaborative components give cold items no signal at all (ties at the floor),
+ *   so only evidence that routing costs the warm targets turns it off; in a time split the validation window
+ *   has fewer cold targets than the windows after it, and a noise-level loss there is no reason to bury them.
  * Components that need item text (content) are dropped at fit when the data has none (logged).
  */
 export class HybridRecommender implements Recommender {
@@ -76,6 +85,8 @@ export class HybridRecommender implements Recommender {
   readonly validationReport: Record<string, number> = {};
   /** Per bucket, what the guard deployed ("blend" or a component's name). */
   guardChoice: string[] = [];
+  /** 1 for items with no training interactions (set at fit; refits update it). */
+  private cold: Uint8Array | null = null;
   /** Set when the components were fitted by the caller: the next fit only learns the blend. */
   componentsFitted = false;
   components: Recommender[];
@@ -101,6 +112,9 @@ export class HybridRecommender implements Recommender {
       throw new Error(`hybrid: lengthBuckets must be a count, auto or segments, got ${lengthBuckets}`);
     const guard = String(params.guard ?? "off");
     if (guard !== "on" && guard !== "off") throw new Error(`hybrid: guard must be on or off, got ${guard}`);
+    const coldRouting = String(params.coldRouting ?? "auto");
+    if (!["auto", "on", "off"].includes(coldRouting))
+      throw new Error(`hybrid: coldRouting must be auto, on or off, got ${coldRouting}`);
     this.params = {
       validationCases: numberParam(params, "validationCases", 10000),
       poolSize: numberParam(params, "poolSize", 100),
@@ -112,6 +126,7 @@ export class HybridRecommender implements Recommender {
       normalize,
       lengthBuckets,
       guard,
+      coldRouting,
     };
     this.weights = new Float64Array(components.length).fill(1);
     const fixed = normalize === "auto" ? "minmax" : (normalize as Normalization);
@@ -136,6 +151,7 @@ export class HybridRecommender implements Recommender {
       await c.fit(data, { ...options, onProgress: (m) => options.onProgress?.(`${c.name}: ${m}`) });
       options.onProgress?.(`component ${c.name} fitted in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
+    this.cold = coldMask(data.numItems, data.sequences);
     const validation = options.validation ?? [];
     if (validation.length === 0) {
       // A refit on more data keeps the blend learned earlier (equal weights if never learned).
@@ -146,12 +162,67 @@ export class HybridRecommender implements Recommender {
   }
 
   /** Normalisation, bucket bounds and weights of the current blend. */
-  get blendSpec(): { normalize: Normalization; bounds: number[]; weights: number[][] } {
+  get blendSpec(): { normalize: Normalization; bounds: number[]; weights: number[][]; route: boolean[] } {
     return {
       normalize: this.blend.normalize,
       bounds: [...this.blend.bounds],
       weights: this.blend.weights.map((w) => Array.from(w)),
+      route: this.blend.weights.map((_, b) => this.blend.route?.[b] === true),
     };
+  }
+
+  /** Index of the component that can score cold items (content), or −1. */
+  private get routerIndex(): number {
+    return this.components.findIndex((c) => c.name === "content");
+  }
+
+  /**
+   * Per bucket, routing on or off (see `coldRouting`): validation cases ranked exactly as the protocol ranks,
+   * with and without routing; `auto` keeps it on unless it loses by more than minGainZ paired standard errors.
+   */
+  private chooseRouting(cases: ValidationCase[], log: (m: string) => void): void {
+    const b = this.blend;
+    const nb = b.bounds.length + 1;
+    const mode = this.params.coldRouting;
+    const router = this.routerIndex;
+    const cold = this.cold;
+    if (mode === "off" || router < 0 || cold === null || !cold.includes(1)) {
+      b.route = new Array<boolean>(nb).fill(false);
+      return;
+    }
+    if (mode === "on") {
+      b.route = new Array<boolean>(nb).fill(true);
+      return;
+    }
+    const targetK = Number(this.params.targetK);
+    const on = Array.from({ length: nb }, () => [] as number[]);
+    const off = Array.from({ length: nb }, () => [] as number[]);
+    for (const c of cases) {
+      const query: Query = { history: c.history, timestamps: c.timestamps, now: c.now };
+      const bucket = bucketOf(c.history.length, b.bounds);
+      const exclude = c.candidates === undefined ? new Set<number>(c.history) : undefined;
+      const target = c.candidates === undefined ? c.target : 0;
+      const plain =
+        c.candidates === undefined
+          ? this.blendScores(query, null, false)
+          : this.blendScores(query, c.candidates, false);
+      const routed =
+        c.candidates === undefined ? this.blendScores(query, null, true) : this.blendScores(query, c.candidates, true);
+      off[bucket].push(ndcgOfRank(expectedRank(plain, target, exclude), targetK));
+      on[bucket].push(ndcgOfRank(expectedRank(routed, target, exclude), targetK));
+    }
+    const z = Number(this.params.minGainZ);
+    b.route = on.map((xs, bucket) => {
+      const route = !pairedGain(off[bucket], xs, z);
+      const avg = (v: number[]): number => v.reduce((a, x) => a + x, 0) / Math.max(1, v.length);
+      const label = b.bounds.length === 0 ? "all" : bucketLabel(b.bounds, bucket);
+      this.validationReport[`route:${label}:on`] = avg(xs);
+      this.validationReport[`route:${label}:off`] = avg(off[bucket]);
+      log(
+        `cold routing [history ${label}] (${xs.length} cases): NDCG@${targetK} routed ${avg(xs).toFixed(4)}, not routed ${avg(off[bucket]).toFixed(4)} -> ${route ? "on" : "off"}`,
+      );
+      return route;
+    });
   }
 
   private learnBlend(all: ValidationCase[], options: FitOptions): void {
@@ -220,6 +291,7 @@ export class HybridRecommender implements Recommender {
     this.weights = this.blend.global;
     if (this.params.guard === "on") this.guardBlend(cases, features, log);
     this.validationReport.hybrid = blendNdcg(features, this.blend, targetK);
+    this.chooseRouting(cases, log);
     log(
       `blend ${this.describeWeights()}: validation NDCG@${targetK} ${this.validationReport.hybrid.toFixed(4)} (learned in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );
@@ -428,13 +500,32 @@ export class HybridRecommender implements Recommender {
     return `${b.normalize}: ${b.weights.map((w, i) => `[history ${bucketLabel(b.bounds, i)}] ${one(w)}`).join("; ")}`;
   }
 
-  private weightsFor(query: Query): Float64Array {
+  private bucketFor(query: Query): number {
     const b = this.blend;
-    return b.bounds.length === 0 ? b.weights[0] : b.weights[bucketOf(query.history.length, b.bounds)];
+    return b.bounds.length === 0 ? 0 : bucketOf(query.history.length, b.bounds);
   }
 
   scoreAll(query: Query): Float32Array {
-    const weights = this.weightsFor(query);
+    return this.blendScores(query, null, this.blend.route?.[this.bucketFor(query)] === true);
+  }
+
+  scoreCandidates(query: Query, candidates: Int32Array): Float32Array {
+    return this.blendScores(query, candidates, this.blend.route?.[this.bucketFor(query)] === true);
+  }
+
+  /** The bucket's blend over all items (candidates null) or the candidates, cold items routed when `route`. */
+  private blendScores(query: Query, candidates: Int32Array | null, route: boolean): Float32Array {
+    const out = candidates === null ? this.blendAll(query) : this.blendCandidates(query, candidates);
+    const router = this.routerIndex;
+    const cold = this.cold;
+    if (!route || router < 0 || cold === null) return out;
+    const comp = this.components[router];
+    const r = candidates === null ? comp.scoreAll(query) : comp.scoreCandidates(query, candidates);
+    return routeCold(out, r, candidates === null ? (j) => cold[j] === 1 : (j) => cold[candidates[j]] === 1);
+  }
+
+  private blendAll(query: Query): Float32Array {
+    const weights = this.blend.weights[this.bucketFor(query)];
     let out: Float32Array | undefined;
     this.components.forEach((c, k) => {
       const w = weights[k];
@@ -451,8 +542,8 @@ export class HybridRecommender implements Recommender {
     return out;
   }
 
-  scoreCandidates(query: Query, candidates: Int32Array): Float32Array {
-    const weights = this.weightsFor(query);
+  private blendCandidates(query: Query, candidates: Int32Array): Float32Array {
+    const weights = this.blend.weights[this.bucketFor(query)];
     const out = new Float32Array(candidates.length);
     this.components.forEach((c, k) => {
       const w = weights[k];
@@ -470,6 +561,14 @@ export class HybridRecommender implements Recommender {
       for (const [name, b] of Object.entries(a.blobs)) blobs[`${k}/${name}`] = b;
       return { model: a.model, version: a.version, params: a.params, weight: this.weights[k] };
     });
+    // cold items (no training interactions) as indices, for routing after a load
+    if (this.cold !== null) {
+      const cold: number[] = [];
+      this.cold.forEach((x, i) => {
+        if (x === 1) cold.push(i);
+      });
+      blobs.coldItems = Int32Array.from(cold);
+    }
     return {
       model: this.name,
       params: { ...this.params, components: parts, validation: this.validationReport, blend: this.blendSpec },
@@ -503,8 +602,13 @@ export class HybridRecommender implements Recommender {
     const h = new HybridRecommender(components, artifact.params);
     h.weights = Float64Array.from(weights);
     const spec = artifact.params.blend as
-      | { normalize: Normalization; bounds: number[]; weights: number[][] }
+      | { normalize: Normalization; bounds: number[]; weights: number[][]; route?: boolean[] }
       | undefined;
+    const coldItems = artifact.blobs.coldItems;
+    if (coldItems instanceof Int32Array) {
+      h.cold = new Uint8Array(artifact.itemIds.length);
+      for (const i of coldItems) if (i >= 0 && i < h.cold.length) h.cold[i] = 1;
+    }
     // Artifacts from before per-bucket blends: min-max normalisation, one weight vector.
     h.blend =
       spec === undefined
@@ -514,6 +618,7 @@ export class HybridRecommender implements Recommender {
             bounds: [...spec.bounds],
             weights: spec.weights.map((w) => Float64Array.from(w)),
             global: h.weights,
+            route: spec.route?.map((r) => r === true),
           };
     return h;
   }

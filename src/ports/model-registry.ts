@@ -75,5 +75,11 @@ export interface ModelRegistry {
   /** Models with at least one complete version. */
   models(): Promise<string[]>;
   livePointer(model: string): Promise<LivePointer | null>;
+  /**
+   * Adds metrics measured after registration (the learner's offline assessment of a version registered
+   * elsewhere, e.g. by `npm run publish-models`) to a stored version; existing names are never overwritten,
+   * so what the version was registered with stays its record. Throws when the version does not exist.
+   */
+  annotate(model: string, version: string, metrics: Record<string, number>): Promise<void>;
   setLive(model: string, version: string, reason: string): Promise<void>;
 }

@@ -107,6 +107,7 @@ describe("Recsys.reloadIfChanged: model versions rotated in the registry reach s
           return registry().live(m);
         },
         register: (m, a, metrics, o) => registry().register(m, a, metrics, o),
+        annotate: (m, v, metrics) => inner.annotate(m, v, metrics),
       },
     });
     await failing.start(t.db, { trainMissing: false, seed: 7 });

@@ -1,11 +1,13 @@
 /**
- * SASRec training loop: shuffled mini-batches of users, Adam, validation HR@10 on the sampled
- * protocol for early stopping (best parameters are kept), and a wall-clock budget.
+ * SASRec training loop: shuffled mini-batches of users, Adam, and validation HR@10 / NDCG@10 for early
+ * stopping (best parameters are kept), ranked as the protocol ranks: a case that carries the protocol's
+ * candidates (sampled protocol, target first) is ranked among them; one without is ranked against every item
+ * outside its history (full ranking). The epoch budget is fixed; `maxSeconds` is only a safety cap.
  */
 import { Adam } from "./adam.js";
 import type { GradBackend } from "./backend.js";
 import { GradEngine, targetCount, type SeqStore, type StepSpec, type TrainHyper } from "./engine.js";
-import { RankAccumulator, rankFirst, sampleNegatives, type HitNdcg, type RankCase } from "./metrics.js";
+import { RankAccumulator, rankFirst, type HitNdcg, type RankCase } from "./metrics.js";
 import type { Layout } from "./params.js";
 import { mixSeed, Rng } from "../../core/rng.js";
 import { encodeLast, scoreItems } from "./scorer.js";
@@ -86,6 +88,40 @@ export function localBackend(layout: Layout, theta: Float32Array, store: SeqStor
   };
 }
 
+/** A validation case as the protocol ranks it: the candidates (target first) or, when absent, all items. */
+export interface ValCase extends RankCase {
+  candidates?: Int32Array;
+}
+
+/**
+ * HR@10 / NDCG@10 of validation cases ranked as the protocol ranks them: among the case's candidates
+ * (target first) when it has them, else against every item outside its history (full ranking; ties count
+ * against the target, as in rankFirst).
+ */
+export function protocolMetrics(layout: Layout, theta: Float32Array, cases: readonly ValCase[]): HitNdcg {
+  const u = encodeLast(
+    layout,
+    theta,
+    cases.map((c) => c.history),
+  );
+  const d = layout.shape.dim;
+  const acc = new RankAccumulator(10);
+  cases.forEach((c, i) => {
+    const ui = u.subarray(i * d, i * d + d);
+    if (c.candidates !== undefined) {
+      acc.add(rankFirst(scoreItems(layout, theta, ui, c.candidates)));
+      return;
+    }
+    const s = scoreItems(layout, theta, ui, null);
+    const t = s[c.target];
+    for (const h of c.history) if (h !== c.target && h >= 0 && h < s.length) s[h] = Number.NEGATIVE_INFINITY;
+    let r = 0;
+    for (let j = 0; j < s.length; j++) if (j !== c.target && s[j] >= t) r++;
+    acc.add(r);
+  });
+  return acc.result();
+}
+
 /** Sampled HR@10/NDCG@10 of validation cases (target vs its 100 fixed negatives). */
 export function sampledMetrics(
   layout: Layout,
@@ -139,7 +175,7 @@ export async function train(
   cfg: TrainConfig,
   backend: GradBackend,
   seed: number,
-  validation: readonly RankCase[] | undefined,
+  validation: readonly ValCase[] | undefined,
   log: (m: string) => void,
   /** Seconds for the maxSeconds budget; wall clock unless the caller supplies another. */
   clock: () => number = () => performance.now() / 1000,
@@ -149,13 +185,11 @@ export async function train(
   const users = Int32Array.from({ length: store.offsets.length - 1 }, (_, i) => i).filter(
     (s) => targetCount(store.offsets[s + 1] - store.offsets[s], cfg.maxLen) > 0,
   );
-  // fixed validation subset and negatives (the user's whole known sequence is excluded)
-  let valCases: RankCase[] = [];
-  let valNegs: Int32Array[] = [];
+  // a fixed seeded validation subset, ranked as the protocol ranks it (its candidates, or all items)
+  let valCases: ValCase[] = [];
   if (validation !== undefined && validation.length > 0) {
     const order = new Rng(mixSeed(seed, 2)).shuffle(Int32Array.from({ length: validation.length }, (_, i) => i));
     valCases = Array.from(order.subarray(0, Math.min(cfg.valUsers, validation.length)), (i) => validation[i]);
-    valNegs = sampleNegatives(valCases, numItems, 100, mixSeed(seed, 3), (c) => c.history);
   }
   const adam = new Adam(layout.total);
   const best = theta.slice();
@@ -189,7 +223,7 @@ export async function train(
     const entry: EpochLog = { epoch, seconds: clock() - t0, loss: lossSum / Math.max(1, tokSum) };
     const last = epoch === cfg.maxEpochs || entry.seconds >= cfg.maxSeconds;
     if (valCases.length > 0 && (epoch % cfg.evalEvery === 0 || last)) {
-      entry.val = sampledMetrics(layout, theta, valCases, valNegs);
+      entry.val = protocolMetrics(layout, theta, valCases);
       if (report.best === undefined || better(entry.val, report.best)) {
         report.best = entry.val;
         report.bestEpoch = epoch;

@@ -153,6 +153,15 @@ export class LibsqlArtifactRegistry implements ModelRegistry {
     return version;
   }
 
+  async annotate(model: string, version: string, metrics: Record<string, number>): Promise<void> {
+    // json_patch(new, old): names already recorded win, so registration metrics are never rewritten.
+    const r = await this.client.execute({
+      sql: "UPDATE model_registry SET metrics = json_patch(?, metrics) WHERE model = ? AND version = ?",
+      args: [JSON.stringify(metrics), model, version],
+    });
+    if (r.rowsAffected === 0) throw new Error(`model registry: ${model}@${version} not found`);
+  }
+
   /** Loads and verifies one complete version: a missing or damaged chunk is an error, never a partial model. */
   async load(model: string, version: string): Promise<RegisteredArtifact> {
     const where = `${model}@${version}`;

@@ -74,6 +74,15 @@ export class MemoryArtifactRegistry implements ModelRegistry {
     return { version: e.version, artifact: e.artifact, metrics: e.metrics, createdAt: e.createdAt };
   }
 
+  async annotate(model: string, version: string, metrics: Record<string, number>): Promise<void> {
+    const e = this.entries.get(model)?.find((x) => x.version === version);
+    if (!e) throw new ArtifactMissingError(`model registry: ${model}@${version} is not a stored version`);
+    // Names already recorded win, as in the libSQL adapter; the stored row and the loaded view share it.
+    const merged = { ...metrics, ...e.metrics };
+    e.metrics = merged;
+    e.stored = { ...e.stored, metrics: merged };
+  }
+
   async versions(model: string, limit = 1000): Promise<StoredVersion[]> {
     return this.newestFirst(model)
       .slice(0, limit)

@@ -3,6 +3,7 @@
  * that serves requests. Its own database connection; vectors go to item_embeddings (and to Qdrant when the
  * content index is shared), the serving thread copies them into its in-process index.
  */
+import { lowerThreadPriority } from "../learner/thread-priority.node.js";
 import { parentPort, workerData } from "node:worker_threads";
 import { selectNodeEmbedder } from "../../adapters/embedder/select.node.js";
 import { QdrantVectorIndex } from "../../adapters/vector-index/qdrant";
@@ -13,6 +14,8 @@ import { reembedNewItems } from "./reembed";
 import type { ReembedThreadInit, ReembedThreadReply } from "./reembed-thread.node.js";
 
 const init = workerData as ReembedThreadInit;
+// Embedding batches yield the cores to request threads (this thread only; see thread-priority.node.ts).
+lowerThreadPriority();
 const port = parentPort;
 if (!port) throw new Error("reembed-worker must run as a worker thread");
 

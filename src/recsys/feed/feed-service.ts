@@ -8,6 +8,7 @@ import { categoryAffinity, denseSignals, featurize, NUM_FEATURES, sourceMaxima, 
 import { mergeSources, SOURCE_INDEX, SOURCES, type Candidate, type SourceName } from "./candidates";
 import { allExcluded, filterCandidates, type Exclusions, type FilterReason } from "./filter";
 import { leadSource, reasonText } from "./reasons";
+import { defaultRanker } from "./rank";
 import { DEFAULT_RERANK, rerank } from "./rerank";
 import { runWithBudget, type SourceBudget, type SourceOutcome } from "./recall/budget";
 import { boughtTogetherSource } from "./recall/bought-together";
@@ -25,6 +26,9 @@ import type { EventLog, EventRecord } from "../../ports/event-log";
 import type { ListingState, ListingSummary, MarketplacePort } from "../../ports/marketplace";
 import { type Arm, interleave } from "../selection/interleave";
 import type { ActiveExperiment } from "../selection/live";
+
+/** The committed cold-start ranker: what a page is ranked by when the live ranker fails on it. */
+const PRIOR_RANKER = defaultRanker();
 
 export const FEED_SOURCES: readonly RecallSource[] = [
   vectorSource,
@@ -343,6 +347,7 @@ export class FeedService {
     let models = liveModels;
     let arms: Arm[] | null = null;
     let list: Awaited<ReturnType<FeedService["rankedList"]>>;
+    let rankerFellBack = false;
     if (experiment) {
       const mixed = await this.experimentList(experiment, caller, history, random);
       models = mixed.models;
@@ -352,11 +357,21 @@ export class FeedService {
       const t0 = performance.now();
       try {
         list = await this.rankedList(models, caller, history);
+        this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: false });
       } catch (err) {
+        // Counted against the live set (selection rolls back the version that moved last when the set
+        // fails), and the shopper still gets a page: ranked by the cold-start prior, marked degraded.
         this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: true });
-        throw err;
+        if (models.ranker.version === PRIOR_RANKER.version) throw err;
+        this.d.log("feed: live ranking failed; this page is ranked by the cold-start prior", {
+          level: "warn",
+          ranker: models.ranker.version,
+          error: errorMessage(err),
+        });
+        models = { ...models, ranker: PRIOR_RANKER };
+        list = await this.rankedList(models, caller, history);
+        rankerFellBack = true;
       }
-      this.d.liveOutcome?.(models, { ms: performance.now() - t0, error: false });
     }
     const { reranked, report, filtered, features } = list;
     const snapshotId = this.d.newId();
@@ -364,7 +379,7 @@ export class FeedService {
       owner: ownerOf(caller),
       modelVersion: models.version,
       sources: report,
-      degraded: report.failed.length > 0,
+      degraded: report.failed.length > 0 || rankerFellBack,
       filtered,
       p: [],
       s: [],

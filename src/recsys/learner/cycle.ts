@@ -17,6 +17,7 @@ import {
   refitCovisRows,
   rowsAround,
 } from "./incremental";
+import { assessChallengers, type Assessment, windowFrom } from "./assess";
 import { evaluateRanker, fitRanker, labelPages, pagePropensities, readImpressionPages } from "./ranker-learn";
 import { eventsTableReader, TrainingLog } from "./training-log";
 
@@ -25,6 +26,9 @@ export const LEARNED_MODELS = ["popularity", "covisitation", "session-knn", "fis
 export type LearnedModel = (typeof LEARNED_MODELS)[number];
 
 /** Metric names the learner records on every version it registers (read back to plan the next cycle). */
+/** The last event seq a version was trained on, when it is not `learner.eventSeq` (embeddings hold a window out). */
+const TRAINED_TO = "learner.trainedToSeq";
+
 export const M = {
   eventSeq: "learner.eventSeq",
   fullSeq: "learner.fullSeq",
@@ -103,6 +107,8 @@ export interface LearnerReport {
   items: number;
   models: ModelRun[];
   reembed?: { status: "done" | "skipped" | "failed"; items?: number; reason?: string };
+  /** Challengers registered without window metrics that this cycle assessed (assess.ts). */
+  assessed?: Assessment[];
   /** True when any model failed (the others are still registered). */
   failed: boolean;
 }
@@ -192,9 +198,24 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
 
   const all = log.trainData();
   const cut = log.windowStart(o.evalWindow);
-  const cases = cut > 0 ? windowCases(log, cut, o.evalCases) : [];
-  let holdout: TrainData | null = null;
-  const holdoutData = (): TrainData => (holdout ??= log.trainData(cut - 1));
+  const holdouts = new Map<number, TrainData>();
+  const holdoutAt = (from: number): TrainData => {
+    let h = holdouts.get(from);
+    if (!h) holdouts.set(from, (h = log.trainData(from - 1)));
+    return h;
+  };
+  /**
+   * Where a model's evaluation window begins: the newest `evalWindow` interactions, but never before the end
+   * of the live version's own training data. A live version scored on events it was trained on looks far
+   * better than it is (in-sample), and the gate then held every retrained challenger; after this cut both are
+   * out of sample on the same cases, and the challenger's twin is trained on at least the live one's data.
+   */
+  const evalPlan = async (model: LearnedModel) => {
+    const live = await deps.registry.live(model).catch(() => null);
+    const { from, liveOutOfSample } = windowFrom(cut, live);
+    const cases = from > 0 ? windowCases(log, from, o.evalCases) : [];
+    return { live, from, cases, holdout: () => holdoutAt(from), liveOutOfSample };
+  };
   const common = (kind: "full" | "incremental"): Record<string, number> => ({
     [M.eventSeq]: log.lastSeq,
     [M.full]: kind === "full" ? 1 : 0,
@@ -202,7 +223,6 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     [M.fullAt]: kind === "full" ? startedAt : lastFullAt,
     interactions: all.interactions,
     items: catalog.size,
-    "eval.fromSeq": cut,
   });
 
   const runModel = async (model: LearnedModel, work: () => Promise<Omit<ModelRun, "model" | "ms"> | null>) => {
@@ -219,20 +239,24 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     }
   };
 
-  /** Registers `artifact` with its quality next to the live version's on the same window. */
+  /** Registers `artifact` with its quality (its holdout twin's) next to the live version's on the same window. */
   const register = async (
     model: LearnedModel,
     kind: "full" | "incremental",
     artifact: ModelArtifact,
     twin: ModelArtifact,
+    plan: Awaited<ReturnType<typeof evalPlan>>,
     trainMs: number,
     extra: Record<string, number> = {},
   ): Promise<Omit<ModelRun, "model" | "ms">> => {
-    progress(`${model}: evaluating on ${cases.length} cases of the newest window`);
+    const { cases } = plan;
+    progress(`${model}: evaluating on ${cases.length} cases of the newest window (from event ${plan.from})`);
     const quality = evaluate(cases, artifactScorer(twin, catalog));
-    const live = await liveQuality(deps.registry, model, catalog, cases);
+    const live = plan.live ? evaluate(cases, artifactScorer(plan.live.artifact, catalog)) : null;
     const metrics: Record<string, number> = {
       ...common(kind),
+      "eval.fromSeq": plan.from,
+      "eval.liveOutOfSample": plan.liveOutOfSample ? 1 : 0,
       ...qualityMetrics(quality, live),
       trainMs: Math.round(trainMs),
       ...extra,
@@ -278,8 +302,10 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
       artifact = popularityArtifact(c, asOf, catalog.ids, halfLife);
     }
     const trainMs = performance.now() - t0;
-    const h = popularityCounts(holdoutData().sequences, catalog.size, halfLife);
-    return register("popularity", kind, artifact, popularityArtifact(h.counts, h.asOf, catalog.ids, halfLife), trainMs);
+    const plan = await evalPlan("popularity");
+    const h = popularityCounts(plan.holdout().sequences, catalog.size, halfLife);
+    const twin = popularityArtifact(h.counts, h.asOf, catalog.ids, halfLife);
+    return register("popularity", kind, artifact, twin, plan, trainMs);
   });
 
   await runModel("covisitation", async () => {
@@ -300,8 +326,9 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
       rowsRefit = rows.size;
     } else artifact = await fitFull("covisitation", all);
     const trainMs = performance.now() - t0;
-    const twin = await fitFull("covisitation", holdoutData());
-    return register("covisitation", kind, artifact, twin, trainMs, { "learner.rowsRefit": rowsRefit });
+    const plan = await evalPlan("covisitation");
+    const twin = await fitFull("covisitation", plan.holdout());
+    return register("covisitation", kind, artifact, twin, plan, trainMs, { "learner.rowsRefit": rowsRefit });
   });
 
   await runModel("session-knn", async () => {
@@ -311,13 +338,9 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     const t0 = performance.now();
     const artifact = await fitFull("session-knn", all);
     const trainMs = performance.now() - t0;
-    return register(
-      "session-knn",
-      full ? "full" : "incremental",
-      artifact,
-      await fitFull("session-knn", holdoutData()),
-      trainMs,
-    );
+    const plan = await evalPlan("session-knn");
+    const twin = await fitFull("session-knn", plan.holdout());
+    return register("session-knn", full ? "full" : "incremental", artifact, twin, plan, trainMs);
   });
 
   await runModel("fism-bpr", async () => {
@@ -326,9 +349,10 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     // window metrics are out of sample. The window (the newest evalWindow interactions) reaches the
     // embeddings at the next full run; the count models, refreshed every cycle, carry it meanwhile.
     const t0 = performance.now();
-    const artifact = await fitFull("fism-bpr", holdoutData());
+    const plan = await evalPlan("fism-bpr");
+    const artifact = await fitFull("fism-bpr", plan.holdout());
     const trainMs = performance.now() - t0;
-    return register("fism-bpr", "full", artifact, artifact, trainMs, { "learner.trainedToSeq": cut - 1 });
+    return register("fism-bpr", "full", artifact, artifact, plan, trainMs, { [TRAINED_TO]: plan.from - 1 });
   });
 
   if (wanted.has("fism-bpr")) {
@@ -396,6 +420,17 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     return { status: "registered", kind: "full", version: registered, metrics };
   });
 
+  // Versions registered elsewhere (published, by hand) get the same window numbers before selection tries them.
+  report.assessed = await assessChallengers(
+    { registry: deps.registry, events: deps.events, log, catalog, now: deps.now, progress },
+    {
+      models: [...wanted],
+      cut,
+      evalCases: o.evalCases,
+      rankerMaxImpressions: o.rankerMaxImpressions,
+      labelHorizonMs: o.labelHorizonMs,
+    },
+  );
   report.ms = Math.round(performance.now() - started);
   deps.log("learner: cycle done", {
     mode: report.mode,
@@ -403,6 +438,7 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
     ms: report.ms,
     eventSeq: report.eventSeq,
     models: report.models.map((m) => `${m.model}:${m.status}${m.version ? `@${m.version}` : ""}`),
+    assessed: report.assessed?.map((a) => `${a.model}@${a.version}:${a.status}`),
   });
   return report;
 }
@@ -439,17 +475,6 @@ async function loadAligned(
   const ids = artifact.itemIds;
   if (ids.length !== catalog.size || ids.some((id, i) => catalog.ids[i] !== id)) return null;
   return { artifact, metrics };
-}
-
-async function liveQuality(
-  registry: ModelRegistry,
-  model: string,
-  catalog: ItemCatalog,
-  cases: Parameters<typeof evaluate>[0],
-): Promise<QualityMetrics | null> {
-  const live = await registry.live(model).catch(() => null);
-  if (!live) return null;
-  return evaluate(cases, artifactScorer(live.artifact, catalog));
 }
 
 /** Changes when products are added or removed (the catalog is then re-read). */

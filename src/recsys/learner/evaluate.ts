@@ -12,6 +12,8 @@ import type { TrainingLog } from "./training-log";
 export interface EvalCase {
   history: number[];
   target: number;
+  /** Event-log seq of the target event (to keep only what a version was not trained on). */
+  seq: number;
 }
 
 export interface QualityMetrics {
@@ -36,7 +38,7 @@ export function windowCases(log: TrainingLog, fromSeq: number, maxCases: number)
     const history = a.items.slice(Math.max(0, e.position - HISTORY), e.position);
     const target = a.items[e.position];
     if (history.includes(target)) continue;
-    out.push({ history, target });
+    out.push({ history, target, seq: e.seq });
   }
   return out.slice(Math.max(0, out.length - maxCases));
 }

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { LearnerOptions } from "./cycle";
+import { lowerThreadPriority } from "./thread-priority.node.js";
 import { learnerLoop, openLearnerDeps, type LearnerConnection } from "./worker-loop.node.js";
 
 export interface LearnerWorkerData extends LearnerConnection {
@@ -42,6 +43,14 @@ const sleep = (ms: number): Promise<void> =>
     }
     wake = done;
   });
+
+// Training yields the cores to request threads (nice 19 for this thread only; see thread-priority.node.ts).
+const niced = lowerThreadPriority();
+post({
+  type: "log",
+  msg: niced.applied ? "learner: thread at low CPU priority" : "learner: priority unchanged",
+  fields: niced,
+});
 
 const { deps, close, prune } = await openLearnerDeps(data, (msg, fields) => post({ type: "log", msg, fields }));
 try {

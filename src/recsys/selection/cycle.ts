@@ -2,7 +2,7 @@ import type { EventLog, StoredEvent } from "../../ports/event-log";
 import type { ModelRegistry } from "../../ports/model-registry";
 import { rotateModel } from "../models/rotation";
 import { probChallengerBetter, rateInterval, relativeLift, thompsonShare } from "./bandit";
-import { offlineGate } from "./gate";
+import { hasOfflineMetrics, offlineGate } from "./gate";
 import type { Arm } from "./interleave";
 import { liveSetKey } from "./live";
 import { previousVersions } from "./previous-versions";
@@ -35,6 +35,11 @@ export interface SelectionPolicy {
   initialShare: number;
   /** Start share of a challenger without offline metrics to compare (riskier: less traffic). */
   unmeasuredShare: number;
+  /**
+   * How long a challenger registered without window metrics waits for the learner's assessment
+   * (learner/assess.ts) before it may start unmeasured: the learner runs every LEARNER_INTERVAL_SECONDS.
+   */
+  assessWaitMs: number;
   guardShare: number;
   guardImpressions: number;
   maxErrorRate: number;
@@ -54,6 +59,7 @@ export const DEFAULT_SELECTION_POLICY: SelectionPolicy = {
   maxImpressions: 100_000,
   initialShare: 0.2,
   unmeasuredShare: 0.1,
+  assessWaitMs: 180_000,
   guardShare: 0.1,
   guardImpressions: 5_000,
   maxErrorRate: 0.05,
@@ -325,6 +331,8 @@ async function startExperiment(d: SelectionDeps, model: string, p: SelectionPoli
   // Only the newest: older untried versions (the learner registers one per cycle) are superseded by it.
   for (const c of candidates.slice(0, 1)) {
     if (await d.store.tried(model, c.version)) continue;
+    // Not yet scored on the recent window (registered outside the learner): wait for its assessment first.
+    if (p.assessWaitMs > 0 && !hasOfflineMetrics(c.metrics) && d.now() - c.createdAt < p.assessWaitMs) continue;
     const id = d.newId();
     const record = async (status: "rejected", reason: string, numbers: Record<string, number>): Promise<void> => {
       await d.store.createExperiment({

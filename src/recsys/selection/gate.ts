@@ -23,6 +23,11 @@ const SUFFIX = /_(lo|hi|n)$/;
 const finite = (m: Record<string, number>, k: string): boolean => Number.isFinite(m[k]);
 const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
+/** True when a version carries offline quality numbers of its own (or the record that its window was empty). */
+export function hasOfflineMetrics(m: Record<string, number>): boolean {
+  return "eval.cases" in m || Object.keys(m).some((k) => QUALITY.test(k) && finite(m, k));
+}
+
 export function offlineGate(candidate: Record<string, number>, champion: Record<string, number>): GateResult {
   const keys = Object.keys(candidate).filter((k) => QUALITY.test(k) && !SUFFIX.test(k) && finite(candidate, k));
   const paired = keys.filter(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelArtifact } from "../../../ml/core/recommender";
 import type { ModelRegistry } from "../../../src/ports/model-registry";
 import { runLearnerCycle, type LearnerReport } from "../../../src/recsys/learner/cycle";
+import { offlineGate } from "../../../src/recsys/selection/gate";
 import { json } from "../../helpers/auth";
 import { NOW, pid, postEvents, sid } from "../fixtures";
 import { learnerTestApp, type LearnerTestApp } from "./helpers";
@@ -133,5 +134,22 @@ describe("nothing a user did is forgotten on restart", () => {
     expect(again.indexOf(b)).toBeGreaterThanOrEqual(0);
     expect(again.indexOf(b)).toBeLessThan(5);
     expect(restarted.recsys.models.components.covisitation).toBe(run("covisitation", r)?.version);
+  });
+
+  it("scores the live version only on events it was not trained on, so a same-recipe retrain is not held", async () => {
+    // A live version trained on the whole log: its own training events must not be the window it is scored on.
+    const promoted = await runLearnerCycle(t.learnerDeps(), { mode: "full", promote: true, evalWindow: 40 });
+    const liveSeq = promoted.eventSeq;
+    await pairedViews(pid(2, 5), pid(0, 7), 15, "oos");
+    const r = await runLearnerCycle(t.learnerDeps(), { backlogThreshold: 1e9, evalWindow: 40 });
+    for (const model of ["popularity", "covisitation", "session-knn"]) {
+      const m = run(model, r)?.metrics ?? {};
+      expect(m["eval.fromSeq"], model).toBeGreaterThan(liveSeq);
+      expect(m["eval.liveOutOfSample"], model).toBe(1);
+      expect(m["eval.cases"], model).toBeGreaterThan(0);
+      const live = await t.registry.live(model);
+      const gate = offlineGate(m, live?.metrics ?? {});
+      expect(gate.verdict, `${model}: ${gate.reason}`).not.toBe("fail");
+    }
   });
 });

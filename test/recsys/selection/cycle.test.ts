@@ -109,6 +109,7 @@ describe("runSelectionCycle on the real libSQL engine", () => {
   it("rejects a worse challenger quickly: its share falls first, then it is dropped and never promoted", async () => {
     const v1 = await registry.register("ranker", ranker(), {}, { live: true });
     await registry.register("ranker", ranker(), {});
+    deps.policy = { assessWaitMs: 0 }; // no learner here to assess it: it starts unmeasured at once
     await runSelectionCycle(deps);
     const [exp] = await store.running();
     expect(exp.share).toBe(0.1); // unmeasured offline: a smaller start
@@ -123,6 +124,37 @@ describe("runSelectionCycle on the real libSQL engine", () => {
     expect((await registry.livePointer("ranker"))?.version).toBe(v1);
     // Tried once: later cycles do not restart it.
     expect((await runSelectionCycle(deps)).decisions).toEqual([]);
+  });
+
+  it("waits for the learner's assessment of a version registered without window metrics, then gates on it", async () => {
+    await registry.register("ranker", ranker(), {}, { live: true });
+    const outside = await registry.register("ranker", ranker(), {});
+    // Within the wait: no experiment, no decision (the learner assesses it within a cycle or two).
+    expect((await runSelectionCycle(deps)).decisions).toEqual([]);
+    expect(await store.running()).toEqual([]);
+    // The learner's assessment finds it worse on the recent window: held, never on live traffic.
+    await registry.annotate("ranker", outside, {
+      "eval.cases": 400,
+      "ndcg@10": 0.05,
+      "delta_ndcg@10": -0.04,
+      "delta_ndcg@10_lo": -0.05,
+      "delta_ndcg@10_hi": -0.03,
+      "eval.assessedAt": now,
+    });
+    const r = await runSelectionCycle(deps);
+    expect(r.decisions).toEqual([expect.objectContaining({ action: "held" })]);
+    expect(r.decisions[0].reason).toMatch(/worse than the champion/);
+    expect(await store.running()).toEqual([]);
+  });
+
+  it("starts an unassessed challenger unmeasured once the assessment wait has passed", async () => {
+    await registry.register("ranker", ranker(), {}, { live: true });
+    await registry.register("ranker", ranker(), {});
+    expect((await runSelectionCycle(deps)).decisions).toEqual([]);
+    now += 181_000;
+    const r = await runSelectionCycle(deps);
+    expect(r.decisions).toEqual([expect.objectContaining({ action: "experiment_started" })]);
+    expect((await store.running())[0].share).toBe(0.1);
   });
 
   it("holds a version the offline gate finds worse, with its numbers, and one whose artifact is broken", async () => {

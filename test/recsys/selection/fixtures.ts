@@ -35,6 +35,8 @@ export async function selectionApp(): Promise<SelectionApp> {
       now: t.deps.clock,
       newId: () => `exp-${++n}`,
       models: REGISTRY_MODELS,
+      // No learner runs here to assess versions registered without window metrics: try them at once.
+      policy: { assessWaitMs: 0 },
     });
   return { ...t, deps, app: createApp(deps), registry, store, cycle };
 }
@@ -46,6 +48,17 @@ export function contrarianRanker(): ReturnType<LinearRanker["toArtifact"]> {
     "contrarian",
     d.weights.map((w) => -w),
     -d.bias,
+  );
+  return { ...r.toArtifact(), version: undefined };
+}
+
+/** A ranker whose weights are not numbers (a diverged training run): it fails on every page it ranks. */
+export function divergedRanker(): ReturnType<LinearRanker["toArtifact"]> {
+  const d = defaultRanker();
+  const r = new LinearRanker(
+    "diverged",
+    d.weights.map(() => Number.NaN),
+    d.bias,
   );
   return { ...r.toArtifact(), version: undefined };
 }
