@@ -27,17 +27,25 @@ if (!Number.isInteger(requests) || requests < 1) throw new Error("--requests mus
 if (!Number.isInteger(shards) || shards < 1) throw new Error("--shards must be a positive integer");
 const started = Date.now();
 
+const children = new Set<import("node:child_process").ChildProcess>();
+// A failed shard ends the run: its siblings must not live on as orphans.
+process.on("exit", () => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+});
+
 async function shard(i: number, n: number): Promise<FuzzReport> {
   const args = ["--import", "tsx", "scripts/fuzz.ts", "--requests", String(n), "--seed", String(seed + i)];
   args.push("--concurrency", String(values.concurrency), "--json-report");
   if (values["in-process"]) args.push("--in-process");
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  children.add(child);
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => {
     out += d;
     for (const line of d.split("\n")) if (line.startsWith("  ")) process.stdout.write(`shard ${i}:${line}\n`);
   });
   await new Promise((done) => child.once("exit", done));
+  children.delete(child);
   const last = out.trim().split("\n").at(-1) ?? "";
   if (!last.startsWith("{")) throw new Error(`shard ${i} wrote no report`);
   return JSON.parse(last) as FuzzReport;
