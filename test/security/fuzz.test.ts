@@ -9,7 +9,7 @@ import { fuzzTarget } from "../../scripts/lib/fuzz/target.node";
 let target: Awaited<ReturnType<typeof fuzzTarget>>;
 beforeAll(async () => {
   target = await fuzzTarget({ server: true });
-}, 120_000);
+}, 300_000);
 afterAll(() => target?.close());
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2000);
@@ -21,7 +21,7 @@ describe("OpenAPI fuzz (every operation, every caller, real server)", () => {
     expect(report.requests).toBe(REQUESTS);
     expect(report.operations).toBeGreaterThanOrEqual(30);
     expect(report.failures.slice(0, 10)).toEqual([]);
-  }, 240_000);
+  }, 600_000);
 
   it("the run reached the handlers (not only refusals)", () => {
     const ok = Object.entries(report.byStatus)
