@@ -59,7 +59,7 @@ module.exports = {
         "decided by the entries and the dependency assembly (src/server/**, src/deps/**, workers/**, scripts/**).",
       severity: "error",
       from: {
-        path: `^src/(app${TS}|routes/|services/|recsys/|http/)`,
+        path: `^src/(app${TS}|routes/|services/|recsys/|http/|web/)`,
         pathNot: [
           // The Node wiring of recsys (adapters from config, registry, refresh timer), called by src/deps/node.node.ts:
           // a composition root still living under recsys/ (its home is src/deps/).

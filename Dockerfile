@@ -10,6 +10,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build:wasm
+RUN npm run build:web
 
 # --- prod-deps: runtime dependencies only, plus tsx (a devDependency the server runs under) and esbuild
 FROM node:20-bookworm-slim AS prod-deps
@@ -40,6 +41,7 @@ COPY --from=build --chown=root:root /app/src ./src
 COPY --from=build --chown=root:root /app/ml ./ml
 COPY --from=build --chown=root:root /app/scripts ./scripts
 COPY --from=build --chown=root:root /app/migrations ./migrations
+COPY --from=build --chown=root:root /app/public ./public
 USER 10001:10001
 VOLUME ["/app/data", "/tmp"]
 EXPOSE 8787

@@ -1,6 +1,7 @@
 /**
  * Writes a deterministic demo Electronics data set in the official Amazon Reviews 2023 formats.
  *   npm run generate -- --items N --users N --seed S --out dir [--ratings-per-user M] [--interactions reviews|csv|both]
+ *     [--end YYYY-MM-DD]   (latest date in the data; default today, so nothing is dated in the future)
  * Then: npm run ingest -- <dir>/meta_Electronics.jsonl <dir>/Electronics.jsonl
  */
 import { parseArgs } from "node:util";
@@ -22,12 +23,17 @@ async function main(): Promise<void> {
       out: { type: "string" },
       "ratings-per-user": { type: "string" },
       interactions: { type: "string" },
+      end: { type: "string" },
     },
   });
   const interactions = values.interactions ?? "both";
   if (interactions !== "reviews" && interactions !== "csv" && interactions !== "both")
     throw new Error("--interactions must be reviews, csv or both");
+  const endMs = values.end === undefined ? undefined : Date.parse(`${values.end}T00:00:00Z`);
+  if (endMs !== undefined && (!Number.isFinite(endMs) || endMs > Date.now()))
+    throw new Error(`--end must be a past date as YYYY-MM-DD, got "${values.end}"`);
   const r = await generateDemoFiles({
+    endMs,
     items: Math.max(1, positiveInt("items", values.items, 5_000)),
     users: positiveInt("users", values.users, 2_000),
     seed: positiveInt("seed", values.seed, 42),

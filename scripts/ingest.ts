@@ -10,6 +10,7 @@ import { createDatabase } from "../src/db/database";
 import { runMigrations } from "../src/db/migrate.node.js";
 import { DownloadError, downloadCategory } from "../src/ingest/download.node.js";
 import { ingestFiles } from "../src/ingest/ingest-service.node.js";
+import { markAbandonedRuns } from "../src/ops/abandoned-runs.node.js";
 import { formatRunReport } from "../src/ingest/report";
 import { catalogRevision, refreshSearchHeads } from "../src/services/catalog/search-heads";
 
@@ -67,6 +68,11 @@ async function main(): Promise<number> {
   try {
     const db = createDatabase(client);
     await runMigrations(db);
+    const abandoned = await markAbandonedRuns(client);
+    if (abandoned.ingest.length > 0)
+      log(
+        `[ingest] ${abandoned.ingest.length} earlier run(s) whose process died marked failed: ${abandoned.ingest.join(", ")}`,
+      );
     const before = await catalogRevision(db);
     const report = await ingestFiles(db, files, {
       batchSize: batch,

@@ -4,12 +4,12 @@
  *
  *   npm run learn -- [--full | --incremental] [--promote] [--models popularity,covisitation,...]
  *                    [--backlog-threshold 50000] [--full-every-hours 6] [--eval-window 2000]
- *                    [--ranker-min-impressions 1000]
+ *                    [--ranker-min-impressions 1000] [--no-reembed]
  *
  * Default: full when due (schedule, backlog, a model never trained by the learner), else incremental when new
  * events arrived, else nothing. Versions are registered in the libSQL registry with their metrics; they serve
  * once the selection module promotes them (`--promote` moves the live pointers at once). Progress goes to
- * stderr, the report (JSON) to stdout. Applies pending migrations first.
+ * stderr, the report (JSON) to stdout. New and changed items are embedded (content vectors) unless --no-reembed. Applies pending migrations first.
  * Exit codes: 0 done (or nothing to do), 1 a model failed (the others are registered), 78 bad config.
  */
 import { parseArgs } from "node:util";
@@ -18,6 +18,10 @@ import { LEARNED_MODELS, runLearnerCycle, type LearnedModel } from "../src/recsy
 import { LibsqlArtifactRegistry } from "../src/adapters/model-registry/libsql";
 import { createDbEventLog } from "../src/adapters/event-log/libsql";
 import { runCli, withMigratedDatabase } from "./lib/database-cli";
+import { markAbandonedRuns, recordLearnerRun } from "../src/ops/abandoned-runs.node.js";
+import { selectNodeEmbedder } from "../src/adapters/embedder/select.node.js";
+import { contentIndex } from "../src/recsys/embeddings/content-index";
+import { reembedNewItems } from "../src/recsys/embeddings/reembed";
 
 function positive(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -37,6 +41,7 @@ async function main(): Promise<number> {
       "full-every-hours": { type: "string" },
       "eval-window": { type: "string" },
       "ranker-min-impressions": { type: "string" },
+      "no-reembed": { type: "boolean", default: false },
     },
   });
   if (values.full && values.incremental) throw new Error("--full and --incremental exclude each other");
@@ -47,27 +52,55 @@ async function main(): Promise<number> {
   const fullEvery = positive("full-every-hours", values["full-every-hours"]);
   const t0 = performance.now();
   const stamp = (): string => `${((performance.now() - t0) / 1000).toFixed(1)}s`.padStart(7);
-  return withMigratedDatabase(async ({ client, db }) => {
+  return withMigratedDatabase(async ({ client, db, config }) => {
     const now = Date.now;
-    const report = await runLearnerCycle(
-      {
-        db,
-        events: createDbEventLog(db, now, timeOrderedId),
-        registry: new LibsqlArtifactRegistry(client, { now }),
-        now,
-        log: (msg, fields) => console.error(`${stamp()} ${msg}${fields ? ` ${JSON.stringify(fields)}` : ""}`),
-      },
-      {
-        mode: values.full ? "full" : values.incremental ? "incremental" : "auto",
-        promote: values.promote,
-        models: models as LearnedModel[] | undefined,
-        backlogThreshold: positive("backlog-threshold", values["backlog-threshold"]),
-        fullEveryMs: fullEvery === undefined ? undefined : fullEvery * 3_600_000,
-        evalWindow: positive("eval-window", values["eval-window"]),
-        rankerMinImpressions: positive("ranker-min-impressions", values["ranker-min-impressions"]),
-        onProgress: (m) => console.error(`${stamp()} ${m}`),
-      },
-    );
+    const log = (msg: string, fields?: Record<string, unknown>): void =>
+      console.error(`${stamp()} ${msg}${fields ? ` ${JSON.stringify(fields)}` : ""}`);
+    // A learner run killed earlier (CronJob pod evicted, SIGKILL) is marked failed; this one is recorded.
+    const abandoned = await markAbandonedRuns(client);
+    if (abandoned.learner.length > 0)
+      log(`earlier learner run(s) whose process died marked failed: ${abandoned.learner.join(", ")}`);
+    const finish = await recordLearnerRun(client);
+    let report: Awaited<ReturnType<typeof runLearnerCycle>>;
+    try {
+      report = await runLearnerCycle(
+        {
+          db,
+          events: createDbEventLog(db, now, timeOrderedId),
+          registry: new LibsqlArtifactRegistry(client, { now }),
+          now,
+          log,
+          // New and changed items' content vectors, stored in the database (serving processes copy them in;
+          // with Qdrant, written to its shared content collection too). Here rather than in every serving
+          // process: where the learner is this job (Kubernetes), pods run LEARNER_THREAD=off and hold no encoder.
+          reembedNewItems: values["no-reembed"]
+            ? undefined
+            : async () => {
+                const { embedder } = selectNodeEmbedder(config);
+                const { index, shared } = contentIndex(config);
+                const r = await reembedNewItems(
+                  { client, embedder, index: shared ? index : undefined, now, log },
+                  { maxItems: 5000, batchSize: 16 },
+                );
+                return { items: r.embedded };
+              },
+        },
+        {
+          mode: values.full ? "full" : values.incremental ? "incremental" : "auto",
+          promote: values.promote,
+          models: models as LearnedModel[] | undefined,
+          backlogThreshold: positive("backlog-threshold", values["backlog-threshold"]),
+          fullEveryMs: fullEvery === undefined ? undefined : fullEvery * 3_600_000,
+          evalWindow: positive("eval-window", values["eval-window"]),
+          rankerMinImpressions: positive("ranker-min-impressions", values["ranker-min-impressions"]),
+          onProgress: (m) => console.error(`${stamp()} ${m}`),
+        },
+      );
+    } catch (err) {
+      await finish("error", { error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+    await finish(report.failed ? "error" : "ok", { mode: report.mode, failed: report.failed });
     console.log(JSON.stringify(report, null, 2));
     return report.failed ? 1 : 0;
   });

@@ -46,16 +46,22 @@ for (const top of ROOTS) {
   for (const path of walk(top)) {
     const out = join(OUT, path);
     if (/\.d\.ts$/.test(path)) continue;
-    if (/\.(ts|mts|cts)$/.test(path)) {
+    if (/\.(ts|tsx|mts|cts)$/.test(path)) {
+      // .tsx (the storefront's pages, src/web) compiles like tsconfig says: automatic runtime from hono/jsx.
       const { code } = transformSync(keepTypeImports(readFileSync(path, "utf8")), {
-        loader: "ts",
+        loader: path.endsWith(".tsx") ? "tsx" : "ts",
         format: "esm",
         sourcefile: path,
+        jsx: "automatic",
+        jsxImportSource: "hono/jsx",
         tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
       });
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(
-        out.replace(/\.(ts|mts|cts)$/, (ext) => ({ ".ts": ".js", ".mts": ".mjs", ".cts": ".cjs" })[ext]),
+        out.replace(
+          /\.(ts|tsx|mts|cts)$/,
+          (ext) => ({ ".ts": ".js", ".tsx": ".js", ".mts": ".mjs", ".cts": ".cjs" })[ext],
+        ),
         code,
       );
       files++;
@@ -78,7 +84,8 @@ if (result.error) throw result.error;
 const toSource = (text) =>
   text.replace(/\b((?:src|ml|workers|scripts|test)\/[\w./-]+?)\.(js|mjs|cjs)\b/g, (whole, stem, ext) => {
     const js = ext === "js" ? "ts" : ext === "mjs" ? "mts" : "cts";
-    return existsSync(join(root, `${stem}.${js}`)) ? `${stem}.${js}` : whole;
+    if (existsSync(join(root, `${stem}.${js}`))) return `${stem}.${js}`;
+    return ext === "js" && existsSync(join(root, `${stem}.tsx`)) ? `${stem}.tsx` : whole;
   });
 process.stdout.write(toSource(result.stdout));
 process.stderr.write(toSource(result.stderr));

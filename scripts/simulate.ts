@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { startNodeServer, type RunningServer } from "./lib/server-process";
 import { CHALLENGERS, prepareChallenger, type ChallengerKind, type ChallengerState } from "./lib/simulate/challenger";
-import { registerChallenger, selectionOutcome } from "./lib/simulate/challenger-registry.node.js";
+import { deployFailing, registerChallenger, selectionOutcome } from "./lib/simulate/challenger-registry.node.js";
 import type { CountsReport } from "./lib/simulate/outcomes";
 import { simulateShoppers } from "./lib/simulate/run";
 
@@ -114,7 +114,7 @@ async function main(): Promise<number> {
           LEARNER: "on",
           // Selection decides every few seconds, so a bad challenger's share falls within its first impressions.
           LEARNER_INTERVAL_SECONDS: "5",
-          LOG_LEVEL: "warn",
+          LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
         },
         900_000,
       );
@@ -122,7 +122,9 @@ async function main(): Promise<number> {
     }
     await waitForFeed(base, 900_000);
     let state: ChallengerState;
-    if (databaseUrl && challenger !== "none") {
+    if (databaseUrl && challenger === "failing") {
+      state = { kind: challenger, applied: true, reason: "bad deploy scheduled a third of the way through" };
+    } else if (databaseUrl && challenger !== "none") {
       // Our own server: register the challenger in its registry; its selection cycle takes it from there.
       const reg = await registerChallenger(challenger, databaseUrl, opts.seed);
       state = {
@@ -136,7 +138,18 @@ async function main(): Promise<number> {
       state = await prepareChallenger(challenger, { base, headers });
       if (!state.applied) log(`[simulate] NOTE: challenger "${challenger}" not applied: ${state.reason}`);
     }
-    const report = await simulateShoppers({ base, ...opts, log });
+    // `failing`: the bad deploy lands a third of the way through, after the feed has run on good models.
+    const failAt = Math.floor(opts.steps / 3);
+    const onRound =
+      databaseUrl && challenger === "failing"
+        ? async (step: number): Promise<void> => {
+            if (step !== failAt) return;
+            const d = await deployFailing(databaseUrl as string, opts.seed);
+            state.reason = `after step ${step + 1}: deployed diverged ranker ${d.version} live over ${d.replaced}`;
+            log(`[simulate] ${state.reason}`);
+          }
+        : undefined;
+    const report = await simulateShoppers({ base, ...opts, log, onRound });
     const byNumber = (a: string, b: string) => Number(a) - Number(b);
     console.log(table("CTR / purchase rate per feed position (Wilson 95%)", report.byPosition, byNumber));
     console.log();

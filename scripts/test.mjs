@@ -1,6 +1,6 @@
 // `npm test`: the whole suite. Installs what is missing, lints and checks formatting (Biome), checks the
-// dependency rules (dependency-cruiser), type-checks, runs the Node suite (real libSQL, real redis-server, real
-// browser) and the workerd suite, then prints one closing line with the totals.
+// dependency rules (dependency-cruiser), type-checks, lints the OpenAPI document (Redocly), runs the Node suite
+// (real libSQL, real redis-server, real browser) and the workerd suite, then prints one closing line with the totals.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync } from "node:fs";
 import { ensureInstalled } from "./ensure-install.mjs";
@@ -13,6 +13,8 @@ const steps = [
   // Dependency rules (.dependency-cruiser.cjs): layering, node:* only in Node code, no import cycles.
   { name: "deps", cmd: ["node", "scripts/lint-deps.mjs"] },
   { name: "typecheck", cmd: ["npx", "tsc", "-p", ".", "--noEmit"] },
+  // The OpenAPI document the app serves, dumped without a server, against Redocly's rules (redocly.yaml).
+  { name: "openapi", cmd: ["npm", "run", "--silent", "lint:openapi"] },
   {
     name: "node",
     cmd: [

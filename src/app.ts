@@ -8,8 +8,9 @@ import { originCheck } from "./http/middleware/origin-check";
 import { principal } from "./http/middleware/principal";
 import { marketplaceRoutes } from "./routes/v1/marketplace";
 import { ApiError, errorBody, handleError } from "./http/errors";
-import { createRouter } from "./http/openapi";
+import { createRouter, openApiConfig, registerSecuritySchemes } from "./http/openapi";
 import { docsRoutes } from "./routes/docs";
+import { demoImageRoutes } from "./routes/demo-images";
 import { healthRoutes } from "./routes/health";
 import { readyzRoutes } from "./routes/readyz";
 import { metricsRoutes } from "./routes/metrics";
@@ -20,6 +21,11 @@ import { eventsRoutes } from "./routes/v1/events";
 import { feedRoutes } from "./routes/v1/feed";
 import { feedbackRoutes } from "./routes/v1/feedback";
 import { recommendationsRoutes } from "./routes/v1/recommendations";
+import { corsAllowList } from "./http/middleware/cors";
+import { isPhotoUpload } from "./http/middleware/photo-body-limit";
+import { webRoutes } from "./web/routes";
+import { isPagePath, pageSecureHeaders } from "./web/security";
+import { notFoundPage } from "./web/pages/not-found";
 
 /**
  * The one Hono app, shared by the Node server, the Cloudflare Worker and the tests. Each runtime's buildDeps
@@ -30,38 +36,40 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   app.use("*", requestId({ headerName: "x-request-id", limitLength: 128 }));
-  app.use(
-    "*",
-    secureHeaders({
-      crossOriginResourcePolicy: "cross-origin",
-      // JSON API + one self-contained HTML page (/docs: inline script and style, fetches /openapi.json).
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'unsafe-inline'"],
-        styleSrc: ["'unsafe-inline'"],
-        connectSrc: ["'self'"],
-        imgSrc: ["'self'"],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-      permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
-    }),
-  );
+  const pageHeaders = pageSecureHeaders();
+  const apiHeaders = secureHeaders({
+    crossOriginResourcePolicy: "cross-origin",
+    // JSON API + one self-contained HTML page (/docs: inline script and style, fetches /openapi.json).
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'unsafe-inline'"],
+      styleSrc: ["'unsafe-inline'"],
+      connectSrc: ["'self'"],
+      imgSrc: ["'self'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+    permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
+  });
+  // Storefront pages (src/web) get their own policy: own scripts, styles and forms.
+  app.use("*", (c, next) => (isPagePath(c.req.path) ? pageHeaders(c, next) : apiHeaders(c, next)));
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     await next();
   });
   app.use("*", accessLog());
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: deps.config.MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, "payload_too_large", `request body exceeds ${deps.config.MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  const globalBodyLimit = bodyLimit({
+    maxSize: deps.config.MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError("payload_too_large", `request body exceeds ${deps.config.MAX_BODY_BYTES} bytes`);
+    },
+  });
+  // Photo uploads carry their own, larger limit (PHOTO_MAX_BYTES, checked by the route before reading the body).
+  app.use("*", (c, next) => (isPhotoUpload(c.req.method, c.req.path) ? next() : globalBodyLimit(c, next)));
+  // CORS for third-party browser apps (CORS_ORIGINS), before auth so preflights are answered first.
+  app.use("/v1/*", corsAllowList());
+  app.use("/api/auth/*", corsAllowList());
 
   // Auth: better-auth's own routes, then who is calling for every /v1 route (session, API key, anonymous).
   app.on(["GET", "POST"], "/api/auth/*", authHandler);
@@ -74,6 +82,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", readyzRoutes);
   app.route("/", metricsRoutes);
   app.route("/", docsRoutes);
+  app.route("/", demoImageRoutes);
   app.route("/v1/products", productsRoutes);
   app.route("/v1/categories", categoriesRoutes);
   app.route("/v1", marketplaceRoutes);
@@ -82,16 +91,17 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", feedbackRoutes);
   app.route("/v1", recommendationsRoutes);
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Recircuit API",
-      version: "1.0.0",
-      description: "Marketplace for second-hand electronics: catalog, accounts, listings, cart, recommendations.",
-    },
-  });
+  registerSecuritySchemes(app);
+  app.doc31("/openapi.json", openApiConfig);
 
-  app.notFound((c) => c.json(errorBody(c, "not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+  // The storefront last: its pages own every path the API does not (src/web/security.ts: isPagePath).
+  app.route("/", webRoutes);
+
+  app.notFound((c) =>
+    isPagePath(c.req.path)
+      ? notFoundPage(c)
+      : c.json(errorBody(c, "not_found", `no route for ${c.req.method} ${c.req.path}`), 404),
+  );
   app.onError(handleError);
   return app;
 }

@@ -32,8 +32,11 @@ export const configSchema = z
       .min(1024)
       .max(10 * 1024 * 1024)
       .default(256 * 1024),
-    /** Load the demo catalog when the database is empty (Node start only). */
-    DEMO_DATA: bool.default(true),
+    /**
+     * Load the demo catalog and create the demo accounts when the database is empty (Node start only).
+     * Default: on, except with NODE_ENV=production, where only an explicit DEMO_DATA=true loads them.
+     */
+    DEMO_DATA: bool.optional(),
     /**
      * Where session histories, feed snapshots and counters live: `memory` (in-process), `libsql` (tables in
      * the app's database, shared by every process using it) or `upstash`. Resolved by loadConfig when unset.
@@ -57,6 +60,12 @@ export const configSchema = z
      * online; `off` freezes serving on the models loaded at start (the replay benchmark's baseline).
      */
     LEARNER: z.enum(["on", "off"]).default("on"),
+    /**
+     * Whether a Node server runs learner cycles in a thread of its own (the single process, or the cluster
+     * primary). `off` where a scheduled `npm run learn` trains instead (the Kubernetes CronJob): serving still
+     * reloads, selects and cold-starts; the pod saves the learner's memory (docs/BENCHMARKS.md, pod sizing).
+     */
+    LEARNER_THREAD: z.enum(["on", "off"]).default("on"),
     /** Seconds between learner cycles on Node (incremental fold, new items, selection). */
     LEARNER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     UPSTASH_REDIS_REST_URL: z.url().optional(),
@@ -120,6 +129,42 @@ export const configSchema = z
           .map((o) => o.trim())
           .filter(Boolean),
       ),
+    /**
+     * Browser origins of third-party apps allowed to call the API cross-origin (comma-separated, exact origins
+     * such as https://app.example.com). Only these get CORS headers, credentials included; others get none.
+     */
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().refine((o) => {
+            try {
+              const u = new URL(o);
+              return (u.protocol === "https:" || u.protocol === "http:") && u.origin === o && !o.includes("*");
+            } catch {
+              return false;
+            }
+          }, "each entry must be an exact origin such as https://app.example.com (scheme://host[:port], no path, no *)"),
+        ),
+      ),
+    /** Folder of the local object storage (uploaded photos) on Node; default: `objects/` next to a file: database. */
+    OBJECT_STORAGE_DIR: z.string().min(1).optional(),
+    /** Largest listing photo accepted, in bytes. */
+    PHOTO_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(20 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
+    /** Photos per listing. */
+    PHOTOS_PER_LISTING_MAX: z.coerce.number().int().min(1).max(50).default(10),
   })
   .superRefine((c, ctx) => {
     const badProxies = findInvalidTrustedProxies(c.TRUSTED_PROXIES);
@@ -165,9 +210,10 @@ type ParsedConfig = z.infer<typeof configSchema>;
  * use: unset, it is `upstash` when the Upstash variables are set (as before the variable existed), else
  * `libsql` when more than one process serves, else `memory`.
  */
-export type Config = Omit<ParsedConfig, "WEB_CONCURRENCY" | "SESSION_STORE"> & {
+export type Config = Omit<ParsedConfig, "WEB_CONCURRENCY" | "SESSION_STORE" | "DEMO_DATA"> & {
   WEB_CONCURRENCY: number;
   SESSION_STORE: SessionStoreKind;
+  DEMO_DATA: boolean;
 };
 
 export interface LoadConfigOptions {
@@ -195,7 +241,7 @@ export function loadConfig(source: Record<string, unknown>, options: LoadConfigO
       parsed.error.issues.map((i) => ({ variable: i.path.join(".") || "(root)", message: i.message })),
     );
   }
-  const { WEB_CONCURRENCY: concurrency, SESSION_STORE: store, ...rest } = parsed.data;
+  const { WEB_CONCURRENCY: concurrency, SESSION_STORE: store, DEMO_DATA: demo, ...rest } = parsed.data;
   const processes =
     concurrency === "auto"
       ? Math.max(1, Math.min(MAX_PROCESSES, Math.floor(options.availableParallelism?.() ?? 1)))
@@ -224,5 +270,7 @@ export function loadConfig(source: Record<string, unknown>, options: LoadConfigO
     });
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  return { ...rest, WEB_CONCURRENCY: processes, SESSION_STORE: sessionStore };
+  // Demo data and the demo admin never appear in production unless asked for.
+  const demoData = demo ?? rest.NODE_ENV !== "production";
+  return { ...rest, WEB_CONCURRENCY: processes, SESSION_STORE: sessionStore, DEMO_DATA: demoData };
 }

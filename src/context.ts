@@ -5,7 +5,10 @@ import type { Auth } from "./auth/auth";
 import type { Principal } from "./auth/principal";
 import type { EventLog } from "./ports/event-log";
 import type { Logger } from "./ports/logger";
+import type { Mailer } from "./ports/mailer";
 import type { Metrics } from "./ports/metrics";
+import type { ObjectStorage } from "./ports/object-storage";
+import type { Payments } from "./ports/payments";
 import type { SessionStore } from "./ports/session-store";
 import type { VectorIndex } from "./ports/vector-index";
 import type { Recsys } from "./recsys/recsys";
@@ -32,6 +35,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** better-auth instance for this database (see src/auth/auth.ts: createAuth). */
   auth: Auth;
+  /** Account mail (welcome, sign-up notices, password reset): the same instance better-auth sends through. */
+  mailer: Mailer;
   /** Interaction event log (recommender input). */
   events: EventLog;
   /** Per-session interaction history + KV with TTL (Upstash, libSQL or in-process; src/adapters/select.ts). */
@@ -40,6 +45,10 @@ export interface AppDeps {
   vectors: VectorIndex;
   /** Serving models (feed, session and product recommendations); started by the entry point. */
   recsys: Recsys;
+  /** Uploaded files (listing photos): R2 on Workers, a local folder on Node, memory in tests. */
+  objects: ObjectStorage;
+  /** The storefront checkout's payment step (src/ports/payments.ts; test mode until a provider adapter exists). */
+  payments: Payments;
 }
 
 /** Hono environment shared by every route module. */

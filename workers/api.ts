@@ -21,7 +21,7 @@ function entryFor(env: WorkerEnv): Entry {
   if (!entry) {
     const result = buildWorkerDeps(env);
     if (result.ok) {
-      const serving = buildWorkerServing(buildApiWorkerDeps(result.deps));
+      const serving = buildWorkerServing(buildApiWorkerDeps(result.deps, env));
       entry = { ok: true, app: createApp(serving.deps), serving };
     } else {
       entry = result;

@@ -15,7 +15,8 @@
  * `--db <file>`: use another database (e.g. bench:serve's data/bench/serve-30000/serve.db: its products get
  * the events). `--loop`: after seeding, run full retrains back to back until interrupted: run it next to
  * `npm run bench:serve -- --items 30000 --only feed` to measure feed latency during training (the two
- * processes share the 2 cores as the server and its learner thread do). Don't run other benchmarks meanwhile.
+ * processes share the 2 cores as the server and its learner thread do); `--nice` trains at nice 19 as the
+ * server's learner thread does. Don't run other benchmarks meanwhile.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -30,6 +31,7 @@ import { ensureDemoData } from "../../src/demo/ensure-demo.node.js";
 import { encodeFeatures } from "../../src/recsys/feed/feature-codec";
 import { FEATURES, NUM_FEATURES } from "../../src/recsys/feed/features";
 import { runLearnerCycle, type LearnerCache, type LearnerDeps } from "../../src/recsys/learner/cycle";
+import { lowerThreadPriority } from "../../src/recsys/learner/thread-priority.node.js";
 import { LibsqlArtifactRegistry } from "../../src/adapters/model-registry/libsql";
 import { createDbEventLog } from "../../src/adapters/event-log/libsql";
 
@@ -42,6 +44,8 @@ const { values } = parseArgs({
     "incremental-events": { type: "string", default: "2000" },
     db: { type: "string" },
     loop: { type: "boolean", default: false },
+    // As the server's learner thread runs (nice 19, learner/thread-priority.node.ts): for --loop beside bench:serve.
+    nice: { type: "boolean", default: false },
   },
 });
 const items = Number(values.items);
@@ -216,6 +220,10 @@ async function main(): Promise<void> {
   const fullMs: number[] = [];
   const perModel: Record<string, number[]> = {};
   let cache: LearnerCache = {};
+  if (values.nice) {
+    const niced = lowerThreadPriority();
+    say(niced.applied ? "training at nice 19, as the server's learner thread" : `priority unchanged: ${niced.reason}`);
+  }
   for (let r = 0; values.loop || r < runs; r++) {
     cache = {};
     say(`full retrain ${r + 1}${values.loop ? "" : `/${runs}`}`);

@@ -40,6 +40,7 @@ import { buildServingDeps } from "../../src/deps/serving";
 import { buildCliDeps, buildNodeBaseDeps, buildNodeDeps, createNodeLogger } from "../../src/deps/node.node.js";
 import type { MemoryVectorIndex } from "../../src/adapters/vector-index/memory";
 import { createDbEventLog } from "../../src/adapters/event-log/libsql";
+import { MemoryObjectStorage } from "../../src/adapters/object-storage/memory";
 import { ItemCatalog, type CatalogRow } from "../../src/recsys/catalog";
 import { CovisIndex } from "../../src/recsys/models/covis-index";
 import { Trending } from "../../src/recsys/models/trending";
@@ -48,6 +49,7 @@ import { publishVectors } from "../../src/recsys/models/bootstrap";
 import { defaultRanker } from "../../src/recsys/feed/rank";
 import { SessionKnnRecommender } from "../../ml/models/session-knn";
 import { Rng } from "../../ml/core/rng";
+import { componentFootprints, processMemory } from "../lib/memory-footprint";
 
 const { values } = parseArgs({
   options: {
@@ -246,6 +248,8 @@ async function child(): Promise<void> {
     DATABASE_URL: `file:${dbPath}`,
     LOG_LEVEL: "warn",
     DEMO_DATA: "false",
+    // scripts/bench/rss.ts measures a serving process with and without the learner thread.
+    ...(process.env.LEARNER_THREAD ? { LEARNER_THREAD: process.env.LEARNER_THREAD } : {}),
     ...(workers > 1 ? { SESSION_STORE: "libsql", WEB_CONCURRENCY: String(workers) } : {}),
   });
   const client = await createNodeLibsqlClient(config.DATABASE_URL);
@@ -265,7 +269,7 @@ async function child(): Promise<void> {
   const t0 = performance.now();
   // The Node runtime's deps without serving (auth, logger on stderr at LOG_LEVEL) under the serving ones built here.
   const base = buildNodeBaseDeps(config, db, createNodeLogger(config, 2));
-  let serving: Pick<AppDeps, "events" | "sessions" | "vectors" | "recsys">;
+  let serving: Pick<AppDeps, "events" | "sessions" | "vectors" | "recsys" | "payments">;
   if (values.synthetic) {
     // The same wiring as startNodeServing (hot SQL on the native connection), with generated models.
     const hot = nodeHotSql(config, db);
@@ -308,12 +312,29 @@ async function child(): Promise<void> {
     ? { count: stats.count, mode: stats.mode, nlist: stats.nlist, nprobe: stats.nprobe, calibrated: stats.calibrated }
     : null;
   if (!worker) await serving.sessions.appendMany(benchSessions(now));
-  const app = createApp({ ...base, ...serving });
+  const app = createApp({ objects: new MemoryObjectStorage(), ...base, ...serving });
   const port = Number(values.port);
   // Server CPU time (user + system) for the parent to divide by requests served: on a shared, loaded
   // machine, CPU ms per request is a steadier figure than latency.
-  const fetchWithCpu = (req: Request): Response | Promise<Response> =>
-    new URL(req.url).pathname === "/__bench/cpu" ? Response.json(process.cpuUsage()) : app.fetch(req);
+  // And where its memory goes (scripts/bench/rss.ts): process.memoryUsage, the serving models' components,
+  // the SQLite page cache settings of its connections.
+  const memory = async (): Promise<Response> => {
+    const pragma = async (name: string): Promise<number> =>
+      Number(Object.values((await db.$client.execute(`PRAGMA ${name}`)).rows[0] ?? {})[0]);
+    return Response.json({
+      pid: process.pid,
+      worker,
+      process: processMemory(),
+      models: serving.recsys.ready ? componentFootprints(serving.recsys.models) : null,
+      sqlite: { clientCacheSize: await pragma("cache_size"), pageSize: await pragma("page_size") },
+    });
+  };
+  const fetchWithCpu = (req: Request): Response | Promise<Response> => {
+    const path = new URL(req.url).pathname;
+    if (path === "/__bench/cpu") return Response.json(process.cpuUsage());
+    if (path === "/__bench/memory") return memory();
+    return app.fetch(req);
+  };
   if (values.inproc) {
     const n = Number(values.inproc);
     const paths = Array.from({ length: SESSIONS }, (_, s) => `http://bench.local/v1/feed?session_id=${sessionOf(s)}`);

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from "../../src/config";
 import { createNodeLibsqlClient } from "../../src/db/client.node.js";
 import { createDatabase, type Database } from "../../src/db/database";
 import { runMigrations } from "../../src/db/migrate.node.js";
+import { describeCause, SettingError } from "../../src/lib/describe-failure";
 
 export interface CliDatabase {
   config: Config;
@@ -18,17 +19,30 @@ export interface CliDatabase {
 /** Runs `fn` on the migrated database at DATABASE_URL; the client is closed whatever happens. */
 export async function withMigratedDatabase<T>(fn: (ctx: CliDatabase) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
-  const client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  let client: Client;
+  let db: Database;
   try {
-    const db = createDatabase(client);
-    await runMigrations(db);
+    client = await createNodeLibsqlClient(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+    db = createDatabase(client);
+  } catch (err) {
+    throw new SettingError("DATABASE_URL", config.DATABASE_URL, err);
+  }
+  try {
+    try {
+      await runMigrations(db);
+    } catch (err) {
+      throw new SettingError("DATABASE_URL", config.DATABASE_URL, err);
+    }
     return await fn({ config, client, db });
   } finally {
     client.close();
   }
 }
 
-/** Exits with `main`'s code; a ConfigError exits 78 with its message, anything else 1 with its stack. */
+/**
+ * Exits with `main`'s code; a ConfigError exits 78 with its message, a SettingError (the database could not
+ * be opened) 1 with its one line, anything else 1 with its stack.
+ */
 export function runCli(main: () => Promise<number>): void {
   main().then(
     (code) => process.exit(code),
@@ -37,7 +51,8 @@ export function runCli(main: () => Promise<number>): void {
         console.error(err.message);
         process.exit(78);
       }
-      console.error(err instanceof Error ? err.stack : err);
+      if (err instanceof SettingError) console.error(`cannot start: ${err.message}`);
+      else console.error(err instanceof Error ? (err.stack ?? describeCause(err)) : err);
       process.exit(1);
     },
   );

@@ -65,7 +65,7 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
     basePath: AUTH_BASE_PATH,
     secret: resolveAuthSecret(config, logger),
     // Cookie-bearing POSTs must come from these origins (better-auth's CSRF check); baseURL is always trusted.
-    trustedOrigins: config.AUTH_TRUSTED_ORIGINS,
+    trustedOrigins: [...config.AUTH_TRUSTED_ORIGINS, ...config.CORS_ORIGINS],
     database: drizzleAdapter(db, { provider: "sqlite", schema: { ...authSchema } }),
     emailAndPassword: {
       enabled: true,
@@ -93,6 +93,16 @@ export function createAuth(deps: AuthDeps, opts: { passwordHasher?: PasswordHash
       minPasswordLength: MIN_PASSWORD_LENGTH,
       maxPasswordLength: MAX_PASSWORD_LENGTH,
       revokeSessionsOnPasswordReset: true,
+      // Password reset by mail (the storefront's /forgot-password): the link opens the storefront's own page,
+      // which posts the token and the new password to better-auth's /reset-password.
+      resetPasswordTokenExpiresIn: 3600,
+      sendResetPassword: async ({ user, token }) =>
+        mailer.send({
+          to: user.email,
+          kind: "password_reset",
+          subject: "Reset your Recircuit password",
+          text: `Open this link within an hour to choose a new password: ${new URL(`/reset-password?token=${encodeURIComponent(token)}`, resolveAuthUrl(config)).href}\nIf you did not ask for this, ignore this mail.`,
+        }),
       ...(opts.passwordHasher ? { password: opts.passwordHasher } : {}),
     },
     session: {

@@ -3,6 +3,14 @@ import { Prng, scramble32, ZipfSampler } from "./prng";
 
 /** Zipf exponent of popularity within a category (≈1 gives the long tail seen in Amazon data). */
 const ITEM_ZIPF = 1.05;
+/** Interactions span the 8 years before the end date. */
+const DEMO_SPAN_MS = 8 * 365 * 86_400_000;
+
+/** The default end of the demo timeline: the start of the current UTC day (stable within a day). */
+export function demoEndOfTime(nowMs: number): number {
+  return Math.floor(nowMs / 86_400_000) * 86_400_000;
+}
+
 const ASIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 /**
@@ -18,10 +26,17 @@ export class DemoCatalog {
   private readonly leafSamplers: ZipfSampler[];
   private readonly leafCdf: Float64Array;
 
+  /** Interactions fall in [startMs, endMs]; item release dates lie before startMs. */
+  readonly timeline: { startMs: number; endMs: number };
+
+  /** `endMs` (default: today 00:00 UTC) bounds every generated date, so nothing is dated in the future. */
   constructor(
     readonly itemCount: number,
     readonly seed: number,
+    endMs: number = demoEndOfTime(Date.now()),
   ) {
+    if (!Number.isFinite(endMs)) throw new Error("endMs must be a finite timestamp");
+    this.timeline = { startMs: endMs - DEMO_SPAN_MS, endMs };
     if (!Number.isInteger(itemCount) || itemCount < 1) throw new Error("items must be a positive integer");
     this.leafOf = new Uint8Array(itemCount);
     this.quality = new Float32Array(itemCount);

@@ -6,6 +6,7 @@ import { user } from "../db/schema/auth";
 import { products as productsTable, reviews } from "../db/schema/catalog";
 import { conditionGrades, favorites as favoritesTable, listings, type ConditionGrade } from "../db/schema/marketplace";
 import type { NewEvent } from "../ports/event-log";
+import { listingDescription } from "./listing-text";
 
 export interface DemoCredential {
   role: RoleName;
@@ -74,6 +75,7 @@ export async function ensureDemoAccounts(
     const mine = products.filter((_, i) => i % nSellers === s);
     const rows = mine.map((p, i) => {
       const condition = conditionGrades[(s + i) % conditionGrades.length]!;
+      // Demo products are all priced; ingested data may not be (then a plausible stand-in).
       const base = p.price === null ? 50 + ((i * 37) % 400) : p.price;
       return {
         id: deps.newId(),
@@ -82,7 +84,7 @@ export async function ensureDemoAccounts(
         condition,
         priceMinor: Math.max(100, Math.round(base * priceFactor[condition] * 100)),
         currency: "USD",
-        description: `Used, ${condition.replace(/_/g, " ")}. Demo listing.`,
+        description: listingDescription(42, s, i, condition),
         photos: [],
         status: "active" as const,
         createdAt: now - i * 3_600_000,

@@ -4,6 +4,7 @@ import type { Database } from "../db/database";
 import { products } from "../db/schema/catalog";
 import { ingestFiles } from "../ingest/ingest-service.node.js";
 import type { IngestRunReport } from "../ingest/report";
+import { demoEndOfTime } from "./catalog";
 import { generateDemoFiles, type GenerateDemoOptions } from "./write-demo.node.js";
 
 export interface EnsureDemoOptions {
@@ -13,6 +14,8 @@ export interface EnsureDemoOptions {
   users?: number;
   ratingsPerUser?: number;
   seed?: number;
+  /** End of the demo timeline (Unix ms); default: today 00:00 UTC, so every date is in the past. */
+  endMs?: number;
   log?: (message: string) => void;
 }
 
@@ -46,6 +49,7 @@ export async function ensureDemoData(db: Database, options: EnsureDemoOptions = 
     seed: options.seed ?? 42,
     outDir: dir,
     interactions: "reviews",
+    endMs: options.endMs ?? demoEndOfTime(Date.now()),
     log: options.log,
   };
   // Files are reused only if they came from exactly these options (a stamp records them).
@@ -56,6 +60,7 @@ export async function ensureDemoData(db: Database, options: EnsureDemoOptions = 
     ratingsPerUser: gen.ratingsPerUser,
     seed: gen.seed,
     interactions: gen.interactions,
+    endMs: gen.endMs,
   });
   const metaFile = join(dir, "meta_Electronics.jsonl");
   const reviewsFile = join(dir, "Electronics.jsonl");

@@ -1,6 +1,7 @@
 import type { DemoCatalog } from "./catalog";
 import { LEAF_CATEGORIES, LEAF_INDEX } from "./taxonomy";
 import { Prng, scramble32 } from "./prng";
+import { describeItem } from "./product-spec";
 
 /** One generated interaction: a rating, with review text when the caller writes raw reviews. */
 export interface DemoInteraction {
@@ -11,8 +12,6 @@ export interface DemoInteraction {
   timestamp: number;
 }
 
-const START_MS = Date.UTC(2014, 0, 1);
-const END_MS = Date.UTC(2023, 8, 1);
 const DAY = 86_400_000;
 const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -47,7 +46,9 @@ export function userInteractions(catalog: DemoCatalog, u: number, meanPerUser: n
   const bias = 0.35 * rng.normal();
   const seen = new Set<number>();
   const out: DemoInteraction[] = [];
-  let t = START_MS + Math.floor(rng.next() * (END_MS - START_MS - 30 * DAY));
+  const { startMs, endMs } = catalog.timeline;
+  const t0 = startMs + Math.floor(rng.next() * (endMs - startMs - 30 * DAY));
+  let t = t0;
   let guard = 0;
 
   const pickIn = (leaf: number): number => {
@@ -86,47 +87,124 @@ export function userInteractions(catalog: DemoCatalog, u: number, meanPerUser: n
     }
     t += Math.floor(DAY * (1 + 40 * -Math.log(1 - rng.next()))); // weeks between sessions
   }
+  // A long history would run past the end of the timeline: squeeze it into [t0, endMs] (order kept), so no
+  // date is in the future.
+  const last = out.length ? out[out.length - 1].timestamp : t0;
+  if (last > endMs) {
+    const scale = (endMs - t0) / (last - t0);
+    for (const x of out) x.timestamp = t0 + Math.floor((x.timestamp - t0) * scale);
+  }
   return out;
 }
 
 const TITLES: Record<number, readonly string[]> = {
-  5: ["Love it!", "Excellent", "Exactly what I needed", "Five stars", "Best purchase this year"],
-  4: ["Very good", "Solid for the price", "Works well", "Happy with it"],
-  3: ["It's okay", "Decent, not great", "Does the job", "Mixed feelings"],
-  2: ["Disappointed", "Not as described", "Expected better"],
-  1: ["Stopped working", "Waste of money", "Returned it"],
+  5: [
+    "Love it!",
+    "Excellent",
+    "Exactly what I needed",
+    "Five stars",
+    "Best purchase this year",
+    "Worth every penny",
+    "Highly recommend",
+    "Great {noun}",
+  ],
+  4: ["Very good", "Solid for the price", "Works well", "Happy with it", "Good, with one small gripe", "Nice {noun}"],
+  3: ["It's okay", "Decent, not great", "Does the job", "Mixed feelings", "Average at best", "Fine for the money"],
+  2: ["Disappointed", "Not as described", "Expected better", "Meh", "Would not buy again"],
+  1: ["Stopped working", "Waste of money", "Returned it", "Avoid", "Broke quickly"],
 };
 const OPENERS: Record<number, readonly string[]> = {
   5: [
     "This {noun} exceeded my expectations.",
     "Fantastic {noun}, I use it every day.",
     "Really impressed with this {brand}.",
+    "I did a lot of research before buying and this {noun} was the right call.",
+    "Bought this to replace an older {noun} and the difference is night and day.",
   ],
-  4: ["Good {noun} overall.", "Pretty happy with this {brand} {noun}.", "Does what it promises."],
-  3: ["The {noun} is fine but nothing special.", "Average {brand} quality.", "Some good points, some bad."],
-  2: ["The {noun} has issues.", "Not what I hoped for from {brand}.", "Quality feels cheap."],
-  1: ["The {noun} broke within a week.", "Would not buy from {brand} again.", "Did not work out of the box."],
+  4: [
+    "Good {noun} overall.",
+    "Pretty happy with this {brand} {noun}.",
+    "Does what it promises.",
+    "A solid {noun} for the money.",
+    "After a few weeks with this {noun}, I'm mostly satisfied.",
+  ],
+  3: [
+    "The {noun} is fine but nothing special.",
+    "Average {brand} quality.",
+    "Some good points, some bad.",
+    "It works, but I expected a bit more from {brand}.",
+  ],
+  2: [
+    "The {noun} has issues.",
+    "Not what I hoped for from {brand}.",
+    "Quality feels cheap.",
+    "I wanted to like this {noun}, but it let me down.",
+  ],
+  1: [
+    "The {noun} broke within a week.",
+    "Would not buy from {brand} again.",
+    "Did not work out of the box.",
+    "Mine arrived with a defect and support was no help.",
+  ],
 };
+const CONTEXTS = [
+  "I use it mostly at home.",
+  "Bought it for my daughter.",
+  "Got it as a gift for my husband.",
+  "Using it at the office every day.",
+  "Took it on a two-week trip.",
+  "My second one from this brand.",
+  "Ordered on sale.",
+  "Setup took about five minutes.",
+  "Arrived a day early, well packed.",
+];
+const CLOSERS: Record<number, readonly string[]> = {
+  5: ["Would buy again.", "Highly recommended.", "No complaints at all.", "Already ordered a second one."],
+  4: ["Recommended.", "Four stars only because of the price.", "Minor quibbles aside, a good buy."],
+  3: ["Okay if it's on sale.", "There are better options for the money.", "It'll do for now."],
+  2: ["Look elsewhere.", "Returning it if I can.", "Can't recommend it."],
+  1: ["Save your money.", "Returned for a refund.", "Stay away."],
+};
+
+/** How a positive review quotes a feature (functions: only the chosen one is built). */
+const POSITIVE_MIDDLES: readonly ((feature: string) => string)[] = [
+  (f) => `${f} - that part is true.`,
+  (f) => `${f}, as advertised.`,
+  (f) => `Best part: ${f.toLowerCase()}.`,
+];
+
+/** Item names for review text, memoised per catalog: an item is reviewed many times. */
+const namesCache = new WeakMap<DemoCatalog, ({ noun: string; brand: string } | undefined)[]>();
+function reviewNames(catalog: DemoCatalog, item: number): { noun: string; brand: string } {
+  let cache = namesCache.get(catalog);
+  if (!cache) namesCache.set(catalog, (cache = new Array(catalog.itemCount)));
+  const hit = cache[item];
+  if (hit) return hit;
+  const { noun, brand } = describeItem(catalog, item);
+  return (cache[item] = { noun: noun.toLowerCase(), brand });
+}
 
 /** Raw review JSONL object for an interaction (key order as in the official files). */
 export function reviewRecord(catalog: DemoCatalog, x: DemoInteraction): Record<string, unknown> {
   const rng = new Prng(catalog.seed, 0x7e71, x.item, x.timestamp % 2147483647);
   const leaf = catalog.leaf(x.item);
-  const noun = rng.pick(leaf.nouns).toLowerCase();
-  const brand = catalog.brand(x.item);
-  const opener = rng.pick(OPENERS[x.rating]).replace("{noun}", noun).replace("{brand}", brand);
+  const { noun, brand } = reviewNames(catalog, x.item);
+  const fill = (t: string) => t.replace("{noun}", noun).replace("{brand}", brand);
   const feature = rng.pick(leaf.features);
   const middle =
     x.rating >= 4
-      ? `${feature} - that part is true.`
+      ? POSITIVE_MIDDLES[rng.int(0, POSITIVE_MIDDLES.length - 1)](feature)
       : x.rating === 3
         ? `They say "${feature.toLowerCase()}", which is only partly true.`
         : `"${feature}"? Not in my experience.`;
+  const parts = [fill(rng.pick(OPENERS[x.rating])), middle];
+  if (rng.chance(0.5)) parts.push(rng.pick(CONTEXTS));
+  if (rng.chance(0.6)) parts.push(rng.pick(CLOSERS[x.rating]));
   const asin = catalog.parentAsin(x.item);
   return {
     rating: x.rating,
-    title: rng.pick(TITLES[x.rating]),
-    text: `${opener} ${middle}`,
+    title: fill(rng.pick(TITLES[x.rating])),
+    text: parts.join(" "),
     images: [],
     asin,
     parent_asin: asin,

@@ -1,17 +1,18 @@
+import { TITLE_SPECS, type TitleSpec } from "./title-specs";
+
 /**
  * Electronics category tree for the demo catalog, modelled on the real Amazon Reviews 2023 Electronics metadata
  * (`categories` paths such as "Electronics > Computers & Accessories > Laptops"). Each leaf carries the brands,
- * product nouns, title qualifiers, feature bullets and price range that make generated items look plausible, a
- * popularity weight, and complementary leaves used for `bought_together` and co-purchases.
+ * feature bullets and price range that make generated items look plausible, a popularity weight, and
+ * complementary leaves used for `bought_together` and co-purchases; its nouns and spec groups (what titles are
+ * made of, with the rules that keep them consistent) are in title-specs.ts.
  */
-export interface LeafCategory {
+export interface LeafCategory extends TitleSpec {
   key: string;
   path: readonly string[];
   /** Relative share of items and of traffic. */
   weight: number;
   brands: readonly string[];
-  nouns: readonly string[];
-  qualifiers: readonly string[];
   features: readonly string[];
   price: readonly [number, number];
   complements: readonly string[];
@@ -28,27 +29,16 @@ const WT = "Wearable Technology";
 const HA = "Home Audio";
 const ACC = "Accessories & Supplies";
 
-export const LEAF_CATEGORIES: readonly LeafCategory[] = [
+const LEAVES: readonly Omit<LeafCategory, keyof TitleSpec>[] = [
   {
     key: "laptops",
     path: [E, CA, "Computers & Tablets", "Laptops"],
     weight: 6,
     brands: ["Lenovo", "HP", "Dell", "ASUS", "Acer", "Apple", "MSI", "Microsoft"],
-    nouns: ["Laptop", "Notebook", "2-in-1 Laptop", "Chromebook", "Gaming Laptop"],
-    qualifiers: [
-      '15.6" FHD Display',
-      '14" Touchscreen',
-      "16GB RAM",
-      "512GB SSD",
-      "Intel Core i7",
-      "AMD Ryzen 5",
-      "Backlit Keyboard",
-      "Windows 11 Home",
-    ],
     features: [
       "Fast SSD storage boots in seconds",
       "All-day battery life of up to 10 hours",
-      "Full HD IPS display with narrow bezels",
+      "Sharp display with narrow bezels",
       "Wi-Fi 6 and Bluetooth 5.2 connectivity",
       "Backlit keyboard for working in low light",
       "Lightweight aluminium chassis under 4 lbs",
@@ -61,12 +51,10 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CA, "Computers & Tablets", "Tablets"],
     weight: 4,
     brands: ["Apple", "Samsung", "Amazon", "Lenovo", "TCL"],
-    nouns: ["Tablet", "Android Tablet", "Kids Tablet"],
-    qualifiers: ['10.1" HD Display', "64GB", "128GB", "Wi-Fi", "Octa-Core Processor", "with Stylus"],
     features: [
       "Bright HD display for streaming and reading",
       "Up to 12 hours of battery life",
-      "Expandable storage with microSD",
+      "Plenty of storage for apps, books and photos",
       "Dual cameras for video calls",
       "Parental controls built in",
     ],
@@ -78,8 +66,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CA, "Monitors"],
     weight: 4,
     brands: ["Dell", "LG", "Samsung", "ASUS", "Acer", "BenQ", "ViewSonic"],
-    nouns: ["Monitor", "Gaming Monitor", "Ultrawide Monitor", "Curved Monitor"],
-    qualifiers: ['27" QHD', '24" FHD', '34" WQHD', "144Hz", "1ms", "IPS", "USB-C", "HDR10"],
     features: [
       "Vivid IPS panel with wide viewing angles",
       "High refresh rate for smooth motion",
@@ -95,8 +81,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CA, "Computer Accessories & Peripherals", "Keyboards, Mice & Accessories", "Mice"],
     weight: 5,
     brands: ["Logitech", "Razer", "Microsoft", "Corsair", "SteelSeries", "Anker"],
-    nouns: ["Wireless Mouse", "Gaming Mouse", "Ergonomic Mouse", "Bluetooth Mouse"],
-    qualifiers: ["2.4GHz", "Silent Click", "RGB", "16000 DPI", "Rechargeable", "6 Buttons"],
     features: [
       "Precise optical sensor with adjustable DPI",
       "Comfortable ergonomic shape for all-day use",
@@ -112,8 +96,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CA, "Computer Accessories & Peripherals", "Keyboards, Mice & Accessories", "Keyboards"],
     weight: 4,
     brands: ["Logitech", "Razer", "Corsair", "Keychron", "Microsoft", "Redragon"],
-    nouns: ["Mechanical Keyboard", "Wireless Keyboard", "Gaming Keyboard", "Keyboard and Mouse Combo"],
-    qualifiers: ["Full Size", "Tenkeyless", "RGB Backlit", "Hot-Swappable", "Bluetooth", "Quiet Keys"],
     features: [
       "Tactile mechanical switches rated for 50 million keystrokes",
       "Per-key RGB lighting",
@@ -129,8 +111,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CA, "Computer Accessories & Peripherals", "USB Hubs"],
     weight: 2,
     brands: ["Anker", "UGREEN", "Belkin", "Sabrent", "Satechi"],
-    nouns: ["USB-C Hub", "USB 3.0 Hub", "Docking Station"],
-    qualifiers: ["7-in-1", "4 Port", "with 4K HDMI", "100W PD", "Aluminum"],
     features: [
       "Expands one port into several",
       "4K HDMI output for an external display",
@@ -146,8 +126,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CA, "Laptop Accessories", "Bags, Cases & Sleeves"],
     weight: 2,
     brands: ["AmazonBasics", "Case Logic", "Targus", "MOSISO", "Samsonite"],
-    nouns: ["Laptop Sleeve", "Laptop Backpack", "Laptop Bag"],
-    qualifiers: ["15.6 Inch", "13-14 Inch", "Water Resistant", "with USB Charging Port", "Slim"],
     features: [
       "Padded compartment protects against bumps",
       "Water-resistant fabric",
@@ -162,13 +140,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, HP, "Headphones", "Over-Ear Headphones"],
     weight: 5,
     brands: ["Sony", "Bose", "Sennheiser", "Audio-Technica", "JBL", "Beats", "Soundcore"],
-    nouns: [
-      "Wireless Over-Ear Headphones",
-      "Noise Cancelling Headphones",
-      "Studio Monitor Headphones",
-      "Bluetooth Headphones",
-    ],
-    qualifiers: ["Active Noise Cancelling", "40H Playtime", "Hi-Res Audio", "Foldable", "with Mic", "Deep Bass"],
     features: [
       "Active noise cancellation blocks out commutes and offices",
       "Up to 40 hours of playback on a charge",
@@ -184,8 +155,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, HP, "Headphones", "Earbud Headphones"],
     weight: 7,
     brands: ["Apple", "Samsung", "Sony", "JBL", "Soundcore", "Jabra", "Skullcandy", "TOZO"],
-    nouns: ["Wireless Earbuds", "True Wireless Earbuds", "Sport Earbuds", "Noise Cancelling Earbuds"],
-    qualifiers: ["Bluetooth 5.3", "IPX7 Waterproof", "Wireless Charging Case", "30H Playtime", "Touch Control"],
     features: [
       "Secure fit for workouts",
       "Sweat and water resistant",
@@ -201,8 +170,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, HP, "Headphone Accessories", "Cases"],
     weight: 1,
     brands: ["Spigen", "ESR", "Elago", "Hermitshell"],
-    nouns: ["Headphone Case", "Earbuds Case Cover", "Hard Travel Case"],
-    qualifiers: ["Shockproof", "Silicone", "with Keychain", "Hard Shell"],
     features: [
       "Hard shell protects against drops",
       "Precise cutouts for charging",
@@ -217,14 +184,12 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CP, "Cell Phones"],
     weight: 5,
     brands: ["Samsung", "Apple", "Google", "Motorola", "OnePlus", "Nokia"],
-    nouns: ["Smartphone", "Unlocked Cell Phone", "5G Smartphone"],
-    qualifiers: ["128GB", "256GB", "Unlocked", '6.5" Display', "Triple Camera", "5000mAh Battery"],
     features: [
       "Large edge-to-edge display",
       "Multi-lens camera with night mode",
       "All-day battery with fast charging",
       "Unlocked for all major carriers",
-      "Fingerprint and face unlock",
+      "Secure biometric unlock",
     ],
     price: [99, 1199],
     complements: ["phone_cases", "screen_protectors", "chargers"],
@@ -234,8 +199,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CP, "Cases, Holsters & Sleeves", "Basic Cases"],
     weight: 6,
     brands: ["Spigen", "OtterBox", "ESR", "Caseology", "Smartish"],
-    nouns: ["Phone Case", "Clear Case", "Wallet Case", "Rugged Case"],
-    qualifiers: ["Military Grade Drop Protection", "Slim Fit", "MagSafe Compatible", "Shockproof", "Anti-Yellowing"],
     features: [
       "Raised edges protect screen and camera",
       "Tested for drops from 10 feet",
@@ -250,8 +213,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CP, "Accessories", "Screen Protectors"],
     weight: 3,
     brands: ["amFilm", "Spigen", "ZAGG", "JETech", "ESR"],
-    nouns: ["Tempered Glass Screen Protector", "Privacy Screen Protector"],
-    qualifiers: ["3 Pack", "9H Hardness", "Easy Installation Frame", "Case Friendly", "Bubble Free"],
     features: [
       "9H hardness resists scratches",
       "Installation frame for perfect alignment",
@@ -266,8 +227,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CP, "Accessories", "Chargers & Power Adapters"],
     weight: 5,
     brands: ["Anker", "Belkin", "UGREEN", "Apple", "Samsung", "INIU"],
-    nouns: ["USB C Charger", "Wireless Charger", "Portable Charger Power Bank", "Car Charger"],
-    qualifiers: ["20W", "65W GaN", "10000mAh", "Fast Charging", "2-Pack", "Dual Port"],
     features: [
       "Fast charging for phones, tablets and laptops",
       "Compact GaN design",
@@ -282,8 +241,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, ACC, "Cables", "USB Cables"],
     weight: 5,
     brands: ["Anker", "AmazonBasics", "UGREEN", "Belkin", "Cable Matters"],
-    nouns: ["USB C to USB C Cable", "Lightning Cable", "HDMI Cable", "USB A to USB C Cable"],
-    qualifiers: ["6ft", "3-Pack", "Braided", "100W", "4K 60Hz", "10 Gbps"],
     features: [
       "Braided nylon survives 20,000+ bends",
       "Supports fast charging and data sync",
@@ -298,8 +255,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, ACC, "Batteries, Chargers & Accessories", "Household Batteries"],
     weight: 2,
     brands: ["Duracell", "Energizer", "AmazonBasics", "Panasonic", "EBL"],
-    nouns: ["AA Batteries", "AAA Batteries", "Rechargeable AA Batteries"],
-    qualifiers: ["24 Pack", "48 Count", "High Capacity", "Long Lasting", "Pre-Charged"],
     features: ["Long-lasting power for everyday devices", "Up to 10-year shelf life", "Leak-resistant construction"],
     price: [6, 39],
     complements: ["cameras"],
@@ -309,8 +264,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CAM, "Digital Cameras", "Mirrorless Cameras"],
     weight: 2,
     brands: ["Canon", "Sony", "Nikon", "Fujifilm", "Panasonic", "OM System"],
-    nouns: ["Mirrorless Camera", "Digital Camera", "Vlogging Camera"],
-    qualifiers: ["24.2MP", "4K Video", "with 18-55mm Lens", "Body Only", "Flip Screen", "Wi-Fi"],
     features: [
       "Large APS-C sensor for low-light shots",
       "Fast hybrid autofocus with eye detection",
@@ -326,8 +279,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CAM, "Video", "Sports & Action Video Cameras"],
     weight: 2,
     brands: ["GoPro", "DJI", "Insta360", "AKASO"],
-    nouns: ["Action Camera", "Waterproof Action Cam"],
-    qualifiers: ["5.3K60", "Waterproof", "HyperSmooth Stabilization", "Front Screen", "with Accessories Kit"],
     features: [
       "Rugged and waterproof without a housing",
       "Electronic stabilisation for smooth footage",
@@ -342,8 +293,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CAM, "Accessories", "Memory Cards"],
     weight: 3,
     brands: ["SanDisk", "Samsung", "Lexar", "Kingston", "PNY"],
-    nouns: ["microSDXC Memory Card", "SDXC Memory Card"],
-    qualifiers: ["128GB", "256GB", "512GB", "U3 V30", "A2", "up to 200MB/s"],
     features: [
       "Fast read speeds for quick transfers",
       "Records 4K UHD video",
@@ -358,8 +307,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CAM, "Bags & Cases"],
     weight: 1,
     brands: ["Lowepro", "Peak Design", "AmazonBasics", "K&F Concept"],
-    nouns: ["Camera Backpack", "Camera Sling Bag", "Camera Case"],
-    qualifiers: ["Waterproof", "with Tripod Holder", "Customizable Dividers", "Large"],
     features: ["Custom padded dividers for lenses", "Weather-resistant shell", "Quick side access", "Tripod straps"],
     price: [19, 249],
     complements: ["cameras"],
@@ -369,12 +316,10 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, TV, "Televisions"],
     weight: 3,
     brands: ["Samsung", "LG", "Sony", "TCL", "Hisense", "VIZIO", "Insignia"],
-    nouns: ["Smart TV", "4K UHD Smart TV", "OLED TV", "QLED TV"],
-    qualifiers: ["55 Inch", "65 Inch", "43 Inch", "4K UHD", "HDR", "with Alexa Built-in", "120Hz"],
     features: [
       "Sharp 4K resolution with HDR",
       "Built-in streaming apps",
-      "Voice control with a smart assistant",
+      "Voice control from the remote",
       "Game mode with low input lag",
       "Slim bezel design",
     ],
@@ -386,8 +331,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, TV, "Streaming Media Players"],
     weight: 3,
     brands: ["Roku", "Amazon", "Google", "Apple", "NVIDIA"],
-    nouns: ["Streaming Stick", "Streaming Media Player", "4K Streaming Device"],
-    qualifiers: ["4K HDR", "with Voice Remote", "Dolby Vision", "Wi-Fi 6"],
     features: [
       "Streams in 4K HDR",
       "Voice remote with TV controls",
@@ -402,8 +345,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, HA, "Speakers", "Sound Bars"],
     weight: 2,
     brands: ["Sonos", "Bose", "Samsung", "VIZIO", "Yamaha", "Polk Audio"],
-    nouns: ["Sound Bar", "Soundbar with Subwoofer", "Dolby Atmos Soundbar"],
-    qualifiers: ["2.1 Channel", "5.1 Channel", "Bluetooth", "HDMI eARC", "Wireless Subwoofer"],
     features: [
       "Room-filling sound with clear dialogue",
       "Wireless subwoofer for deep bass",
@@ -418,8 +359,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, HA, "Speakers", "Portable Bluetooth Speakers"],
     weight: 3,
     brands: ["JBL", "Bose", "Ultimate Ears", "Soundcore", "Sony", "Tribit"],
-    nouns: ["Portable Bluetooth Speaker", "Waterproof Speaker", "Party Speaker"],
-    qualifiers: ["IP67", "24H Playtime", "Stereo Pairing", "Loud", "with Deep Bass"],
     features: [
       "Big sound from a compact speaker",
       "Waterproof and dustproof",
@@ -434,10 +373,8 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, VG, "Consoles"],
     weight: 2,
     brands: ["Nintendo", "Sony", "Microsoft", "Valve"],
-    nouns: ["Video Game Console", "Handheld Gaming Console", "Console Bundle"],
-    qualifiers: ["1TB", "Digital Edition", "OLED Model", "with Controller"],
     features: [
-      "Plays the latest games in 4K",
+      "Plays the latest games",
       "Fast SSD load times",
       "Online multiplayer",
       "Backwards compatible with earlier games",
@@ -450,8 +387,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, VG, "Accessories", "Controllers"],
     weight: 3,
     brands: ["Sony", "Microsoft", "Nintendo", "PowerA", "8BitDo", "Razer"],
-    nouns: ["Wireless Controller", "Pro Controller", "Gaming Controller"],
-    qualifiers: ["Bluetooth", "Rechargeable", "with Vibration", "Hall Effect Sticks", "Midnight Black"],
     features: [
       "Responsive triggers and haptic feedback",
       "Rechargeable battery",
@@ -466,8 +401,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, WT, "Smartwatches"],
     weight: 3,
     brands: ["Apple", "Samsung", "Garmin", "Fitbit", "Amazfit"],
-    nouns: ["Smartwatch", "Fitness Smartwatch", "GPS Running Watch"],
-    qualifiers: ["GPS", "Heart Rate Monitor", "AMOLED Display", "7-Day Battery", "Water Resistant"],
     features: [
       "Tracks heart rate, sleep and SpO2",
       "Built-in GPS for runs and rides",
@@ -483,8 +416,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, WT, "Activity & Fitness Trackers"],
     weight: 2,
     brands: ["Fitbit", "Garmin", "Xiaomi", "Amazfit", "Letsfit"],
-    nouns: ["Fitness Tracker", "Activity Tracker"],
-    qualifiers: ["Heart Rate", "Sleep Monitor", "Waterproof", "Step Counter", "Color Screen"],
     features: [
       "Counts steps, distance and calories",
       "Sleep stages and scores",
@@ -499,8 +430,6 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, WT, "Accessories", "Bands"],
     weight: 2,
     brands: ["Spigen", "Fintie", "OUHENG", "Apple"],
-    nouns: ["Watch Band", "Sport Band", "Magnetic Loop Band"],
-    qualifiers: ["Silicone", "Stainless Steel", "Breathable", "Compatible with 41mm 45mm"],
     features: ["Soft and breathable", "Quick-release pins", "Fits most wrist sizes", "Sweat resistant"],
     price: [6, 49],
     complements: ["smartwatches", "fitness_trackers"],
@@ -510,12 +439,17 @@ export const LEAF_CATEGORIES: readonly LeafCategory[] = [
     path: [E, CA, "Tablet Accessories", "Bags, Cases & Sleeves"],
     weight: 2,
     brands: ["ESR", "Fintie", "MoKo", "OtterBox", "ProCase"],
-    nouns: ["Tablet Case", "Keyboard Case", "Folio Case"],
-    qualifiers: ["Auto Sleep/Wake", "with Pencil Holder", "Trifold Stand", "Shockproof"],
     features: ["Stand for watching and typing", "Auto sleep and wake cover", "Raised edges protect the screen"],
     price: [9, 129],
     complements: ["tablets"],
   },
 ];
+
+/** The leaves with their title parts (nouns, spec groups, image shape) from title-specs.ts. */
+export const LEAF_CATEGORIES: readonly LeafCategory[] = LEAVES.map((leaf) => {
+  const spec = TITLE_SPECS[leaf.key];
+  if (!spec) throw new Error(`no title spec for leaf ${leaf.key}`);
+  return { ...leaf, ...spec };
+});
 
 export const LEAF_INDEX: ReadonlyMap<string, number> = new Map(LEAF_CATEGORIES.map((l, i) => [l.key, i]));

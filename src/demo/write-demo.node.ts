@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
-import { DemoCatalog } from "./catalog";
+import { DemoCatalog, demoEndOfTime } from "./catalog";
 import { userInteractions, reviewRecord } from "./interactions";
 import { metaRecord, type ItemStats } from "./meta-record";
 
@@ -13,6 +13,8 @@ export interface GenerateDemoOptions {
   outDir: string;
   /** Interactions as raw review JSONL (`Electronics.jsonl`), benchmark CSV (`Electronics.csv`), or both. */
   interactions: "reviews" | "csv" | "both";
+  /** Latest date any record may carry (Unix ms); default: today 00:00 UTC. Same options + same end = same bytes. */
+  endMs?: number;
   log?: (message: string) => void;
 }
 
@@ -64,7 +66,7 @@ class LineSink {
 export async function generateDemoFiles(o: GenerateDemoOptions): Promise<GeneratedDemo> {
   const started = performance.now();
   mkdirSync(o.outDir, { recursive: true });
-  const catalog = new DemoCatalog(o.items, o.seed);
+  const catalog = new DemoCatalog(o.items, o.seed, o.endMs ?? demoEndOfTime(Date.now()));
   const stats: ItemStats = { ratingSum: new Float64Array(o.items), ratingCount: new Uint32Array(o.items) };
   const reviewsFile = o.interactions !== "csv" ? join(o.outDir, "Electronics.jsonl") : null;
   const ratingsCsvFile = o.interactions !== "reviews" ? join(o.outDir, "Electronics.csv") : null;

@@ -3,6 +3,7 @@
  * with the session store, vector index and model registry in process unless given. Web APIs only.
  */
 import { createConsoleJsonLogger } from "../adapters/logger/console-json";
+import { MemoryObjectStorage } from "../adapters/object-storage/memory";
 import { MemorySessionStore } from "../adapters/session-store/memory";
 import { MemoryVectorIndex } from "../adapters/vector-index/memory";
 import { createAuth, type PasswordHasher } from "../auth/auth";
@@ -11,6 +12,8 @@ import type { AppDeps, Clock, IdGenerator } from "../context";
 import type { Database } from "../db/database";
 import { createDbEventLog } from "../adapters/event-log/libsql";
 import { buildServingDeps, type ServingDepsInput } from "./serving";
+import { TestModePayments } from "../adapters/payments/test-mode";
+import { MemoryOutbox } from "../adapters/mailer/memory-outbox";
 
 export interface InProcessDepsInput {
   config: Config;
@@ -35,7 +38,12 @@ export function buildInProcessDeps(i: InProcessDepsInput): AppDeps {
     o.logger ?? createConsoleJsonLogger({ level: base.config.LOG_LEVEL === "silent" ? "silent" : "error" });
   const events = o.events ?? createDbEventLog(base.db, base.clock, base.newId);
   const serving = o.recsys
-    ? { sessions: o.sessions ?? o.recsys.o.sessions, vectors: o.vectors ?? o.recsys.o.vectors, recsys: o.recsys }
+    ? {
+        sessions: o.sessions ?? o.recsys.o.sessions,
+        vectors: o.vectors ?? o.recsys.o.vectors,
+        recsys: o.recsys,
+        payments: o.payments ?? new TestModePayments(base.clock),
+      }
     : buildServingDeps({
         ...base,
         logger,
@@ -43,7 +51,9 @@ export function buildInProcessDeps(i: InProcessDepsInput): AppDeps {
         sessions: o.sessions ?? new MemorySessionStore({ now: base.clock }),
         vectors: o.vectors ?? new MemoryVectorIndex(),
         feed: i.feed,
+        payments: o.payments,
       });
-  const auth = o.auth ?? createAuth({ ...base, logger }, { passwordHasher: i.passwordHasher });
-  return { ...base, logger, auth, events, ...serving };
+  const mailer = o.mailer ?? new MemoryOutbox();
+  const auth = o.auth ?? createAuth({ ...base, logger, mailer }, { passwordHasher: i.passwordHasher });
+  return { ...base, logger, auth, mailer, events, ...serving, objects: o.objects ?? new MemoryObjectStorage() };
 }

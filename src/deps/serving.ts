@@ -18,6 +18,8 @@ import { FeedbackSignals } from "../recsys/feedback/signals";
 import { Recsys, type RecsysOptions } from "../recsys/recsys";
 import { SqlMarketplace } from "../adapters/marketplace/libsql";
 import type { EventLog } from "../ports/event-log";
+import type { Payments } from "../ports/payments";
+import { TestModePayments } from "../adapters/payments/test-mode";
 
 export interface ServingDepsInput {
   config: Config;
@@ -38,18 +40,21 @@ export interface ServingDepsInput {
   /** Runs the feed's per-page listing read (Node on a file database: the native prepared-statement executor). */
   sql?: SqlExecutor;
   feed?: RecsysOptions["feed"];
+  payments?: Payments;
 }
 
 export interface ServingDeps {
   sessions: SessionStore;
   vectors: VectorIndex;
   recsys: Recsys;
+  /** Test mode only so far (labelled as such on the checkout page): a provider adapter is the next step. */
+  payments: Payments;
 }
 
 /** The serving ports and the (not yet started) Recsys holder; call `recsys.start(db, …)` before serving feeds. */
 export function buildServingDeps(i: ServingDepsInput): ServingDeps {
-  const sessions = i.sessions ?? selectSessionStore(i.config, i.clock, i.db);
-  const vectors = i.vectors ?? selectVectorIndex(i.config);
+  const sessions = i.sessions ?? selectSessionStore(i.config, i.clock, i.db, i.logger);
+  const vectors = i.vectors ?? selectVectorIndex(i.config, i.logger);
   let recsys: Recsys | null = null;
   const marketplace =
     i.marketplace ??
@@ -74,5 +79,5 @@ export function buildServingDeps(i: ServingDepsInput): ServingDeps {
     log: logAt(i.logger),
     feed: i.feed,
   });
-  return { sessions, vectors, recsys };
+  return { sessions, vectors, recsys, payments: i.payments ?? new TestModePayments(i.clock) };
 }

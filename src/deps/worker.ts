@@ -58,6 +58,15 @@ export function buildWorkerDeps(env: WorkerEnv): Built {
     if (err instanceof ConfigError) return { ok: false, error: err };
     throw err;
   }
+  // An isolate's memory is not shared: in production every isolate would hold its own fragment of each
+  // session's history and feed snapshots, silently. Refuse, naming the two shared stores.
+  if (config.NODE_ENV === "production" && config.SESSION_STORE === "memory") {
+    return fail(
+      "SESSION_STORE",
+      "a production Worker needs a shared session store: set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN " +
+        "(Upstash, the default when set), or SESSION_STORE=libsql to keep sessions in the database",
+    );
+  }
   if (config.DATABASE_URL.startsWith("file:")) {
     return fail(
       "DATABASE_URL",

@@ -11,6 +11,7 @@ import { readFirstLine, readLineBatches } from "../../ml/data/amazon/read-lines.
 import { IngestBatchWriter } from "./batch-writer";
 import { loadSchemaObjects } from "./schema-objects.node.js";
 import { createProgressReporter } from "./progress";
+import { categoryFromFileName } from "./file-category";
 import { emptyFileReport, recordSkip, type FileReport } from "./report";
 
 export interface IngestFileOptions {
@@ -64,9 +65,13 @@ export async function ingestFile(client: Client, path: string, options: IngestFi
   let pending = ""; // a CSV record whose quoted field continues on the next line
   let pendingLine = 0;
 
+  const fileCategory = categoryFromFileName(path);
   const handle = async (record: string, lineNumber: number) => {
     report.read++;
     const r = parse(record);
+    // Metadata without a category of its own (items_meta CSV) is filed under the data set's category.
+    if (r.ok && r.value.kind === "meta" && fileCategory && r.value.value.categories.length === 0)
+      r.value.value.mainCategory ??= fileCategory;
     if (r.ok) await writer.add(r.value, lineNumber);
     else recordSkip(report, { lineNumber, reason: r.reason, detail: r.detail });
   };

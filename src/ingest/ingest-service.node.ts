@@ -1,7 +1,9 @@
 import type { Database } from "../db/database";
 import { materialiseCategories } from "./categories-materialiser";
 import { ingestFile } from "./ingest-file.node.js";
+import { deriveRatingsFromReviews } from "./ratings-from-reviews";
 import type { FileReport, IngestRunReport } from "./report";
+import { thisProcess } from "../ops/abandoned-runs.node.js";
 
 export interface IngestOptions {
   /** Records per write transaction (default 20,000). */
@@ -12,6 +14,8 @@ export interface IngestOptions {
   materialiseCategories?: boolean;
   /** SQLite page cache for the run, in MiB (default 64): enough for index inserts, small for RSS. */
   cacheSizeMiB?: number;
+  /** Fill missing product ratings from the stored reviews at the end (default true; see ratings-from-reviews.ts). */
+  deriveRatings?: boolean;
   /** Load metadata into an empty products table by staging it and building indexes and FTS once (default true). */
   bulkLoad?: boolean;
 }
@@ -39,9 +43,10 @@ export async function ingestFiles(
   for (const [i, file] of files.entries()) {
     const id = `${runId}:${i}`;
     const fileStarted = Date.now();
+    // The owner lets the next start tell a run still going from one whose process died (src/ops/abandoned-runs).
     await client.execute({
-      sql: "INSERT INTO ingest_runs (id, source, format, started_at) VALUES (?, ?, ?, ?)",
-      args: [id, file, "pending", fileStarted],
+      sql: "INSERT INTO ingest_runs (id, source, format, started_at, report) VALUES (?, ?, ?, ?, ?)",
+      args: [id, file, "pending", fileStarted, JSON.stringify({ status: "running", owner: thisProcess() })],
     });
     const report = await ingestFile(client, file, {
       batchSize,
@@ -57,6 +62,7 @@ export async function ingestFiles(
       args: [report.format, Date.now(), JSON.stringify({ runId, ...report }), id],
     });
   }
+  const ratingsDerived = (options.deriveRatings ?? true) ? await deriveRatingsFromReviews(client) : 0;
   let paths = 0;
   const materialise = options.materialiseCategories ?? true;
   if (materialise) paths = await materialiseCategories(client);
@@ -76,5 +82,6 @@ export async function ingestFiles(
       skipped: sum("skipped"),
     },
     categories: { paths, materialised: materialise },
+    ratings: { derivedFromReviews: ratingsDerived },
   };
 }

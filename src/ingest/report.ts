@@ -41,6 +41,8 @@ export interface IngestRunReport {
   files: FileReport[];
   totals: { read: number; inserted: number; updated: number; unchanged: number; skipped: number };
   categories: { paths: number; materialised: boolean };
+  /** Products whose rating count and average were filled from the stored reviews (ratings-from-reviews.ts). */
+  ratings: { derivedFromReviews: number };
 }
 
 export const MAX_SKIPPED_SAMPLES = 50;

@@ -4,7 +4,7 @@ export interface Mail {
   subject: string;
   text: string;
   /** What kind of notice this is, for tests and logs (never parsed from `text`). */
-  kind: "welcome" | "sign_up_existing_account";
+  kind: "welcome" | "sign_up_existing_account" | "password_reset";
 }
 
 /**
@@ -13,4 +13,9 @@ export interface Mail {
  */
 export interface Mailer {
   send(mail: Mail): Promise<void>;
+  /**
+   * Development outboxes only: what was "sent", newest last (the storefront's /dev/outbox page on the embedded
+   * default). A real mail adapter has none.
+   */
+  readonly outbox?: readonly (Mail & { at: number })[];
 }

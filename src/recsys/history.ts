@@ -1,5 +1,6 @@
 import type { SessionEvent, SessionStore } from "../ports/session-store";
 import type { ItemCatalog } from "./catalog";
+import { backendDown, type Backend } from "../ports/backends";
 
 /** SessionStore ids: a browser session as sent (rc_sid), a signed-in user's cross-device stream prefixed. */
 export const userStreamId = (userId: string): string => `user:${userId}`;
@@ -13,6 +14,8 @@ export interface History {
   bought: Set<number>;
   /** Whether anything was known about the caller (drives "anonymous cold start"). */
   personalised: boolean;
+  /** Backends that could not be read: the history lacks what they hold (the response says `degraded`). */
+  unavailable?: Backend[];
 }
 
 /**
@@ -25,9 +28,18 @@ export async function gatherHistory(
   who: { userId: string | null; sessionId: string | null },
   longTerm: readonly number[],
 ): Promise<History> {
+  let unavailable: Backend[] | undefined;
+  // The session store down: the long-term history alone (a less personal, degraded answer, not a failure).
+  const read = (id: string): Promise<SessionEvent[]> =>
+    sessions.recent(id, 50).catch((err: unknown) => {
+      const down = backendDown(err);
+      if (down === null) throw err;
+      unavailable = [down];
+      return [];
+    });
   const [sessionEvents, userEvents] = await Promise.all([
-    who.sessionId ? sessions.recent(who.sessionId, 50) : Promise.resolve<SessionEvent[]>([]),
-    who.userId ? sessions.recent(userStreamId(who.userId), 50) : Promise.resolve<SessionEvent[]>([]),
+    who.sessionId ? read(who.sessionId) : Promise.resolve<SessionEvent[]>([]),
+    who.userId ? read(userStreamId(who.userId)) : Promise.resolve<SessionEvent[]>([]),
   ]);
   const live = [...sessionEvents, ...userEvents].sort((a, b) => b.ts - a.ts);
   const items: number[] = [];
@@ -52,5 +64,5 @@ export async function gatherHistory(
       items.push(i);
     }
   }
-  return { items, negative, bought, personalised: items.length > 0 };
+  return { items, negative, bought, personalised: items.length > 0, ...(unavailable ? { unavailable } : {}) };
 }

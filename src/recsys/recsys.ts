@@ -5,7 +5,7 @@ import { UnavailableError } from "../domain/errors";
 import { FeedService, type FeedDeps } from "./feed/feed-service";
 import type { FeedbackSignalsPort } from "./feedback/signals";
 import { gatherHistory, type History } from "./history";
-import { bootstrapModels, REGISTRY_MODELS, type Bootstrapped, type Log } from "./models/bootstrap";
+import { bootstrapModels, publishVectors, REGISTRY_MODELS, type Bootstrapped, type Log } from "./models/bootstrap";
 import type { ServingModels } from "./models/serving-models";
 import { POSITIVE_TYPES } from "./models/train-data";
 import type { ModelRegistry } from "../ports/model-registry";
@@ -26,7 +26,7 @@ export interface RecsysOptions {
   now: () => number;
   newId: () => string;
   log: Log;
-  feed?: Partial<Pick<FeedDeps, "sources" | "budgets" | "snapshotTtlSeconds" | "snapshotSize">>;
+  feed?: Partial<Pick<FeedDeps, "sources" | "budgets" | "snapshotTtlSeconds" | "snapshotSize" | "observe">>;
   /**
    * How long a replaced model version's vector collection is kept after a reload: requests that started on
    * the old models still search it (their budget is milliseconds). Default 60 s.
@@ -79,6 +79,11 @@ export class Recsys {
 
   get ready(): boolean {
     return this.state !== null;
+  }
+
+  /** Registry version served per model (empty while loading): the metrics' model-version gauge. */
+  get servedVersions(): Readonly<Record<string, string>> {
+    return this.state?.registryVersions ?? {};
   }
 
   get models(): ServingModels {
@@ -204,6 +209,37 @@ export class Recsys {
 
   install(b: Bootstrapped): void {
     this.state = b;
+    if (b.unpublishedVectors) this.retryPublish(b, 1000);
+  }
+
+  private publishTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * The vector index was down when these models loaded: publish their item vectors once it answers again
+   * (backing off to 30 s), so vector recall comes back without a restart. Dropped when other models replace
+   * these (their load publishes, or retries, itself).
+   */
+  private retryPublish(b: Bootstrapped, delayMs: number): void {
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = setTimeout(async () => {
+      this.publishTimer = null;
+      const vectors = b.unpublishedVectors;
+      if (this.state !== b || !vectors) return;
+      try {
+        await publishVectors(this.o.vectors, vectors, b.models.catalog, this.o.log);
+        b.unpublishedVectors = undefined;
+        this.o.log("recsys: item vectors published, vector recall is back", { version: vectors.version });
+      } catch {
+        this.retryPublish(b, Math.min(delayMs * 2, 30_000));
+      }
+    }, delayMs);
+    (this.publishTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** Stops background retries (shutdown, tests). */
+  stop(): void {
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = null;
   }
 
   /** History of a caller: live session + user stream + long-term history. */

@@ -1,4 +1,5 @@
 import { selectSessionStore } from "../adapters/select";
+import type { Payments } from "../ports/payments";
 import { LibsqlSessionStore } from "../adapters/session-store/libsql";
 import { nativeSqlExecutor } from "../db/native-executor.node.js";
 import { clientExecutor, type SqlExecutor } from "../db/sql-executor";
@@ -8,6 +9,7 @@ import type { Database } from "../db/database";
 import { createDbEventLog } from "../adapters/event-log/libsql";
 import type { EventLog } from "../ports/event-log";
 import { logAt, type Log, type Logger } from "../ports/logger";
+import { describeCause } from "../lib/describe-failure";
 import { buildServingDeps } from "../deps/serving";
 import { Learner } from "./learner/learner.node.js";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
@@ -19,12 +21,18 @@ import { runSelectionCycle } from "./selection/cycle";
 import { SelectionStore } from "./selection/store";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
+import type { Metrics } from "../ports/metrics";
+
+/** First retry of a failed model load; doubles up to a minute. */
+const MODEL_RETRY_FIRST_MS = 5000;
 
 export interface NodeServing {
   events: EventLog;
   sessions: SessionStore;
   vectors: VectorIndex;
   recsys: Recsys;
+  /** The checkout's payment step (src/deps/serving.ts decides the adapter). */
+  payments: Payments;
   /** The learner's worker thread, when it runs in this process (LEARNER=on, libSQL registry, file/remote DB). */
   learner?: Learner | null;
   /** New catalog items joining serving (src/recsys/embeddings/cold-start.ts); null with LEARNER=off. */
@@ -39,11 +47,19 @@ export interface NodeServing {
  * `reloadIfChanged()`, which `onReport` triggers at once when a cycle registered anything. Needs a database
  * other threads can open.
  */
-export function startLearner(config: Config, log: Log, onReport?: (r: LearnerReport) => void): Learner | null {
+export function startLearner(
+  config: Config,
+  log: Log,
+  onReport?: (r: LearnerReport) => void,
+  metrics?: Metrics,
+): Learner | null {
   if (config.LEARNER === "off") return null;
-  const why = config.DATABASE_URL.includes(":memory:")
-    ? "an in-memory database cannot be opened by another thread"
-    : null;
+  const why =
+    config.LEARNER_THREAD === "off"
+      ? "LEARNER_THREAD=off: a scheduled `npm run learn` trains"
+      : config.DATABASE_URL.includes(":memory:")
+        ? "an in-memory database cannot be opened by another thread"
+        : null;
   if (why) {
     log("learner: not started", { reason: why });
     return null;
@@ -55,7 +71,17 @@ export function startLearner(config: Config, log: Log, onReport?: (r: LearnerRep
     // Registered as challengers: the selection module (src/recsys/selection) decides what serves.
     options: { promote: false },
     log,
-    onReport,
+    onReport: (r) => {
+      metrics?.observeLearnerRun({
+        outcome: r.failed ? "partial" : "ok",
+        seconds: r.ms / 1000,
+        finishedAt: r.startedAt + r.ms,
+      });
+      onReport?.(r);
+    },
+    onCycleError: ({ ms }) =>
+      metrics?.observeLearnerRun({ outcome: "error", seconds: (ms ?? 0) / 1000, finishedAt: Date.now() }),
+    onCrash: () => metrics?.observeLearnerCrash(),
   }).start();
 }
 
@@ -75,9 +101,15 @@ export function nodeHotSql(config: Config, db: Database): { sql: SqlExecutor; cl
 }
 
 /** The session store from config (SESSION_STORE); libsql runs on `sql` (see nodeHotSql). */
-export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql: SqlExecutor): SessionStore {
+export function nodeSessionStore(
+  config: Config,
+  db: Database,
+  clock: Clock,
+  sql: SqlExecutor,
+  logger?: Logger,
+): SessionStore {
   if (config.SESSION_STORE === "libsql") return new LibsqlSessionStore({ executor: sql, now: clock });
-  return selectSessionStore(config, clock, db);
+  return selectSessionStore(config, clock, db, logger);
 }
 
 /**
@@ -87,7 +119,7 @@ export function nodeSessionStore(config: Config, db: Database, clock: Clock, sql
  * fields into AppDeps (src/deps/node.node.ts: buildNodeDeps does).
  */
 export async function startNodeServing(
-  base: { config: Config; db: Database; clock: Clock; newId: IdGenerator; logger: Logger },
+  base: { config: Config; db: Database; clock: Clock; newId: IdGenerator; logger: Logger; metrics?: Metrics },
   /** `trainMissing: false` (cluster workers): serve what is registered; the primary trained anything missing. */
   options: {
     refreshSeconds?: number;
@@ -100,6 +132,12 @@ export async function startNodeServing(
      */
     selection?: boolean;
     coldStart?: NodeColdStartOptions;
+    /**
+     * Embed new items in a thread of this process (default: when LEARNER_THREAD is on). Off, the process only
+     * copies stored vectors in: one embedder per deployment (`npm run learn`, or one cluster worker), not one
+     * model in memory per serving process.
+     */
+    reembed?: boolean;
   } = {},
 ): Promise<NodeServing> {
   // The timer's lines (selection decisions, failures) as before the logger port: at info.
@@ -107,12 +145,41 @@ export async function startNodeServing(
   const hot = nodeHotSql(base.config, base.db);
   const events = createDbEventLog(base.db, base.clock, timeOrderedId, hot.sql);
   const registry = new LibsqlArtifactRegistry(base.db.$client, { now: base.clock });
-  const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql);
-  const serving = buildServingDeps({ ...base, events, registry, sessions, sql: hot.sql });
-  await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
+  const sessions = nodeSessionStore(base.config, base.db, base.clock, hot.sql, base.logger);
+  const serving = buildServingDeps({
+    ...base,
+    events,
+    registry,
+    sessions,
+    sql: hot.sql,
+    feed: base.metrics ? { observe: base.metrics.feed } : undefined,
+  });
+  // Models that cannot be loaded (registry unreadable, artifacts broken, nothing to train on) do not stop the
+  // server: catalog and marketplace serve, model-backed routes answer 503 until a retry loads them.
+  let modelTimer: ReturnType<typeof setTimeout> | null = null;
+  const loadModels = async (delayMs: number): Promise<void> => {
+    try {
+      await serving.recsys.start(base.db, { trainMissing: options.trainMissing ?? true });
+      if (delayMs > MODEL_RETRY_FIRST_MS) log("recsys: serving models loaded after a failed start");
+    } catch (err) {
+      log("recsys: serving models not loaded; recommendation routes answer 503 until they are", {
+        level: "error",
+        error: describeCause(err),
+        retryInMs: delayMs,
+      });
+      modelTimer = setTimeout(() => void loadModels(Math.min(delayMs * 2, 60_000)), delayMs);
+      modelTimer.unref();
+    }
+  };
+  await loadModels(MODEL_RETRY_FIRST_MS);
   // Cold start: items added while serving get content vectors and join the catalog, every tick (frozen: off).
   const coldStart =
-    base.config.LEARNER === "on" ? nodeColdStart({ ...base, log }, serving.recsys, options.coldStart) : null;
+    base.config.LEARNER === "on"
+      ? nodeColdStart({ ...base, log }, serving.recsys, {
+          ...((options.reembed ?? base.config.LEARNER_THREAD === "on") ? {} : { reembed: "off" as const }),
+          ...options.coldStart,
+        })
+      : null;
   const coldStartCycle = (): Promise<unknown> =>
     coldStart
       ? coldStart.coldStart.cycle().catch((err: unknown) =>
@@ -189,9 +256,14 @@ export async function startNodeServing(
   timer.unref();
   const learner =
     (options.learner ?? options.trainMissing ?? true)
-      ? startLearner(base.config, log, (r) => {
-          if (r.models.some((m) => m.status === "registered")) void tick();
-        })
+      ? startLearner(
+          base.config,
+          log,
+          (r) => {
+            if (r.models.some((m) => m.status === "registered")) void tick();
+          },
+          base.metrics,
+        )
       : null;
   return {
     events,
@@ -200,6 +272,8 @@ export async function startNodeServing(
     coldStart,
     stop: async () => {
       clearInterval(timer);
+      if (modelTimer) clearTimeout(modelTimer);
+      serving.recsys.stop();
       if (coldTimer) clearInterval(coldTimer);
       await Promise.all([learner?.stop(), coldStart?.stop()]);
       hot.close();

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
-import { errorBody } from "../http/errors";
+import { errorBody, foreignErrorBody } from "../http/errors";
 import { clientIp, withResolvedIp } from "../auth/client-ip";
 import { enforceIdleTimeout, presentsSession } from "../auth/idle";
 import { ownsSessionToken } from "../auth/revoke-session-guard";
@@ -84,6 +84,6 @@ async function withCommonErrorBody(c: Context<AppEnv>, res: Response): Promise<R
   headers.delete("content-length");
   const retry = headers.get("x-retry-after");
   if (res.status === 429 && retry) headers.set("Retry-After", retry);
-  const body = { ...native, ...errorBody(c, code, message) };
+  const body = { ...native, ...foreignErrorBody(c, code, message) };
   return new Response(JSON.stringify(body), { status: res.status, headers });
 }

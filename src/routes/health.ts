@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../http/openapi";
+import { createRouter, noSecurity } from "../http/openapi";
 
 const HealthSchema = z
   .object({
@@ -13,6 +13,8 @@ const healthRoute = createRoute({
   path: "/healthz",
   tags: ["ops"],
   summary: "Liveness and dependency health",
+  operationId: "getHealth",
+  security: noSecurity,
   responses: {
     200: { description: "Healthy", content: { "application/json": { schema: HealthSchema } } },
     503: { description: "A dependency is down", content: { "application/json": { schema: HealthSchema } } },

@@ -1,15 +1,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../context";
-import { createRouter } from "../http/openapi";
+import { createRouter, noSecurity } from "../http/openapi";
 import { errorMessage } from "../ports/logger";
 
 /**
- * Readiness (Kubernetes readinessProbe): this process can serve its whole API now. Unlike /healthz (liveness:
+ * Readiness (Kubernetes readinessProbe): this process can serve its API now. Unlike /healthz (liveness:
  * restart me if this fails) a failing dependency here only takes the pod out of the Service until it answers
  * again. Each check has its own short timeout so one hung backend cannot stall the probe past its timeout.
+ *
+ * The database and the serving models are required (503 `not_ready`). The session store and the vector index
+ * are shared by every pod and served around when down (degraded feeds: docs/operations.md): failing readiness
+ * for them would take every pod out of the Service at once, catalog and marketplace included. So they answer
+ * 200 `degraded`, with `down` naming them.
  */
 export const READINESS_CHECKS = ["database", "models", "session_store", "vector_index"] as const;
 export type ReadinessCheck = (typeof READINESS_CHECKS)[number];
+const REQUIRED: ReadonlySet<ReadinessCheck> = new Set(["database", "models"]);
 /** Per check; under the probe's 3 s timeout (deploy/k8s/base/deployment.yaml) with room for the response. */
 export const READINESS_TIMEOUT_MS = 1500;
 
@@ -18,7 +24,7 @@ type CheckCode = z.infer<typeof CheckCode>;
 const CheckSchema = z.object({ ok: z.boolean(), latencyMs: z.number(), code: CheckCode.optional() });
 const ReadySchema = z
   .object({
-    status: z.enum(["ready", "not_ready"]),
+    status: z.enum(["ready", "degraded", "not_ready"]),
     /** `dependency_down` when `down` is not empty. */
     code: z.enum(["dependency_down"]).optional(),
     down: z.array(z.enum(READINESS_CHECKS)),
@@ -66,20 +72,25 @@ export async function checkReadiness(deps: AppDeps, timeoutMs = READINESS_TIMEOU
     CheckResult
   >;
   const down = READINESS_CHECKS.filter((name) => !checks[name].ok);
-  return down.length === 0
-    ? { status: "ready" as const, down, checks }
-    : { status: "not_ready" as const, code: "dependency_down" as const, down, checks };
+  if (down.length === 0) return { status: "ready" as const, down, checks };
+  const status = down.some((name) => REQUIRED.has(name)) ? ("not_ready" as const) : ("degraded" as const);
+  return { status, code: "dependency_down" as const, down, checks };
 }
 
 const readyRoute = createRoute({
   method: "get",
   path: "/readyz",
   tags: ["ops"],
-  summary: "Readiness: database, serving models, session store and vector index all answering",
+  summary: "Readiness: database and serving models required; session store and vector index reported",
+  operationId: "getReadiness",
+  security: noSecurity,
   responses: {
-    200: { description: "Ready to serve", content: { "application/json": { schema: ReadySchema } } },
+    200: {
+      description: "Ready to serve (`degraded`: the session store or vector index is down, `down` names it)",
+      content: { "application/json": { schema: ReadySchema } },
+    },
     503: {
-      description: "A dependency is down or models are loading; `down` names which",
+      description: "The database is down or models are loading; `down` names which",
       content: { "application/json": { schema: ReadySchema } },
     },
   },
@@ -88,7 +99,7 @@ const readyRoute = createRoute({
 export const readyzRoutes = createRouter().openapi(readyRoute, async (c) => {
   const body = await checkReadiness(c.var.deps);
   c.header("Cache-Control", "no-store");
-  if (body.status === "ready") return c.json(body, 200);
+  if (body.status !== "not_ready") return c.json(body, 200);
   c.header("Retry-After", "5");
   return c.json(body, 503);
 });

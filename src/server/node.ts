@@ -9,6 +9,7 @@ import {
   createNodeLogger,
   loadNodeConfig,
   openNodeDatabase,
+  startPrimaryMetrics,
   type NodeBaseDeps,
 } from "../deps/node.node.js";
 import { type Logger, logAt } from "../ports/logger";
@@ -17,6 +18,9 @@ import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
 import { listen } from "./listen.node.js";
+import { withWebAssets } from "../web/assets.node.js";
+import { describeCause, SettingError } from "../lib/describe-failure";
+import { markAbandonedRuns } from "../ops/abandoned-runs.node.js";
 
 /**
  * Node entry: the embedded default (libSQL file, in-process stores) and the container Kubernetes runs.
@@ -29,6 +33,10 @@ import { listen } from "./listen.node.js";
  * out round-robin). A worker that dies is restarted with backoff; SIGINT/SIGTERM drain every worker.
  * Sessions are shared through SESSION_STORE (libsql or upstash; loadConfig refuses memory here).
  *
+ * Background jobs that write shared state run once per pod: the learner thread in the primary, online
+ * selection and new items' re-embedding in worker slot 0 (LEARNER_THREAD=off: neither learner nor re-embedding;
+ * a scheduled `npm run learn` does both).
+ *
  * Every process assembles its deps through src/deps/node.node.ts (buildNodeDeps; the primary, which serves
  * nothing, buildNodeBaseDeps) and logs JSON lines through their logger.
  */
@@ -38,6 +46,25 @@ async function main() {
   if (cluster.isWorker) return runWorker(config, logger);
   if (config.WEB_CONCURRENCY > 1) return runPrimary(config, logger);
   return runSingle(config, logger);
+}
+
+/**
+ * The database, opened and migrated: the one backend the server cannot start without. A failure names
+ * DATABASE_URL (credentials hidden) and the cause in one line.
+ */
+async function openMigratedDatabase(config: Config, logger: Logger) {
+  let opened: Awaited<ReturnType<typeof openNodeDatabase>>;
+  try {
+    opened = await openNodeDatabase(config);
+    await runMigrations(opened.db);
+  } catch (err) {
+    throw new SettingError("DATABASE_URL", config.DATABASE_URL, err);
+  }
+  // Ingest and learner runs whose process died (killed, OOM) are marked failed, with the reason.
+  const abandoned = await markAbandonedRuns(opened.client);
+  if (abandoned.ingest.length + abandoned.learner.length > 0)
+    logger.warn("runs left running by a dead process marked failed", { ...abandoned });
+  return opened;
 }
 
 async function loadDemoCatalog(config: Config, db: Database, logger: Logger): Promise<void> {
@@ -75,8 +102,7 @@ const startHeads = (db: Database, config: Config, logger: Logger) =>
 
 /** One process: exactly the behaviour from before WEB_CONCURRENCY. */
 async function runSingle(config: Config, logger: Logger) {
-  const { client, db } = await openNodeDatabase(config);
-  await runMigrations(db);
+  const { client, db } = await openMigratedDatabase(config, logger);
   await loadDemoCatalog(config, db, logger);
 
   // Session store + vector index from config, serving models from the registry (trained at first start).
@@ -84,15 +110,18 @@ async function runSingle(config: Config, logger: Logger) {
   await createDemoAccounts(serving.deps);
 
   const app = createApp(serving.deps);
-  const server = listen(app.fetch, { hostname: config.HOST, port: config.PORT, logger }, (info) =>
-    announce(logger, { ...config, HOST: info.address, PORT: info.port }, `database ${config.DATABASE_URL}`),
+  const server = listen(
+    withWebAssets(app.fetch, logger),
+    { hostname: config.HOST, port: config.PORT, logger },
+    (info) => announce(logger, { ...config, HOST: info.address, PORT: info.port }, `database ${config.DATABASE_URL}`),
   );
   const heads = startHeads(db, config, logger);
 
-  // Drain: stop accepting, let in-flight requests finish (idle keep-alive connections are closed at once),
-  // exit when the last one is done or after SHUTDOWN_GRACE_MS - 1 s at the latest (the kubelet's and our
-  // wrapper's budget is 10 s).
+  // Drain: keep serving for ACCEPT_WINDOW_MS (answers say `Connection: close`), then stop accepting and let
+  // in-flight requests finish (idle keep-alive connections are closed as they appear); exit when the last one
+  // is done or after SHUTDOWN_GRACE_MS - 1 s at the latest (the kubelet's and our wrapper's budget is 10 s).
   let closing = false;
+  closeAfterShutdown(server, () => closing);
   const shutdown = (reason: string) => {
     if (closing) return;
     closing = true;
@@ -103,16 +132,18 @@ async function runSingle(config: Config, logger: Logger) {
       logger.warn("shutdown: requests still running at the deadline, exiting");
       process.exit(1);
     }, SHUTDOWN_GRACE_MS - 1000).unref();
-    server.close(() => {
-      client.close();
-      process.exit(0);
-    });
-    // A keep-alive connection whose request finishes during the drain turns idle: close those as they appear
-    // instead of waiting out the keep-alive timeout.
-    if ("closeIdleConnections" in server) {
-      server.closeIdleConnections();
-      setInterval(() => server.closeIdleConnections(), 100).unref();
-    }
+    setTimeout(() => {
+      server.close(() => {
+        client.close();
+        process.exit(0);
+      });
+      // A keep-alive connection whose request finishes during the drain turns idle: close those as they appear
+      // instead of waiting out the keep-alive timeout.
+      if ("closeIdleConnections" in server) {
+        server.closeIdleConnections();
+        setInterval(() => server.closeIdleConnections(), 100).unref();
+      }
+    }, ACCEPT_WINDOW_MS).unref();
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
@@ -127,6 +158,21 @@ function exitWithParent(shutdown: () => void): void {
   if (process.connected) process.on("disconnect", shutdown);
 }
 
+/**
+ * After SIGTERM the server keeps accepting and serving this long before it closes its port. Closing at once
+ * reset connections still in the accept queue and keep-alive connections whose request had arrived but not
+ * been read yet (they look idle): under load, most requests in flight at the signal (bench:sigterm). Within
+ * the window every answer carries `Connection: close`, so clients open their next connection elsewhere (in
+ * Kubernetes the preStop sleep has already taken the pod out of the Service).
+ */
+const ACCEPT_WINDOW_MS = 1000;
+
+function closeAfterShutdown(server: ReturnType<typeof listen>, closing: () => boolean): void {
+  server.prependListener("request", (_req, res) => {
+    if (closing() && !res.headersSent) res.setHeader("connection", "close");
+  });
+}
+
 /** A worker that lived at least this long counts as healthy: its next crash restarts without delay. */
 const HEALTHY_AFTER_MS = 30_000;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -138,15 +184,15 @@ async function runPrimary(config: Config, logger: Logger) {
   const n = config.WEB_CONCURRENCY;
   const clusterLog = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) =>
     logger[level](`cluster: ${msg}`, fields);
-  const { client, db } = await openNodeDatabase(config);
-  await runMigrations(db);
+  const { client, db } = await openMigratedDatabase(config, logger);
   const deps = buildNodeBaseDeps(config, db, logger);
   await loadDemoCatalog(config, db, logger);
   await ensureServingModels(config, db, logger);
   await createDemoAccounts(deps);
   // Background writers of shared state run here, once, not in every worker: search head lists, the learner.
   const heads = startHeads(db, config, logger);
-  const learner = startLearner(config, logAt(logger));
+  const podMetrics = startPrimaryMetrics(db, logger);
+  const learner = startLearner(config, logAt(logger), undefined, podMetrics.metrics);
 
   let shuttingDown = false;
   let announced = false;
@@ -199,6 +245,7 @@ async function runPrimary(config: Config, logger: Logger) {
     if (shuttingDown) return;
     shuttingDown = true;
     heads.stop();
+    podMetrics.stop();
     void learner?.stop();
     clusterLog("info", "shutting down", { signal, workers: slotOf.size });
     if (slotOf.size === 0) {
@@ -244,20 +291,26 @@ async function runWorker(config: Config, logger: Logger) {
     logger,
     trainMissing: false,
     selection: process.env.RECIRCUIT_WORKER_SLOT === "0",
+    clusterSlot: Number(process.env.RECIRCUIT_WORKER_SLOT ?? 0),
+    // One embedder model per pod, not per worker (its thread holds the encoder: ~100s of MB).
+    reembed: process.env.RECIRCUIT_WORKER_SLOT === "0" && config.LEARNER_THREAD === "on",
   });
   const app = createApp(serving.deps);
-  const server = listen(app.fetch, { hostname: config.HOST, port: config.PORT, logger });
+  const server = listen(withWebAssets(app.fetch, logger), { hostname: config.HOST, port: config.PORT, logger });
 
   let closing = false;
+  closeAfterShutdown(server, () => closing);
   const shutdown = () => {
     if (closing) return;
     closing = true;
     serving.stop();
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS - 1000).unref();
-    server.close(() => {
-      client.close();
-      process.exit(0);
-    });
+    setTimeout(() => {
+      server.close(() => {
+        client.close();
+        process.exit(0);
+      });
+    }, ACCEPT_WINDOW_MS).unref();
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
@@ -265,11 +318,24 @@ async function runWorker(config: Config, logger: Logger) {
   process.on("disconnect", shutdown);
 }
 
+/**
+ * A start-up failure as one JSON log line naming the setting and the cause (the stack only at
+ * LOG_LEVEL=debug): bad config exits 78 (EX_CONFIG, as the CLIs do), anything else 1.
+ */
+function startupFailure(msg: string, fields: Record<string, unknown> = {}): void {
+  console.error(JSON.stringify({ level: "error", time: new Date().toISOString(), pid: process.pid, msg, ...fields }));
+}
+
 main().catch((err) => {
   if (err instanceof ConfigError) {
-    console.error(err.message);
+    startupFailure(`invalid configuration: ${err.issues.map((i) => `${i.variable}: ${i.message}`).join("; ")}`, {
+      variables: err.issues.map((i) => i.variable),
+    });
     process.exit(78); // EX_CONFIG
   }
-  console.error(err);
+  const debug = process.env.LOG_LEVEL === "debug";
+  const stack = debug && err instanceof Error ? { stack: err.stack } : {};
+  if (err instanceof SettingError) startupFailure(`cannot start: ${err.message}`, { setting: err.setting, ...stack });
+  else startupFailure(`cannot start: ${describeCause(err)}`, stack);
   process.exit(1);
 });

@@ -11,6 +11,8 @@ export interface RedisServerHandle {
   port: number;
   /** Stops the server (idempotent) and waits for the process to exit. */
   stop(): Promise<void>;
+  /** SIGKILL (a crash, no shutdown), waiting for the process to exit. */
+  kill(): Promise<void>;
 }
 
 const INSTALL_HINT = "redis-server is not installed: install it with `apt-get install -y redis-server` (Debian/Ubuntu)";
@@ -56,9 +58,10 @@ function exited(child: ChildProcess): Promise<void> {
     : new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-export async function startRedis(timeoutMs = 10_000): Promise<RedisServerHandle> {
+/** `port`: a given one (test/resilience restarts a killed server on the port its clients know). */
+export async function startRedis(timeoutMs = 10_000, port?: number): Promise<RedisServerHandle> {
   assertRedisInstalled();
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -80,6 +83,10 @@ export async function startRedis(timeoutMs = 10_000): Promise<RedisServerHandle>
     port,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited(child);
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited(child);
     },
   };

@@ -27,7 +27,7 @@ const appThrowing = (err: Error) => {
 describe("the one error mapper (src/http/errors.ts)", () => {
   it.each<[DomainError, number]>([
     [new InvalidInputError("invalid_cursor", "bad cursor"), 400],
-    [new UnauthenticatedError("session_required", "who are you"), 401],
+    [new UnauthenticatedError("session_id_required", "who are you"), 401],
     [new ForbiddenError("forbidden", "not yours"), 403],
     [notFound("listing"), 404],
     [new ConflictError("listing_unavailable", "sold", { listingId: "l1", status: "sold" }), 409],

@@ -2,8 +2,11 @@ import { resolve } from "node:path";
 import type { Database } from "../../src/db/database";
 import { createTestDb } from "../helpers/app";
 
-/** The shared real data beside the repository (CI clones it to ../shared). */
-export const ALL_BEAUTY = resolve(process.cwd(), "../shared/datasets/amazon-2023/All_Beauty");
+/** The shared real data beside the repository (CI clones it to ../shared; SHARED_DATASETS overrides, e.g. in a worktree). */
+export const ALL_BEAUTY = resolve(
+  process.env.SHARED_DATASETS ?? resolve(process.cwd(), "../shared/datasets"),
+  "amazon-2023/All_Beauty",
+);
 
 export interface TempDb {
   db: Database;

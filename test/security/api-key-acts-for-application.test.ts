@@ -50,12 +50,12 @@ describe("API keys act for an application, not as their owner's browsing", () =>
     expect(ownFeed.items.some((i) => /because you viewed/i.test(i.reason))).toBe(false);
   });
 
-  it("a key's event that names no end user and no session is refused (400 session_required), nothing stored", async () => {
+  it("a key's event that names no end user and no session is refused (400 end_user_required), nothing stored", async () => {
     const res = await postEvents(t, key.headers, [
       { id: "nobody-1", type: "view", item_id: pid(1, 1), ts: NOW - 1000 },
     ]);
     expect(res.status).toBe(400);
-    expect(await codeOf(res)).toBe("session_required");
+    expect(await codeOf(res)).toBe("end_user_required");
     // In a batch where others name one, that event alone is rejected.
     const mixed = await postEvents(t, key.headers, [
       { id: "nobody-2", type: "view", item_id: pid(1, 1), ts: NOW - 1000 },

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/lib/server-process.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+const METRICS_TOKEN = "cluster-metrics-token-0123456789";
 let dir: string;
 let child: ChildProcess;
 let base: string;
@@ -99,6 +100,7 @@ beforeAll(async () => {
     // The lines this test reads (cluster lifecycle, model registrations) are info lines.
     LOG_LEVEL: "info",
     NODE_ENV: "test",
+    METRICS_TOKEN,
   };
   delete env.SESSION_STORE;
   delete env.UPSTASH_REDIS_REST_URL;
@@ -171,6 +173,45 @@ describe("Node server with WEB_CONCURRENCY=2", () => {
       expect(next.status).toBe(200);
       const ids = (r: { json: { items: { productId: string }[] } }) => r.json.items.map((it) => it.productId);
       expect(ids(next).filter((id) => ids(first).includes(id))).toEqual([]);
+    }
+  });
+
+  it("answers /metrics from any worker with the whole pod's metrics, aggregated by the primary", async () => {
+    const scrape = (): Promise<string> =>
+      new Promise((done, fail) => {
+        const req = request(
+          `${base}/metrics`,
+          { agent: false, headers: { authorization: `Bearer ${METRICS_TOKEN}` } },
+          (res) => {
+            let text = "";
+            res
+              .setEncoding("utf8")
+              .on("data", (d: string) => (text += d))
+              .on("end", () => (res.statusCode === 200 ? done(text) : fail(new Error(`${res.statusCode}: ${text}`))));
+          },
+        );
+        req.on("error", fail);
+        req.end();
+      });
+    const feedRequests = (text: string): number =>
+      text
+        .split("\n")
+        .filter((l) => l.startsWith('recircuit_http_requests_total{method="GET",route="/v1/feed",status="200"}'))
+        .reduce((n, l) => n + Number(l.split(" ").at(-1)), 0);
+    // Consecutive scrapes land on alternating workers: each answer is the same pod-wide total.
+    for (let i = 0; i < 4; i++) {
+      const text = await scrape();
+      // The previous test's 8 feed pages, wherever they were served.
+      expect(feedRequests(text)).toBe(8);
+      for (const process of ["primary", "worker-0", "worker-1"])
+        expect(text, process).toMatch(
+          new RegExp(`recircuit_process_memory_bytes\\{process="${process}",kind="rss"\\} \\d+`),
+        );
+      // Gauges every worker reports alike are not summed: one serving set, value 1.
+      expect(text).toMatch(/recircuit_models_live\{version="[^"]+"\} 1\n/);
+      // The primary's own families: the event backlog and the learner it runs.
+      expect(text).toMatch(/recircuit_event_backlog \d+/);
+      expect(text).toContain('recircuit_learner_runs_total{outcome="ok"}');
     }
   });
 

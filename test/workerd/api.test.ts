@@ -174,10 +174,20 @@ describe("api Worker in workerd", () => {
     expect((await cursor.json<ErrorBody>()).error.code).toBe("invalid_cursor");
   });
 
-  it("an unknown route is a 404 in the common body", async () => {
-    const res = await get("/nope");
+  it("an unknown API route is a 404 in the common body; an unknown page is the storefront's HTML 404", async () => {
+    const res = await get("/v1/nope");
     expect(res.status).toBe(404);
     expect((await res.json<ErrorBody>()).error.code).toBe("not_found");
+    const page = await get("/nope");
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain("<h1>Not found</h1>");
+  });
+
+  it("serves the storefront's server-rendered pages (hono/jsx) from the same app", async () => {
+    const res = await get("/");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await res.text()).toContain('<form action="/search" method="get">');
   });
 
   it("forwards DATABASE_AUTH_TOKEN: a wrong token makes /healthz degraded, not a crash", async () => {

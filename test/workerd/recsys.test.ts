@@ -143,7 +143,16 @@ describe("recommendations in the api Worker, models from the libSQL registry", (
     const next = await reg.register(
       "popularity",
       { ...live.artifact, version: undefined },
-      { ...live.metrics, interactions: (live.metrics.interactions ?? 0) + 1 },
+      // Window metrics as the learner records them (not worse, paired): no wait for an assessment.
+      {
+        ...live.metrics,
+        interactions: (live.metrics.interactions ?? 0) + 1,
+        "eval.cases": 40,
+        "ndcg@10": 0.1,
+        "delta_ndcg@10": 0,
+        "delta_ndcg@10_lo": -0.01,
+        "delta_ndcg@10_hi": 0.01,
+      },
       { createdAt: live.createdAt + 1000 },
     );
     await scheduler.scheduled(createScheduledController({ cron, scheduledTime: at + 1 }), env);

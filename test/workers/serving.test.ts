@@ -77,7 +77,7 @@ describe("buildWorkerServing", () => {
     expect(ws.maybeRefresh(ctx)).toBeNull();
   });
 
-  it("only the recommendation routes wait for models", () => {
+  it("only the recommendation routes and pages wait for models", () => {
     expect(needsModels("/v1/feed")).toBe(true);
     expect(needsModels("/v1/recommendations/session")).toBe(true);
     expect(needsModels("/v1/products/B00X/recommendations")).toBe(true);
@@ -85,5 +85,10 @@ describe("buildWorkerServing", () => {
     expect(needsModels("/v1/products")).toBe(false);
     expect(needsModels("/v1/events")).toBe(false);
     expect(needsModels("/healthz")).toBe(false);
+    // Storefront pages that render recommendations: the home feed and product pages.
+    expect(needsModels("/")).toBe(true);
+    expect(needsModels("/p/B00X")).toBe(true);
+    expect(needsModels("/search")).toBe(false);
+    expect(needsModels("/cart")).toBe(false);
   });
 });

@@ -6,8 +6,10 @@
  * - better: the live weights with the category-affinity weight raised by `BETTER_BOOST`: the simulated
  *   shoppers' tastes are category-coherent, so leaning on category affinity should serve them better. Whether
  *   it is ≥ 5% better is measured, not assumed: the report gives both arms' CTR with intervals.
- * - failing: not wired (serving holds a loaded variant in memory; making it fail needs a fault hook in the
- *   server, e.g. an admin "inject errors" switch or a failing-artifact flag: the selection owner's call).
+ * - failing: a bad deploy mid-run (`deployFailing`, a third of the way through): a diverged ranker (weights
+ *   not numbers, as a training run that blew up) is made live directly, outside selection. Serving ranks
+ *   each page it fails on by the cold-start prior (the shoppers never see an error) and counts the failure
+ *   against the live set; the selection cycle must roll it back by itself.
  * The outcome comes from the selection store (what `GET /v1/admin/models` shows), read from the same database.
  */
 import { createNodeLibsqlClient } from "../../../src/db/client.node.js";
@@ -35,12 +37,7 @@ export async function registerChallenger(
   databaseUrl: string,
   seed: number,
 ): Promise<RegisteredChallenger | null> {
-  if (kind === "none") return null;
-  if (kind === "failing") {
-    throw new Error(
-      "--challenger failing needs a fault hook in the server that does not exist yet (see challenger-registry.node.ts)",
-    );
-  }
+  if (kind === "none" || kind === "failing") return null;
   const client = await createNodeLibsqlClient(databaseUrl);
   try {
     const registry = new LibsqlArtifactRegistry(client, { now: Date.now });
@@ -82,6 +79,27 @@ export async function selectionOutcome(databaseUrl: string): Promise<unknown> {
       experiments: o.experiments.filter((e) => e.model === "ranker"),
       decisions: o.decisions.filter((d) => d.model === "ranker"),
     };
+  } finally {
+    client.close();
+  }
+}
+
+/** The `failing` scenario's bad deploy: a diverged ranker registered and made live at once; returns its version. */
+export async function deployFailing(databaseUrl: string, seed: number): Promise<{ version: string; replaced: string }> {
+  const client = await createNodeLibsqlClient(databaseUrl);
+  try {
+    const registry = new LibsqlArtifactRegistry(client, { now: Date.now });
+    const live = await registry.live("ranker");
+    if (!live) throw new Error("the server has no live ranker to replace");
+    const champion = LinearRanker.fromArtifact(live.artifact, live.version);
+    const version = `ranker-sim-failing-${seed}-${Date.now().toString(36)}`;
+    const diverged = new LinearRanker(
+      version,
+      champion.weights.map(() => Number.NaN),
+      champion.bias,
+    );
+    await registry.register("ranker", diverged.toArtifact(), {}, { live: true, reason: "simulate: bad deploy" });
+    return { version, replaced: live.version };
   } finally {
     client.close();
   }

@@ -13,6 +13,10 @@ export class MemoryOutbox implements Mailer {
     if (this.sent.length > this.max) this.sent.splice(0, this.sent.length - this.max);
   }
 
+  get outbox(): readonly (Mail & { at: number })[] {
+    return this.sent;
+  }
+
   to(address: string): (Mail & { at: number })[] {
     const a = address.toLowerCase();
     return this.sent.filter((m) => m.to.toLowerCase() === a);

@@ -7,3 +7,5 @@ export * from "./session-store";
 export * from "./selection";
 export * from "./feedback";
 export * from "./embeddings";
+export * from "./seller";
+export * from "./checkout";

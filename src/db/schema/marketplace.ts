@@ -6,7 +6,8 @@ import { user } from "./auth";
 
 export const conditionGrades = ["new_open_box", "like_new", "good", "fair", "for_parts"] as const;
 export type ConditionGrade = (typeof conditionGrades)[number];
-export const listingStatuses = ["active", "reserved", "sold", "withdrawn"] as const;
+/** `hidden` (reversible) and `removed` (final) are set by moderators only (src/services/moderation/). */
+export const listingStatuses = ["active", "reserved", "sold", "withdrawn", "hidden", "removed"] as const;
 export type ListingStatus = (typeof listingStatuses)[number];
 
 export const listings = sqliteTable(
@@ -25,6 +26,8 @@ export const listings = sqliteTable(
     description: text("description").notNull().default(""),
     photos: text("photos", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     status: text("status", { enum: listingStatuses }).notNull().default("active"),
+    /** Why a moderator hid or removed the listing (shown to its seller); null otherwise. */
+    moderationReason: text("moderation_reason"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -71,6 +74,10 @@ export const cartItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.listingId] })],
 );
 
+/** A seller's part of an order moves placed → shipped → completed (src/services/sales/). */
+export const fulfilmentStatuses = ["placed", "shipped", "completed"] as const;
+export type FulfilmentStatus = (typeof fulfilmentStatuses)[number];
+
 export const orders = sqliteTable(
   "orders",
   {
@@ -78,9 +85,8 @@ export const orders = sqliteTable(
     buyerId: text("buyer_id")
       .notNull()
       .references(() => user.id),
-    status: text("status", { enum: ["placed"] })
-      .notNull()
-      .default("placed"),
+    /** Derived from its items' fulfilment (the least advanced one): placed → shipped → completed. */
+    status: text("status", { enum: fulfilmentStatuses }).notNull().default("placed"),
     totalMinor: integer("total_minor").notNull(),
     currency: text("currency").notNull(),
     /** Client's Idempotency-Key: a retried checkout returns the same order. */
@@ -111,6 +117,10 @@ export const orderItems = sqliteTable(
     condition: text("condition", { enum: conditionGrades }).notNull(),
     priceMinor: integer("price_minor").notNull(),
     currency: text("currency").notNull(),
+    /** Fulfilment of this item by its seller; every item of one seller in one order moves together. */
+    status: text("status", { enum: fulfilmentStatuses }).notNull().default("placed"),
+    shippedAt: integer("shipped_at"),
+    completedAt: integer("completed_at"),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.listingId] }), index("order_items_seller_idx").on(t.sellerId, t.orderId)],
 );

@@ -10,7 +10,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** The origins whose pages may make cookie-carrying writes: BETTER_AUTH_URL's origin + AUTH_TRUSTED_ORIGINS. */
 export function allowedOrigins(config: Config): Set<string> {
   const origins = new Set([new URL(resolveAuthUrl(config)).origin]);
-  for (const o of config.AUTH_TRUSTED_ORIGINS) {
+  // CORS_ORIGINS are granted credentialed CORS (src/http/middleware/cors.ts): their cookie writes are trusted too.
+  for (const o of [...config.AUTH_TRUSTED_ORIGINS, ...config.CORS_ORIGINS]) {
     try {
       origins.add(new URL(o).origin);
     } catch {

@@ -102,5 +102,7 @@ export const principal = () =>
     c.set("principal", rawKey !== undefined ? await resolveApiKey(c, rawKey) : await resolveSession(c));
     await next();
     // A signed-in answer (a new API key, an order, a cart) must never be stored by a browser or shared cache.
-    if (c.var.principal.type !== "anonymous") c.header("Cache-Control", "no-store");
+    // A route that marked its answer `public` (the same bytes for everyone, e.g. a public listing's photo) keeps it.
+    const isPublic = /\bpublic\b/.test(c.res.headers.get("cache-control") ?? "");
+    if (c.var.principal.type !== "anonymous" && !isPublic) c.header("Cache-Control", "no-store");
   });

@@ -1,8 +1,22 @@
+import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import { roleCan, scopeToRolePermission, type ApiScope, type PermissionRequest } from "../../auth/permissions";
 import type { Principal, UserPrincipal } from "../../auth/principal";
 import type { AppEnv } from "../../context";
 import { ForbiddenError, UnauthenticatedError } from "../../domain/errors";
+import { scopeSecurity, type SecurityRequirement, sessionSecurity } from "../openapi";
+
+/**
+ * What each guard admits, as the OpenAPI `security` its routes must declare: test/http/openapi-contract.test.ts
+ * compares every route's declaration with its guard's, so the document cannot say more or less than the code.
+ */
+const guardSecurity = new WeakMap<MiddlewareHandler, SecurityRequirement[]>();
+const declared = <M extends MiddlewareHandler>(guard: M, security: SecurityRequirement[]): M => {
+  guardSecurity.set(guard, security);
+  return guard;
+};
+/** The security a guard stands for, or undefined for middleware that is not a guard. */
+export const securityOfGuard = (m: MiddlewareHandler) => guardSecurity.get(m);
 
 export function unauthenticated(p: Principal): UnauthenticatedError {
   if (p.type === "anonymous" && p.failure === "session_idle") {
@@ -24,18 +38,24 @@ export function assertUser(p: Principal): UserPrincipal {
 
 /** Route guard: a signed-in user (session cookie or bearer token). */
 export const requireUser = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    assertUser(c.var.principal);
-    await next();
-  });
+  declared(
+    createMiddleware<AppEnv>(async (c, next) => {
+      assertUser(c.var.principal);
+      await next();
+    }),
+    sessionSecurity,
+  );
 
 /** Route guard: a signed-in user whose role grants `permission` (403 `forbidden` otherwise). */
 export const requirePermission = (permission: PermissionRequest) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const u = assertUser(c.var.principal);
-    if (!roleCan(u.role, permission)) throw new ForbiddenError("forbidden", "your role does not allow this");
-    await next();
-  });
+  declared(
+    createMiddleware<AppEnv>(async (c, next) => {
+      const u = assertUser(c.var.principal);
+      if (!roleCan(u.role, permission)) throw new ForbiddenError("forbidden", "your role does not allow this");
+      await next();
+    }),
+    sessionSecurity,
+  );
 
 /**
  * Route guard for routes third parties may call: an API key must hold `scope` (403 `insufficient_scope`),
@@ -43,16 +63,20 @@ export const requirePermission = (permission: PermissionRequest) =>
  * A key that presents itself is always checked, even on public routes: it never falls back to anonymous.
  */
 export const requireScope = (scope: ApiScope, opts: { anonymous?: boolean } = {}) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const p = c.var.principal;
-    if (p.type === "api_key") {
-      if (!p.scopes.includes(scope)) throw new ForbiddenError("insufficient_scope", `API key lacks the ${scope} scope`);
-    } else if (p.type === "user") {
-      if (!roleCan(p.role, scopeToRolePermission[scope]))
-        throw new ForbiddenError("forbidden", "your role does not allow this");
-    } else if (!opts.anonymous) {
-      // On public routes a stale cookie just browses anonymously; elsewhere it is a 401 with the reason.
-      throw unauthenticated(p);
-    }
-    await next();
-  });
+  declared(
+    createMiddleware<AppEnv>(async (c, next) => {
+      const p = c.var.principal;
+      if (p.type === "api_key") {
+        if (!p.scopes.includes(scope))
+          throw new ForbiddenError("insufficient_scope", `API key lacks the ${scope} scope`);
+      } else if (p.type === "user") {
+        if (!roleCan(p.role, scopeToRolePermission[scope]))
+          throw new ForbiddenError("forbidden", "your role does not allow this");
+      } else if (!opts.anonymous) {
+        // On public routes a stale cookie just browses anonymously; elsewhere it is a 401 with the reason.
+        throw unauthenticated(p);
+      }
+      await next();
+    }),
+    scopeSecurity(scope, opts),
+  );

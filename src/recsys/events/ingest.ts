@@ -8,6 +8,8 @@ import { userStreamId } from "../history";
 import { EVENT_TYPES, type EventLog, type EventRecord } from "../../ports/event-log";
 import type { MarketplacePort } from "../../ports/marketplace";
 import { END_USER_ID, namedKeySubject } from "../../auth/api-key-subject";
+import { backendDown, type Backend } from "../../ports/backends";
+import { errorMessage, type Log } from "../../ports/logger";
 
 export const MAX_BATCH = 500;
 const MAX_CONTEXT_BYTES = 2048;
@@ -98,6 +100,12 @@ export interface IngestResult {
   accepted: string[];
   duplicates: string[];
   rejected: Rejection[];
+  /**
+   * Set when the events were stored but a follow-up write (session history, session feedback) failed: the
+   * events count, live personalisation lacks them. Names the backends that were down (may be empty when the
+   * failure was something else, which is logged).
+   */
+  degraded?: Backend[];
 }
 
 export interface IngestDeps {
@@ -106,6 +114,8 @@ export interface IngestDeps {
   sessions: SessionStore;
   marketplace: MarketplacePort;
   now: number;
+  /** Where a failed follow-up write is reported (the events themselves are stored by then). */
+  log?: Log;
 }
 
 /**
@@ -222,12 +232,32 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
 
   const { inserted, duplicates } = await d.events.append(records);
   const fresh = new Set(inserted);
-  await Promise.all([
+  // The event log is the record: once it holds the events they are acknowledged as stored, whatever happens
+  // to the session-history copies below (a retry would otherwise see "duplicate" for an event answered 500).
+  const followUps = await Promise.allSettled([
     appendToSessions(d.sessions, records, fresh, sender.userId),
     recordNegativeFeedback(new NegativeFeedbackStore(d.db, d.sessions), records, fresh, sender.userId),
   ]);
+  let degraded: Set<Backend> | null = null;
+  for (const f of followUps) {
+    if (f.status === "fulfilled") continue;
+    degraded ??= new Set();
+    const down = backendDown(f.reason);
+    if (down) degraded.add(down);
+    d.log?.("events stored; session history not updated", {
+      // An outage is logged once by the store's circuit breaker; anything else is a fault to look at.
+      level: down ? "debug" : "error",
+      events: fresh.size,
+      error: errorMessage(f.reason),
+    });
+  }
   rejected.sort((a, b) => a.index - b.index);
-  return { accepted: records.map((r) => r.clientEventId), duplicates, rejected };
+  return {
+    accepted: records.map((r) => r.clientEventId),
+    duplicates,
+    rejected,
+    ...(degraded ? { degraded: [...degraded] } : {}),
+  };
 }
 
 async function knownProducts(db: Database, ids: readonly string[]): Promise<Set<string>> {

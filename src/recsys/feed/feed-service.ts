@@ -3,6 +3,7 @@ import { InvalidInputError } from "../../domain/errors";
 import type { SessionStore } from "../../ports/session-store";
 import type { VectorIndex } from "../../ports/vector-index";
 import { errorMessage, type Log } from "../../ports/logger";
+import { backendDown, type Backend } from "../../ports/backends";
 import { encodeFeatures } from "./feature-codec";
 import { categoryAffinity, denseSignals, featurize, NUM_FEATURES, sourceMaxima, type FeatureContext } from "./features";
 import { mergeSources, SOURCE_INDEX, SOURCES, type Candidate, type SourceName } from "./candidates";
@@ -26,6 +27,7 @@ import type { EventLog, EventRecord } from "../../ports/event-log";
 import type { ListingState, ListingSummary, MarketplacePort } from "../../ports/marketplace";
 import { type Arm, interleave } from "../selection/interleave";
 import type { ActiveExperiment } from "../selection/live";
+import type { FeedObserver } from "../../ports/metrics";
 
 /** The committed cold-start ranker: what a page is ranked by when the live ranker fails on it. */
 const PRIOR_RANKER = defaultRanker();
@@ -69,6 +71,8 @@ export interface FeedDeps {
   liveOutcome?: (models: ServingModels, outcome: { ms: number; error: boolean }) => void;
   /** Failed impression writes are reported here (never thrown to a request). */
   log: Log;
+  /** Per candidate list: each recall source's time and failure, then filter, rank and re-rank times (metrics). */
+  observe?: FeedObserver;
 }
 
 export interface Caller {
@@ -93,7 +97,15 @@ export interface RecItem {
 export interface SourceReport {
   used: SourceName[];
   failed: { source: SourceName; reason: "timeout" | "error" }[];
+  /** Backends that were down: what they hold (session history, feedback, snapshots) was done without. */
+  unavailable?: Backend[];
 }
+
+/** A list computed without everything it normally uses (a recall source or a backend failed). */
+export const isDegraded = (report: SourceReport): boolean =>
+  report.failed.length > 0 || (report.unavailable?.length ?? 0) > 0;
+
+const NO_FEEDBACK = { negative: new Set<string>(), shownWithoutClick: new Map<string, number>() };
 
 export interface FeedPage {
   snapshotId: string;
@@ -118,6 +130,7 @@ const SnapshotSchema = z
     sources: z.object({
       used: z.array(z.string()),
       failed: z.array(z.object({ source: z.string(), reason: z.enum(["timeout", "error"]) })),
+      unavailable: z.array(z.enum(["session_store", "vector_index"])).optional(),
     }),
     degraded: z.boolean(),
     filtered: z.record(z.string(), z.number()),
@@ -194,11 +207,18 @@ export class FeedService {
   }> {
     const catalog = models.catalog;
     const now = this.d.now();
+    const backendsDown = new Set<Backend>(history.unavailable);
     const [marketplaceExcl, feedback] = await Promise.all([
       caller.userId
         ? this.d.marketplace.userExclusions(caller.userId)
         : { own: new Set<string>(), bought: new Set<string>() },
-      this.d.feedback.forCaller(caller),
+      // Session store down: no session feedback nor shown counts this time (the account's rows need it too).
+      this.d.feedback.forCaller(caller).catch((err: unknown) => {
+        const down = backendDown(err);
+        if (down === null) throw err;
+        backendsDown.add(down);
+        return NO_FEEDBACK;
+      }),
     ]);
     const toIdx = (ids: Set<string>): Set<number> =>
       new Set([...ids].map((id) => catalog.indexOf.get(id)).filter((i): i is number => i !== undefined));
@@ -232,9 +252,15 @@ export class FeedService {
     const outcomes: SourceOutcome[] = await Promise.all(
       sources.map((s) => runWithBudget(s, base, this.budgets[s.name])),
     );
-    const report: SourceReport = { used: [], failed: [] };
+    const report: SourceReport = {
+      used: [],
+      failed: [],
+      ...(backendsDown.size > 0 ? { unavailable: [...backendsDown] } : {}),
+    };
     const results = [];
+    const observe = this.d.observe;
     for (const o of outcomes) {
+      observe?.recallSource(o.source, o.ms / 1000, o.ok ? null : o.reason);
       if (o.ok) {
         report.used.push(o.source);
         results.push(o.result);
@@ -244,11 +270,14 @@ export class FeedService {
     const ids = merged.map((c) => catalog.ids[c.item]);
     // Cached state for the ~300 candidates; the shown items are re-checked against the DB (verifyShown).
     const mp = this.d.marketplace;
+    const filterStart = performance.now();
     const { unavailable, best } = await (mp.cachedListingState
       ? mp.cachedListingState(ids, caller.userId)
       : mp.listingState(ids, caller.userId));
     exclusions.unavailable = toIdx(unavailable);
     const { kept, removed } = filterCandidates(merged, exclusions);
+    const rankStart = performance.now();
+    observe?.stage("filter", (rankStart - filterStart) / 1000);
     const listings = new Map<number, ListingSummary>();
     for (const [pid, l] of best) {
       const i = catalog.indexOf.get(pid);
@@ -274,6 +303,7 @@ export class FeedService {
       }
     }
     const ranked = demoteUnclicked(models.ranker.rank(kept, ctx), shown);
+    observe?.stage("rank", (performance.now() - rankStart) / 1000);
     // The impression log keeps each shown item's features as the ranker saw them (before any demotion).
     let maxima: Float32Array | null = null;
     const features = (c: Candidate): Float32Array => {
@@ -298,7 +328,9 @@ export class FeedService {
       history,
       this.sources,
     );
+    const t0 = performance.now();
     const reranked = rerank(ranked, models.catalog, models.vectors, listings, { ...DEFAULT_RERANK, now: this.d.now() });
+    this.d.observe?.stage("rerank", (performance.now() - t0) / 1000);
     return { reranked, report, filtered, features };
   }
 
@@ -379,7 +411,7 @@ export class FeedService {
       owner: ownerOf(caller),
       modelVersion: models.version,
       sources: report,
-      degraded: report.failed.length > 0 || rankerFellBack,
+      degraded: isDegraded(report) || rankerFellBack,
       filtered,
       p: [],
       s: [],
@@ -401,7 +433,17 @@ export class FeedService {
       snap.l.push(lead === null ? -1 : SOURCE_INDEX[lead]);
       snap.a.push(c.anchor >= 0 ? models.catalog.ids[c.anchor] : "");
     }
-    await this.d.sessions.set(`feed:${snapshotId}`, JSON.stringify(snap), this.d.snapshotTtlSeconds ?? 900);
+    try {
+      await this.d.sessions.set(`feed:${snapshotId}`, JSON.stringify(snap), this.d.snapshotTtlSeconds ?? 900);
+    } catch (err) {
+      // Session store down: this page is served, but there is nowhere to keep the list for the next one.
+      const down = backendDown(err);
+      if (down === null) throw err;
+      snap.degraded = true;
+      snap.sources = { ...snap.sources, unavailable: [...new Set([...(snap.sources.unavailable ?? []), down])] };
+      const page = await this.render(models, caller, snapshotId, snap, 0, limit);
+      return { ...page, nextCursor: null };
+    }
     return this.render(models, caller, snapshotId, snap, 0, limit);
   }
 
@@ -561,7 +603,9 @@ export class FeedService {
         })),
       );
     } catch (err) {
-      fail("shown-count update failed", err);
+      // The session store down is logged once by its circuit breaker (src/adapters/select.ts), not per flush.
+      if (backendDown(err)) this.d.log("shown-count update skipped: session store down", { level: "debug" });
+      else fail("shown-count update failed", err);
     }
   }
 }

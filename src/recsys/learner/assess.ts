@@ -2,7 +2,7 @@ import type { EventLog } from "../../ports/event-log";
 import type { ModelRegistry, RegisteredArtifact } from "../../ports/model-registry";
 import type { ItemCatalog } from "../catalog";
 import { LinearRanker } from "../feed/rank";
-import { artifactScorer, evaluate, type QualityMetrics, qualityMetrics, windowCases } from "./evaluate";
+import { artifactRanker, evaluate, type QualityMetrics, qualityMetrics, windowCases } from "./evaluate";
 import { evaluateRanker, labelPages, pagePropensities, readImpressionPages } from "./ranker-learn";
 import type { TrainingLog } from "./training-log";
 
@@ -71,8 +71,10 @@ export async function assessChallengers(d: AssessDeps, o: AssessOptions): Promis
     const newest = (await d.registry.versions(model, 10)).find(
       (v) => v.version !== live?.version && (!live || v.createdAt >= live.createdAt),
     );
-    // Learner versions carry their window metrics from registration; assessed ones carry ASSESSED_AT.
-    if (!newest || "eval.cases" in newest.metrics || ASSESSED_AT in newest.metrics) continue;
+    // Learner versions carry their window metrics from registration (the bootstrap's its training position:
+    // what the learner builds on); assessed ones carry ASSESSED_AT.
+    if (!newest || trainedTo(newest.metrics) !== undefined) continue;
+    if ("eval.cases" in newest.metrics || ASSESSED_AT in newest.metrics) continue;
     try {
       const candidate = await d.registry.load(model, newest.version);
       d.progress(`${model}: assessing ${newest.version}, registered without window metrics`);
@@ -103,15 +105,14 @@ function assessRecall(
 ): Record<string, number> {
   const { from, liveOutOfSample } = windowFrom(o.cut, live);
   const cases = from > 0 ? windowCases(d.log, from, o.evalCases) : [];
-  const quality = evaluate(cases, artifactScorer(candidate.artifact, d.catalog));
-  const liveQ = live ? evaluate(cases, artifactScorer(live.artifact, d.catalog)) : null;
-  // A version trained elsewhere may have seen these events: recorded, so a reader can discount a win.
-  const challengerOutOfSample = trainedTo(candidate.metrics) !== undefined ? 1 : 0;
+  const quality = evaluate(cases, artifactRanker(candidate.artifact, d.catalog));
+  const liveQ = live ? evaluate(cases, artifactRanker(live.artifact, d.catalog)) : null;
   return {
     ...qualityMetrics(quality, liveQ),
     "eval.fromSeq": from,
     "eval.liveOutOfSample": liveOutOfSample ? 1 : 0,
-    "eval.challengerOutOfSample": challengerOutOfSample,
+    // Trained elsewhere, it may have seen these events: a reader can discount a win (never a loss).
+    "eval.challengerOutOfSample": 0,
   };
 }
 

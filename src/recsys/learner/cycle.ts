@@ -8,7 +8,7 @@ import { defaultRanker, LinearRanker } from "../feed/rank";
 import type { Log } from "../models/bootstrap";
 import { SERVING_MODELS } from "../models/bootstrap";
 import type { EventLog } from "../../ports/event-log";
-import { artifactScorer, evaluate, qualityMetrics, windowCases, type QualityMetrics } from "./evaluate";
+import { artifactRanker, evaluate, qualityMetrics, windowCases, type QualityMetrics } from "./evaluate";
 import {
   covisRefitSupported,
   foldPopularity,
@@ -251,8 +251,8 @@ export async function runLearnerCycle(deps: LearnerDeps, opts: LearnerOptions = 
   ): Promise<Omit<ModelRun, "model" | "ms">> => {
     const { cases } = plan;
     progress(`${model}: evaluating on ${cases.length} cases of the newest window (from event ${plan.from})`);
-    const quality = evaluate(cases, artifactScorer(twin, catalog));
-    const live = plan.live ? evaluate(cases, artifactScorer(plan.live.artifact, catalog)) : null;
+    const quality = evaluate(cases, artifactRanker(twin, catalog));
+    const live = plan.live ? evaluate(cases, artifactRanker(plan.live.artifact, catalog)) : null;
     const metrics: Record<string, number> = {
       ...common(kind),
       "eval.fromSeq": plan.from,

@@ -15,7 +15,7 @@ export interface LearnerWorkerData extends LearnerConnection {
 
 export type LearnerMessage =
   | { type: "report"; report: import("./cycle").LearnerReport }
-  | { type: "error"; error: string; stack?: string }
+  | { type: "error"; error: string; stack?: string; ms?: number }
   | { type: "log"; msg: string; fields?: Record<string, unknown> }
   | { type: "stopped" };
 
@@ -61,11 +61,12 @@ try {
     sleep,
     prune,
     onReport: (report) => post({ type: "report", report }),
-    onError: (err) =>
+    onError: (err, ms) =>
       post({
         type: "error",
         error: err instanceof Error ? err.message : String(err),
         stack: err instanceof Error ? err.stack : undefined,
+        ms,
       }),
   });
 } finally {

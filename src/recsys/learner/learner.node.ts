@@ -11,6 +11,10 @@ export interface LearnerStartOptions extends LearnerConnection {
   log: Log;
   /** After every cycle (the server reloads models when versions were registered). */
   onReport?: (report: LearnerReport) => void;
+  /** After a cycle that threw (`ms`: how long it ran, when the thread said). */
+  onCycleError?: (failure: { error: string; ms?: number }) => void;
+  /** The thread died (an uncaught error, out of memory); it is restarted after the back-off. */
+  onCrash?: () => void;
   /** Delay before a crashed worker is started again (default 5 s, doubling up to 5 min). */
   restartDelayMs?: number;
 }
@@ -64,6 +68,7 @@ export class Learner {
     worker.on("error", (err) => {
       this.errors++;
       this.o.log("learner: worker crashed", { error: err.message, stack: err.stack });
+      this.notify(() => this.o.onCrash?.());
     });
     this.exited = new Promise((resolve) =>
       worker.once("exit", (code) => {
@@ -89,15 +94,21 @@ export class Learner {
     else if (m.type === "error") {
       this.errors++;
       this.o.log("learner: cycle failed; retrying at the next interval", { error: m.error, stack: m.stack });
+      this.notify(() => this.o.onCycleError?.({ error: m.error, ms: m.ms }));
     } else if (m.type === "report") {
       this.failures = 0;
       this.reports.push(m.report);
       if (this.reports.length > 20) this.reports.shift();
-      try {
-        this.o.onReport?.(m.report);
-      } catch (err) {
-        this.o.log("learner: report handler failed", { error: err instanceof Error ? err.message : String(err) });
-      }
+      this.notify(() => this.o.onReport?.(m.report));
+    }
+  }
+
+  /** Runs a caller's handler; its failure is logged, never thrown into the message loop. */
+  private notify(handler: () => void): void {
+    try {
+      handler();
+    } catch (err) {
+      this.o.log("learner: report handler failed", { error: err instanceof Error ? err.message : String(err) });
     }
   }
 

@@ -46,12 +46,14 @@ export async function learnerLoop(
     stopped: () => boolean;
     sleep: (ms: number) => Promise<void>;
     onReport: (r: LearnerReport) => void;
-    onError: (err: unknown) => void;
+    /** `ms`: how long the failed cycle ran. */
+    onError: (err: unknown, ms: number) => void;
     /** After a cycle that registered versions: drop old versions' bytes. */
     prune?: () => Promise<number>;
   },
 ): Promise<void> {
   while (!o.stopped()) {
+    const started = performance.now();
     try {
       const report = await runLearnerCycle(deps, o.options);
       if (o.prune && report.models.some((m) => m.status === "registered")) {
@@ -61,7 +63,7 @@ export async function learnerLoop(
       o.onReport(report);
     } catch (err) {
       if (deps.cache) for (const k of Object.keys(deps.cache)) delete deps.cache[k as keyof LearnerCache];
-      o.onError(err);
+      o.onError(err, performance.now() - started);
     }
     if (o.stopped()) break;
     await o.sleep(o.intervalMs);

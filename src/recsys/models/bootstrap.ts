@@ -1,7 +1,8 @@
 import type { ModelArtifact } from "../../../ml/core/recommender.js";
 import { createModel } from "../../../ml/models/index.js";
 import type { InProcessAnnIndex, VectorIndex, VectorPoint } from "../../ports/vector-index";
-import type { Log } from "../../ports/logger";
+import { errorMessage, type Log } from "../../ports/logger";
+import { backendDown } from "../../ports/backends";
 import type { Database } from "../../db/database";
 import type { ItemCatalog } from "../catalog";
 import { loadCatalog } from "../catalog-loader";
@@ -54,6 +55,11 @@ export interface Bootstrapped {
   lastSeq: number;
   /** Registry version of every model read (what the registry said was live, even if unusable): reload compares these. */
   registryVersions: Record<string, string>;
+  /**
+   * Set when the vector index was down at load: these item vectors still have to be published to it (Recsys
+   * retries until it answers). Until then the vector recall source fails and feeds are marked degraded.
+   */
+  unpublishedVectors?: ItemVectors;
 }
 
 /**
@@ -125,7 +131,19 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
   const fism = get("fism-bpr");
   const vectorVersion = `fism-${fism.version}`.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
   const vectors = vectorsFromArtifact(fism.artifact, catalog, vectorVersion);
-  await publishVectors(o.vectors, vectors, catalog, o.log);
+  let unpublishedVectors: ItemVectors | undefined;
+  try {
+    await publishVectors(o.vectors, vectors, catalog, o.log);
+  } catch (err) {
+    // Qdrant down must not stop serving: everything but vector recall works from memory.
+    if (backendDown(err) !== "vector_index") throw err;
+    o.log("recsys: vector index unavailable, serving without vector recall until it answers", {
+      level: "warn",
+      version: vectors.version,
+      error: errorMessage(err),
+    });
+    unpublishedVectors = vectors;
+  }
   const components = {
     popularity: pop.version,
     covisitation: get("covisitation").version,
@@ -165,6 +183,7 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
       : (o.histories?.map ?? new Map()),
     lastSeq: td ? td.lastSeq : (o.histories?.lastSeq ?? 0),
     registryVersions,
+    ...(unpublishedVectors ? { unpublishedVectors } : {}),
   };
 }
 

@@ -73,3 +73,23 @@ export function normalCdf(z: number): number {
   const erf = 1 - poly * Math.exp(-x * x);
   return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
+
+/**
+ * The share a running challenger moves to: Thompson's allocation, but it may only grow (at most doubling per
+ * decision) once the posterior leans towards the challenger (P(better) ≥ `growFrom`). Plain Thompson hands an
+ * unproven arm half the traffic while the evidence is thin (P ≈ 0.5): a random challenger would take ~50% of
+ * positions before anyone could tell it is bad. Falling is immediate: a challenger the evidence turns against
+ * loses its share at once.
+ */
+export function cautiousShare(
+  champion: ArmCounts,
+  challenger: ArmCounts,
+  current: number,
+  policy = DEFAULT_SHARE_POLICY,
+  growFrom = 0.7,
+): number {
+  const target = thompsonShare(champion, challenger, policy);
+  const p = probChallengerBetter(champion, challenger);
+  const next = p >= growFrom ? Math.min(target, Math.max(current * 2, policy.minShare)) : Math.min(current, target);
+  return Math.min(policy.maxShare, Math.max(policy.minShare, next));
+}

@@ -1,7 +1,7 @@
 import type { EventLog, StoredEvent } from "../../ports/event-log";
 import type { ModelRegistry } from "../../ports/model-registry";
 import { rotateModel } from "../models/rotation";
-import { probChallengerBetter, rateInterval, relativeLift, thompsonShare } from "./bandit";
+import { cautiousShare, probChallengerBetter, rateInterval, relativeLift } from "./bandit";
 import { hasOfflineMetrics, offlineGate } from "./gate";
 import type { Arm } from "./interleave";
 import { liveSetKey } from "./live";
@@ -58,7 +58,8 @@ export const DEFAULT_SELECTION_POLICY: SelectionPolicy = {
   rejectProbability: 0.05,
   maxImpressions: 100_000,
   initialShare: 0.2,
-  unmeasuredShare: 0.1,
+  // Under the 5% a version nobody has measured may take: it grows only as its clicks earn it (cautiousShare).
+  unmeasuredShare: 0.03,
   assessWaitMs: 180_000,
   guardShare: 0.1,
   guardImpressions: 5_000,
@@ -297,7 +298,7 @@ export function judge(e: Pick<Experiment, "kind" | "share">, s: Record<Arm, ArmS
   if (pBetter <= p.rejectProbability && b.impressions >= p.minImpressionsToReject)
     return { action: "reject", reason: line };
   if (total >= p.maxImpressions) return { action: "end", reason: `no decision after ${total} impressions: ${line}` };
-  return { action: "continue", share: thompsonShare(a, b, { minShare: 0.01, maxShare: 0.5 }) };
+  return { action: "continue", share: cautiousShare(a, b, e.share, { minShare: 0.01, maxShare: 0.5 }) };
 }
 
 function summarize(s: Record<Arm, ArmStats>): Record<string, unknown> {

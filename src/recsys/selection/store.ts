@@ -43,8 +43,25 @@ export class SelectionStore {
     return this.db.select().from(modelExperiments).orderBy(desc(modelExperiments.startedAt)).limit(limit);
   }
 
-  /** Whether `version` of `model` was ever a challenger (each version is tried once). */
+  /**
+   * Whether `version` of `model` was ever a challenger, or was rolled back from live by selection (a failing
+   * deploy): each version is tried once, and one that failed live is not offered traffic again (an admin can
+   * still pin it).
+   */
   async tried(model: string, version: string): Promise<boolean> {
+    const rolledBack = await this.db
+      .select({ id: modelDecisions.id })
+      .from(modelDecisions)
+      .where(
+        and(
+          eq(modelDecisions.model, model),
+          eq(modelDecisions.fromVersion, version),
+          inArray(modelDecisions.action, ["rolled_back", "broken"]),
+          eq(modelDecisions.actor, "selection"),
+        ),
+      )
+      .limit(1);
+    if (rolledBack.length > 0) return true;
     const rows = await this.db
       .select({ id: modelExperiments.id })
       .from(modelExperiments)

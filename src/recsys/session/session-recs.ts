@@ -1,4 +1,4 @@
-import type { FeedService, Caller, RecItem, SourceReport } from "../feed/feed-service";
+import { isDegraded, type FeedService, type Caller, type RecItem, type SourceReport } from "../feed/feed-service";
 import { sourcesOf } from "../feed/candidates";
 import { reasonFor } from "../feed/reasons";
 import { boughtTogetherSource } from "../feed/recall/bought-together";
@@ -66,14 +66,21 @@ export async function sessionRecommendations(
   limit: number,
   requestId: string,
 ): Promise<RecList> {
-  if (history.items.length === 0)
-    return { modelVersion: models.version, items: [], sources: { used: [], failed: [] }, degraded: false };
+  if (history.items.length === 0) {
+    // No session to go on; when that is because the session store is down, the empty answer is degraded.
+    const sources: SourceReport = {
+      used: [],
+      failed: [],
+      ...(history.unavailable ? { unavailable: history.unavailable } : {}),
+    };
+    return { modelVersion: models.version, items: [], sources, degraded: isDegraded(sources) };
+  }
   const list = await feed.candidates(models, caller, history, [sessionKnnSource, covisitationSource]);
   return {
     modelVersion: models.version,
     items: await toItems(feed, models, caller, list, limit, requestId),
     sources: list.report,
-    degraded: list.report.failed.length > 0,
+    degraded: isDegraded(list.report),
   };
 }
 
@@ -108,6 +115,6 @@ export async function productRecommendations(
     modelVersion: models.version,
     items: await toItems(feed, models, caller, list, limit, requestId),
     sources: list.report,
-    degraded: list.report.failed.length > 0,
+    degraded: isDegraded(list.report),
   };
 }

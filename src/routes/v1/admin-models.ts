@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../../context";
+import type { AppDeps, AppEnv } from "../../context";
 import { ConflictError, NotFoundError } from "../../domain/errors";
 import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
@@ -90,9 +90,10 @@ const overviewRoute = createRoute({
   path: "/models",
   tags: ["admin"],
   summary: "Model versions, live traffic shares, offline and online metrics with intervals, decision log (admins)",
+  operationId: "getModelsOverview",
   security: sessionSecurity,
   middleware: requirePermission({ model: ["read"] }),
-  responses: { 200: json(OverviewSchema, "Models"), ...pick(401, 403) },
+  responses: { 200: json(OverviewSchema, "Models"), ...pick(401, 403, 429) },
 });
 
 const pinRoute = createRoute({
@@ -100,13 +101,14 @@ const pinRoute = createRoute({
   path: "/models/{model}/pin",
   tags: ["admin"],
   summary: "Pin a model to a version: it goes live and selection leaves it there until unpinned (admins)",
+  operationId: "pinModel",
   security: sessionSecurity,
   middleware: requirePermission({ model: ["manage"] }),
   request: {
     params: ModelParam,
     body: jsonBody(z.object({ version: z.string().min(1).max(128), reason: Reason }).strict()),
   },
-  responses: { 200: json(ActionSchema, "Pinned"), ...pick(400, 401, 403, 404) },
+  responses: { 200: json(ActionSchema, "Pinned"), ...pick(400, 401, 403, 404, 413, 429) },
 });
 
 const unpinRoute = createRoute({
@@ -114,10 +116,11 @@ const unpinRoute = createRoute({
   path: "/models/{model}/pin",
   tags: ["admin"],
   summary: "Remove a pin: selection resumes (admins)",
+  operationId: "unpinModel",
   security: sessionSecurity,
   middleware: requirePermission({ model: ["manage"] }),
   request: { params: ModelParam },
-  responses: { 204: { description: "Unpinned" }, ...pick(400, 401, 403, 404) },
+  responses: { 204: { description: "Unpinned" }, ...pick(400, 401, 403, 404, 429) },
 });
 
 const rollbackRoute = createRoute({
@@ -125,17 +128,19 @@ const rollbackRoute = createRoute({
   path: "/models/{model}/rollback",
   tags: ["admin"],
   summary: "Roll a model back to a version, or to the one before the live one (admins)",
+  operationId: "rollbackModel",
   security: sessionSecurity,
   middleware: requirePermission({ model: ["manage"] }),
   request: {
     params: ModelParam,
     body: jsonBody(z.object({ version: z.string().min(1).max(128).optional(), reason: Reason }).strict()),
   },
-  responses: { 200: json(ActionSchema, "Rolled back"), ...pick(400, 401, 403, 404, 409) },
+  responses: { 200: json(ActionSchema, "Rolled back"), ...pick(400, 401, 403, 404, 409, 413, 429) },
 });
 
-function adminOf(c: Context<AppEnv>): ModelAdmin {
-  const { db, recsys, clock } = c.var.deps;
+/** The model admin over these deps (also used by the admin models page, src/web/pages/admin/). */
+export function modelAdminFor(deps: Pick<AppDeps, "db" | "recsys" | "clock">): ModelAdmin {
+  const { db, recsys, clock } = deps;
   return new ModelAdmin({
     store: new SelectionStore(db),
     registry: recsys.o.registry as ModelRegistry,
@@ -143,6 +148,8 @@ function adminOf(c: Context<AppEnv>): ModelAdmin {
     models: REGISTRY_MODELS,
   });
 }
+
+const adminOf = (c: Context<AppEnv>) => modelAdminFor(c.var.deps);
 
 export const adminModelsRoutes = createRouter()
   .openapi(overviewRoute, async (c) => c.json(await adminOf(c).overview(), 200))

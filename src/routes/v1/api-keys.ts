@@ -52,10 +52,11 @@ const createKeyRoute = createRoute({
   path: "/",
   tags: ["api-keys"],
   summary: "Create an API key for a third-party integration (raw key returned once)",
+  operationId: "createApiKey",
   security: sessionSecurity,
   middleware: guard,
   request: { body: jsonBody(CreateBody) },
-  responses: { 201: json(CreatedKeySchema, "Created"), ...pick(400, 401, 403) },
+  responses: { 201: json(CreatedKeySchema, "Created"), ...pick(400, 401, 403, 413, 429) },
 });
 
 const listRoute = createRoute({
@@ -63,9 +64,10 @@ const listRoute = createRoute({
   path: "/",
   tags: ["api-keys"],
   summary: "Your API keys (never the raw keys)",
+  operationId: "listApiKeys",
   security: sessionSecurity,
   middleware: guard,
-  responses: { 200: json(z.object({ items: z.array(ApiKeySchema) }), "Your keys"), ...pick(401, 403) },
+  responses: { 200: json(z.object({ items: z.array(ApiKeySchema) }), "Your keys"), ...pick(401, 403, 429) },
 });
 
 const revokeRoute = createRoute({
@@ -73,10 +75,11 @@ const revokeRoute = createRoute({
   path: "/{id}",
   tags: ["api-keys"],
   summary: "Revoke a key (it stops working at once)",
+  operationId: "revokeApiKey",
   security: sessionSecurity,
   middleware: guard,
   request: { params: idParam("id") },
-  responses: { 200: json(ApiKeySchema, "Revoked"), ...pick(401, 403, 404) },
+  responses: { 200: json(ApiKeySchema, "Revoked"), ...pick(400, 401, 403, 404, 429) },
 });
 
 const rotateRoute = createRoute({
@@ -84,10 +87,11 @@ const rotateRoute = createRoute({
   path: "/{id}/rotate",
   tags: ["api-keys"],
   summary: "Rotate: a new key with the same scopes and limits, the old one revoked, in one request",
+  operationId: "rotateApiKey",
   security: sessionSecurity,
   middleware: guard,
   request: { params: idParam("id") },
-  responses: { 201: json(CreatedKeySchema, "The replacement key"), ...pick(401, 403, 404, 409) },
+  responses: { 201: json(CreatedKeySchema, "The replacement key"), ...pick(400, 401, 403, 404, 409, 429) },
 });
 
 /** API keys are managed by a signed-in user (never by another key) and are always their owner's own. */

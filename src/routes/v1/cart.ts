@@ -29,9 +29,10 @@ const getRoute = createRoute({
   path: "/",
   tags: ["cart"],
   summary: "Your cart; items that can no longer be bought are flagged",
+  operationId: "getCart",
   security: sessionSecurity,
   middleware: guard,
-  responses: { 200: json(CartSchema, "The cart"), ...pick(401, 403) },
+  responses: { 200: json(CartSchema, "The cart"), ...pick(401, 403, 429) },
 });
 
 const putRoute = createRoute({
@@ -39,13 +40,14 @@ const putRoute = createRoute({
   path: "/items/{listingId}",
   tags: ["cart"],
   summary: "Add a listing (idempotent: 201 when added, 200 when already there)",
+  operationId: "addCartItem",
   security: sessionSecurity,
   middleware: guard,
   request: { params: idParam("listingId") },
   responses: {
     200: json(CartSchema, "Already in the cart"),
     201: json(CartSchema, "Added"),
-    ...pick(401, 403, 404, 409),
+    ...pick(400, 401, 403, 404, 409, 429),
   },
 });
 
@@ -54,10 +56,11 @@ const deleteRoute = createRoute({
   path: "/items/{listingId}",
   tags: ["cart"],
   summary: "Remove a listing (idempotent)",
+  operationId: "removeCartItem",
   security: sessionSecurity,
   middleware: guard,
   request: { params: idParam("listingId") },
-  responses: { 200: json(CartSchema, "The cart after removal"), ...pick(401, 403) },
+  responses: { 200: json(CartSchema, "The cart after removal"), ...pick(400, 401, 403, 429) },
 });
 
 /** The cart lives in the database per user: it survives sign-out, sign-in and other devices. */

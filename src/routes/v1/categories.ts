@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../http/middleware/require";
-import { createRouter } from "../../http/openapi";
+import { createRouter, errorResponses, scopeSecurity } from "../../http/openapi";
 import { getCategoryTree, type CategoryNode } from "../../services/catalog/categories";
 
 // Registered by name so the OpenAPI generator emits a $ref for the recursion instead of unrolling it.
@@ -20,6 +20,8 @@ const treeRoute = createRoute({
   path: "/",
   tags: ["catalog"],
   summary: "The category tree with product counts",
+  operationId: "getCategoryTree",
+  security: scopeSecurity("catalog:read", { anonymous: true }),
   middleware: [requireScope("catalog:read", { anonymous: true })] as const,
   responses: {
     200: {
@@ -28,6 +30,7 @@ const treeRoute = createRoute({
         "application/json": { schema: z.object({ items: z.array(CategoryNodeSchema) }).openapi("CategoryTree") },
       },
     },
+    ...errorResponses(401, 403, 429),
   },
 });
 

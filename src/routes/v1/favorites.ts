@@ -31,6 +31,7 @@ const listRoute = createRoute({
   path: "/",
   tags: ["favorites"],
   summary: "Your favorites, newest first",
+  operationId: "listFavorites",
   security: sessionSecurity,
   middleware: guard,
   request: {
@@ -42,7 +43,7 @@ const listRoute = createRoute({
   },
   responses: {
     200: json(z.object({ items: z.array(FavoriteSchema), nextCursor: z.string().nullable() }), "Favorites"),
-    ...pick(400, 401, 403),
+    ...pick(400, 401, 403, 429),
   },
 });
 
@@ -51,10 +52,11 @@ const putRoute = createRoute({
   path: "/{type}/{id}",
   tags: ["favorites"],
   summary: "Favorite a listing or a product (idempotent: 201 new, 200 already there)",
+  operationId: "addFavorite",
   security: sessionSecurity,
   middleware: guard,
   request: { params: TargetParams },
-  responses: { 200: json(Ack, "Already a favorite"), 201: json(Ack, "Added"), ...pick(400, 401, 403, 404) },
+  responses: { 200: json(Ack, "Already a favorite"), 201: json(Ack, "Added"), ...pick(400, 401, 403, 404, 429) },
 });
 
 const deleteRoute = createRoute({
@@ -62,10 +64,11 @@ const deleteRoute = createRoute({
   path: "/{type}/{id}",
   tags: ["favorites"],
   summary: "Remove a favorite (idempotent)",
+  operationId: "removeFavorite",
   security: sessionSecurity,
   middleware: guard,
   request: { params: TargetParams },
-  responses: { 200: json(Ack, "Not a favorite (any more)"), ...pick(400, 401, 403) },
+  responses: { 200: json(Ack, "Not a favorite (any more)"), ...pick(400, 401, 403, 429) },
 });
 
 export const favoritesRoutes = createRouter()

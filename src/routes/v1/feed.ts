@@ -1,11 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { requireScope } from "../../http/middleware/require";
-import { createRouter, errorResponses } from "../../http/openapi";
+import { createRouter, errorResponses, scopeSecurity } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf } from "../../http/caller";
 import { openRouteCursor, sealRouteCursor } from "../../http/cursors";
-import { EndUserHeaders, notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
+import {
+  EndUserHeaders,
+  markDegraded,
+  notReadyResponse,
+  RecItemSchema,
+  SourceReportSchema,
+} from "./recommendation-schemas";
 
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
@@ -40,6 +46,8 @@ export const feedRoute = createRoute({
   path: "/feed",
   tags: ["recommendations"],
   summary: "Personalised home feed (catalog products with their best active listing)",
+  operationId: "getFeed",
+  security: scopeSecurity("recommendations:read", { anonymous: true }),
   middleware: [requireScope("recommendations:read", { anonymous: true })] as const,
   description:
     "Signed-in users get their personal feed; anonymous visitors their session's. API keys act for an application: " +
@@ -49,7 +57,7 @@ export const feedRoute = createRoute({
   request: { query: Query, headers: EndUserHeaders },
   responses: {
     200: { description: "A page of the feed", content: { "application/json": { schema: FeedSchema } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 429),
     ...notReadyResponse,
   },
 });
@@ -70,6 +78,7 @@ feedRoutes.openapi(feedRoute, async (c) => {
     page = await recsys.feed.firstPage(models, caller, await recsys.history(caller), limit, recsys.activeExperiment());
   }
   const { nextCursor, ...rest } = page;
+  markDegraded(c, page);
   const inner = nextCursor ? encodeCursor({ s: nextCursor.snapshotId, o: nextCursor.offset }) : null;
   return c.json({ ...rest, nextCursor: await sealRouteCursor(c, "feed", binding, inner) }, 200);
 });

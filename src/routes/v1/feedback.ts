@@ -6,7 +6,7 @@ import { END_USER_HEADER } from "../../auth/api-key-subject";
 import { InvalidInputError, notFound, UnauthenticatedError } from "../../domain/errors";
 import { keySubjectOf, presentedEndUser, presentedSession } from "../../http/caller";
 import { requireScope } from "../../http/middleware/require";
-import { createRouter, ErrorSchema, errorResponses } from "../../http/openapi";
+import { createRouter, describeError, errorResponses, scopeSecurity } from "../../http/openapi";
 import { EndUserHeaders } from "./recommendation-schemas";
 import { SESSION_ID } from "../../recsys/events/ingest";
 import {
@@ -31,14 +31,16 @@ const FeedbackItemSchema = z
   .openapi("NegativeFeedback");
 
 const sessionRequired = {
-  401: { description: "No user and no session id", content: { "application/json": { schema: ErrorSchema } } },
-} as const;
+  401: describeError(401, "No user and no session id (`session_id_required`), or an invalid API key"),
+};
 
 const listRoute = createRoute({
   method: "get",
   path: "/feedback",
   tags: ["recommendations"],
   summary: "Your negative feedback (not interested, hidden, disliked), newest first",
+  operationId: "listNegativeFeedback",
+  security: scopeSecurity("recommendations:read", { anonymous: true }),
   description:
     "Signed-in users: kept until undone, on every device. Anonymous sessions: kept for the session's lifetime " +
     "(idle TTL) and moved to the account when the same session signs in. Given with POST /v1/events. " +
@@ -50,7 +52,7 @@ const listRoute = createRoute({
       description: "Negative feedback",
       content: { "application/json": { schema: z.object({ items: z.array(FeedbackItemSchema) }) } },
     },
-    ...errorResponses,
+    ...errorResponses(400, 403, 429),
     ...sessionRequired,
   },
 });
@@ -60,6 +62,8 @@ const undoRoute = createRoute({
   path: "/feedback/{productId}",
   tags: ["recommendations"],
   summary: "Undo negative feedback on a product: it may be recommended again",
+  operationId: "undoNegativeFeedback",
+  security: scopeSecurity("events:write", { anonymous: true }),
   description: "Only your own feedback (or your session's) is touched: 404 when you gave none on this product.",
   middleware: requireScope("events:write", { anonymous: true }),
   request: {
@@ -75,7 +79,7 @@ const undoRoute = createRoute({
   },
   responses: {
     204: { description: "Undone" },
-    ...errorResponses,
+    ...errorResponses(400, 403, 404, 429),
     ...sessionRequired,
   },
 });
@@ -87,7 +91,7 @@ function actorOf(c: Context<AppEnv>, sessionParam: string | undefined): Feedback
     const sessionId = keySubjectOf(c, sessionParam);
     if (!sessionId)
       throw new InvalidInputError(
-        "session_required",
+        "end_user_required",
         `API keys name an end user (${END_USER_HEADER}) or a session (session_id / x-session-id)`,
       );
     return { userId: null, sessionId };
@@ -97,7 +101,7 @@ function actorOf(c: Context<AppEnv>, sessionParam: string | undefined): Feedback
   const sessionId = sessionParam ?? presentedSession(c);
   if (!userId && !sessionId)
     throw new UnauthenticatedError(
-      "session_required",
+      "session_id_required",
       "anonymous feedback belongs to a session: send the rc_sid cookie, an x-session-id header or session_id",
     );
   return { userId, sessionId };

@@ -4,7 +4,7 @@ import type { Principal } from "../../auth/principal";
 import type { AppEnv } from "../../context";
 import { conditionGrades } from "../../db/schema/marketplace";
 import { assertUser, requirePermission, requireScope } from "../../http/middleware/require";
-import { createRouter } from "../../http/openapi";
+import { createRouter, scopeSecurity } from "../../http/openapi";
 import { recordQuietly } from "../../services/events/record-quietly";
 import {
   createListing,
@@ -24,11 +24,11 @@ import {
   idParam,
   json,
   jsonBody,
-  keySecurity,
   pick,
   sessionSecurity,
 } from "./marketplace-schemas";
 import { UnauthenticatedError } from "../../domain/errors";
+import { OWN_PHOTO_PATH } from "../../services/photos/listing-photos";
 
 export const viewerOf = (p: Principal): Viewer => ({
   userId: p.type === "anonymous" ? null : p.userId,
@@ -75,7 +75,11 @@ const ListQuery = z
     path: ["min_price"],
   });
 
-const PhotoUrl = z.url({ protocol: /^https$/, message: "photo URLs must be https" }).max(2048);
+/** An https URL, or a photo uploaded here (POST /v1/listings/{id}/photos): its path as the upload returned it. */
+const PhotoUrl = z.union([
+  z.url({ protocol: /^https$/, message: "photo URLs must be https" }).max(2048),
+  z.string().regex(OWN_PHOTO_PATH, "an uploaded photo's path, as POST /v1/listings/{id}/photos returned it"),
+]);
 
 const CreateBody = z
   .object({
@@ -111,7 +115,8 @@ const listRoute = createRoute({
   path: "/",
   tags: ["listings"],
   summary: "Search listings of used devices",
-  security: keySecurity,
+  operationId: "listListings",
+  security: scopeSecurity("listings:read", { anonymous: true }),
   middleware: [requireScope("listings:read", { anonymous: true })] as const,
   request: { query: ListQuery },
   responses: { 200: json(ListingPage, "A page of listings"), ...pick(400, 401, 403, 429) },
@@ -122,7 +127,8 @@ const getRoute = createRoute({
   path: "/{id}",
   tags: ["listings"],
   summary: "One listing (sold/withdrawn ones only for their seller)",
-  security: keySecurity,
+  operationId: "getListing",
+  security: scopeSecurity("listings:read", { anonymous: true }),
   middleware: [requireScope("listings:read", { anonymous: true })] as const,
   request: { params: idParam("id") },
   responses: { 200: json(ListingSchema, "The listing"), ...pick(400, 401, 403, 404, 429) },
@@ -133,10 +139,11 @@ const createListingRoute = createRoute({
   path: "/",
   tags: ["listings"],
   summary: "List a used device for a catalog product (sellers and admins)",
+  operationId: "createListing",
   security: sessionSecurity,
   middleware: [requirePermission({ listing: ["create"] })] as const,
   request: { body: jsonBody(CreateBody) },
-  responses: { 201: json(ListingSchema, "Created"), ...pick(400, 401, 403, 422) },
+  responses: { 201: json(ListingSchema, "Created"), ...pick(400, 401, 403, 413, 422, 429) },
 });
 
 const patchRoute = createRoute({
@@ -144,10 +151,11 @@ const patchRoute = createRoute({
   path: "/{id}",
   tags: ["listings"],
   summary: "Edit a listing or change its status (its seller or an admin)",
+  operationId: "updateListing",
   security: sessionSecurity,
   middleware: [requirePermission({ listing: ["update-own"] })] as const,
   request: { params: idParam("id"), body: jsonBody(PatchBody) },
-  responses: { 200: json(ListingSchema, "Updated"), ...pick(400, 401, 403, 404, 409) },
+  responses: { 200: json(ListingSchema, "Updated"), ...pick(400, 401, 403, 404, 409, 413, 429) },
 });
 
 const sellerFilter = (c: Context<AppEnv>, seller: string | undefined): string | undefined => {

@@ -1,26 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { conditionGrades, listingStatuses } from "../../db/schema/marketplace";
-import { ErrorSchema } from "../../http/openapi";
+import { errorResponses, sessionSecurity } from "../../http/openapi";
 
 /** Shared contract pieces of the marketplace routes (listings, cart, checkout, orders, favorites, keys). */
-const err = (description: string) => ({ description, content: { "application/json": { schema: ErrorSchema } } });
 
-export const errors = {
-  400: err("Invalid input"),
-  401: err("No or invalid credentials (unauthorized, invalid_session, session_idle, invalid_api_key)"),
-  403: err("Authenticated but not allowed (forbidden, insufficient_scope, session_required)"),
-  404: err("Not found, or not yours"),
-  409: err("Conflicts with the current state"),
-  422: err("Well-formed but refers to something unusable"),
-  429: err("Rate limited (see Retry-After, RateLimit, RateLimit-Policy)"),
-} as const;
-
-export const pick = <K extends keyof typeof errors>(...codes: K[]) =>
-  Object.fromEntries(codes.map((c) => [c, errors[c]])) as Pick<typeof errors, K>;
-
-/** Session cookie or `Authorization: Bearer <token>` (better-auth); API keys via `x-api-key`. */
-export const sessionSecurity: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];
-export const keySecurity: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }, { apiKey: [] }];
+/** A route's error answers (src/http/openapi.ts, errorResponses): `...pick(400, 401, 403)`. */
+export const pick = errorResponses;
+export { sessionSecurity };
 
 export const Id = z.string().min(1).max(64);
 export const idParam = (name: string) => z.object({ [name]: Id.openapi({ param: { name, in: "path" } }) });
@@ -64,6 +50,7 @@ export const ListingSchema = z
     description: z.string(),
     photos: z.array(z.string()),
     status: ListingStatusSchema,
+    moderationReason: z.string().nullable().openapi({ description: "Why a moderator hid or removed it" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -11,4 +11,8 @@ const toPattern = (path: string): RegExp =>
   new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}/?$`);
 const modelRoutePatterns = modelRoutePaths.map(toPattern);
 
-export const needsModels = (pathname: string): boolean => modelRoutePatterns.some((re) => re.test(pathname));
+/** Storefront pages built on the models: the home feed and product pages (similar / next). */
+const modelPages = /^\/(p\/[^/]+)?$/;
+
+export const needsModels = (pathname: string): boolean =>
+  modelRoutePatterns.some((re) => re.test(pathname)) || modelPages.test(pathname);

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { conditionGrades } from "../../db/schema/marketplace";
+import { conditionGrades, fulfilmentStatuses } from "../../db/schema/marketplace";
 import { assertUser, requirePermission } from "../../http/middleware/require";
 import { createRouter } from "../../http/openapi";
 import { recordQuietly } from "../../services/events/record-quietly";
@@ -11,7 +11,9 @@ export const OrderSchema = z
   .object({
     id: z.string(),
     buyerId: z.string(),
-    status: z.enum(["placed"]),
+    status: z.enum(fulfilmentStatuses).openapi({
+      description: "placed → shipped → completed: the least advanced of its items (a seller sees their part's)",
+    }),
     total: MoneySchema,
     items: z.array(
       z.object({
@@ -21,6 +23,9 @@ export const OrderSchema = z
         title: z.string().openapi({ description: "Product title at purchase time" }),
         condition: z.enum(conditionGrades),
         price: MoneySchema.openapi({ description: "Price at purchase time" }),
+        status: z.enum(fulfilmentStatuses).openapi({ description: "This item's fulfilment by its seller" }),
+        shippedAt: z.string().nullable(),
+        completedAt: z.string().nullable(),
       }),
     ),
     createdAt: z.string(),
@@ -35,6 +40,7 @@ const checkoutRoute = createRoute({
   description:
     "All or nothing: if any listing was sold meanwhile the answer is 409 `listing_unavailable` naming it, and the cart is untouched. " +
     "Send an `Idempotency-Key` header to make retries safe (the same key returns the same order with 200).",
+  operationId: "checkout",
   security: sessionSecurity,
   middleware: requirePermission({ order: ["create"] }),
   request: {
@@ -50,7 +56,7 @@ const checkoutRoute = createRoute({
   responses: {
     201: json(OrderSchema, "Order placed"),
     200: json(OrderSchema, "Replay of an earlier request with the same Idempotency-Key"),
-    ...pick(400, 401, 403, 409, 422),
+    ...pick(400, 401, 403, 409, 422, 429),
   },
 });
 
@@ -59,6 +65,7 @@ const listRoute = createRoute({
   path: "/orders",
   tags: ["orders"],
   summary: "Your purchases (role=buyer, default) or your sales (role=seller)",
+  operationId: "listOrders",
   security: sessionSecurity,
   middleware: requirePermission({ order: ["read-own"] }),
   request: {
@@ -73,7 +80,7 @@ const listRoute = createRoute({
       z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() }).openapi("OrderPage"),
       "Orders",
     ),
-    ...pick(400, 401, 403),
+    ...pick(400, 401, 403, 429),
   },
 });
 
@@ -82,10 +89,11 @@ const getRoute = createRoute({
   path: "/orders/{id}",
   tags: ["orders"],
   summary: "One order (its buyer, or a seller of one of its items: that seller's part)",
+  operationId: "getOrder",
   security: sessionSecurity,
   middleware: requirePermission({ order: ["read-own"] }),
   request: { params: idParam("id") },
-  responses: { 200: json(OrderSchema, "The order"), ...pick(401, 403, 404) },
+  responses: { 200: json(OrderSchema, "The order"), ...pick(400, 401, 403, 404, 429) },
 });
 
 export const ordersRoutes = createRouter()

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../http/middleware/require";
 import { trackProductViews } from "../../http/middleware/track-views";
-import { createRouter, errorResponses } from "../../http/openapi";
+import { createRouter, errorResponses, scopeSecurity } from "../../http/openapi";
 import { getProductDetail } from "../../services/catalog/product-detail";
 import { listProducts, productSorts } from "../../services/catalog/products";
 import { notFound } from "../../domain/errors";
@@ -102,11 +102,13 @@ const listRoute = createRoute({
   path: "/",
   tags: ["catalog"],
   summary: "List and search products",
+  operationId: "listProducts",
+  security: scopeSecurity("catalog:read", { anonymous: true }),
   middleware: [catalogRead] as const,
   request: { query: ListQuery },
   responses: {
     200: { description: "A page of products", content: { "application/json": { schema: ProductPageSchema } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 429),
   },
 });
 
@@ -115,6 +117,8 @@ const getRoute = createRoute({
   path: "/{id}",
   tags: ["catalog"],
   summary: "One product with rating stats and recent reviews",
+  operationId: "getProduct",
+  security: scopeSecurity("catalog:read", { anonymous: true }),
   // The guard first: a refused request is no view.
   middleware: [catalogRead, trackProductViews()] as const,
   request: {
@@ -128,7 +132,7 @@ const getRoute = createRoute({
   },
   responses: {
     200: { description: "The product", content: { "application/json": { schema: ProductDetailSchema } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 429),
   },
 });
 

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { ErrorSchema } from "../../http/openapi";
+import { describeError } from "../../http/openapi";
 import { SOURCES } from "../../recsys/feed/candidates";
+import { BACKENDS } from "../../ports/backends";
 
 /** Schemas shared by the feed and recommendation routes. */
 export const ListingSchema = z
@@ -40,19 +41,33 @@ export const RecItemSchema = z
 export const SourceReportSchema = z.object({
   used: z.array(z.enum(SOURCES)),
   failed: z.array(z.object({ source: z.enum(SOURCES), reason: z.enum(["timeout", "error"]) })),
+  unavailable: z
+    .array(z.enum(BACKENDS))
+    .optional()
+    .openapi({ description: "Backends that were down (the answer was computed without them; `degraded` is true)" }),
 });
 
 /** The 503 the model-backed routes answer while the models load (with Retry-After). */
 export const notReadyResponse = {
-  503: {
-    description: "Models are still loading",
-    content: {
-      "application/json": {
-        schema: ErrorSchema,
-      },
-    },
-  },
-} as const;
+  503: describeError(
+    503,
+    "Models are still loading (`service_unavailable`), or a backend this request cannot do without is down " +
+      "(`backend_unavailable`, e.g. the session store holding a feed cursor's snapshot); see Retry-After",
+  ),
+};
+
+/**
+ * `X-Degraded` names what a degraded answer was computed without (failed recall sources, backends down), so
+ * clients and logs see it without parsing the body.
+ */
+export function markDegraded(
+  c: { header: (name: string, value: string) => void },
+  answer: { degraded: boolean; sources: { failed: { source: string }[]; unavailable?: string[] } },
+): void {
+  if (!answer.degraded) return;
+  const names = [...(answer.sources.unavailable ?? []), ...answer.sources.failed.map((f) => f.source)];
+  c.header("X-Degraded", [...new Set(names)].join(", ") || "true");
+}
 
 /**
  * `x-end-user-id`: API keys act for an application's end users (docs/auth.md, "API keys act for an

@@ -1,10 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../http/middleware/require";
-import { createRouter, errorResponses } from "../../http/openapi";
+import { createRouter, errorResponses, scopeSecurity } from "../../http/openapi";
 import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf } from "../../http/caller";
 import { productRecommendations, sessionRecommendations } from "../../recsys/session/session-recs";
-import { EndUserHeaders, notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
+import {
+  EndUserHeaders,
+  markDegraded,
+  notReadyResponse,
+  RecItemSchema,
+  SourceReportSchema,
+} from "./recommendation-schemas";
 import { notFound } from "../../domain/errors";
 
 const RecListSchema = z
@@ -31,13 +37,15 @@ export const sessionRecsRoute = createRoute({
   path: "/recommendations/session",
   tags: ["recommendations"],
   summary: "Next items for the live session (session kNN + co-visitation of its last items)",
+  operationId: "getSessionRecommendations",
+  security: scopeSecurity("recommendations:read", { anonymous: true }),
   middleware: guard,
   description:
     "API keys: the session or end user (`x-end-user-id`) the key names, in its own namespace; never the key owner's.",
   request: { query: z.object({ limit, session_id: sessionParam }), headers: EndUserHeaders },
   responses: {
     200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 429),
     ...notReadyResponse,
   },
 });
@@ -47,6 +55,8 @@ export const productRecsRoute = createRoute({
   path: "/products/{id}/recommendations",
   tags: ["recommendations"],
   summary: "Next/similar for a product page (co-visitation + vector neighbours + bought-together, session as context)",
+  operationId: "getProductRecommendations",
+  security: scopeSecurity("recommendations:read", { anonymous: true }),
   middleware: guard,
   request: {
     params: z.object({
@@ -61,7 +71,7 @@ export const productRecsRoute = createRoute({
   },
   responses: {
     200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 429),
     ...notReadyResponse,
   },
 });
@@ -79,10 +89,9 @@ recommendationsRoutes
     const caller = callerOf(c, q.session_id);
     // Session recommendations are about this session only: no long-term history.
     const history = await recsys.history({ userId: null, sessionId: caller.sessionId });
-    return c.json(
-      await sessionRecommendations(recsys.feed, models, caller, history, q.limit, `${c.var.requestId}`),
-      200,
-    );
+    const list = await sessionRecommendations(recsys.feed, models, caller, history, q.limit, `${c.var.requestId}`);
+    markDegraded(c, list);
+    return c.json(list, 200);
   })
   .openapi(productRecsRoute, async (c) => {
     const { id } = c.req.valid("param");
@@ -93,8 +102,15 @@ recommendationsRoutes
     if (item === undefined) throw notFound("product");
     const caller = callerOf(c, q.session_id);
     const history = await recsys.history({ userId: null, sessionId: caller.sessionId });
-    return c.json(
-      await productRecommendations(recsys.feed, models, caller, item, history, q.limit, `${c.var.requestId}`),
-      200,
+    const list = await productRecommendations(
+      recsys.feed,
+      models,
+      caller,
+      item,
+      history,
+      q.limit,
+      `${c.var.requestId}`,
     );
+    markDegraded(c, list);
+    return c.json(list, 200);
   });

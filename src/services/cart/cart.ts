@@ -30,7 +30,8 @@ export interface CartView {
 const reasonFor = (l: ListingView, userId: string): UnavailableReason | null => {
   if (l.sellerId === userId) return "own_listing";
   if (l.status === "active") return null;
-  return l.status;
+  // Hidden or removed by a moderator: to a buyer it is simply no longer offered.
+  return l.status === "hidden" || l.status === "removed" ? "withdrawn" : l.status;
 };
 
 export async function getCart(db: Queryable, userId: string): Promise<CartView> {

@@ -3,6 +3,7 @@ import { products, reviews } from "../../db/schema/catalog";
 import { listings } from "../../db/schema/marketplace";
 import type { Queryable } from "../queryable";
 import type { ProductSummary } from "./products";
+import { demoImageUrl, drawnImage } from "../../demo/meta-record";
 
 export interface ReviewView {
   userId: string;
@@ -109,11 +110,12 @@ export async function getProductDetail(
     price: p.price,
     averageRating: p.averageRating,
     ratingCount: p.ratingNumber,
-    image: row.image,
+    image: row.image ?? demoImageUrl(p.parentAsin),
     categories: p.categories,
     features: p.features,
     description: p.description,
-    images: p.images,
+    // No real image: the drawn one (src/routes/demo-images.ts), in the metadata's image shape.
+    images: p.images.length > 0 ? p.images : [drawnImage(p.parentAsin)],
     videos: p.videos,
     details: p.details,
     boughtTogether: p.boughtTogether ?? [],

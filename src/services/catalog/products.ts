@@ -3,8 +3,10 @@ import { z } from "zod";
 import type { Database } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { toFtsQuery, withCategoryTerm } from "./fts-query";
+import { blendCandidates, type BlendWeights } from "./search-blend";
 import { catalogRevision, isHeadForm, loadHeadList, type HeadList } from "./search-heads";
 import { InvalidInputError } from "../../domain/errors";
+import { demoImageUrl } from "../../demo/meta-record";
 
 export const productSorts = ["relevance", "popularity", "rating", "price_asc", "price_desc"] as const;
 export type ProductSort = (typeof productSorts)[number];
@@ -102,7 +104,7 @@ async function categoryPlan(db: Database, path: string, limit: number): Promise<
 export async function listProducts(
   db: Database,
   query: ProductQuery,
-  tuning: { categoryWindow?: number } = {},
+  tuning: { categoryWindow?: number; blend?: boolean; blendWindow?: number; blendWeights?: BlendWeights } = {},
 ): Promise<ProductPage> {
   const text = query.q === undefined ? null : toFtsQuery(query.q);
   if (query.q !== undefined && text === null) {
@@ -185,7 +187,10 @@ export async function listProducts(
   if (rows !== null) {
     // answered by the window
   } else if (fts && sort === "relevance") {
-    rows = await searchByRelevance(db, fts, filters, filterArgs, cursor, query.limit);
+    rows =
+      tuning.blend === false
+        ? await searchByRelevance(db, fts, filters, filterArgs, cursor, query.limit)
+        : await blendedSearch(db, query.q ?? "", fts, filters, filterArgs, cursor, query.limit, tuning);
   } else {
     const where = [...filters];
     const args: InValue[] = [...filterArgs];
@@ -346,6 +351,107 @@ async function searchByRelevance(
   return [];
 }
 
+/** bm25 candidates the blend re-orders (the rest follow in bm25 order). */
+const BLEND_WINDOW = 100;
+/** Blended sort keys are 2 + score (> 0); bm25 ranks are < 0: a cursor's sign says which phase it is in. */
+const BLEND_KEY_OFFSET = 2;
+
+/**
+ * Relevance search with the blend (search-blend.ts): the first BLEND_WINDOW bm25 hits (after filters, read
+ * through searchByRelevance, so head lists and windows apply) re-ordered by the blended score, then the
+ * remaining hits in bm25 order. Cursors inside the window carry 2 + score (positive); after it, the bm25
+ * rank (negative) of the plain keyset walk, which continues right after the window's last bm25 hit.
+ */
+async function blendedSearch(
+  db: Database,
+  q: string,
+  fts: string,
+  filters: string[],
+  filterArgs: InValue[],
+  cursor: Cursor | undefined,
+  limit: number,
+  tuning: { blendWindow?: number; blendWeights?: BlendWeights },
+): Promise<Row[]> {
+  if (cursor && cursor.v !== null && cursor.v < 0)
+    return searchByRelevance(db, fts, filters, filterArgs, cursor, limit);
+  const size = tuning.blendWindow ?? BLEND_WINDOW;
+  // Candidates with the blend's inputs only: title and category path sit early in the row, so the wide
+  // JSON columns (overflow pages) are never read for the window; full rows are read for the page alone.
+  const filterWhere = filters.length ? `WHERE ${unplus(filters).join(" AND ")}` : "";
+  const candidateColumns = "p.title, p.category_path, p.rating_number, p.average_rating";
+  let res: { rows: Row[] } | null = null;
+  // A frequent word's head list (search-heads.ts) holds its first bm25 hits: no live ranking of every hit.
+  const head = filters.length === 0 && isHeadForm(fts) ? await loadHeadList(db, fts) : null;
+  if (head && (head.complete || head.ids.length > size)) {
+    const take = Math.min(head.ids.length, size + 1);
+    const pairs = Array.from({ length: take }, (_, i) => [head.ids[i], head.ranks[i]]);
+    // raw SQL: the blend's candidates from a head list (json_each over rowid/rank pairs), checked against the catalog revision, bench:search
+    const fromHead = await db.$client.execute({
+      sql: `SELECT j.value ->> 0 AS id, j.value ->> 1 AS k, ${candidateColumns}
+        FROM json_each(?) j JOIN products p ON p.id = j.value ->> 0
+        WHERE (SELECT revision FROM catalog_revision WHERE id = 1) = ? ORDER BY j.key`,
+      args: [JSON.stringify(pairs), head.revision],
+    });
+    if (fromHead.rows.length === take) res = fromHead as unknown as { rows: Row[] };
+  }
+  // raw SQL: FTS5 MATCH + bm25 rank, the blend's candidate window (narrow columns), bench:search
+  res ??= (await db.$client.execute({
+    sql: `SELECT f.rowid AS id, f.rank AS k, ${candidateColumns}
+      FROM (SELECT rowid, rank FROM products_fts WHERE products_fts MATCH ? ORDER BY rank, rowid${filters.length ? "" : " LIMIT ?"}) f
+      JOIN products p ON p.id = f.rowid ${filterWhere}
+      ORDER BY f.rank, f.rowid LIMIT ?`,
+    args: filters.length ? [fts, ...filterArgs, size + 1] : [fts, size + 1, size + 1],
+  })) as unknown as { rows: Row[] };
+  const window = res.rows.slice(0, size);
+  const ranked = blendCandidates(
+    q,
+    window.map((r) => ({
+      id: Number(r.id),
+      rank: Number(r.k),
+      title: String(r.title ?? ""),
+      categoryPath: (r.category_path as string | null) ?? null,
+      ratingCount: Number(r.rating_number ?? 0),
+      averageRating: r.average_rating === null || r.average_rating === undefined ? null : Number(r.average_rating),
+    })),
+    tuning.blendWeights,
+  );
+  let start = 0;
+  if (cursor && cursor.v !== null) {
+    const v = cursor.v;
+    start = ranked.findIndex(({ candidate, score }) => {
+      const k = BLEND_KEY_OFFSET + score;
+      return k < v || (k === v && candidate.id > cursor.id);
+    });
+    if (start < 0) start = ranked.length;
+  }
+  const chosen = ranked.slice(start, start + limit + 1);
+  let page: Row[] = [];
+  if (chosen.length > 0) {
+    // raw SQL: full summary rows of one blended page, by id, bench:search
+    const full = await db.$client.execute({
+      sql: `SELECT ${summaryColumns} FROM products p WHERE p.id IN (${chosen.map(() => "?").join(",")})`,
+      args: chosen.map((c) => c.candidate.id),
+    });
+    const byId = new Map(full.rows.map((r) => [Number(r.id), r as Row]));
+    page = chosen.flatMap(({ candidate, score }) => {
+      const row = byId.get(candidate.id);
+      return row ? [{ ...row, sort_key: BLEND_KEY_OFFSET + score }] : [];
+    });
+  }
+  if (page.length > limit || res.rows.length <= size) return page;
+  // The window is used up and more hits exist: continue in bm25 order after the window's last hit.
+  const last = window[window.length - 1];
+  const rest = await searchByRelevance(
+    db,
+    fts,
+    filters,
+    filterArgs,
+    { s: "relevance", v: Number(last.k), id: Number(last.id) },
+    limit - page.length,
+  );
+  return [...page, ...rest];
+}
+
 /** Filters as the live search writes them (the unary + only steers list plans). */
 const unplus = (filters: string[]) => filters.map((f) => f.replace(/\+p\./g, "p."));
 
@@ -440,6 +546,7 @@ export function toSummary(row: Row): ProductSummary {
     price: row.price === null || row.price === undefined ? null : Number(row.price),
     averageRating: row.average_rating === null || row.average_rating === undefined ? null : Number(row.average_rating),
     ratingCount: Number(row.rating_number ?? 0),
-    image: (row.image as string | null) ?? null,
+    // No real image URL: the drawn one (category silhouette in the brand's colour, src/routes/demo-images.ts).
+    image: (row.image as string | null) ?? demoImageUrl(String(row.parent_asin)),
   };
 }

@@ -121,3 +121,13 @@ export async function listFavorites(
       rows.length > opts.limit && last ? encodeCursor({ t: last.createdAt, k: `${last.type}|${last.id}` }) : null,
   };
 }
+
+/** Whether the user saved this target (the product page's "Saved" state). */
+export async function hasFavorite(db: Queryable, userId: string, type: FavoriteTarget, id: string): Promise<boolean> {
+  const row = await db
+    .select({ id: favorites.targetId })
+    .from(favorites)
+    .where(and(eq(favorites.userId, userId), eq(favorites.targetType, type), eq(favorites.targetId, id)))
+    .get();
+  return row !== undefined;
+}

@@ -24,6 +24,8 @@ export interface ListingView {
   description: string;
   photos: string[];
   status: ListingStatus;
+  /** Why a moderator hid or removed it (null otherwise). */
+  moderationReason: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -45,6 +47,7 @@ export const listingColumns = {
   description: listings.description,
   photos: listings.photos,
   status: listings.status,
+  moderationReason: listings.moderationReason,
   createdAt: listings.createdAt,
   updatedAt: listings.updatedAt,
   productTitle: products.title,
@@ -74,6 +77,7 @@ export function toListingView(r: ListingRow): ListingView {
     description: r.description,
     photos: r.photos,
     status: r.status,
+    moderationReason: r.moderationReason,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   };
@@ -124,6 +128,7 @@ export async function createListing(
         description: sql<string>`${input.description}`.as("description"),
         photos: sql<string[]>`${JSON.stringify(input.photos)}`.as("photos"),
         status: sql<ListingStatus>`'active'`.as("status"),
+        moderationReason: sql<string | null>`NULL`.as("moderation_reason"),
         createdAt: sql<number>`${now}`.as("created_at"),
         updatedAt: sql<number>`${now}`.as("updated_at"),
       })
@@ -165,6 +170,12 @@ export async function updateListing(
   if (editsFields && !editableStatuses.includes(current.status)) {
     throw new ConflictError("invalid_transition", `a ${current.status} listing can no longer be edited`);
   }
+  // Uploaded photos (paths, not https URLs) may be reordered or dropped here, never added: only an upload adds one.
+  const foreignPhoto = patch.photos?.find((p) => p.startsWith("/") && !current.photos.includes(p));
+  if (foreignPhoto)
+    throw new UnprocessableError("unknown_photo", "uploaded photos are added with POST /v1/listings/{id}/photos", {
+      photo: foreignPhoto,
+    });
   const nextStatus = patch.status ?? current.status;
   if (nextStatus !== current.status) assertTransition(current.status, nextStatus);
 

@@ -10,6 +10,9 @@ const manual: Record<ListingStatus, readonly ListingStatus[]> = {
   reserved: ["active", "sold", "withdrawn"],
   sold: [],
   withdrawn: [],
+  // Moderator states: the seller cannot move a listing out of them (src/services/moderation/ does).
+  hidden: [],
+  removed: [],
 };
 
 export const canTransition = (from: ListingStatus, to: ListingStatus): boolean => manual[from].includes(to);

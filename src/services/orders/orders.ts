@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { orderItems, orders, type ConditionGrade } from "../../db/schema/marketplace";
+import { orderItems, orders, type ConditionGrade, type FulfilmentStatus } from "../../db/schema/marketplace";
 import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { notFound } from "../../domain/errors";
 import type { Queryable } from "../queryable";
@@ -12,12 +12,17 @@ export interface OrderItemView {
   title: string;
   condition: ConditionGrade;
   price: { amountMinor: number; currency: string };
+  /** This item's fulfilment by its seller, with when it was shipped and completed. */
+  status: FulfilmentStatus;
+  shippedAt: string | null;
+  completedAt: string | null;
 }
 
 export interface OrderView {
   id: string;
   buyerId: string;
-  status: "placed";
+  /** The least advanced of its items (what the buyer waits for). */
+  status: FulfilmentStatus;
   total: { amountMinor: number; currency: string };
   items: OrderItemView[];
   createdAt: string;
@@ -33,9 +38,17 @@ const itemView = (r: OrderItemRow): OrderItemView => ({
   title: r.title,
   condition: r.condition,
   price: { amountMinor: r.priceMinor, currency: r.currency },
+  status: r.status,
+  shippedAt: r.shippedAt === null ? null : new Date(r.shippedAt).toISOString(),
+  completedAt: r.completedAt === null ? null : new Date(r.completedAt).toISOString(),
 });
 
-async function hydrate(db: Queryable, orderRows: OrderRow[], sellerId?: string): Promise<OrderView[]> {
+const fulfilmentRank: Record<FulfilmentStatus, number> = { placed: 0, shipped: 1, completed: 2 };
+/** A seller's part of an order: the least advanced of its items (they move together, so all equal). */
+export const leastAdvanced = (statuses: FulfilmentStatus[]): FulfilmentStatus =>
+  statuses.reduce<FulfilmentStatus>((a, s) => (fulfilmentRank[s] < fulfilmentRank[a] ? s : a), "completed");
+
+export async function hydrate(db: Queryable, orderRows: OrderRow[], sellerId?: string): Promise<OrderView[]> {
   if (orderRows.length === 0) return [];
   const items = await db
     .select()
@@ -57,7 +70,8 @@ async function hydrate(db: Queryable, orderRows: OrderRow[], sellerId?: string):
     return {
       id: o.id,
       buyerId: o.buyerId,
-      status: o.status,
+      // A seller's view shows the status of their part; the buyer's the whole order's.
+      status: sellerId && mine.length ? leastAdvanced(mine.map((i) => i.status)) : o.status,
       total: { amountMinor: total, currency: o.currency },
       items: mine,
       createdAt: new Date(o.createdAt).toISOString(),

@@ -10,8 +10,11 @@ import { resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { OpenApiValidator, type MatchedOperation } from "./openapi-validator.js";
 
-/** Where CI and dev machines keep the shared specs: `../shared` beside the repo root. */
-export const QDRANT_SPEC_PATH = resolve(process.cwd(), "../shared/specs/qdrant-openapi-1.19.json");
+/** Where CI and dev machines keep the shared specs: `../shared` beside the repo root (or beside a worktree folder). */
+export const QDRANT_SPEC_PATH =
+  ["../shared", "../../shared"]
+    .map((dir) => resolve(process.cwd(), dir, "specs/qdrant-openapi-1.19.json"))
+    .find((path) => existsSync(path)) ?? resolve(process.cwd(), "../shared/specs/qdrant-openapi-1.19.json");
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -49,6 +52,14 @@ export interface FakeQdrant {
   /** operationIds served, in order. */
   calls: string[];
   close(): Promise<void>;
+  /**
+   * Outage simulation (test/resilience, bench:chaos): `stop()` closes the port and drops every connection,
+   * `restart()` listens on the same port again with the collections kept, as a Qdrant with persistent
+   * storage comes back after a restart.
+   */
+  stop(): Promise<void>;
+  /** `port`: listen there from now on (default: the port it had). */
+  restart(port?: number): Promise<void>;
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -64,7 +75,15 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
   const validator = OpenApiValidator.fromFile(QDRANT_SPEC_PATH);
   const collections = new Map<string, FakeCollection>();
   let aliases = new Map<string, string>();
-  const state: FakeQdrant = { url: "", violations: [], unsupported: [], calls: [], close: async () => {} };
+  const state: FakeQdrant = {
+    url: "",
+    violations: [],
+    unsupported: [],
+    calls: [],
+    close: async () => {},
+    stop: async () => {},
+    restart: async (_port?: number) => {},
+  };
 
   const resolveName = (name: string): string => aliases.get(name) ?? name;
   const getCollection = (name: string): FakeCollection => {
@@ -346,10 +365,29 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("fake Qdrant has no TCP address");
   state.url = `http://127.0.0.1:${address.port}`;
+  let listening = true;
   state.close = () =>
     new Promise<void>((ok, ko) => {
+      if (!listening) return ok();
+      listening = false;
       server.closeAllConnections();
       server.close((err) => (err ? ko(err) : ok()));
+    });
+  state.stop = state.close;
+  let port = address.port;
+  state.restart = (newPort?: number) =>
+    new Promise<void>((ok, ko) => {
+      if (listening) return ok();
+      if (newPort !== undefined) {
+        port = newPort;
+        state.url = `http://127.0.0.1:${port}`;
+      }
+      server.once("error", ko);
+      server.listen(port, "127.0.0.1", () => {
+        listening = true;
+        server.off("error", ko);
+        ok();
+      });
     });
   return state;
 }

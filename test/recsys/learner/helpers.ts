@@ -22,7 +22,10 @@ export interface LearnerTestApp extends TestApp {
 export async function learnerTestApp(): Promise<LearnerTestApp> {
   const t = await createTestApp();
   await seedRecsysData(t);
-  const registry = new LibsqlArtifactRegistry(t.db.$client, { now: t.deps.clock });
+  // The registry's clock ticks 1 ms per reading: versions registered one after another are newer, as with a
+  // real clock (under the frozen test clock every version had the same age, and "newest" was the hash order).
+  let tick = 0;
+  const registry = new LibsqlArtifactRegistry(t.db.$client, { now: () => t.deps.clock() + tick++ });
   const logs: LearnerTestApp["logs"] = [];
   const log = (msg: string, fields?: Record<string, unknown>): void => void logs.push({ msg, fields });
   const logger: Logger = { debug: log, info: log, warn: log, error: log, child: () => logger };

@@ -6,6 +6,7 @@ import {
   rateInterval,
   relativeLift,
   thompsonShare,
+  cautiousShare,
 } from "../../../src/recsys/selection/bandit";
 
 describe("selection statistics", () => {
@@ -52,5 +53,20 @@ describe("selection statistics", () => {
     expect(thompsonShare({ impressions: 0, clicks: 0 }, { impressions: 0, clicks: 0 })).toBeCloseTo(0.5, 6);
     expect(thompsonShare({ impressions: 900, clicks: 90 }, { impressions: 100, clicks: 0 })).toBe(0.01);
     expect(thompsonShare({ impressions: 900, clicks: 10 }, { impressions: 900, clicks: 200 })).toBe(0.5);
+  });
+});
+
+describe("cautiousShare", () => {
+  it("never hands an unproven challenger Thompson's half of the traffic while the evidence is thin", () => {
+    const empty = { impressions: 0, clicks: 0 };
+    expect(cautiousShare(empty, empty, 0.03)).toBe(0.03);
+    // A worse-looking challenger drops at once.
+    expect(cautiousShare({ impressions: 900, clicks: 90 }, { impressions: 300, clicks: 3 }, 0.03)).toBe(0.01);
+  });
+
+  it("grows a challenger the evidence favours, at most doubling per decision, up to Thompson's allocation", () => {
+    const grown = cautiousShare({ impressions: 2000, clicks: 100 }, { impressions: 200, clicks: 30 }, 0.03);
+    expect(grown).toBeCloseTo(0.06, 6);
+    expect(cautiousShare({ impressions: 2000, clicks: 100 }, { impressions: 2000, clicks: 300 }, 0.4)).toBe(0.5);
   });
 });

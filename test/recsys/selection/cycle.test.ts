@@ -112,7 +112,7 @@ describe("runSelectionCycle on the real libSQL engine", () => {
     deps.policy = { assessWaitMs: 0 }; // no learner here to assess it: it starts unmeasured at once
     await runSelectionCycle(deps);
     const [exp] = await store.running();
-    expect(exp.share).toBe(0.1); // unmeasured offline: a smaller start
+    expect(exp.share).toBe(0.03); // unmeasured offline: a smaller start
     await play(exp.id, 8, { champion: 0.2, challenger: 0 });
     await runSelectionCycle(deps);
     const after = await store.experiment(exp.id);
@@ -154,7 +154,7 @@ describe("runSelectionCycle on the real libSQL engine", () => {
     now += 181_000;
     const r = await runSelectionCycle(deps);
     expect(r.decisions).toEqual([expect.objectContaining({ action: "experiment_started" })]);
-    expect((await store.running())[0].share).toBe(0.1);
+    expect((await store.running())[0].share).toBe(0.03);
   });
 
   it("holds a version the offline gate finds worse, with its numbers, and one whose artifact is broken", async () => {

@@ -32,7 +32,7 @@ describe("admin models API", () => {
       "ranker",
     ]);
     for (const m of body.models) expect(m.live?.version).toBeTruthy();
-    expect(body.experiments[0]).toMatchObject({ model: "ranker", status: "running", share: 0.1 });
+    expect(body.experiments[0]).toMatchObject({ model: "ranker", status: "running", share: 0.03 });
     expect(body.experiments[0].arms.challenger.ctr).toMatchObject({
       estimate: expect.any(Number),
       lo: expect.any(Number),

@@ -66,7 +66,7 @@ describe("POST /v1/events: a bad batch is refused whole, with nothing stored", (
     expect((await json<ErrorBody>(res)).error.code).toBe("payload_too_large");
   });
 
-  it("anonymous without any session id: 401 session_required", async () => {
+  it("anonymous without any session id: 401 session_id_required", async () => {
     const res = await t.app.request("/v1/events", {
       method: "POST",
       headers: { "content-type": "application/json", cookie: "rc_sid=" },
@@ -74,7 +74,7 @@ describe("POST /v1/events: a bad batch is refused whole, with nothing stored", (
     });
     // The anon-session middleware mints an rc_sid for cookie-less browsers; the events route only trusts an id the client sent.
     expect(res.status).toBe(401);
-    expect((await json<ErrorBody>(res)).error.code).toBe("session_required");
+    expect((await json<ErrorBody>(res)).error.code).toBe("session_id_required");
   });
 });
 

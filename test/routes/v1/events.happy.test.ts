@@ -114,10 +114,10 @@ describe("POST /v1/events: malformed bodies and auth", () => {
     }
   });
 
-  it("refuses anonymous callers that send no session id (401 session_required)", async () => {
+  it("refuses anonymous callers that send no session id (401 session_id_required)", async () => {
     const res = await postEvents(t, {}, [{ id: "a", type: "view", item_id: pid(0, 1) }]);
     expect(res.status).toBe(401);
-    expect((await json<{ error: { code: string } }>(res)).error.code).toBe("session_required");
+    expect((await json<{ error: { code: string } }>(res)).error.code).toBe("session_id_required");
     // A session id inside the event is enough.
     const ok = await postEvents(t, {}, [{ id: "a", type: "view", item_id: pid(0, 1), session_id: sid(35) }]);
     expect(ok.status).toBe(200);

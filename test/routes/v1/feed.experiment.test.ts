@@ -17,7 +17,7 @@ describe("GET /v1/feed during a model experiment", () => {
     expect(started.decisions).toEqual([expect.objectContaining({ model: "ranker", action: "experiment_started" })]);
     await t.deps.recsys.refreshExperiments();
     const exp = t.deps.recsys.activeExperiment();
-    expect(exp).toMatchObject({ model: "ranker", share: 0.1 });
+    expect(exp).toMatchObject({ model: "ranker", share: 0.03 });
     expect(exp?.champion.components.ranker).toBe(live);
     expect(exp?.challenger.components.ranker).toBe(challenger);
 

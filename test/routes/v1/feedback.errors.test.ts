@@ -13,13 +13,13 @@ const code = async (res: Response): Promise<string | undefined> =>
   (await json<{ error?: { code?: string } }>(res)).error?.code;
 
 describe("feedback routes: bad input", () => {
-  it("anonymous callers without a session id: 401 session_required", async () => {
+  it("anonymous callers without a session id: 401 session_id_required", async () => {
     const list = await t.app.request("/v1/feedback");
     expect(list.status).toBe(401);
-    expect(await code(list)).toBe("session_required");
+    expect(await code(list)).toBe("session_id_required");
     const del = await t.app.request(`/v1/feedback/${pid(0, 1)}`, { method: "DELETE" });
     expect(del.status).toBe(401);
-    expect(await code(del)).toBe("session_required");
+    expect(await code(del)).toBe("session_id_required");
   });
 
   it("a malformed session id or product id: 400, never a 500", async () => {

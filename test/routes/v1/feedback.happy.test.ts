@@ -101,12 +101,13 @@ describe("negative feedback of a signed-in user", () => {
       const sessions = new MemorySessionStore({ now: () => now });
       const base = { ...t.deps, db, sessions };
       const events = createDbEventLog(db, base.clock, base.newId);
-      const { vectors, recsys } = buildServingDeps({ ...base, events });
+      const { vectors, recsys, payments } = buildServingDeps({ ...base, events });
       const deps: AppDeps = {
         ...base,
         events,
         vectors,
         recsys,
+        payments,
         auth: createAuth(base, { passwordHasher: fastPasswordHasher }),
       };
       await recsys.start(db, { trainMissing: true, seed: 7 });

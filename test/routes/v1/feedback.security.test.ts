@@ -69,7 +69,7 @@ describe("feedback belongs to its user or session", () => {
     expect((await undo({ ...writer.headers, ...endUser }, pid(1, 6))).status).toBe(204);
     const keyOnly = await t.app.request("/v1/feedback", { headers: readOnly.headers });
     expect(keyOnly.status).toBe(400);
-    expect((await json<{ error: { code: string } }>(keyOnly)).error.code).toBe("session_required");
+    expect((await json<{ error: { code: string } }>(keyOnly)).error.code).toBe("end_user_required");
   });
 
   it("a forged bearer token lists nothing of the user it names (anonymous, own session only)", async () => {

@@ -168,7 +168,7 @@ describe("service routes", () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/v1/products", "/v1/products/{id}", "/v1/categories", "/healthz"]),
     );
-    expect(doc.components.schemas).toHaveProperty("Error");
+    expect(doc.components.schemas).toHaveProperty("Error404");
   });
 
   it("/docs serves the reference page", async () => {

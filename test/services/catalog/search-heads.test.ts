@@ -17,6 +17,9 @@ import {
 import { createTestApp, createTestDb, type TestApp, type TestDb } from "../../helpers/app";
 import { insertProducts, type FixtureProduct } from "../../helpers/catalog-fixtures";
 
+/** These tests pin the bm25 keyset machinery (windows, head lists, category terms): the blend is off. */
+const BM25_ONLY = { blend: false } as const;
+
 /**
  * Head lists (precomputed top hits of frequent one-token searches) must give exactly the live FTS answer:
  * page 1, every later page by cursor, past the list's end, with filters; and never be used once the catalog
@@ -85,7 +88,7 @@ async function allPages(q: Omit<ProductQuery, "cursor">): Promise<string[]> {
   const out: string[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 1000; pages++) {
-    const page = await listProducts(db, { ...q, cursor });
+    const page = await listProducts(db, { ...q, cursor }, BM25_ONLY);
     out.push(...page.items.map((i) => i.id));
     if (!page.nextCursor) return out;
     cursor = page.nextCursor;
@@ -130,7 +133,7 @@ async function expectExact() {
   for (const q of QUERIES) {
     const all = await bruteForce(q);
     expect(
-      (await listProducts(db, { q, limit: 20 })).items.map((i) => i.id),
+      (await listProducts(db, { q, limit: 20 }, BM25_ONLY)).items.map((i) => i.id),
       `${q} page 1`,
     ).toEqual(all.slice(0, 20));
     expect(await allPages({ q, limit: 7 }), `${q} all pages`).toEqual(all);
@@ -203,11 +206,13 @@ describe("search head lists", () => {
       sql: "UPDATE search_head_lists SET list = ? WHERE match = ?",
       args: [encodeHeadList(swapped, list.ranks), match],
     });
-    const ids = (await listProducts(db, { q: "wireless", limit: 3 })).items.map((i) => i.id);
+    const ids = (await listProducts(db, { q: "wireless", limit: 3 }, BM25_ONLY)).items.map((i) => i.id);
     const truth = await bruteForce("wireless");
     expect(ids).toEqual([truth[1], truth[0], truth[2]]);
     await refreshSearchHeads(db, { minHits: 40, listLength: 50, force: true, ...quiet });
-    expect((await listProducts(db, { q: "wireless", limit: 3 })).items.map((i) => i.id)).toEqual(truth.slice(0, 3));
+    expect((await listProducts(db, { q: "wireless", limit: 3 }, BM25_ONLY)).items.map((i) => i.id)).toEqual(
+      truth.slice(0, 3),
+    );
   });
 
   it("is idempotent: a second refresh does nothing, a forced one writes the same lists", async () => {
@@ -255,7 +260,7 @@ describe("search head lists", () => {
       await expectExact();
     }
     // the inserted product leads "wireless" now
-    expect((await listProducts(db, { q: "wireless", limit: 1 })).items[0].id).toBe("HNEW1");
+    expect((await listProducts(db, { q: "wireless", limit: 1 }, BM25_ONLY)).items[0].id).toBe("HNEW1");
   }, 120_000); // ~10 s on an idle host; several catalog rebuilds, 40 s seen under a load of 20
 
   it("updates that change no indexed text keep the revision (ratings, prices)", async () => {
@@ -328,7 +333,7 @@ describe("search head lists on a single-connection (in-memory) database", () => 
       expect(report.status).toBe("built");
       expect(report.expressions).toBeGreaterThan(0);
       expect(await loadHeadList(mem, toFtsQuery("wireless")!)).not.toBeNull();
-      const page = await listProducts(mem, { q: "wireless", limit: 5 });
+      const page = await listProducts(mem, { q: "wireless", limit: 5 }, BM25_ONLY);
       const truth = await mem.$client.execute({
         sql: "SELECT p.parent_asin FROM products_fts JOIN products p ON p.id = products_fts.rowid WHERE products_fts MATCH ? ORDER BY rank, p.id LIMIT 5",
         args: [toFtsQuery("wireless")],
@@ -379,6 +384,6 @@ describe("search head lists over HTTP", () => {
   });
 
   it("listProducts still rejects a query with no letters or digits", async () => {
-    await expect(listProducts(app.db, { q: "***", limit: 5 })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(listProducts(app.db, { q: "***", limit: 5 }, BM25_ONLY)).rejects.toBeInstanceOf(InvalidInputError);
   });
 });

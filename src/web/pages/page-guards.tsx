@@ -1,0 +1,68 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { roleCan, type PermissionRequest } from "../../auth/permissions";
+import type { AppEnv } from "../../context";
+import { pageUser } from "../page-auth";
+import { renderPage } from "../render";
+
+/**
+ * Page guard for the seller and admin pages: a signed-in user (else the web skeleton's sign-in redirect runs
+ * first, see requirePageUser) whose role grants `permission`; others get a 403 page saying what is missing.
+ * `otherwise` lets a page send a buyer somewhere useful instead (the seller pages: "start selling").
+ */
+export const requirePageRole = (permission: PermissionRequest, otherwise?: string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const u = pageUser(c);
+    if (u && roleCan(u.role, permission)) return next();
+    if (otherwise) return c.redirect(otherwise, 303);
+    return forbiddenPage(c);
+  });
+
+export async function forbiddenPage(c: Context<AppEnv>): Promise<Response> {
+  const res = await renderPage(
+    c,
+    { title: "Not allowed", page: "forbidden" },
+    <section class="empty">
+      <h1>Not allowed</h1>
+      <p role="alert">Your account's role does not allow this page.</p>
+      <p>
+        <a href="/">Back to the home page</a>
+      </p>
+    </section>,
+  );
+  return new Response(res.body, { status: 403, headers: res.headers });
+}
+
+/** Money in minor units, for display. */
+export const money = (p: { amountMinor: number; currency: string }) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: p.currency }).format(p.amountMinor / 100);
+
+export const shortDate = (iso: string | number) => new Date(iso).toISOString().slice(0, 16).replace("T", " ");
+
+/** A flash message carried in the query string after a redirect (Post/Redirect/Get). */
+export function Flash(props: { c: Context<AppEnv> }) {
+  const ok = props.c.req.query("ok");
+  const err = props.c.req.query("error");
+  return (
+    <>
+      {ok ? (
+        <p class="notice" role="status">
+          {ok}
+        </p>
+      ) : null}
+      {err ? (
+        <p class="alert" role="alert">
+          {err}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** Redirect back to `path` with a flash message. */
+export const back = (c: Context<AppEnv>, path: string, msg: { ok?: string; error?: string }) => {
+  const u = new URL(path, "http://x");
+  if (msg.ok) u.searchParams.set("ok", msg.ok);
+  if (msg.error) u.searchParams.set("error", msg.error);
+  return c.redirect(u.pathname + u.search, 303);
+};
