@@ -12,5 +12,8 @@ export type Principal =
 export type UserPrincipal = Extract<Principal, { type: "user" }>;
 export type ApiKeyPrincipal = Extract<Principal, { type: "api_key" }>;
 
-/** The user a principal acts for (the key's owner for API keys), or null when anonymous. */
-export const actingUserId = (p: Principal): string | null => (p.type === "anonymous" ? null : p.userId);
+/**
+ * The signed-in user whose own history, feed and feedback a request reads or writes; null when anonymous and
+ * for API keys: a key acts for an application, never as its owner's browsing (src/auth/api-key-subject.ts).
+ */
+export const actingUserId = (p: Principal): string | null => (p.type === "user" ? p.userId : null);

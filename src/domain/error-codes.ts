@@ -10,6 +10,13 @@ export const errorCodes = {
   invalid_request: { status: 400, description: "Input failed validation; `details` lists each issue" },
   invalid_cursor: { status: 400, description: "A cursor that is malformed, expired or from another query" },
   empty_photo: { status: 400, description: "The uploaded photo is empty" },
+  end_user_required: {
+    status: 400,
+    description:
+      "An API key call names no end user or session (x-end-user-id / end_user_id, x-session-id / session_id)",
+  },
+  end_user_requires_api_key: { status: 400, description: "Only API key callers name end users (x-end-user-id)" },
+  invalid_end_user_id: { status: 400, description: "x-end-user-id must be 1-128 characters of A-Z a-z 0-9 _ -" },
   // 401: no caller, or credentials that do not identify one
   unauthorized: { status: 401, description: "Authentication required" },
   invalid_session: { status: 401, description: "The session is invalid, expired or revoked" },

@@ -1,5 +1,4 @@
 import cluster, { type Worker } from "node:cluster";
-import { serve } from "@hono/node-server";
 import { createApp } from "../app";
 import { ConfigError, type Config } from "../config";
 import type { Database } from "../db/database";
@@ -18,6 +17,7 @@ import { startLearner } from "../recsys/start.node.js";
 import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
+import { listen } from "./listen.node.js";
 import { withWebAssets } from "../web/assets.node.js";
 import { describeCause, SettingError } from "../lib/describe-failure";
 import { markAbandonedRuns } from "../ops/abandoned-runs.node.js";
@@ -110,8 +110,10 @@ async function runSingle(config: Config, logger: Logger) {
   await createDemoAccounts(serving.deps);
 
   const app = createApp(serving.deps);
-  const server = serve({ fetch: withWebAssets(app.fetch, logger), hostname: config.HOST, port: config.PORT }, (info) =>
-    announce(logger, { ...config, HOST: info.address, PORT: info.port }, `database ${config.DATABASE_URL}`),
+  const server = listen(
+    withWebAssets(app.fetch, logger),
+    { hostname: config.HOST, port: config.PORT, logger },
+    (info) => announce(logger, { ...config, HOST: info.address, PORT: info.port }, `database ${config.DATABASE_URL}`),
   );
   const heads = startHeads(db, config, logger);
 
@@ -165,7 +167,7 @@ function exitWithParent(shutdown: () => void): void {
  */
 const ACCEPT_WINDOW_MS = 1000;
 
-function closeAfterShutdown(server: ReturnType<typeof serve>, closing: () => boolean): void {
+function closeAfterShutdown(server: ReturnType<typeof listen>, closing: () => boolean): void {
   server.prependListener("request", (_req, res) => {
     if (closing() && !res.headersSent) res.setHeader("connection", "close");
   });
@@ -294,7 +296,7 @@ async function runWorker(config: Config, logger: Logger) {
     reembed: process.env.RECIRCUIT_WORKER_SLOT === "0" && config.LEARNER_THREAD === "on",
   });
   const app = createApp(serving.deps);
-  const server = serve({ fetch: withWebAssets(app.fetch, logger), hostname: config.HOST, port: config.PORT });
+  const server = listen(withWebAssets(app.fetch, logger), { hostname: config.HOST, port: config.PORT, logger });
 
   let closing = false;
   closeAfterShutdown(server, () => closing);

@@ -80,8 +80,9 @@ export function runOpenRouteMatrix(title: string, getApp: () => TestApp, cases: 
         });
 
         it("revoked API key: 401 invalid_api_key", async () => {
+          // API keys act for an application: they name its end user (docs/auth.md).
           const key = await createKey(t, user, [sc.scope]);
-          expect((await send(key.headers)).status).toBe(sc.okStatus);
+          expect((await send({ ...key.headers, "x-end-user-id": "matrix-end-user" })).status).toBe(sc.okStatus);
           expect(
             (await t.app.request(`/v1/api-keys/${key.id}`, { method: "DELETE", headers: user.headers })).status,
           ).toBe(200);

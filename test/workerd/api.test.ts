@@ -101,6 +101,13 @@ describe("api Worker in workerd", () => {
     expect(pages).toBe(Math.ceil(all.length / 3));
   });
 
+  it("cursors are signed with Web Crypto in workerd too: another sort's cursor is 400 invalid_cursor", async () => {
+    const first = await page("limit=3&sort=price_desc");
+    const res = await get(`/v1/products?limit=3&sort=price_asc&cursor=${encodeURIComponent(first.nextCursor ?? "")}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_cursor");
+  });
+
   it("GET /v1/products/{id}: 200 with detail, 404 with the common error body", async () => {
     const ok = await get("/v1/products/W-CAM-1");
     expect(ok.status).toBe(200);

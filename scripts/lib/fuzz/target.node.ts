@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import { eq } from "drizzle-orm";
 import { createApp } from "../../../src/app";
 import { resolveAuthUrl } from "../../../src/auth/secret";
@@ -6,10 +7,10 @@ import { buildServingDeps } from "../../../src/deps/serving";
 import { LibsqlArtifactRegistry } from "../../../src/adapters/model-registry/libsql";
 import { createTestApp, type TestApp } from "../../../test/helpers/app";
 import { insertProducts } from "../../../test/helpers/catalog-fixtures";
-import { serveApp } from "../../../test/helpers/serve-app";
 import { pid, seedRecsysData } from "../../../test/recsys/fixtures";
 import type { FuzzTarget } from "./run";
 import { buildWorld } from "./world";
+import { listen } from "../../../src/server/listen.node.js";
 
 const PRODUCTS = [
   { parentAsin: "B0FUZZ0001", title: "Fuzz Phone", categories: ["Electronics", "Cell Phones"], price: 500 },
@@ -19,8 +20,9 @@ const PRODUCTS = [
 
 /**
  * The app under fuzz: the real app (real better-auth, libSQL file, in-process stores) over a fresh database with
- * a small catalog. `server: true` puts it behind a real Node HTTP server on a loopback port; otherwise requests go
- * through `app.request` (what `npm test` uses). Rate limits are raised so the run exercises handlers, not 429s.
+ * a small catalog. `server: true` puts it behind the real Node HTTP server (`listen()`, what src/server/node.ts
+ * serves with) on a loopback port; otherwise requests go through `app.request`. Rate limits are raised so the
+ * run exercises handlers, not 429s.
  */
 export async function fuzzTarget(opts: { server: boolean }): Promise<FuzzTarget & { close: () => Promise<void> }> {
   const t: TestApp = await createTestApp(
@@ -47,7 +49,17 @@ export async function fuzzTarget(opts: { server: boolean }): Promise<FuzzTarget 
   let send: FuzzTarget["send"];
   let stop = async () => {};
   if (opts.server) {
-    const s = await serveApp(app.fetch);
+    const s = await new Promise<{ url: string; close: () => Promise<void> }>((ready) => {
+      const server = listen(app.fetch, { hostname: "127.0.0.1", port: 0 }, (info) => {
+        // Client and server share one event loop here: a long synchronous stretch (scrypt at sign-up on a busy
+        // machine) must not let the 5 s keep-alive timer close a connection the client is about to reuse.
+        (server as Server).keepAliveTimeout = 120_000;
+        ready({
+          url: `http://127.0.0.1:${info.port}`,
+          close: () => new Promise((done) => server.close(() => done())),
+        });
+      });
+    });
     // Node's fetch marks requests as CORS mode: better-auth then wants the app's own Origin, as a browser sends.
     const origin = new URL(resolveAuthUrl(deps.config)).origin;
     send = (path, init) =>

@@ -131,6 +131,9 @@ export async function buildWorld(
       item_id: products,
       listing_id: listings,
       session_id: [`fuzzsess${tag}`, `victimsess${tag}`],
+      // API keys name end users (docs/auth.md); other callers sending one get 400.
+      "x-end-user-id": ["fuzz-end-user-1", "fuzz-end-user-2"],
+      end_user_id: ["fuzz-end-user-1", "fuzz-end-user-2"],
       model: ["two-tower", "ranker", "item-knn"],
       type: ["product", "listing"],
     },

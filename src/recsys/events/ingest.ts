@@ -7,6 +7,7 @@ import { isNegativeKind, NegativeFeedbackStore, type NegativeEntry } from "../fe
 import { userStreamId } from "../history";
 import { EVENT_TYPES, type EventLog, type EventRecord } from "../../ports/event-log";
 import type { MarketplacePort } from "../../ports/marketplace";
+import { END_USER_ID, namedKeySubject } from "../../auth/api-key-subject";
 import { backendDown, type Backend } from "../../ports/backends";
 import { errorMessage, type Log } from "../../ports/logger";
 
@@ -47,7 +48,17 @@ export const EventInSchema = z
       .string()
       .regex(SESSION_ID, "8-64 characters of A-Z a-z 0-9 _ -")
       .optional()
-      .describe("Defaults to the rc_sid cookie / x-session-id header"),
+      .describe(
+        "Defaults to the rc_sid cookie / x-session-id header. With an API key: a session in the key's own namespace",
+      ),
+    end_user_id: z
+      .string()
+      .regex(END_USER_ID, "1-128 characters of A-Z a-z 0-9 _ -")
+      .optional()
+      .describe(
+        "API keys only: the application's end user (opaque id, the key's own namespace); wins over session_id. " +
+          "Defaults to the x-end-user-id header",
+      ),
     ts: z
       .union([z.number().int().positive(), z.iso.datetime({ offset: true })])
       .optional()
@@ -107,10 +118,15 @@ export interface IngestDeps {
   log?: Log;
 }
 
-/** Who sends the batch: a user (session or API key owner) and/or a presented browser session id. */
+/**
+ * Who sends the batch: a signed-in user and/or a presented browser session id; or, for an API key, the
+ * key's owner as the namespace of the end users and sessions its events name (`userId` is then null: a key's
+ * events never land in its owner's history) and `sessionId` the subject its headers named, namespaced.
+ */
 export interface Sender {
   userId: string | null;
   sessionId: string | null;
+  keyOwner?: string;
 }
 
 const idOf = (raw: unknown): string | null => {
@@ -141,11 +157,20 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
       continue;
     }
     seenIds.add(e.id);
-    const sessionId = e.session_id ?? sender.sessionId;
+    if (e.end_user_id !== undefined && sender.keyOwner === undefined) {
+      reject("invalid_event", "end_user_id: only API key callers name end users");
+      continue;
+    }
+    const sessionId =
+      sender.keyOwner !== undefined
+        ? (namedKeySubject(sender.keyOwner, { endUserId: e.end_user_id, sessionId: e.session_id }) ?? sender.sessionId)
+        : (e.session_id ?? sender.sessionId);
     if (!sender.userId && !sessionId) {
       reject(
         "session_required",
-        "anonymous events need a session id (rc_sid cookie, x-session-id header or session_id)",
+        sender.keyOwner !== undefined
+          ? "API key events name an end user or a session (end_user_id / session_id, or the x-end-user-id / x-session-id header)"
+          : "anonymous events need a session id (rc_sid cookie, x-session-id header or session_id)",
       );
       continue;
     }

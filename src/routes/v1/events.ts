@@ -2,9 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { actingUserId } from "../../auth/principal";
 import { requireScope } from "../../http/middleware/require";
 import { createRouter, describeError, errorResponses, scopeSecurity } from "../../http/openapi";
+import { EndUserHeaders } from "./recommendation-schemas";
 import { EventInSchema, ingestEvents, MAX_BATCH } from "../../recsys/events/ingest";
-import { presentedSession } from "../../http/caller";
-import { UnauthenticatedError } from "../../domain/errors";
+import { keySubjectOf, presentedEndUser, presentedSession } from "../../http/caller";
+import { InvalidInputError, UnauthenticatedError } from "../../domain/errors";
+import { END_USER_HEADER } from "../../auth/api-key-subject";
 import { BACKENDS } from "../../ports/backends";
 import { logAt } from "../../ports/logger";
 
@@ -70,8 +72,14 @@ const route = createRoute({
   middleware: [requireScope("events:write", { anonymous: true })] as const,
   description:
     "Each event is validated on its own: good ones are stored even when others are rejected (207 with reasons). " +
-    "Signed-in users and API keys with `events:write` act for their user; anonymous callers must send a session id.",
-  request: { body: { required: true, content: { "application/json": { schema: BatchSchema } } } },
+    "Signed-in users' events are theirs; anonymous callers must send a session id. API keys (`events:write`) act " +
+    "for an application, never as the key's owner: each event names an end user (`end_user_id`, or the " +
+    `\`${END_USER_HEADER}\` header) or a session (\`session_id\`, or \`x-session-id\`) in the key's own ` +
+    "namespace, else it is rejected `session_required` (the whole batch `400 end_user_required` when none does).",
+  request: {
+    body: { required: true, content: { "application/json": { schema: BatchSchema } } },
+    headers: EndUserHeaders,
+  },
   responses: {
     200: { description: "Every event accepted", content: { "application/json": { schema: ResultSchema } } },
     207: {
@@ -90,10 +98,19 @@ eventsRoutes.openAPIRegistry.register("EventIn", EventIn);
 eventsRoutes.openapi(route, async (c) => {
   const { events: raw } = c.req.valid("json");
   const { db, sessions, recsys } = c.var.deps;
-  const userId = actingUserId(c.var.principal);
-  const sessionId = presentedSession(c);
-  const anyEventSession = raw.some((e) => e !== null && typeof e === "object" && "session_id" in e);
-  if (!userId && !sessionId && !anyEventSession) {
+  const principal = c.var.principal;
+  const userId = actingUserId(principal);
+  const keyOwner = principal.type === "api_key" ? principal.userId : undefined;
+  if (keyOwner === undefined) presentedEndUser(c); // refuses x-end-user-id from anyone but a key
+  const sessionId = keyOwner !== undefined ? keySubjectOf(c) : presentedSession(c);
+  const names = (k: string) => raw.some((e) => e !== null && typeof e === "object" && k in e);
+  if (keyOwner !== undefined && !sessionId && !names("session_id") && !names("end_user_id")) {
+    throw new InvalidInputError(
+      "end_user_required",
+      `API key events name an end user or a session: send ${END_USER_HEADER} or x-session-id, or end_user_id / session_id per event`,
+    );
+  }
+  if (keyOwner === undefined && !userId && !sessionId && !names("session_id")) {
     throw new UnauthenticatedError(
       "session_id_required",
       "anonymous events need a session id: send the rc_sid cookie, an x-session-id header or session_id per event",
@@ -108,7 +125,7 @@ eventsRoutes.openapi(route, async (c) => {
       now: c.var.deps.clock(),
       log: logAt(c.var.deps.logger),
     },
-    { userId, sessionId },
+    { userId, sessionId, ...(keyOwner !== undefined ? { keyOwner } : {}) },
     raw,
   );
   if (result.degraded) c.header("X-Degraded", result.degraded.join(", ") || "session_history");

@@ -2,10 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { actingUserId } from "../../auth/principal";
 import type { AppEnv } from "../../context";
-import { notFound, UnauthenticatedError } from "../../domain/errors";
-import { presentedSession } from "../../http/caller";
+import { END_USER_HEADER } from "../../auth/api-key-subject";
+import { InvalidInputError, notFound, UnauthenticatedError } from "../../domain/errors";
+import { keySubjectOf, presentedEndUser, presentedSession } from "../../http/caller";
 import { requireScope } from "../../http/middleware/require";
 import { createRouter, describeError, errorResponses, scopeSecurity } from "../../http/openapi";
+import { EndUserHeaders } from "./recommendation-schemas";
 import { SESSION_ID } from "../../recsys/events/ingest";
 import {
   negativeFeedbackKinds,
@@ -41,9 +43,10 @@ const listRoute = createRoute({
   security: scopeSecurity("recommendations:read", { anonymous: true }),
   description:
     "Signed-in users: kept until undone, on every device. Anonymous sessions: kept for the session's lifetime " +
-    "(idle TTL) and moved to the account when the same session signs in. Given with POST /v1/events.",
+    "(idle TTL) and moved to the account when the same session signs in. Given with POST /v1/events. " +
+    "API keys: the feedback of the end user (`x-end-user-id`) or session they name, never the key owner's.",
   middleware: requireScope("recommendations:read", { anonymous: true }),
-  request: { query: z.object({ session_id: sessionParam }) },
+  request: { query: z.object({ session_id: sessionParam }), headers: EndUserHeaders },
   responses: {
     200: {
       description: "Negative feedback",
@@ -72,6 +75,7 @@ const undoRoute = createRoute({
         .openapi({ param: { name: "productId", in: "path" } }),
     }),
     query: z.object({ session_id: sessionParam }),
+    headers: EndUserHeaders,
   },
   responses: {
     204: { description: "Undone" },
@@ -82,6 +86,17 @@ const undoRoute = createRoute({
 
 /** Whose feedback: the acting user (with the presented session, for carry-over), else the session. */
 function actorOf(c: Context<AppEnv>, sessionParam: string | undefined): FeedbackActor {
+  if (c.var.principal.type === "api_key") {
+    // A key's feedback is its end user's or session's (in the key's namespace), never its owner's.
+    const sessionId = keySubjectOf(c, sessionParam);
+    if (!sessionId)
+      throw new InvalidInputError(
+        "end_user_required",
+        `API keys name an end user (${END_USER_HEADER}) or a session (session_id / x-session-id)`,
+      );
+    return { userId: null, sessionId };
+  }
+  presentedEndUser(c);
   const userId = actingUserId(c.var.principal);
   const sessionId = sessionParam ?? presentedSession(c);
   if (!userId && !sessionId)

@@ -5,6 +5,7 @@ import { createRouter, errorResponses, scopeSecurity } from "../../http/openapi"
 import { getProductDetail } from "../../services/catalog/product-detail";
 import { listProducts, productSorts } from "../../services/catalog/products";
 import { notFound } from "../../domain/errors";
+import { openRouteCursor, sealRouteCursor } from "../../http/cursors";
 
 const price = z.coerce.number().min(0).max(1_000_000);
 
@@ -138,6 +139,8 @@ const getRoute = createRoute({
 export const productsRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
+    // A page cursor is signed and bound to its query, filters and sort: replayed elsewhere it is 400 invalid_cursor.
+    const { cursor, limit: _limit, ...binding } = q;
     const page = await listProducts(c.var.deps.db, {
       q: q.q,
       category: q.category,
@@ -147,9 +150,9 @@ export const productsRoutes = createRouter()
       minRating: q.min_rating,
       sort: q.sort,
       limit: q.limit,
-      cursor: q.cursor,
+      cursor: cursor === undefined ? undefined : await openRouteCursor(c, "products", binding, cursor),
     });
-    return c.json(page, 200);
+    return c.json({ ...page, nextCursor: await sealRouteCursor(c, "products", binding, page.nextCursor) }, 200);
   })
   .openapi(getRoute, async (c) => {
     const product = await getProductDetail(c.var.deps.db, c.req.valid("param").id);

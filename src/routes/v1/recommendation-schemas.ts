@@ -68,3 +68,19 @@ export function markDegraded(
   const names = [...(answer.sources.unavailable ?? []), ...answer.sources.failed.map((f) => f.source)];
   c.header("X-Degraded", [...new Set(names)].join(", ") || "true");
 }
+
+/**
+ * `x-end-user-id`: API keys act for an application's end users (docs/auth.md, "API keys act for an
+ * application"). Declared on every route a key's recommender traffic reaches, so third parties see it.
+ */
+export const EndUserHeaders = z.object({
+  "x-end-user-id": z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        "API keys only: the application's end user this call is for (opaque, 1-128 of A-Z a-z 0-9 _ -, in the " +
+        "key's own namespace; wins over a session id). Without it and without a session id a key gets the " +
+        "anonymous feed. Never the key owner's own history. Other callers: 400 end_user_requires_api_key.",
+    }),
+});

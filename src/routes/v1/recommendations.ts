@@ -4,7 +4,13 @@ import { createRouter, errorResponses, scopeSecurity } from "../../http/openapi"
 import { SESSION_ID } from "../../recsys/events/ingest";
 import { callerOf } from "../../http/caller";
 import { productRecommendations, sessionRecommendations } from "../../recsys/session/session-recs";
-import { markDegraded, notReadyResponse, RecItemSchema, SourceReportSchema } from "./recommendation-schemas";
+import {
+  EndUserHeaders,
+  markDegraded,
+  notReadyResponse,
+  RecItemSchema,
+  SourceReportSchema,
+} from "./recommendation-schemas";
 import { notFound } from "../../domain/errors";
 
 const RecListSchema = z
@@ -34,7 +40,9 @@ export const sessionRecsRoute = createRoute({
   operationId: "getSessionRecommendations",
   security: scopeSecurity("recommendations:read", { anonymous: true }),
   middleware: guard,
-  request: { query: z.object({ limit, session_id: sessionParam }) },
+  description:
+    "API keys: the session or end user (`x-end-user-id`) the key names, in its own namespace; never the key owner's.",
+  request: { query: z.object({ limit, session_id: sessionParam }), headers: EndUserHeaders },
   responses: {
     200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },
     ...errorResponses(400, 401, 403, 429),
@@ -59,6 +67,7 @@ export const productRecsRoute = createRoute({
         .openapi({ param: { name: "id", in: "path" } }),
     }),
     query: z.object({ limit, session_id: sessionParam }),
+    headers: EndUserHeaders,
   },
   responses: {
     200: { description: "Recommendations", content: { "application/json": { schema: RecListSchema } } },

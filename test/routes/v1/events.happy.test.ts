@@ -123,19 +123,21 @@ describe("POST /v1/events: malformed bodies and auth", () => {
     expect(ok.status).toBe(200);
   });
 
-  it("needs the events:write scope for API keys and attributes events to the key's owner", async () => {
+  it("needs the events:write scope for API keys and files events under the end user the key names", async () => {
     const owner = await createUser(t, "buyer");
     const readOnly = await createKey(t, owner, ["recommendations:read"]);
     const denied = await postEvents(t, readOnly.headers, [{ id: "k", type: "view", item_id: pid(0, 1) }]);
     expect(denied.status).toBe(403);
     const writer = await createKey(t, owner, ["events:write"]);
-    const ok = await postEvents(t, writer.headers, [{ id: "k", type: "view", item_id: pid(0, 1) }]);
+    const ok = await postEvents(t, { ...writer.headers, "x-end-user-id": "shopper-42" }, [
+      { id: "k", type: "view", item_id: pid(0, 1) },
+    ]);
     expect(ok.status).toBe(200);
     const row = await t.db.$client.execute({
-      sql: "SELECT user_id FROM events WHERE client_event_id = ?",
-      args: [`u:${owner.userId}:k`],
+      sql: "SELECT user_id, anon_id FROM events WHERE client_event_id = ?",
+      args: [`s:key.${owner.userId}.u.shopper-42:k`],
     });
-    expect(row.rows[0]?.user_id).toBe(owner.userId);
+    expect(row.rows.map((r) => [r.user_id, r.anon_id])).toEqual([[null, `key.${owner.userId}.u.shopper-42`]]);
     const bad = await postEvents(t, { "x-api-key": "rc_not_a_real_key" }, [
       { id: "k2", type: "view", item_id: pid(0, 1) },
     ]);

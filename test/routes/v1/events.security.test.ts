@@ -53,19 +53,26 @@ describe("POST /v1/events: who an event belongs to", () => {
     expect(Number(alices.rows[0].n)).toBe(0);
   });
 
-  it("an API key's events are its owner's, and idempotency is per owner (another user's same client id is a new event)", async () => {
+  it("an API key's events are its end user's, never its owner's, and idempotency is per end user", async () => {
     const [owner, other] = await Promise.all([createUser(t), createUser(t)]);
     const key = await createKey(t, owner, ["events:write"]);
-    const ev = [{ id: "same-client-id", type: "view", item_id: pid(1, 1), ts: NOW - 1000 }];
+    const ev = [{ id: "same-client-id", type: "view", item_id: pid(1, 1), ts: NOW - 1000, end_user_id: "eu-1" }];
     expect((await json<{ accepted: string[] }>(await postEvents(t, key.headers, ev))).accepted).toEqual([
       "same-client-id",
     ]);
-    const fromOther = await json<{ accepted: string[]; duplicates: string[] }>(await postEvents(t, other.headers, ev));
-    expect(fromOther.accepted).toEqual(["same-client-id"]); // not swallowed as the owner's duplicate
+    const fromOther = await json<{ accepted: string[] }>(
+      await postEvents(t, other.headers, [{ id: "same-client-id", type: "view", item_id: pid(1, 1), ts: NOW - 1000 }]),
+    );
+    expect(fromOther.accepted).toEqual(["same-client-id"]); // not swallowed as the key's duplicate
     const rows = await t.db.$client.execute({
-      sql: "SELECT user_id FROM events WHERE client_event_id LIKE '%:same-client-id'",
+      sql: "SELECT user_id, anon_id FROM events WHERE client_event_id LIKE '%:same-client-id'",
       args: [],
     });
-    expect(rows.rows.map((r) => r.user_id).sort()).toEqual([owner.userId, other.userId].sort());
+    expect(rows.rows.map((r) => [r.user_id, r.anon_id])).toEqual(
+      expect.arrayContaining([
+        [null, `key.${owner.userId}.u.eu-1`],
+        [other.userId, null],
+      ]),
+    );
   });
 });

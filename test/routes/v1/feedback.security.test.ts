@@ -49,18 +49,27 @@ describe("feedback belongs to its user or session", () => {
     expect(await list(mine)).toEqual([pid(1, 6)]);
   });
 
-  it("an API key acts for its owner and needs events:write to undo", async () => {
+  it("an API key never reads or undoes its owner's feedback: only its end user's, and undo needs events:write", async () => {
     const readOnly = await createKey(t, alice, ["recommendations:read"]);
     const writer = await createKey(t, alice, ["events:write"]);
-    expect(await list(readOnly.headers)).toEqual([pid(0, 6)]);
-    const denied = await undo(readOnly.headers, pid(0, 6));
+    const endUser = { "x-end-user-id": "app-user-7" };
+    expect(await list({ ...readOnly.headers, ...endUser })).toEqual([]);
+    const denied = await undo({ ...readOnly.headers, ...endUser }, pid(0, 6));
     expect(denied.status).toBe(403);
     expect((await json<{ error: { code: string } }>(denied)).error.code).toBe("insufficient_scope");
+    expect((await undo({ ...writer.headers, ...endUser }, pid(0, 6))).status).toBe(404);
+    expect(await list(alice.headers)).toEqual([pid(0, 6)]);
+    // The end user's own feedback, given through the key, is the end user's and undoable through the key.
+    await postEvents(t, { ...writer.headers, ...endUser }, [
+      { id: "eu1", type: "hide", item_id: pid(1, 6), ts: NOW - 10 },
+    ]);
     expect(await list(alice.headers)).toEqual([pid(0, 6)]);
     const bobsKey = await createKey(t, bob, ["events:write"]);
-    expect((await undo(bobsKey.headers, pid(0, 6))).status).toBe(404);
-    expect((await undo(writer.headers, pid(0, 6))).status).toBe(204);
-    expect(await list(alice.headers)).toEqual([]);
+    expect((await undo({ ...bobsKey.headers, ...endUser }, pid(1, 6))).status).toBe(404);
+    expect((await undo({ ...writer.headers, ...endUser }, pid(1, 6))).status).toBe(204);
+    const keyOnly = await t.app.request("/v1/feedback", { headers: readOnly.headers });
+    expect(keyOnly.status).toBe(400);
+    expect((await json<{ error: { code: string } }>(keyOnly)).error.code).toBe("end_user_required");
   });
 
   it("a forged bearer token lists nothing of the user it names (anonymous, own session only)", async () => {
