@@ -10,7 +10,7 @@ export interface paths {
     get: operations["getHealth"];
   };
   "/readyz": {
-    /** Readiness: database, serving models, session store and vector index all answering */
+    /** Readiness: database and serving models required; session store and vector index reported */
     get: operations["getReadiness"];
   };
   "/v1/products": {
@@ -188,18 +188,21 @@ export interface paths {
   "/v1/events": {
     /**
      * Ingest interaction events (batch of up to 500)
-     * @description Each event is validated on its own: good ones are stored even when others are rejected (207 with reasons). Signed-in users and API keys with `events:write` act for their user; anonymous callers must send a session id.
+     * @description Each event is validated on its own: good ones are stored even when others are rejected (207 with reasons). Signed-in users' events are theirs; anonymous callers must send a session id. API keys (`events:write`) act for an application, never as the key's owner: each event names an end user (`end_user_id`, or the `x-end-user-id` header) or a session (`session_id`, or `x-session-id`) in the key's own namespace, else it is rejected `session_required` (the whole batch `400 end_user_required` when none does).
      */
     post: operations["ingestEvents"];
   };
   "/v1/feed": {
-    /** Personalised home feed (catalog products with their best active listing) */
+    /**
+     * Personalised home feed (catalog products with their best active listing)
+     * @description Signed-in users get their personal feed; anonymous visitors their session's. API keys act for an application: the feed of the end user (`x-end-user-id`) or session (`session_id` / `x-session-id`) the key names, in the key's own namespace, else the anonymous feed; never the key owner's personal feed. Cursors are signed and bound to the caller: an altered or foreign cursor is `400 invalid_cursor`.
+     */
     get: operations["getFeed"];
   };
   "/v1/feedback": {
     /**
      * Your negative feedback (not interested, hidden, disliked), newest first
-     * @description Signed-in users: kept until undone, on every device. Anonymous sessions: kept for the session's lifetime (idle TTL) and moved to the account when the same session signs in. Given with POST /v1/events.
+     * @description Signed-in users: kept until undone, on every device. Anonymous sessions: kept for the session's lifetime (idle TTL) and moved to the account when the same session signs in. Given with POST /v1/events. API keys: the feedback of the end user (`x-end-user-id`) or session they name, never the key owner's.
      */
     get: operations["listNegativeFeedback"];
   };
@@ -211,7 +214,10 @@ export interface paths {
     delete: operations["undoNegativeFeedback"];
   };
   "/v1/recommendations/session": {
-    /** Next items for the live session (session kNN + co-visitation of its last items) */
+    /**
+     * Next items for the live session (session kNN + co-visitation of its last items)
+     * @description API keys: the session or end user (`x-end-user-id`) the key names, in its own namespace; never the key owner's.
+     */
     get: operations["getSessionRecommendations"];
   };
   "/v1/products/{id}/recommendations": {
@@ -232,8 +238,10 @@ export interface components {
       /** @description Catalog product (parent_asin) */
       item_id?: string;
       listing_id?: string;
-      /** @description Defaults to the rc_sid cookie / x-session-id header */
+      /** @description Defaults to the rc_sid cookie / x-session-id header. With an API key: a session in the key's own namespace */
       session_id?: string;
+      /** @description API keys only: the application's end user (opaque id, the key's own namespace); wins over session_id. Defaults to the x-end-user-id header */
+      end_user_id?: string;
       /** @description Unix ms or ISO 8601; default: now */
       ts?: number | string;
       /** @description Free-form (surface, recommendationId, position, ...), at most 2 KB as JSON and 16 levels deep */
@@ -254,7 +262,7 @@ export interface components {
     };
     Readiness: {
       /** @enum {string} */
-      status: "ready" | "not_ready";
+      status: "ready" | "degraded" | "not_ready";
       /** @enum {string} */
       code?: "dependency_down";
       down: ("database" | "models" | "session_store" | "vector_index")[];
@@ -312,9 +320,12 @@ export interface components {
          * - `invalid_request`: Input failed validation; `details` lists each issue
          * - `invalid_cursor`: A cursor that is malformed, expired or from another query
          * - `empty_photo`: The uploaded photo is empty
+         * - `end_user_required`: An API key call names no end user or session (x-end-user-id / end_user_id, x-session-id / session_id)
+         * - `end_user_requires_api_key`: Only API key callers name end users (x-end-user-id)
+         * - `invalid_end_user_id`: x-end-user-id must be 1-128 characters of A-Z a-z 0-9 _ -
          * @enum {string}
          */
-        code: "bad_request" | "invalid_request" | "invalid_cursor" | "empty_photo";
+        code: "bad_request" | "invalid_request" | "invalid_cursor" | "empty_photo" | "end_user_required" | "end_user_requires_api_key" | "invalid_end_user_id";
         /** @description For people; clients branch on `code` */
         message: string;
         /** @description The x-request-id of this request */
@@ -803,9 +814,10 @@ export interface components {
          * @description - `service_unavailable`: Temporarily unavailable (models loading); retry later
          * - `misconfigured`: The deployment's configuration is invalid (Workers)
          * - `object_storage_unconfigured`: No object storage (the Worker's R2 binding PHOTOS)
+         * - `backend_unavailable`: A backend this request needs (session store, vector index) is down; `details.backend` names it
          * @enum {string}
          */
-        code: "service_unavailable" | "misconfigured" | "object_storage_unconfigured";
+        code: "service_unavailable" | "misconfigured" | "object_storage_unconfigured" | "backend_unavailable";
         /** @description For people; clients branch on `code` */
         message: string;
         /** @description The x-request-id of this request */
@@ -853,6 +865,8 @@ export interface components {
       accepted: string[];
       /** @description Accepted ids that were already stored */
       duplicates: string[];
+      /** @description Present when the events were stored but the session history could not be updated (the backends that were down): they count, live personalisation may not reflect them yet */
+      degraded?: ("session_store" | "vector_index")[];
       rejected: ({
           index: number;
           id: string | null;
@@ -879,6 +893,8 @@ export interface components {
             /** @enum {string} */
             reason: "timeout" | "error";
           })[];
+        /** @description Backends that were down (the answer was computed without them; `degraded` is true) */
+        unavailable?: ("session_store" | "vector_index")[];
       };
       /** @description Candidates removed, by reason (seen, negative, bought, own, unavailable) */
       filtered: {
@@ -932,6 +948,8 @@ export interface components {
             /** @enum {string} */
             reason: "timeout" | "error";
           })[];
+        /** @description Backends that were down (the answer was computed without them; `degraded` is true) */
+        unavailable?: ("session_store" | "vector_index")[];
       };
     };
   };
@@ -966,16 +984,16 @@ export interface operations {
       };
     };
   };
-  /** Readiness: database, serving models, session store and vector index all answering */
+  /** Readiness: database and serving models required; session store and vector index reported */
   getReadiness: {
     responses: {
-      /** @description Ready to serve */
+      /** @description Ready to serve (`degraded`: the session store or vector index is down, `down` names it) */
       200: {
         content: {
           "application/json": components["schemas"]["Readiness"];
         };
       };
-      /** @description A dependency is down or models are loading; `down` names which */
+      /** @description The database is down or models are loading; `down` names which */
       503: {
         content: {
           "application/json": components["schemas"]["Readiness"];
@@ -3275,9 +3293,15 @@ export interface operations {
   };
   /**
    * Ingest interaction events (batch of up to 500)
-   * @description Each event is validated on its own: good ones are stored even when others are rejected (207 with reasons). Signed-in users and API keys with `events:write` act for their user; anonymous callers must send a session id.
+   * @description Each event is validated on its own: good ones are stored even when others are rejected (207 with reasons). Signed-in users' events are theirs; anonymous callers must send a session id. API keys (`events:write`) act for an application, never as the key's owner: each event names an end user (`end_user_id`, or the `x-end-user-id` header) or a session (`session_id`, or `x-session-id`) in the key's own namespace, else it is rejected `session_required` (the whole batch `400 end_user_required` when none does).
    */
   ingestEvents: {
+    parameters: {
+      header?: {
+        /** @description API keys only: the application's end user this call is for (opaque, 1-128 of A-Z a-z 0-9 _ -, in the key's own namespace; wins over a session id). Without it and without a session id a key gets the anonymous feed. Never the key owner's own history. Other callers: 400 end_user_requires_api_key. */
+        "x-end-user-id"?: string;
+      };
+    };
     requestBody: {
       content: {
         "application/json": components["schemas"]["EventBatch"];
@@ -3332,7 +3356,10 @@ export interface operations {
       };
     };
   };
-  /** Personalised home feed (catalog products with their best active listing) */
+  /**
+   * Personalised home feed (catalog products with their best active listing)
+   * @description Signed-in users get their personal feed; anonymous visitors their session's. API keys act for an application: the feed of the end user (`x-end-user-id`) or session (`session_id` / `x-session-id`) the key names, in the key's own namespace, else the anonymous feed; never the key owner's personal feed. Cursors are signed and bound to the caller: an altered or foreign cursor is `400 invalid_cursor`.
+   */
   getFeed: {
     parameters: {
       query?: {
@@ -3340,6 +3367,10 @@ export interface operations {
         cursor?: string;
         /** @description Defaults to the rc_sid cookie / x-session-id header */
         session_id?: string;
+      };
+      header?: {
+        /** @description API keys only: the application's end user this call is for (opaque, 1-128 of A-Z a-z 0-9 _ -, in the key's own namespace; wins over a session id). Without it and without a session id a key gets the anonymous feed. Never the key owner's own history. Other callers: 400 end_user_requires_api_key. */
+        "x-end-user-id"?: string;
       };
     };
     responses: {
@@ -3377,7 +3408,7 @@ export interface operations {
           "application/json": components["schemas"]["Error429"];
         };
       };
-      /** @description Models are still loading (see Retry-After) */
+      /** @description Models are still loading (`service_unavailable`), or a backend this request cannot do without is down (`backend_unavailable`, e.g. the session store holding a feed cursor's snapshot); see Retry-After */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3391,13 +3422,17 @@ export interface operations {
   };
   /**
    * Your negative feedback (not interested, hidden, disliked), newest first
-   * @description Signed-in users: kept until undone, on every device. Anonymous sessions: kept for the session's lifetime (idle TTL) and moved to the account when the same session signs in. Given with POST /v1/events.
+   * @description Signed-in users: kept until undone, on every device. Anonymous sessions: kept for the session's lifetime (idle TTL) and moved to the account when the same session signs in. Given with POST /v1/events. API keys: the feedback of the end user (`x-end-user-id`) or session they name, never the key owner's.
    */
   listNegativeFeedback: {
     parameters: {
       query?: {
         /** @description Anonymous callers: defaults to the rc_sid cookie / x-session-id header */
         session_id?: string;
+      };
+      header?: {
+        /** @description API keys only: the application's end user this call is for (opaque, 1-128 of A-Z a-z 0-9 _ -, in the key's own namespace; wins over a session id). Without it and without a session id a key gets the anonymous feed. Never the key owner's own history. Other callers: 400 end_user_requires_api_key. */
+        "x-end-user-id"?: string;
       };
     };
     responses: {
@@ -3449,6 +3484,10 @@ export interface operations {
         /** @description Anonymous callers: defaults to the rc_sid cookie / x-session-id header */
         session_id?: string;
       };
+      header?: {
+        /** @description API keys only: the application's end user this call is for (opaque, 1-128 of A-Z a-z 0-9 _ -, in the key's own namespace; wins over a session id). Without it and without a session id a key gets the anonymous feed. Never the key owner's own history. Other callers: 400 end_user_requires_api_key. */
+        "x-end-user-id"?: string;
+      };
       path: {
         productId: string;
       };
@@ -3494,13 +3533,20 @@ export interface operations {
       };
     };
   };
-  /** Next items for the live session (session kNN + co-visitation of its last items) */
+  /**
+   * Next items for the live session (session kNN + co-visitation of its last items)
+   * @description API keys: the session or end user (`x-end-user-id`) the key names, in its own namespace; never the key owner's.
+   */
   getSessionRecommendations: {
     parameters: {
       query?: {
         limit?: number;
         /** @description Defaults to the rc_sid cookie / x-session-id header */
         session_id?: string;
+      };
+      header?: {
+        /** @description API keys only: the application's end user this call is for (opaque, 1-128 of A-Z a-z 0-9 _ -, in the key's own namespace; wins over a session id). Without it and without a session id a key gets the anonymous feed. Never the key owner's own history. Other callers: 400 end_user_requires_api_key. */
+        "x-end-user-id"?: string;
       };
     };
     responses: {
@@ -3538,7 +3584,7 @@ export interface operations {
           "application/json": components["schemas"]["Error429"];
         };
       };
-      /** @description Models are still loading (see Retry-After) */
+      /** @description Models are still loading (`service_unavailable`), or a backend this request cannot do without is down (`backend_unavailable`, e.g. the session store holding a feed cursor's snapshot); see Retry-After */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3557,6 +3603,10 @@ export interface operations {
         limit?: number;
         /** @description Defaults to the rc_sid cookie / x-session-id header */
         session_id?: string;
+      };
+      header?: {
+        /** @description API keys only: the application's end user this call is for (opaque, 1-128 of A-Z a-z 0-9 _ -, in the key's own namespace; wins over a session id). Without it and without a session id a key gets the anonymous feed. Never the key owner's own history. Other callers: 400 end_user_requires_api_key. */
+        "x-end-user-id"?: string;
       };
       path: {
         id: string;
@@ -3603,7 +3653,7 @@ export interface operations {
           "application/json": components["schemas"]["Error429"];
         };
       };
-      /** @description Models are still loading (see Retry-After) */
+      /** @description Models are still loading (`service_unavailable`), or a backend this request cannot do without is down (`backend_unavailable`, e.g. the session store holding a feed cursor's snapshot); see Retry-After */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */

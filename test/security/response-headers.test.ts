@@ -19,11 +19,22 @@ describe("response headers", () => {
     expect(list.headers.get("cache-control")).toBe("no-store");
   });
 
-  it("every response carries Content-Security-Policy and Permissions-Policy", async () => {
-    for (const path of ["/healthz", "/docs", "/v1/categories", "/nope"]) {
+  it("every API response carries the strict Content-Security-Policy and Permissions-Policy", async () => {
+    for (const path of ["/healthz", "/docs", "/v1/categories", "/v1/nope"]) {
       const res = await t.app.request(path);
       expect(res.headers.get("content-security-policy"), path).toContain("default-src 'none'");
       expect(res.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("permissions-policy"), path).toContain("camera=()");
+    }
+  });
+
+  it("storefront pages (an unknown page included) get the page policy: own scripts only, no framing", async () => {
+    for (const path of ["/", "/nope"]) {
+      const res = await t.app.request(path);
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).not.toContain("unsafe-inline");
+      expect(csp, path).toContain("frame-ancestors 'none'");
       expect(res.headers.get("permissions-policy"), path).toContain("camera=()");
     }
   });
