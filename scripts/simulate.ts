@@ -122,30 +122,30 @@ async function main(): Promise<number> {
     }
     await waitForFeed(base, 900_000);
     let state: ChallengerState;
-    if (databaseUrl && challenger === "failing") {
-      state = { kind: challenger, applied: true, reason: "bad deploy scheduled a third of the way through" };
-    } else if (databaseUrl && challenger !== "none") {
-      // Our own server: register the challenger in its registry; its selection cycle takes it from there.
-      const reg = await registerChallenger(challenger, databaseUrl, opts.seed);
-      state = {
-        kind: challenger,
-        applied: true,
-        reason: `registered ranker ${reg?.version} (not live) against champion ${reg?.champion}; the server's selection cycle picks it up`,
-      };
-      log(`[simulate] ${state.reason}`);
+    if (databaseUrl && challenger !== "none") {
+      // Our own server: the challenger (or the bad deploy) lands after a warm-up, when the feed has logged
+      // pages the learner can score a newcomer on, as a version published into a running marketplace would.
+      state = { kind: challenger, applied: true, reason: "scheduled after the warm-up" };
     } else {
       const headers: Record<string, string> = values["admin-key"] ? { "x-api-key": values["admin-key"] } : {};
       state = await prepareChallenger(challenger, { base, headers });
       if (!state.applied) log(`[simulate] NOTE: challenger "${challenger}" not applied: ${state.reason}`);
     }
-    // `failing`: the bad deploy lands a third of the way through, after the feed has run on good models.
-    const failAt = Math.floor(opts.steps / 3);
+    // `random` / `better` register a not-live version a sixth of the way through; `failing` deploys a diverged
+    // ranker live a third of the way through.
+    const landAt = Math.floor(opts.steps / (challenger === "failing" ? 3 : 6));
     const onRound =
-      databaseUrl && challenger === "failing"
+      databaseUrl && challenger !== "none"
         ? async (step: number): Promise<void> => {
-            if (step !== failAt) return;
-            const d = await deployFailing(databaseUrl as string, opts.seed);
-            state.reason = `after step ${step + 1}: deployed diverged ranker ${d.version} live over ${d.replaced}`;
+            if (step !== landAt) return;
+            const url = databaseUrl as string;
+            if (challenger === "failing") {
+              const d = await deployFailing(url, opts.seed);
+              state.reason = `after step ${step + 1}: deployed diverged ranker ${d.version} live over ${d.replaced}`;
+            } else {
+              const reg = await registerChallenger(challenger, url, opts.seed);
+              state.reason = `after step ${step + 1}: registered ranker ${reg?.version} (not live) against champion ${reg?.champion}`;
+            }
             log(`[simulate] ${state.reason}`);
           }
         : undefined;
