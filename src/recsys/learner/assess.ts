@@ -17,7 +17,8 @@ import type { TrainingLog } from "./training-log";
 
 /** Metric name marking an assessed version (its value: when, Unix ms). */
 export const ASSESSED_AT = "eval.assessedAt";
-const TRAINED_TO = "learner.trainedToSeq";
+/** The last event seq a version was trained on, when it is not `learner.eventSeq` (embeddings hold a window out). */
+export const TRAINED_TO = "learner.trainedToSeq";
 const EVENT_SEQ = "learner.eventSeq";
 
 /** The last event seq a version was trained on, when it recorded one (learner and bootstrap versions do). */

@@ -17,7 +17,7 @@ import {
   refitCovisRows,
   rowsAround,
 } from "./incremental";
-import { assessChallengers, type Assessment, windowFrom } from "./assess";
+import { assessChallengers, type Assessment, TRAINED_TO, windowFrom } from "./assess";
 import { evaluateRanker, fitRanker, labelPages, pagePropensities, readImpressionPages } from "./ranker-learn";
 import { eventsTableReader, TrainingLog } from "./training-log";
 
@@ -26,9 +26,6 @@ export const LEARNED_MODELS = ["popularity", "covisitation", "session-knn", "fis
 export type LearnedModel = (typeof LEARNED_MODELS)[number];
 
 /** Metric names the learner records on every version it registers (read back to plan the next cycle). */
-/** The last event seq a version was trained on, when it is not `learner.eventSeq` (embeddings hold a window out). */
-const TRAINED_TO = "learner.trainedToSeq";
-
 export const M = {
   eventSeq: "learner.eventSeq",
   fullSeq: "learner.fullSeq",
