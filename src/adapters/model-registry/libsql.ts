@@ -274,10 +274,11 @@ export class LibsqlArtifactRegistry implements ModelRegistry {
    * model: the live version, the `keepNewest` newest (promotion candidates) and the `keepPrevious` created
    * just before the live one (what a rollback picks first). Without this every publish adds the models'
    * full size to the database for good. The DELETE re-checks the live pointer, so a version made live
-   * meanwhile is never removed.
+   * meanwhile is never removed. `keep`: versions kept as well (selection's queue: a version waiting for its
+   * experiment while newer ones land).
    */
   async pruneVersions(
-    options: { keepNewest?: number; keepPrevious?: number } = {},
+    options: { keepNewest?: number; keepPrevious?: number; keep?: readonly { model: string; version: string }[] } = {},
   ): Promise<{ model: string; version: string }[]> {
     const keepNewest = Math.max(1, options.keepNewest ?? 3);
     const keepPrevious = Math.max(0, options.keepPrevious ?? 2);
@@ -288,6 +289,7 @@ export class LibsqlArtifactRegistry implements ModelRegistry {
       const liveAt = versions.findIndex((v) => v.version === liveVersion);
       const keep = new Set(versions.slice(0, keepNewest).map((v) => v.version));
       if (liveVersion !== undefined) keep.add(liveVersion);
+      for (const k of options.keep ?? []) if (k.model === model) keep.add(k.version);
       // versions are newest first: the ones after the live one's index were created before it.
       if (liveAt >= 0) for (const v of versions.slice(liveAt + 1, liveAt + 1 + keepPrevious)) keep.add(v.version);
       for (const v of versions) {

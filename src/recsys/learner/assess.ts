@@ -4,6 +4,7 @@ import type { ItemCatalog } from "../catalog";
 import { LinearRanker } from "../feed/rank";
 import { artifactRanker, evaluate, type QualityMetrics, qualityMetrics, windowCases } from "./evaluate";
 import { evaluateRanker, labelPages, pagePropensities, readImpressionPages } from "./ranker-learn";
+import { ASSESSED_AT, EVENT_SEQ, TRAINED_TO } from "./metric-names";
 import type { TrainingLog } from "./training-log";
 
 /**
@@ -15,11 +16,7 @@ import type { TrainingLog } from "./training-log";
  * never reaches a shopper, however it was registered.
  */
 
-/** Metric name marking an assessed version (its value: when, Unix ms). */
-export const ASSESSED_AT = "eval.assessedAt";
-/** The last event seq a version was trained on, when it is not `learner.eventSeq` (embeddings hold a window out). */
-export const TRAINED_TO = "learner.trainedToSeq";
-const EVENT_SEQ = "learner.eventSeq";
+export { ASSESSED_AT, EVENT_SEQ, TRAINED_TO };
 
 /** The last event seq a version was trained on, when it recorded one (learner and bootstrap versions do). */
 export function trainedTo(metrics: Record<string, number>): number | undefined {
@@ -64,35 +61,48 @@ export interface Assessment {
   reason?: string;
 }
 
-/** Assesses the newest unassessed, untrained-here challenger of each model (the one selection would try next). */
+/**
+ * Assesses, per model, the oldest unassessed version registered outside the learner and newer than the live
+ * one: the head of selection's queue (selection/queue.ts tries such versions first in, first out), so the one
+ * selection tries next is the one scored first. Learner versions carry their window metrics from registration
+ * (the bootstrap's its training position: what the learner builds on); assessed ones carry ASSESSED_AT.
+ */
 export async function assessChallengers(d: AssessDeps, o: AssessOptions): Promise<Assessment[]> {
   const out: Assessment[] = [];
   for (const model of o.models) {
     const live = await d.registry.live(model).catch(() => null);
-    const newest = (await d.registry.versions(model, 10)).find(
-      (v) => v.version !== live?.version && (!live || v.createdAt >= live.createdAt),
-    );
-    // Learner versions carry their window metrics from registration (the bootstrap's its training position:
-    // what the learner builds on); assessed ones carry ASSESSED_AT.
-    if (!newest || trainedTo(newest.metrics) !== undefined) continue;
-    if ("eval.cases" in newest.metrics || ASSESSED_AT in newest.metrics) continue;
-    try {
-      const candidate = await d.registry.load(model, newest.version);
-      d.progress(`${model}: assessing ${newest.version}, registered without window metrics`);
-      const metrics =
-        model === "ranker" ? await assessRanker(d, o, candidate, live) : assessRecall(d, o, candidate, live);
-      // Nothing to score it on yet (no events or labelled pages in the window): asked again next cycle, and
-      // selection keeps waiting (up to its assessWaitMs) rather than reading an empty window as a pass.
-      if (!metrics["eval.cases"]) {
-        out.push({ model, version: newest.version, status: "skipped", reason: "no cases in the recent window yet" });
-        continue;
+    // Oldest first (the queue's order). 200: learner retrains land every cycle while an outside version
+    // waits (pruning keeps queued versions). One assessment per model and cycle; a version whose artifact
+    // does not load is passed over (selection rejects it on its own load check), so it blocks no one.
+    const waiting = (await d.registry.versions(model, 200))
+      .filter(
+        (v) =>
+          v.version !== live?.version &&
+          (!live || v.createdAt >= live.createdAt) &&
+          trainedTo(v.metrics) === undefined &&
+          !("eval.cases" in v.metrics || ASSESSED_AT in v.metrics),
+      )
+      .reverse();
+    for (const head of waiting) {
+      try {
+        const candidate = await d.registry.load(model, head.version);
+        d.progress(`${model}: assessing ${head.version}, registered without window metrics`);
+        const metrics =
+          model === "ranker" ? await assessRanker(d, o, candidate, live) : assessRecall(d, o, candidate, live);
+        // Nothing to score it on yet (no events or labelled pages in the window): asked again next cycle, and
+        // selection keeps waiting (up to its assessWaitMs) rather than reading an empty window as a pass.
+        if (!metrics["eval.cases"]) {
+          out.push({ model, version: head.version, status: "skipped", reason: "no cases in the recent window yet" });
+          break;
+        }
+        const stamped = { ...metrics, [ASSESSED_AT]: d.now() };
+        await d.registry.annotate(model, head.version, stamped);
+        out.push({ model, version: head.version, status: "assessed", metrics: stamped });
+        break;
+      } catch (err) {
+        // Not annotated: selection's own load check rejects an artifact that does not load.
+        out.push({ model, version: head.version, status: "failed", reason: (err as Error).message });
       }
-      const stamped = { ...metrics, [ASSESSED_AT]: d.now() };
-      await d.registry.annotate(model, newest.version, stamped);
-      out.push({ model, version: newest.version, status: "assessed", metrics: stamped });
-    } catch (err) {
-      // Not annotated: selection's own load check rejects an artifact that does not load.
-      out.push({ model, version: newest.version, status: "failed", reason: (err as Error).message });
     }
   }
   return out;

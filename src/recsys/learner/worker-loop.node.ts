@@ -4,6 +4,9 @@ import { timeOrderedId } from "../../context";
 import { createDbEventLog } from "../../adapters/event-log/libsql";
 import { LibsqlArtifactRegistry } from "../../adapters/model-registry/libsql";
 import type { Log } from "../models/bootstrap";
+import { REGISTRY_MODELS } from "../models/serving-model-names";
+import { queuedVersions } from "../selection/queue";
+import { SelectionStore } from "../selection/store";
 import { runLearnerCycle, type LearnerCache, type LearnerDeps, type LearnerOptions, type LearnerReport } from "./cycle";
 
 /** What the learner process needs to open its own connection to the app database. */
@@ -27,9 +30,12 @@ export async function openLearnerDeps(
   const registry = new LibsqlArtifactRegistry(client, { now });
   const cache: LearnerCache = {};
   // Incremental cycles register a few MB a minute: without pruning the database would grow by the models'
-  // size every cycle. Kept: the newest 10 versions of each model, the live one and the 2 before it (the
-  // selection module's challengers are among the newest).
-  const prune = async (): Promise<number> => (await registry.pruneVersions({ keepNewest: 10, keepPrevious: 2 })).length;
+  // size every cycle. Kept: the newest 10 versions of each model, the live one and the 2 before it, and the
+  // versions waiting in the selection module's queue (an outside version waits while retrains land).
+  const prune = async (): Promise<number> => {
+    const keep = await queuedVersions({ store: new SelectionStore(db), registry }, REGISTRY_MODELS);
+    return (await registry.pruneVersions({ keepNewest: 10, keepPrevious: 2, keep })).length;
+  };
   return { deps: { db, events, registry, now, log, cache }, close: () => client.close(), prune };
 }
 

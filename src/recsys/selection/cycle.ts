@@ -1,11 +1,13 @@
 import type { EventLog, StoredEvent } from "../../ports/event-log";
 import type { ModelRegistry } from "../../ports/model-registry";
+import { EVENT_SEQ } from "../learner/metric-names";
 import { rotateModel } from "../models/rotation";
 import { cautiousShare, probChallengerBetter, rateInterval, relativeLift } from "./bandit";
-import { hasOfflineMetrics, offlineGate } from "./gate";
+import { offlineGate } from "./gate";
 import type { Arm } from "./interleave";
 import { liveSetKey } from "./live";
 import { previousVersions } from "./previous-versions";
+import { awaitingAssessment, type Lineage, planModelQueue, QUEUE_SCAN, type QueueEntry, queueOrder } from "./queue";
 import type { ArmStats, Experiment, SelectionStore } from "./store";
 
 /**
@@ -17,8 +19,10 @@ import type { ArmStats, Experiment, SelectionStore } from "./store";
  *    reject one it says is worse, or that fails or slows down; otherwise move its traffic share to
  *    Thompson sampling's allocation. A promotion starts a guard period in which the previous version keeps
  *    a small share: an online quality drop, an error-rate or a latency regression of the new one rolls it back.
- * 3. Start an experiment for the newest untried version of a model when its artifact loads and it passes
- *    the offline gate (gate.ts); a pinned model is held on its pin.
+ * 3. Start an experiment for the next version in the candidate queue (queue.ts: versions registered outside
+ *    the learner wait their turn, first in, first out; a learner retrain supersedes only older learner
+ *    retrains) when its artifact loads and it passes the offline gate (gate.ts); a pinned model is held on
+ *    its pin.
  *
  * Every decision is written to `model_decisions` with its numbers and reason.
  */
@@ -32,6 +36,11 @@ export interface SelectionPolicy {
   rejectProbability: number;
   /** An experiment that has not decided after this many impressions ends, the champion kept. */
   maxImpressions: number;
+  /**
+   * … or after this many while other versions wait in the queue: a challenger ≥ 5% better is decided well
+   * within it (issue 14's figure: 20,000), so an undecided one is close to the champion and gives way.
+   */
+  maxImpressionsWhileQueued: number;
   initialShare: number;
   /** Start share of a challenger without offline metrics to compare (riskier: less traffic). */
   unmeasuredShare: number;
@@ -57,6 +66,7 @@ export const DEFAULT_SELECTION_POLICY: SelectionPolicy = {
   promoteProbability: 0.95,
   rejectProbability: 0.05,
   maxImpressions: 100_000,
+  maxImpressionsWhileQueued: 20_000,
   initialShare: 0.2,
   // Under the 5% a version nobody has measured may take: it grows only as its clicks earn it (cautiousShare).
   unmeasuredShare: 0.03,
@@ -123,10 +133,13 @@ export async function runSelectionCycle(d: SelectionDeps): Promise<SelectionRepo
   await foldEvents(d, report);
   await verifyLive(d, decide);
   await checkLiveHealth(d, policy, decide);
+  const open = await holdPins(d, decide);
+  // Before anything moves a live pointer this cycle: a version seen newer than the live one keeps its place.
+  const waiting = await readQueue(d, open, decide);
 
   for (const e of await d.store.running()) {
     const stats = await d.store.armStats(e.id);
-    const verdict = judge(e, stats, policy);
+    const verdict = judge(e, stats, policy, waiting.length > 0);
     if (verdict.action === "continue") {
       if (Math.abs(verdict.share - e.share) > 1e-4) await d.store.setShare(e.id, verdict.share);
       continue;
@@ -184,16 +197,90 @@ export async function runSelectionCycle(d: SelectionDeps): Promise<SelectionRepo
     }
   }
 
-  const running = new Set((await d.store.running()).map((e) => e.model));
-  for (const model of d.models) {
-    if (REFRESHED_OFFLINE.has(model) && (await refreshCounts(d, model, decide))) continue;
-    if (running.size > 0) continue; // one experiment at a time: every arm's traffic is a share of the same feed
-    const started = await startExperiment(d, model, policy, decide);
-    if (started) running.add(model);
-  }
+  for (const model of open) if (REFRESHED_OFFLINE.has(model)) await refreshCounts(d, model, decide);
+  // One experiment at a time: every arm's traffic is a share of the same feed.
+  if ((await d.store.running()).length === 0) await startNext(d, open, policy, decide);
 
   await d.store.pruneSnapshotArms(d.now() - policy.attributionTtlMs);
   return report;
+}
+
+/**
+ * Holds pinned models on their pins and points a model without a live pointer at its newest version;
+ * returns the models selection may experiment on (unpinned, with a live pointer).
+ */
+async function holdPins(d: SelectionDeps, decide: Decide): Promise<string[]> {
+  const open: string[] = [];
+  for (const model of d.models) {
+    const pin = await d.store.pin(model);
+    const pointer = await d.registry.livePointer(model);
+    if (pin) {
+      if (pointer?.version !== pin.version) {
+        await d.registry.setLive(model, pin.version, `pinned by ${pin.pinnedBy}: ${pin.reason}`);
+        await decide(model, "pinned", pin.reason, { from: pointer?.version ?? null, to: pin.version });
+      }
+      continue;
+    }
+    if (!pointer) {
+      const [newest] = await d.registry.versions(model, 1);
+      if (!newest) continue;
+      await d.registry.setLive(model, newest.version, "initial pointer at the newest complete version");
+      await decide(model, "initialised", "initial pointer at the newest complete version", { to: newest.version });
+      continue;
+    }
+    open.push(model);
+  }
+  return open;
+}
+
+/**
+ * The queue over `models` (queue.ts), recording what it learns once: an outside version's entry (`queued`)
+ * and a learner retrain superseded before it was tried (`superseded`).
+ */
+async function readQueue(d: SelectionDeps, models: readonly string[], decide: Decide): Promise<QueueEntry[]> {
+  const entries: QueueEntry[] = [];
+  for (const model of models) {
+    const versions = await d.registry.versions(model, QUEUE_SCAN);
+    const marks = await d.store.queueMarks(
+      model,
+      versions.map((v) => v.version),
+    );
+    const live = (await d.registry.livePointer(model))?.version ?? null;
+    const q = planModelQueue(model, versions, live, marks, !REFRESHED_OFFLINE.has(model));
+    for (const s of q.superseded) {
+      await decide(model, "superseded", `learner retrain superseded by the newer retrain ${s.by} before it was tried`, {
+        from: live,
+        to: s.version,
+        numbers: { supersededBy: s.by },
+      });
+    }
+    entries.push(...q.entries);
+    for (const e of q.newlyQueued) {
+      const position = q.entries.indexOf(e) + 1;
+      await decide(
+        model,
+        "queued",
+        `registered outside the learner: waits for an experiment (${model} queue position ${position} of ${q.entries.length})`,
+        { from: live, to: e.version.version, numbers: { position, registeredAt: e.version.createdAt } },
+      );
+    }
+  }
+  return entries;
+}
+
+/**
+ * Starts an experiment for the first entry of the queue that loads and passes the offline gate (the ones
+ * that do not are held, each once). An entry still awaiting the learner's assessment holds the slot (at
+ * most `assessWaitMs`): starting the next one would put it behind a whole experiment.
+ */
+async function startNext(d: SelectionDeps, models: readonly string[], p: SelectionPolicy, decide: Decide) {
+  const entries = await readQueue(d, models, decide);
+  if (entries.length === 0) return;
+  const last = (await d.store.lastStarted())?.numbers?.lineage;
+  for (const e of queueOrder(entries, last === "learner" || last === "outside" ? (last as Lineage) : null)) {
+    if (awaitingAssessment(e, d.now(), p.assessWaitMs)) return;
+    if (await startExperiment(d, e, p, decide)) return;
+  }
 }
 
 /**
@@ -203,7 +290,6 @@ export async function runSelectionCycle(d: SelectionDeps): Promise<SelectionRepo
  * fresh events reach serving every cycle; FISM vectors and the ranker (fitted, not counted) go through one.
  */
 const REFRESHED_OFFLINE = new Set(["popularity", "covisitation", "session-knn"]);
-const EVENT_SEQ = "learner.eventSeq";
 
 /** True when `model` was handled as a count refresh (promoted, or held by the gate). */
 async function refreshCounts(d: SelectionDeps, model: string, decide: Decide): Promise<boolean> {
@@ -257,7 +343,13 @@ type Verdict =
   | { action: "promote" | "reject" | "rollback" | "end"; reason: string };
 
 /** The decision for one running experiment from its arms' numbers (pure: tested on its own). */
-export function judge(e: Pick<Experiment, "kind" | "share">, s: Record<Arm, ArmStats>, p: SelectionPolicy): Verdict {
+export function judge(
+  e: Pick<Experiment, "kind" | "share">,
+  s: Record<Arm, ArmStats>,
+  p: SelectionPolicy,
+  /** Other versions wait in the queue: an undecided experiment ends sooner (`maxImpressionsWhileQueued`). */
+  queued = false,
+): Verdict {
   const a = s.champion;
   const b = s.challenger;
   const guard = e.kind === "guard";
@@ -298,6 +390,8 @@ export function judge(e: Pick<Experiment, "kind" | "share">, s: Record<Arm, ArmS
   if (pBetter <= p.rejectProbability && b.impressions >= p.minImpressionsToReject)
     return { action: "reject", reason: line };
   if (total >= p.maxImpressions) return { action: "end", reason: `no decision after ${total} impressions: ${line}` };
+  if (queued && total >= p.maxImpressionsWhileQueued)
+    return { action: "end", reason: `no decision after ${total} impressions, others wait in the queue: ${line}` };
   return { action: "continue", share: cautiousShare(a, b, e.share, { minShare: 0.01, maxShare: 0.5 }) };
 }
 
@@ -310,80 +404,73 @@ function summarize(s: Record<Arm, ArmStats>): Record<string, unknown> {
   };
 }
 
-async function startExperiment(d: SelectionDeps, model: string, p: SelectionPolicy, decide: Decide): Promise<boolean> {
-  const pin = await d.store.pin(model);
+/** Starts `e`'s experiment, or holds it (recorded) when its artifact does not load or the offline gate fails. */
+async function startExperiment(d: SelectionDeps, e: QueueEntry, p: SelectionPolicy, decide: Decide): Promise<boolean> {
+  const { model, version: c } = e;
   const pointer = await d.registry.livePointer(model);
-  if (pin) {
-    if (pointer?.version !== pin.version) {
-      await d.registry.setLive(model, pin.version, `pinned by ${pin.pinnedBy}: ${pin.reason}`);
-      await decide(model, "pinned", pin.reason, { from: pointer?.version ?? null, to: pin.version });
-    }
-    return false;
-  }
-  const versions = await d.registry.versions(model, 50);
-  if (versions.length === 0) return false;
-  if (!pointer) {
-    await d.registry.setLive(model, versions[0].version, "initial pointer at the newest complete version");
-    await decide(model, "initialised", "initial pointer at the newest complete version", { to: versions[0].version });
-    return false;
-  }
-  const live = versions.find((v) => v.version === pointer.version);
-  const candidates = versions.filter((v) => v.version !== pointer.version && (!live || v.createdAt >= live.createdAt));
-  // Only the newest: older untried versions (the learner registers one per cycle) are superseded by it.
-  for (const c of candidates.slice(0, 1)) {
-    if (await d.store.tried(model, c.version)) continue;
-    // Not yet scored on the recent window (registered outside the learner): wait for its assessment first.
-    if (p.assessWaitMs > 0 && !hasOfflineMetrics(c.metrics) && d.now() - c.createdAt < p.assessWaitMs) continue;
-    const id = d.newId();
-    const record = async (status: "rejected", reason: string, numbers: Record<string, number>): Promise<void> => {
-      await d.store.createExperiment({
-        id,
-        model,
-        kind: "challenge",
-        champion: pointer.version,
-        challenger: c.version,
-        status,
-        share: 0,
-        startedAt: d.now(),
-        endedAt: d.now(),
-        reason,
-        offline: numbers,
-      });
-      await decide(model, "held", reason, { from: pointer.version, to: c.version, experimentId: id, numbers });
-    };
-    try {
-      await d.registry.load(model, c.version);
-    } catch (err) {
-      await record("rejected", `artifact does not load: ${err instanceof Error ? err.message : String(err)}`, {});
-      continue;
-    }
-    const gate = offlineGate(c.metrics, live?.metrics ?? {});
-    if (gate.verdict === "fail") {
-      await record("rejected", `offline gate: ${gate.reason}`, gate.numbers);
-      continue;
-    }
-    const share = gate.verdict === "pass" ? p.initialShare : p.unmeasuredShare;
+  if (!pointer) return false;
+  const live = (await d.registry.versions(model, QUEUE_SCAN)).find((v) => v.version === pointer.version);
+  const id = d.newId();
+  const waitedMs = d.now() - e.since;
+  const hold = async (reason: string, numbers: Record<string, number>): Promise<void> => {
     await d.store.createExperiment({
       id,
       model,
       kind: "challenge",
       champion: pointer.version,
       challenger: c.version,
-      status: "running",
-      share,
+      status: "rejected",
+      share: 0,
       startedAt: d.now(),
-      reason: `offline gate ${gate.verdict}: ${gate.reason}`,
-      offline: gate.numbers,
+      endedAt: d.now(),
+      reason,
+      offline: numbers,
     });
-    await decide(model, "experiment_started", `offline gate ${gate.verdict}: ${gate.reason}; start share ${share}`, {
+    await decide(model, "held", reason, {
       from: pointer.version,
       to: c.version,
       experimentId: id,
-      numbers: gate.numbers,
+      numbers: { ...numbers, lineage: e.lineage, waitedMs },
     });
-    return true;
+  };
+  try {
+    await d.registry.load(model, c.version);
+  } catch (err) {
+    await hold(`artifact does not load: ${err instanceof Error ? err.message : String(err)}`, {});
+    return false;
   }
-  return false;
+  const gate = offlineGate(c.metrics, live?.metrics ?? {});
+  if (gate.verdict === "fail") {
+    await hold(`offline gate: ${gate.reason}`, gate.numbers);
+    return false;
+  }
+  const share = gate.verdict === "pass" ? p.initialShare : p.unmeasuredShare;
+  await d.store.createExperiment({
+    id,
+    model,
+    kind: "challenge",
+    champion: pointer.version,
+    challenger: c.version,
+    status: "running",
+    share,
+    startedAt: d.now(),
+    reason: `offline gate ${gate.verdict}: ${gate.reason}`,
+    offline: gate.numbers,
+  });
+  const from = e.lineage === "learner" ? "learner retrain" : "outside the learner";
+  await decide(
+    model,
+    "experiment_started",
+    `offline gate ${gate.verdict}: ${gate.reason}; start share ${share}; registered ${from}, waited ${Math.round(waitedMs / 1000)} s`,
+    {
+      from: pointer.version,
+      to: c.version,
+      experimentId: id,
+      // `lineage` is read back by the queue's fairness rule (store.lastStarted).
+      numbers: { ...gate.numbers, lineage: e.lineage, waitedMs },
+    },
+  );
+  return true;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/database";
 import {
   modelArmStats,
@@ -22,6 +22,13 @@ export interface ArmStats {
   purchases: number;
   errors: number;
   latencyMsSum: number;
+}
+
+/** Versions of one model selection has settled (never offered again) or put in its queue. */
+export interface QueueMarks {
+  tried: Set<string>;
+  superseded: Set<string>;
+  queued: Set<string>;
 }
 
 export const EMPTY_ARM: ArmStats = { requests: 0, impressions: 0, clicks: 0, purchases: 0, errors: 0, latencyMsSum: 0 };
@@ -74,6 +81,61 @@ export class SelectionStore {
       )
       .limit(1);
     return rows.length > 0;
+  }
+
+  /**
+   * What selection already settled about these versions of `model` (the queue's memory, in two reads):
+   * `tried` as `tried()` says; `superseded` and `queued`: the decisions of those names selection recorded.
+   */
+  async queueMarks(model: string, versions: readonly string[]): Promise<QueueMarks> {
+    const marks: QueueMarks = { tried: new Set(), superseded: new Set(), queued: new Set() };
+    for (let i = 0; i < versions.length; i += 200) {
+      const chunk = versions.slice(i, i + 200);
+      const challenged = await this.db
+        .select({ version: modelExperiments.challenger })
+        .from(modelExperiments)
+        .where(
+          and(
+            eq(modelExperiments.model, model),
+            eq(modelExperiments.kind, "challenge"),
+            inArray(modelExperiments.challenger, chunk),
+          ),
+        );
+      for (const r of challenged) marks.tried.add(r.version);
+      const decided = await this.db
+        .select({ action: modelDecisions.action, from: modelDecisions.fromVersion, to: modelDecisions.toVersion })
+        .from(modelDecisions)
+        .where(
+          and(
+            eq(modelDecisions.model, model),
+            eq(modelDecisions.actor, "selection"),
+            or(
+              and(
+                inArray(modelDecisions.action, ["rolled_back", "broken"]),
+                inArray(modelDecisions.fromVersion, chunk),
+              ),
+              and(inArray(modelDecisions.action, ["superseded", "queued"]), inArray(modelDecisions.toVersion, chunk)),
+            ),
+          ),
+        );
+      for (const r of decided) {
+        if (r.action === "superseded" && r.to) marks.superseded.add(r.to);
+        else if (r.action === "queued" && r.to) marks.queued.add(r.to);
+        else if (r.from) marks.tried.add(r.from);
+      }
+    }
+    return marks;
+  }
+
+  /** The newest `experiment_started` decision (any model): whose turn it was last (the queue's fairness). */
+  async lastStarted(): Promise<Decision | null> {
+    const rows = await this.db
+      .select()
+      .from(modelDecisions)
+      .where(and(eq(modelDecisions.action, "experiment_started"), eq(modelDecisions.actor, "selection")))
+      .orderBy(desc(modelDecisions.id))
+      .limit(1);
+    return rows[0] ?? null;
   }
 
   async createExperiment(e: typeof modelExperiments.$inferInsert): Promise<void> {

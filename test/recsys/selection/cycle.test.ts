@@ -84,7 +84,11 @@ describe("runSelectionCycle on the real libSQL engine", () => {
     const v1 = await registry.register("ranker", ranker(), { "ndcg@10": 0.1 }, { live: true });
     const v2 = await registry.register("ranker", ranker(), passing);
     const first = await runSelectionCycle(deps);
-    expect(first.decisions).toEqual([expect.objectContaining({ model: "ranker", action: "experiment_started" })]);
+    // Registered outside the learner: it enters the queue, and being alone in it, starts at once.
+    expect(first.decisions).toEqual([
+      expect.objectContaining({ model: "ranker", action: "queued" }),
+      expect.objectContaining({ model: "ranker", action: "experiment_started" }),
+    ]);
     const [exp] = await store.running();
     expect(exp).toMatchObject({ kind: "challenge", champion: v1, challenger: v2, share: 0.2 });
 
@@ -129,8 +133,8 @@ describe("runSelectionCycle on the real libSQL engine", () => {
   it("waits for the learner's assessment of a version registered without window metrics, then gates on it", async () => {
     await registry.register("ranker", ranker(), {}, { live: true });
     const outside = await registry.register("ranker", ranker(), {});
-    // Within the wait: no experiment, no decision (the learner assesses it within a cycle or two).
-    expect((await runSelectionCycle(deps)).decisions).toEqual([]);
+    // Within the wait: queued, no experiment (the learner assesses it within a cycle or two).
+    expect((await runSelectionCycle(deps)).decisions).toEqual([expect.objectContaining({ action: "queued" })]);
     expect(await store.running()).toEqual([]);
     // The learner's assessment finds it worse on the recent window: held, never on live traffic.
     await registry.annotate("ranker", outside, {
@@ -150,7 +154,7 @@ describe("runSelectionCycle on the real libSQL engine", () => {
   it("starts an unassessed challenger unmeasured once the assessment wait has passed", async () => {
     await registry.register("ranker", ranker(), {}, { live: true });
     await registry.register("ranker", ranker(), {});
-    expect((await runSelectionCycle(deps)).decisions).toEqual([]);
+    expect((await runSelectionCycle(deps)).decisions).toEqual([expect.objectContaining({ action: "queued" })]);
     now += 181_000;
     const r = await runSelectionCycle(deps);
     expect(r.decisions).toEqual([expect.objectContaining({ action: "experiment_started" })]);
@@ -166,6 +170,7 @@ describe("runSelectionCycle on the real libSQL engine", () => {
     });
     const r = await runSelectionCycle(deps);
     expect(r.decisions).toEqual([
+      expect.objectContaining({ action: "queued" }),
       expect.objectContaining({ action: "held", reason: expect.stringContaining("offline gate") }),
     ]);
     expect(await store.running()).toEqual([]);
@@ -180,6 +185,7 @@ describe("runSelectionCycle on the real libSQL engine", () => {
     });
     const r2 = await runSelectionCycle(deps);
     expect(r2.decisions).toEqual([
+      expect.objectContaining({ action: "queued" }),
       expect.objectContaining({ action: "held", reason: expect.stringContaining("does not load") }),
     ]);
   });
