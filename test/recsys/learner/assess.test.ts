@@ -51,6 +51,31 @@ describe("the learner's assessment of versions it did not train", () => {
     expect((await runLearnerCycle(t.learnerDeps(), { backlogThreshold: 1e9 })).assessed).toEqual([]);
   });
 
+  it("assesses the queue's head first: the oldest outside version, past a broken one, after newer retrains", async () => {
+    const live = await t.registry.live("popularity");
+    if (!live) throw new Error("no live popularity");
+    const broken = await t.registry.register("popularity", { ...live.artifact, version: "zz-broken" }, {});
+    await t.db.$client.execute({
+      sql: "UPDATE model_artifact_chunks SET bytes = zeroblob(length(bytes)) WHERE model = 'popularity' AND version = ?",
+      args: [broken],
+    });
+    const first = await t.registry.register("popularity", { ...live.artifact, version: "zz-first" }, {});
+    const second = await t.registry.register("popularity", { ...live.artifact, version: "zz-second" }, {});
+    // Learner retrains land after them (this cycle registers popularity again, then assesses).
+    await pairedViews(pid(0, 1), pid(2, 3), 25, "c");
+    const r = await runLearnerCycle(t.learnerDeps(), { mode: "full", evalWindow: 60 });
+    expect((await t.registry.versions("popularity", 1))[0].metrics["learner.eventSeq"]).toBeGreaterThan(0);
+    const popularity = r.assessed.filter((a) => a.model === "popularity");
+    expect(popularity).toEqual([
+      expect.objectContaining({ version: broken, status: "failed" }),
+      expect.objectContaining({ version: first, status: "assessed" }),
+    ]);
+    const next = await runLearnerCycle(t.learnerDeps(), { backlogThreshold: 1e9, evalWindow: 60 });
+    expect(next.assessed.filter((a) => a.model === "popularity" && a.status === "assessed")).toEqual([
+      expect.objectContaining({ version: second }),
+    ]);
+  });
+
   it("starts the window after the live version's own training data", () => {
     const live = (metrics: Record<string, number>) => ({ version: "v", artifact: {} as never, metrics, createdAt: 0 });
     expect(windowFrom(100, live({ "learner.eventSeq": 150 }))).toEqual({ from: 151, liveOutOfSample: true });

@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultRanker } from "../../../src/recsys/feed/rank";
 import { LibsqlArtifactRegistry } from "../../../src/adapters/model-registry/libsql";
 import type { EventLog, EventRecord } from "../../../src/ports/event-log";
-import { runSelectionCycle, type SelectionDeps } from "../../../src/recsys/selection/cycle";
+import { EVENT_SEQ } from "../../../src/recsys/learner/assess";
+import { runSelectionCycle, type SelectionDeps, type SelectionReport } from "../../../src/recsys/selection/cycle";
 import type { Arm } from "../../../src/recsys/selection/interleave";
 import { liveSetKey } from "../../../src/recsys/selection/live";
+import { queuedVersions } from "../../../src/recsys/selection/queue";
 import { SelectionStore } from "../../../src/recsys/selection/store";
 import { createDbEventLog } from "../../../src/adapters/event-log/libsql";
 import { createTestDb, type TestDb } from "../../helpers/app";
@@ -289,5 +291,134 @@ describe("runSelectionCycle on the real libSQL engine", () => {
     const stats = await store.armStats(exp.id);
     expect(stats.challenger.clicks).toBe(1);
     expect(stats.champion.clicks).toBe(0);
+  });
+});
+
+describe("the candidate queue (one experiment at a time)", () => {
+  /** A learner retrain (it records the event position it was trained to) that passes the offline gate. */
+  const retrain = (seq: number) => registry.register("ranker", ranker(), { [EVENT_SEQ]: seq, ...passing });
+  /** A version registered outside the learner (publish-models, the simulator, by hand), already assessed. */
+  const outside = () => registry.register("ranker", ranker(), passing);
+  const acts = (r: SelectionReport) => r.decisions.map((d) => d.action);
+  const running = async () => {
+    const all = await store.running();
+    expect(all).toHaveLength(1);
+    return all[0];
+  };
+  const reject = (experiment: string, seed = 7) => play(experiment, 30, { champion: 0.2, challenger: 0 }, seed);
+
+  it("an outside version waits behind a running experiment while learner retrains land, then gets its own", async () => {
+    await registry.register("ranker", ranker(), { [EVENT_SEQ]: 1 }, { live: true });
+    const l1 = await retrain(2);
+    await runSelectionCycle(deps);
+    const first = await running();
+    expect(first.challenger).toBe(l1);
+
+    const o = await outside();
+    const l2 = await retrain(3);
+    const l3 = await retrain(4);
+    const r = await runSelectionCycle(deps);
+    expect(r.decisions).toEqual([
+      expect.objectContaining({ action: "superseded", reason: expect.stringContaining(l3) }),
+      expect.objectContaining({ action: "queued", reason: expect.stringContaining("position 1 of 2") }),
+    ]);
+    // Recorded once, not every cycle.
+    expect((await runSelectionCycle(deps)).decisions).toEqual([]);
+
+    await reject(first.id);
+    const r2 = await runSelectionCycle(deps);
+    expect(acts(r2)).toEqual(["rejected", "experiment_started"]);
+    const second = await running();
+    expect(second.challenger).toBe(o);
+    const [started] = await store.decisions(1, "ranker");
+    expect(started).toMatchObject({ action: "experiment_started", toVersion: o });
+    expect(started.numbers).toMatchObject({ lineage: "outside" });
+
+    // The learner lineage's newest retrain is next; the one it superseded never gets traffic.
+    await reject(second.id, 9);
+    const r3 = await runSelectionCycle(deps);
+    expect(acts(r3)).toEqual(["rejected", "experiment_started"]);
+    expect((await running()).challenger).toBe(l3);
+    const superseded = (await store.decisions(50, "ranker")).filter((d) => d.action === "superseded");
+    expect(superseded).toEqual([expect.objectContaining({ toVersion: l2, numbers: { supersededBy: l3 } })]);
+    expect((await store.experiments()).map((e) => e.challenger)).not.toContain(l2);
+  });
+
+  it("outside versions go first in, first out; after an outside experiment a waiting learner retrain goes next", async () => {
+    await registry.register("ranker", ranker(), { [EVENT_SEQ]: 1 }, { live: true });
+    const o1 = await outside();
+    const o2 = await outside(); // newer, same model: it does not supersede o1
+    const l1 = await retrain(2);
+    const r = await runSelectionCycle(deps);
+    expect(acts(r)).toEqual(["queued", "queued", "experiment_started"]);
+    expect((await running()).challenger).toBe(o1);
+
+    await reject((await running()).id);
+    await runSelectionCycle(deps);
+    // o2 has waited longer, but the last experiment was an outside version's: the learner's turn.
+    expect((await running()).challenger).toBe(l1);
+
+    await reject((await running()).id, 9);
+    await runSelectionCycle(deps);
+    expect((await running()).challenger).toBe(o2);
+  });
+
+  it("an outside version whose artifact breaks while queued is held when its turn comes; the next one starts", async () => {
+    const v1 = await registry.register("ranker", ranker(), { [EVENT_SEQ]: 1 }, { live: true });
+    await retrain(2);
+    await runSelectionCycle(deps);
+    const first = await running();
+    const broken = await outside();
+    const next = await outside();
+    await runSelectionCycle(deps);
+    await t.db.$client.execute({
+      sql: "UPDATE model_artifact_chunks SET bytes = zeroblob(length(bytes)) WHERE model = 'ranker' AND version = ?",
+      args: [broken],
+    });
+    await reject(first.id);
+    const r = await runSelectionCycle(deps);
+    expect(r.decisions).toEqual([
+      expect.objectContaining({ action: "rejected" }),
+      expect.objectContaining({ action: "held", reason: expect.stringContaining("does not load") }),
+      expect.objectContaining({ action: "experiment_started" }),
+    ]);
+    expect((await running()).challenger).toBe(next);
+    expect((await registry.livePointer("ranker"))?.version).toBe(v1);
+    // Held once: never offered again.
+    await reject((await running()).id, 9);
+    expect(acts(await runSelectionCycle(deps))).toEqual(["rejected"]);
+  });
+
+  it("the queue holds its slot for the head's assessment instead of letting a newer retrain jump it", async () => {
+    await registry.register("ranker", ranker(), { [EVENT_SEQ]: 1 }, { live: true });
+    const unassessed = await registry.register("ranker", ranker(), {});
+    await retrain(2);
+    expect(acts(await runSelectionCycle(deps))).toEqual(["queued"]);
+    expect(await store.running()).toEqual([]);
+    now += 181_000; // no assessment came: it starts unmeasured, at the smaller share
+    expect(acts(await runSelectionCycle(deps))).toEqual(["experiment_started"]);
+    expect(await running()).toMatchObject({ challenger: unassessed, share: 0.03 });
+  });
+
+  it("a pinned model's queue waits for the unpin", async () => {
+    const v1 = await registry.register("ranker", ranker(), { [EVENT_SEQ]: 1 }, { live: true });
+    await store.setPin({ model: "ranker", version: v1, pinnedBy: "admin-1", pinnedAt: now, reason: "freeze" });
+    const o = await outside();
+    expect((await runSelectionCycle(deps)).decisions).toEqual([]);
+    await store.removePin("ranker");
+    expect(acts(await runSelectionCycle(deps))).toEqual(["queued", "experiment_started"]);
+    expect((await running()).challenger).toBe(o);
+  });
+
+  it("pruning keeps a queued version while newer retrains land", async () => {
+    await registry.register("ranker", ranker(), { [EVENT_SEQ]: 1 }, { live: true });
+    const o = await outside();
+    for (let seq = 2; seq < 16; seq++) await retrain(seq);
+    const keep = await queuedVersions({ store, registry }, ["ranker"]);
+    expect(keep.map((k) => k.version)).toContain(o);
+    const pruned = await registry.pruneVersions({ keepNewest: 10, keepPrevious: 2, keep });
+    expect(pruned.length).toBeGreaterThan(0);
+    expect(pruned.map((p) => p.version)).not.toContain(o);
+    await expect(registry.load("ranker", o)).resolves.toMatchObject({ version: o });
   });
 });

@@ -55,4 +55,14 @@ describe("judge (one experiment's decision)", () => {
     ).toMatchObject({ action: "rollback", reason: expect.stringContaining("error rate") });
     expect(judge(guard, { champion: arm(4600, 460), challenger: arm(500, 50) }, P).action).toBe("end");
   });
+
+  it("an undecided experiment gives way after 20,000 impressions when others wait in the queue, else runs on", () => {
+    // A near tie: 8.0% against 8.1%, far from either threshold.
+    const tie = { champion: arm(15_000, 1_200), challenger: arm(6_000, 486) };
+    expect(judge(challenge, tie, P, true)).toMatchObject({ action: "end", reason: expect.stringContaining("queue") });
+    expect(judge(challenge, tie, P, false).action).toBe("continue");
+    expect(judge(challenge, { champion: arm(12_000, 960), challenger: arm(6_000, 486) }, P, true).action).toBe(
+      "continue",
+    );
+  });
 });
