@@ -65,13 +65,13 @@ describe("the learner's assessment of versions it did not train", () => {
     await pairedViews(pid(0, 1), pid(2, 3), 25, "c");
     const r = await runLearnerCycle(t.learnerDeps(), { mode: "full", evalWindow: 60 });
     expect((await t.registry.versions("popularity", 1))[0].metrics["learner.eventSeq"]).toBeGreaterThan(0);
-    const popularity = r.assessed.filter((a) => a.model === "popularity");
+    const popularity = (r.assessed ?? []).filter((a) => a.model === "popularity");
     expect(popularity).toEqual([
       expect.objectContaining({ version: broken, status: "failed" }),
       expect.objectContaining({ version: first, status: "assessed" }),
     ]);
     const next = await runLearnerCycle(t.learnerDeps(), { backlogThreshold: 1e9, evalWindow: 60 });
-    expect(next.assessed.filter((a) => a.model === "popularity" && a.status === "assessed")).toEqual([
+    expect((next.assessed ?? []).filter((a) => a.model === "popularity" && a.status === "assessed")).toEqual([
       expect.objectContaining({ version: second }),
     ]);
   });
