@@ -411,7 +411,7 @@ async function startExperiment(d: SelectionDeps, e: QueueEntry, p: SelectionPoli
   if (!pointer) return false;
   const live = (await d.registry.versions(model, QUEUE_SCAN)).find((v) => v.version === pointer.version);
   const id = d.newId();
-  const waitedMs = d.now() - e.since;
+  const waitedMs = Math.max(0, d.now() - e.since);
   const hold = async (reason: string, numbers: Record<string, number>): Promise<void> => {
     await d.store.createExperiment({
       id,

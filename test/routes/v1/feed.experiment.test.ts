@@ -14,7 +14,10 @@ describe("GET /v1/feed during a model experiment", () => {
     const live = await t.registry.liveVersion("ranker");
     const challenger = await t.registry.register("ranker", contrarianRanker(), {});
     const started = await t.cycle();
-    expect(started.decisions).toEqual([expect.objectContaining({ model: "ranker", action: "experiment_started" })]);
+    expect(started.decisions).toEqual([
+      expect.objectContaining({ model: "ranker", action: "queued" }),
+      expect.objectContaining({ model: "ranker", action: "experiment_started" }),
+    ]);
     await t.deps.recsys.refreshExperiments();
     const exp = t.deps.recsys.activeExperiment();
     expect(exp).toMatchObject({ model: "ranker", share: 0.03 });
