@@ -14,9 +14,15 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { startNodeServer, type RunningServer } from "./lib/server-process";
 import { CHALLENGERS, prepareChallenger, type ChallengerKind, type ChallengerState } from "./lib/simulate/challenger";
-import { deployFailing, registerChallenger, selectionOutcome } from "./lib/simulate/challenger-registry.node.js";
+import {
+  ChallengerTracker,
+  deployFailing,
+  registerChallenger,
+  selectionOutcome,
+} from "./lib/simulate/challenger-registry.node.js";
 import type { CountsReport } from "./lib/simulate/outcomes";
 import { simulateShoppers } from "./lib/simulate/run";
+import { type ChallengerSample, summarizeChallenger, timelineTable } from "./lib/simulate/timeline";
 
 const USAGE =
   "usage: npm run simulate -- (--url <server> | --start) [--shoppers N] [--steps N] [--seed N] [--page-size N] " +
@@ -100,6 +106,7 @@ async function main(): Promise<number> {
 
   let server: RunningServer | null = null;
   let dir: string | null = null;
+  let tracker: ChallengerTracker | null = null;
   try {
     let base = values.url?.replace(/\/$/, "") ?? "";
     let databaseUrl: string | null = null;
@@ -134,9 +141,16 @@ async function main(): Promise<number> {
     // `random` / `better` register a not-live version a sixth of the way through; `failing` deploys a diverged
     // ranker live a third of the way through.
     const landAt = Math.floor(opts.steps / (challenger === "failing" ? 3 : 6));
+    // random / better: the registered challenger's experiment is sampled after every round (its live share).
+    let tracked: { version: string; registeredAt: number; samples: ChallengerSample[] } | null = null;
+    tracker =
+      databaseUrl && (challenger === "random" || challenger === "better")
+        ? await ChallengerTracker.open(databaseUrl)
+        : null;
     const onRound =
       databaseUrl && challenger !== "none"
-        ? async (step: number): Promise<void> => {
+        ? async (step: number, impressions: number): Promise<void> => {
+            if (tracked && tracker) tracked.samples.push(await tracker.sample(step, impressions, tracked.version));
             if (step !== landAt) return;
             const url = databaseUrl as string;
             if (challenger === "failing") {
@@ -145,6 +159,7 @@ async function main(): Promise<number> {
             } else {
               const reg = await registerChallenger(challenger, url, opts.seed);
               state.reason = `after step ${step + 1}: registered ranker ${reg?.version} (not live) against champion ${reg?.champion}`;
+              if (reg) tracked = { version: reg.version, registeredAt: impressions, samples: [] };
             }
             log(`[simulate] ${state.reason}`);
           }
@@ -161,12 +176,27 @@ async function main(): Promise<number> {
     console.log(`events posted ${report.events.posted}, rejected ${JSON.stringify(report.events.rejected)}`);
     const selection = databaseUrl ? await selectionOutcome(databaseUrl) : null;
     if (selection) console.log(`selection (ranker): ${JSON.stringify(selection, null, 2)}`);
+    const t = tracked as { version: string; registeredAt: number; samples: ChallengerSample[] } | null;
+    let challengerTraffic: unknown = null;
+    if (t && tracker) {
+      // One more sample after the last round: the cycle may have folded or decided since.
+      await new Promise((r) => setTimeout(r, 6_000));
+      t.samples.push(await tracker.sample(opts.steps, report.impressions, t.version));
+      const summary = summarizeChallenger(t.version, t.registeredAt, t.samples, await tracker.decision(t.version));
+      console.log();
+      console.log(`challenger ${t.version}: live traffic after every round (selection store, folded each cycle)`);
+      console.log(timelineTable(t.samples, Math.max(1, Math.ceil(t.samples.length / 30))));
+      console.log();
+      console.log(`challenger summary: ${JSON.stringify(summary, null, 2)}`);
+      challengerTraffic = { summary, samples: t.samples };
+    }
     const full = {
       generatedAt: new Date().toISOString(),
       server: values.start ? "started (demo catalog)" : base,
       challenger: state,
       ...report,
       selection,
+      challengerTraffic,
     };
     if (values.out) {
       mkdirSync(dirname(values.out), { recursive: true });
@@ -175,6 +205,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
+    tracker?.close();
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }

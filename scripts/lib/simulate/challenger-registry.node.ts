@@ -21,6 +21,7 @@ import { LibsqlArtifactRegistry } from "../../../src/adapters/model-registry/lib
 import { ModelAdmin } from "../../../src/recsys/selection/admin";
 import { SelectionStore } from "../../../src/recsys/selection/store";
 import type { ChallengerKind } from "./challenger";
+import type { ChallengerDecision, ChallengerSample } from "./timeline";
 import { gaussian, mulberry32 } from "./rng";
 
 export const BETTER_BOOST = 3;
@@ -102,5 +103,57 @@ export async function deployFailing(databaseUrl: string, seed: number): Promise<
     return { version, replaced: live.version };
   } finally {
     client.close();
+  }
+}
+
+/**
+ * Samples the registered challenger's experiment after every round (timeline.ts): one connection to the
+ * server's database for the whole run, read-only.
+ */
+export class ChallengerTracker {
+  private constructor(
+    private readonly client: Awaited<ReturnType<typeof createNodeLibsqlClient>>,
+    private readonly store: SelectionStore,
+  ) {}
+
+  static async open(databaseUrl: string): Promise<ChallengerTracker> {
+    const client = await createNodeLibsqlClient(databaseUrl);
+    return new ChallengerTracker(client, new SelectionStore(createDatabase(client)));
+  }
+
+  async sample(step: number, impressions: number, version: string): Promise<ChallengerSample> {
+    const e = (await this.store.experiments(100)).find((x) => x.kind === "challenge" && x.challenger === version);
+    if (!e) {
+      const zero = { impressions: 0, clicks: 0 };
+      return { step, impressions, status: "queued", experimentId: null, share: 0, champion: zero, challenger: zero };
+    }
+    const arms = await this.store.armStats(e.id);
+    const held = e.status === "rejected" && e.startedAt === e.endedAt && arms.challenger.impressions === 0;
+    return {
+      step,
+      impressions,
+      status: held ? "held" : e.status,
+      experimentId: e.id,
+      share: e.status === "running" ? e.share : 0,
+      champion: { impressions: arms.champion.impressions, clicks: arms.champion.clicks },
+      challenger: { impressions: arms.challenger.impressions, clicks: arms.challenger.clicks },
+    };
+  }
+
+  /** The decision that ended the challenger's experiment (or held it), with both arms' impressions then. */
+  async decision(version: string): Promise<ChallengerDecision | null> {
+    const ending = new Set(["promoted", "rejected", "kept", "held", "held_by_pin"]);
+    const d = (await this.store.decisions(2000, "ranker")).find((x) => x.toVersion === version && ending.has(x.action));
+    if (!d) return null;
+    const n = d.numbers as { champion?: { impressions?: number }; challenger?: { impressions?: number } } | null;
+    const imps =
+      typeof n?.champion?.impressions === "number" && typeof n?.challenger?.impressions === "number"
+        ? { champion: n.champion.impressions, challenger: n.challenger.impressions }
+        : undefined;
+    return { action: d.action, ts: d.ts, reason: d.reason, ...(imps ? { impressions: imps } : {}) };
+  }
+
+  close(): void {
+    this.client.close();
   }
 }

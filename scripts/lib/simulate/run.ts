@@ -23,8 +23,11 @@ export interface SimulateOptions {
   clicks?: ClickParams;
   taste?: TasteModel;
   log: (line: string) => void;
-  /** Called after each round of steps (all shoppers did step `step`); the challenger hooks use it. */
-  onRound?: (step: number) => Promise<void>;
+  /**
+   * Called after each round of steps (all shoppers did step `step`; `impressions` so far): the challenger
+   * hooks use it.
+   */
+  onRound?: (step: number, impressions: number) => Promise<void>;
 }
 
 export interface SimulateReport {
@@ -140,7 +143,7 @@ export async function simulateShoppers(o: SimulateOptions): Promise<SimulateRepo
       while (next < o.shoppers) await shopperStep(next++, step);
     };
     await Promise.all(Array.from({ length: Math.min(o.concurrency, o.shoppers) }, worker));
-    await o.onRound?.(step);
+    await o.onRound?.(step, impressions);
     progress.tick((step + 1) * o.shoppers);
   }
   progress.finish(o.steps * o.shoppers);
