@@ -7,6 +7,7 @@ import { schedulerRuns } from "../src/db/schema/ops";
 import { LibsqlArtifactRegistry } from "../src/adapters/model-registry/libsql";
 import { REGISTRY_MODELS, SERVING_MODELS } from "../src/recsys/models/serving-model-names";
 import { runSelectionCycle } from "../src/recsys/selection/cycle";
+import { queuedVersions } from "../src/recsys/selection/queue";
 import { SelectionStore } from "../src/recsys/selection/store";
 import { timeOrderedId } from "../src/context";
 import { createDbEventLog } from "../src/adapters/event-log/libsql";
@@ -105,10 +106,13 @@ export const defaultJobs: Job[] = [
     },
   },
   {
-    // Bytes of old model versions: all but the live one, the 3 newest and the 2 before the live one.
+    // Bytes of old model versions: all but the live one, the 3 newest, the 2 before the live one and the
+    // versions waiting in selection's queue.
     name: "model-artifacts-prune",
     run: async ({ db, clock }) => {
-      const pruned = await new LibsqlArtifactRegistry(db.$client, { now: clock }).pruneVersions();
+      const registry = new LibsqlArtifactRegistry(db.$client, { now: clock });
+      const keep = await queuedVersions({ store: new SelectionStore(db), registry }, REGISTRY_MODELS);
+      const pruned = await registry.pruneVersions({ keep });
       return { pruned };
     },
   },
