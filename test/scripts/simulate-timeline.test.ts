@@ -43,6 +43,7 @@ describe("summarizeChallenger (the simulator's challenger figures)", () => {
       experimentImpressions: 38_949,
     });
     expect(s.at1000?.observedShare).toBeCloseTo(1_010 / 35_010, 6);
+    expect(s.atExperiment1000).toMatchObject({ step: 20, allocatedShare: 0.02 });
     expect(s.observedShare).toBeCloseTo(1_049 / 38_949, 6);
     // Every 2nd row, plus status changes and the last: steps 11, 12, 21, 23 (step 22 skipped).
     expect(

@@ -44,6 +44,8 @@ export interface ChallengerSummary {
   decision: ChallengerDecision | null;
   /** Its impressions, and share of its experiment's impressions, when it had 1,000 impressions (null: never). */
   at1000: { step: number; allocatedShare: number; observedShare: number; status: string } | null;
+  /** The same once its experiment had served 1,000 impressions (both arms): its share from there on. */
+  atExperiment1000: { step: number; allocatedShare: number; observedShare: number; status: string } | null;
   /** Highest share it was allocated once it had 1,000 impressions (0 when it never got there or was ended). */
   maxShareAfter1000: number;
   /** Its share of its experiment's impressions over the whole experiment. */
@@ -64,6 +66,13 @@ export function summarizeChallenger(
   const last = samples[samples.length - 1];
   const i1000 = samples.findIndex((s) => s.challenger.impressions >= 1000);
   const at = i1000 >= 0 ? samples[i1000] : null;
+  const atExp = samples.find((s) => total(s) >= 1000) ?? null;
+  const point = (x: ChallengerSample) => ({
+    step: x.step,
+    allocatedShare: x.status === "running" ? x.share : 0,
+    observedShare: x.challenger.impressions / Math.max(1, total(x)),
+    status: x.status,
+  });
   const after = i1000 >= 0 ? samples.slice(i1000).filter((s) => s.status === "running") : [];
   const final =
     decision?.impressions ??
@@ -76,14 +85,8 @@ export function summarizeChallenger(
     outcome: last?.status ?? "queued",
     promoted: decision?.action === "promoted",
     decision,
-    at1000: at
-      ? {
-          step: at.step,
-          allocatedShare: at.status === "running" ? at.share : 0,
-          observedShare: at.challenger.impressions / Math.max(1, total(at)),
-          status: at.status,
-        }
-      : null,
+    at1000: at ? point(at) : null,
+    atExperiment1000: atExp ? point(atExp) : null,
     maxShareAfter1000: after.reduce((m, s) => Math.max(m, s.share), 0),
     observedShare: final && experimentImpressions > 0 ? final.challenger / experimentImpressions : null,
     challengerImpressions: final?.challenger ?? 0,
