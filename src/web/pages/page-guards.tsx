@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { roleCan, type PermissionRequest } from "../../auth/permissions";
 import type { AppEnv } from "../../context";
+import { money as formatMoney } from "../format";
 import { pageUser } from "../page-auth";
 import { renderPage } from "../render";
 
@@ -33,9 +34,8 @@ export async function forbiddenPage(c: Context<AppEnv>): Promise<Response> {
   return new Response(res.body, { status: 403, headers: res.headers });
 }
 
-/** Money in minor units, for display. */
-export const money = (p: { amountMinor: number; currency: string }) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: p.currency }).format(p.amountMinor / 100);
+/** A price (minor units in its own currency), for display. */
+export const money = (p: { amountMinor: number; currency: string }) => formatMoney(p.amountMinor, p.currency);
 
 export const shortDate = (iso: string | number) => new Date(iso).toISOString().slice(0, 16).replace("T", " ");
 
