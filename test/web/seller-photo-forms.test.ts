@@ -162,7 +162,7 @@ describe("add a photo to a listing (/sell/listings/:id/photos)", () => {
     const res = await post("/sell/new", listingForm(null));
     listingId = decodeURIComponent(res.headers.get("location")!.match(/^\/sell\/listings\/([^?]+)/)![1]!);
   });
-  const photoForm = (bytes: Uint8Array) => {
+  const photoForm = (bytes: Uint8Array<ArrayBuffer>) => {
     const f = new FormData();
     f.append("photo", new File([bytes], "p.png", { type: "image/png" }));
     return f;

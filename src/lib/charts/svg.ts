@@ -254,7 +254,10 @@ export function panel(spec: PanelSpec): string {
       `<g><title>${esc(mk.title)}</title><line x1="${x}" x2="${x}" y1="${oy + m.top}" y2="${base}" stroke="${mk.colour}" stroke-width="1.5" stroke-dasharray="4 3"/>` +
         `<path d="M${x - 5} ${oy + m.top - 8}h10l-5 7z" fill="${mk.colour}"/>` +
         (mk.label
-          ? `<text x="${x + 4}" y="${oy + m.top + 10}" font-size="10" fill="${INK}">${esc(mk.label)}</text>`
+          ? // Near the right edge the label goes left of its line, inside the plot.
+            x > ox + m.left + pw * 0.85
+            ? `<text x="${x - 4}" y="${oy + m.top + 10}" text-anchor="end" font-size="10" fill="${INK}">${esc(mk.label)}</text>`
+            : `<text x="${x + 4}" y="${oy + m.top + 10}" font-size="10" fill="${INK}">${esc(mk.label)}</text>`
           : "") +
         `</g>`,
     );
