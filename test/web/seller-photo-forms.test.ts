@@ -33,7 +33,7 @@ const png = (size: number) => {
 const text = (s: string) => new TextEncoder().encode(s);
 
 function listingForm(
-  photo: { bytes: Uint8Array; name?: string; type?: string } | null,
+  photo: { bytes: Uint8Array<ArrayBuffer>; name?: string; type?: string } | null,
   over: Record<string, string> = {},
 ) {
   const form = new FormData();
