@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { Child } from "hono/jsx";
 import { createMiddleware } from "hono/factory";
 import { roleCan, type PermissionRequest } from "../../auth/permissions";
 import type { AppEnv } from "../../context";
@@ -66,3 +67,15 @@ export const back = (c: Context<AppEnv>, path: string, msg: { ok?: string; error
   if (msg.error) u.searchParams.set("error", msg.error);
   return c.redirect(u.pathname + u.search, 303);
 };
+
+/**
+ * A wide table on a narrow screen scrolls inside this region instead of the page scrolling sideways; the
+ * region is focusable and named, so keyboard users can scroll it too (axe: scrollable-region-focusable).
+ */
+export function TableScroll(props: { label: string; children?: Child }) {
+  return (
+    <section class="table-scroll" tabindex={0} aria-label={props.label}>
+      {props.children}
+    </section>
+  );
+}

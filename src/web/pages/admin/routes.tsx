@@ -15,7 +15,8 @@ import {
 } from "../../../services/moderation/moderation";
 import { mustPageUser, requirePageUser } from "../../page-auth";
 import { renderPage } from "../../render";
-import { back, Flash, money, requirePageRole, shortDate } from "../page-guards";
+import { conditionName } from "../../format";
+import { back, Flash, money, requirePageRole, shortDate, TableScroll } from "../page-guards";
 import { Chart } from "./charts";
 import {
   ARM_COLOURS,
@@ -93,73 +94,75 @@ adminPages.get("/admin/users", requirePageUser(), requirePageRole(users), async 
           Search
         </button>
       </form>
-      <table class="data">
-        <caption class="visually-hidden">Users</caption>
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Joined</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((u) => {
-            const path = `/admin/users/${encodeURIComponent(u.id)}`;
-            return (
-              <tr data-user={u.email}>
-                <td>
-                  {u.name}
-                  <br />
-                  <span class="muted">{u.email}</span>
-                </td>
-                <td>
-                  {u.id === me ? (
-                    <span>{u.role} (you)</span>
-                  ) : (
-                    <form method="post" action={`${path}/role`} class="inline">
-                      <label for={`role-${u.id}`} class="visually-hidden">{`Role of ${u.email}`}</label>
-                      <select id={`role-${u.id}`} name="role">
-                        {roleNames.map((r) => (
-                          <option value={r} selected={r === u.role}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>{" "}
-                      <button type="submit" class="secondary">
-                        Change role
-                      </button>
-                    </form>
-                  )}
-                </td>
-                <td>
-                  {u.banned ? (
-                    <>
-                      <strong>banned</strong> <span class="muted">{u.banReason ?? ""}</span>{" "}
-                      <form method="post" action={`${path}/unban`} class="inline">
+      <TableScroll label="Users">
+        <table class="data">
+          <caption class="visually-hidden">Users</caption>
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Joined</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((u) => {
+              const path = `/admin/users/${encodeURIComponent(u.id)}`;
+              return (
+                <tr data-user={u.email}>
+                  <td>
+                    {u.name}
+                    <br />
+                    <span class="muted">{u.email}</span>
+                  </td>
+                  <td>
+                    {u.id === me ? (
+                      <span>{u.role} (you)</span>
+                    ) : (
+                      <form method="post" action={`${path}/role`} class="inline">
+                        <label for={`role-${u.id}`} class="visually-hidden">{`Role of ${u.email}`}</label>
+                        <select id={`role-${u.id}`} name="role">
+                          {roleNames.map((r) => (
+                            <option value={r} selected={r === u.role}>
+                              {r}
+                            </option>
+                          ))}
+                        </select>{" "}
                         <button type="submit" class="secondary">
-                          Unban
+                          Change role
                         </button>
                       </form>
-                    </>
-                  ) : u.id === me ? (
-                    "active"
-                  ) : (
-                    <form method="post" action={`${path}/ban`} class="inline">
-                      <label for={`ban-${u.id}`} class="visually-hidden">{`Reason to ban ${u.email}`}</label>
-                      <input id={`ban-${u.id}`} name="reason" placeholder="Reason" maxlength={500} />{" "}
-                      <button type="submit" class="secondary danger">
-                        Ban
-                      </button>
-                    </form>
-                  )}
-                </td>
-                <td>{shortDate(u.createdAt)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                    )}
+                  </td>
+                  <td>
+                    {u.banned ? (
+                      <>
+                        <strong>banned</strong> <span class="muted">{u.banReason ?? ""}</span>{" "}
+                        <form method="post" action={`${path}/unban`} class="inline">
+                          <button type="submit" class="secondary">
+                            Unban
+                          </button>
+                        </form>
+                      </>
+                    ) : u.id === me ? (
+                      "active"
+                    ) : (
+                      <form method="post" action={`${path}/ban`} class="inline">
+                        <label for={`ban-${u.id}`} class="visually-hidden">{`Reason to ban ${u.email}`}</label>
+                        <input id={`ban-${u.id}`} name="reason" placeholder="Reason" maxlength={500} />{" "}
+                        <button type="submit" class="secondary danger">
+                          Ban
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                  <td>{shortDate(u.createdAt)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>,
   );
 });
@@ -222,71 +225,73 @@ adminPages.get("/admin/listings", requirePageUser(), requirePageRole(listings), 
           Filter
         </button>
       </form>
-      <table class="data">
-        <caption class="visually-hidden">Listings</caption>
-        <thead>
-          <tr>
-            <th scope="col">Listing</th>
-            <th scope="col">Price</th>
-            <th scope="col">Status</th>
-            <th scope="col">Moderate</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((l) => (
+      <TableScroll label="Listings">
+        <table class="data">
+          <caption class="visually-hidden">Listings</caption>
+          <thead>
             <tr>
-              <td>
-                {l.productTitle || l.productId}
-                <br />
-                <span class="muted">
-                  {l.condition} · seller {l.sellerId.slice(0, 8)} · {shortDate(l.createdAt)}
-                </span>
-              </td>
-              <td>{money(l.price)}</td>
-              <td>
-                {l.status}
-                {l.moderationReason ? <span class="muted"> — {l.moderationReason}</span> : null}
-              </td>
-              <td>
-                {l.status === "hidden" ? (
-                  <form method="post" action={`/admin/listings/${encodeURIComponent(l.id)}/restore`} class="inline">
-                    <button type="submit" class="secondary">
-                      Restore
-                    </button>
-                  </form>
-                ) : null}
-                {l.status !== "sold" && l.status !== "removed" ? (
-                  <form method="post" action={`/admin/listings/${encodeURIComponent(l.id)}/hide`} class="inline">
-                    <label for={`reason-${l.id}`} class="visually-hidden">
-                      Reason
-                    </label>
-                    <input
-                      id={`reason-${l.id}`}
-                      name="reason"
-                      placeholder="Reason (shown to the seller)"
-                      required
-                      minlength={3}
-                      maxlength={500}
-                    />{" "}
-                    {l.status !== "hidden" && l.status !== "withdrawn" ? (
-                      <button type="submit" class="secondary">
-                        Hide
-                      </button>
-                    ) : null}{" "}
-                    <button
-                      type="submit"
-                      class="secondary danger"
-                      formaction={`/admin/listings/${encodeURIComponent(l.id)}/remove`}
-                    >
-                      Remove
-                    </button>
-                  </form>
-                ) : null}
-              </td>
+              <th scope="col">Listing</th>
+              <th scope="col">Price</th>
+              <th scope="col">Status</th>
+              <th scope="col">Moderate</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((l) => (
+              <tr>
+                <td>
+                  {l.productTitle || l.productId}
+                  <br />
+                  <span class="muted">
+                    {conditionName(l.condition)} · seller {l.sellerId.slice(0, 8)} · {shortDate(l.createdAt)}
+                  </span>
+                </td>
+                <td>{money(l.price)}</td>
+                <td>
+                  {l.status}
+                  {l.moderationReason ? <span class="muted"> — {l.moderationReason}</span> : null}
+                </td>
+                <td>
+                  {l.status === "hidden" ? (
+                    <form method="post" action={`/admin/listings/${encodeURIComponent(l.id)}/restore`} class="inline">
+                      <button type="submit" class="secondary">
+                        Restore
+                      </button>
+                    </form>
+                  ) : null}
+                  {l.status !== "sold" && l.status !== "removed" ? (
+                    <form method="post" action={`/admin/listings/${encodeURIComponent(l.id)}/hide`} class="moderate">
+                      <label for={`reason-${l.id}`} class="visually-hidden">
+                        Reason
+                      </label>
+                      <input
+                        id={`reason-${l.id}`}
+                        name="reason"
+                        placeholder="Reason (shown to the seller)"
+                        required
+                        minlength={3}
+                        maxlength={500}
+                      />{" "}
+                      {l.status !== "hidden" && l.status !== "withdrawn" ? (
+                        <button type="submit" class="secondary">
+                          Hide
+                        </button>
+                      ) : null}{" "}
+                      <button
+                        type="submit"
+                        class="secondary danger"
+                        formaction={`/admin/listings/${encodeURIComponent(l.id)}/remove`}
+                      >
+                        Remove
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>,
   );
 });
@@ -342,6 +347,10 @@ function ModelCharts(props: {
   const online = onlinePanel(exps, decisions, range, now);
   const traffic = exps.length ? trafficPanel(m, exps, decisions, range, now) : null;
   const running = exps.find((e) => e.status === "running");
+  if (!traffic && !online && !offline)
+    return (
+      <p class="muted">{`All traffic on ${m.live?.version ?? "no version yet"}: no experiment or offline metric recorded yet.`}</p>
+    );
   return (
     <>
       <p>
@@ -422,35 +431,37 @@ function ModelCharts(props: {
         )}
       </div>
       {exps.length ? (
-        <details class="data-details table-scroll">
+        <details class="data-details">
           <summary>{`Experiments (${exps.length})`}</summary>
-          <table class="data">
-            <caption class="visually-hidden">{`Experiments of ${m.model}, newest first`}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Kind, status</th>
-                <th scope="col">Champion CTR (95%), clicks/impr.</th>
-                <th scope="col">Challenger CTR (95%), clicks/impr.</th>
-                <th scope="col">Challenger share</th>
-              </tr>
-            </thead>
-            <tbody>
-              {exps.map((e) => (
+          <TableScroll label={`Experiments of ${m.model}`}>
+            <table class="data">
+              <caption class="visually-hidden">{`Experiments of ${m.model}, newest first`}</caption>
+              <thead>
                 <tr>
-                  <td>{shortDate(e.startedAt)}</td>
-                  <td>{`${e.kind}, ${e.status}`}</td>
-                  <td>
-                    <code>{e.champion}</code> {ctrText(e.arms.champion)}
-                  </td>
-                  <td>
-                    <code>{e.challenger}</code> {ctrText(e.arms.challenger)}
-                  </td>
-                  <td>{pct(realisedShare(e))}</td>
+                  <th scope="col">Started</th>
+                  <th scope="col">Kind, status</th>
+                  <th scope="col">Champion CTR (95%), clicks/impr.</th>
+                  <th scope="col">Challenger CTR (95%), clicks/impr.</th>
+                  <th scope="col">Challenger share</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {exps.map((e) => (
+                  <tr>
+                    <td>{shortDate(e.startedAt)}</td>
+                    <td>{`${e.kind}, ${e.status}`}</td>
+                    <td>
+                      <code>{e.champion}</code> {ctrText(e.arms.champion)}
+                    </td>
+                    <td>
+                      <code>{e.challenger}</code> {ctrText(e.arms.challenger)}
+                    </td>
+                    <td>{pct(realisedShare(e))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </details>
       ) : null}
     </>
@@ -534,7 +545,7 @@ adminPages.get("/admin/models", requirePageUser(), requirePageRole(models), asyn
         );
       })}
       <h2>Decision log</h2>
-      <div class="table-scroll">
+      <TableScroll label="Decision log">
         <table class="data">
           <caption class="visually-hidden">Model decisions, newest first</caption>
           <thead>
@@ -564,7 +575,7 @@ adminPages.get("/admin/models", requirePageUser(), requirePageRole(models), asyn
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>,
   );
 });

@@ -16,7 +16,7 @@ import { findListing } from "../../../services/listings/listings";
 import { mustPageUser, requirePageUser } from "../../page-auth";
 import { renderPage } from "../../render";
 import { parseMoneyInput } from "../../format";
-import { back, Flash, money, requirePageRole, shortDate } from "../page-guards";
+import { back, Flash, money, requirePageRole, shortDate, TableScroll } from "../page-guards";
 import { readPhotoForm } from "./photo-form";
 
 /**
@@ -131,36 +131,38 @@ sellerPages.get("/sell/listings", requirePageUser(), requirePageRole(canList, "/
           No listings yet. <a href="/sell/new">List a device</a>.
         </p>
       ) : (
-        <table class="data">
-          <caption class="visually-hidden">Your listings</caption>
-          <thead>
-            <tr>
-              <th scope="col">Device</th>
-              <th scope="col">Condition</th>
-              <th scope="col">Price</th>
-              <th scope="col">Photos</th>
-              <th scope="col">Status</th>
-              <th scope="col">Listed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((l) => (
+        <TableScroll label="Your listings">
+          <table class="data">
+            <caption class="visually-hidden">Your listings</caption>
+            <thead>
               <tr>
-                <td>
-                  <a href={`/sell/listings/${encodeURIComponent(l.id)}`}>{l.productTitle || l.productId}</a>
-                </td>
-                <td>{conditionLabel[l.condition]}</td>
-                <td>{money(l.price)}</td>
-                <td>{l.photos.length}</td>
-                <td>
-                  {l.status}
-                  {l.moderationReason ? <span class="muted"> — {l.moderationReason}</span> : null}
-                </td>
-                <td>{shortDate(l.createdAt)}</td>
+                <th scope="col">Device</th>
+                <th scope="col">Condition</th>
+                <th scope="col">Price</th>
+                <th scope="col">Photos</th>
+                <th scope="col">Status</th>
+                <th scope="col">Listed</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((l) => (
+                <tr>
+                  <td>
+                    <a href={`/sell/listings/${encodeURIComponent(l.id)}`}>{l.productTitle || l.productId}</a>
+                  </td>
+                  <td>{conditionLabel[l.condition]}</td>
+                  <td>{money(l.price)}</td>
+                  <td>{l.photos.length}</td>
+                  <td>
+                    {l.status}
+                    {l.moderationReason ? <span class="muted"> — {l.moderationReason}</span> : null}
+                  </td>
+                  <td>{shortDate(l.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>,
   );
@@ -522,49 +524,51 @@ sellerPages.get("/sell/sales", requirePageUser(), requirePageRole(canList, "/sel
       {items.length === 0 ? (
         <p>No sales yet.</p>
       ) : (
-        <table class="data">
-          <caption class="visually-hidden">Your sales</caption>
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Items</th>
-              <th scope="col">Total</th>
-              <th scope="col">Status</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((o) => (
+        <TableScroll label="Your sales">
+          <table class="data">
+            <caption class="visually-hidden">Your sales</caption>
+            <thead>
               <tr>
-                <td>
-                  <code>{o.id.slice(0, 8)}</code>
-                  <br />
-                  <span class="muted">{shortDate(o.createdAt)}</span>
-                </td>
-                <td>
-                  {o.items.map((i) => (
-                    <div>
-                      {i.title} <span class="muted">({conditionLabel[i.condition]})</span>
-                    </div>
-                  ))}
-                </td>
-                <td>{money(o.total)}</td>
-                <td>
-                  <strong data-sale-status>{o.status}</strong>
-                </td>
-                <td>
-                  {allowedActions(o.status).map((a) => (
-                    <form method="post" action={`/sell/sales/${encodeURIComponent(o.id)}/${a}`} class="inline">
-                      <button type="submit" class="primary">
-                        {a === "ship" ? "Mark shipped" : "Mark completed"}
-                      </button>
-                    </form>
-                  ))}
-                </td>
+                <th scope="col">Order</th>
+                <th scope="col">Items</th>
+                <th scope="col">Total</th>
+                <th scope="col">Status</th>
+                <th scope="col">Action</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((o) => (
+                <tr>
+                  <td>
+                    <code>{o.id.slice(0, 8)}</code>
+                    <br />
+                    <span class="muted">{shortDate(o.createdAt)}</span>
+                  </td>
+                  <td>
+                    {o.items.map((i) => (
+                      <div>
+                        {i.title} <span class="muted">({conditionLabel[i.condition]})</span>
+                      </div>
+                    ))}
+                  </td>
+                  <td>{money(o.total)}</td>
+                  <td>
+                    <strong data-sale-status>{o.status}</strong>
+                  </td>
+                  <td>
+                    {allowedActions(o.status).map((a) => (
+                      <form method="post" action={`/sell/sales/${encodeURIComponent(o.id)}/${a}`} class="inline">
+                        <button type="submit" class="primary">
+                          {a === "ship" ? "Mark shipped" : "Mark completed"}
+                        </button>
+                      </form>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>,
   );
