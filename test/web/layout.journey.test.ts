@@ -119,7 +119,11 @@ describe("responsive layout in Chromium", () => {
       expect(box.width).toBeGreaterThan(300);
     }
     const titles = await page.locator('article[data-model="ranker"] figcaption strong').allTextContents();
-    expect(titles).toEqual(["Traffic shares over time", "Online CTR per experiment over time", "Offline metrics by version"]);
+    expect(titles).toEqual([
+      "Traffic shares over time",
+      "Online CTR per experiment over time",
+      "Offline metrics by version",
+    ]);
     await ctx.close();
   }, 60_000);
 });
