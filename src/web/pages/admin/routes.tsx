@@ -507,8 +507,8 @@ adminPages.get("/admin/models", requirePageUser(), requirePageRole(models), asyn
               class="model-actions"
               aria-label={`Pin or roll back ${m.model}`}
             >
-              <label>
-                Version
+              <div class="field">
+                <label for={`${id}-pin`}>Version</label>
                 <select id={`${id}-pin`} name="version">
                   {m.versions.map((v) => (
                     <option value={v.version} selected={v.version === m.live?.version}>
@@ -516,11 +516,11 @@ adminPages.get("/admin/models", requirePageUser(), requirePageRole(models), asyn
                     </option>
                   ))}
                 </select>
-              </label>
-              <label>
-                Reason
+              </div>
+              <div class="field">
+                <label for={`${id}-reason`}>Reason</label>
                 <input id={`${id}-reason`} name="reason" required maxlength={500} placeholder="Why" />
-              </label>
+              </div>
               <div class="buttons">
                 <button type="submit" class="primary">
                   Pin
