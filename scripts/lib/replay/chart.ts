@@ -28,7 +28,7 @@ function metricPanel(
     width: W,
     height: H,
     title,
-    margin: { bottom: 46 },
+    margin: { bottom: 46, right: 40 },
     xAxis: {
       kind: "index",
       labels: windows.map((w) => String(w.window)),
