@@ -24,3 +24,18 @@ export const ingestRuns = sqliteTable("ingest_runs", {
   finishedAt: integer("finished_at"),
   report: text("report", { mode: "json" }).$type<Record<string, unknown>>(),
 });
+
+/**
+ * Leases: one holder at a time for work that must run once per deployment (online model selection, the
+ * learner, re-embedding), whichever process (pod, cluster worker, scheduler Worker, CronJob) asks. Taken and
+ * extended with one conditional upsert; times are the database's clock (ms), so holders' clocks never meet
+ * (src/adapters/lease/libsql.ts). `epoch` grows at every change of holder: work can tell it held throughout.
+ */
+export const leases = sqliteTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  epoch: integer("epoch").notNull(),
+  acquiredAt: integer("acquired_at").notNull(),
+  renewedAt: integer("renewed_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});
