@@ -206,3 +206,15 @@ export function whileLeader(
     },
   };
 }
+
+/**
+ * Each lease's time to live: how long work stays unowned after its holder dies. Selection is held by a
+ * serving process and renewed in the background every 10 s; the learner thread likewise. `npm run learn`
+ * trains on its main thread, whose timers a long synchronous fit can delay: it gets a longer one.
+ */
+export const LEASE_TTL_MS = {
+  selection: 30_000,
+  learnerThread: 60_000,
+  learnerJob: 600_000,
+  reembed: 300_000,
+} as const;

@@ -22,6 +22,9 @@ import { SelectionStore } from "./selection/store";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 import type { Metrics } from "../ports/metrics";
+import { LEASES } from "../ports/lease";
+import { LEASE_TTL_MS, whileLeader } from "../ops/leader";
+import { nodeLease } from "../ops/leases.node.js";
 
 /** First retry of a failed model load; doubles up to a minute. */
 const MODEL_RETRY_FIRST_MS = 5000;
@@ -33,8 +36,11 @@ export interface NodeServing {
   recsys: Recsys;
   /** The checkout's payment step (src/deps/serving.ts decides the adapter). */
   payments: Payments;
-  /** The learner's worker thread, when it runs in this process (LEARNER=on, libSQL registry, file/remote DB). */
-  learner?: Learner | null;
+  /**
+   * The learner's worker thread, when it may run in this process (LEARNER=on, LEARNER_THREAD=on, file/remote
+   * DB): it runs while this process holds the `learner` lease (one learner per deployment).
+   */
+  learner?: { stop(): Promise<void> } | null;
   /** New catalog items joining serving (src/recsys/embeddings/cold-start.ts); null with LEARNER=off. */
   coldStart?: NodeColdStart | null;
   /** Stops the timers, the learner (after its current cycle), cold start and the hot SQL connection. */
@@ -52,7 +58,9 @@ export function startLearner(
   log: Log,
   onReport?: (r: LearnerReport) => void,
   metrics?: Metrics,
-): Learner | null {
+  /** The app database: the learner runs only while this process holds its `learner` lease there. */
+  db?: Database,
+): { stop(): Promise<void> } | null {
   if (config.LEARNER === "off") return null;
   const why =
     config.LEARNER_THREAD === "off"
@@ -64,7 +72,7 @@ export function startLearner(
     log("learner: not started", { reason: why });
     return null;
   }
-  return new Learner({
+  const learner = new Learner({
     databaseUrl: config.DATABASE_URL,
     authToken: config.DATABASE_AUTH_TOKEN,
     intervalMs: config.LEARNER_INTERVAL_SECONDS * 1000,
@@ -82,7 +90,12 @@ export function startLearner(
     onCycleError: ({ ms }) =>
       metrics?.observeLearnerRun({ outcome: "error", seconds: (ms ?? 0) / 1000, finishedAt: Date.now() }),
     onCrash: () => metrics?.observeLearnerCrash(),
-  }).start();
+  });
+  if (!db) return learner.start();
+  // One learner per deployment: every pod (or cluster primary) with LEARNER_THREAD=on competes for the
+  // lease, `npm run learn` too; the holder trains, the others wait to take over if it dies.
+  const lease = nodeLease(db.$client, LEASES.learner, LEASE_TTL_MS.learnerThread, log);
+  return whileLeader(lease, learner, { checkEveryMs: LEASE_TTL_MS.learnerThread / 3, log });
 }
 
 /**
@@ -199,18 +212,25 @@ export async function startNodeServing(
   const frozen = base.config.LEARNER === "off";
   const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
   const verified = new Set<string>();
+  // One selection cycle per deployment at a time (pods, cluster workers, the scheduler Worker): the holder of
+  // the `model-selection` lease runs it and keeps the lease between ticks; the others skip their turn.
+  const selectionLease = nodeLease(base.db.$client, LEASES.selection, LEASE_TTL_MS.selection, log);
   const selection =
     !frozen && options.selection !== false
       ? () =>
-          runSelectionCycle({
-            store: new SelectionStore(base.db),
-            registry,
-            events,
-            now: base.clock,
-            newId: timeOrderedId,
-            models: REGISTRY_MODELS,
-            verified,
-          })
+          selectionLease
+            .run(() =>
+              runSelectionCycle({
+                store: new SelectionStore(base.db),
+                registry,
+                events,
+                now: base.clock,
+                newId: timeOrderedId,
+                models: REGISTRY_MODELS,
+                verified,
+              }),
+            )
+            .then((r) => (r.ran ? r.value : { decisions: [] }))
       : null;
   // Every tick: selection decides (promotes, rolls back) among the registered versions, serving picks up
   // live versions that moved, then (unless frozen) new events are folded into signed-in users' long-term
@@ -263,6 +283,7 @@ export async function startNodeServing(
             if (r.models.some((m) => m.status === "registered")) void tick();
           },
           base.metrics,
+          base.db,
         )
       : null;
   return {
@@ -275,7 +296,7 @@ export async function startNodeServing(
       if (modelTimer) clearTimeout(modelTimer);
       serving.recsys.stop();
       if (coldTimer) clearInterval(coldTimer);
-      await Promise.all([learner?.stop(), coldStart?.stop()]);
+      await Promise.all([learner?.stop(), coldStart?.stop(), selectionLease.release()]);
       hot.close();
     },
   };
