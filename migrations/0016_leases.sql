@@ -6,3 +6,5 @@ CREATE TABLE `leases` (
 	`renewed_at` integer NOT NULL,
 	`expires_at` integer NOT NULL
 );
+--> statement-breakpoint
+CREATE INDEX `scheduler_runs_cron_status_idx` ON `scheduler_runs` (`cron`,`status`);

@@ -20,6 +20,7 @@ import { createPrometheusMetrics } from "../adapters/metrics/prometheus.node.js"
 import { clusterWorkerMetrics, serveClusterMetrics } from "../adapters/metrics/cluster.node.js";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
 import { cachedEventBacklog } from "../recsys/event-backlog";
+import { cachedLearnerRunStats } from "../ops/learner-runs";
 import type { Recsys } from "../recsys/recsys";
 import type { Metrics } from "../ports/metrics";
 export * from "./node-base.node.js";
@@ -86,6 +87,7 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
     liveModelVersion: () => (recsys?.ready ? recsys.models.version : null),
     servedVersions: () => recsys?.servedVersions ?? null,
     eventBacklog: worker ? undefined : cachedEventBacklog(db, new LibsqlArtifactRegistry(db.$client)),
+    learnerRuns: worker ? undefined : cachedLearnerRunStats(db.$client),
     onCollectError: metricsCollectLog(logger),
   });
   const metrics = worker ? clusterWorkerMetrics(local) : local;
@@ -133,6 +135,7 @@ export function startPrimaryMetrics(db: Database, logger: Logger): { metrics: Me
   const metrics = createPrometheusMetrics({
     processName: "primary",
     eventBacklog: cachedEventBacklog(db, new LibsqlArtifactRegistry(db.$client)),
+    learnerRuns: cachedLearnerRunStats(db.$client),
     onCollectError: metricsCollectLog(logger),
   });
   return { metrics, stop: serveClusterMetrics(metrics) };

@@ -24,7 +24,8 @@ import type { VectorIndex } from "../ports/vector-index";
 import type { Metrics } from "../ports/metrics";
 import { LEASES } from "../ports/lease";
 import { LEASE_TTL_MS, whileLeader } from "../ops/leader";
-import { nodeLease } from "../ops/leases.node.js";
+import { nodeHolderId, nodeLease } from "../ops/leases.node.js";
+import { type LearnerRunStatus, recordLearnerThreadRun } from "../ops/learner-runs";
 
 /** First retry of a failed model load; doubles up to a minute. */
 const MODEL_RETRY_FIRST_MS = 5000;
@@ -72,6 +73,19 @@ export function startLearner(
     log("learner: not started", { reason: why });
     return null;
   }
+  // Cycles that trained or failed go to the database's record of learner runs, which every pod's /metrics
+  // exports (src/ops/learner-runs.ts) wherever the learner ran; idle cycles (nothing new) are not runs.
+  const record = (
+    run: { startedAt: number; finishedAt: number; status: LearnerRunStatus },
+    { mode, reason, failed, newEvents, error }: Partial<LearnerReport> & { error?: string },
+  ): void => {
+    if (!db) return;
+    recordLearnerThreadRun(db.$client, {
+      id: `learner-thread-${run.startedAt}-${crypto.randomUUID().slice(0, 8)}`,
+      ...run,
+      detail: { mode, reason, failed, newEvents, error, owner: nodeHolderId() },
+    }).catch((err: unknown) => log("learner: run not recorded", { level: "warn", error: describeCause(err) }));
+  };
   const learner = new Learner({
     databaseUrl: config.DATABASE_URL,
     authToken: config.DATABASE_AUTH_TOKEN,
@@ -80,6 +94,8 @@ export function startLearner(
     options: { promote: false },
     log,
     onReport: (r) => {
+      if (r.mode !== "idle")
+        record({ startedAt: r.startedAt, finishedAt: r.startedAt + r.ms, status: r.failed ? "failed" : "ok" }, r);
       metrics?.observeLearnerRun({
         outcome: r.failed ? "partial" : "ok",
         seconds: r.ms / 1000,
@@ -87,9 +103,17 @@ export function startLearner(
       });
       onReport?.(r);
     },
-    onCycleError: ({ ms }) =>
-      metrics?.observeLearnerRun({ outcome: "error", seconds: (ms ?? 0) / 1000, finishedAt: Date.now() }),
-    onCrash: () => metrics?.observeLearnerCrash(),
+    onCycleError: ({ ms, error }) => {
+      record({ startedAt: Date.now() - (ms ?? 0), finishedAt: Date.now(), status: "failed" }, { error });
+      metrics?.observeLearnerRun({ outcome: "error", seconds: (ms ?? 0) / 1000, finishedAt: Date.now() });
+    },
+    onCrash: () => {
+      record(
+        { startedAt: Date.now(), finishedAt: Date.now(), status: "killed" },
+        { reason: "the learner thread died (uncaught error or out of memory)", failed: true },
+      );
+      metrics?.observeLearnerCrash();
+    },
   });
   if (!db) return learner.start();
   // One learner per deployment: every pod (or cluster primary) with LEARNER_THREAD=on competes for the

@@ -12,7 +12,11 @@ export const schedulerRuns = sqliteTable(
     status: text("status", { enum: ["running", "ok", "error"] }).notNull(),
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
   },
-  (t) => [index("scheduler_runs_started_idx").on(t.startedAt)],
+  (t) => [
+    index("scheduler_runs_started_idx").on(t.startedAt),
+    // Learner runs by kind and status: every pod's /metrics reads them (src/ops/learner-runs.ts).
+    index("scheduler_runs_cron_status_idx").on(t.cron, t.status),
+  ],
 );
 
 /** Ingest runs with their final report, for auditing what was loaded from which file. */
