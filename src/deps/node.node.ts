@@ -20,7 +20,8 @@ import { createPrometheusMetrics } from "../adapters/metrics/prometheus.node.js"
 import { clusterWorkerMetrics, serveClusterMetrics } from "../adapters/metrics/cluster.node.js";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
 import { cachedEventBacklog } from "../recsys/event-backlog";
-import { cachedLearnerRunStats } from "../ops/learner-runs";
+import { cachedLearnerRunStats, cachedRead } from "../ops/learner-runs";
+import { LibsqlLeaseStore } from "../adapters/lease/libsql";
 import type { Recsys } from "../recsys/recsys";
 import type { Metrics } from "../ports/metrics";
 export * from "./node-base.node.js";
@@ -88,6 +89,7 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
     servedVersions: () => recsys?.servedVersions ?? null,
     eventBacklog: worker ? undefined : cachedEventBacklog(db, new LibsqlArtifactRegistry(db.$client)),
     learnerRuns: worker ? undefined : cachedLearnerRunStats(db.$client),
+    leases: worker ? undefined : cachedRead(() => new LibsqlLeaseStore(db.$client).list()),
     onCollectError: metricsCollectLog(logger),
   });
   const metrics = worker ? clusterWorkerMetrics(local) : local;
@@ -136,6 +138,7 @@ export function startPrimaryMetrics(db: Database, logger: Logger): { metrics: Me
     processName: "primary",
     eventBacklog: cachedEventBacklog(db, new LibsqlArtifactRegistry(db.$client)),
     learnerRuns: cachedLearnerRunStats(db.$client),
+    leases: cachedRead(() => new LibsqlLeaseStore(db.$client).list()),
     onCollectError: metricsCollectLog(logger),
   });
   return { metrics, stop: serveClusterMetrics(metrics) };

@@ -88,13 +88,21 @@ export async function learnerRunStats(client: Client): Promise<LearnerRunStats> 
  */
 export function cachedLearnerRunStats(
   client: Client,
-  { maxAgeMs = 10_000, now = Date.now }: { maxAgeMs?: number; now?: () => number } = {},
+  options: { maxAgeMs?: number; now?: () => number } = {},
 ): () => Promise<LearnerRunStats> {
-  let last: { at: number; value: LearnerRunStats } | null = null;
-  let pending: Promise<LearnerRunStats> | null = null;
+  return cachedRead(() => learnerRunStats(client), options);
+}
+
+/** `read` at most once per `maxAgeMs`; concurrent calls share one read, a failed one is not cached. */
+export function cachedRead<T>(
+  read: () => Promise<T>,
+  { maxAgeMs = 10_000, now = Date.now }: { maxAgeMs?: number; now?: () => number } = {},
+): () => Promise<T> {
+  let last: { at: number; value: T } | null = null;
+  let pending: Promise<T> | null = null;
   return () => {
     if (last && now() - last.at < maxAgeMs) return Promise.resolve(last.value);
-    pending ??= learnerRunStats(client)
+    pending ??= read()
       .then((value) => {
         last = { at: now(), value };
         return value;

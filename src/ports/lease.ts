@@ -36,6 +36,8 @@ export interface LeaseStore {
   release(name: string, holder: string, epoch: number): Promise<boolean>;
   /** Who holds it (expired or not), or null when it was never taken. */
   current(name: string): Promise<LeaseState | null>;
+  /** Every lease ever taken, expired ones included (for /metrics and operators). */
+  list(): Promise<LeaseState[]>;
 }
 
 /** The leases this codebase takes: one name per kind of single-writer work, shared by every runtime. */

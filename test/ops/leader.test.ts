@@ -89,6 +89,7 @@ describe("LeaderLease", () => {
       renew: (...args) => inner.renew(...args),
       release: (...args) => inner.release(...args),
       current: (...args) => inner.current(...args),
+      list: () => inner.list(),
     };
     const a = new LeaderLease({ store: slow, name: "x", holder: "a", ttlMs: 1_000, monotonic: () => mono });
     expect(await a.ensure()).toBe(true);
@@ -107,6 +108,7 @@ describe("LeaderLease", () => {
       renew: (...a) => (down ? Promise.reject(new Error("connection refused")) : inner.renew(...a)),
       release: (...a) => inner.release(...a),
       current: (...a) => (down ? Promise.reject(new Error("connection refused")) : inner.current(...a)),
+      list: () => inner.list(),
     };
     const logs: string[] = [];
     const a = new LeaderLease({ store: flaky, name: "x", holder: "a", ttlMs: 60_000, log: (m) => logs.push(m) });

@@ -79,14 +79,24 @@ export class LibsqlLeaseStore implements LeaseStore {
   }
 
   async current(name: string): Promise<LeaseState | null> {
+    return (await this.states(name))[0] ?? null;
+  }
+
+  list(): Promise<LeaseState[]> {
+    return this.states(null);
+  }
+
+  private async states(name: string | null): Promise<LeaseState[]> {
     const res = await this.client.execute({
       sql: `SELECT name, holder, epoch, acquired_at, renewed_at, expires_at, expires_at > ${DB_NOW} AS live
-            FROM leases WHERE name = ?`,
-      args: [name],
+            FROM leases ${name === null ? "ORDER BY name" : "WHERE name = ?"}`,
+      args: name === null ? [] : [name],
     });
-    const row = res.rows[0];
-    const grant = grantOf(row);
-    if (!row || !grant) return null;
-    return { ...grant, acquiredAt: Number(row.acquired_at), renewedAt: Number(row.renewed_at), live: !!row.live };
+    return res.rows.map((row) => ({
+      ...(grantOf(row) as LeaseGrant),
+      acquiredAt: Number(row.acquired_at),
+      renewedAt: Number(row.renewed_at),
+      live: !!row.live,
+    }));
   }
 }

@@ -49,4 +49,11 @@ export class MemoryLeaseStore implements LeaseStore {
     const row = this.rows.get(name);
     return row ? { ...row, live: row.expiresAt > this.now() } : null;
   }
+
+  async list(): Promise<LeaseState[]> {
+    const now = this.now();
+    return [...this.rows.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((row) => ({ ...row, live: row.expiresAt > now }));
+  }
 }

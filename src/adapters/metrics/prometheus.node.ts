@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Metrics } from "../../ports/metrics";
 import { LEARNER_RUN_BUCKETS, type LearnerRunStats } from "../../ops/learner-runs";
+import type { LeaseState } from "../../ports/lease";
 
 export interface PrometheusMetricsOptions {
   /** The serving model set's version, or null while loading: exported as a gauge label on each scrape. */
@@ -17,6 +18,8 @@ export interface PrometheusMetricsOptions {
    * `npm run learn` and any pod's learner thread. Given to the same one process per pod as the backlog.
    */
   learnerRuns?: () => Promise<LearnerRunStats>;
+  /** The database's leases (src/ports/lease.ts): who holds the single-writer work, whichever process it is. */
+  leases?: () => Promise<LeaseState[]>;
   /** Which process this is, as the memory gauge's `process` label: `main`, `primary`, `worker-0`, … */
   processName?: string;
   /** Process metrics (RSS, heap, event-loop lag, GC): on by default, off in tests that count series. */
@@ -156,6 +159,19 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     });
 
   if (options.learnerRuns) registerRecordedLearnerRuns(registry, options.learnerRuns, failed);
+  const leases = options.leases;
+  if (leases)
+    sourcedFamily(
+      registry,
+      {
+        name: "recircuit_lease_live",
+        help: "1 per live lease of single-writer work (model-selection, learner, reembed) and the process holding it (pod/pid#id, scheduler-worker#id); no series while nobody holds it",
+        type: "gauge",
+      },
+      async () =>
+        (await leases()).filter((l) => l.live).map((l) => ({ value: 1, labels: { lease: l.name, holder: l.holder } })),
+      failed,
+    );
 
   const processName = options.processName ?? "main";
   new Gauge({

@@ -44,6 +44,10 @@ describe("LibsqlLeaseStore", () => {
     expect(await b.current("model-selection")).toMatchObject({ holder: "pod-a", epoch: 1, live: true });
     // Leases are independent by name.
     expect(await b.acquire("learner", "pod-b", 60_000)).toMatchObject({ holder: "pod-b", epoch: 1 });
+    expect((await a.list()).map((l) => [l.name, l.holder, l.live])).toEqual([
+      ["learner", "pod-b", true],
+      ["model-selection", "pod-a", true],
+    ]);
   });
 
   it("of many holders racing on separate connections exactly one gets the lease", async () => {
@@ -169,5 +173,11 @@ describe("MemoryLeaseStore follows the same rules", () => {
     expect(await s.renew("l", "a", 1, 100)).toBeNull();
     expect(await s.release("l", "b", 2)).toBe(true);
     expect(await s.acquire("l", "a", 100)).toMatchObject({ holder: "a", epoch: 3 });
+    await s.acquire("k", "b", 10);
+    now += 20;
+    expect((await s.list()).map((l) => [l.name, l.holder, l.live])).toEqual([
+      ["k", "b", false],
+      ["l", "a", true],
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createPrometheusMetrics } from "../../../src/adapters/metrics/prometheus.node";
 import { cachedLearnerRunStats, learnerRunStats, recordLearnerThreadRun } from "../../../src/ops/learner-runs";
 import { LEARNER_RUN, markAbandonedRuns, recordLearnerRun } from "../../../src/ops/abandoned-runs.node";
+import { LibsqlLeaseStore } from "../../../src/adapters/lease/libsql";
 import { createTestDb, type TestDb } from "../../helpers/app";
 
 let t: TestDb;
@@ -145,5 +146,20 @@ describe("recorded learner runs on /metrics", () => {
     now = 10_001;
     const fresh = await cached();
     expect(fresh.groups.find((g) => g.runner === "job" && g.status === "ok")?.count).toBe(3);
+  });
+});
+
+describe("leases on /metrics", () => {
+  it("shows each live lease with its holder, from the database, and nothing for an expired or released one", async () => {
+    const store = new LibsqlLeaseStore(t.db.$client);
+    await store.acquire("model-selection", "pod-a/1#aaaaaaaa", 60_000);
+    const learner = await store.acquire("learner", "learner-job/9#bbbbbbbb", 60_000);
+    await store.acquire("reembed", "scheduler-worker#cccccccc", 60_000);
+    await store.release("learner", "learner-job/9#bbbbbbbb", learner?.epoch ?? 0);
+    const m = createPrometheusMetrics({ processMetrics: false, leases: () => store.list() });
+    const { body } = await m.render();
+    expect(value(body, 'recircuit_lease_live{lease="model-selection",holder="pod-a/1#aaaaaaaa"}')).toBe(1);
+    expect(value(body, 'recircuit_lease_live{lease="reembed",holder="scheduler-worker#cccccccc"}')).toBe(1);
+    expect(body).not.toMatch(/^recircuit_lease_live\{lease="learner"/m);
   });
 });
