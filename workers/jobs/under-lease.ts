@@ -1,7 +1,8 @@
 import { LibsqlLeaseStore } from "../../src/adapters/lease/libsql";
 import type { LeaseName } from "../../src/ports/lease";
 import { holderId, LeaderLease } from "../../src/ops/leader";
-import type { JobContext } from "../scheduler";
+import type { Database } from "../../src/db/database";
+import type { Logger } from "../../src/ports/logger";
 
 /**
  * Runs `work` under the named lease, shared with the Node pods and `npm run learn` through the database,
@@ -9,7 +10,7 @@ import type { JobContext } from "../scheduler";
  * and its result says who holds it (a pod keeps the selection lease while it is up).
  */
 export async function underLease(
-  ctx: Pick<JobContext, "db" | "logger">,
+  ctx: { db: Database; logger: Logger },
   name: LeaseName,
   ttlMs: number,
   work: () => Promise<Record<string, unknown>>,
