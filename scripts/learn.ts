@@ -14,7 +14,7 @@
  * processes' learner threads, src/ops/leader.ts); when another process holds it, the run does nothing and
  * says so (exit 0: the other learner is training). Re-embedding holds the `reembed` lease likewise.
  * Exit codes: 0 done (or nothing to do, or another learner holds the lease), 1 a model failed (the others are
- * registered) or the run failed, 78 bad config, 143 stopped by SIGTERM (recorded as killed).
+ * registered) or the run failed, 78 bad config, 143/130 stopped by SIGTERM/SIGINT (recorded as killed).
  */
 import { parseArgs } from "node:util";
 import { timeOrderedId } from "../src/context";
@@ -73,19 +73,22 @@ async function main(): Promise<number> {
         if (abandoned.learner.length > 0)
           log(`earlier learner run(s) whose process died marked failed: ${abandoned.learner.join(", ")}`);
         const finish = await recordLearnerRun(client);
-        // SIGTERM (the Job's activeDeadlineSeconds, a node drain): recorded as killed, lease handed back.
-        const onTerm = (): void => {
-          log("SIGTERM: recording this run as killed");
-          void finish("error", { status: "failed", reason: "stopped by SIGTERM (deadline or eviction)" })
+        // SIGTERM (the Job's activeDeadlineSeconds, a node drain) or Ctrl-C: recorded as killed, lease handed
+        // back, exit 128 + the signal's number (143, 130).
+        const onSignal = (signal: NodeJS.Signals): void => {
+          log(`${signal}: recording this run as killed`);
+          void finish("error", { status: "failed", reason: `stopped by ${signal} (deadline, eviction or by hand)` })
             .catch(() => undefined)
             .then(() => lease.release())
-            .finally(() => process.exit(143));
+            .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
         };
-        process.once("SIGTERM", onTerm);
+        process.once("SIGTERM", onSignal);
+        process.once("SIGINT", onSignal);
         try {
           return await learn(finish);
         } finally {
-          process.off("SIGTERM", onTerm);
+          process.off("SIGTERM", onSignal);
+          process.off("SIGINT", onSignal);
         }
       });
     } finally {
