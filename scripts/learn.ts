@@ -64,6 +64,8 @@ async function main(): Promise<number> {
     const log = (msg: string, fields?: Record<string, unknown>): void =>
       console.error(`${stamp()} ${msg}${fields ? ` ${JSON.stringify(fields)}` : ""}`);
     const lease = nodeLease(client, LEASES.learner, LEASE_TTL_MS.learnerJob, log);
+    // Taken by the re-embedding step while it runs (a signal handler hands it back too).
+    let reembedLease: ReturnType<typeof nodeLease> | null = null;
     let held: LeaderRun<number>;
     try {
       held = await lease.run(async () => {
@@ -79,7 +81,7 @@ async function main(): Promise<number> {
           log(`${signal}: recording this run as killed`);
           void finish("error", { status: "failed", reason: `stopped by ${signal} (deadline, eviction or by hand)` })
             .catch(() => undefined)
-            .then(() => lease.release())
+            .then(() => Promise.all([lease.release(), reembedLease?.release()]))
             .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
         };
         process.once("SIGTERM", onSignal);
@@ -118,9 +120,10 @@ async function main(): Promise<number> {
               ? undefined
               : async () => {
                   // Under the `reembed` lease: a pod's re-embedding thread or the scheduler Worker may be at it.
-                  const reembedLease = nodeLease(client, LEASES.reembed, LEASE_TTL_MS.reembed, log);
+                  const leased = nodeLease(client, LEASES.reembed, LEASE_TTL_MS.reembed, log);
+                  reembedLease = leased;
                   try {
-                    const r = await reembedLease.run(async () => {
+                    const r = await leased.run(async () => {
                       const { embedder } = selectNodeEmbedder(config);
                       const { index, shared } = contentIndex(config);
                       return reembedNewItems(
@@ -131,7 +134,8 @@ async function main(): Promise<number> {
                     if (!r.ran) log(`re-embedding left to the holder of the reembed lease (${r.heldBy ?? "unknown"})`);
                     return { items: r.ran ? r.value.embedded : 0 };
                   } finally {
-                    await reembedLease.release();
+                    await leased.release();
+                    reembedLease = null;
                   }
                 },
           },

@@ -103,7 +103,7 @@ describe("npm run learn", () => {
       server.close();
     });
 
-    it("records the run killed, releases the lease and exits 143", async () => {
+    it("records the run killed, releases its leases and exits 143", async () => {
       await insertProducts(t.db, products().slice(0, 3));
       const port = (server.address() as AddressInfo).port;
       const child = spawn(process.execPath, ["--import", "tsx", "scripts/learn.ts"], {
@@ -126,6 +126,8 @@ describe("npm run learn", () => {
         { status: "error", detail: { status: "failed", reason: expect.stringMatching(/SIGTERM/) } },
       ]);
       expect(await new LibsqlLeaseStore(t.db.$client).current(LEASES.learner)).toMatchObject({ live: false });
+      // It was re-embedding when stopped: that lease is handed back too.
+      expect(await new LibsqlLeaseStore(t.db.$client).current(LEASES.reembed)).toMatchObject({ live: false });
     }, 120_000);
   });
 });
