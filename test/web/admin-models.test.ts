@@ -53,11 +53,19 @@ describe("admin models page", () => {
     const charts = [...ranker.matchAll(/<svg [^>]*role="img" aria-labelledby="([^"]+)"/g)].map((m) => m[1]);
     expect(charts).toEqual([
       "m-ranker-traffic-t m-ranker-traffic-d",
+      "m-ranker-traffic-n-t m-ranker-traffic-n-d",
       "m-ranker-online-t m-ranker-online-d",
+      "m-ranker-online-n-t m-ranker-online-n-d",
       "m-ranker-offline-t m-ranker-offline-d",
+      "m-ranker-offline-n-t m-ranker-offline-n-d",
     ]);
-    // Day ticks along the six days, the same axis on every chart.
-    for (const day of ["Dec 2", "Dec 4", "Dec 6"]) expect(ranker.split(`>${day}</text>`).length - 1).toBe(3);
+    // Each chart is drawn wide and narrow (for phones); the wide ones share day ticks along the six days.
+    const wide = ranker
+      .split('<div class="chart-wide">')
+      .slice(1)
+      .map((x) => x.slice(0, x.indexOf("</svg>")));
+    expect(wide).toHaveLength(3);
+    for (const day of ["Dec 2", "Dec 4", "Dec 6"]) for (const w of wide) expect(w).toContain(`>${day}</text>`);
     // Traffic: the running experiment's realised split (1800 of 5900 shown items), the promoted one's (3700/8900).
     expect(ranker).toContain(`${versions[3]} (challenger): 30.5% of shown items`);
     expect(ranker).toContain(`${versions[1]} (challenger): 41.6% of shown items`);
@@ -67,7 +75,7 @@ describe("admin models page", () => {
         /<title>(challenge|guard) (\w+), (champion|challenger) [^<]*CTR ([\d.]+)% \(95% ([\d.]+)%–([\d.]+)%\)/g,
       ),
     ];
-    expect(spans).toHaveLength(8);
+    expect(spans).toHaveLength(16); // 4 experiments × 2 arms, in both drawings
     for (const s of spans) {
       const [est, lo, hi] = [Number(s[4]), Number(s[5]), Number(s[6])];
       expect(lo).toBeLessThan(est);

@@ -153,7 +153,8 @@ export function timeLabel(ms: number, withTime: boolean): string {
 /** UTC time ticks at a round interval (minutes to months), about `count` of them. */
 export function timeTicks(lo: number, hi: number, count = 5): { ticks: number[]; withTime: boolean } {
   const span = Math.max(hi - lo, MINUTE);
-  const step = TIME_STEPS.find((s) => span / s <= count) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
+  // Up to count + 1 ticks: a range a hair over 6 days still gets ticks every 2 days for count 3.
+  const step = TIME_STEPS.find((s) => span / s < count + 1) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
   const ticks: number[] = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi; t += step) ticks.push(t);
   return { ticks, withTime: step < DAY };

@@ -17,12 +17,21 @@ export function Chart(props: {
   legend: { name: string; colour: string; band?: boolean }[];
   caption?: string;
 }) {
-  const width = 720;
-  const height = 250;
-  const body = legend(props.legend, 56, 16) + panel({ ...props.panel, y: 16, width, height: height - 16 });
+  // Two drawings of the same data: SVG text scales with the drawing, so a phone gets one drawn narrower (its
+  // labels stay readable) and CSS shows one of them (the other is display:none, out of the accessibility tree).
+  const draw = (width: number, height: number, id: string) =>
+    svgDocument({
+      width,
+      height,
+      title: props.title,
+      desc: props.desc,
+      id,
+      body: legend(props.legend, 56, 16) + panel({ ...props.panel, y: 16, width, height: height - 16 }),
+    });
   return (
     <figure class="chart">
-      {raw(svgDocument({ width, height, title: props.title, desc: props.desc, id: props.id, body }))}
+      <div class="chart-wide">{raw(draw(720, 250, props.id))}</div>
+      <div class="chart-narrow">{raw(draw(400, 260, `${props.id}-n`))}</div>
       <figcaption>
         <strong>{props.title}</strong>
         {props.caption ? <span class="muted"> {props.caption}</span> : null}
