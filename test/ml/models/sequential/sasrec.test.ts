@@ -167,5 +167,13 @@ describe("sasrec", () => {
     const { theta1: _, ...missing } = blobs;
     expect(() => SasrecRecommender.load({ ...pair.save(), blobs: missing })).toThrow(/member 1 missing/);
     expect(() => new SasrecRecommender({ ensemble: 0 })).toThrow(/ensemble/);
+
+    // a refit (no validation) continues every member from its own weights
+    const warm = await fitSmall({ maxEpochs: 4, evalEvery: 1, ensemble: 2, refit: "warm", refitEpochs: 1 }, 7);
+    const chosen = warm.reports.map((r) => r.bestEpoch);
+    await warm.fit(planted(300, 11).data, { seed: 7 });
+    expect(warm.reports.map((r) => r.epochs)).toEqual([1, 1]);
+    expect(warm.reports.map((r) => r.bestEpoch)).toEqual(chosen);
+    expect(hitRate(warm)).toBeGreaterThanOrEqual(0.8);
   });
 });
