@@ -44,6 +44,8 @@ export interface NodeServing {
   learner?: { stop(): Promise<void> } | null;
   /** New catalog items joining serving (src/recsys/embeddings/cold-start.ts); null with LEARNER=off. */
   coldStart?: NodeColdStart | null;
+  /** The hot-path SQL executor (nodeHotSql): also runs the storefront's page reads (AppDeps.sql). */
+  sql: SqlExecutor;
   /** Stops the timers, the learner (after its current cycle), cold start and the hot SQL connection. */
   stop(): Promise<void>;
 }
@@ -313,6 +315,7 @@ export async function startNodeServing(
   return {
     events,
     ...serving,
+    sql: hot.sql,
     learner,
     coldStart,
     stop: async () => {
