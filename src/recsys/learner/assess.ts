@@ -134,7 +134,10 @@ async function assessRanker(
   live: RegisteredArtifact | null,
 ): Promise<Record<string, number>> {
   const challenger = LinearRanker.fromArtifact(candidate.artifact, candidate.version);
-  const { pages } = await readImpressionPages(d.events, d.log, { max: o.rankerMaxImpressions });
+  const read = await readImpressionPages(d.events, d.log, { max: o.rankerMaxImpressions });
+  // Only pages the training log can label: one logged after the log's last event has its clicks outside
+  // it, and under steady traffic the newest 20% (the test slice) would all be such pages: no cases, ever.
+  const pages = read.pages.filter((p) => p.seq <= d.log.lastSeq);
   labelPages(pages, d.log, o.labelHorizonMs);
   const propensity = pagePropensities(pages);
   // The newest 20% of logged pages, as the learner's own ranker holdout.
