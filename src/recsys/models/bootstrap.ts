@@ -65,6 +65,20 @@ const RELOAD_CATALOG_PAGE = 2_000;
  */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+/**
+ * A pause for loops of synchronous slices: it yields to the event loop only once `budgetMs` of work ran since
+ * the last yield, so a loop of many short steps costs no extra latency at start-up and holds a serving thread
+ * at most about one slice past the budget. (On workerd the clock stands still during CPU work: it never yields.)
+ */
+export function timeSlicer(budgetMs = 10): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < budgetMs) return;
+    await yieldToEventLoop();
+    since = performance.now();
+  };
+}
+
 /** Same items at the same indices: models built over one catalog are valid over the other. */
 export function sameItems(a: ItemCatalog, b: ItemCatalog): boolean {
   if (a === b) return true;
@@ -189,7 +203,7 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
     const vectorVersion = `fism-${fism.version}`.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
     vectors = vectorsFromArtifact(fism.artifact, catalog, vectorVersion);
     try {
-      await publishVectors(o.vectors, vectors, catalog, o.log, { pause: reload ? yieldToEventLoop : undefined });
+      await publishVectors(o.vectors, vectors, catalog, o.log);
     } catch (err) {
       // Qdrant down must not stop serving: everything but vector recall works from memory.
       if (backendDown(err) !== "vector_index") throw err;
@@ -267,10 +281,12 @@ export async function publishVectors(
   log: Log,
   /**
    * `setLive: false`: an experiment arm's vectors, searched by version while the live alias stays put.
-   * `pause`: runs after every upsert batch (a reload on a serving thread passes yieldToEventLoop).
+   * `pause`: runs after every upsert batch and between calibration queries; default a timeSlicer(), so a
+   * version published while serving (a reload, an experiment arm) does not hold requests for its whole length.
    */
   options: { setLive?: boolean; pause?: () => Promise<void> } = {},
 ): Promise<void> {
+  const pause = options.pause ?? timeSlicer();
   const expected = v.known.reduce((a, b) => a + b, 0);
   await index.ensureCollection(v.version, { dimension: v.dim, distance: "dot" });
   const info = await index.describe(v.version);
@@ -286,16 +302,15 @@ export async function publishVectors(
       });
       if (batch.length === 1000) {
         await index.upsert(v.version, batch.splice(0));
-        await options.pause?.();
+        await pause();
       }
     }
     if (batch.length > 0) await index.upsert(v.version, batch);
-    await options.pause?.();
     log("recsys: item vectors upserted", { version: v.version, count: expected, dim: v.dim });
   }
   // Adapters with an ANN index built in-process (the memory one's IVF) build it now, not on the first query.
   const buildable = index as VectorIndex & Partial<InProcessAnnIndex>;
-  await options.pause?.();
+  await pause();
   if (
     typeof buildable.buildIndex === "function" &&
     (await buildable.buildIndex(v.version)) &&
@@ -304,13 +319,14 @@ export async function publishVectors(
     // Probe as few lists as keep recall@k >= 0.95 against the exact scan, measured on queries shaped like
     // serving's: the default nprobe is sized for 1M points and scanned ~a quarter of the data at 30k.
     // Exact ground truth costs N x dim per query, so fewer queries on big collections (about 3 s at 1M x 32).
-    await options.pause?.();
+    await pause();
     const t0 = performance.now();
     const n = Math.max(50, Math.min(200, Math.round(2e9 / (Math.max(1, expected) * v.dim))));
     const k = vectorSearchK(DEFAULT_BUDGETS.vector.count);
     const cal = await buildable.calibrateNprobe(v.version, interestQueries(v, catalog, n, 1), {
       k,
       targetRecall: 0.95,
+      pause,
     });
     if (cal)
       log("recsys: vector index nprobe calibrated", {
