@@ -313,7 +313,7 @@ export async function publishVectors(
   await pause();
   if (
     typeof buildable.buildIndex === "function" &&
-    (await buildable.buildIndex(v.version)) &&
+    (await buildable.buildIndex(v.version, { pause })) &&
     typeof buildable.calibrateNprobe === "function"
   ) {
     // Probe as few lists as keep recall@k >= 0.95 against the exact scan, measured on queries shaped like
