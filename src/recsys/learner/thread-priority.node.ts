@@ -72,3 +72,21 @@ export function lowerProcessPriority(nice = 19): ThreadPriority[] {
   }
   return threadPriorities();
 }
+
+/**
+ * Lowers every thread of this process but its main thread (Linux). For the cluster primary, which serves no
+ * request itself (its main thread only hands connections to workers) and runs the learner thread: V8's
+ * platform threads there do the learner's garbage collection (parallel scavenges, concurrent marking), and
+ * at nice 0 they competed with the serving workers on equal terms while the learner's own thread was at 19.
+ */
+export function lowerOtherThreadsPriority(nice = 19): ThreadPriority[] {
+  for (const t of threadPriorities()) {
+    if (t.tid === process.pid) continue;
+    try {
+      setPriority(t.tid, nice);
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return threadPriorities();
+}
