@@ -58,6 +58,10 @@ interface Outcome {
   status: number; // 0 = network error
   ms: number;
   degraded: boolean;
+  /** The X-Degraded header's value: which sources were missing from the answer. */
+  degradedBy: string | null;
+  /** The error body's machine-readable code on a 4xx/5xx. */
+  code: string | null;
   at: number;
 }
 
@@ -187,18 +191,26 @@ async function main(): Promise<number> {
       const began = performance.now();
       let status = 0;
       let degraded = false;
+      let degradedBy: string | null = null;
+      let code: string | null = null;
       try {
         const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
         status = res.status;
-        degraded = res.headers.has("x-degraded");
-        const body = (await res.json()) as { accepted?: string[]; nextCursor?: string | null };
+        degradedBy = res.headers.get("x-degraded");
+        degraded = degradedBy !== null;
+        const body = (await res.json()) as {
+          accepted?: string[];
+          nextCursor?: string | null;
+          error?: { code?: string };
+        };
+        code = body.error?.code ?? null;
         if (kind === "events" && (status === 200 || status === 207))
           for (const id of body.accepted ?? []) acked.add(id);
         if (kind === "feed" && body.nextCursor && cursors.length < 200) cursors.push(`${sid} ${body.nextCursor}`);
       } catch {
         status = 0;
       }
-      outcomes.push({ kind, status, ms: performance.now() - began, degraded, at });
+      outcomes.push({ kind, status, ms: performance.now() - began, degraded, degradedBy, code, at });
     };
     const mix: Kind[] = [
       ...Array<Kind>(4).fill("catalog"),
@@ -303,6 +315,8 @@ async function main(): Promise<number> {
             requests: os.length,
             statuses,
             degraded: os.filter((o) => o.degraded).length,
+            errorCodes: countBy(os.filter((o) => o.code !== null).map((o) => `${o.status} ${o.code}`)),
+            degradedBy: countBy(os.filter((o) => o.degradedBy !== null).map((o) => o.degradedBy as string)),
             p50Ms: pct(
               os.map((o) => o.ms),
               50,
@@ -361,3 +375,10 @@ main().then(
     process.exit(1);
   },
 );
+
+/** Occurrences of each value (X-Degraded reasons per request kind). */
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}

@@ -520,11 +520,10 @@ export interface components {
          * - `mixed_currencies`: The cart mixes currencies; check out one at a time
          * - `terms_version_mismatch`: The seller terms version accepted is not the one in force
          * - `unknown_photo`: An uploaded photo can only be added by uploading it to this listing
-         * - `empty_cart`: The cart is empty
          * - `payment_declined`: The payment was declined
          * @enum {string}
          */
-        code: "unprocessable" | "unknown_product" | "cart_empty" | "mixed_currencies" | "terms_version_mismatch" | "unknown_photo" | "empty_cart" | "payment_declined";
+        code: "unprocessable" | "unknown_product" | "cart_empty" | "mixed_currencies" | "terms_version_mismatch" | "unknown_photo" | "payment_declined";
         /** @description For people; clients branch on `code` */
         message: string;
         /** @description The x-request-id of this request */

@@ -58,7 +58,6 @@ export const errorCodes = {
   mixed_currencies: { status: 422, description: "The cart mixes currencies; check out one at a time" },
   terms_version_mismatch: { status: 422, description: "The seller terms version accepted is not the one in force" },
   unknown_photo: { status: 422, description: "An uploaded photo can only be added by uploading it to this listing" },
-  empty_cart: { status: 422, description: "The cart is empty" },
   payment_declined: { status: 422, description: "The payment was declined" },
   // 429: over a rate or usage limit (see Retry-After)
   rate_limited: { status: 429, description: "Over a rate or usage limit; retry after Retry-After seconds" },

@@ -4,9 +4,11 @@
  * after `cooldownMs` one call goes through as a probe (half-open): its success closes the circuit, its failure
  * opens it for another cooldown. So a backend that comes back is used again without a restart.
  *
- * Hand-written (about 80 lines) rather than a dependency: it must run in workerd and Node alike, needs only
- * these three states and a per-call timeout, and the team adds no npm package without the lead's approval.
- * Web APIs only.
+ * Hand-written (about 80 lines) rather than cockatiel, the library made for this: cockatiel 4 needs Node 22
+ * (this repo pins Node 20), and cockatiel 3.2's half-open state queues every concurrent caller behind the probe
+ * (CircuitBreakerPolicy.execute awaits `state.test`, up to the probe's timeout) where a low-latency API needs
+ * them to fail fast and answer degraded. Its clock is also `Date.now()` only, and readiness reports need the
+ * half-open state read without a call. Web APIs only: runs in workerd and Node alike.
  */
 
 export type BreakerState = "closed" | "open" | "half_open";
