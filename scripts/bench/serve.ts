@@ -24,6 +24,7 @@ import { mkdirSync, writeFileSync, rmSync, existsSync, readdirSync, readFileSync
 import cluster from "node:cluster";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { dirname } from "node:path";
 import { serve } from "@hono/node-server";
 import { median, runLoad, runPaced, type LoadResult, type PacedResult } from "../lib/autocannon-run";
 import { freePort } from "../lib/server-process";
@@ -255,7 +256,7 @@ async function child(): Promise<void> {
   const worker = cluster.isWorker;
   const fresh = !existsSync(dbPath);
   if (!worker && values.synthetic && !fresh) rmSync(dbPath);
-  mkdirSync(dbPath.replace(/\/serve\.db$/, ""), { recursive: true });
+  mkdirSync(dirname(dbPath), { recursive: true });
   const config = loadConfig({
     DATABASE_URL: `file:${dbPath}`,
     LOG_LEVEL: "warn",
