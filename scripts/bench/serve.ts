@@ -85,6 +85,10 @@ const { values } = parseArgs({
     // The server's selection/reload tick (LEARNER_INTERVAL_SECONDS) with --beside-learner; the training phase
     // goes on this long plus 10 s after the retrain, so the versions it registered are loaded inside it.
     "tick-seconds": { type: "string", default: "15" },
+    // With --beside-learner: feed load, not measured, before the first round (the first ticks after start fold
+    // what the event log holds: cold start, selection's catch-up; measured, they made the first quiet phase
+    // the worst one, with 11-13 s stalls).
+    "settle-seconds": { type: "string", default: "90" },
     // Log event-loop stalls of the server processes ([stall] lines; on with --beside-learner).
     stalls: { type: "boolean", default: false },
   },
@@ -750,6 +754,9 @@ async function besideLearner(o: {
   };
   const r1 = (x: number): number => Math.round(x * 10) / 10;
   const rounds: Record<string, unknown>[] = [];
+  const settleUntil = Date.now() + Number(values["settle-seconds"]) * 1000;
+  while (Date.now() < settleUntil) await window();
+  log(`settled (${values["settle-seconds"]} s of feed load, not measured); stalls so far: ${o.stalls.length}`);
   for (let r = 0; r < Number(values.runs); r++) {
     // Quiet.
     const q0 = Date.now();
