@@ -10,7 +10,11 @@
  * events arrived, else nothing. Versions are registered in the libSQL registry with their metrics; they serve
  * once the selection module promotes them (`--promote` moves the live pointers at once). Progress goes to
  * stderr, the report (JSON) to stdout. New and changed items are embedded (content vectors) unless --no-reembed. Applies pending migrations first.
- * Exit codes: 0 done (or nothing to do), 1 a model failed (the others are registered), 78 bad config.
+ * One learner at a time per deployment: the run holds the database's `learner` lease (shared with serving
+ * processes' learner threads, src/ops/leader.ts); when another process holds it, the run does nothing and
+ * says so (exit 0: the other learner is training). Re-embedding holds the `reembed` lease likewise.
+ * Exit codes: 0 done (or nothing to do, or another learner holds the lease), 1 a model failed (the others are
+ * registered) or the run failed, 78 bad config, 143/130 stopped by SIGTERM/SIGINT (recorded as killed).
  */
 import { parseArgs } from "node:util";
 import { timeOrderedId } from "../src/context";
@@ -22,6 +26,9 @@ import { markAbandonedRuns, recordLearnerRun } from "../src/ops/abandoned-runs.n
 import { selectNodeEmbedder } from "../src/adapters/embedder/select.node.js";
 import { contentIndex } from "../src/recsys/embeddings/content-index";
 import { reembedNewItems } from "../src/recsys/embeddings/reembed";
+import { LEASES } from "../src/ports/lease";
+import { LEASE_TTL_MS, type LeaderRun } from "../src/ops/leader";
+import { nodeLease } from "../src/ops/leases.node.js";
 
 function positive(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -56,53 +63,101 @@ async function main(): Promise<number> {
     const now = Date.now;
     const log = (msg: string, fields?: Record<string, unknown>): void =>
       console.error(`${stamp()} ${msg}${fields ? ` ${JSON.stringify(fields)}` : ""}`);
-    // A learner run killed earlier (CronJob pod evicted, SIGKILL) is marked failed; this one is recorded.
-    const abandoned = await markAbandonedRuns(client);
-    if (abandoned.learner.length > 0)
-      log(`earlier learner run(s) whose process died marked failed: ${abandoned.learner.join(", ")}`);
-    const finish = await recordLearnerRun(client);
-    let report: Awaited<ReturnType<typeof runLearnerCycle>>;
+    const lease = nodeLease(client, LEASES.learner, LEASE_TTL_MS.learnerJob, log);
+    // Taken by the re-embedding step while it runs (a signal handler hands it back too).
+    let reembedLease: ReturnType<typeof nodeLease> | null = null;
+    let held: LeaderRun<number>;
     try {
-      report = await runLearnerCycle(
-        {
-          db,
-          events: createDbEventLog(db, now, timeOrderedId),
-          registry: new LibsqlArtifactRegistry(client, { now }),
-          now,
-          log,
-          // New and changed items' content vectors, stored in the database (serving processes copy them in;
-          // with Qdrant, written to its shared content collection too). Here rather than in every serving
-          // process: where the learner is this job (Kubernetes), pods run LEARNER_THREAD=off and hold no encoder.
-          reembedNewItems: values["no-reembed"]
-            ? undefined
-            : async () => {
-                const { embedder } = selectNodeEmbedder(config);
-                const { index, shared } = contentIndex(config);
-                const r = await reembedNewItems(
-                  { client, embedder, index: shared ? index : undefined, now, log },
-                  { maxItems: 5000, batchSize: 16 },
-                );
-                return { items: r.embedded };
-              },
-        },
-        {
-          mode: values.full ? "full" : values.incremental ? "incremental" : "auto",
-          promote: values.promote,
-          models: models as LearnedModel[] | undefined,
-          backlogThreshold: positive("backlog-threshold", values["backlog-threshold"]),
-          fullEveryMs: fullEvery === undefined ? undefined : fullEvery * 3_600_000,
-          evalWindow: positive("eval-window", values["eval-window"]),
-          rankerMinImpressions: positive("ranker-min-impressions", values["ranker-min-impressions"]),
-          onProgress: (m) => console.error(`${stamp()} ${m}`),
-        },
-      );
-    } catch (err) {
-      await finish("error", { error: err instanceof Error ? err.message : String(err) });
-      throw err;
+      held = await lease.run(async () => {
+        // A learner run killed earlier (CronJob pod evicted, SIGKILL, deadline) is marked failed: holding the
+        // lease, any other run still `running` lost it with its process. This one is recorded.
+        const abandoned = await markAbandonedRuns(client, Date.now(), undefined, { learnerLeaseHeld: true });
+        if (abandoned.learner.length > 0)
+          log(`earlier learner run(s) whose process died marked failed: ${abandoned.learner.join(", ")}`);
+        const finish = await recordLearnerRun(client);
+        // SIGTERM (the Job's activeDeadlineSeconds, a node drain) or Ctrl-C: recorded as killed, lease handed
+        // back, exit 128 + the signal's number (143, 130).
+        const onSignal = (signal: NodeJS.Signals): void => {
+          log(`${signal}: recording this run as killed`);
+          void finish("error", { status: "failed", reason: `stopped by ${signal} (deadline, eviction or by hand)` })
+            .catch(() => undefined)
+            .then(() => Promise.all([lease.release(), reembedLease?.release()]))
+            .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+        };
+        process.once("SIGTERM", onSignal);
+        process.once("SIGINT", onSignal);
+        try {
+          return await learn(finish);
+        } finally {
+          process.off("SIGTERM", onSignal);
+          process.off("SIGINT", onSignal);
+        }
+      });
+    } finally {
+      await lease.release();
     }
-    await finish(report.failed ? "error" : "ok", { mode: report.mode, failed: report.failed });
-    console.log(JSON.stringify(report, null, 2));
-    return report.failed ? 1 : 0;
+    if (!held.ran) {
+      log(`another learner holds the learner lease (${held.heldBy ?? "unknown"}): nothing to do`);
+      console.log(JSON.stringify({ skipped: "learner lease held by another process", heldBy: held.heldBy }));
+      return 0;
+    }
+    return held.value;
+
+    async function learn(finish: Awaited<ReturnType<typeof recordLearnerRun>>): Promise<number> {
+      let report: Awaited<ReturnType<typeof runLearnerCycle>>;
+      try {
+        report = await runLearnerCycle(
+          {
+            db,
+            events: createDbEventLog(db, now, timeOrderedId),
+            registry: new LibsqlArtifactRegistry(client, { now }),
+            now,
+            log,
+            // New and changed items' content vectors, stored in the database (serving processes copy them in;
+            // with Qdrant, written to its shared content collection too). Here rather than in every serving
+            // process: where the learner is this job (Kubernetes), pods run LEARNER_THREAD=off and hold no encoder.
+            reembedNewItems: values["no-reembed"]
+              ? undefined
+              : async () => {
+                  // Under the `reembed` lease: a pod's re-embedding thread or the scheduler Worker may be at it.
+                  const leased = nodeLease(client, LEASES.reembed, LEASE_TTL_MS.reembed, log);
+                  reembedLease = leased;
+                  try {
+                    const r = await leased.run(async () => {
+                      const { embedder } = selectNodeEmbedder(config);
+                      const { index, shared } = contentIndex(config);
+                      return reembedNewItems(
+                        { client, embedder, index: shared ? index : undefined, now, log },
+                        { maxItems: 5000, batchSize: 16 },
+                      );
+                    });
+                    if (!r.ran) log(`re-embedding left to the holder of the reembed lease (${r.heldBy ?? "unknown"})`);
+                    return { items: r.ran ? r.value.embedded : 0 };
+                  } finally {
+                    await leased.release();
+                    reembedLease = null;
+                  }
+                },
+          },
+          {
+            mode: values.full ? "full" : values.incremental ? "incremental" : "auto",
+            promote: values.promote,
+            models: models as LearnedModel[] | undefined,
+            backlogThreshold: positive("backlog-threshold", values["backlog-threshold"]),
+            fullEveryMs: fullEvery === undefined ? undefined : fullEvery * 3_600_000,
+            evalWindow: positive("eval-window", values["eval-window"]),
+            rankerMinImpressions: positive("ranker-min-impressions", values["ranker-min-impressions"]),
+            onProgress: (m) => console.error(`${stamp()} ${m}`),
+          },
+        );
+      } catch (err) {
+        await finish("error", { error: err instanceof Error ? err.message : String(err) });
+        throw err;
+      }
+      await finish(report.failed ? "error" : "ok", { mode: report.mode, failed: report.failed });
+      console.log(JSON.stringify(report, null, 2));
+      return report.failed ? 1 : 0;
+    }
   });
 }
 

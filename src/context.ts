@@ -12,6 +12,7 @@ import type { Payments } from "./ports/payments";
 import type { SessionStore } from "./ports/session-store";
 import type { VectorIndex } from "./ports/vector-index";
 import type { Recsys } from "./recsys/recsys";
+import type { SqlExecutor } from "./db/sql-executor";
 
 /** Clock port: injectable so tests control time (TTL, expiry, recency). */
 export type Clock = () => number;
@@ -49,6 +50,12 @@ export interface AppDeps {
   objects: ObjectStorage;
   /** The storefront checkout's payment step (src/ports/payments.ts; test mode until a provider adapter exists). */
   payments: Payments;
+  /**
+   * Hot-path reads with constant SQL text (storefront page data): on Node with an embedded file the native
+   * executor that keeps statements prepared (src/recsys/start.node.ts: nodeHotSql); absent elsewhere, where
+   * callers use the app's client (clientExecutor).
+   */
+  sql?: SqlExecutor;
 }
 
 /** Hono environment shared by every route module. */

@@ -16,6 +16,9 @@ import { TO_TABLE } from "../src/adapters/event-log/libsql";
 import { refreshSearchHeads } from "../src/services/catalog/search-heads";
 import { reEmbedJob } from "./jobs/re-embed";
 import { buildWorkerDeps, misconfiguredResponse, type WorkerDeps, type WorkerEnv } from "./runtime";
+import { LEASES } from "../src/ports/lease";
+import { LEASE_TTL_MS } from "../src/ops/leader";
+import { underLease } from "./jobs/under-lease";
 
 /** What a job gets: ports plus the trigger that started the run. */
 export interface JobContext {
@@ -91,18 +94,21 @@ export const defaultJobs: Job[] = [
   {
     // Online model selection (src/recsys/selection): credit impressions and clicks to experiment arms, promote,
     // reject or roll back from the numbers, start an experiment for a new version that passes the offline gate.
+    // Under the `model-selection` lease: a Node pod that holds it selects instead, never both at once.
     name: "model-selection",
-    run: async ({ db, clock }) => {
-      const r = await runSelectionCycle({
-        store: new SelectionStore(db),
-        registry: new LibsqlArtifactRegistry(db.$client, { now: clock }),
-        events: createDbEventLog(db, clock, timeOrderedId),
-        now: clock,
-        newId: timeOrderedId,
-        models: REGISTRY_MODELS,
-      });
-      return { folded: r.folded, decisions: r.decisions };
-    },
+    run: async (ctx) =>
+      underLease(ctx, LEASES.selection, LEASE_TTL_MS.selection, async () => {
+        const { db, clock } = ctx;
+        const r = await runSelectionCycle({
+          store: new SelectionStore(db),
+          registry: new LibsqlArtifactRegistry(db.$client, { now: clock }),
+          events: createDbEventLog(db, clock, timeOrderedId),
+          now: clock,
+          newId: timeOrderedId,
+          models: REGISTRY_MODELS,
+        });
+        return { folded: r.folded, decisions: r.decisions };
+      }),
   },
   {
     // Bytes of old model versions: all but the live one, the 3 newest and the 2 before the live one.

@@ -19,10 +19,17 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-/** Starts the Node entry as a child process and waits for /healthz; bounded wait, clear failure. */
-export async function startNodeServer(env: Record<string, string>, timeoutMs = 120_000): Promise<RunningServer> {
+/**
+ * Starts the Node entry as a child process and waits for /healthz; bounded wait, clear failure. `nodeArgs`
+ * go before the entry (e.g. `--cpu-prof` to profile the server under a benchmark's load).
+ */
+export async function startNodeServer(
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+  nodeArgs: readonly string[] = [],
+): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/node.ts"], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/server/node.ts"], {
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });

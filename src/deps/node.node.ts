@@ -20,6 +20,8 @@ import { createPrometheusMetrics } from "../adapters/metrics/prometheus.node.js"
 import { clusterWorkerMetrics, serveClusterMetrics } from "../adapters/metrics/cluster.node.js";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
 import { cachedEventBacklog } from "../recsys/event-backlog";
+import { cachedLearnerRunStats, cachedRead } from "../ops/learner-runs";
+import { LibsqlLeaseStore } from "../adapters/lease/libsql";
 import type { Recsys } from "../recsys/recsys";
 import type { Metrics } from "../ports/metrics";
 export * from "./node-base.node.js";
@@ -86,6 +88,8 @@ export async function buildNodeDeps(config: Config, options: NodeDepsOptions): P
     liveModelVersion: () => (recsys?.ready ? recsys.models.version : null),
     servedVersions: () => recsys?.servedVersions ?? null,
     eventBacklog: worker ? undefined : cachedEventBacklog(db, new LibsqlArtifactRegistry(db.$client)),
+    learnerRuns: worker ? undefined : cachedLearnerRunStats(db.$client),
+    leases: worker ? undefined : cachedRead(() => new LibsqlLeaseStore(db.$client).list()),
     onCollectError: metricsCollectLog(logger),
   });
   const metrics = worker ? clusterWorkerMetrics(local) : local;
@@ -133,6 +137,8 @@ export function startPrimaryMetrics(db: Database, logger: Logger): { metrics: Me
   const metrics = createPrometheusMetrics({
     processName: "primary",
     eventBacklog: cachedEventBacklog(db, new LibsqlArtifactRegistry(db.$client)),
+    learnerRuns: cachedLearnerRunStats(db.$client),
+    leases: cachedRead(() => new LibsqlLeaseStore(db.$client).list()),
     onCollectError: metricsCollectLog(logger),
   });
   return { metrics, stop: serveClusterMetrics(metrics) };

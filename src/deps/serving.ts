@@ -73,7 +73,7 @@ export function buildServingDeps(i: ServingDepsInput): ServingDeps {
     events: i.events,
     marketplace,
     registry: i.registry ?? new MemoryArtifactRegistry(i.clock),
-    feedback: new FeedbackSignals(i.db, sessions, i.clock),
+    feedback: new FeedbackSignals(i.db, sessions, i.clock, undefined, i.sql),
     now: i.clock,
     newId: i.newId,
     log: logAt(i.logger),

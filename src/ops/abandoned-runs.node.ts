@@ -10,6 +10,7 @@
  */
 import { hostname } from "node:os";
 import type { Client } from "@libsql/client";
+import { LEARNER_RUN_KINDS } from "./learner-runs";
 
 export interface RunOwner {
   pid: number;
@@ -20,7 +21,7 @@ export interface RunOwner {
 export const STALE_AFTER_MS = 24 * 3_600_000;
 
 /** The `cron` value of learner runs in scheduler_runs (the scheduler Worker's own runs use cron expressions). */
-export const LEARNER_RUN = "npm run learn";
+export const LEARNER_RUN = LEARNER_RUN_KINDS.job;
 
 export const thisProcess = (): RunOwner => ({ pid: process.pid, host: hostname() });
 
@@ -62,8 +63,18 @@ export interface AbandonedRuns {
   learner: string[];
 }
 
-/** Marks abandoned ingest and learner runs failed (with `status: "failed"` and the reason); returns their ids. */
-export async function markAbandonedRuns(client: Client, now = Date.now(), me = thisProcess()): Promise<AbandonedRuns> {
+/**
+ * Marks abandoned ingest and learner runs failed (with `status: "failed"` and the reason); returns their ids.
+ * `learnerLeaseHeld`: the caller holds the `learner` lease (`npm run learn` once it has it). Every learner
+ * run holds that lease while it runs, so any other one still `running` lost it: its process is gone, whatever
+ * host it was on (a CronJob's pod), and it is marked at once rather than after STALE_AFTER_MS.
+ */
+export async function markAbandonedRuns(
+  client: Client,
+  now = Date.now(),
+  me = thisProcess(),
+  { learnerLeaseHeld = false }: { learnerLeaseHeld?: boolean } = {},
+): Promise<AbandonedRuns> {
   const out: AbandonedRuns = { ingest: [], learner: [] };
   const ingest = await client.execute("SELECT id, started_at, report FROM ingest_runs WHERE finished_at IS NULL");
   for (const row of ingest.rows) {
@@ -82,7 +93,9 @@ export async function markAbandonedRuns(client: Client, now = Date.now(), me = t
   });
   for (const row of learner.rows) {
     const owner = ownerOf(row.detail);
-    const reason = abandonedBecause(owner, Number(row.started_at), now, me);
+    const reason = learnerLeaseHeld
+      ? `${owner ? `process ${owner.pid} on ${owner.host}` : "its process"} no longer holds the learner lease: killed or crashed`
+      : abandonedBecause(owner, Number(row.started_at), now, me);
     if (!reason) continue;
     await client.execute({
       sql: "UPDATE scheduler_runs SET status = 'error', finished_at = ?, detail = ? WHERE id = ? AND status = 'running'",

@@ -22,6 +22,10 @@ import { SelectionStore } from "./selection/store";
 import type { SessionStore } from "../ports/session-store";
 import type { VectorIndex } from "../ports/vector-index";
 import type { Metrics } from "../ports/metrics";
+import { LEASES } from "../ports/lease";
+import { LEASE_TTL_MS, whileLeader } from "../ops/leader";
+import { nodeHolderId, nodeLease } from "../ops/leases.node.js";
+import { type LearnerRunStatus, recordLearnerThreadRun } from "../ops/learner-runs";
 
 /** First retry of a failed model load; doubles up to a minute. */
 const MODEL_RETRY_FIRST_MS = 5000;
@@ -33,10 +37,15 @@ export interface NodeServing {
   recsys: Recsys;
   /** The checkout's payment step (src/deps/serving.ts decides the adapter). */
   payments: Payments;
-  /** The learner's worker thread, when it runs in this process (LEARNER=on, libSQL registry, file/remote DB). */
-  learner?: Learner | null;
+  /**
+   * The learner's worker thread, when it may run in this process (LEARNER=on, LEARNER_THREAD=on, file/remote
+   * DB): it runs while this process holds the `learner` lease (one learner per deployment).
+   */
+  learner?: { stop(): Promise<void> } | null;
   /** New catalog items joining serving (src/recsys/embeddings/cold-start.ts); null with LEARNER=off. */
   coldStart?: NodeColdStart | null;
+  /** The hot-path SQL executor (nodeHotSql): also runs the storefront's page reads (AppDeps.sql). */
+  sql: SqlExecutor;
   /** Stops the timers, the learner (after its current cycle), cold start and the hot SQL connection. */
   stop(): Promise<void>;
 }
@@ -52,7 +61,9 @@ export function startLearner(
   log: Log,
   onReport?: (r: LearnerReport) => void,
   metrics?: Metrics,
-): Learner | null {
+  /** The app database: the learner runs only while this process holds its `learner` lease there. */
+  db?: Database,
+): { stop(): Promise<void> } | null {
   if (config.LEARNER === "off") return null;
   const why =
     config.LEARNER_THREAD === "off"
@@ -64,7 +75,20 @@ export function startLearner(
     log("learner: not started", { reason: why });
     return null;
   }
-  return new Learner({
+  // Cycles that trained or failed go to the database's record of learner runs, which every pod's /metrics
+  // exports (src/ops/learner-runs.ts) wherever the learner ran; idle cycles (nothing new) are not runs.
+  const record = (
+    run: { startedAt: number; finishedAt: number; status: LearnerRunStatus },
+    { mode, reason, failed, newEvents, error }: Partial<LearnerReport> & { error?: string },
+  ): void => {
+    if (!db) return;
+    recordLearnerThreadRun(db.$client, {
+      id: `learner-thread-${run.startedAt}-${crypto.randomUUID().slice(0, 8)}`,
+      ...run,
+      detail: { mode, reason, failed, newEvents, error, owner: nodeHolderId() },
+    }).catch((err: unknown) => log("learner: run not recorded", { level: "warn", error: describeCause(err) }));
+  };
+  const learner = new Learner({
     databaseUrl: config.DATABASE_URL,
     authToken: config.DATABASE_AUTH_TOKEN,
     intervalMs: config.LEARNER_INTERVAL_SECONDS * 1000,
@@ -72,6 +96,8 @@ export function startLearner(
     options: { promote: false },
     log,
     onReport: (r) => {
+      if (r.mode !== "idle")
+        record({ startedAt: r.startedAt, finishedAt: r.startedAt + r.ms, status: r.failed ? "failed" : "ok" }, r);
       metrics?.observeLearnerRun({
         outcome: r.failed ? "partial" : "ok",
         seconds: r.ms / 1000,
@@ -79,10 +105,23 @@ export function startLearner(
       });
       onReport?.(r);
     },
-    onCycleError: ({ ms }) =>
-      metrics?.observeLearnerRun({ outcome: "error", seconds: (ms ?? 0) / 1000, finishedAt: Date.now() }),
-    onCrash: () => metrics?.observeLearnerCrash(),
-  }).start();
+    onCycleError: ({ ms, error }) => {
+      record({ startedAt: Date.now() - (ms ?? 0), finishedAt: Date.now(), status: "failed" }, { error });
+      metrics?.observeLearnerRun({ outcome: "error", seconds: (ms ?? 0) / 1000, finishedAt: Date.now() });
+    },
+    onCrash: () => {
+      record(
+        { startedAt: Date.now(), finishedAt: Date.now(), status: "killed" },
+        { reason: "the learner thread died (uncaught error or out of memory)", failed: true },
+      );
+      metrics?.observeLearnerCrash();
+    },
+  });
+  if (!db) return learner.start();
+  // One learner per deployment: every pod (or cluster primary) with LEARNER_THREAD=on competes for the
+  // lease, `npm run learn` too; the holder trains, the others wait to take over if it dies.
+  const lease = nodeLease(db.$client, LEASES.learner, LEASE_TTL_MS.learnerThread, log);
+  return whileLeader(lease, learner, { checkEveryMs: LEASE_TTL_MS.learnerThread / 3, log });
 }
 
 /**
@@ -199,18 +238,25 @@ export async function startNodeServing(
   const frozen = base.config.LEARNER === "off";
   const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
   const verified = new Set<string>();
+  // One selection cycle per deployment at a time (pods, cluster workers, the scheduler Worker): the holder of
+  // the `model-selection` lease runs it and keeps the lease between ticks; the others skip their turn.
+  const selectionLease = nodeLease(base.db.$client, LEASES.selection, LEASE_TTL_MS.selection, log);
   const selection =
     !frozen && options.selection !== false
       ? () =>
-          runSelectionCycle({
-            store: new SelectionStore(base.db),
-            registry,
-            events,
-            now: base.clock,
-            newId: timeOrderedId,
-            models: REGISTRY_MODELS,
-            verified,
-          })
+          selectionLease
+            .run(() =>
+              runSelectionCycle({
+                store: new SelectionStore(base.db),
+                registry,
+                events,
+                now: base.clock,
+                newId: timeOrderedId,
+                models: REGISTRY_MODELS,
+                verified,
+              }),
+            )
+            .then((r) => (r.ran ? r.value : { decisions: [] }))
       : null;
   // Every tick: selection decides (promotes, rolls back) among the registered versions, serving picks up
   // live versions that moved, then (unless frozen) new events are folded into signed-in users' long-term
@@ -263,11 +309,13 @@ export async function startNodeServing(
             if (r.models.some((m) => m.status === "registered")) void tick();
           },
           base.metrics,
+          base.db,
         )
       : null;
   return {
     events,
     ...serving,
+    sql: hot.sql,
     learner,
     coldStart,
     stop: async () => {
@@ -275,7 +323,7 @@ export async function startNodeServing(
       if (modelTimer) clearTimeout(modelTimer);
       serving.recsys.stop();
       if (coldTimer) clearInterval(coldTimer);
-      await Promise.all([learner?.stop(), coldStart?.stop()]);
+      await Promise.all([learner?.stop(), coldStart?.stop(), selectionLease.release()]);
       hot.close();
     },
   };

@@ -193,7 +193,7 @@ async function runPrimary(config: Config, logger: Logger) {
   // Background writers of shared state run here, once, not in every worker: search head lists, the learner.
   const heads = startHeads(db, config, logger);
   const podMetrics = startPrimaryMetrics(db, logger);
-  const learner = startLearner(config, logAt(logger), undefined, podMetrics.metrics);
+  const learner = startLearner(config, logAt(logger), undefined, podMetrics.metrics, db);
   // The learner's garbage collection runs on this process's V8 helper threads: at the learner's priority too.
   if (learner) {
     const threads = lowerOtherThreadsPriority();

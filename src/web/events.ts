@@ -31,6 +31,7 @@ export async function trackPageEvents(c: Context<AppEnv>, events: PageEvent[]): 
         sessions: deps.sessions,
         marketplace: deps.recsys.o.marketplace,
         now: deps.clock(),
+        sql: deps.sql,
       },
       { userId: user?.userId ?? null, sessionId: c.var.anonId ?? null },
       events.map((e) => ({

@@ -10,12 +10,35 @@ function moneyFormat(currency: string): Intl.NumberFormat {
   return f;
 }
 
-/** Minor units (cents) in `currency`, e.g. 12999 USD → "$129.99". */
-export const money = (amountMinor: number, currency = "USD"): string => moneyFormat(currency).format(amountMinor / 100);
+/**
+ * Digits of `currency`'s minor unit (ISO 4217 through Intl: USD 2, JPY 0, KWD 3): a listing's `amountMinor`
+ * is in that unit, so 1500 JPY is ¥1,500 and 1500 USD is $15.00.
+ */
+export const minorDigits = (currency: string): number =>
+  moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2;
 
-/** Catalog prices are major units (the metadata's dollars). */
+/** An amount in `currency`'s minor units, formatted for that currency, e.g. 12999 USD → "$129.99". */
+export const money = (amountMinor: number, currency: string): string =>
+  moneyFormat(currency).format(amountMinor / 10 ** minorDigits(currency));
+
+/**
+ * A price typed into a form ("349.50") in `currency`'s minor units; null when it is not a number, negative,
+ * over `max` major units, or has more decimals than the currency has (0.5 JPY does not exist).
+ */
+export function parseMoneyInput(input: string, currency: string, max = 1_000_000): number | null {
+  const s = input.trim();
+  const digits = minorDigits(currency);
+  if (!/^\d+(\.\d*)?$/.test(s) || (s.split(".")[1]?.length ?? 0) > digits) return null;
+  const n = Number(s);
+  return Number.isFinite(n) && n <= max ? Math.round(n * 10 ** digits) : null;
+}
+
+/** The catalog's new prices (Amazon US metadata) are major units in this currency. */
+export const CATALOG_CURRENCY = "USD";
+
+/** A catalog price (major units, CATALOG_CURRENCY). */
 export const dollars = (price: number | null): string | null =>
-  price === null ? null : moneyFormat("USD").format(price);
+  price === null ? null : moneyFormat(CATALOG_CURRENCY).format(price);
 
 export const conditionNames = {
   new_open_box: "New (open box)",

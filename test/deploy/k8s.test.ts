@@ -205,6 +205,32 @@ describe("deploy/k8s manifests", () => {
     expect(podSpecOf(learner)?.containers[0].command).toEqual(["npm", "run", "learn"]);
   });
 
+  it("the learner CronJob never overlaps itself, has a deadline and a retry limit, and is the only learner", () => {
+    for (const objects of [base, production]) {
+      const cron = objects.find((o) => o.kind === "CronJob") as unknown as ICronJob;
+      expect(cron.spec?.concurrencyPolicy).toBe("Forbid");
+      expect(cron.spec?.startingDeadlineSeconds).toBeGreaterThan(0);
+      const job = cron.spec?.jobTemplate.spec;
+      expect(job?.activeDeadlineSeconds).toBeGreaterThan(0);
+      expect(job?.backoffLimit).toBeGreaterThanOrEqual(0);
+      expect(job?.backoffLimit).toBeLessThanOrEqual(3);
+      expect(job?.template.spec?.restartPolicy).toBe("Never");
+      // Its SIGTERM handler records the run as killed and frees the lease within this grace period.
+      expect(job?.template.spec?.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(10);
+      // Serving pods run no learner thread where the CronJob trains (one learner per deployment).
+      const api = environments(objects).find((e) => e.container === "api")?.env ?? {};
+      expect(api.LEARNER_THREAD).toBe("off");
+    }
+  });
+
+  it("production: API pods and the learner share one remote database (the leases and the run record live there)", () => {
+    const envs = environments(production);
+    const api = envs.find((e) => e.container === "api")?.env ?? {};
+    const learner = envs.find((e) => e.container === "learner")?.env ?? {};
+    expect(api.DATABASE_URL).toMatch(/^libsql:\/\//);
+    expect(learner.DATABASE_URL).toBe(api.DATABASE_URL);
+  });
+
   it("production uses the scale-out backends: Turso, Upstash, Qdrant", () => {
     const env = environments(production).find((e) => e.container === "api")?.env ?? {};
     expect(env.DATABASE_URL).toMatch(/^libsql:\/\//);

@@ -19,11 +19,12 @@ export interface Storefront {
 /**
  * A storefront over the demo generator's data (a small catalog with reviews, sellers with listings), models
  * trained on it and the client bundle built, served on a loopback port: what `npm start` shows, scaled down.
- * Real clock and random ids: orders, sessions and events behave as in production.
+ * Real clock (or `clock`, e.g. to register model versions in the past) and random ids: orders, sessions and
+ * events behave as in production.
  */
-export async function startStorefront(opts: { items?: number } = {}): Promise<Storefront> {
+export async function startStorefront(opts: { items?: number; clock?: () => number } = {}): Promise<Storefront> {
   await buildWebAssets(fileURLToPath(new URL("../..", import.meta.url)));
-  const t = await createTestApp({ clock: () => Date.now(), newId: randomId }, { LOG_LEVEL: "error" });
+  const t = await createTestApp({ clock: opts.clock ?? (() => Date.now()), newId: randomId }, { LOG_LEVEL: "error" });
   const demoDir = mkdtempSync(join(tmpdir(), "web-demo-"));
   await ensureDemoData(t.db, { dir: demoDir, items: opts.items ?? 500, users: 250, ratingsPerUser: 10, seed: 5 });
   await ensureDemoAccounts(t.deps, { buyers: 1, sellers: 2, listingsPerSeller: 20 });

@@ -9,7 +9,15 @@ import type { SeqStore } from "./engine.js";
 import { initParams, makeLayout, type Layout } from "./params.js";
 import { mixSeed } from "../../core/rng.js";
 import { encodeLast, scoreItems } from "./scorer.js";
-import { localBackend, lrFactor, train, type TrainConfig, type TrainReport } from "./trainer.js";
+import {
+  localBackend,
+  lrFactor,
+  protocolMetrics,
+  train,
+  type TrainConfig,
+  type TrainReport,
+  validationSubset,
+} from "./trainer.js";
 
 export interface SasrecOptions extends TrainConfig {
   dim: number;
@@ -25,6 +33,11 @@ export interface SasrecOptions extends TrainConfig {
    */
   refit: "scratch" | "warm" | "keep";
   refitEpochs: number;
+  /**
+   * Independently trained members (different seeds: init, batch order, dropout, negatives), each early-stopped
+   * on validation; scores are the members' mean logit. 1 = a single model.
+   */
+  ensemble: number;
 }
 
 export const SASREC_DEFAULTS: SasrecOptions = {
@@ -52,23 +65,38 @@ export const SASREC_DEFAULTS: SasrecOptions = {
   weightDecay: 0,
   refit: "scratch",
   refitEpochs: 2,
+  ensemble: 1,
 };
 
 const VERSION = "1";
+
+/** Seed of ensemble member k (member 0 keeps the model's seed, so ensemble=1 is the single model). */
+function memberSeed(seed: number, k: number): number {
+  return k === 0 ? seed : mixSeed(seed, 1000 + k);
+}
 
 export class SasrecRecommender implements Recommender {
   readonly name = "sasrec";
   readonly options: SasrecOptions;
   private layout: Layout | null = null;
-  private theta: Float32Array | null = null;
+  /** One parameter vector per ensemble member. */
+  private thetas: Float32Array[] = [];
   private itemIds: string[] = [];
-  lastReport: TrainReport | null = null;
+  /** Training report of each member (member 0 first). */
+  reports: TrainReport[] = [];
   /** Seconds clock for the maxSeconds budget (default: wall clock). */
   budgetClock: (() => number) | undefined;
 
   /** Accepts typed options or CLI-style strings (`--param sasrec.dim=50`). */
   constructor(options: Partial<SasrecOptions> | Record<string, unknown> = {}) {
     this.options = { ...SASREC_DEFAULTS, ...coerce(options) };
+    if (!Number.isInteger(this.options.ensemble) || this.options.ensemble < 1)
+      throw new Error(`sasrec: ensemble must be a positive integer, got ${this.options.ensemble}`);
+  }
+
+  /** Member 0's report (the single model's when ensemble = 1). */
+  get lastReport(): TrainReport | null {
+    return this.reports[0] ?? null;
   }
 
   async fit(data: TrainData, options: FitOptions): Promise<void> {
@@ -79,27 +107,68 @@ export class SasrecRecommender implements Recommender {
       blocks: this.options.blocks,
       maxLen: this.options.maxLen,
     });
-    let o: SasrecOptions = this.options;
-    let warmFrom: Float32Array | null = null;
-    const prior = this.lastReport;
-    const refit =
+    const n = this.options.ensemble;
+    const canRefit =
       (options.validation === undefined || options.validation.length === 0) &&
-      prior !== null &&
-      prior.bestEpoch > 0 &&
-      this.theta !== null &&
+      this.thetas.length === n &&
+      this.reports.length === n &&
       this.layout !== null &&
       this.layout.total === layout.total;
-    if (refit) {
+    // every member early-stops on the same validation cases (member seeds would otherwise pick other subsets)
+    const validation =
+      n > 1 && options.validation !== undefined
+        ? validationSubset(options.validation, this.options.valUsers, options.seed)
+        : options.validation;
+    const memberOptions: FitOptions = { ...options, validation };
+    const thetas: Float32Array[] = [];
+    const reports: TrainReport[] = [];
+    for (let k = 0; k < n; k++) {
+      const memberLog = n === 1 ? log : (m: string): void => log(`[member ${k + 1}/${n}] ${m}`);
+      const prior = canRefit && this.reports[k].bestEpoch > 0 ? this.reports[k] : null;
+      const r = await this.fitMember(
+        layout,
+        data,
+        memberOptions,
+        memberSeed(options.seed, k),
+        prior,
+        this.thetas[k],
+        memberLog,
+      );
+      thetas.push(r.theta);
+      reports.push(r.report);
+    }
+    if (n > 1 && validation !== undefined && validation.length > 0) {
+      const m = protocolMetrics(layout, thetas, validation);
+      log(`sasrec: ensemble of ${n} on validation HR@10 ${m.hr.toFixed(4)} NDCG@10 ${m.ndcg.toFixed(4)}`);
+    }
+    this.layout = layout;
+    this.thetas = thetas;
+    this.reports = reports;
+    this.itemIds = data.itemIds;
+  }
+
+  /** Trains one member: from scratch, or as the refit of a member fitted with validation (`prior`). */
+  private async fitMember(
+    layout: Layout,
+    data: TrainData,
+    options: FitOptions,
+    seed: number,
+    prior: TrainReport | null,
+    priorTheta: Float32Array | undefined,
+    log: (m: string) => void,
+  ): Promise<{ theta: Float32Array; report: TrainReport }> {
+    let o: SasrecOptions = this.options;
+    let warmFrom: Float32Array | null = null;
+    if (prior !== null && priorTheta !== undefined) {
       const horizon = o.scheduleEpochs > 0 ? o.scheduleEpochs : o.maxEpochs;
       if (o.refit === "keep") {
         log(`sasrec: refit=keep, keeping the weights of epoch ${prior.bestEpoch}`);
-        this.itemIds = data.itemIds;
-        return;
+        return { theta: priorTheta, report: prior };
       }
       if (o.refit === "warm") {
         const f = lrFactor(o.lrSchedule, o.lrMin, prior.bestEpoch, horizon);
         o = { ...o, maxEpochs: o.refitEpochs, lrSchedule: "constant", lr: o.lr * f, embLr: o.embLr * f };
-        warmFrom = this.theta;
+        warmFrom = priorTheta;
         log(
           `sasrec: refit=warm, ${o.refitEpochs} epoch(s) from the epoch-${prior.bestEpoch} weights at rate factor ${f.toFixed(3)}`,
         );
@@ -113,7 +182,7 @@ export class SasrecRecommender implements Recommender {
     const theta =
       threads > 1 ? new Float32Array(new SharedArrayBuffer(layout.total * 4)) : new Float32Array(layout.total);
     if (warmFrom !== null) theta.set(warmFrom);
-    else initParams(layout, theta, mixSeed(options.seed, 0), o.embStd);
+    else initParams(layout, theta, mixSeed(seed, 0), o.embStd);
     const store = toStore(data, o.maxLen);
     let backend: GradBackend;
     if (threads > 1) {
@@ -124,55 +193,53 @@ export class SasrecRecommender implements Recommender {
       `sasrec: ${store.offsets.length - 1} sequences, ${data.numItems} items, ${layout.total} params, ${threads} thread(s)`,
     );
     try {
-      const report = await train(
-        layout,
-        theta,
-        store,
-        o,
-        backend,
-        options.seed,
-        options.validation,
-        log,
-        this.budgetClock,
-      );
+      const report = await train(layout, theta, store, o, backend, seed, options.validation, log, this.budgetClock);
       // a refit has no validation: keep the validation-chosen epoch count for the next refit
-      this.lastReport = refit && prior !== null ? { ...report, bestEpoch: prior.bestEpoch, best: prior.best } : report;
+      return {
+        theta,
+        report: prior !== null ? { ...report, bestEpoch: prior.bestEpoch, best: prior.best } : report,
+      };
     } finally {
       await backend.close();
     }
-    this.layout = layout;
-    this.theta = theta;
-    this.itemIds = data.itemIds;
   }
 
-  private model(): { layout: Layout; theta: Float32Array } {
-    if (this.layout === null || this.theta === null) throw new Error("sasrec: not fitted or loaded");
-    return { layout: this.layout, theta: this.theta };
+  private model(): { layout: Layout; thetas: Float32Array[] } {
+    if (this.layout === null || this.thetas.length === 0) throw new Error("sasrec: not fitted or loaded");
+    return { layout: this.layout, thetas: this.thetas };
   }
 
-  /** Encoded history (last hidden state); exposed so batch evaluation can reuse one encoding. */
-  encode(query: Query): Float32Array {
-    const { layout, theta } = this.model();
-    return encodeLast(layout, theta, [query.history]);
+  /** Mean of the members' scores of `items` (all items when null). */
+  private score(query: Query, items: Int32Array | null): Float32Array {
+    const { layout, thetas } = this.model();
+    let sum: Float32Array | null = null;
+    for (const theta of thetas) {
+      const s = scoreItems(layout, theta, encodeLast(layout, theta, [query.history]), items);
+      if (sum === null) sum = s;
+      else for (let j = 0; j < s.length; j++) sum[j] += s[j];
+    }
+    const out = sum as Float32Array;
+    if (thetas.length > 1) for (let j = 0; j < out.length; j++) out[j] /= thetas.length;
+    return out;
   }
 
   scoreAll(query: Query): Float32Array {
-    const { layout, theta } = this.model();
-    return scoreItems(layout, theta, this.encode(query), null);
+    return this.score(query, null);
   }
 
   scoreCandidates(query: Query, candidates: Int32Array): Float32Array {
-    const { layout, theta } = this.model();
-    return scoreItems(layout, theta, this.encode(query), candidates);
+    return this.score(query, candidates);
   }
 
   save(): ModelArtifact {
-    const { layout, theta } = this.model();
+    const { layout, thetas } = this.model();
+    const blobs: Record<string, Float32Array> = { theta: thetas[0].slice() };
+    for (let k = 1; k < thetas.length; k++) blobs[`theta${k}`] = thetas[k].slice();
     return {
       model: "sasrec",
       version: VERSION,
-      params: { ...this.options, numItems: layout.shape.numItems },
-      blobs: { theta: theta.slice() },
+      params: { ...this.options, ensemble: thetas.length, numItems: layout.shape.numItems },
+      blobs,
       itemIds: this.itemIds,
     };
   }
@@ -180,16 +247,20 @@ export class SasrecRecommender implements Recommender {
   static load(artifact: ModelArtifact): SasrecRecommender {
     if (artifact.model !== "sasrec") throw new Error(`not a sasrec artifact: ${artifact.model}`);
     const p = artifact.params;
-    const theta = artifact.blobs.theta;
-    if (!(theta instanceof Float32Array) || typeof p.numItems !== "number")
-      throw new Error("sasrec: malformed artifact");
+    if (typeof p.numItems !== "number") throw new Error("sasrec: malformed artifact");
     const m = new SasrecRecommender(p);
     const o = m.options;
     const layout = makeLayout({ numItems: Number(p.numItems), dim: o.dim, blocks: o.blocks, maxLen: o.maxLen });
-    if (theta.length !== layout.total)
-      throw new Error(`sasrec: theta has ${theta.length} floats, expected ${layout.total}`);
+    const thetas: Float32Array[] = [];
+    for (let k = 0; k < o.ensemble; k++) {
+      const theta = artifact.blobs[k === 0 ? "theta" : `theta${k}`];
+      if (!(theta instanceof Float32Array)) throw new Error(`sasrec: malformed artifact (member ${k} missing)`);
+      if (theta.length !== layout.total)
+        throw new Error(`sasrec: theta has ${theta.length} floats, expected ${layout.total}`);
+      thetas.push(theta);
+    }
     m.layout = layout;
-    m.theta = theta;
+    m.thetas = thetas;
     m.itemIds = artifact.itemIds;
     return m;
   }

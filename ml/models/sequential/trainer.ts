@@ -96,23 +96,33 @@ export interface ValCase extends RankCase {
 /**
  * HR@10 / NDCG@10 of validation cases ranked as the protocol ranks them: among the case's candidates
  * (target first) when it has them, else against every item outside its history (full ranking; ties count
- * against the target, as in rankFirst).
+ * against the target, as in rankFirst). Several parameter vectors (an ensemble) are scored by their mean.
  */
-export function protocolMetrics(layout: Layout, theta: Float32Array, cases: readonly ValCase[]): HitNdcg {
-  const u = encodeLast(
-    layout,
-    theta,
-    cases.map((c) => c.history),
-  );
+export function protocolMetrics(
+  layout: Layout,
+  theta: Float32Array | readonly Float32Array[],
+  cases: readonly ValCase[],
+): HitNdcg {
+  const thetas = theta instanceof Float32Array ? [theta] : theta;
+  const histories = cases.map((c) => c.history);
+  const us = thetas.map((t) => encodeLast(layout, t, histories));
   const d = layout.shape.dim;
   const acc = new RankAccumulator(10);
+  const scores = (i: number, items: Int32Array | null): Float32Array => {
+    let sum: Float32Array | null = null;
+    thetas.forEach((t, k) => {
+      const s = scoreItems(layout, t, us[k].subarray(i * d, i * d + d), items);
+      if (sum === null) sum = s;
+      else for (let j = 0; j < s.length; j++) sum[j] += s[j];
+    });
+    return sum as unknown as Float32Array;
+  };
   cases.forEach((c, i) => {
-    const ui = u.subarray(i * d, i * d + d);
     if (c.candidates !== undefined) {
-      acc.add(rankFirst(scoreItems(layout, theta, ui, c.candidates)));
+      acc.add(rankFirst(scores(i, c.candidates)));
       return;
     }
-    const s = scoreItems(layout, theta, ui, null);
+    const s = scores(i, null);
     const t = s[c.target];
     for (const h of c.history) if (h !== c.target && h >= 0 && h < s.length) s[h] = Number.NEGATIVE_INFINITY;
     let r = 0;
@@ -120,6 +130,13 @@ export function protocolMetrics(layout: Layout, theta: Float32Array, cases: read
     acc.add(r);
   });
   return acc.result();
+}
+
+/** The fixed seeded validation subset early stopping ranks (at most `count` cases). */
+export function validationSubset(validation: readonly ValCase[], count: number, seed: number): ValCase[] {
+  if (validation.length === 0) return [];
+  const order = new Rng(mixSeed(seed, 2)).shuffle(Int32Array.from({ length: validation.length }, (_, i) => i));
+  return Array.from(order.subarray(0, Math.min(count, validation.length)), (i) => validation[i]);
 }
 
 /** Sampled HR@10/NDCG@10 of validation cases (target vs its 100 fixed negatives). */
@@ -186,11 +203,7 @@ export async function train(
     (s) => targetCount(store.offsets[s + 1] - store.offsets[s], cfg.maxLen) > 0,
   );
   // a fixed seeded validation subset, ranked as the protocol ranks it (its candidates, or all items)
-  let valCases: ValCase[] = [];
-  if (validation !== undefined && validation.length > 0) {
-    const order = new Rng(mixSeed(seed, 2)).shuffle(Int32Array.from({ length: validation.length }, (_, i) => i));
-    valCases = Array.from(order.subarray(0, Math.min(cfg.valUsers, validation.length)), (i) => validation[i]);
-  }
+  const valCases = validation === undefined ? [] : validationSubset(validation, cfg.valUsers, seed);
   const adam = new Adam(layout.total);
   const best = theta.slice();
   const report: TrainReport = { epochs: 0, seconds: 0, bestEpoch: 0, curve: [] };

@@ -1,5 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Metrics } from "../../ports/metrics";
+import { LEARNER_RUN_BUCKETS, type LearnerRunStats } from "../../ops/learner-runs";
+import type { LeaseState } from "../../ports/lease";
 
 export interface PrometheusMetricsOptions {
   /** The serving model set's version, or null while loading: exported as a gauge label on each scrape. */
@@ -11,6 +13,13 @@ export interface PrometheusMetricsOptions {
    * Given to the one process per pod that owns it (the single process, or the cluster primary).
    */
   eventBacklog?: () => Promise<number>;
+  /**
+   * Learner runs recorded in the database, wherever they ran (src/ops/learner-runs.ts): the CronJob's
+   * `npm run learn` and any pod's learner thread. Given to the same one process per pod as the backlog.
+   */
+  learnerRuns?: () => Promise<LearnerRunStats>;
+  /** The database's leases (src/ports/lease.ts): who holds the single-writer work, whichever process it is. */
+  leases?: () => Promise<LeaseState[]>;
   /** Which process this is, as the memory gauge's `process` label: `main`, `primary`, `worker-0`, … */
   processName?: string;
   /** Process metrics (RSS, heap, event-loop lag, GC): on by default, off in tests that count series. */
@@ -149,6 +158,21 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       },
     });
 
+  if (options.learnerRuns) registerRecordedLearnerRuns(registry, options.learnerRuns, failed);
+  const leases = options.leases;
+  if (leases)
+    sourcedFamily(
+      registry,
+      {
+        name: "recircuit_lease_live",
+        help: "1 per live lease of single-writer work (model-selection, learner, reembed) and the process holding it (pod/pid#id, scheduler-worker#id); no series while nobody holds it",
+        type: "gauge",
+      },
+      async () =>
+        (await leases()).filter((l) => l.live).map((l) => ({ value: 1, labels: { lease: l.name, holder: l.holder } })),
+      failed,
+    );
+
   const processName = options.processName ?? "main";
   new Gauge({
     name: "recircuit_process_memory_bytes",
@@ -192,4 +216,123 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };
+}
+
+type Labels = Record<string, string | number>;
+interface Sample {
+  value: number;
+  labels: Labels;
+  metricName?: string;
+}
+
+/**
+ * A family whose samples are read at scrape time from an outside source: prom-client's metric interface
+ * (what Registry.registerMetric takes), since its Counter and Histogram only count observations made here.
+ */
+function sourcedFamily(
+  registry: Registry,
+  meta: { name: string; help: string; type: "counter" | "gauge" | "histogram" },
+  samples: () => Promise<Sample[]>,
+  failed: (metric: string, err: unknown) => void,
+): void {
+  registry.registerMetric({
+    ...meta,
+    aggregator: "max",
+    async get() {
+      let values: Sample[] = [];
+      try {
+        values = await samples();
+      } catch (err) {
+        failed(meta.name, err);
+      }
+      return { ...meta, aggregator: "max", values };
+    },
+    reset() {},
+  } as unknown as Parameters<Registry["registerMetric"]>[0]);
+}
+
+/**
+ * The learner's runs as the database records them, by `runner` (job: `npm run learn`; thread: a pod's
+ * learner thread) and `status` (ok, failed, killed): the same figures in every pod, so cluster queries take
+ * `max` over pods (docs/observability.md). One query per scrape (cached), shared by the families.
+ */
+function registerRecordedLearnerRuns(
+  registry: Registry,
+  source: () => Promise<LearnerRunStats>,
+  failed: (metric: string, err: unknown) => void,
+): void {
+  const stats = source; // cached by the caller (cachedLearnerRunStats): the families share one read
+  const runs = "recircuit_learner_recorded_runs_total";
+  sourcedFamily(
+    registry,
+    {
+      name: runs,
+      help: "Learner runs recorded in the database, wherever they ran, by runner (job: npm run learn; thread: a pod's learner thread) and status (ok, failed, killed: its process died or was stopped)",
+      type: "counter",
+    },
+    async () => (await stats()).groups.map((g) => ({ value: g.count, labels: { runner: g.runner, status: g.status } })),
+    failed,
+  );
+  const duration = "recircuit_learner_recorded_run_duration_seconds";
+  sourcedFamily(
+    registry,
+    {
+      name: duration,
+      help: "Duration of the learner runs recorded in the database, by runner and status",
+      type: "histogram",
+    },
+    async () =>
+      (await stats()).groups.flatMap((g) => {
+        const labels = { runner: g.runner, status: g.status };
+        return [
+          ...LEARNER_RUN_BUCKETS.map((le, i) => ({
+            metricName: `${duration}_bucket`,
+            labels: { le, ...labels },
+            value: g.buckets[i],
+          })),
+          { metricName: `${duration}_bucket`, labels: { le: "+Inf", ...labels }, value: g.count },
+          { metricName: `${duration}_sum`, labels, value: g.sumSeconds },
+          { metricName: `${duration}_count`, labels, value: g.count },
+        ];
+      }),
+    failed,
+  );
+  sourcedFamily(
+    registry,
+    {
+      name: "recircuit_learner_recorded_last_run_timestamp_seconds",
+      help: "Unix time the newest recorded learner run of each runner and status ended (no series before one)",
+      type: "gauge",
+    },
+    async () =>
+      (await stats()).groups.flatMap((g) =>
+        g.lastFinishedAt === null
+          ? []
+          : [{ value: g.lastFinishedAt / 1000, labels: { runner: g.runner, status: g.status } }],
+      ),
+    failed,
+  );
+  sourcedFamily(
+    registry,
+    {
+      name: "recircuit_learner_recorded_runs_in_progress",
+      help: "Learner runs recorded as running (a killed one stays so until the next start marks it)",
+      type: "gauge",
+    },
+    async () => [{ value: (await stats()).running, labels: {} }],
+    failed,
+  );
+  sourcedFamily(
+    registry,
+    {
+      name: "recircuit_learner_recorded_running_since_timestamp_seconds",
+      help: "Unix time the oldest learner run in progress started (no series when none runs)",
+      type: "gauge",
+    },
+    async () => {
+      const since = (await stats()).runningSince;
+      return since === null ? [] : [{ value: since / 1000, labels: {} }];
+    },
+    failed,
+  );
 }

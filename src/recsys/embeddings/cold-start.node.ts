@@ -6,7 +6,10 @@ import type { Log } from "../models/bootstrap";
 import type { ServingModels } from "../models/serving-models";
 import { ColdStart } from "./cold-start";
 import { contentIndex } from "./content-index";
-import { reembedNewItems } from "./reembed";
+import { contentVersion, reembedNewItems, type ReembedReport } from "./reembed";
+import { LEASES } from "../../ports/lease";
+import { LEASE_TTL_MS } from "../../ops/leader";
+import { nodeLease } from "../../ops/leases.node.js";
 import { ReembedThread } from "./reembed-thread.node.js";
 
 export interface NodeColdStartOptions {
@@ -76,6 +79,26 @@ export function nodeColdStart(
               { maxItems, batchSize: 16 },
             )
         : undefined;
+  // One embedder per deployment: under the `reembed` lease (shared with `npm run learn` and the scheduler
+  // Worker), kept by the process that has it. The others only copy the stored vectors in.
+  const lease = reembed ? nodeLease(base.db.$client, LEASES.reembed, LEASE_TTL_MS.reembed, base.log) : null;
+  const leased =
+    reembed && lease
+      ? async (): Promise<ReembedReport> => {
+          const r = await lease.run(reembed);
+          if (r.ran) return r.value;
+          base.log("recsys: re-embedding left to the holder of the reembed lease", {
+            level: "debug",
+            heldBy: r.heldBy,
+          });
+          return {
+            embedder: choice.embedder.id,
+            collection: contentVersion(choice.embedder.id),
+            ...{ scanned: 0, embedded: 0, unchanged: 0, upserted: 0, restored: 0, ms: 0 },
+            ...{ backlog: false, swapped: false, itemIds: [] },
+          };
+        }
+      : undefined;
   const coldStart = new ColdStart({
     db: base.db,
     recsys,
@@ -83,7 +106,13 @@ export function nodeColdStart(
     index,
     syncIndex: !shared,
     log: base.log,
-    ...(reembed ? { reembed } : {}),
+    ...(leased ? { reembed: leased } : {}),
   });
-  return { coldStart, note: choice.note, stop: async () => thread?.close() };
+  return {
+    coldStart,
+    note: choice.note,
+    stop: async () => {
+      await Promise.all([thread?.close(), lease?.release()]);
+    },
+  };
 }

@@ -1,8 +1,7 @@
-import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { SessionAppend, SessionEvent, SessionStore } from "../../ports/session-store";
 import type { Database } from "../../db/database";
-import { products } from "../../db/schema/catalog";
+import { clientExecutor, type SqlExecutor } from "../../db/sql-executor";
 import { isNegativeKind, NegativeFeedbackStore, type NegativeEntry } from "../feedback/negative-feedback";
 import { userStreamId } from "../history";
 import { EVENT_TYPES, type EventLog, type EventRecord } from "../../ports/event-log";
@@ -116,6 +115,8 @@ export interface IngestDeps {
   now: number;
   /** Where a failed follow-up write is reported (the events themselves are stored by then). */
   log?: Log;
+  /** Runs the item check (Node: AppDeps.sql, statements kept prepared); default the app's client. */
+  sql?: SqlExecutor;
 }
 
 /**
@@ -190,7 +191,7 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
   const itemIds = [...new Set(parsed.flatMap((p) => (p.e.item_id ? [p.e.item_id] : [])))];
   const [listingProducts, knownItems] = await Promise.all([
     d.marketplace.productsOfListings(listingIds),
-    knownProducts(d.db, itemIds),
+    knownProducts(d.sql ?? clientExecutor(d.db.$client), itemIds),
   ]);
 
   const records: EventRecord[] = [];
@@ -260,13 +261,13 @@ export async function ingestEvents(d: IngestDeps, sender: Sender, raw: readonly 
   };
 }
 
-async function knownProducts(db: Database, ids: readonly string[]): Promise<Set<string>> {
+// One statement text for any number of ids, so a prepared-statement executor prepares it once.
+const KNOWN_PRODUCTS_SQL = "SELECT parent_asin FROM products WHERE parent_asin IN (SELECT value FROM json_each(?))";
+
+async function knownProducts(sql: SqlExecutor, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const found = await db
-    .select({ id: products.parentAsin })
-    .from(products)
-    .where(inArray(products.parentAsin, [...ids]));
-  return new Set(found.map((p) => p.id));
+  const found = await sql.all({ sql: KNOWN_PRODUCTS_SQL, args: [JSON.stringify(ids)] });
+  return new Set(found.map((r) => String(r[0])));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Database } from "../../db/database";
 import type { SessionStore } from "../../ports/session-store";
+import { clientExecutor, type SqlExecutor } from "../../db/sql-executor";
 
 /**
  * "Shown many times, never clicked": per caller, how often each product was shown in the feed (impression
@@ -140,10 +141,12 @@ export interface ShownPage {
  */
 export class ShownCounts {
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly sessions: SessionStore,
     private readonly now: () => number,
     private readonly window: ImpressionWindow = DEFAULT_IMPRESSION_WINDOW,
+    /** Runs the seed count (Node: the hot-path executor, statement kept prepared); default the app's client. */
+    private readonly sql: SqlExecutor = clientExecutor(db.$client),
   ) {}
 
   /** Products shown at least `minCount` times in the window: product -> times shown. */
@@ -192,8 +195,8 @@ export class ShownCounts {
     const stmt = shownWithoutClickStatement(caller, this.now(), { ...this.window, minCount: 1 });
     const value: ShownValue = {};
     if (stmt) {
-      const res = await this.db.$client.execute(stmt);
-      for (const r of res.rows) value[String(r.product_id)] = [Number(r.shown), Number(r.last_shown)];
+      // Columns: product_id, shown, last_shown (countsSql). A new visitor's seed finds nothing: one index probe.
+      for (const r of await this.sql.all(stmt)) value[String(r[0])] = [Number(r[1]), Number(r[2])];
     }
     await this.store(key, value);
     return value;

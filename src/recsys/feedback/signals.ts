@@ -7,6 +7,7 @@ import {
   type FeedbackActor,
   type NegativeEntry,
 } from "./negative-feedback";
+import type { SqlExecutor } from "../../db/sql-executor";
 
 /** What the recommendation surfaces need to know about a caller's feedback, by product id. */
 export interface CallerFeedback {
@@ -38,9 +39,11 @@ export class FeedbackSignals implements FeedbackSignalsPort {
     sessions: SessionStore,
     now: () => number,
     window: ImpressionWindow = DEFAULT_IMPRESSION_WINDOW,
+    /** The hot-path executor for the shown-counts seed (Node: AppDeps.sql); default the app's client. */
+    sql?: SqlExecutor,
   ) {
     this.store = new NegativeFeedbackStore(db, sessions);
-    this.shown = new ShownCounts(db, sessions, now, window);
+    this.shown = new ShownCounts(db, sessions, now, window, sql);
   }
 
   async forCaller(caller: FeedbackActor): Promise<CallerFeedback> {

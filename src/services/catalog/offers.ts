@@ -1,8 +1,6 @@
-import { and, count, eq, inArray, min, sql } from "drizzle-orm";
-import { products } from "../../db/schema/catalog";
-import { listings } from "../../db/schema/marketplace";
+import type { Database } from "../../db/database";
 import type { ConditionGrade } from "../../db/schema/marketplace";
-import type { Queryable } from "../queryable";
+import { clientExecutor, type SqlExecutor } from "../../db/sql-executor";
 
 export interface OfferSummary {
   /** Active used listings of the product (in the asked conditions, if any). */
@@ -12,50 +10,54 @@ export interface OfferSummary {
   currency: string;
 }
 
+// Constant statement texts (ids as one JSON array argument), so an executor that keeps statements prepared
+// (Node, embedded file: src/db/native-executor.node.ts) prepares each once: these run on every home, product
+// and search page, and drizzle's query building plus a prepare per call were most of their cost (bench:web).
+// `+status`: keeps the planner on the (parent_asin, status) index rather than a walk of every active listing.
+const OFFERS_SQL = `SELECT parent_asin, currency, count(*), min(price_minor) FROM listings
+  WHERE parent_asin IN (SELECT value FROM json_each(?1)) AND +status = 'active'
+    AND (?2 = '[]' OR condition IN (SELECT value FROM json_each(?2)))
+  GROUP BY parent_asin, currency`;
+const IMAGES_SQL = `SELECT parent_asin, json_extract(images, '$[0].large') FROM products
+  WHERE parent_asin IN (SELECT value FROM json_each(?))`;
+
 /**
  * Per product: how many active listings it has and the cheapest, optionally only in some conditions. One
  * grouped query over the (parent_asin, status) index for a page of products; the storefront shows it on
- * cards ("3 used from $120") and filters search results by condition with it.
+ * cards ("3 used from $120") and filters search results by condition with it. Always read from the database
+ * (never cached): a card must not show a sold listing or an old price.
  */
 export async function offerSummaries(
-  db: Queryable,
+  db: Pick<Database, "$client">,
   productIds: readonly string[],
   conditions: readonly ConditionGrade[] = [],
+  sql: SqlExecutor = clientExecutor(db.$client),
 ): Promise<Map<string, OfferSummary>> {
   const out = new Map<string, OfferSummary>();
   if (productIds.length === 0) return out;
-  const rows = await db
-    .select({
-      productId: listings.parentAsin,
-      currency: listings.currency,
-      n: count(),
-      from: min(listings.priceMinor),
-    })
-    .from(listings)
-    .where(
-      and(
-        inArray(listings.parentAsin, [...new Set(productIds)]),
-        eq(listings.status, "active"),
-        conditions.length > 0 ? inArray(listings.condition, [...conditions]) : undefined,
-      ),
-    )
-    .groupBy(listings.parentAsin, listings.currency);
+  const rows = await sql.all({
+    sql: OFFERS_SQL,
+    args: [JSON.stringify([...new Set(productIds)]), JSON.stringify([...new Set(conditions)])],
+  });
   for (const r of rows) {
-    const prev = out.get(r.productId);
+    const productId = String(r[0]);
+    const n = Number(r[2]);
+    const prev = out.get(productId);
     // Mixed currencies for one product are rare: keep the currency with most offers.
-    if (!prev || r.n > prev.count) out.set(r.productId, { count: r.n, fromMinor: r.from ?? 0, currency: r.currency });
+    if (!prev || n > prev.count) out.set(productId, { count: n, fromMinor: Number(r[3] ?? 0), currency: String(r[1]) });
   }
   return out;
 }
 
 /** First image (the metadata's `large`) of each product, for cards built from recommendation lists. */
-export async function productImages(db: Queryable, productIds: readonly string[]): Promise<Map<string, string | null>> {
+export async function productImages(
+  db: Pick<Database, "$client">,
+  productIds: readonly string[],
+  sql: SqlExecutor = clientExecutor(db.$client),
+): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
   if (productIds.length === 0) return out;
-  const rows = await db
-    .select({ id: products.parentAsin, image: sql<string | null>`json_extract(${products.images}, '$[0].large')` })
-    .from(products)
-    .where(inArray(products.parentAsin, [...new Set(productIds)]));
-  for (const r of rows) out.set(r.id, r.image);
+  const rows = await sql.all({ sql: IMAGES_SQL, args: [JSON.stringify([...new Set(productIds)])] });
+  for (const r of rows) out.set(String(r[0]), r[1] === null || r[1] === undefined ? null : String(r[1]));
   return out;
 }

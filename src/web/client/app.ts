@@ -3,7 +3,9 @@
  * - endless scroll: a `[data-more]` link (the next feed or search page) is replaced by the page's cards when it
  *   scrolls into view, fetched as an HTML fragment from the link's own URL with `fragment=1`;
  * - in-place forms: `form[data-inplace]` (not interested, favorite) post with fetch and update the card instead
- *   of reloading the page (the server answers the same form with a redirect when JavaScript is off).
+ *   of reloading the page (the server answers the same form with a redirect when JavaScript is off);
+ * - photo inputs: `input[data-max-bytes]` refuses a file over the limit or of another type before it is sent
+ *   (the server checks the same and answers the page with the error beside the field when JavaScript is off).
  */
 
 function wireMore(link: HTMLAnchorElement): void {
@@ -74,5 +76,20 @@ function wireForms(root: Document | HTMLElement): void {
   }
 }
 
+function wirePhotoInput(input: HTMLInputElement): void {
+  const max = Number(input.dataset.maxBytes);
+  const accepted = input.accept.split(",");
+  input.addEventListener("change", () => {
+    const file = input.files?.[0];
+    let problem = "";
+    if (file && file.size > max)
+      problem = `That photo is too large: a photo may be at most ${Math.round((max / 1048576) * 10) / 10} MB.`;
+    else if (file?.type && !accepted.includes(file.type)) problem = "That file is not a JPEG, PNG or WebP image.";
+    input.setCustomValidity(problem);
+    if (problem) input.reportValidity();
+  });
+}
+
 for (const link of document.querySelectorAll<HTMLAnchorElement>("a[data-more]")) wireMore(link);
+for (const input of document.querySelectorAll<HTMLInputElement>("input[data-max-bytes]")) wirePhotoInput(input);
 wireForms(document);

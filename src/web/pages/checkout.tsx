@@ -105,9 +105,17 @@ async function render(
     { title: "Checkout", page: "checkout", cartCount: cart.items.length, status },
     <section aria-labelledby="checkout-title">
       <h1 id="checkout-title">Checkout</h1>
-      {problem ? (
+      {problem && cart.totals.length <= 1 ? (
         <p class="alert" role="alert">
           {problem}
+        </p>
+      ) : null}
+      {cart.totals.length > 1 ? (
+        // One order is paid in one currency (no conversion): say so before the shopper fills anything in.
+        <p class="alert" role="alert" data-mixed-currencies>
+          {`Your cart holds items priced in ${cart.totals.map((t) => t.currency).join(" and ")}: one order is paid in one currency. `}
+          <a href="/cart">Remove the items in the other currencies from your cart</a>, check out, then buy them in a
+          second order.
         </p>
       ) : null}
       <div class="checkout">

@@ -5,7 +5,8 @@ import { decodeCursor, encodeCursor } from "../../domain/cursor";
 import { callerOf } from "../../http/caller";
 import { SnapshotGoneError, type FeedPage, type RecItem } from "../../recsys/feed/feed-service";
 import { listProducts } from "../../services/catalog/products";
-import { offerSummaries, productImages } from "../../services/catalog/offers";
+import { offerSummaries } from "../../services/catalog/offers";
+import { cardExtras } from "../data/cards";
 import { ProductCard } from "../components";
 import { renderPage } from "../render";
 
@@ -51,9 +52,13 @@ const MoreLink = (props: { cursor: string | null }) =>
   ) : null;
 
 async function cardsOf(c: Context<AppEnv>, items: RecItem[]): Promise<Cards> {
-  const ids = items.map((i) => i.productId);
-  const [images, offers] = await Promise.all([productImages(c.var.deps.db, ids), offerSummaries(c.var.deps.db, ids)]);
-  return { items, images, offers };
+  return {
+    items,
+    ...(await cardExtras(
+      c.var.deps,
+      items.map((i) => i.productId),
+    )),
+  };
 }
 
 /**

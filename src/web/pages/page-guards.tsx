@@ -1,7 +1,9 @@
 import type { Context } from "hono";
+import type { Child } from "hono/jsx";
 import { createMiddleware } from "hono/factory";
 import { roleCan, type PermissionRequest } from "../../auth/permissions";
 import type { AppEnv } from "../../context";
+import { money as formatMoney } from "../format";
 import { pageUser } from "../page-auth";
 import { renderPage } from "../render";
 
@@ -33,9 +35,8 @@ export async function forbiddenPage(c: Context<AppEnv>): Promise<Response> {
   return new Response(res.body, { status: 403, headers: res.headers });
 }
 
-/** Money in minor units, for display. */
-export const money = (p: { amountMinor: number; currency: string }) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: p.currency }).format(p.amountMinor / 100);
+/** A price (minor units in its own currency), for display. */
+export const money = (p: { amountMinor: number; currency: string }) => formatMoney(p.amountMinor, p.currency);
 
 export const shortDate = (iso: string | number) => new Date(iso).toISOString().slice(0, 16).replace("T", " ");
 
@@ -66,3 +67,15 @@ export const back = (c: Context<AppEnv>, path: string, msg: { ok?: string; error
   if (msg.error) u.searchParams.set("error", msg.error);
   return c.redirect(u.pathname + u.search, 303);
 };
+
+/**
+ * A wide table on a narrow screen scrolls inside this region instead of the page scrolling sideways; the
+ * region is focusable and named, so keyboard users can scroll it too (axe: scrollable-region-focusable).
+ */
+export function TableScroll(props: { label: string; children?: Child }) {
+  return (
+    <section class="table-scroll" tabindex={0} aria-label={props.label}>
+      {props.children}
+    </section>
+  );
+}

@@ -1,16 +1,15 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { callerOf } from "../../http/caller";
 import type { RecItem } from "../../recsys/feed/feed-service";
-import { productRecommendations } from "../../recsys/session/session-recs";
-import { offerSummaries, productImages } from "../../services/catalog/offers";
-import { getProductDetail, type ProductDetail } from "../../services/catalog/product-detail";
+import type { offerSummaries } from "../../services/catalog/offers";
+import type { ProductDetail } from "../../services/catalog/product-detail";
 import { hasFavorite } from "../../services/favorites/favorites";
 import { ProductCard, Stars } from "../components";
 import { trackPageEvents, recommendationClick } from "../events";
 import { conditionName, dollars, money, PLACEHOLDER_IMAGE, shortDate } from "../format";
 import { pageUser } from "../page-auth";
 import { renderPage } from "../render";
+import { productDetail, recommendationsFor } from "../data/product-page";
 import { notFoundPage } from "./not-found";
 import { categoryHref } from "./search";
 
@@ -22,28 +21,6 @@ interface ImageRef {
 
 const imagesOf = (p: ProductDetail): ImageRef[] =>
   (p.images as ImageRef[]).filter((i) => i && typeof i === "object" && typeof i.large === "string").slice(0, 6);
-
-/** "Similar" is what the vector source (content and behaviour embeddings) recalled; "next" what co-visitation and bought-together did. */
-function splitRecs(items: RecItem[]): { similar: RecItem[]; next: RecItem[] } {
-  const similar = items.filter((i) => i.sources.includes("vector")).slice(0, 8);
-  const taken = new Set(similar.map((i) => i.productId));
-  return { similar, next: items.filter((i) => !taken.has(i.productId)).slice(0, 8) };
-}
-
-async function recommendationsFor(c: Context<AppEnv>, productId: string) {
-  const { recsys } = c.var.deps;
-  if (!recsys.ready) return null;
-  const models = recsys.models;
-  const item = models.catalog.indexOf.get(productId);
-  if (item === undefined) return null;
-  const caller = callerOf(c);
-  const history = await recsys.history({ userId: null, sessionId: caller.sessionId });
-  const list = await productRecommendations(recsys.feed, models, caller, item, history, 24, `web.${c.var.requestId}`);
-  const split = splitRecs(list.items);
-  const ids = [...split.similar, ...split.next].map((i) => i.productId);
-  const [images, offers] = await Promise.all([productImages(c.var.deps.db, ids), offerSummaries(c.var.deps.db, ids)]);
-  return { ...split, images, offers };
-}
 
 function RecRow(props: {
   title: string;
@@ -104,7 +81,7 @@ function Histogram(props: { stats: ProductDetail["ratingStats"] }) {
 export async function productPage(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
   const { db } = c.var.deps;
-  const product = id.length <= 40 ? await getProductDetail(db, id, 8, 30) : null;
+  const product = id.length <= 40 ? await productDetail(c.var.deps, id) : null;
   if (!product) return notFoundPage(c, "product");
   const user = pageUser(c);
   const click = recommendationClick(c, product.id);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDbEventLog } from "../../../src/adapters/event-log/libsql";
 import type { EventLog, EventRecord, LoggedEventType } from "../../../src/ports/event-log";
+import { clientExecutor, type SqlExecutor } from "../../../src/db/sql-executor";
 import { createTestDb, type TestDb } from "../../helpers/app";
 
 let t: TestDb;
@@ -81,5 +82,60 @@ describe("LibsqlEventLog.since", () => {
 
   it("returns nothing and keeps its place on an empty log", async () => {
     expect(await log.since(0, 10, POSITIVE)).toEqual({ events: [], scannedTo: 0, more: false });
+  });
+});
+
+describe("LibsqlEventLog group commit", () => {
+  /** The app's client executor, counting the write transactions it is asked for. */
+  function countingLog(failWhenMoreThan = Number.POSITIVE_INFINITY) {
+    const batches: number[] = [];
+    const sql = clientExecutor(t.db.$client);
+    const counted: SqlExecutor = {
+      all: (s) => sql.all(s),
+      writeBatch: async (stmts) => {
+        batches.push(stmts.length);
+        if (stmts.length > failWhenMoreThan) throw new Error("batch too large for this test");
+        return sql.writeBatch(stmts);
+      },
+    };
+    return {
+      log: createDbEventLog(
+        t.db,
+        () => 1_700_000_000_000,
+        () => `g${++n}`,
+        counted,
+      ),
+      batches,
+    };
+  }
+
+  it("commits concurrent appends in one write transaction; each caller learns its own outcome after commit", async () => {
+    const { log: grouped, batches } = countingLog();
+    const results = await Promise.all([1, 2, 3].map((i) => grouped.append([event(i, "view")])));
+    expect(batches).toEqual([3]);
+    expect(results.map((r) => r.inserted)).toEqual([["c1"], ["c2"], ["c3"]]);
+    // Stored by the time the promises resolved.
+    expect((await grouped.since(0, 10)).events.map((e) => e.clientEventId)).toEqual(["c1", "c2", "c3"]);
+    // A retried event is still a duplicate.
+    expect((await grouped.append([event(2, "view")])).duplicates).toEqual(["c2"]);
+  });
+
+  it("retries each caller alone when the shared transaction fails, so neighbours are not failed with it", async () => {
+    const { log: grouped, batches } = countingLog(1);
+    const results = await Promise.all([1, 2].map((i) => grouped.append([event(i, "view")])));
+    expect(batches).toEqual([2, 1, 1]);
+    expect(results.map((r) => r.inserted)).toEqual([["c1"], ["c2"]]);
+    expect((await grouped.since(0, 10)).events).toHaveLength(2);
+  });
+
+  it("rejects only the caller whose own write fails", async () => {
+    const { log: grouped } = countingLog(1);
+    const [ok, bad] = await Promise.allSettled([
+      grouped.append([event(1, "view")]),
+      grouped.append([event(2, "view"), event(3, "view")]),
+    ]);
+    expect(ok.status).toBe("fulfilled");
+    expect(bad.status).toBe("rejected");
+    expect((await grouped.since(0, 10)).events.map((e) => e.clientEventId)).toEqual(["c1"]);
   });
 });

@@ -5,6 +5,8 @@ import { loadConfig } from "../../../src/config";
 import { buildNodeDeps, type NodeDeps } from "../../../src/deps/node.node.js";
 import { nullLogger } from "../../../src/ports/logger";
 import { eventBacklog } from "../../../src/recsys/event-backlog";
+import { LibsqlLeaseStore } from "../../../src/adapters/lease/libsql";
+import { learnerRunStats } from "../../../src/ops/learner-runs";
 import { createTestApp, type TestApp } from "../../helpers/app";
 import { pid, postEvents, seedRecsysData, sid, views } from "../../recsys/fixtures";
 
@@ -80,6 +82,14 @@ describe("/metrics of a Node serving process", () => {
     expect(last * 1000).toBeGreaterThan(started - 120_000);
     expect(last * 1000).toBeLessThanOrEqual(Date.now());
   }, 120_000);
+
+  it("runs its learner thread under the learner lease; an idle cycle is not a run in the database's record", async () => {
+    const lease = await new LibsqlLeaseStore(t.db.$client).current("learner");
+    expect(lease).toMatchObject({ live: true, holder: expect.stringMatching(/#[0-9a-f]{8}$/) });
+    // The models trained at start folded every event in: the thread's first cycle had nothing to do.
+    const stats = await learnerRunStats(t.db.$client);
+    expect(stats.groups.reduce((n, g) => n + g.count, 0)).toBe(0);
+  });
 
   it("reports the event backlog: 0 once the cycle folded the log in, then what was logged since", async () => {
     const registry = new LibsqlArtifactRegistry(t.db.$client);

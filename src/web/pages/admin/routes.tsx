@@ -15,8 +15,21 @@ import {
 } from "../../../services/moderation/moderation";
 import { mustPageUser, requirePageUser } from "../../page-auth";
 import { renderPage } from "../../render";
-import { back, Flash, money, requirePageRole, shortDate } from "../page-guards";
-import { LineChart, ShareBar, type Series } from "./charts";
+import { conditionName } from "../../format";
+import { back, Flash, money, requirePageRole, shortDate, TableScroll } from "../page-guards";
+import { Chart } from "./charts";
+import {
+  ARM_COLOURS,
+  type DecisionLike,
+  type ExperimentLike,
+  type ModelLike,
+  OFFLINE_METRICS,
+  offlinePanel,
+  onlinePanel,
+  realisedShare,
+  timeRange,
+  trafficPanel,
+} from "./model-history";
 
 /**
  * Admin pages: users (search, role, ban), listing moderation, models (live versions, traffic shares, offline
@@ -47,7 +60,7 @@ function AdminNav(props: { current: string }) {
     ["/admin/models", "Models"],
   ];
   return (
-    <nav aria-label="Admin" class="toolbar">
+    <nav aria-label="Admin" class="toolbar subnav">
       {links.map(([href, label]) => (
         <a
           href={href}
@@ -81,73 +94,75 @@ adminPages.get("/admin/users", requirePageUser(), requirePageRole(users), async 
           Search
         </button>
       </form>
-      <table class="data">
-        <caption class="visually-hidden">Users</caption>
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Joined</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((u) => {
-            const path = `/admin/users/${encodeURIComponent(u.id)}`;
-            return (
-              <tr data-user={u.email}>
-                <td>
-                  {u.name}
-                  <br />
-                  <span class="muted">{u.email}</span>
-                </td>
-                <td>
-                  {u.id === me ? (
-                    <span>{u.role} (you)</span>
-                  ) : (
-                    <form method="post" action={`${path}/role`} class="inline">
-                      <label for={`role-${u.id}`} class="visually-hidden">{`Role of ${u.email}`}</label>
-                      <select id={`role-${u.id}`} name="role">
-                        {roleNames.map((r) => (
-                          <option value={r} selected={r === u.role}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>{" "}
-                      <button type="submit" class="secondary">
-                        Change role
-                      </button>
-                    </form>
-                  )}
-                </td>
-                <td>
-                  {u.banned ? (
-                    <>
-                      <strong>banned</strong> <span class="muted">{u.banReason ?? ""}</span>{" "}
-                      <form method="post" action={`${path}/unban`} class="inline">
+      <TableScroll label="Users">
+        <table class="data">
+          <caption class="visually-hidden">Users</caption>
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Joined</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((u) => {
+              const path = `/admin/users/${encodeURIComponent(u.id)}`;
+              return (
+                <tr data-user={u.email}>
+                  <td>
+                    {u.name}
+                    <br />
+                    <span class="muted">{u.email}</span>
+                  </td>
+                  <td>
+                    {u.id === me ? (
+                      <span>{u.role} (you)</span>
+                    ) : (
+                      <form method="post" action={`${path}/role`} class="inline">
+                        <label for={`role-${u.id}`} class="visually-hidden">{`Role of ${u.email}`}</label>
+                        <select id={`role-${u.id}`} name="role">
+                          {roleNames.map((r) => (
+                            <option value={r} selected={r === u.role}>
+                              {r}
+                            </option>
+                          ))}
+                        </select>{" "}
                         <button type="submit" class="secondary">
-                          Unban
+                          Change role
                         </button>
                       </form>
-                    </>
-                  ) : u.id === me ? (
-                    "active"
-                  ) : (
-                    <form method="post" action={`${path}/ban`} class="inline">
-                      <label for={`ban-${u.id}`} class="visually-hidden">{`Reason to ban ${u.email}`}</label>
-                      <input id={`ban-${u.id}`} name="reason" placeholder="Reason" maxlength={500} />{" "}
-                      <button type="submit" class="secondary danger">
-                        Ban
-                      </button>
-                    </form>
-                  )}
-                </td>
-                <td>{shortDate(u.createdAt)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                    )}
+                  </td>
+                  <td>
+                    {u.banned ? (
+                      <>
+                        <strong>banned</strong> <span class="muted">{u.banReason ?? ""}</span>{" "}
+                        <form method="post" action={`${path}/unban`} class="inline">
+                          <button type="submit" class="secondary">
+                            Unban
+                          </button>
+                        </form>
+                      </>
+                    ) : u.id === me ? (
+                      "active"
+                    ) : (
+                      <form method="post" action={`${path}/ban`} class="inline">
+                        <label for={`ban-${u.id}`} class="visually-hidden">{`Reason to ban ${u.email}`}</label>
+                        <input id={`ban-${u.id}`} name="reason" placeholder="Reason" maxlength={500} />{" "}
+                        <button type="submit" class="secondary danger">
+                          Ban
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                  <td>{shortDate(u.createdAt)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>,
   );
 });
@@ -210,71 +225,73 @@ adminPages.get("/admin/listings", requirePageUser(), requirePageRole(listings), 
           Filter
         </button>
       </form>
-      <table class="data">
-        <caption class="visually-hidden">Listings</caption>
-        <thead>
-          <tr>
-            <th scope="col">Listing</th>
-            <th scope="col">Price</th>
-            <th scope="col">Status</th>
-            <th scope="col">Moderate</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((l) => (
+      <TableScroll label="Listings">
+        <table class="data">
+          <caption class="visually-hidden">Listings</caption>
+          <thead>
             <tr>
-              <td>
-                {l.productTitle || l.productId}
-                <br />
-                <span class="muted">
-                  {l.condition} · seller {l.sellerId.slice(0, 8)} · {shortDate(l.createdAt)}
-                </span>
-              </td>
-              <td>{money(l.price)}</td>
-              <td>
-                {l.status}
-                {l.moderationReason ? <span class="muted"> — {l.moderationReason}</span> : null}
-              </td>
-              <td>
-                {l.status === "hidden" ? (
-                  <form method="post" action={`/admin/listings/${encodeURIComponent(l.id)}/restore`} class="inline">
-                    <button type="submit" class="secondary">
-                      Restore
-                    </button>
-                  </form>
-                ) : null}
-                {l.status !== "sold" && l.status !== "removed" ? (
-                  <form method="post" action={`/admin/listings/${encodeURIComponent(l.id)}/hide`} class="inline">
-                    <label for={`reason-${l.id}`} class="visually-hidden">
-                      Reason
-                    </label>
-                    <input
-                      id={`reason-${l.id}`}
-                      name="reason"
-                      placeholder="Reason (shown to the seller)"
-                      required
-                      minlength={3}
-                      maxlength={500}
-                    />{" "}
-                    {l.status !== "hidden" && l.status !== "withdrawn" ? (
-                      <button type="submit" class="secondary">
-                        Hide
-                      </button>
-                    ) : null}{" "}
-                    <button
-                      type="submit"
-                      class="secondary danger"
-                      formaction={`/admin/listings/${encodeURIComponent(l.id)}/remove`}
-                    >
-                      Remove
-                    </button>
-                  </form>
-                ) : null}
-              </td>
+              <th scope="col">Listing</th>
+              <th scope="col">Price</th>
+              <th scope="col">Status</th>
+              <th scope="col">Moderate</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((l) => (
+              <tr>
+                <td>
+                  {l.productTitle || l.productId}
+                  <br />
+                  <span class="muted">
+                    {conditionName(l.condition)} · seller {l.sellerId.slice(0, 8)} · {shortDate(l.createdAt)}
+                  </span>
+                </td>
+                <td>{money(l.price)}</td>
+                <td>
+                  {l.status}
+                  {l.moderationReason ? <span class="muted"> — {l.moderationReason}</span> : null}
+                </td>
+                <td>
+                  {l.status === "hidden" ? (
+                    <form method="post" action={`/admin/listings/${encodeURIComponent(l.id)}/restore`} class="inline">
+                      <button type="submit" class="secondary">
+                        Restore
+                      </button>
+                    </form>
+                  ) : null}
+                  {l.status !== "sold" && l.status !== "removed" ? (
+                    <form method="post" action={`/admin/listings/${encodeURIComponent(l.id)}/hide`} class="moderate">
+                      <label for={`reason-${l.id}`} class="visually-hidden">
+                        Reason
+                      </label>
+                      <input
+                        id={`reason-${l.id}`}
+                        name="reason"
+                        placeholder="Reason (shown to the seller)"
+                        required
+                        minlength={3}
+                        maxlength={500}
+                      />{" "}
+                      {l.status !== "hidden" && l.status !== "withdrawn" ? (
+                        <button type="submit" class="secondary">
+                          Hide
+                        </button>
+                      ) : null}{" "}
+                      <button
+                        type="submit"
+                        class="secondary danger"
+                        formaction={`/admin/listings/${encodeURIComponent(l.id)}/remove`}
+                      >
+                        Remove
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>,
   );
 });
@@ -299,11 +316,161 @@ adminPages.post("/admin/listings/:id/:action", requirePageUser(), requirePageRol
   }),
 );
 
-/** Offline quality metrics the learner records per version (src/recsys/learner/evaluate.ts: qualityMetrics). */
-const OFFLINE_METRICS = ["ndcg@10", "hr@10"];
+const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
+const ctrText = (a: { ctr: { estimate: number; lo: number; hi: number }; clicks: number; impressions: number }) =>
+  `${pct(a.ctr.estimate)} (${pct(a.ctr.lo)}–${pct(a.ctr.hi)}), ${a.clicks}/${a.impressions}`;
+
+/** A decision's numbers in a line: both arms' CTR and the posterior, when the decision came from an experiment. */
+function numbersText(n: Record<string, unknown> | null): string {
+  if (!n) return "";
+  const arm = (k: string) => (n[k] as { ctr?: { estimate: number; lo: number; hi: number } } | undefined)?.ctr;
+  const [a, b] = [arm("champion"), arm("challenger")];
+  const parts: string[] = [];
+  if (a && b) parts.push(`CTR ${pct(a.estimate)} vs ${pct(b.estimate)}`);
+  if (typeof n.pChallengerBetter === "number") parts.push(`P(better) ${n.pChallengerBetter.toFixed(2)}`);
+  if (parts.length === 0)
+    for (const [k, v] of Object.entries(n).slice(0, 3))
+      if (typeof v === "number") parts.push(`${k} ${Math.round(v * 10_000) / 10_000}`);
+  return parts.join(" · ");
+}
+
+function ModelCharts(props: {
+  m: ModelLike;
+  exps: ExperimentLike[];
+  decisions: DecisionLike[];
+  now: number;
+  id: string;
+}) {
+  const { m, exps, decisions, now, id } = props;
+  const range = timeRange(m, exps, decisions, now);
+  const offline = offlinePanel(m, range);
+  const online = onlinePanel(exps, decisions, range, now);
+  const traffic = exps.length ? trafficPanel(m, exps, decisions, range, now) : null;
+  const running = exps.find((e) => e.status === "running");
+  if (!traffic && !online && !offline)
+    return (
+      <p class="muted">{`All traffic on ${m.live?.version ?? "no version yet"}: no experiment or offline metric recorded yet.`}</p>
+    );
+  return (
+    <>
+      <p>
+        Traffic now:{" "}
+        {running ? (
+          <strong>
+            {`${running.champion} ${pct(1 - running.share)} · challenger ${running.challenger} ${pct(running.share)}`}
+          </strong>
+        ) : (
+          <strong>{`all on ${m.live?.version ?? "the live version"}`}</strong>
+        )}
+        {running ? <span class="muted">{` (${running.kind} since ${shortDate(running.startedAt)})`}</span> : null}
+      </p>
+      <div class="charts">
+        {exps.length ? (
+          <Chart
+            id={`${id}-traffic`}
+            title="Traffic shares over time"
+            desc={`Share of shown items per experiment: ${
+              exps.length
+                ? exps
+                    .map(
+                      (e) =>
+                        `${e.challenger} ${pct(realisedShare(e))} against ${e.champion} from ${shortDate(e.startedAt)}`,
+                    )
+                    .join("; ")
+                : "no experiment yet, all traffic on the live version"
+            }.`}
+            panel={traffic!}
+            legend={[
+              { name: "live / champion", colour: "#5b8fc7" },
+              { name: "challenger", colour: "#e08a4f" },
+            ]}
+            caption="Each experiment's realised split of shown items; between experiments the live version serves all. Dashed lines: decisions."
+          />
+        ) : null}
+        {online ? (
+          <Chart
+            id={`${id}-online`}
+            title="Online CTR per experiment over time"
+            desc={exps
+              .map(
+                (e) =>
+                  `${e.kind} ${e.status} from ${shortDate(e.startedAt)}: champion ${e.champion} ${ctrText(e.arms.champion)}; challenger ${e.challenger} ${ctrText(e.arms.challenger)}`,
+              )
+              .join(". ")}
+            panel={online}
+            legend={[
+              { name: "champion arm", colour: ARM_COLOURS.champion },
+              { name: "challenger arm", colour: ARM_COLOURS.challenger },
+              { name: "95% interval", colour: "#8a95a3", band: true },
+            ]}
+            caption="Clicks per impression of each arm over the time its experiment ran (the store keeps each experiment's totals)."
+          />
+        ) : (
+          <p class="muted">Online CTR: no experiment has shown items yet.</p>
+        )}
+        {offline ? (
+          <Chart
+            id={`${id}-offline`}
+            title="Offline metrics by version"
+            desc={m.versions
+              .map(
+                (v) =>
+                  `${v.version} (${shortDate(v.createdAt)}): ${OFFLINE_METRICS.filter(
+                    (k) => typeof v.metrics[k] === "number",
+                  )
+                    .map((k) => `${k} ${v.metrics[k]!.toFixed(4)}`)
+                    .join(", ")}`,
+              )
+              .join("; ")}
+            panel={offline}
+            legend={(offline.lines ?? []).map((l) => ({ name: l.name, colour: l.colour }))}
+            caption="Held-out quality of each version, at the time it was trained."
+          />
+        ) : (
+          <p class="muted">Offline metrics: no version of this model records ndcg@10 or hr@10.</p>
+        )}
+      </div>
+      {exps.length ? (
+        <details class="data-details">
+          <summary>{`Experiments (${exps.length})`}</summary>
+          <TableScroll label={`Experiments of ${m.model}`}>
+            <table class="data">
+              <caption class="visually-hidden">{`Experiments of ${m.model}, newest first`}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">Kind, status</th>
+                  <th scope="col">Champion CTR (95%), clicks/impr.</th>
+                  <th scope="col">Challenger CTR (95%), clicks/impr.</th>
+                  <th scope="col">Challenger share</th>
+                </tr>
+              </thead>
+              <tbody>
+                {exps.map((e) => (
+                  <tr>
+                    <td>{shortDate(e.startedAt)}</td>
+                    <td>{`${e.kind}, ${e.status}`}</td>
+                    <td>
+                      <code>{e.champion}</code> {ctrText(e.arms.champion)}
+                    </td>
+                    <td>
+                      <code>{e.challenger}</code> {ctrText(e.arms.challenger)}
+                    </td>
+                    <td>{pct(realisedShare(e))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+        </details>
+      ) : null}
+    </>
+  );
+}
 
 adminPages.get("/admin/models", requirePageUser(), requirePageRole(models), async (c) => {
   const o = await modelAdminFor(c.var.deps).overview({ versions: 20, experiments: 40, decisions: 50 });
+  const now = c.var.deps.clock();
   return renderPage(
     c,
     { title: "Models", page: "admin-models" },
@@ -312,20 +479,8 @@ adminPages.get("/admin/models", requirePageUser(), requirePageRole(models), asyn
       <AdminNav current="/admin/models" />
       <Flash c={c} />
       {o.models.map((m) => {
-        // Only quality metrics share an axis; training figures (trainMs, item counts) would drown them.
-        const names = OFFLINE_METRICS.filter((k) => m.versions.some((v) => typeof v.metrics[k] === "number"));
-        const offline: Series[] = names.map((k) => ({
-          name: k,
-          points: m.versions
-            .filter((v) => typeof v.metrics[k] === "number")
-            .map((v) => ({ x: v.createdAt, y: v.metrics[k]!, label: v.version })),
-        }));
         const exps = o.experiments.filter((e) => e.model === m.model);
-        const running = exps.find((e) => e.status === "running");
-        const online: Series[] = [
-          { name: "champion CTR", points: exps.map((e) => ({ x: e.startedAt, y: e.arms.champion.ctr.estimate })) },
-          { name: "challenger CTR", points: exps.map((e) => ({ x: e.startedAt, y: e.arms.challenger.ctr.estimate })) },
-        ];
+        const decisions = o.decisions.filter((d) => d.model === m.model);
         const id = `m-${m.model.replace(/[^a-z0-9]/gi, "")}`;
         return (
           <article class="model" aria-labelledby={`${id}-h`} data-model={m.model}>
@@ -345,43 +500,31 @@ adminPages.get("/admin/models", requirePageUser(), requirePageRole(models), asyn
                 </span>
               ) : null}
             </p>
-            <ShareBar
-              title={
-                running
-                  ? `Traffic: ${running.champion} vs challenger ${running.challenger}`
-                  : "Traffic: all on the live version (no experiment running)"
-              }
-              shares={
-                running
-                  ? [
-                      { name: "champion", share: 1 - running.share },
-                      { name: "challenger", share: running.share },
-                    ]
-                  : [{ name: m.live?.version ?? "live", share: 1 }]
-              }
-            />
-            <LineChart id={`${id}-off`} title="Offline metrics by version" yLabel="metric" series={offline} />
-            <LineChart
-              id={`${id}-on`}
-              title="Online CTR per experiment (start time)"
-              yLabel="CTR"
-              series={online.filter((s) => s.points.length)}
-            />
-            <div class="row">
-              <form method="post" action={`/admin/models/${encodeURIComponent(m.model)}/pin`} class="inline">
-                <label for={`${id}-pin`}>Version</label>{" "}
+            <ModelCharts m={m} exps={exps} decisions={decisions} now={now} id={id} />
+            <form
+              method="post"
+              action={`/admin/models/${encodeURIComponent(m.model)}/pin`}
+              class="model-actions"
+              aria-label={`Pin or roll back ${m.model}`}
+            >
+              <div class="field">
+                <label for={`${id}-pin`}>Version</label>
                 <select id={`${id}-pin`} name="version">
                   {m.versions.map((v) => (
                     <option value={v.version} selected={v.version === m.live?.version}>
-                      {v.version}
+                      {`${v.version}${v.version === m.live?.version ? " (live)" : ""}`}
                     </option>
                   ))}
-                </select>{" "}
-                <label for={`${id}-reason`}>Reason</label>{" "}
-                <input id={`${id}-reason`} name="reason" required maxlength={500} placeholder="Why" />{" "}
+                </select>
+              </div>
+              <div class="field">
+                <label for={`${id}-reason`}>Reason</label>
+                <input id={`${id}-reason`} name="reason" required maxlength={500} placeholder="Why" />
+              </div>
+              <div class="buttons">
                 <button type="submit" class="primary">
                   Pin
-                </button>{" "}
+                </button>
                 <button
                   type="submit"
                   class="secondary"
@@ -389,46 +532,50 @@ adminPages.get("/admin/models", requirePageUser(), requirePageRole(models), asyn
                 >
                   Roll back to this version
                 </button>
+              </div>
+            </form>
+            {m.pin ? (
+              <form method="post" action={`/admin/models/${encodeURIComponent(m.model)}/unpin`} class="inline">
+                <button type="submit" class="secondary">
+                  Unpin
+                </button>
               </form>
-              {m.pin ? (
-                <form method="post" action={`/admin/models/${encodeURIComponent(m.model)}/unpin`} class="inline">
-                  <button type="submit" class="secondary">
-                    Unpin
-                  </button>
-                </form>
-              ) : null}
-            </div>
+            ) : null}
           </article>
         );
       })}
       <h2>Decision log</h2>
-      <table class="data">
-        <caption class="visually-hidden">Model decisions, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Model</th>
-            <th scope="col">Action</th>
-            <th scope="col">From → to</th>
-            <th scope="col">By</th>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {o.decisions.map((d) => (
+      <TableScroll label="Decision log">
+        <table class="data">
+          <caption class="visually-hidden">Model decisions, newest first</caption>
+          <thead>
             <tr>
-              <td>{shortDate(d.ts)}</td>
-              <td>{d.model}</td>
-              <td>{d.action}</td>
-              <td>
-                {d.fromVersion ?? "—"} → {d.toVersion ?? "—"}
-              </td>
-              <td>{d.actor === "selection" ? "selection" : d.actor.slice(0, 8)}</td>
-              <td>{d.reason}</td>
+              <th scope="col">When</th>
+              <th scope="col">Model</th>
+              <th scope="col">Action</th>
+              <th scope="col">From → to</th>
+              <th scope="col">By</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Numbers</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {o.decisions.map((d) => (
+              <tr>
+                <td>{shortDate(d.ts)}</td>
+                <td>{d.model}</td>
+                <td>{d.action}</td>
+                <td>
+                  {d.fromVersion ?? "—"} → {d.toVersion ?? "—"}
+                </td>
+                <td>{d.actor === "selection" ? "selection" : d.actor.slice(0, 8)}</td>
+                <td>{d.reason}</td>
+                <td>{numbersText(d.numbers)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>,
   );
 });

@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import type { PermissionRequest } from "../../../auth/permissions";
 import type { AppEnv } from "../../../context";
-import { photoBodyLimit } from "../../../http/middleware/photo-body-limit";
 import { products } from "../../../db/schema/catalog";
 import { conditionGrades, type ConditionGrade } from "../../../db/schema/marketplace";
 import { DomainError } from "../../../domain/errors";
@@ -16,7 +15,9 @@ import { SELLER_TERMS_VERSION, sellerStatus, startSelling } from "../../../servi
 import { findListing } from "../../../services/listings/listings";
 import { mustPageUser, requirePageUser } from "../../page-auth";
 import { renderPage } from "../../render";
-import { back, Flash, money, requirePageRole, shortDate } from "../page-guards";
+import { parseMoneyInput } from "../../format";
+import { back, Flash, money, requirePageRole, shortDate, TableScroll } from "../page-guards";
+import { readPhotoForm } from "./photo-form";
 
 /**
  * Seller pages: start selling, create a listing from a catalog product (with a photo), my listings, my sales.
@@ -56,7 +57,7 @@ function SellerNav(props: { current: string }) {
     ["/sell/sales", "My sales"],
   ];
   return (
-    <nav aria-label="Seller" class="toolbar">
+    <nav aria-label="Seller" class="toolbar subnav">
       {links.map(([href, label]) => (
         <a
           href={href}
@@ -130,53 +131,179 @@ sellerPages.get("/sell/listings", requirePageUser(), requirePageRole(canList, "/
           No listings yet. <a href="/sell/new">List a device</a>.
         </p>
       ) : (
-        <table class="data">
-          <caption class="visually-hidden">Your listings</caption>
-          <thead>
-            <tr>
-              <th scope="col">Device</th>
-              <th scope="col">Condition</th>
-              <th scope="col">Price</th>
-              <th scope="col">Photos</th>
-              <th scope="col">Status</th>
-              <th scope="col">Listed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((l) => (
+        <TableScroll label="Your listings">
+          <table class="data">
+            <caption class="visually-hidden">Your listings</caption>
+            <thead>
               <tr>
-                <td>
-                  <a href={`/sell/listings/${encodeURIComponent(l.id)}`}>{l.productTitle || l.productId}</a>
-                </td>
-                <td>{conditionLabel[l.condition]}</td>
-                <td>{money(l.price)}</td>
-                <td>{l.photos.length}</td>
-                <td>
-                  {l.status}
-                  {l.moderationReason ? <span class="muted"> — {l.moderationReason}</span> : null}
-                </td>
-                <td>{shortDate(l.createdAt)}</td>
+                <th scope="col">Device</th>
+                <th scope="col">Condition</th>
+                <th scope="col">Price</th>
+                <th scope="col">Photos</th>
+                <th scope="col">Status</th>
+                <th scope="col">Listed</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((l) => (
+                <tr>
+                  <td>
+                    <a href={`/sell/listings/${encodeURIComponent(l.id)}`}>{l.productTitle || l.productId}</a>
+                  </td>
+                  <td>{conditionLabel[l.condition]}</td>
+                  <td>{money(l.price)}</td>
+                  <td>{l.photos.length}</td>
+                  <td>
+                    {l.status}
+                    {l.moderationReason ? <span class="muted"> — {l.moderationReason}</span> : null}
+                  </td>
+                  <td>{shortDate(l.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>,
   );
 });
 
-sellerPages.get("/sell/new", requirePageUser(), requirePageRole(canList, "/sell"), async (c) => {
+/** Currencies a seller may price a listing in (the API takes any ISO 4217 code; a cart checks out one at a time). */
+const LISTING_CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "JPY"] as const;
+
+interface NewListingValues {
+  productId: string;
+  condition: string;
+  price: string;
+  currency: string;
+  description: string;
+}
+/** Errors shown next to their fields; `form` above the form (e.g. the catalog has no such product). */
+type FieldErrors = Partial<Record<"form" | "productId" | "price" | "photo", string>>;
+
+const EMPTY_LISTING: NewListingValues = {
+  productId: "",
+  condition: "good",
+  price: "",
+  currency: "USD",
+  description: "",
+};
+
+/** A field's error message, tied to its input by id (aria-describedby), so screen readers read it with the field. */
+function FieldError(props: { id: string; message?: string }) {
+  return props.message ? (
+    <p id={props.id} class="field-error" role="alert">
+      {props.message}
+    </p>
+  ) : null;
+}
+
+const invalid = (id: string, message?: string) =>
+  message ? { "aria-invalid": "true", "aria-describedby": id } : ({} as Record<string, string>);
+
+const maxPhotoText = (maxBytes: number) => `${Math.round((maxBytes / 1024 / 1024) * 10) / 10} MB`;
+
+/**
+ * Step 2 of a new listing. The photo input is the last field: a browser sends the fields in this order, so an
+ * oversized photo still lets the server read (and keep) everything above it (photo-form.ts).
+ */
+function NewListingForm(props: { v: NewListingValues; errors: FieldErrors; maxBytes: number; chosen?: string }) {
+  const { v, errors: e } = props;
+  return (
+    <form class="stack" method="post" action="/sell/new" enctype="multipart/form-data" data-photo-form>
+      {e.form ? (
+        <p class="alert" role="alert">
+          {e.form}
+        </p>
+      ) : null}
+      <label>
+        Catalog product id
+        <input
+          name="productId"
+          required
+          value={v.productId}
+          maxlength={64}
+          {...invalid("productId-error", e.productId)}
+        />
+      </label>
+      <FieldError id="productId-error" message={e.productId} />
+      {props.chosen ? <p class="muted">Selected: {props.chosen}</p> : null}
+      <label>
+        Condition
+        <select name="condition" required>
+          {conditionGrades.map((g) => (
+            <option value={g} selected={g === v.condition}>
+              {conditionLabel[g]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div class="price-fields">
+        <label>
+          Price
+          <input
+            name="price"
+            type="number"
+            min="0"
+            step="0.01"
+            required
+            inputmode="decimal"
+            value={v.price}
+            {...invalid("price-error", e.price)}
+          />
+        </label>
+        <label>
+          Currency
+          <select name="currency" required>
+            {LISTING_CURRENCIES.map((cur) => (
+              <option value={cur} selected={cur === v.currency}>
+                {cur}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <FieldError id="price-error" message={e.price} />
+      <label>
+        Description
+        <textarea name="description" rows={4} maxlength={5000}>
+          {v.description}
+        </textarea>
+      </label>
+      <label>
+        Photo (JPEG, PNG or WebP, up to {maxPhotoText(props.maxBytes)})
+        <input
+          name="photo"
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          data-max-bytes={String(props.maxBytes)}
+          {...invalid("photo-error", e.photo)}
+        />
+      </label>
+      <FieldError id="photo-error" message={e.photo} />
+      <button type="submit" class="primary">
+        Publish listing
+      </button>
+    </form>
+  );
+}
+
+async function newListingPage(
+  c: Context<AppEnv>,
+  v: NewListingValues,
+  errors: FieldErrors,
+  status: 200 | 400 | 404 | 409 | 413 | 415 | 422 = 200,
+) {
   const q = c.req.query("q")?.trim();
-  const productId = c.req.query("product");
   const found = q ? (await listProducts(c.var.deps.db, { q, limit: 8 }).catch(() => ({ items: [] }))).items : [];
-  const chosen = productId
+  const chosen = v.productId
     ? await c.var.deps.db
         .select({ title: products.title })
         .from(products)
-        .where(eq(products.parentAsin, productId))
+        .where(eq(products.parentAsin, v.productId))
         .get()
     : undefined;
-  return renderPage(
+  const res = await renderPage(
     c,
     { title: "New listing", page: "sell-new" },
     <section>
@@ -206,105 +333,99 @@ sellerPages.get("/sell/new", requirePageUser(), requirePageRole(canList, "/sell"
         <p class="muted">No product matches “{q}”.</p>
       ) : null}
       <h2>2. Describe your device</h2>
-      <form class="stack" method="post" action="/sell/new" enctype="multipart/form-data">
-        <label>
-          Catalog product id
-          <input name="productId" required value={productId ?? ""} maxlength={64} />
-        </label>
-        {chosen ? <p class="muted">Selected: {chosen.title}</p> : null}
-        <label>
-          Condition
-          <select name="condition" required>
-            {conditionGrades.map((g) => (
-              <option value={g} selected={g === "good"}>
-                {conditionLabel[g]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Price (USD)
-          <input name="price" type="number" min="0" step="0.01" required inputmode="decimal" />
-        </label>
-        <label>
-          Description
-          <textarea name="description" rows={4} maxlength={5000} />
-        </label>
-        <label>
-          Photo (JPEG, PNG or WebP, up to {Math.round(c.var.deps.config.PHOTO_MAX_BYTES / 1024 / 1024)} MB)
-          <input name="photo" type="file" accept="image/jpeg,image/png,image/webp" />
-        </label>
-        <button type="submit" class="primary">
-          Publish listing
-        </button>
-      </form>
+      <NewListingForm v={v} errors={errors} maxBytes={c.var.deps.config.PHOTO_MAX_BYTES} chosen={chosen?.title} />
     </section>,
   );
-});
+  return status === 200 ? res : new Response(res.body, { status, headers: res.headers });
+}
 
-const parsePrice = (v: unknown): number | null => {
-  const n = Number(String(v ?? "").trim());
-  return Number.isFinite(n) && n >= 0 && n <= 1_000_000 ? Math.round(n * 100) : null;
-};
+sellerPages.get("/sell/new", requirePageUser(), requirePageRole(canList, "/sell"), (c) =>
+  newListingPage(c, { ...EMPTY_LISTING, productId: c.req.query("product") ?? "" }, {}),
+);
 
-const photoOf = (v: unknown): File | null => (v instanceof File && v.size > 0 ? v : null);
-
-sellerPages.post("/sell/new", requirePageUser(), requirePageRole(canList, "/sell"), photoBodyLimit(), async (c) =>
-  orBack(c, "/sell/new", async () => {
-    const { deps } = c.var;
-    const form = await c.req.parseBody();
-    const condition = String(form.condition ?? "") as ConditionGrade;
-    const priceMinor = parsePrice(form.price);
-    if (!conditionGrades.includes(condition) || priceMinor === null)
-      return back(c, "/sell/new", { error: "Pick a condition and enter a price." });
-    const listing = await createListing(
+/**
+ * A new listing: everything is checked before anything is stored (a refused photo lists nothing), and a refusal
+ * renders the form again with the typed values and the error beside its field, with the error's own status
+ * (413/415 for the photo), so it works the same without JavaScript.
+ */
+sellerPages.post("/sell/new", requirePageUser(), requirePageRole(canList, "/sell"), async (c) => {
+  const { deps } = c.var;
+  const { fields, photo, photoError } = await readPhotoForm(c.req.raw, deps.config.PHOTO_MAX_BYTES);
+  const currency = (LISTING_CURRENCIES as readonly string[]).includes(fields.currency ?? "")
+    ? (fields.currency as string)
+    : "USD";
+  const v: NewListingValues = {
+    productId: (fields.productId ?? "").trim(),
+    condition: conditionGrades.includes(fields.condition as ConditionGrade) ? (fields.condition as string) : "good",
+    price: fields.price ?? "",
+    currency,
+    description: (fields.description ?? "").trim().slice(0, 5000),
+  };
+  const priceMinor = parseMoneyInput(v.price, currency);
+  const errors: FieldErrors = {};
+  if (!v.productId) errors.productId = "Pick a product from the catalog (step 1) or enter its id.";
+  if (priceMinor === null)
+    errors.price = `Enter a price in ${currency}, e.g. ${currency === "JPY" ? "25000" : "249.99"}.`;
+  if (photoError) errors.photo = photoError.message;
+  if (errors.productId || errors.price || errors.photo) return newListingPage(c, v, errors, photoError?.status ?? 422);
+  let listing: Awaited<ReturnType<typeof createListing>>;
+  try {
+    listing = await createListing(
       deps.db,
       mustPageUser(c).userId,
       {
-        productId: String(form.productId ?? "").trim(),
-        condition,
-        price: { amountMinor: priceMinor, currency: "USD" },
-        description: String(form.description ?? "")
-          .trim()
-          .slice(0, 5000),
+        productId: v.productId,
+        condition: v.condition as ConditionGrade,
+        price: { amountMinor: priceMinor!, currency },
+        description: v.description,
         photos: [],
       },
       deps.clock(),
       deps.newId(),
     );
-    const photo = photoOf(form.photo);
-    const path = `/sell/listings/${encodeURIComponent(listing.id)}`;
-    if (photo) {
-      try {
-        await uploadPhoto(c, listing.id, photo);
-      } catch (err) {
-        if (err instanceof DomainError || err instanceof PhotoRejectedError)
-          return back(c, path, { error: `Listed, but the photo was refused: ${err.message}` });
-        throw err;
-      }
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    const onProduct = err.code === "unknown_product";
+    return newListingPage(
+      c,
+      v,
+      onProduct ? { productId: `The catalog has no product “${v.productId}”.` } : { form: err.message },
+      onProduct ? 404 : 422,
+    );
+  }
+  const path = `/sell/listings/${encodeURIComponent(listing.id)}`;
+  if (photo) {
+    try {
+      await uploadPhoto(c, listing.id, photo);
+    } catch (err) {
+      if (err instanceof DomainError || err instanceof PhotoRejectedError)
+        return back(c, path, { error: `Listed, but the photo was refused: ${err.message}` });
+      throw err;
     }
-    return back(c, path, { ok: "Your listing is live." });
-  }),
-);
+  }
+  return back(c, path, { ok: "Your listing is live." });
+});
 
-async function uploadPhoto(c: Context<AppEnv>, listingId: string, photo: File) {
+async function uploadPhoto(c: Context<AppEnv>, listingId: string, photo: Uint8Array) {
   const { deps } = c.var;
   return addListingPhoto(deps, {
     listingId,
     actor: viewer(c),
-    bytes: new Uint8Array(await photo.arrayBuffer()),
+    bytes: photo,
     limits: { maxBytes: deps.config.PHOTO_MAX_BYTES, maxPerListing: deps.config.PHOTOS_PER_LISTING_MAX },
     photoUuid: crypto.randomUUID(),
     now: deps.clock(),
   });
 }
 
-sellerPages.get("/sell/listings/:id", requirePageUser(), requirePageRole(canList, "/sell"), async (c) => {
-  const l = await findListing(c.var.deps.db, c.req.param("id"));
+/** A seller's listing page; `photoError` re-renders it after a refused upload, the error beside the input. */
+async function listingPage(c: Context<AppEnv>, photoError?: { message: string; status: 400 | 409 | 413 | 415 }) {
+  const l = await findListing(c.var.deps.db, c.req.param("id") ?? "");
   const v = viewer(c);
   if (!l || (l.sellerId !== v.userId && !v.isAdmin)) return c.notFound();
   const open = l.status === "active" || l.status === "reserved";
-  return renderPage(
+  const maxBytes = c.var.deps.config.PHOTO_MAX_BYTES;
+  const res = await renderPage(
     c,
     { title: l.productTitle || "Listing", page: "sell-listing" },
     <section>
@@ -335,11 +456,20 @@ sellerPages.get("/sell/listings/:id", requirePageUser(), requirePageRole(canList
             method="post"
             action={`/sell/listings/${encodeURIComponent(l.id)}/photos`}
             enctype="multipart/form-data"
+            data-photo-form
           >
             <label>
-              Add a photo (JPEG, PNG or WebP)
-              <input name="photo" type="file" accept="image/jpeg,image/png,image/webp" required />
+              Add a photo (JPEG, PNG or WebP, up to {maxPhotoText(maxBytes)})
+              <input
+                name="photo"
+                type="file"
+                accept="image/jpeg,image/png,image/webp"
+                required
+                data-max-bytes={String(maxBytes)}
+                {...invalid("photo-error", photoError?.message)}
+              />
             </label>
+            <FieldError id="photo-error" message={photoError?.message} />
             <button type="submit" class="secondary">
               Upload photo
             </button>
@@ -353,23 +483,26 @@ sellerPages.get("/sell/listings/:id", requirePageUser(), requirePageRole(canList
       ) : null}
     </section>,
   );
-});
+  return photoError ? new Response(res.body, { status: photoError.status, headers: res.headers }) : res;
+}
 
-sellerPages.post(
-  "/sell/listings/:id/photos",
-  requirePageUser(),
-  requirePageRole(canList, "/sell"),
-  photoBodyLimit(),
-  async (c) => {
-    const path = `/sell/listings/${encodeURIComponent(c.req.param("id"))}`;
-    return orBack(c, path, async () => {
-      const photo = photoOf((await c.req.parseBody()).photo);
-      if (!photo) return back(c, path, { error: "Choose a photo to upload." });
-      await uploadPhoto(c, c.req.param("id"), photo);
-      return back(c, path, { ok: "Photo added." });
-    });
-  },
-);
+sellerPages.get("/sell/listings/:id", requirePageUser(), requirePageRole(canList, "/sell"), (c) => listingPage(c));
+
+sellerPages.post("/sell/listings/:id/photos", requirePageUser(), requirePageRole(canList, "/sell"), async (c) => {
+  const { photo, photoError } = await readPhotoForm(c.req.raw, c.var.deps.config.PHOTO_MAX_BYTES);
+  if (photoError) return listingPage(c, photoError);
+  if (!photo) return listingPage(c, { message: "Choose a photo to upload.", status: 400 });
+  try {
+    await uploadPhoto(c, c.req.param("id"), photo);
+  } catch (err) {
+    if (err instanceof PhotoRejectedError)
+      return listingPage(c, { message: err.message, status: err.code === "photo_too_large" ? 413 : 415 });
+    if (err instanceof DomainError && err.kind !== "not_found")
+      return listingPage(c, { message: err.message, status: err.kind === "conflict" ? 409 : 400 });
+    throw err;
+  }
+  return back(c, `/sell/listings/${encodeURIComponent(c.req.param("id"))}`, { ok: "Photo added." });
+});
 
 sellerPages.post("/sell/listings/:id/withdraw", requirePageUser(), requirePageRole(canList, "/sell"), async (c) => {
   const path = `/sell/listings/${encodeURIComponent(c.req.param("id"))}`;
@@ -391,49 +524,51 @@ sellerPages.get("/sell/sales", requirePageUser(), requirePageRole(canList, "/sel
       {items.length === 0 ? (
         <p>No sales yet.</p>
       ) : (
-        <table class="data">
-          <caption class="visually-hidden">Your sales</caption>
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Items</th>
-              <th scope="col">Total</th>
-              <th scope="col">Status</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((o) => (
+        <TableScroll label="Your sales">
+          <table class="data">
+            <caption class="visually-hidden">Your sales</caption>
+            <thead>
               <tr>
-                <td>
-                  <code>{o.id.slice(0, 8)}</code>
-                  <br />
-                  <span class="muted">{shortDate(o.createdAt)}</span>
-                </td>
-                <td>
-                  {o.items.map((i) => (
-                    <div>
-                      {i.title} <span class="muted">({conditionLabel[i.condition]})</span>
-                    </div>
-                  ))}
-                </td>
-                <td>{money(o.total)}</td>
-                <td>
-                  <strong data-sale-status>{o.status}</strong>
-                </td>
-                <td>
-                  {allowedActions(o.status).map((a) => (
-                    <form method="post" action={`/sell/sales/${encodeURIComponent(o.id)}/${a}`} class="inline">
-                      <button type="submit" class="primary">
-                        {a === "ship" ? "Mark shipped" : "Mark completed"}
-                      </button>
-                    </form>
-                  ))}
-                </td>
+                <th scope="col">Order</th>
+                <th scope="col">Items</th>
+                <th scope="col">Total</th>
+                <th scope="col">Status</th>
+                <th scope="col">Action</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((o) => (
+                <tr>
+                  <td>
+                    <code>{o.id.slice(0, 8)}</code>
+                    <br />
+                    <span class="muted">{shortDate(o.createdAt)}</span>
+                  </td>
+                  <td>
+                    {o.items.map((i) => (
+                      <div>
+                        {i.title} <span class="muted">({conditionLabel[i.condition]})</span>
+                      </div>
+                    ))}
+                  </td>
+                  <td>{money(o.total)}</td>
+                  <td>
+                    <strong data-sale-status>{o.status}</strong>
+                  </td>
+                  <td>
+                    {allowedActions(o.status).map((a) => (
+                      <form method="post" action={`/sell/sales/${encodeURIComponent(o.id)}/${a}`} class="inline">
+                        <button type="submit" class="primary">
+                          {a === "ship" ? "Mark shipped" : "Mark completed"}
+                        </button>
+                      </form>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>,
   );

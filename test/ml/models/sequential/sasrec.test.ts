@@ -138,4 +138,42 @@ describe("sasrec", () => {
     expect(warm.lastReport!.epochs).toBe(1);
     expect(hitRate(warm)).toBeGreaterThanOrEqual(0.8);
   });
+
+  it("ensembles members with their own seeds: member 1 is the single model, scores are the members' mean", async () => {
+    const single = await fitSmall({ maxEpochs: 4 }, 7);
+    const pair = await fitSmall({ maxEpochs: 4, ensemble: 2 }, 7);
+    const again = await fitSmall({ maxEpochs: 4, ensemble: 2 }, 7);
+    const blobs = pair.save().blobs;
+    expect(Array.from(blobs.theta)).toEqual(Array.from(single.save().blobs.theta));
+    expect(Array.from(blobs.theta1)).not.toEqual(Array.from(blobs.theta));
+    expect(Array.from(again.save().blobs.theta1)).toEqual(Array.from(blobs.theta1));
+    expect(pair.reports).toHaveLength(2);
+
+    const loaded = SasrecRecommender.load(pair.save());
+    const second = SasrecRecommender.load({
+      ...pair.save(),
+      params: { ...pair.save().params, ensemble: 1 },
+      blobs: { theta: blobs.theta1 },
+    });
+    const q = { history: Int32Array.from([3, 4, 5]) };
+    const a = single.scoreAll(q);
+    const b = second.scoreAll(q);
+    const mean = Array.from(loaded.scoreAll(q));
+    mean.forEach((x, j) => {
+      expect(x).toBeCloseTo((a[j] + b[j]) / 2, 5);
+    });
+    expect(hitRate(pair)).toBeGreaterThanOrEqual(0.8);
+
+    const { theta1: _, ...missing } = blobs;
+    expect(() => SasrecRecommender.load({ ...pair.save(), blobs: missing })).toThrow(/member 1 missing/);
+    expect(() => new SasrecRecommender({ ensemble: 0 })).toThrow(/ensemble/);
+
+    // a refit (no validation) continues every member from its own weights
+    const warm = await fitSmall({ maxEpochs: 4, evalEvery: 1, ensemble: 2, refit: "warm", refitEpochs: 1 }, 7);
+    const chosen = warm.reports.map((r) => r.bestEpoch);
+    await warm.fit(planted(300, 11).data, { seed: 7 });
+    expect(warm.reports.map((r) => r.epochs)).toEqual([1, 1]);
+    expect(warm.reports.map((r) => r.bestEpoch)).toEqual(chosen);
+    expect(hitRate(warm)).toBeGreaterThanOrEqual(0.8);
+  });
 });
