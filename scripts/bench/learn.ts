@@ -16,7 +16,11 @@
  * the events). `--loop`: after seeding, run full retrains back to back until interrupted: run it next to
  * `npm run bench:serve -- --items 30000 --only feed` to measure feed latency during training (the two
  * processes share the 2 cores as the server and its learner thread do); `--nice` trains at nice 19 as the
- * server's learner thread does. Don't run other benchmarks meanwhile.
+ * server's learner thread does (that thread only: its V8 GC helper and libuv threads stay at nice 0, as the
+ * server's do); `--nice-all` lowers every thread of this process instead (a process that only trains, as
+ * `npm run learn`). The threads' nice values and CPU time are printed at the end.
+ * `--once`: one full retrain, no incremental cycles (`npm run bench:serve -- --beside-learner` starts it so).
+ * Don't run other benchmarks meanwhile.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -31,7 +35,11 @@ import { ensureDemoData } from "../../src/demo/ensure-demo.node.js";
 import { encodeFeatures } from "../../src/recsys/feed/feature-codec";
 import { FEATURES, NUM_FEATURES } from "../../src/recsys/feed/features";
 import { runLearnerCycle, type LearnerCache, type LearnerDeps } from "../../src/recsys/learner/cycle";
-import { lowerThreadPriority } from "../../src/recsys/learner/thread-priority.node.js";
+import {
+  lowerProcessPriority,
+  lowerThreadPriority,
+  threadPriorities,
+} from "../../src/recsys/learner/thread-priority.node.js";
 import { LibsqlArtifactRegistry } from "../../src/adapters/model-registry/libsql";
 import { createDbEventLog } from "../../src/adapters/event-log/libsql";
 
@@ -46,6 +54,8 @@ const { values } = parseArgs({
     loop: { type: "boolean", default: false },
     // As the server's learner thread runs (nice 19, learner/thread-priority.node.ts): for --loop beside bench:serve.
     nice: { type: "boolean", default: false },
+    "nice-all": { type: "boolean", default: false },
+    once: { type: "boolean", default: false },
   },
 });
 const items = Number(values.items);
@@ -220,11 +230,16 @@ async function main(): Promise<void> {
   const fullMs: number[] = [];
   const perModel: Record<string, number[]> = {};
   let cache: LearnerCache = {};
-  if (values.nice) {
+  if (values["nice-all"]) {
+    const threads = lowerProcessPriority();
+    say(`every thread at low priority: ${threads.map((t) => `${t.name}=${t.nice}`).join(", ") || "no /proc"}`);
+  } else if (values.nice) {
     const niced = lowerThreadPriority();
     say(niced.applied ? "training at nice 19, as the server's learner thread" : `priority unchanged: ${niced.reason}`);
   }
-  for (let r = 0; values.loop || r < runs; r++) {
+  const fullRuns = values.once ? 1 : runs;
+  say("training: start");
+  for (let r = 0; values.loop || r < fullRuns; r++) {
     cache = {};
     say(`full retrain ${r + 1}${values.loop ? "" : `/${runs}`}`);
     const t = performance.now();
@@ -237,9 +252,18 @@ async function main(): Promise<void> {
     say(`full retrain ${r + 1}: ${(fullMs[r] / 1000).toFixed(1)} s wall, ${(fullCpuMs[r] / 1000).toFixed(1)} s CPU`);
   }
 
+  say("training: done");
+  // Where the CPU went, per thread, with the priority each ran at (GC helpers are not the learner's thread).
+  const threads = threadPriorities();
+  say(
+    `threads (nice, CPU s): ${threads
+      .filter((t) => t.cpuMs > 0)
+      .map((t) => `${t.name}[${t.tid}] ${t.nice} ${(t.cpuMs / 1000).toFixed(1)}`)
+      .join("; ")}`,
+  );
   const incMs: number[] = [];
   const incN = Number(values["incremental-events"]);
-  for (let r = 0; r < runs; r++) {
+  for (let r = 0; r < (values.once ? 0 : runs); r++) {
     await insertEvents(db, sessionEvents(ids, incN, rng, now(), `inc${Date.now()}-${r}`));
     const t = performance.now();
     const c = cpu();

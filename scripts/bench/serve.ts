@@ -24,6 +24,7 @@ import { mkdirSync, writeFileSync, rmSync, existsSync, readdirSync, readFileSync
 import cluster from "node:cluster";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { dirname } from "node:path";
 import { serve } from "@hono/node-server";
 import { median, runLoad, runPaced, type LoadResult, type PacedResult } from "../lib/autocannon-run";
 import { freePort } from "../lib/server-process";
@@ -74,6 +75,22 @@ const { values } = parseArgs({
     // the CPU ms per request (add node's --cpu-prof to see where it goes; HTTP is left out on purpose).
     inproc: { type: "string", default: "" },
     "inproc-prof": { type: "string", default: "" },
+    // Another database file (e.g. a copy in /tmp) instead of data/bench/serve-<items>/serve.db.
+    db: { type: "string", default: "" },
+    // Feed latency during training, same run (see besideLearner): quiet phases against phases in which
+    // bench:learn retrains every model into this server's database; --runs rounds of both.
+    "beside-learner": { type: "boolean", default: false },
+    "learner-args": { type: "string", default: "--nice" },
+    "quiet-seconds": { type: "string", default: "60" },
+    // The server's selection/reload tick (LEARNER_INTERVAL_SECONDS) with --beside-learner; the training phase
+    // goes on this long plus 10 s after the retrain, so the versions it registered are loaded inside it.
+    "tick-seconds": { type: "string", default: "15" },
+    // With --beside-learner: feed load, not measured, before the first round (the first ticks after start fold
+    // what the event log holds: cold start, selection's catch-up; measured, they made the first quiet phase
+    // the worst one, with 11-13 s stalls).
+    "settle-seconds": { type: "string", default: "90" },
+    // Log event-loop stalls of the server processes ([stall] lines; on with --beside-learner).
+    stalls: { type: "boolean", default: false },
   },
 });
 const items = Number(values.items);
@@ -238,18 +255,21 @@ function benchSessions(now: number): SessionAppend[] {
  * models and serve on the same port, as the Node server does.
  */
 async function child(): Promise<void> {
-  const dbPath = `data/bench/serve-${items}${values.synthetic ? "-synthetic" : ""}/serve.db`;
+  const dbPath = values.db || `data/bench/serve-${items}${values.synthetic ? "-synthetic" : ""}/serve.db`;
   const now = Number(process.env.BENCH_NOW ?? Date.now());
   const worker = cluster.isWorker;
   const fresh = !existsSync(dbPath);
   if (!worker && values.synthetic && !fresh) rmSync(dbPath);
-  mkdirSync(dbPath.replace(/\/serve\.db$/, ""), { recursive: true });
+  mkdirSync(dirname(dbPath), { recursive: true });
   const config = loadConfig({
     DATABASE_URL: `file:${dbPath}`,
     LOG_LEVEL: "warn",
     DEMO_DATA: "false",
     // scripts/bench/rss.ts measures a serving process with and without the learner thread.
     ...(process.env.LEARNER_THREAD ? { LEARNER_THREAD: process.env.LEARNER_THREAD } : {}),
+    // The environment's LEARNER / LEARNER_INTERVAL_SECONDS (--beside-learner sets them: LEARNER=on, no thread).
+    ...(process.env.LEARNER ? { LEARNER: process.env.LEARNER } : {}),
+    ...(process.env.LEARNER_INTERVAL_SECONDS ? { LEARNER_INTERVAL_SECONDS: process.env.LEARNER_INTERVAL_SECONDS } : {}),
     ...(workers > 1 ? { SESSION_STORE: "libsql", WEB_CONCURRENCY: String(workers) } : {}),
   });
   const client = await createNodeLibsqlClient(config.DATABASE_URL);
@@ -260,7 +280,12 @@ async function child(): Promise<void> {
     // Every run starts from the same state: no feed snapshots, sessions or impressions left by earlier runs
     // (a 6 x 8 s run leaves ~20k of each; kept, they would grow the file run after run).
     await db.$client.batch(
-      ["DELETE FROM session_kv", "DELETE FROM session_lists", "DELETE FROM events WHERE type = 'impression'"],
+      [
+        "DELETE FROM session_kv",
+        "DELETE FROM session_lists",
+        // bench:learn's logged pages (client ids s:imp-…) stay: its ranker trains on them.
+        "DELETE FROM events WHERE type = 'impression' AND coalesce(client_event_id, '') NOT LIKE 's:imp-%'",
+      ],
       "write",
     );
     await db.$client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -302,7 +327,16 @@ async function child(): Promise<void> {
     serving.recsys.install({ models, histories: new Map(), lastSeq: 0, registryVersions: {} });
   } else {
     // The Node server's own assembly (src/server/node.ts), its registry in this benchmark's database.
-    serving = (await buildNodeDeps(config, { db, logger: base.logger, trainMissing: !worker })).deps;
+    // Cluster workers as src/server/node.ts runs them: online selection (and re-embedding) in slot 0 only.
+    const slot0 = !worker || process.env.RECIRCUIT_WORKER_SLOT === "0";
+    serving = (
+      await buildNodeDeps(config, {
+        db,
+        logger: base.logger,
+        trainMissing: !worker,
+        ...(worker ? { selection: slot0, reembed: slot0 && config.LEARNER_THREAD === "on" } : {}),
+      })
+    ).deps;
   }
   const startupMs = Math.round(performance.now() - t0);
   const live = await serving.vectors.liveVersion();
@@ -366,12 +400,27 @@ async function child(): Promise<void> {
     }
     process.exit(0);
   }
+  if (values.stalls || values["beside-learner"]) watchStalls();
   process.once("SIGTERM", () => process.exit(0)); // a normal exit writes the --cpu-prof profile
   serve({ fetch: fetchWithCpu, hostname: "127.0.0.1", port }, () => {
     const ready = { startupMs, rssMb: Math.round(process.memoryUsage().rss / 1e6), vectorIndex };
     if (worker) process.send?.({ ready });
     else console.log(`READY ${JSON.stringify(ready)}`);
   });
+}
+
+/**
+ * Event-loop stalls of this server process, as `[stall]` lines on stderr (the parent attributes them to its
+ * phases): a 10 ms timer that fires more than 40 ms late means requests waited that long behind something.
+ */
+function watchStalls(): void {
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    const late = now - last - 10;
+    last = now;
+    if (late > 40) console.error(`[stall] pid ${process.pid} ${Math.round(late)} ms at ${Date.now()}`);
+  }, 10).unref();
 }
 
 /** Cluster primary: one-time work, then N serving workers on one port; READY once all of them listen. */
@@ -393,7 +442,7 @@ async function primary(config: Config, db: Database, now: number): Promise<void>
   const readies: { startupMs: number; rssMb: number; vectorIndex: unknown }[] = [];
   let stopping = false;
   for (let w = 0; w < workers; w++) {
-    const child = cluster.fork({ BENCH_NOW: String(now) });
+    const child = cluster.fork({ BENCH_NOW: String(now), RECIRCUIT_WORKER_SLOT: String(w) });
     child.on("message", (m: { ready?: (typeof readies)[number] }) => {
       if (!m.ready) return;
       readies.push(m.ready);
@@ -465,9 +514,34 @@ async function parent(): Promise<void> {
     "--workers",
     String(workers),
     ...(values.synthetic ? ["--synthetic"] : []),
+    ...(values.db ? ["--db", values.db] : []),
+    ...(values.stalls || values["beside-learner"] ? ["--stalls"] : []),
   ];
   log(`starting server: node ${args.join(" ")}`);
-  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  // --beside-learner: the server serves, selects and reloads what the learner registers (LEARNER=on), and the
+  // learner is bench:learn's process (no learner thread in the server, as with LEARNER_THREAD=off + `npm run learn`).
+  const env = values["beside-learner"]
+    ? {
+        ...process.env,
+        LEARNER: "on",
+        LEARNER_THREAD: "off",
+        LEARNER_INTERVAL_SECONDS: values["tick-seconds"],
+      }
+    : process.env;
+  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env });
+  // The server's stderr, forwarded; its [stall] lines are also counted for the phase they fall in.
+  const stallsSeen: { at: number; ms: number }[] = [];
+  let errBuf = "";
+  proc.stderr.on("data", (d: Buffer) => {
+    process.stderr.write(d);
+    errBuf += d.toString();
+    const lines = errBuf.split("\n");
+    errBuf = lines.pop() ?? "";
+    for (const line of lines) {
+      const m = /\[stall\] pid \d+ (\d+) ms at (\d+)/.exec(line);
+      if (m) stallsSeen.push({ ms: Number(m[1]), at: Number(m[2]) });
+    }
+  });
   const ready = await new Promise<{ startupMs: number; rssMb: number; vectorIndex: unknown }>((resolve, reject) => {
     let buf = "";
     proc.stdout.on("data", (d: Buffer) => {
@@ -507,6 +581,14 @@ async function parent(): Promise<void> {
   };
   const rate = Number(values.rate || (items >= 500_000 ? 100 : 500));
   const duration = Number(values.duration);
+  if (values["beside-learner"]) {
+    const feed = scenarios.find((s) => s.name.startsWith("home feed"));
+    if (!feed) throw new Error("--beside-learner measures the feed: drop --only or include feed");
+    await runLoad({ name: feed.name, url, paths: feed.paths, connections: 4, durationSec: 2 });
+    await besideLearner({ url, paths: feed.paths, rate, windowSec: duration, stalls: stallsSeen, ready });
+    proc.kill("SIGTERM");
+    return;
+  }
   const cpuPerReq: Record<string, number[]> = {};
   const pacedCpu: Record<string, number[]> = {};
   // Warm-up (JIT, caches), not recorded.
@@ -623,6 +705,148 @@ async function parent(): Promise<void> {
   const out = values.out || `bench-out/serve-${items}${values.synthetic ? "-synthetic" : ""}.json`;
   mkdirSync("bench-out", { recursive: true });
   writeFileSync(out, JSON.stringify(report, null, 2));
+}
+
+/** Latency percentiles (ms) of pooled samples. */
+function pooled(samples: number[]): { n: number; p50: number; p90: number; p99: number; max: number } {
+  const v = [...samples].sort((a, b) => a - b);
+  const q = (p: number): number =>
+    v.length === 0 ? Number.NaN : Math.round(v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)] * 10) / 10;
+  return { n: v.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) };
+}
+
+/**
+ * Feed latency with and without training, in one run against one server: each of --runs rounds measures
+ * the feed at --rate in back-to-back windows of --duration s, first for --quiet-seconds with no learner
+ * (quiet), then while `bench:learn --once <learner-args>` runs a full retrain into this server's database
+ * and for tick + 10 s after it (training: the server selects among and reloads the versions it registered
+ * within that time). Every request of a phase is pooled; the ratio is training p99 / quiet p99 per round.
+ * Windows while the learner starts (before "training: start") and a cool-down of tick + 5 s after each
+ * training phase are not measured. Load average and the server's event-loop stalls are given per phase.
+ */
+async function besideLearner(o: {
+  url: string;
+  paths: string[];
+  rate: number;
+  windowSec: number;
+  stalls: { at: number; ms: number }[];
+  ready: unknown;
+}): Promise<void> {
+  const tick = Number(values["tick-seconds"]);
+  const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
+  const window = async (): Promise<PacedResult> =>
+    runPaced({ name: "feed", url: o.url, paths: o.paths, rate: o.rate, durationSec: o.windowSec, keepSamples: true });
+  const summarize = (ws: PacedResult[], from: number, to: number, loads: number[][]) => {
+    const st = o.stalls.filter((x) => x.at >= from && x.at <= to);
+    return {
+      ...pooled(ws.flatMap((w) => w.samples ?? [])),
+      achieved: r1(median(ws.map((w) => w.achieved))),
+      errors: ws.reduce((a, w) => a + w.errors + w.non2xx, 0),
+      windowP99: ws.map((w) => w.p99),
+      seconds: Math.round((to - from) / 1000),
+      loadavg: loads,
+      stalls: {
+        count: st.length,
+        over100ms: st.filter((x) => x.ms > 100).length,
+        maxMs: Math.max(0, ...st.map((x) => x.ms)),
+      },
+    };
+  };
+  const r1 = (x: number): number => Math.round(x * 10) / 10;
+  const rounds: Record<string, unknown>[] = [];
+  const settleUntil = Date.now() + Number(values["settle-seconds"]) * 1000;
+  while (Date.now() < settleUntil) await window();
+  log(`settled (${values["settle-seconds"]} s of feed load, not measured); stalls so far: ${o.stalls.length}`);
+  for (let r = 0; r < Number(values.runs); r++) {
+    // Quiet.
+    const q0 = Date.now();
+    const qLoads = [load()];
+    const quiet: PacedResult[] = [];
+    while (Date.now() - q0 < Number(values["quiet-seconds"]) * 1000) quiet.push(await window());
+    const q1 = Date.now();
+    qLoads.push(load());
+    const qs = summarize(quiet, q0, q1, qLoads);
+    log(
+      `round ${r + 1}: quiet: p50 ${qs.p50} p90 ${qs.p90} p99 ${qs.p99} ms (${qs.n} requests, load ${qLoads.map((l) => l[0]).join(" -> ")}, stalls ${JSON.stringify(qs.stalls)})`,
+    );
+
+    // Training: bench:learn into this database.
+    const learnerArgs = [
+      "--import",
+      "tsx",
+      "scripts/bench/learn.ts",
+      "--db",
+      values.db || `data/bench/serve-${items}/serve.db`,
+      "--once",
+      ...values["learner-args"].split(" ").filter(Boolean),
+    ];
+    log(`round ${r + 1}: starting the learner: node ${learnerArgs.join(" ")}`);
+    const learner = spawn(process.execPath, learnerArgs, { stdio: ["ignore", "pipe", "pipe"] });
+    let started = false;
+    let finishedAt = 0;
+    let out = "";
+    const learnerLines: string[] = [];
+    learner.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    learner.stderr.on("data", (d: Buffer) => {
+      for (const line of d.toString().split("\n").filter(Boolean)) {
+        learnerLines.push(line);
+        if (line.includes("training: start")) started = true;
+        if (line.includes("training: done")) finishedAt = Date.now();
+        if (/full retrain 1:|threads \(nice|every thread|training at nice|registered/.test(line))
+          log(`  learner: ${line}`);
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => learner.once("exit", (code) => resolve(code)));
+    let code: number | null | undefined;
+    void exited.then((c) => (code = c));
+    while (!started && code === undefined) await new Promise((res) => setTimeout(res, 200));
+    if (!started) throw new Error(`learner exited (${code}) before training:\n${learnerLines.slice(-20).join("\n")}`);
+    const t0 = Date.now();
+    const tLoads = [load()];
+    const training: PacedResult[] = [];
+    while (finishedAt === 0 || Date.now() - finishedAt < (tick + 10) * 1000) {
+      if (code !== undefined && finishedAt === 0)
+        throw new Error(`learner exited (${code}) while training:\n${learnerLines.slice(-20).join("\n")}`);
+      training.push(await window());
+      tLoads.push(load());
+    }
+    const t1 = Date.now();
+    await exited;
+    const ts = summarize(training, t0, t1, tLoads);
+    let retrain: unknown = null;
+    try {
+      retrain = (JSON.parse(out) as { fullRetrainSeconds: unknown }).fullRetrainSeconds;
+    } catch {
+      retrain = out.slice(-500);
+    }
+    const ratio = Math.round((ts.p99 / qs.p99) * 100) / 100;
+    log(
+      `round ${r + 1}: training: p50 ${ts.p50} p90 ${ts.p90} p99 ${ts.p99} ms (${ts.n} requests, load ${tLoads.map((l) => l[0]).join(" ")}, stalls ${JSON.stringify(ts.stalls)}); p99 ratio ${ratio}; retrain ${JSON.stringify(retrain)}`,
+    );
+    rounds.push({ quiet: qs, training: ts, p99Ratio: ratio, retrain });
+    // Cool-down: the next tick may still act on this retrain's versions.
+    await new Promise((res) => setTimeout(res, (tick + 5) * 1000));
+  }
+  const ratios = rounds.map((x) => x.p99Ratio as number);
+  const report = {
+    scenario: "home feed (first page) beside a full retrain",
+    items,
+    workers,
+    rate: o.rate,
+    windowSec: o.windowSec,
+    tickSeconds: tick,
+    learnerArgs: values["learner-args"],
+    server: o.ready,
+    rounds,
+    p99RatioMedian: median(ratios),
+    target: "feed p99 during training <= 1.2 x without (issue 14)",
+    met: median(ratios) <= 1.2,
+  };
+  console.log(JSON.stringify(report, null, 2));
+  const outFile = values.out || `bench-out/serve-beside-learner-${items}.json`;
+  mkdirSync("bench-out", { recursive: true });
+  writeFileSync(outFile, JSON.stringify(report, null, 2));
+  log(`p99 ratio (training / quiet) per round: ${ratios.join(", ")}; median ${median(ratios)}`);
 }
 
 (values.child ? child() : parent()).catch((err) => {

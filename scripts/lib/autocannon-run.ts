@@ -62,6 +62,8 @@ export interface PacedResult {
   non2xx: number;
   /** The load generator's own CPU per completed request (ms): it shares the machine with the server. */
   clientCpuMsPerReq: number;
+  /** With `keepSamples`: every completed request's latency (ms), ascending, to pool several runs. */
+  samples?: number[];
 }
 
 /**
@@ -91,6 +93,7 @@ export async function runPaced(opts: {
   durationSec: number;
   maxInFlight?: number;
   timeoutMs?: number;
+  keepSamples?: boolean;
 }): Promise<PacedResult> {
   const target = new URL(opts.url);
   const agent = new Agent({ keepAlive: true, maxSockets: opts.maxInFlight ?? 256, scheduling: "fifo" });
@@ -168,6 +171,7 @@ export async function runPaced(opts: {
     errors,
     non2xx,
     clientCpuMsPerReq: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, completed)) * 1000) / 1000,
+    ...(opts.keepSamples ? { samples: ok } : {}),
   };
 }
 

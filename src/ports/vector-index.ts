@@ -140,13 +140,19 @@ export interface NprobeCalibration {
  * bootstrap builds it right after a bulk load (not on the first query) and calibrates its nprobe.
  */
 export interface InProcessAnnIndex {
-  /** Builds the index of `version` now; false when the adapter would not index it (too small). */
-  buildIndex(version: string, options?: { force?: boolean }): Promise<boolean>;
-  /** Measures recall@k against the exact scan over `queries` and keeps the smallest nprobe meeting the target. */
+  /**
+   * Builds the index of `version` now; false when the adapter would not index it (too small). `pause` runs
+   * between build steps (a version built while serving lets requests run in between).
+   */
+  buildIndex(version: string, options?: { force?: boolean; pause?: () => Promise<void> }): Promise<boolean>;
+  /**
+   * Measures recall@k against the exact scan over `queries` and keeps the smallest nprobe meeting the target.
+   * `pause` runs between queries (a reload on a serving thread passes a yield to the event loop).
+   */
   calibrateNprobe(
     version: string,
     queries: readonly Float32Array[],
-    options: { k: number; targetRecall?: number },
+    options: { k: number; targetRecall?: number; pause?: () => Promise<void> },
   ): Promise<NprobeCalibration | null>;
 }
 

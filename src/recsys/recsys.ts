@@ -160,6 +160,8 @@ export class Recsys {
       seed: loadedWith.seed,
       // Histories carry over: a reload reads models, not the whole event log on the serving thread.
       histories: { map: state.histories, lastSeq: state.lastSeq },
+      // Models that did not move are taken over as built; reads and upserts yield to requests between slices.
+      previous: state,
     });
     const retired = state.models.vectors?.version;
     this.install(next);

@@ -14,6 +14,7 @@ import {
 } from "../deps/node.node.js";
 import { type Logger, logAt } from "../ports/logger";
 import { startLearner } from "../recsys/start.node.js";
+import { lowerOtherThreadsPriority } from "../recsys/learner/thread-priority.node.js";
 import { SERVING_MODELS } from "../recsys/models/serving-model-names";
 import { startSearchHeadsRefresher } from "../services/catalog/search-heads";
 import { LibsqlArtifactRegistry } from "../adapters/model-registry/libsql";
@@ -193,6 +194,14 @@ async function runPrimary(config: Config, logger: Logger) {
   const heads = startHeads(db, config, logger);
   const podMetrics = startPrimaryMetrics(db, logger);
   const learner = startLearner(config, logAt(logger), undefined, podMetrics.metrics, db);
+  // The learner's garbage collection runs on this process's V8 helper threads: at the learner's priority too.
+  if (learner) {
+    const threads = lowerOtherThreadsPriority();
+    logger.info("cluster: background threads at low CPU priority", {
+      threads: threads.filter((t) => t.tid !== process.pid && t.nice > 0).length,
+      of: threads.length,
+    });
+  }
 
   let shuttingDown = false;
   let announced = false;

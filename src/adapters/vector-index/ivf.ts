@@ -168,7 +168,7 @@ function nearest(
  * Lloyd's k-means on n rows of `data` (row-major, contiguous), k-means++ seeding. Deterministic for a
  * given `next` stream. Empty clusters are re-seeded from a random point so every list gets members.
  */
-function kmeans(
+function* kmeans(
   data: Float32Array,
   n: number,
   d: number,
@@ -176,7 +176,7 @@ function kmeans(
   iterations: number,
   next: () => number,
   spherical: boolean,
-): KMeansResult {
+): Generator<void, KMeansResult, void> {
   const centroids = new Float32Array(k * d);
   const bias = new Float32Array(k);
   const assign = new Int32Array(n);
@@ -195,6 +195,7 @@ function kmeans(
       total += dist[i];
     }
     if (c + 1 === k) break;
+    if (c % 16 === 15) yield;
     let r = next() * total;
     pick = n - 1;
     for (let i = 0; i < n; i++) {
@@ -210,6 +211,7 @@ function kmeans(
   const counts = new Int32Array(k);
   const sums = new Float64Array(k * d);
   for (let it = 0; it <= iterations; it++) {
+    yield;
     for (let i = 0; i < n; i++) assign[i] = nearest(data, i * d, centroids, bias, 0, k, d, 0, bias);
     if (it === iterations) break; // the last pass only assigns
     counts.fill(0);
@@ -237,6 +239,38 @@ function kmeans(
  * Deterministic: same data, slots order and params give the same model.
  */
 export function trainIvf(vectors: Float32Array, d: number, slots: Int32Array, params: IvfTrainParams): IvfModel {
+  return runSteps(trainIvfSteps(vectors, d, slots, params));
+}
+
+/**
+ * trainIvf that calls `pause` between its steps (a k-means iteration or seeding round, each a few ms at 30k
+ * points): a build on a serving thread lets requests run in between. The same steps, so the same model.
+ */
+export async function trainIvfPaced(
+  vectors: Float32Array,
+  d: number,
+  slots: Int32Array,
+  params: IvfTrainParams,
+  pause: () => Promise<void>,
+): Promise<IvfModel> {
+  const steps = trainIvfSteps(vectors, d, slots, params);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+/** Runs a generator of work steps to its end on this thread. */
+function runSteps<T>(steps: Generator<void, T, void>): T {
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+function* trainIvfSteps(
+  vectors: Float32Array,
+  d: number,
+  slots: Int32Array,
+  params: IvfTrainParams,
+): Generator<void, IvfModel, void> {
   const next = rng(params.seed);
   const n = slots.length;
   const nlist = Math.max(1, Math.min(params.nlist, n));
@@ -264,7 +298,7 @@ export function trainIvf(vectors: Float32Array, d: number, slots: Int32Array, pa
   const g = Math.max(1, Math.min(nlist, Math.round(Math.sqrt(nlist))));
   // The top level has few centroids: a few hundred points each train it as well as the whole sample.
   const topN = Math.min(s, 256 * g);
-  const top = kmeans(sample, topN, w, g, params.iterations, next, spherical);
+  const top = yield* kmeans(sample, topN, w, g, params.iterations, next, spherical);
   const members: number[][] = Array.from({ length: g }, () => []);
   for (let i = 0; i < s; i++)
     members[i < topN ? top.assign[i] : nearest(sample, i * w, top.centroids, top.bias, 0, g, w, 0, top.bias)].push(i);
@@ -281,7 +315,7 @@ export function trainIvf(vectors: Float32Array, d: number, slots: Int32Array, pa
     const kc = Math.max(1, Math.min(m.length, Math.round((nlist * m.length) / s)));
     const sub = new Float32Array(m.length * w);
     for (let i = 0; i < m.length; i++) sub.set(sample.subarray(m[i] * w, m[i] * w + w), i * w);
-    const leaves = kmeans(sub, m.length, w, kc, params.iterations, next, spherical);
+    const leaves = yield* kmeans(sub, m.length, w, kc, params.iterations, next, spherical);
     for (let l = 0; l < kc; l++) {
       leafCentroids.push(leaves.centroids.subarray(l * w, l * w + w));
       leafBias.push(leaves.bias[l]);

@@ -46,7 +46,7 @@ import {
   type VectorPayload,
   type VectorPoint,
 } from "../../ports/vector-index.js";
-import { assignList, dot, trainIvf, type IvfModel } from "./ivf.js";
+import { assignList, dot, trainIvf, trainIvfPaced, type IvfModel } from "./ivf.js";
 import { CHUNK, VectorStorage, type ScanBackend } from "../../../ml/kernels/vector-storage.js";
 import { TopK } from "./topk.js";
 import { checkK, checkPoint, checkSpec, checkVector, checkVersion } from "./validate.js";
@@ -407,6 +407,8 @@ class Collection {
   readonly categoryCount: number[] = [0];
   availableCount = 0;
   tombstones = 0;
+  /** Upserts and deletes so far: a paced build that spans them starts over (buildIndexPaced). */
+  mutations = 0;
   ivf: IvfState | null = null;
   /**
    * nprobe measured by `calibrateNprobe` for the current lists (null: the configured default). A build
@@ -451,6 +453,7 @@ class Collection {
   }
 
   upsert(point: VectorPoint): void {
+    this.mutations++;
     let slot = this.slotOf.get(point.id);
     if (slot !== undefined && this.ivf !== null) {
       // Indexed slots stay in list order: the new version goes to its own nearest list instead.
@@ -531,6 +534,7 @@ class Collection {
   }
 
   delete(id: string): void {
+    this.mutations++;
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
     this.slotOf.delete(id);
@@ -566,6 +570,7 @@ class Collection {
 
   /** Rewrites storage densely in the given slot order (live slots only) and drops tombstones. */
   private permute(order: Int32Array): void {
+    this.mutations++; // slots move: work planned over the old layout is stale
     const d = this.spec.dimension;
     const n = order.length;
     const cap = Math.max(this.capacity, 1);
@@ -610,29 +615,59 @@ class Collection {
 
   /** (Re)build the IVF index: train, assign every live point, reorder storage into list order. */
   buildIndex(): void {
-    const o = this.ivfOptions ?? IVF_DEFAULTS;
-    const d = this.spec.dimension;
     const live = this.liveSlots();
     if (live.length === 0) {
       this.dropIndex();
       return;
     }
-    this.calibratedNprobe = null;
-    const model = trainIvf(this.vectors, d, live, {
-      nlist: o.nlist ?? Math.max(1, Math.round(o.nlistFactor * Math.sqrt(live.length))),
+    const model = trainIvf(this.vectors, this.spec.dimension, live, this.trainParams(live.length));
+    const assign = new Int32Array(live.length);
+    for (let i = 0; i < live.length; i++) assign[i] = assignList(model, this.vectors, live[i] * this.spec.dimension);
+    this.installIndex(model, live, assign);
+  }
+
+  /**
+   * buildIndex with `pause` between steps (k-means iterations, slices of the assignment): a version built
+   * while serving (a reload, an experiment arm) lets requests run in between. The same model as buildIndex.
+   * Points upserted or deleted meanwhile would make the work stale: then it is built again at once, as
+   * buildIndex does (collections being published are written by their publisher only, so this is rare).
+   */
+  async buildIndexPaced(pause: () => Promise<void>): Promise<void> {
+    const live = this.liveSlots();
+    if (live.length === 0) {
+      this.dropIndex();
+      return;
+    }
+    const stamp = this.mutations;
+    const model = await trainIvfPaced(this.vectors, this.spec.dimension, live, this.trainParams(live.length), pause);
+    const assign = new Int32Array(live.length);
+    for (let i = 0; i < live.length; i++) {
+      assign[i] = assignList(model, this.vectors, live[i] * this.spec.dimension);
+      if (i % 2048 === 2047) await pause();
+    }
+    if (stamp !== this.mutations) this.buildIndex();
+    else this.installIndex(model, live, assign);
+  }
+
+  private trainParams(points: number): Parameters<typeof trainIvf>[3] {
+    const o = this.ivfOptions ?? IVF_DEFAULTS;
+    return {
+      nlist: o.nlist ?? Math.max(1, Math.round(o.nlistFactor * Math.sqrt(points))),
       trainSample: o.trainSample,
       iterations: o.iterations,
       seed: o.seed,
       spherical: this.spec.distance === "cosine",
       mips: this.spec.distance === "dot" && o.quantizer === "mips",
-    });
+    };
+  }
+
+  /** Lists from each live point's assigned list: storage reordered into list order, the index in place. */
+  private installIndex(model: IvfModel, live: Int32Array, assign: Int32Array): void {
+    const o = this.ivfOptions ?? IVF_DEFAULTS;
+    this.calibratedNprobe = null;
     const nlist = model.nlist;
-    const assign = new Int32Array(live.length);
     const listStart = new Int32Array(nlist + 1);
-    for (let i = 0; i < live.length; i++) {
-      assign[i] = assignList(model, this.vectors, live[i] * d);
-      listStart[assign[i] + 1]++;
-    }
+    for (let i = 0; i < live.length; i++) listStart[assign[i] + 1]++;
     for (let l = 0; l < nlist; l++) listStart[l + 1] += listStart[l];
     // Counting sort by list (stable: equal lists keep slot order, so the layout is deterministic).
     const fill = listStart.slice(0, nlist);
@@ -987,10 +1022,11 @@ export class MemoryVectorIndex implements VectorIndex, InProcessAnnIndex {
    * so no query pays for the lazy build. Returns false (and builds nothing) when IVF is disabled or
    * the collection is below `minSize`, unless `force` is set.
    */
-  async buildIndex(version: string, options: { force?: boolean } = {}): Promise<boolean> {
+  async buildIndex(version: string, options: { force?: boolean; pause?: () => Promise<void> } = {}): Promise<boolean> {
     const c = this.get(version);
     if (c.count === 0 || (!options.force && (this.ivf === null || c.count < this.ivf.minSize))) return false;
-    c.buildIndex();
+    if (options.pause) await c.buildIndexPaced(options.pause);
+    else c.buildIndex();
     return true;
   }
 
@@ -1007,7 +1043,7 @@ export class MemoryVectorIndex implements VectorIndex, InProcessAnnIndex {
   async calibrateNprobe(
     version: string,
     queries: readonly Float32Array[],
-    options: { k: number; targetRecall?: number },
+    options: { k: number; targetRecall?: number; pause?: () => Promise<void> },
   ): Promise<NprobeCalibration | null> {
     checkK(options.k);
     const c = this.get(version);
@@ -1017,17 +1053,22 @@ export class MemoryVectorIndex implements VectorIndex, InProcessAnnIndex {
     if (c.ivf === null || c.ivf.stale || queries.length === 0) return null;
     for (const q of queries) checkVector(q, { dimension: c.spec.dimension, distance: "cosine" }, "query");
     c.calibratedNprobe = null;
-    const exact = queries.map((q) => new Set(c.search(q, options.k, undefined, true, undefined).map((h) => h.id)));
+    // Hundreds of scans: `pause` between queries lets a serving thread answer requests meanwhile.
+    const exact: Set<string>[] = [];
+    for (const q of queries) {
+      exact.push(new Set(c.search(q, options.k, undefined, true, undefined).map((h) => h.id)));
+      await options.pause?.();
+    }
     // Per nprobe: mean recall and its lower bound, mean - 2 standard errors over the queries. The lower bound
     // is what must reach the target: choosing by the mean alone lands on the target exactly, so unseen
     // queries fall below it about half the time (measured in the test: 0.9498 held-out for a 0.95 target).
     const measured = new Map<number, { recall: number; lower: number }>();
-    const recallAt = (nprobe: number): { recall: number; lower: number } => {
+    const recallAt = async (nprobe: number): Promise<{ recall: number; lower: number }> => {
       let r = measured.get(nprobe);
       if (r !== undefined) return r;
       let sum = 0;
       let sq = 0;
-      queries.forEach((q, j) => {
+      for (const [j, q] of queries.entries()) {
         const truth = exact[j];
         let x = 1;
         if (truth.size > 0) {
@@ -1037,7 +1078,8 @@ export class MemoryVectorIndex implements VectorIndex, InProcessAnnIndex {
         }
         sum += x;
         sq += x * x;
-      });
+        await options.pause?.();
+      }
       const n = queries.length;
       const mean = sum / n;
       const sd = n > 1 ? Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1))) : 0;
@@ -1050,12 +1092,13 @@ export class MemoryVectorIndex implements VectorIndex, InProcessAnnIndex {
     let hi = nlist; // all lists probed: recall 1
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (recallAt(mid).lower >= target) hi = mid;
+      if ((await recallAt(mid)).lower >= target) hi = mid;
       else lo = mid + 1;
     }
     c.calibratedNprobe = lo;
     const curve = [...measured].sort((a, b) => a[0] - b[0]).map(([nprobe, r]) => ({ nprobe, ...r }));
-    return { nprobe: lo, ...recallAt(lo), nlist, k: options.k, queries: queries.length, targetRecall: target, curve };
+    const atLo = await recallAt(lo);
+    return { nprobe: lo, ...atLo, nlist, k: options.k, queries: queries.length, targetRecall: target, curve };
   }
 
   /** Index shape and storage size of a version (for benchmarks and ops). */
