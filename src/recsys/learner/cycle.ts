@@ -19,6 +19,7 @@ import {
 } from "./incremental";
 import { assessChallengers, type Assessment, TRAINED_TO, windowFrom } from "./assess";
 import { evaluateRanker, fitRanker, labelPages, pagePropensities, readImpressionPages } from "./ranker-learn";
+import { LEARNER_METRICS } from "./metric-names";
 import { eventsTableReader, TrainingLog } from "./training-log";
 
 /** Every model the learner keeps current, in the order a cycle trains them. */
@@ -26,13 +27,7 @@ export const LEARNED_MODELS = ["popularity", "covisitation", "session-knn", "fis
 export type LearnedModel = (typeof LEARNED_MODELS)[number];
 
 /** Metric names the learner records on every version it registers (read back to plan the next cycle). */
-export const M = {
-  eventSeq: "learner.eventSeq",
-  fullSeq: "learner.fullSeq",
-  fullAt: "learner.fullAt",
-  full: "learner.full",
-  impressionSeq: "learner.impressionSeq",
-} as const;
+export const M = LEARNER_METRICS;
 
 export interface LearnerDeps {
   db: Database;

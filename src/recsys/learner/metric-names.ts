@@ -10,3 +10,12 @@ export const EVENT_SEQ = "learner.eventSeq";
 export const TRAINED_TO = "learner.trainedToSeq";
 /** Metric name marking an assessed version (its value: when, Unix ms). */
 export const ASSESSED_AT = "eval.assessedAt";
+
+/** Every bookkeeping metric the learner (and the start-up bootstrap) records, read back to plan its next cycle. */
+export const LEARNER_METRICS = {
+  eventSeq: EVENT_SEQ,
+  fullSeq: "learner.fullSeq",
+  fullAt: "learner.fullAt",
+  full: "learner.full",
+  impressionSeq: "learner.impressionSeq",
+} as const;

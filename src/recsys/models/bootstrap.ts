@@ -19,6 +19,7 @@ import {
   type ItemVectors,
   type ServingModels,
 } from "./serving-models";
+import { LEARNER_METRICS } from "../learner/metric-names";
 import { REGISTRY_MODELS, SERVING_MODELS } from "./serving-model-names";
 import { loadTrainData } from "./train-data";
 
@@ -148,10 +149,10 @@ export async function bootstrapModels(o: BootstrapOptions): Promise<Bootstrapped
         trainMs: Math.round(performance.now() - t0),
         interactions: td.interactions,
         items: catalog.size,
-        "learner.eventSeq": td.lastSeq,
-        "learner.fullSeq": td.lastSeq,
-        "learner.fullAt": o.now,
-        "learner.full": 1,
+        [LEARNER_METRICS.eventSeq]: td.lastSeq,
+        [LEARNER_METRICS.fullSeq]: td.lastSeq,
+        [LEARNER_METRICS.fullAt]: o.now,
+        [LEARNER_METRICS.full]: 1,
       };
       const version = await o.registry.register(name, artifact, metrics, { live: true });
       o.log("recsys: registered model", { model: name, version, ...metrics });
