@@ -8,10 +8,11 @@
  *     [--out file.json]
  *   npm run simulate -- --start ...   (starts its own server on a temp database with the demo catalog)
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { renderChallengerChart } from "./lib/simulate/chart";
 import { startNodeServer, type RunningServer } from "./lib/server-process";
 import { CHALLENGERS, prepareChallenger, type ChallengerKind, type ChallengerState } from "./lib/simulate/challenger";
 import {
@@ -26,7 +27,7 @@ import { type ChallengerSample, summarizeChallenger, timelineTable } from "./lib
 
 const USAGE =
   "usage: npm run simulate -- (--url <server> | --start) [--shoppers N] [--steps N] [--seed N] [--page-size N] " +
-  "[--pages N] [--concurrency N] [--buckets N] [--challenger none|random|better|failing] [--admin-key KEY] [--out file.json]";
+  "[--pages N] [--concurrency N] [--buckets N] [--challenger none|random|better|failing] [--admin-key KEY] [--out file.json] [--render file.json]";
 
 class UsageError extends Error {}
 
@@ -68,6 +69,21 @@ async function waitForFeed(base: string, timeoutMs: number): Promise<void> {
   }
 }
 
+const svgPath = (json: string): string => json.replace(/\.json$/, "") + ".svg";
+
+/** The challenger chart of a report, or null when the run had no challenger traffic to show. */
+function chartOf(report: {
+  challenger?: { kind?: string } | null;
+  shoppers?: number;
+  steps?: number;
+  seed?: number;
+  challengerTraffic?: Parameters<typeof renderChallengerChart>[1] | null;
+}): string | null {
+  if (!report.challengerTraffic) return null;
+  const title = `Simulator: ${report.challenger?.kind ?? "?"} challenger (${report.shoppers} shoppers, ${report.steps} steps, seed ${report.seed})`;
+  return renderChallengerChart(title, report.challengerTraffic);
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -83,11 +99,21 @@ async function main(): Promise<number> {
       challenger: { type: "string", default: "none" },
       "admin-key": { type: "string" },
       out: { type: "string" },
+      render: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     console.log(USAGE);
+    return 0;
+  }
+  if (values.render) {
+    // Re-draws the challenger chart of a stored report (`--out` JSON) without running anything.
+    const stored = JSON.parse(readFileSync(values.render, "utf8")) as Parameters<typeof chartOf>[0];
+    const svg = chartOf(stored);
+    if (!svg) throw new UsageError(`${values.render} has no challengerTraffic to draw`);
+    writeFileSync(svgPath(values.render), svg);
+    process.stderr.write(`[simulate] wrote ${svgPath(values.render)}\n`);
     return 0;
   }
   const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -177,7 +203,7 @@ async function main(): Promise<number> {
     const selection = databaseUrl ? await selectionOutcome(databaseUrl) : null;
     if (selection) console.log(`selection (ranker): ${JSON.stringify(selection, null, 2)}`);
     const t = tracked as { version: string; registeredAt: number; samples: ChallengerSample[] } | null;
-    let challengerTraffic: unknown = null;
+    let challengerTraffic: Parameters<typeof renderChallengerChart>[1] | null = null;
     if (t && tracker) {
       // One more sample after the last round: the cycle may have folded or decided since.
       await new Promise((r) => setTimeout(r, 6_000));
@@ -202,6 +228,11 @@ async function main(): Promise<number> {
       mkdirSync(dirname(values.out), { recursive: true });
       writeFileSync(values.out, `${JSON.stringify(full, null, 2)}\n`);
       log(`[simulate] wrote ${values.out}`);
+      const svg = chartOf(full);
+      if (svg) {
+        writeFileSync(svgPath(values.out), svg);
+        log(`[simulate] wrote ${svgPath(values.out)}`);
+      }
     }
     return 0;
   } finally {
