@@ -1,3 +1,4 @@
+import type { AppDeps } from "../context";
 import cluster, { type Worker } from "node:cluster";
 import { createApp } from "../app";
 import { ConfigError, type Config } from "../config";
@@ -134,10 +135,8 @@ async function runSingle(config: Config, logger: Logger) {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS - 1000).unref();
     setTimeout(() => {
-      server.close(() => {
-        client.close();
-        process.exit(0);
-      });
+      // Impressions are buffered up to 100 ms (the learner's training data): written before the client closes.
+      server.close(() => void closeAfterFlush(serving.deps, client));
       // A keep-alive connection whose request finishes during the drain turns idle: close those as they appear
       // instead of waiting out the keep-alive timeout.
       if ("closeIdleConnections" in server) {
@@ -155,6 +154,13 @@ async function runSingle(config: Config, logger: Logger) {
  * Started by a wrapper with an IPC channel (scripts/start.mjs): when the wrapper dies, even by SIGKILL, the
  * channel closes and this process shuts down instead of living on as an orphan holding the port.
  */
+/** Writes the feed's buffered impressions (failures are logged by the feed), then closes the database and exits. */
+async function closeAfterFlush(deps: Pick<AppDeps, "recsys">, client: { close(): void }): Promise<never> {
+  await deps.recsys.feed.flushImpressions();
+  client.close();
+  process.exit(0);
+}
+
 function exitWithParent(shutdown: () => void): void {
   if (process.connected) process.on("disconnect", shutdown);
 }
@@ -315,10 +321,7 @@ async function runWorker(config: Config, logger: Logger) {
     serving.stop();
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS - 1000).unref();
     setTimeout(() => {
-      server.close(() => {
-        client.close();
-        process.exit(0);
-      });
+      server.close(() => void closeAfterFlush(serving.deps, client));
     }, ACCEPT_WINDOW_MS).unref();
   };
   process.on("SIGINT", shutdown);

@@ -143,9 +143,10 @@ describe("recommendations in the api Worker, models from the libSQL registry", (
     const next = await reg.register(
       "popularity",
       { ...live.artifact, version: undefined },
-      // Window metrics as the learner records them (not worse, paired): no wait for an assessment.
+      // Window metrics as the learner records them (not worse, paired): no wait for an assessment. Registered
+      // from outside the learner (no `learner.*` bookkeeping): its own lineage in selection's queue.
       {
-        ...live.metrics,
+        ...Object.fromEntries(Object.entries(live.metrics).filter(([k]) => !k.startsWith("learner."))),
         interactions: (live.metrics.interactions ?? 0) + 1,
         "eval.cases": 40,
         "ndcg@10": 0.1,
