@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderChallengerChart, wilson } from "../../scripts/lib/simulate/chart";
+import { renderChallengerChart } from "../../scripts/lib/simulate/chart";
 import type { ChallengerSample } from "../../scripts/lib/simulate/timeline";
 
 const sample = (i: number, status: string, share: number, ch: number, cl: number): ChallengerSample => ({
@@ -13,16 +13,6 @@ const sample = (i: number, status: string, share: number, ch: number, cl: number
 });
 
 describe("simulator challenger chart", () => {
-  it("Wilson intervals contain the rate and narrow with more impressions; none without impressions", () => {
-    const small = wilson(5, 50)!;
-    const large = wilson(500, 5000)!;
-    expect(small.lo).toBeLessThan(0.1);
-    expect(small.hi).toBeGreaterThan(0.1);
-    expect(large.hi - large.lo).toBeLessThan(small.hi - small.lo);
-    expect(wilson(0, 0)).toBeNull();
-    expect(wilson(0, 10)!.lo).toBe(0);
-  });
-
   it("marks the start, the 1,000th challenger impression and the ending decision", () => {
     const samples = [
       sample(1, "queued", 0, 0, 0),

@@ -15,22 +15,12 @@ import {
   esc,
   type ChartPoint,
 } from "../../../src/lib/charts/svg";
+import { wilson } from "./outcomes";
 import type { ChallengerSample, ChallengerSummary } from "./timeline";
 
 const W = 760;
 const H = 250;
 const COLOURS = { champion: PALETTE[0], challenger: PALETTE[1], observed: PALETTE[2] };
-
-/** Wilson score interval (95%) of clicks out of impressions: honest at small counts, unlike the normal one. */
-export function wilson(clicks: number, impressions: number): { rate: number; lo: number; hi: number } | null {
-  if (impressions <= 0) return null;
-  const z = 1.96;
-  const p = clicks / impressions;
-  const d = 1 + (z * z) / impressions;
-  const centre = (p + (z * z) / (2 * impressions)) / d;
-  const half = (z * Math.sqrt((p * (1 - p)) / impressions + (z * z) / (4 * impressions * impressions))) / d;
-  return { rate: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
-}
 
 const thousands = (n: number): string => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n));
 
@@ -91,7 +81,7 @@ export function renderChallengerChart(
   const ctrPoints = (arm: "champion" | "challenger"): ChartPoint[] =>
     samples.flatMap((s, i) => {
       const iv = wilson(s[arm].clicks, s[arm].impressions);
-      return iv && s[arm].impressions >= 50 && running(i) ? [{ x: i, y: iv.rate, lo: iv.lo, hi: iv.hi }] : [];
+      return s[arm].impressions >= 50 && running(i) ? [{ x: i, y: iv.rate, lo: iv.lo, hi: iv.hi }] : [];
     });
   const ctr = panel({
     x: 0,
