@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import { createMiddleware } from "hono/factory";
 import { roleCan, type PermissionRequest } from "../../auth/permissions";
+import { DomainError } from "../../domain/errors";
 import type { AppEnv } from "../../context";
 import { money as formatMoney } from "../format";
 import { pageUser } from "../page-auth";
@@ -77,5 +78,40 @@ export function TableScroll(props: { label: string; children?: Child }) {
     <section class="table-scroll" tabindex={0} aria-label={props.label}>
       {props.children}
     </section>
+  );
+}
+
+/**
+ * Runs a form post's action; an error the user can act on (a domain error, plus `isFormError`'s) goes back to
+ * the form as a message, anything else is a real failure.
+ */
+export async function orBack(
+  c: Context<AppEnv>,
+  path: string,
+  fn: () => Promise<Response>,
+  isFormError: (err: unknown) => err is Error = (err): err is Error => false,
+): Promise<Response> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof DomainError || isFormError(err)) return back(c, path, { error: err.message });
+    throw err;
+  }
+}
+
+/** The section navigation of the seller and admin pages: the current page highlighted and marked for AT. */
+export function SubNav(props: { label: string; links: readonly (readonly [string, string])[]; current: string }) {
+  return (
+    <nav aria-label={props.label} class="toolbar subnav">
+      {props.links.map(([href, label]) => (
+        <a
+          href={href}
+          class={props.current === href ? "primary" : "secondary"}
+          aria-current={props.current === href ? "page" : undefined}
+        >
+          {label}
+        </a>
+      ))}
+    </nav>
   );
 }

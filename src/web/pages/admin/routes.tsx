@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import { isRoleName, roleNames, type PermissionRequest } from "../../../auth/permissions";
 import type { AppEnv } from "../../../context";
 import { listingStatuses, type ListingStatus } from "../../../db/schema/marketplace";
-import { DomainError } from "../../../domain/errors";
 import { REGISTRY_MODELS } from "../../../recsys/models/bootstrap";
 import { modelAdminFor } from "../../../routes/v1/admin-models";
 import { banUser, changeRole, listUsers, unbanUser } from "../../../services/admin/users";
@@ -16,7 +15,7 @@ import {
 import { mustPageUser, requirePageUser } from "../../page-auth";
 import { renderPage } from "../../render";
 import { conditionName } from "../../format";
-import { back, Flash, money, requirePageRole, shortDate, TableScroll } from "../page-guards";
+import { back, Flash, money, orBack, requirePageRole, shortDate, SubNav, TableScroll } from "../page-guards";
 import { Chart } from "./charts";
 import {
   ARM_COLOURS,
@@ -44,34 +43,14 @@ const models: PermissionRequest = { model: ["read", "manage"] };
 
 const actor = (c: Context<AppEnv>) => ({ actorId: mustPageUser(c).userId, headers: c.req.raw.headers });
 
-async function orBack(c: Context<AppEnv>, path: string, fn: () => Promise<Response>): Promise<Response> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof DomainError) return back(c, path, { error: err.message });
-    throw err;
-  }
-}
+const NAV_LINKS = [
+  ["/admin/users", "Users"],
+  ["/admin/listings", "Listings"],
+  ["/admin/models", "Models"],
+] as const;
 
 function AdminNav(props: { current: string }) {
-  const links = [
-    ["/admin/users", "Users"],
-    ["/admin/listings", "Listings"],
-    ["/admin/models", "Models"],
-  ];
-  return (
-    <nav aria-label="Admin" class="toolbar subnav">
-      {links.map(([href, label]) => (
-        <a
-          href={href}
-          class={props.current === href ? "primary" : "secondary"}
-          aria-current={props.current === href ? "page" : undefined}
-        >
-          {label}
-        </a>
-      ))}
-    </nav>
-  );
+  return <SubNav label="Admin" links={NAV_LINKS} current={props.current} />;
 }
 
 adminPages.get("/admin", requirePageUser(), (c) => c.redirect("/admin/users", 303));

@@ -16,7 +16,16 @@ import { findListing } from "../../../services/listings/listings";
 import { mustPageUser, requirePageUser } from "../../page-auth";
 import { renderPage } from "../../render";
 import { parseMoneyInput } from "../../format";
-import { back, Flash, money, requirePageRole, shortDate, TableScroll } from "../page-guards";
+import {
+  back,
+  Flash,
+  money,
+  orBack as orBackFor,
+  requirePageRole,
+  shortDate,
+  SubNav,
+  TableScroll,
+} from "../page-guards";
 import { readPhotoForm } from "./photo-form";
 
 /**
@@ -40,35 +49,18 @@ const viewer = (c: Context<AppEnv>) => {
   return { userId: u.userId, isAdmin: u.role === "admin" };
 };
 
-/** A domain error from a form post goes back to the form as a message; anything else is a real failure. */
-async function orBack(c: Context<AppEnv>, path: string, fn: () => Promise<Response>): Promise<Response> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof DomainError || err instanceof PhotoRejectedError) return back(c, path, { error: err.message });
-    throw err;
-  }
-}
+/** A refused photo is the seller's to fix, like a domain error: back to the form with its message. */
+const orBack = (c: Context<AppEnv>, path: string, fn: () => Promise<Response>): Promise<Response> =>
+  orBackFor(c, path, fn, (err): err is Error => err instanceof PhotoRejectedError);
+
+const NAV_LINKS = [
+  ["/sell/listings", "My listings"],
+  ["/sell/new", "New listing"],
+  ["/sell/sales", "My sales"],
+] as const;
 
 function SellerNav(props: { current: string }) {
-  const links = [
-    ["/sell/listings", "My listings"],
-    ["/sell/new", "New listing"],
-    ["/sell/sales", "My sales"],
-  ];
-  return (
-    <nav aria-label="Seller" class="toolbar subnav">
-      {links.map(([href, label]) => (
-        <a
-          href={href}
-          class={props.current === href ? "primary" : "secondary"}
-          aria-current={props.current === href ? "page" : undefined}
-        >
-          {label}
-        </a>
-      ))}
-    </nav>
-  );
+  return <SubNav label="Seller" links={NAV_LINKS} current={props.current} />;
 }
 
 sellerPages.get("/sell", requirePageUser(), async (c) => {
